@@ -1,0 +1,15 @@
+"""Entry point: ``planner`` with a subcommand runs the command line; with none it opens the desktop app."""
+
+from __future__ import annotations
+
+import sys
+
+
+def main(argv: list[str] | None = None) -> int:
+    from planner.cli import run
+
+    return run(sys.argv[1:] if argv is None else argv)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,142 @@
+"""The names a guidance document may use in a condition or a template.
+
+These are the *base findings*: facts the planner derives from an assessment with no clinical judgement
+beyond arithmetic and the anatomy table (which itself comes from a document). Everything that decides
+what to suggest (bands, thresholds, phases) is written in the documents, usually as a derived finding
+(``::: finding`` block) built on these names.
+
+Keeping the vocabulary in one table lets the document loader reject an unknown name with the line it
+stands on, and lets ``docs/document-format.md`` be checked against the code by a test.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+MUSCLE_GROUPS: tuple[str, ...] = (
+    "hip_flexion",
+    "hip_adduction",
+    "knee_extension",
+    "hip_abduction",
+    "hip_extension",
+    "knee_flexion",
+    "ankle_dorsiflexion",
+    "great_toe_extension",
+    "ankle_eversion",
+    "ankle_inversion",
+    "ankle_plantarflexion",
+)
+"""Muscle-group keys of lsp-assessment/1, in the order of the anatomy table."""
+
+SIDES: tuple[str, ...] = ("left", "right")
+
+
+class Kind(Enum):
+    """Value kinds a finding can have; each maps onto a rule-engine data type."""
+
+    NUMBER = "number"
+    TEXT = "text"
+    FLAG = "flag"
+    LIST = "list"
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    name: str
+    kind: Kind
+    description: str
+    nullable: bool = False
+
+
+def _f(name: str, kind: Kind, description: str, nullable: bool = False) -> Finding:
+    return Finding(name, kind, description, nullable)
+
+
+N, T, F, L = Kind.NUMBER, Kind.TEXT, Kind.FLAG, Kind.LIST
+
+_BASE: list[Finding] = [
+    # Patient and history
+    _f("age_years", N, "whole years at the assessment date", True),
+    _f("sex", T, "female, male, other or unknown", True),
+    _f("etiology", T, "neoplastic, radiation, idiopathic, diabetic, entrapment, traumatic, postsurgical, unknown"),
+    _f("affected_side", T, "left, right or bilateral"),
+    _f("bilateral", F, "affected_side is bilateral"),
+    _f("days_since_onset", N, "days from onset to the assessment", True),
+    _f("months_since_onset", N, "months (30.44 days) from onset to the assessment, one decimal", True),
+    _f("known_malignancy", F, "a malignancy is recorded"),
+    _f("malignancy", T, "the recorded malignancy", True),
+    _f("radiotherapy", F, "a radiotherapy completion date is recorded, or the etiology is radiation"),
+    _f("months_since_radiotherapy", N, "months from radiotherapy completion to the assessment", True),
+    _f("years_since_radiotherapy", N, "years from radiotherapy completion to the assessment, one decimal", True),
+    _f("trauma", F, "the etiology is traumatic or a trauma date is recorded"),
+    _f("trauma_type", T, "blunt, penetrating, open or rupture", True),
+    _f("days_since_trauma", N, "days from the trauma to the assessment", True),
+    _f("surgery", F, "a surgery date is recorded or the etiology is postsurgical"),
+    _f("days_since_surgery", N, "days from surgery to the assessment", True),
+    _f("palliative", F, "care is palliative"),
+    _f("mri_contraindicated", F, "MRI is contraindicated (for example a pacemaker)"),
+    _f("dvt", F, "an acute deep venous thrombosis is recorded"),
+    _f("arterial_insufficiency", F, "arterial insufficiency is recorded"),
+    _f("infection", F, "an acute infection is recorded"),
+    _f("creatinine_clearance", N, "creatinine clearance in mL/min", True),
+    # Strength
+    _f("weak_groups", L, "muscle-group keys weak on either side"),
+    _f("weak_groups_left", L, "muscle-group keys weak on the left"),
+    _f("weak_groups_right", L, "muscle-group keys weak on the right"),
+    _f("weak_count", N, "number of weak group-and-side pairs"),
+    _f("weak_summary", T, "readable list of the weak groups with side, grade, nerve and roots"),
+    _f("lowest_mrc", N, "lowest grade recorded on any group and side", True),
+    _f("proximal_weak", F, "a proximal group is weak"),
+    _f("distal_weak", F, "a distal group is weak"),
+    _f("distribution", T, "none, proximal, distal or mixed"),
+    _f("nerves_involved", L, "peripheral nerves of the weak groups"),
+    _f("nerve_count", N, "number of distinct peripheral nerves among the weak groups"),
+    _f("roots_involved", L, "roots spanned by the weak groups (union)"),
+    _f("common_roots", L, "roots shared by every weak group (intersection)"),
+    _f("fits_single_root", F, "at least one group is weak and a single root could explain all of them"),
+    _f("strength_tested_count", N, "number of group-and-side grades recorded"),
+    # Joint position sense
+    _f("jps_left", T, "normal, impaired or absent", True),
+    _f("jps_right", T, "normal, impaired or absent", True),
+    _f("jps_impaired", F, "joint position sense impaired or absent on either side"),
+    _f("jps_absent", F, "joint position sense absent on either side"),
+    # Symptoms
+    _f("numbness", F, "numbness reported"),
+    _f("paresthesia", F, "paresthesia reported"),
+    _f("allodynia", F, "allodynia reported"),
+    _f("bowel_bladder_change", F, "new bowel or bladder change"),
+    _f("saddle_numbness", F, "saddle numbness"),
+    # Pain
+    _f("pain_nrs", N, "pain on the 0-10 numeric rating scale"),
+    _f("pain_acute", F, "pain is acute"),
+    _f("pain_neuropathic", F, "pain is neuropathic"),
+    _f("pain_sites", L, "where it hurts, as written"),
+    _f("current_ladder_step", N, "analgesic ladder step the patient is on (0 none, 1-3)"),
+    _f("pregabalin_mg_day", N, "recorded pregabalin total daily dose", True),
+    _f("on_pregabalin", F, "a pregabalin dose above zero is recorded"),
+    # Lymphedema
+    _f("lymphedema", F, "lymphedema is present"),
+    _f("lymphedema_side", T, "left, right or bilateral", True),
+    _f("lymphedema_phase", T, "reduction or maintenance", True),
+    _f("limb_shape", T, "regular or irregular", True),
+    _f("limb_volume_left_ml", N, "left limb volume by the frustum method", True),
+    _f("limb_volume_right_ml", N, "right limb volume by the frustum method", True),
+    _f("excess_volume_percent", N, "excess volume of the affected limb over the other, percent", True),
+    # Function
+    _f("ambulation", T, "independent, device, assisted or non_ambulatory", True),
+    _f("ambulatory", F, "ambulation is recorded and is not non_ambulatory"),
+    _f("sit_to_stand", T, "independent, needs_help or unable", True),
+    _f("standing_transfer", T, "independent, needs_help or unable", True),
+    _f("lower_body_dressing", T, "independent, needs_help or unable", True),
+    _f("bathing", T, "independent, needs_help or unable", True),
+    _f("falls_past_3_months", N, "falls in the last three months", True),
+]
+
+for _group in MUSCLE_GROUPS:
+    label = _group.replace("_", " ")
+    _BASE.append(_f(f"mrc_{_group}", N, f"lowest grade of {label} on either side", True))
+    for _side in SIDES:
+        _BASE.append(_f(f"mrc_{_group}_{_side}", N, f"{label} grade on the {_side}", True))
+
+BASE_FINDINGS: dict[str, Finding] = {f.name: f for f in _BASE}

@@ -1,0 +1,75 @@
+"""The errors a user can cause, kept apart from bugs.
+
+Every subclass of :class:`UserError` carries a message that names what was wrong (the file, the field or
+line, and the rule broken) and is shown as it is, by the command line (exit status 2) and by the GUI (a
+dialog or an inline note). Anything else that escapes is a bug: it is logged, never shown as a traceback.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class UserError(Exception):
+    """Bad input or a refused request: the message is for the user."""
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong in a document: where (1-based line, 0 when it is about the whole file) and what."""
+
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.message}" if self.line else self.message
+
+
+class DocumentError(UserError):
+    """A guidance document was rejected; nothing of it was stored."""
+
+    def __init__(self, origin: str, problems: list[Problem], document_id: str | None = None) -> None:
+        self.origin = origin
+        self.problems = sorted(problems, key=lambda p: p.line)
+        self.document_id = document_id
+        super().__init__(self._format())
+
+    def _format(self) -> str:
+        shown = self.problems[:20]
+        lines = [f"{self.origin}: {problem}" for problem in shown]
+        if len(self.problems) > len(shown):
+            lines.append(f"{self.origin}: ... and {len(self.problems) - len(shown)} more problems")
+        return "\n".join(lines)
+
+
+@dataclass(frozen=True, slots=True)
+class FieldIssue:
+    """One field of an assessment that breaks a rule of lsp-assessment/1."""
+
+    field: str
+    rule: str
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.rule}" if self.field else self.rule
+
+
+class AssessmentError(UserError):
+    """An assessment that does not follow lsp-assessment/1; every issue names its field."""
+
+    def __init__(self, issues: list[FieldIssue], origin: str | None = None) -> None:
+        self.issues = issues
+        self.origin = origin
+        prefix = f"{origin}: " if origin else ""
+        super().__init__("\n".join(f"{prefix}{issue}" for issue in issues))
+
+
+class NotFoundError(UserError):
+    """A patient, assessment, plan or document that does not exist."""
+
+
+class LibraryError(UserError):
+    """A change to the document library that would leave it inconsistent (refused, nothing changed)."""
+
+
+class StorageError(UserError):
+    """The database could not be read or written; the message says what to do."""
