@@ -1,19 +1,161 @@
-"""The command line: the same core as the desktop app, with no display needed."""
+"""The command line: the same core as the desktop app, with no display needed.
+
+Exit status 0 when done, 2 for bad input or usage (with a message naming the file, the field and the
+rule), 1 for an unexpected failure (logged, reported in one line, never as a traceback). Subcommands import
+what they need when they run, so ``planner schema`` does not pay for ReportLab or the database.
+"""
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from planner.errors import UserError
 
 EXIT_OK = 0
+EXIT_FAILURE = 1
 EXIT_USAGE = 2
 
 
-def _docs_check(args: argparse.Namespace) -> int:
-    """Check files as they would be imported, against the shipped library (no database touched)."""
+class _Parser(argparse.ArgumentParser):
+    """argparse, but usage errors are UserErrors (exit 2 with one clear line)."""
+
+    def error(self, message: str) -> Any:  # type: ignore[override]
+        raise UserError(f"{message}\n(see 'planner --help')")
+
+
+def _open(args: argparse.Namespace) -> Any:
+    from planner.db.engine import open_database
+    from planner.paths import default_database_path
+
+    return open_database(args.db or default_database_path())
+
+
+def _read_assessment(name: str) -> dict[str, Any]:
+    from planner.assessment.validate import load_assessment_file, parse_assessment_text
+
+    if name == "-":
+        return parse_assessment_text(sys.stdin.read(), "<stdin>")
+    return load_assessment_file(Path(name))
+
+
+def _dump(value: Any) -> None:
+    sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=2) + "\n")
+
+
+def cmd_plan(args: argparse.Namespace) -> int:
+    from planner.library.store import load_library
+    from planner.plan.generate import generate_plan
+    from planner.plan.text import render_plan_text
+
+    assessment = _read_assessment(args.file)
+    plan = generate_plan(assessment, load_library(_open(args)))
+    if args.json:
+        _dump(plan)
+    else:
+        sys.stdout.write(render_plan_text(plan))
+    return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from planner.export.service import export_pdf
+
+    assessment = _read_assessment(args.file)
+    written = export_pdf(_open(args), assessment, Path(args.output), handout=args.handout, overwrite=args.force)
+    print(f"wrote {written}")
+    return EXIT_OK
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from planner.records import store_assessment
+
+    assessments = [(name, _read_assessment(name)) for name in args.files]
+    database = _open(args)
+    for name, assessment in assessments:
+        stored = store_assessment(database, assessment)
+        new = "new patient" if stored.patient_created else "patient"
+        print(f"{name}: {new} {stored.patient_id}, assessment {stored.assessment_id}, "
+              f"draft plan {stored.plan_id} (version {stored.plan_version})", flush=True)
+    return EXIT_OK
+
+
+def cmd_docs_list(args: argparse.Namespace) -> int:
+    from planner.library.store import list_documents
+
+    documents = list_documents(_open(args))
+    print(f"{'id':<18} {'version':<8} {'kind':<11} {'origin':<9} {'enabled':<8} title")
+    for doc in documents:
+        print(f"{doc.id:<18} {doc.version:<8} {doc.kind:<11} {doc.origin:<9} {'yes' if doc.enabled else 'no':<8} "
+              f"{doc.title}")
+    return EXIT_OK
+
+
+def cmd_docs_show(args: argparse.Namespace) -> int:
+    from planner.library.store import document_contributions, get_document
+
+    database = _open(args)
+    doc = get_document(database, args.id)
+    print(f"{doc.id} version {doc.version} ({doc.kind}, {doc.origin}, {'enabled' if doc.enabled else 'disabled'})")
+    print(f"Title:  {doc.title}\nSource: {doc.source}")
+    if doc.publisher:
+        print(f"Publisher: {doc.publisher}")
+    contributions = document_contributions(database, doc.id)
+    if contributions:
+        print("\nRecommendations:")
+        for rec in contributions:
+            target = f"alert/{rec.level}" if rec.target == "alert" else rec.target
+            print(f"  {rec.id:<40} {target:<16} when {rec.condition}")
+    if args.text:
+        print("\n" + doc.body)
+    return EXIT_OK
+
+
+def cmd_docs_search(args: argparse.Namespace) -> int:
+    from planner.library.store import HIGHLIGHT_END, HIGHLIGHT_START, search_passages
+
+    query = " ".join(args.query)
+    hits = search_passages(_open(args), query, limit=args.limit)
+    bold = sys.stdout.isatty()
+    start, end = ("\033[1m", "\033[0m") if bold else ("**", "**")
+    if not hits:
+        print(f"no passage matches '{query}'")
+    for hit in hits:
+        snippet = hit.snippet.replace(HIGHLIGHT_START, start).replace(HIGHLIGHT_END, end).replace("\n", " ")
+        print(f"{hit.document_id} § {hit.heading}\n    {snippet}")
+    return EXIT_OK
+
+
+def cmd_docs_import(args: argparse.Namespace) -> int:
+    from planner.library.store import import_documents
+
+    for doc in import_documents(_open(args), [Path(name) for name in args.files]):
+        print(f"imported {doc.id} version {doc.version}: {len(doc.recommendations)} recommendations, "
+              f"{len(doc.passages)} sections")
+    return EXIT_OK
+
+
+def cmd_docs_remove(args: argparse.Namespace) -> int:
+    from planner.library.store import remove_document
+
+    remove_document(_open(args), args.id)
+    print(f"removed {args.id}")
+    return EXIT_OK
+
+
+def cmd_docs_enable(args: argparse.Namespace) -> int:
+    from planner.library.store import set_document_enabled
+
+    set_document_enabled(_open(args), args.id, args.enable)
+    print(f"{args.id} {'enabled' if args.enable else 'disabled'}")
+    return EXIT_OK
+
+
+def cmd_docs_check(args: argparse.Namespace) -> int:
+    """Check files as they would be imported, against the shipped library; touches no database."""
     from planner.library.compiler import compile_library
     from planner.library.files import read_document_file, read_shipped_documents
 
@@ -22,32 +164,100 @@ def _docs_check(args: argparse.Namespace) -> int:
     for doc in checked:
         documents[doc.id] = doc
     library = compile_library(documents.values(), prefer_errors_of=checked[0].id if checked else None)
-    for doc in checked or documents.values():
+    for doc in checked or sorted(documents.values(), key=lambda d: d.id):
         count = sum(1 for r in library.recommendations if r.document_id == doc.id)
         print(f"{doc.id} {doc.version}: ok ({count} recommendations, {len(doc.passages)} sections)")
     return EXIT_OK
 
 
+def cmd_docs_findings(args: argparse.Namespace) -> int:
+    from planner.engine.vocabulary import BASE_FINDINGS
+    from planner.library.store import load_library
+
+    library = load_library(_open(args))
+    for finding in BASE_FINDINGS.values():
+        print(f"{finding.name:<32} {finding.kind.value:<7} {finding.description}")
+    for derived in library.derived:
+        print(f"{derived.name:<32} {derived.kind.value:<7} defined by {derived.document_id}")
+    return EXIT_OK
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    from planner.assessment.schema import schema_for
+
+    _dump(schema_for(args.which))
+    return EXIT_OK
+
+
+def _add(sub: Any, name: str, handler: Callable[[argparse.Namespace], int], help_text: str) -> argparse.ArgumentParser:
+    parser = sub.add_parser(name, help=help_text, description=help_text)
+    parser.set_defaults(handler=handler)
+    return parser
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="planner", description="Lumbosacral plexopathy care planner")
-    parser.add_argument("--db", type=Path, help="database file (default: per-user data directory or $PLANNER_DB)")
-    sub = parser.add_subparsers(dest="command")
+    parser = _Parser(prog="planner", description="Lumbosacral plexopathy care planner. "
+                     "With no command, opens the desktop app.")
+    parser.add_argument("--db", type=Path, help="database file (default: per-user data folder, or $PLANNER_DB)")
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+
+    p = _add(sub, "plan", cmd_plan, "draft the care plan for an assessment file (lsp-assessment/1 JSON)")
+    p.add_argument("file", help="assessment JSON file, or - for standard input")
+    p.add_argument("--json", action="store_true", help="print lsp-careplan/1 JSON")
+
+    p = _add(sub, "export", cmd_export, "write the clinician plan (or the patient handout) as PDF")
+    p.add_argument("file", help="assessment JSON file, or - for standard input")
+    p.add_argument("-o", "--output", required=True, help="PDF file to write")
+    p.add_argument("--handout", action="store_true", help="the plain-language patient handout")
+    p.add_argument("--force", action="store_true", help="replace the output file if it exists")
+
+    p = _add(sub, "import", cmd_import, "store assessments with their draft plans")
+    p.add_argument("files", nargs="+", help="assessment JSON files")
+
     docs = sub.add_parser("docs", help="the guidance document library")
-    docs_sub = docs.add_subparsers(dest="docs_command", required=True)
-    check = docs_sub.add_parser("check", help="check document files without importing them")
-    check.add_argument("files", nargs="*")
-    check.set_defaults(handler=_docs_check)
+    docs_sub = docs.add_subparsers(dest="docs_command", required=True, parser_class=_Parser)
+    _add(docs_sub, "list", cmd_docs_list, "list the documents")
+    p = _add(docs_sub, "show", cmd_docs_show, "show a document and what it contributes")
+    p.add_argument("id")
+    p.add_argument("--text", action="store_true", help="print the whole document")
+    p = _add(docs_sub, "search", cmd_docs_search, "full-text search of all passages")
+    p.add_argument("query", nargs="+")
+    p.add_argument("--limit", type=int, default=20)
+    p = _add(docs_sub, "import", cmd_docs_import, "import guidance documents (all or none)")
+    p.add_argument("files", nargs="+")
+    p = _add(docs_sub, "remove", cmd_docs_remove, "remove an imported document")
+    p.add_argument("id")
+    p = _add(docs_sub, "enable", cmd_docs_enable, "use a document in plans again")
+    p.add_argument("id")
+    p.set_defaults(enable=True)
+    p = _add(docs_sub, "disable", cmd_docs_enable, "stop using a document in plans")
+    p.add_argument("id")
+    p.set_defaults(enable=False)
+    p = _add(docs_sub, "check", cmd_docs_check, "check document files without importing them")
+    p.add_argument("files", nargs="*")
+    _add(docs_sub, "findings", cmd_docs_findings, "list the finding names conditions may use")
+
+    p = _add(sub, "schema", cmd_schema, "print the JSON Schema of a format")
+    p.add_argument("which", choices=["assessment", "careplan"])
     return parser
 
 
 def run(argv: list[str]) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if args.command is None:
-        parser.print_help()
-        return EXIT_OK
     try:
+        args = build_parser().parse_args(argv)
+        if args.command is None:
+            from planner.ui.launch import launch_gui
+
+            return launch_gui(args)
         return int(args.handler(args))
     except UserError as exc:
         print(f"planner: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # a bug: log it whole, tell the user in one line
+        from planner.logs import log_exception
+
+        where = log_exception(exc)
+        print(f"planner: unexpected error ({type(exc).__name__}); details were written to {where}", file=sys.stderr)
+        return EXIT_FAILURE

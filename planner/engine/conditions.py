@@ -159,7 +159,7 @@ _ARITHMETIC = {
 }
 
 
-def _compile(node: Any, symbols: set[str]) -> Evaluator:  # noqa: C901 - one dispatch table over node types
+def _compile(node: Any, symbols: set[str]) -> Evaluator:
     if isinstance(node, re_ast.LiteralExpressionBase) and not isinstance(node, re_ast.ArrayExpression):
         value = _literal(node.value)
         return lambda _f: value

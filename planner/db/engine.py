@@ -1,0 +1,115 @@
+"""Opening the SQLite database: connection settings, transactions, and bringing the schema up to date.
+
+Every connection gets the same pragmas (foreign keys on, a busy timeout, a journal mode chosen by SQLite
+version, full synchronous commits, untrusted schema). Writes go through :meth:`Database.write`, one
+``BEGIN IMMEDIATE`` transaction per user action, so two processes never deadlock upgrading a read lock and a
+failed action leaves nothing half-written.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, create_engine
+
+from planner.errors import StorageError
+
+BUSY_TIMEOUT_MS = 10_000
+WAL_SAFE_SQLITE = (3, 51, 3)
+"""SQLite releases before this one carry the WAL-reset race that can corrupt a database (fixed in 3.51.3);
+on those the rollback journal is used instead of WAL."""
+
+
+def journal_mode_for(version: tuple[int, ...]) -> str:
+    return "WAL" if version >= WAL_SAFE_SQLITE else "DELETE"
+
+
+JOURNAL_MODE = journal_mode_for(sqlite3.sqlite_version_info)
+
+
+def _configure(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
+    dbapi_connection.isolation_level = None  # we issue BEGIN ourselves (see _begin)
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys = ON")
+    cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA trusted_schema = OFF")
+    cursor.execute(f"PRAGMA journal_mode = {JOURNAL_MODE}")
+    cursor.execute("PRAGMA synchronous = FULL")
+    cursor.close()
+
+
+def _begin(connection: Any) -> None:
+    mode = connection.get_execution_options().get("sqlite_begin", "IMMEDIATE")
+    connection.exec_driver_sql(f"BEGIN {mode}")
+
+
+class Database:
+    """One SQLite file. Cheap to create; the schema is brought up to date by :func:`open_database`."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.engine: Engine = create_engine(f"sqlite:///{path}", connect_args={"check_same_thread": False})
+        event.listen(self.engine, "connect", _configure)
+        event.listen(self.engine, "begin", _begin)
+        self._reader = self.engine.execution_options(sqlite_begin="DEFERRED")
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """One user action: BEGIN IMMEDIATE, commit on success, roll back on any exception."""
+        with Session(self.engine, expire_on_commit=False) as session:
+            try:
+                yield session
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        # Closing (not rolling back) ends the read transaction and leaves loaded objects usable.
+        with Session(self._reader, expire_on_commit=False) as session:
+            yield session
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def open_database(path: Path | str, *, seed_library: bool = True) -> Database:
+    """Open (creating if needed) the database at ``path``, migrate it, and load the shipped documents."""
+    from planner.db.migrate import upgrade
+
+    path = Path(path).expanduser()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StorageError(f"cannot create the folder for the database {path.parent}: {exc.strerror}") from None
+    new_file = not path.exists()
+    if new_file:
+        # Create the file readable by this user only, before SQLite opens it.
+        fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
+        os.close(fd)
+    database = Database(path)
+    try:
+        upgrade(database)
+        if seed_library:
+            from planner.library.store import sync_shipped_documents
+
+            sync_shipped_documents(database)
+    except sqlite3.DatabaseError as exc:
+        database.dispose()
+        raise StorageError(f"{path} is not a usable planner database ({exc})") from None
+    except Exception as exc:
+        database.dispose()
+        from sqlalchemy.exc import DatabaseError
+
+        if isinstance(exc, DatabaseError):
+            raise StorageError(f"{path} is not a usable planner database ({exc.orig})") from None
+        raise
+    return database

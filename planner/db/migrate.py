@@ -1,0 +1,50 @@
+"""Schema migrations with Alembic, run in-process on the database being opened.
+
+Alembic is imported only when the stored revision is not the newest one, so an up-to-date database opens
+without loading it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sqlalchemy import text
+
+if TYPE_CHECKING:
+    from planner.db.engine import Database
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+HEAD_REVISION = "0001_initial"
+"""The newest migration; a test checks it against Alembic's own view of the scripts."""
+
+
+def current_revision(database: Database) -> str | None:
+    with database.engine.connect() as connection:
+        exists = connection.exec_driver_sql(
+            "SELECT 1 FROM sqlite_master WHERE type='table' AND name='alembic_version'"
+        ).first()
+        if not exists:
+            return None
+        row = connection.execute(text("SELECT version_num FROM alembic_version")).first()
+        return row[0] if row else None
+
+
+def alembic_config(database: Database) -> object:
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.set_main_option("sqlalchemy.url", str(database.engine.url))
+    return config
+
+
+def upgrade(database: Database, revision: str = "head") -> None:
+    if revision == "head" and current_revision(database) == HEAD_REVISION:
+        return
+    from alembic import command
+
+    config = alembic_config(database)
+    with database.engine.begin() as connection:
+        config.attributes["connection"] = connection  # type: ignore[attr-defined]
+        command.upgrade(config, revision)  # type: ignore[arg-type]

@@ -1,0 +1,206 @@
+"""From a validated assessment to the findings that documents reason over.
+
+Base findings are arithmetic and lookups: dates to intervals, grades to the list of weak groups with their
+nerve, roots and region (from the anatomy document's table), circumferences to volumes. Derived findings
+(bands, thresholds, the suggested ladder step) are then evaluated from the documents, in dependency order.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from planner.engine.limbvolume import excess_percent, frustum_volume_ml
+from planner.engine.vocabulary import MUSCLE_GROUPS, SIDES
+from planner.library.compiler import ROOT_ORDER, CompiledLibrary, MuscleGroup
+
+DAYS_PER_MONTH = 30.44
+DAYS_PER_YEAR = 365.25
+
+
+def _days_between(earlier: str | None, later: date) -> int | None:
+    if not earlier:
+        return None
+    return (later - date.fromisoformat(earlier)).days
+
+
+def _one_decimal(value: float | None) -> float | None:
+    return None if value is None else round(value, 1)
+
+
+def _age(birth: str | None, on: date) -> int | None:
+    if not birth:
+        return None
+    born = date.fromisoformat(birth)
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
+def weak_group_entries(assessment: dict[str, Any], library: CompiledLibrary) -> list[dict[str, Any]]:
+    """The weak groups in anatomy-table order, each side on its own, as lsp-careplan/1 lists them."""
+    threshold = library.settings.get("weak_mrc_at_most")
+    strength = assessment.get("strength") or {}
+    entries = []
+    if threshold is None:
+        return entries
+    for group in MUSCLE_GROUPS:
+        grades = strength.get(group) or {}
+        anatomy = library.muscle_groups.get(group)
+        for side in SIDES:
+            grade = grades.get(side)
+            if grade is None or grade > threshold:
+                continue
+            entries.append({
+                "group": group,
+                "side": side,
+                "mrc": grade,
+                "nerve": anatomy.nerve if anatomy else "",
+                "roots": anatomy.roots_text if anatomy else "",
+                "region": anatomy.region if anatomy else "",
+            })
+    return entries
+
+
+def _strength_findings(assessment: dict[str, Any], library: CompiledLibrary) -> dict[str, Any]:
+    strength = assessment.get("strength") or {}
+    out: dict[str, Any] = {}
+    tested = 0
+    for group in MUSCLE_GROUPS:
+        grades = strength.get(group) or {}
+        values = []
+        for side in SIDES:
+            grade = grades.get(side)
+            out[f"mrc_{group}_{side}"] = grade
+            if grade is not None:
+                values.append(grade)
+                tested += 1
+        out[f"mrc_{group}"] = min(values) if values else None
+    weak = weak_group_entries(assessment, library)
+    anatomy: list[MuscleGroup] = [library.muscle_groups[e["group"]] for e in weak if e["group"] in library.muscle_groups]
+    keys = list(dict.fromkeys(e["group"] for e in weak))
+    proximal = any(e["region"] == "proximal" for e in weak)
+    distal = any(e["region"] == "distal" for e in weak)
+    root_sets = [set(a.roots) for a in anatomy]
+    common = set.intersection(*root_sets) if root_sets else set()
+    union = set().union(*root_sets) if root_sets else set()
+    grades = [g for k, g in out.items() if k.endswith(("_left", "_right")) and g is not None]
+    out.update({
+        "weak_groups": tuple(keys),
+        "weak_groups_left": tuple(e["group"] for e in weak if e["side"] == "left"),
+        "weak_groups_right": tuple(e["group"] for e in weak if e["side"] == "right"),
+        "weak_count": len(weak),
+        "weak_summary": "; ".join(_describe_weak(e, library) for e in weak) or "none",
+        "lowest_mrc": min(grades) if grades else None,
+        "proximal_weak": proximal,
+        "distal_weak": distal,
+        "distribution": "mixed" if proximal and distal else "proximal" if proximal else "distal" if distal else "none",
+        "nerves_involved": tuple(dict.fromkeys(a.nerve for a in anatomy)),
+        "nerve_count": len({a.nerve for a in anatomy}),
+        "roots_involved": tuple(r for r in ROOT_ORDER if r in union),
+        "common_roots": tuple(r for r in ROOT_ORDER if r in common),
+        "fits_single_root": bool(weak) and bool(common),
+        "strength_tested_count": tested,
+    })
+    return out
+
+
+def _describe_weak(entry: dict[str, Any], library: CompiledLibrary) -> str:
+    anatomy = library.muscle_groups.get(entry["group"])
+    movement = anatomy.movement if anatomy else entry["group"].replace("_", " ")
+    return f"{entry['side']} {movement} MRC {entry['mrc']} ({entry['nerve']}, {entry['roots']})"
+
+
+def limb_volumes(assessment: dict[str, Any]) -> dict[str, float] | None:
+    lymphedema = assessment.get("lymphedema") or {}
+    circumferences = lymphedema.get("circumferences_cm")
+    interval = lymphedema.get("interval_cm")
+    if not circumferences or not interval:
+        return None
+    return {side: round(frustum_volume_ml(circumferences[side], interval), 1) for side in SIDES}
+
+
+def _lymphedema_findings(assessment: dict[str, Any]) -> dict[str, Any]:
+    lymphedema = assessment.get("lymphedema") or {}
+    present = bool(lymphedema.get("present"))
+    volumes = limb_volumes(assessment)
+    excess = None
+    side = lymphedema.get("side") if present else None
+    if volumes and side in SIDES:
+        other = "left" if side == "right" else "right"
+        excess = excess_percent(volumes[side], volumes[other])
+    return {
+        "lymphedema": present,
+        "lymphedema_side": side,
+        "lymphedema_phase": lymphedema.get("phase") if present else None,
+        "limb_shape": lymphedema.get("limb_shape") if present else None,
+        "limb_volume_left_ml": volumes["left"] if volumes else None,
+        "limb_volume_right_ml": volumes["right"] if volumes else None,
+        "excess_volume_percent": _one_decimal(excess),
+    }
+
+
+def base_findings(assessment: dict[str, Any], library: CompiledLibrary) -> dict[str, Any]:
+    """Every base finding of the vocabulary, computed from one validated assessment."""
+    on = date.fromisoformat(assessment["assessed_on"])
+    history = assessment["history"]
+    pain = assessment["pain"]
+    function = assessment.get("function") or {}
+    jps = assessment.get("joint_position_sense") or {}
+    symptoms = assessment.get("symptoms") or {}
+    onset_days = _days_between(history.get("onset"), on)
+    radiation_days = _days_between(history.get("radiation_completed_on"), on)
+    malignancy = (history.get("malignancy") or "").strip()
+    ambulation = function.get("ambulation")
+    pregabalin = pain.get("pregabalin_mg_day")
+    findings: dict[str, Any] = {
+        "age_years": _age(assessment["patient"].get("birth_date"), on),
+        "sex": assessment["patient"].get("sex"),
+        "etiology": history["etiology"],
+        "affected_side": history["affected_side"],
+        "bilateral": history["affected_side"] == "bilateral",
+        "days_since_onset": onset_days,
+        "months_since_onset": _one_decimal(onset_days / DAYS_PER_MONTH) if onset_days is not None else None,
+        "known_malignancy": bool(malignancy),
+        "malignancy": malignancy or None,
+        "radiotherapy": radiation_days is not None or history["etiology"] == "radiation",
+        "months_since_radiotherapy": _one_decimal(radiation_days / DAYS_PER_MONTH) if radiation_days is not None else None,
+        "years_since_radiotherapy": _one_decimal(radiation_days / DAYS_PER_YEAR) if radiation_days is not None else None,
+        "trauma": history["etiology"] == "traumatic" or bool(history.get("trauma_on")),
+        "trauma_type": history.get("trauma_type"),
+        "days_since_trauma": _days_between(history.get("trauma_on"), on),
+        "surgery": history["etiology"] == "postsurgical" or bool(history.get("surgery_on")),
+        "days_since_surgery": _days_between(history.get("surgery_on"), on),
+        "creatinine_clearance": history.get("creatinine_clearance_ml_min"),
+        "jps_left": jps.get("left"),
+        "jps_right": jps.get("right"),
+        "jps_impaired": any(jps.get(s) in ("impaired", "absent") for s in SIDES),
+        "jps_absent": any(jps.get(s) == "absent" for s in SIDES),
+        "pain_nrs": pain["nrs"],
+        "pain_acute": bool(pain.get("acute")),
+        "pain_neuropathic": bool(pain.get("neuropathic")),
+        "pain_sites": tuple(pain.get("sites") or ()),
+        "current_ladder_step": pain.get("current_ladder_step") or 0,
+        "pregabalin_mg_day": pregabalin,
+        "on_pregabalin": bool(pregabalin),
+        "ambulation": ambulation,
+        "ambulatory": ambulation is not None and ambulation != "non_ambulatory",
+        "sit_to_stand": function.get("sit_to_stand"),
+        "standing_transfer": function.get("standing_transfer"),
+        "lower_body_dressing": function.get("lower_body_dressing"),
+        "bathing": function.get("bathing"),
+        "falls_past_3_months": function.get("falls_past_3_months"),
+    }
+    for flag in ("palliative", "mri_contraindicated", "dvt", "arterial_insufficiency", "infection"):
+        findings[flag] = bool(history.get(flag))
+    for symptom in ("numbness", "paresthesia", "allodynia", "bowel_bladder_change", "saddle_numbness"):
+        findings[symptom] = bool(symptoms.get(symptom))
+    findings.update(_strength_findings(assessment, library))
+    findings.update(_lymphedema_findings(assessment))
+    return findings
+
+
+def all_findings(assessment: dict[str, Any], library: CompiledLibrary) -> dict[str, Any]:
+    """Base findings plus the derived findings the documents define."""
+    findings = base_findings(assessment, library)
+    for derived in library.derived:
+        findings[derived.name] = derived.evaluate(findings)
+    return findings

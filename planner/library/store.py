@@ -1,0 +1,259 @@
+"""The document library in SQLite: loading the shipped set, importing, removing, enabling, searching.
+
+Every change is checked by compiling the library as it would be after the change; only a library that
+compiles is stored, in one transaction. So a bad document, or the removal of a document others depend on,
+is refused with the reason and the library is left exactly as it was.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import delete, text
+from sqlmodel import Session, select
+
+from planner.clock import utc_now
+from planner.db.engine import Database
+from planner.errors import DocumentError, LibraryError, NotFoundError
+from planner.library.compiler import CompiledLibrary, compile_library
+from planner.library.files import read_document_file, shipped_document_paths
+from planner.library.parser import ParsedDocument, parse_document
+from planner.models import Definition, Document, Passage, Recommendation
+
+SHIPPED = "shipped"
+IMPORTED = "imported"
+
+
+def _sha(body: str) -> str:
+    return hashlib.sha256(body.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _stored_documents(session: Session, *, enabled_only: bool) -> list[Document]:
+    query = select(Document)
+    if enabled_only:
+        query = query.where(Document.enabled == True)  # noqa: E712 - SQL expression
+    return list(session.exec(query.order_by(Document.id)))
+
+
+def _parse_stored(document: Document) -> ParsedDocument:
+    return parse_document(document.body, document.file_name or document.id)
+
+
+def _write_document(session: Session, parsed: ParsedDocument, origin: str, enabled: bool = True) -> None:
+    """Replace any stored document with the same id by ``parsed`` (within the caller's transaction)."""
+    _delete_document(session, parsed.id)
+    session.add(Document(
+        id=parsed.id, title=parsed.title, source=parsed.source, publisher=parsed.publisher, date=parsed.date,
+        version=parsed.version, kind=parsed.kind, origin=origin, enabled=enabled, file_name=parsed.origin_name,
+        body=parsed.body, sha256=_sha(parsed.body), loaded_at=utc_now(),
+    ))
+    session.flush()
+    for ordinal, passage in enumerate(parsed.passages):
+        session.add(Passage(document_id=parsed.id, ordinal=ordinal, heading=passage.heading, text=passage.text,
+                            line=passage.line))
+    session.flush()
+    session.execute(text("INSERT INTO passage_fts(rowid, heading, text) "
+                         "SELECT id, heading, text FROM passage WHERE document_id = :d"), {"d": parsed.id})
+    for rec in parsed.recommendations:
+        session.add(Recommendation(
+            id=rec.id, document_id=parsed.id, section=rec.section, target=rec.target, level=rec.level,
+            order=rec.order, condition=rec.when, title=rec.title, detail=rec.detail, handout=rec.handout,
+            line=rec.line,
+        ))
+    for finding in parsed.findings:
+        session.add(Definition(document_id=parsed.id, kind="finding", name=finding.name, line=finding.line))
+    for table in parsed.tables:
+        session.add(Definition(document_id=parsed.id, kind="table", name=table.name, line=table.line))
+
+
+def _delete_document(session: Session, document_id: str) -> None:
+    session.execute(text("INSERT INTO passage_fts(passage_fts, rowid, heading, text) "
+                         "SELECT 'delete', id, heading, text FROM passage WHERE document_id = :d"), {"d": document_id})
+    for model in (Passage, Recommendation, Definition):
+        session.exec(delete(model).where(model.document_id == document_id))  # type: ignore[call-overload]
+    session.exec(delete(Document).where(Document.id == document_id))  # type: ignore[call-overload]
+
+
+def _check_candidate(
+    session: Session, *, replace: Sequence[ParsedDocument] = (), drop: Iterable[str] = (),
+    disable: Iterable[str] = (), enable: Iterable[str] = (), prefer: str | None = None,
+) -> CompiledLibrary:
+    """Compile the enabled library as it would be after the change; raise if it would not compile."""
+    drop, disable, enable = set(drop), set(disable), set(enable)
+    candidate: dict[str, ParsedDocument] = {}
+    for stored in _stored_documents(session, enabled_only=False):
+        if stored.id in drop or stored.id in disable:
+            continue
+        if stored.enabled or stored.id in enable:
+            candidate[stored.id] = _parse_stored(stored)
+    for parsed in replace:
+        candidate[parsed.id] = parsed
+    return compile_library(candidate.values(), prefer_errors_of=prefer)
+
+
+@dataclass(frozen=True, slots=True)
+class SyncReport:
+    added: list[str]
+    updated: list[str]
+
+
+def sync_shipped_documents(database: Database) -> SyncReport:
+    """Load shipped documents that are new or whose version changed; leave clinic imports alone."""
+    shipped = [read_document_file(path) for path in shipped_document_paths()]
+    with database.read() as session:
+        stored = {d.id: d for d in _stored_documents(session, enabled_only=False)}
+    changes = [
+        p for p in shipped
+        if p.id not in stored
+        or (stored[p.id].origin == SHIPPED and (stored[p.id].version != p.version or stored[p.id].sha256 != _sha(p.body)))
+    ]
+    if not changes:
+        return SyncReport([], [])
+    with database.write() as session:
+        _check_candidate(session, replace=changes)
+        for parsed in changes:
+            previous = session.get(Document, parsed.id)
+            _write_document(session, parsed, SHIPPED, enabled=previous.enabled if previous else True)
+    return SyncReport([p.id for p in changes if p.id not in stored], [p.id for p in changes if p.id in stored])
+
+
+def import_documents(database: Database, paths: Sequence[Path]) -> list[ParsedDocument]:
+    """Import files as clinic documents, all or nothing; a file with an existing id replaces that document."""
+    parsed = [read_document_file(path) for path in paths]
+    ids = [p.id for p in parsed]
+    duplicates = {i for i in ids if ids.count(i) > 1}
+    if duplicates:
+        raise LibraryError(f"two of the files have the same document id: {', '.join(sorted(duplicates))}")
+    with database.write() as session:
+        _check_candidate(session, replace=parsed, enable=ids, prefer=parsed[0].id if parsed else None)
+        for document in parsed:
+            _write_document(session, document, IMPORTED)
+    return parsed
+
+
+def import_document_text(database: Database, body: str, name: str) -> ParsedDocument:
+    document = parse_document(body, name)
+    with database.write() as session:
+        _check_candidate(session, replace=[document], enable=[document.id], prefer=document.id)
+        _write_document(session, document, IMPORTED)
+    return document
+
+
+def remove_document(database: Database, document_id: str) -> None:
+    """Remove an imported document; a shipped one can only be disabled. An override of a shipped document
+    gives way to the shipped version again."""
+    with database.write() as session:
+        document = session.get(Document, document_id)
+        if document is None:
+            raise NotFoundError(f"no document with id '{document_id}'")
+        if document.origin == SHIPPED:
+            raise LibraryError(f"{document_id} is a shipped document: disable it instead of removing it")
+        shipped = {p.id: p for p in map(read_document_file, shipped_document_paths())}
+        restore = [shipped[document_id]] if document_id in shipped else []
+        try:
+            _check_candidate(session, drop=[document_id], replace=restore)
+        except DocumentError as exc:
+            raise LibraryError(f"removing {document_id} would break the library:\n{exc}") from None
+        _delete_document(session, document_id)
+        for parsed in restore:
+            _write_document(session, parsed, SHIPPED)
+
+
+def set_document_enabled(database: Database, document_id: str, enabled: bool) -> None:
+    with database.write() as session:
+        document = session.get(Document, document_id)
+        if document is None:
+            raise NotFoundError(f"no document with id '{document_id}'")
+        try:
+            if enabled:
+                _check_candidate(session, enable=[document_id])
+            else:
+                _check_candidate(session, disable=[document_id])
+        except DocumentError as exc:
+            action = "enabling" if enabled else "disabling"
+            raise LibraryError(f"{action} {document_id} would break the library:\n{exc}") from None
+        document.enabled = enabled
+        session.add(document)
+
+
+def list_documents(database: Database) -> list[Document]:
+    with database.read() as session:
+        return _stored_documents(session, enabled_only=False)
+
+
+def get_document(database: Database, document_id: str) -> Document:
+    with database.read() as session:
+        document = session.get(Document, document_id)
+        if document is None:
+            raise NotFoundError(f"no document with id '{document_id}'")
+        return document
+
+
+def document_contributions(database: Database, document_id: str) -> list[Recommendation]:
+    with database.read() as session:
+        query = select(Recommendation).where(Recommendation.document_id == document_id)
+        return list(session.exec(query.order_by(Recommendation.target, Recommendation.order, Recommendation.id)))
+
+
+_cache: dict[tuple[str, str], CompiledLibrary] = {}
+
+
+def library_fingerprint(session: Session) -> str:
+    rows = session.execute(text("SELECT id, sha256 FROM document WHERE enabled ORDER BY id")).all()
+    return hashlib.sha256("\n".join(f"{i}:{s}" for i, s in rows).encode()).hexdigest()
+
+
+def load_library(database: Database) -> CompiledLibrary:
+    """The enabled library, compiled once per distinct set of document texts and reused."""
+    with database.read() as session:
+        key = (str(database.path), library_fingerprint(session))
+        cached = _cache.get(key)
+        if cached is not None:
+            return cached
+        documents = [_parse_stored(d) for d in _stored_documents(session, enabled_only=True)]
+    library = compile_library(documents)
+    _cache.clear()
+    _cache[key] = library
+    return library
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    document_id: str
+    document_title: str
+    heading: str
+    snippet: str  # matches wrapped in HIGHLIGHT_START / HIGHLIGHT_END
+    rank: float
+
+
+HIGHLIGHT_START = "\x02"
+HIGHLIGHT_END = "\x03"
+
+
+def fts_query(query: str) -> str:
+    """User words to an FTS5 query: each word quoted (so no FTS syntax can be injected), all required,
+    the last one matched as a prefix so results follow typing."""
+    words = [w for w in "".join(c if c.isalnum() else " " for c in query).split() if w]
+    if not words:
+        return ""
+    quoted = [f'"{w}"' for w in words]
+    quoted[-1] += "*"
+    return " ".join(quoted)
+
+
+def search_passages(database: Database, query: str, limit: int = 50) -> list[SearchHit]:
+    match = fts_query(query)
+    if not match:
+        return []
+    sql = text(
+        "SELECT p.document_id, d.title, p.heading, "
+        "snippet(passage_fts, 1, :hs, :he, '…', 16) AS snip, bm25(passage_fts, 4.0, 1.0) AS rank "
+        "FROM passage_fts JOIN passage p ON p.id = passage_fts.rowid JOIN document d ON d.id = p.document_id "
+        "WHERE passage_fts MATCH :q AND d.enabled ORDER BY rank, p.document_id, p.ordinal LIMIT :limit"
+    )
+    with database.read() as session:
+        rows = session.execute(sql, {"q": match, "hs": HIGHLIGHT_START, "he": HIGHLIGHT_END, "limit": limit})
+        return [SearchHit(r[0], r[1], r[2], r[3], r[4]) for r in rows]

@@ -1,0 +1,7 @@
+"""SQLModel tables: the library (documents, passages, recommendations, definitions) and the clinical
+record (patients, assessments, plans). Import from here; the modules are split by what they hold."""
+
+from planner.models.library import Definition, Document, Passage, Recommendation
+from planner.models.record import Assessment, Patient, Plan
+
+__all__ = ["Assessment", "Definition", "Document", "Passage", "Patient", "Plan", "Recommendation"]

@@ -1,0 +1,57 @@
+"""Tables of the clinical record: patients, their assessments and the plan versions drafted from them.
+
+An assessment keeps the validated lsp-assessment/1 JSON verbatim (``document``) plus a few key columns for
+lists and searches. A plan keeps the generated lsp-careplan/1 JSON and, separately, the clinician's edits,
+so the generated content and what the clinician changed can always be told apart.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+class Patient(SQLModel, table=True):
+    __tablename__ = "patient"
+
+    id: str = Field(primary_key=True, max_length=200)
+    name: str = Field(index=True)
+    birth_date: str | None = None
+    sex: str | None = None
+    archived: bool = False
+    created_at: datetime
+    updated_at: datetime
+
+
+class Assessment(SQLModel, table=True):
+    __tablename__ = "assessment"
+
+    id: int | None = Field(default=None, primary_key=True)
+    patient_id: str = Field(foreign_key="patient.id", index=True)
+    assessed_on: str = Field(index=True)
+    assessor: str | None = None
+    etiology: str
+    affected_side: str
+    pain_nrs: int
+    document: str  # the lsp-assessment/1 JSON as validated
+    created_at: datetime
+
+
+class Plan(SQLModel, table=True):
+    __tablename__ = "plan"
+    __table_args__ = (UniqueConstraint("assessment_id", "version", name="uq_plan_assessment_version"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    assessment_id: int = Field(foreign_key="assessment.id", index=True)
+    version: int
+    status: str = "draft"  # draft | signed
+    content: str  # lsp-careplan/1 JSON as generated
+    edits: str = "{}"  # clinician edits (exclusions, rewordings, order, free-text items)
+    library_version: str
+    signer: str | None = None
+    signer_credentials: str | None = None
+    signed_at: datetime | None = None
+    content_hash: str | None = None
+    created_at: datetime

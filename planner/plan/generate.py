@@ -1,0 +1,105 @@
+"""Plan generation: every recommendation of the library evaluated against one assessment's findings.
+
+The result is an lsp-careplan/1 document (a plain dict, JSON-ready). It is deterministic: the same
+assessment and the same library give the same plan, byte for byte, so a stored plan can be compared with a
+regenerated one and item ids stay stable across runs.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from planner.assessment.schema import CAREPLAN_FORMAT, SECTION_KEYS
+from planner.engine.findings import all_findings, limb_volumes, weak_group_entries
+from planner.library.compiler import CompiledLibrary, CompiledRecommendation
+from planner.library.parser import HANDOUT_TARGETS
+
+SECTION_TITLES = {
+    "pt": "Physical therapy",
+    "ot": "Occupational therapy and adaptive equipment",
+    "orthosis": "Orthoses and assistive devices",
+    "lymphedema": "Lymphedema",
+    "analgesia": "Analgesia",
+    "medical": "Medical considerations, imaging and referral",
+    "monitoring": "Monitoring and follow-up",
+}
+ALERT_RANK = {"urgent": 0, "caution": 1, "info": 2}
+
+_CONTRACT_FINDINGS = ("distribution", "pain_band", "excess_volume_percent", "lymphedema_severity")
+_EXTRA_FINDINGS = ("nerves_involved", "roots_involved", "common_roots", "fits_single_root", "months_since_onset",
+                   "ladder_step", "renal_band", "pregabalin_min_mg_day", "pregabalin_max_mg_day")
+
+
+def evidence_for(library: CompiledLibrary, recommendation: CompiledRecommendation) -> list[dict[str, str]]:
+    """The passage the recommendation stands in, then any further passages it cites that still exist."""
+    places = [(recommendation.document_id, recommendation.section), *recommendation.cites]
+    evidence = []
+    for document_id, section in places:
+        text = library.passages.get((document_id, section))
+        document = library.documents.get(document_id)
+        if text is None or document is None:
+            continue
+        evidence.append({
+            "document": document.title,
+            "document_id": document.id,
+            "version": document.version,
+            "section": section,
+            "text": text,
+        })
+    return evidence
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, tuple):
+        return list(value)
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def findings_summary(assessment: dict[str, Any], library: CompiledLibrary, findings: dict[str, Any]) -> dict[str, Any]:
+    summary: dict[str, Any] = {"weak_groups": weak_group_entries(assessment, library)}
+    for name in _CONTRACT_FINDINGS:
+        summary[name] = _plain(findings.get(name))
+    volumes = limb_volumes(assessment)
+    if volumes:
+        summary["limb_volume_ml"] = volumes
+    for name in _EXTRA_FINDINGS:
+        if name in findings:
+            summary[name] = _plain(findings[name])
+    return summary
+
+
+def generate_plan(assessment: dict[str, Any], library: CompiledLibrary) -> dict[str, Any]:
+    findings = all_findings(assessment, library)
+    sections: dict[str, list[dict[str, Any]]] = {key: [] for key in SECTION_KEYS}
+    alerts: list[tuple[int, int, str, dict[str, Any]]] = []
+    handout: dict[str, list[dict[str, Any]]] = {target: [] for target in HANDOUT_TARGETS}
+    for rec in library.recommendations:  # already sorted by (order, id)
+        if not rec.condition.evaluate(findings):
+            continue
+        evidence = evidence_for(library, rec)
+        title = rec.title.render(findings)
+        detail = rec.detail.render(findings)
+        if rec.target == "alert":
+            entry = {"id": rec.id, "level": rec.level, "text": title, "detail": detail, "evidence": evidence}
+            alerts.append((ALERT_RANK[rec.level or "info"], rec.order, rec.id, entry))
+        elif rec.target in handout:
+            handout[rec.target].append({"id": rec.id, "text": title, "evidence": evidence})
+        else:
+            item = {"id": rec.id, "title": title, "detail": detail, "evidence": evidence}
+            handout_text = rec.handout.render(findings)
+            if handout_text:
+                item["handout"] = handout_text
+            sections[rec.target].append(item)
+    patient = assessment["patient"]
+    return {
+        "format": CAREPLAN_FORMAT,
+        "patient": {"id": patient["id"], "name": patient["name"]},
+        "assessed_on": assessment["assessed_on"],
+        "library_version": library.version,
+        "findings": findings_summary(assessment, library, findings),
+        "alerts": [entry for *_key, entry in sorted(alerts, key=lambda a: a[:3])],
+        "sections": [{"key": key, "title": SECTION_TITLES[key], "items": sections[key]} for key in SECTION_KEYS],
+        "handout": handout,
+    }
