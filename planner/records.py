@@ -49,6 +49,7 @@ def store_assessment(database: Database, assessment: dict[str, Any]) -> StoredAs
         patient.sex = info.get("sex") or patient.sex
         patient.updated_at = now
         session.add(patient)
+        session.flush()  # the patient row must exist before the assessment that refers to it
         row = Assessment(
             patient_id=info["id"], assessed_on=assessment["assessed_on"], assessor=assessment.get("assessor"),
             etiology=assessment["history"]["etiology"], affected_side=assessment["history"]["affected_side"],

@@ -55,8 +55,12 @@ def _describe(error: Any) -> list[FieldIssue]:
         missing = error.message.split("'")[1] if "'" in error.message else "?"
         return [FieldIssue(f"{field}.{missing}" if field else missing, "is required")]
     if error.validator == "anyOf":
-        # Nullable fields: report the rule of the non-null branch.
-        schema = next((s for s in schema["anyOf"] if s.get("type") != "null"), {})
+        # Nullable fields: report the rule of the non-null branch, down to the innermost field.
+        branch = next(i for i, s in enumerate(schema["anyOf"]) if s.get("type") != "null")
+        inner = [e for e in error.context or () if e.relative_schema_path[0] == branch]
+        if inner and any(e.absolute_path != error.absolute_path or e.validator != "type" for e in inner):
+            return [issue for e in inner for issue in _describe(e)]
+        schema = schema["anyOf"][branch]
     return [_rule_for(field, schema, error.instance)]
 
 

@@ -1,0 +1,96 @@
+"""Shared fixtures: real SQLite files copied from one migrated, seeded template, and assessment builders."""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+EXAMPLES_DIR = Path(__file__).resolve().parent.parent.parent / "shared" / "examples"
+REPO = Path(__file__).resolve().parent.parent
+
+
+def example_paths() -> list[Path]:
+    local = REPO / "resources" / "examples"
+    return sorted((local if local.is_dir() else EXAMPLES_DIR).glob("*.json"))
+
+
+@pytest.fixture(scope="session")
+def template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One migrated database seeded with the shipped documents; tests get copies of it."""
+    from planner.db.engine import open_database
+
+    path = tmp_path_factory.mktemp("template") / "template.sqlite3"
+    database = open_database(path)
+    database.dispose()
+    return path
+
+
+@pytest.fixture
+def db_path(template_db: Path, tmp_path: Path) -> Path:
+    target = tmp_path / "planner.sqlite3"
+    source = sqlite3.connect(template_db)
+    destination = sqlite3.connect(target)
+    with destination:
+        source.backup(destination)
+    source.close()
+    destination.close()
+    return target
+
+
+@pytest.fixture
+def db(db_path: Path) -> Iterator[Any]:
+    from planner.db.engine import open_database
+
+    database = open_database(db_path)
+    yield database
+    database.dispose()
+
+
+@pytest.fixture(scope="session")
+def library() -> Any:
+    """The shipped library compiled straight from resources/ (no database needed)."""
+    from planner.library.compiler import compile_library
+    from planner.library.files import read_shipped_documents
+
+    return compile_library(read_shipped_documents())
+
+
+BASE_ASSESSMENT: dict[str, Any] = {
+    "format": "lsp-assessment/1",
+    "patient": {"id": "T-1", "name": "Test Patient"},
+    "assessed_on": "2026-11-01",
+    "history": {"etiology": "unknown", "affected_side": "right"},
+    "strength": {},
+    "pain": {"nrs": 0},
+}
+
+
+def deep_merge(base: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
+    merged = copy.deepcopy(base)
+    for key, value in changes.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = deep_merge(merged[key], value)
+        else:
+            merged[key] = copy.deepcopy(value)
+    return merged
+
+
+def make_assessment(**changes: Any) -> dict[str, Any]:
+    """A minimal valid assessment with ``changes`` merged in (nested dicts merge)."""
+    return deep_merge(BASE_ASSESSMENT, changes)
+
+
+def load_example(name: str) -> dict[str, Any]:
+    for path in example_paths():
+        if path.stem == name:
+            return json.loads(path.read_text(encoding="utf-8"))
+    raise FileNotFoundError(name)

@@ -1,0 +1,145 @@
+"""The command line: exit codes, messages that name the file and field, and what each subcommand prints."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from planner.cli import run
+from tests.conftest import example_paths, make_assessment
+
+
+@pytest.fixture
+def cli(db_path: Path, capsys: pytest.CaptureFixture[str]) -> Any:
+    def call(*args: str) -> tuple[int, str, str]:
+        code = run(["--db", str(db_path), *args])
+        out = capsys.readouterr()
+        return code, out.out, out.err
+
+    return call
+
+
+def write_json(tmp_path: Path, name: str, data: Any) -> Path:
+    path = tmp_path / name
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("path", example_paths(), ids=lambda p: p.stem)
+def test_plan_json_for_examples(cli: Any, path: Path) -> None:
+    code, out, err = cli("plan", str(path), "--json")
+    assert code == 0, err
+    plan = json.loads(out)
+    assert plan["format"] == "lsp-careplan/1"
+    assert [s["key"] for s in plan["sections"]] == ["pt", "ot", "orthosis", "lymphedema", "analgesia", "medical",
+                                                    "monitoring"]
+    entries = [i for s in plan["sections"] for i in s["items"]] + plan["alerts"]
+    assert entries and all(e["evidence"] for e in entries)
+
+
+def test_plan_text(cli: Any) -> None:
+    code, out, _ = cli("plan", str(example_paths()[0]))
+    assert code == 0
+    assert "DRAFT, for clinician review" in out
+    assert "Physical therapy" in out and "Basis:" in out
+
+
+def test_invalid_assessment_exits_2_naming_file_and_field(cli: Any, tmp_path: Path) -> None:
+    path = write_json(tmp_path, "bad.json", make_assessment(pain={"nrs": 14}, mystery=1))
+    code, out, err = cli("plan", str(path))
+    assert code == 2 and out == ""
+    assert f"{path}: pain.nrs: must be a whole number from 0 to 10 (got 14)" in err
+    assert f"{path}: mystery: unknown field" in err
+    assert "Traceback" not in err
+
+
+def test_missing_file_and_bad_json(cli: Any, tmp_path: Path) -> None:
+    code, _, err = cli("plan", str(tmp_path / "absent.json"))
+    assert code == 2 and "absent.json: cannot be read" in err
+    broken = tmp_path / "broken.json"
+    broken.write_text("{", encoding="utf-8")
+    code, _, err = cli("plan", str(broken))
+    assert code == 2 and "broken.json: not valid JSON (line 1" in err
+
+
+def test_usage_errors_exit_2(cli: Any) -> None:
+    assert cli("frobnicate")[0] == 2
+    code, _, err = cli("plan")
+    assert code == 2 and "the following arguments are required: file" in err
+    code, _, err = cli("schema", "invoice")
+    assert code == 2 and "invalid choice" in err
+
+
+def test_schema(cli: Any) -> None:
+    code, out, _ = cli("schema", "assessment")
+    schema = json.loads(out)
+    assert code == 0 and schema["properties"]["format"]["const"] == "lsp-assessment/1"
+    assert schema["additionalProperties"] is False
+    code, out, _ = cli("schema", "careplan")
+    assert json.loads(out)["properties"]["format"]["const"] == "lsp-careplan/1"
+
+
+def test_import_prints_a_line_per_committed_assessment(cli: Any, tmp_path: Path) -> None:
+    paths = [str(p) for p in example_paths()]
+    code, out, _ = cli("import", *paths)
+    lines = out.strip().splitlines()
+    assert code == 0 and len(lines) == len(paths)
+    assert all("new patient" in line and "draft plan" in line for line in lines)
+    code, out, _ = cli("import", paths[0])
+    assert code == 0 and "new patient" not in out and "assessment" in out
+
+
+def test_import_stops_before_storing_anything_when_a_file_is_invalid(cli: Any, tmp_path: Path, db_path: Path) -> None:
+    import sqlite3
+
+    bad = write_json(tmp_path, "bad.json", make_assessment(history={"affected_side": "up"}))
+    code, out, err = cli("import", str(example_paths()[0]), str(bad))
+    assert code == 2 and "history.affected_side" in err and out == ""
+    with sqlite3.connect(db_path) as connection:
+        assert connection.execute("SELECT count(*) FROM assessment").fetchone() == (0,)
+
+
+def test_docs_commands(cli: Any, tmp_path: Path) -> None:
+    code, out, _ = cli("docs", "list")
+    assert code == 0 and "ANATOMY" in out and "CLINIC" in out
+    code, out, _ = cli("docs", "show", "CLINIC")
+    assert code == 0 and "convention" in out and "Title:" in out
+    code, out, _ = cli("docs", "search", "joint", "position")
+    assert code == 0 and "ANATOMY § Joint position sense" in out and "**" in out
+    code, _, err = cli("docs", "show", "NOPE")
+    assert code == 2 and "no document with id 'NOPE'" in err
+    doc = tmp_path / "mine.md"
+    doc.write_text("---\nid: MINE\ntitle: Mine\nsource: me\nversion: 1\nkind: convention\n---\n\n## Note\n\nText.\n\n"
+                   "::: recommendation mine-1\ntarget: monitoring\nwhen: true\ntitle: Call on Fridays\n:::\n",
+                   encoding="utf-8")
+    code, out, _ = cli("docs", "import", str(doc))
+    assert code == 0 and "imported MINE" in out
+    code, out, _ = cli("plan", str(example_paths()[0]), "--json")
+    assert "Call on Fridays" in out
+    code, out, _ = cli("docs", "remove", "MINE")
+    assert code == 0
+    code, out, _ = cli("plan", str(example_paths()[0]), "--json")
+    assert "Call on Fridays" not in out
+    code, _, err = cli("docs", "remove", "ANATOMY")
+    assert code == 2 and "disable it instead" in err
+
+
+def test_bad_document_import_exits_2_with_line(cli: Any, tmp_path: Path) -> None:
+    doc = tmp_path / "broken.md"
+    doc.write_text("---\nid: B\ntitle: B\nsource: s\nversion: 1\nkind: evidence\n---\n## S\n"
+                   "::: recommendation b-1\ntarget: pt\nwhen: (pain_nrs > 3\ntitle: t\n:::\n", encoding="utf-8")
+    code, _, err = cli("docs", "import", str(doc))
+    assert code == 2 and "broken.md: line 11: when: syntax error" in err
+
+
+def test_entry_point_runs_as_a_program(db_path: Path) -> None:
+    env = {**os.environ, "PLANNER_DB": str(db_path)}
+    done = subprocess.run([sys.executable, "-m", "planner", "schema", "careplan"], capture_output=True, text=True,
+                          env=env, timeout=60, check=False)
+    assert done.returncode == 0 and '"lsp-careplan/1"' in done.stdout

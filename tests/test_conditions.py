@@ -1,0 +1,71 @@
+"""Compiled conditions: typing at load time, and the null semantics documents rely on."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from planner.engine.conditions import ExpressionError, compile_expression
+from planner.engine.vocabulary import BASE_FINDINGS, Kind
+
+KINDS = {name: f.kind for name, f in BASE_FINDINGS.items()}
+
+
+def run(text: str, **findings: Any) -> Any:
+    return compile_expression(text, KINDS).evaluate(findings)
+
+
+@pytest.mark.parametrize("op", ["<", "<=", ">", ">="])
+def test_ordering_with_null_is_false(op: str) -> None:
+    assert run(f"mrc_knee_extension {op} 3", mrc_knee_extension=None) is False
+    assert run(f"3 {op} mrc_knee_extension", mrc_knee_extension=None) is False
+
+
+def test_not_of_null_comparison_is_true_and_or_still_fires() -> None:
+    assert run("not (mrc_knee_extension <= 2)", mrc_knee_extension=None) is True
+    assert run("mrc_knee_extension <= 2 or jps_impaired", mrc_knee_extension=None, jps_impaired=True) is True
+
+
+def test_equality_with_null() -> None:
+    assert run("creatinine_clearance == null", creatinine_clearance=None) is True
+    assert run("creatinine_clearance != null", creatinine_clearance=45) is True
+
+
+def test_arithmetic_and_functions_skip_null() -> None:
+    assert run("$min([mrc_hip_extension, mrc_knee_extension])", mrc_hip_extension=None, mrc_knee_extension=3) == 3
+    assert run("$max([mrc_hip_extension, mrc_knee_extension])", mrc_hip_extension=None, mrc_knee_extension=None) is None
+    assert run("pregabalin_mg_day + 10", pregabalin_mg_day=None) is None
+    assert run("pain_nrs ?? 0", pain_nrs=None) == 0
+
+
+def test_lists_strings_ternary() -> None:
+    assert run("'hip_extension' in weak_groups", weak_groups=("hip_extension",)) is True
+    assert run("etiology in ['neoplastic', 'radiation']", etiology="radiation") is True
+    assert run("weak_groups.length", weak_groups=("a", "b")) == 2
+    assert run("pain_nrs >= 7 ? 'severe' : 'other'", pain_nrs=8) == "severe"
+
+
+def test_result_kinds() -> None:
+    assert compile_expression("pain_nrs > 3", KINDS).kind is Kind.FLAG
+    assert compile_expression("pain_nrs + 1", KINDS).kind is Kind.NUMBER
+    assert compile_expression("'a'", KINDS).kind is Kind.TEXT
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("pain_nsr > 3", "unknown finding 'pain_nsr'"),
+        ("pain_nrs >", "syntax error"),
+        ("pain_nrs > 'high'", "mismatch"),
+        ("", "syntax error"),
+    ],
+)
+def test_bad_expressions_are_rejected(text: str, message: str) -> None:
+    with pytest.raises(ExpressionError, match=message):
+        compile_expression(text, KINDS)
+
+
+def test_symbols_are_collected() -> None:
+    compiled = compile_expression("pain_nrs > 3 and $min([mrc_hip_extension]) < 4", KINDS)
+    assert compiled.symbols == {"pain_nrs", "mrc_hip_extension"}

@@ -1,0 +1,178 @@
+"""The library in SQLite: imports change the next plan, removals take items away, bad changes change nothing."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from planner.errors import DocumentError, LibraryError, NotFoundError
+from planner.library import store
+from planner.library.store import (
+    HIGHLIGHT_END,
+    HIGHLIGHT_START,
+    fts_query,
+    import_documents,
+    list_documents,
+    load_library,
+    remove_document,
+    search_passages,
+    set_document_enabled,
+    sync_shipped_documents,
+)
+from planner.plan.generate import generate_plan
+from tests.conftest import make_assessment
+
+NEW_DOC = """---
+id: CLINIC-EXTRA
+title: Our aquatic therapy convention
+source: Local convention
+version: 1
+kind: convention
+---
+
+## Aquatic therapy
+
+Our pool programme suits patients with moderate pain who walk independently.
+
+::: recommendation extra-aquatic
+target: pt
+order: 60
+when: pain_band == 'moderate' and ambulation == 'independent'
+title: Aquatic therapy programme
+detail: Pain NRS {pain_nrs}; walks independently.
+:::
+"""
+
+
+def write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def item_ids(plan: dict[str, Any]) -> set[str]:
+    return {item["id"] for section in plan["sections"] for item in section["items"]}
+
+
+def snapshot(db_path: Path) -> list[tuple[Any, ...]]:
+    with sqlite3.connect(db_path) as connection:
+        rows = connection.execute("SELECT id, version, sha256, enabled, origin FROM document ORDER BY id").fetchall()
+        rows += connection.execute("SELECT id, document_id FROM recommendation ORDER BY id").fetchall()
+        rows += connection.execute("SELECT count(*) FROM passage").fetchall()
+    return rows
+
+
+ASSESSMENT = make_assessment(pain={"nrs": 5}, function={"ambulation": "independent"})
+
+
+def test_shipped_documents_are_loaded_once(db: Any) -> None:
+    ids = {d.id for d in list_documents(db)}
+    assert {"ANATOMY", "CLINIC"} <= ids
+    assert all(d.origin == "shipped" for d in list_documents(db))
+    assert sync_shipped_documents(db) == store.SyncReport([], [])
+
+
+def test_import_changes_the_next_plan_and_removal_takes_it_away(db: Any, tmp_path: Path) -> None:
+    assert "extra-aquatic" not in item_ids(generate_plan(ASSESSMENT, load_library(db)))
+    import_documents(db, [write(tmp_path, "extra.md", NEW_DOC)])
+    plan = generate_plan(ASSESSMENT, load_library(db))
+    item = next(i for s in plan["sections"] for i in s["items"] if i["id"] == "extra-aquatic")
+    assert item["detail"] == "Pain NRS 5; walks independently."
+    assert item["evidence"][0]["document"] == "Our aquatic therapy convention"
+    assert item["evidence"][0]["section"] == "Aquatic therapy"
+    assert item["evidence"][0]["text"].startswith("Our pool programme")
+    remove_document(db, "CLINIC-EXTRA")
+    assert "extra-aquatic" not in item_ids(generate_plan(ASSESSMENT, load_library(db)))
+
+
+def test_bad_document_is_rejected_whole_and_library_unchanged(db: Any, db_path: Path, tmp_path: Path) -> None:
+    before = snapshot(db_path)
+    bad = NEW_DOC.replace("pain_band == 'moderate'", "pain_bnad == 'moderate'")
+    with pytest.raises(DocumentError) as caught:
+        import_documents(db, [write(tmp_path, "bad.md", bad)])
+    assert "bad.md: line 16: when: unknown finding 'pain_bnad'" in str(caught.value)
+    assert snapshot(db_path) == before
+
+
+def test_multi_file_import_is_all_or_nothing(db: Any, db_path: Path, tmp_path: Path) -> None:
+    before = snapshot(db_path)
+    good = write(tmp_path, "good.md", NEW_DOC)
+    bad = write(tmp_path, "bad.md", NEW_DOC.replace("CLINIC-EXTRA", "OTHER").replace("extra-aquatic", "x-1")
+                .replace("target: pt", "target: nowhere"))
+    with pytest.raises(DocumentError):
+        import_documents(db, [good, bad])
+    assert snapshot(db_path) == before
+
+
+def test_removing_a_document_others_depend_on_is_refused(db: Any, db_path: Path, tmp_path: Path) -> None:
+    override = (Path(__file__).parent.parent / "resources" / "documents" / "clinic.md").read_text(encoding="utf-8")
+    import_documents(db, [write(tmp_path, "clinic.md", override.replace("version: ", "version: 99-local-", 1))])
+    assert next(d for d in list_documents(db) if d.id == "CLINIC").origin == "imported"
+    # Disabling CLINIC would leave pain_band undefined for the documents that use it.
+    before = snapshot(db_path)
+    with pytest.raises(LibraryError, match="would break the library"):
+        set_document_enabled(db, "CLINIC", False)
+    assert snapshot(db_path) == before
+    # Removing the clinic's override restores the shipped version.
+    remove_document(db, "CLINIC")
+    restored = next(d for d in list_documents(db) if d.id == "CLINIC")
+    assert restored.origin == "shipped"
+
+
+def test_shipped_documents_cannot_be_removed_only_disabled(db: Any) -> None:
+    with pytest.raises(LibraryError, match="disable it instead"):
+        remove_document(db, "ANATOMY")
+    with pytest.raises(NotFoundError):
+        remove_document(db, "NO-SUCH")
+
+
+def test_shipped_update_does_not_touch_clinic_imports(db: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import_documents(db, [write(tmp_path, "extra.md", NEW_DOC)])
+    shipped_dir = tmp_path / "shipped"
+    shipped_dir.mkdir()
+    for path in (Path(__file__).parent.parent / "resources" / "documents").glob("*.md"):
+        text = path.read_text(encoding="utf-8")
+        if path.name == "anatomy.md":
+            text = text.replace("version: 1", "version: 2", 1)
+        (shipped_dir / path.name).write_text(text, encoding="utf-8")
+    monkeypatch.setattr(store, "shipped_document_paths", lambda: sorted(shipped_dir.glob("*.md")))
+    report = sync_shipped_documents(db)
+    assert report.updated == ["ANATOMY"] and report.added == []
+    documents = {d.id: d for d in list_documents(db)}
+    assert documents["ANATOMY"].version == "2"
+    assert documents["CLINIC-EXTRA"].origin == "imported"
+
+
+def test_search_ranks_and_highlights(db: Any) -> None:
+    hits = search_passages(db, "joint position")
+    assert hits, "the anatomy document talks about joint position sense"
+    assert any(h.heading == "Joint position sense" for h in hits[:3])
+    assert all(HIGHLIGHT_START in h.snippet and HIGHLIGHT_END in h.snippet for h in hits)
+    assert search_passages(db, "zzzqqq") == []
+    assert isinstance(search_passages(db, '"unbalanced OR ('), list)  # never an FTS syntax error
+
+
+def test_search_follows_imports_and_removals(db: Any, tmp_path: Path) -> None:
+    assert search_passages(db, "pool programme") == []
+    import_documents(db, [write(tmp_path, "extra.md", NEW_DOC)])
+    assert [h.document_id for h in search_passages(db, "pool programme")] == ["CLINIC-EXTRA"]
+    remove_document(db, "CLINIC-EXTRA")
+    assert search_passages(db, "pool programme") == []
+
+
+@pytest.mark.parametrize(("query", "expected"), [("walker", '"walker"*'), ("deep vein", '"deep" "vein"*'),
+                                                 ('a" OR b', '"a" "OR" "b"*'), ("  ", "")])
+def test_fts_query_quotes_every_word(query: str, expected: str) -> None:
+    assert fts_query(query) == expected
+
+
+def test_disabled_document_leaves_plans_and_search(db: Any, tmp_path: Path) -> None:
+    import_documents(db, [write(tmp_path, "extra.md", NEW_DOC)])
+    set_document_enabled(db, "CLINIC-EXTRA", False)
+    assert "extra-aquatic" not in item_ids(generate_plan(ASSESSMENT, load_library(db)))
+    assert search_passages(db, "pool programme") == []
+    set_document_enabled(db, "CLINIC-EXTRA", True)
+    assert "extra-aquatic" in item_ids(generate_plan(ASSESSMENT, load_library(db)))
