@@ -163,3 +163,14 @@ def test_derived_findings_and_templates_evaluate() -> None:
                                              ("S1-L4", None), ("T12", None), ("L4-L5-S1", None)])
 def test_parse_roots(text: str, roots: tuple[str, ...] | None) -> None:
     assert parse_roots(text) == roots
+
+
+def test_format_document_lists_every_base_finding() -> None:
+    from pathlib import Path
+
+    from planner.engine.vocabulary import markdown_table
+
+    text = (Path(__file__).parent.parent / "docs" / "document-format.md").read_text(encoding="utf-8")
+    start, end = "<!-- findings-table:start -->\n", "\n<!-- findings-table:end -->"
+    table = text[text.index(start) + len(start):text.index(end)]
+    assert table == markdown_table(), "regenerate the table in docs/document-format.md from markdown_table()"

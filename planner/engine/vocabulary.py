@@ -140,3 +140,12 @@ for _group in MUSCLE_GROUPS:
         _BASE.append(_f(f"mrc_{_group}_{_side}", N, f"{label} grade on the {_side}", True))
 
 BASE_FINDINGS: dict[str, Finding] = {f.name: f for f in _BASE}
+
+
+def markdown_table() -> str:
+    """The base findings as the Markdown table in docs/document-format.md (a test keeps the two equal)."""
+    rows = ["| name | kind | meaning |", "| --- | --- | --- |"]
+    for finding in BASE_FINDINGS.values():
+        meaning = finding.description + (" (may be null)" if finding.nullable else "")
+        rows.append(f"| `{finding.name}` | {finding.kind.value} | {meaning} |")
+    return "\n".join(rows)
