@@ -25,7 +25,7 @@ def doc(body: str, header: str = HEADER) -> str:
     return header + textwrap.dedent(body)
 
 
-def compile_with_shipped(text: str):  # noqa: ANN201 - test helper
+def compile_with_shipped(text: str):
     parsed = parse_document(text, "test.md")
     documents = {d.id: d for d in read_shipped_documents()}
     documents[parsed.id] = parsed

@@ -302,7 +302,7 @@ class NumberedCanvas(rl_canvas.Canvas):
         self._footer = footer
         self._saved_pages: list[dict[str, Any]] = []
 
-    def showPage(self) -> None:  # noqa: N802 - ReportLab's method name
+    def showPage(self) -> None:
         self._saved_pages.append(dict(self.__dict__))
         self._startPage()
 
