@@ -78,8 +78,11 @@ def cmd_import(args: argparse.Namespace) -> int:
     for name, assessment in assessments:
         stored = store_assessment(database, assessment)
         new = "new patient" if stored.patient_created else "patient"
-        print(f"{name}: {new} {stored.patient_id}, assessment {stored.assessment_id}, "
-              f"draft plan {stored.plan_id} (version {stored.plan_version})", flush=True)
+        print(
+            f"{name}: {new} {stored.patient_id}, assessment {stored.assessment_id}, "
+            f"draft plan {stored.plan_id} (version {stored.plan_version})",
+            flush=True,
+        )
     return EXIT_OK
 
 
@@ -89,8 +92,10 @@ def cmd_docs_list(args: argparse.Namespace) -> int:
     documents = list_documents(_open(args))
     print(f"{'id':<18} {'version':<8} {'kind':<11} {'origin':<9} {'enabled':<8} title")
     for doc in documents:
-        print(f"{doc.id:<18} {doc.version:<8} {doc.kind:<11} {doc.origin:<9} {'yes' if doc.enabled else 'no':<8} "
-              f"{doc.title}")
+        print(
+            f"{doc.id:<18} {doc.version:<8} {doc.kind:<11} {doc.origin:<9} {'yes' if doc.enabled else 'no':<8} "
+            f"{doc.title}"
+        )
     return EXIT_OK
 
 
@@ -133,8 +138,10 @@ def cmd_docs_import(args: argparse.Namespace) -> int:
     from planner.library.store import import_documents
 
     for doc in import_documents(_open(args), [Path(name) for name in args.files]):
-        print(f"imported {doc.id} version {doc.version}: {len(doc.recommendations)} recommendations, "
-              f"{len(doc.passages)} sections")
+        print(
+            f"imported {doc.id} version {doc.version}: {len(doc.recommendations)} recommendations, "
+            f"{len(doc.passages)} sections"
+        )
     return EXIT_OK
 
 
@@ -196,8 +203,9 @@ def _add(sub: Any, name: str, handler: Callable[[argparse.Namespace], int], help
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="planner", description="Lumbosacral plexopathy care planner. "
-                     "With no command, opens the desktop app.")
+    parser = _Parser(
+        prog="planner", description="Lumbosacral plexopathy care planner. With no command, opens the desktop app."
+    )
     parser.add_argument("--db", type=Path, help="database file (default: per-user data folder, or $PLANNER_DB)")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
 

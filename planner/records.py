@@ -51,15 +51,25 @@ def store_assessment(database: Database, assessment: dict[str, Any]) -> StoredAs
         session.add(patient)
         session.flush()  # the patient row must exist before the assessment that refers to it
         row = Assessment(
-            patient_id=info["id"], assessed_on=assessment["assessed_on"], assessor=assessment.get("assessor"),
-            etiology=assessment["history"]["etiology"], affected_side=assessment["history"]["affected_side"],
-            pain_nrs=assessment["pain"]["nrs"], document=canonical_json(assessment), created_at=now,
+            patient_id=info["id"],
+            assessed_on=assessment["assessed_on"],
+            assessor=assessment.get("assessor"),
+            etiology=assessment["history"]["etiology"],
+            affected_side=assessment["history"]["affected_side"],
+            pain_nrs=assessment["pain"]["nrs"],
+            document=canonical_json(assessment),
+            created_at=now,
         )
         session.add(row)
         session.flush()
         assert row.id is not None
-        stored_plan = Plan(assessment_id=row.id, version=1, content=canonical_json(plan),
-                           library_version=library.version, created_at=now)
+        stored_plan = Plan(
+            assessment_id=row.id,
+            version=1,
+            content=canonical_json(plan),
+            library_version=library.version,
+            created_at=now,
+        )
         session.add(stored_plan)
         session.flush()
         assert stored_plan.id is not None
@@ -78,8 +88,11 @@ def latest_assessment_id(database: Database, patient_id: str) -> int:
     with database.read() as session:
         if session.get(Patient, patient_id) is None:
             raise NotFoundError(f"no patient with id '{patient_id}'")
-        query = (select(Assessment.id).where(Assessment.patient_id == patient_id)
-                 .order_by(Assessment.assessed_on.desc(), Assessment.id.desc()))  # type: ignore[attr-defined]
+        query = (
+            select(Assessment.id)
+            .where(Assessment.patient_id == patient_id)
+            .order_by(Assessment.assessed_on.desc(), Assessment.id.desc())
+        )  # type: ignore[attr-defined]
         found = session.exec(query).first()
         if found is None:
             raise NotFoundError(f"patient '{patient_id}' has no stored assessment")
@@ -88,5 +101,7 @@ def latest_assessment_id(database: Database, patient_id: str) -> int:
 
 def count_rows(database: Database) -> dict[str, int]:
     with database.read() as session:
-        return {model.__tablename__: session.exec(select(func.count()).select_from(model)).one()  # type: ignore[attr-defined]
-                for model in (Patient, Assessment, Plan)}
+        return {
+            model.__tablename__: session.exec(select(func.count()).select_from(model)).one()  # type: ignore[attr-defined]
+            for model in (Patient, Assessment, Plan)
+        }

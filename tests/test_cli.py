@@ -37,8 +37,15 @@ def test_plan_json_for_examples(cli: Any, path: Path) -> None:
     assert code == 0, err
     plan = json.loads(out)
     assert plan["format"] == "lsp-careplan/1"
-    assert [s["key"] for s in plan["sections"]] == ["pt", "ot", "orthosis", "lymphedema", "analgesia", "medical",
-                                                    "monitoring"]
+    assert [s["key"] for s in plan["sections"]] == [
+        "pt",
+        "ot",
+        "orthosis",
+        "lymphedema",
+        "analgesia",
+        "medical",
+        "monitoring",
+    ]
     entries = [i for s in plan["sections"] for i in s["items"]] + plan["alerts"]
     assert entries and all(e["evidence"] for e in entries)
 
@@ -115,9 +122,11 @@ def test_docs_commands(cli: Any, tmp_path: Path) -> None:
     code, _, err = cli("docs", "show", "NOPE")
     assert code == 2 and "no document with id 'NOPE'" in err
     doc = tmp_path / "mine.md"
-    doc.write_text("---\nid: MINE\ntitle: Mine\nsource: me\nversion: 1\nkind: convention\n---\n\n## Note\n\nText.\n\n"
-                   "::: recommendation mine-1\ntarget: monitoring\nwhen: true\ntitle: Call on Fridays\n:::\n",
-                   encoding="utf-8")
+    doc.write_text(
+        "---\nid: MINE\ntitle: Mine\nsource: me\nversion: 1\nkind: convention\n---\n\n## Note\n\nText.\n\n"
+        "::: recommendation mine-1\ntarget: monitoring\nwhen: true\ntitle: Call on Fridays\n:::\n",
+        encoding="utf-8",
+    )
     code, out, _ = cli("docs", "import", str(doc))
     assert code == 0 and "imported MINE" in out
     code, out, _ = cli("plan", str(example_paths()[0]), "--json")
@@ -132,14 +141,23 @@ def test_docs_commands(cli: Any, tmp_path: Path) -> None:
 
 def test_bad_document_import_exits_2_with_line(cli: Any, tmp_path: Path) -> None:
     doc = tmp_path / "broken.md"
-    doc.write_text("---\nid: B\ntitle: B\nsource: s\nversion: 1\nkind: evidence\n---\n## S\n"
-                   "::: recommendation b-1\ntarget: pt\nwhen: (pain_nrs > 3\ntitle: t\n:::\n", encoding="utf-8")
+    doc.write_text(
+        "---\nid: B\ntitle: B\nsource: s\nversion: 1\nkind: evidence\n---\n## S\n"
+        "::: recommendation b-1\ntarget: pt\nwhen: (pain_nrs > 3\ntitle: t\n:::\n",
+        encoding="utf-8",
+    )
     code, _, err = cli("docs", "import", str(doc))
     assert code == 2 and "broken.md: line 11: when: syntax error" in err
 
 
 def test_entry_point_runs_as_a_program(db_path: Path) -> None:
     env = {**os.environ, "PLANNER_DB": str(db_path)}
-    done = subprocess.run([sys.executable, "-m", "planner", "schema", "careplan"], capture_output=True, text=True,
-                          env=env, timeout=60, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "planner", "schema", "careplan"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=False,
+    )
     assert done.returncode == 0 and '"lsp-careplan/1"' in done.stdout

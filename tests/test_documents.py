@@ -48,7 +48,8 @@ def test_shipped_library_compiles() -> None:
 
 
 def test_passages_and_recommendations_are_read_with_lines() -> None:
-    parsed = parse_document(doc("""
+    parsed = parse_document(
+        doc("""
         Preamble text.
 
         ## First section
@@ -63,7 +64,9 @@ def test_passages_and_recommendations_are_read_with_lines() -> None:
         detail: Detail that goes on
           over two lines.
         :::
-        """), "x.md")
+        """),
+        "x.md",
+    )
     assert [p.heading for p in parsed.passages] == ["Test document", "First section"]
     assert parsed.passages[1].text == "Passage one.\nSecond line."
     rec = parsed.recommendations[0]
@@ -77,8 +80,10 @@ def test_passages_and_recommendations_are_read_with_lines() -> None:
         ("no header\n", "line 1: the document must start with a '---' header line"),
         ("---\nid: X\n", "the header is not closed"),
         ("---\nid: X\ntitle: t\nsource: s\nversion: 1\nkind: opinion\n---\n", "kind must be one of"),
-        ("---\nid: X\ntitle: t\nsource: s\nversion: 1\nkind: evidence\ncolour: red\n---\n",
-         "line 7: unknown header key 'colour'"),
+        (
+            "---\nid: X\ntitle: t\nsource: s\nversion: 1\nkind: evidence\ncolour: red\n---\n",
+            "line 7: unknown header key 'colour'",
+        ),
         ("---\nid: X\ntitle: t\nversion: 1\nkind: evidence\n---\n", "header key 'source' is required"),
     ],
 )
@@ -99,12 +104,18 @@ def test_header_errors(text: str, expected: str) -> None:
         ("## S\n::: recommendation r1\ntarget: spa\nwhen: true\ntitle: t\n:::\n", "line 10: target must be one of"),
         ("## S\n::: recommendation r1\ntarget: alert\nwhen: true\ntitle: t\n:::\n", "an alert needs level"),
         ("## S\n::: recommendation r1\ntarget: pt\nwhen: true\n:::\n", "field 'title' is required"),
-        ("## S\n::: recommendation r1\ntarget: pt\nwhen: true\ntitle: {nope}\n:::\n", "line 12: title: unknown finding"),
+        (
+            "## S\n::: recommendation r1\ntarget: pt\nwhen: true\ntitle: {nope}\n:::\n",
+            "line 12: title: unknown finding",
+        ),
         ("## S\n::: recommendation r1\ntarget: pt\nwhen: true\ntitle: a { b\n:::\n", "unmatched '{'"),
         ("## S\n::: recommendation r1\ntarget: pt\nwhen: true\ntitle: t\ncolor: red\n:::\n", "unknown field 'color'"),
         ("## S\n::: recommendation r1\ntarget: pt\nwhen: true\ntitle: t\norder: first\n:::\n", "order must be"),
-        ("## S\n::: recommendation nlsp-x\ntarget: pt\nwhen: true\ntitle: t\n:::\n"
-         "::: recommendation nlsp-x\ntarget: pt\nwhen: true\ntitle: t\n:::\n", "appears twice"),
+        (
+            "## S\n::: recommendation nlsp-x\ntarget: pt\nwhen: true\ntitle: t\n:::\n"
+            "::: recommendation nlsp-x\ntarget: pt\nwhen: true\ntitle: t\n:::\n",
+            "appears twice",
+        ),
         ("## S\n::: finding pain_band\notherwise => 'x'\n:::\n", "already defined by CLINIC"),
         ("## S\n::: finding pain_nrs\notherwise => 1\n:::\n", "is a base finding"),
         ("## S\n::: finding a_one\nb_two > 1 => 1\n:::\n::: finding b_two\notherwise => a_one\n:::\n", "cycle"),
@@ -114,8 +125,10 @@ def test_header_errors(text: str, expected: str) -> None:
         ("## S\n::: table settings\n| name | value |\n| --- | --- |\n| speed | 3 |\n:::\n", "unknown setting"),
         ("## S\n## S\n", "section heading 'S' appears twice"),
         ("## S\n::: recommendation r1\ntarget: pt\nwhen: true\ntitle: t\ncites: nowhere\n:::\n", "cites: write"),
-        ("## S\n::: recommendation r1\ntarget: pt\nwhen: true\ntitle: t\ncites: CLINIC: No such section\n:::\n",
-         "CLINIC has no section"),
+        (
+            "## S\n::: recommendation r1\ntarget: pt\nwhen: true\ntitle: t\ncites: CLINIC: No such section\n:::\n",
+            "CLINIC has no section",
+        ),
     ],
 )
 def test_body_errors_name_the_line(body: str, expected: str) -> None:
@@ -138,7 +151,8 @@ def test_oversized_and_binary_documents_refused() -> None:
 
 
 def test_derived_findings_and_templates_evaluate() -> None:
-    library = compile_with_shipped(doc("""
+    library = compile_with_shipped(
+        doc("""
         ## S
         Text.
 
@@ -151,16 +165,28 @@ def test_derived_findings_and_templates_evaluate() -> None:
         when: doubled_pain >= 10 and pain_band == 'moderate'
         title: Doubled {doubled_pain} {{literal}} {weak_groups}
         :::
-        """))
+        """)
+    )
     finding = next(d for d in library.derived if d.name == "doubled_pain")
     assert finding.evaluate({"pain_nrs": 6}) == 12
     rec = next(r for r in library.recommendations if r.id == "test-doubled")
-    assert rec.title.render({"doubled_pain": 12.0, "weak_groups": ("hip_flexion", "knee_extension")}) == \
-        "Doubled 12 {literal} hip flexion, knee extension"
+    assert (
+        rec.title.render({"doubled_pain": 12.0, "weak_groups": ("hip_flexion", "knee_extension")})
+        == "Doubled 12 {literal} hip flexion, knee extension"
+    )
 
 
-@pytest.mark.parametrize(("text", "roots"), [("L4", ("L4",)), ("L4-S1", ("L4", "L5", "S1")), ("L1-L3", ("L1", "L2", "L3")),
-                                             ("S1-L4", None), ("T12", None), ("L4-L5-S1", None)])
+@pytest.mark.parametrize(
+    ("text", "roots"),
+    [
+        ("L4", ("L4",)),
+        ("L4-S1", ("L4", "L5", "S1")),
+        ("L1-L3", ("L1", "L2", "L3")),
+        ("S1-L4", None),
+        ("T12", None),
+        ("L4-L5-S1", None),
+    ],
+)
 def test_parse_roots(text: str, roots: tuple[str, ...] | None) -> None:
     assert parse_roots(text) == roots
 
@@ -172,5 +198,5 @@ def test_format_document_lists_every_base_finding() -> None:
 
     text = (Path(__file__).parent.parent / "docs" / "document-format.md").read_text(encoding="utf-8")
     start, end = "<!-- findings-table:start -->\n", "\n<!-- findings-table:end -->"
-    table = text[text.index(start) + len(start):text.index(end)]
+    table = text[text.index(start) + len(start) : text.index(end)]
     assert table == markdown_table(), "regenerate the table in docs/document-format.md from markdown_table()"

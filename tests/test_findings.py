@@ -59,8 +59,14 @@ def test_untested_groups_are_null(library: Any) -> None:
 
 
 def test_single_root_pattern(library: Any) -> None:
-    l5 = findings(library, strength={"ankle_dorsiflexion": {"right": 3}, "great_toe_extension": {"right": 2},
-                                     "ankle_inversion": {"right": 4}})
+    l5 = findings(
+        library,
+        strength={
+            "ankle_dorsiflexion": {"right": 3},
+            "great_toe_extension": {"right": 2},
+            "ankle_inversion": {"right": 4},
+        },
+    )
     assert l5["fits_single_root"] is True
     assert l5["common_roots"] == ("L5",)
     assert l5["nerve_count"] == 2
@@ -76,34 +82,52 @@ def test_weak_summary_reads_from_anatomy(library: Any) -> None:
 
 
 def test_history_flags_and_intervals(library: Any) -> None:
-    result = findings(library, history={"etiology": "traumatic", "trauma_on": "2026-10-20", "trauma_type": "blunt",
-                                        "malignancy": "  ", "dvt": True})
+    result = findings(
+        library,
+        history={
+            "etiology": "traumatic",
+            "trauma_on": "2026-10-20",
+            "trauma_type": "blunt",
+            "malignancy": "  ",
+            "dvt": True,
+        },
+    )
     assert result["trauma"] is True and result["days_since_trauma"] == 12
     assert result["known_malignancy"] is False
     assert result["dvt"] is True and result["infection"] is False
     assert result["months_since_onset"] is None
 
 
-@pytest.mark.parametrize(("nrs", "band"), [(0, "none"), (1, "mild"), (3, "mild"), (4, "moderate"), (6, "moderate"),
-                                           (7, "severe"), (10, "severe")])
+@pytest.mark.parametrize(
+    ("nrs", "band"),
+    [(0, "none"), (1, "mild"), (3, "mild"), (4, "moderate"), (6, "moderate"), (7, "severe"), (10, "severe")],
+)
 def test_pain_band(library: Any, nrs: int, band: str) -> None:
     assert findings(library, pain={"nrs": nrs})["pain_band"] == band
 
 
 @pytest.mark.parametrize(
     ("nrs", "current", "step"),
-    [(0, 0, 0), (2, 0, 1), (5, 0, 2), (8, 0, 3), (5, 1, 2), (8, 1, 3),
-     (5, 2, 3),  # moderate pain persisting on step 2: move up
-     (2, 2, 2),  # controlled on step 2: stay
-     (9, 3, 3),  # already at the top
-     (4, 3, 3)],
+    [
+        (0, 0, 0),
+        (2, 0, 1),
+        (5, 0, 2),
+        (8, 0, 3),
+        (5, 1, 2),
+        (8, 1, 3),
+        (5, 2, 3),  # moderate pain persisting on step 2: move up
+        (2, 2, 2),  # controlled on step 2: stay
+        (9, 3, 3),  # already at the top
+        (4, 3, 3),
+    ],
 )
 def test_ladder_step_never_below_current_while_uncontrolled(library: Any, nrs: int, current: int, step: int) -> None:
     assert findings(library, pain={"nrs": nrs, "current_ladder_step": current})["ladder_step"] == step
 
 
-@pytest.mark.parametrize(("excess", "severity"), [(10.0, "mild"), (19.9, "mild"), (20.0, "moderate"), (40.0, "moderate"),
-                                                  (40.1, "severe")])
+@pytest.mark.parametrize(
+    ("excess", "severity"), [(10.0, "mild"), (19.9, "mild"), (20.0, "moderate"), (40.0, "moderate"), (40.1, "severe")]
+)
 def test_lymphedema_severity_bands(library: Any, excess: float, severity: str) -> None:
     from planner.library.compiler import CompiledLibrary
 
@@ -114,7 +138,8 @@ def test_lymphedema_severity_bands(library: Any, excess: float, severity: str) -
 
 
 def test_ambulation_mrc_is_lowest_of_the_three_groups(library: Any) -> None:
-    result = findings(library, strength={"hip_extension": {"left": 4}, "knee_extension": {"right": 2},
-                                         "hip_flexion": {"left": 1}})
+    result = findings(
+        library, strength={"hip_extension": {"left": 4}, "knee_extension": {"right": 2}, "hip_flexion": {"left": 1}}
+    )
     assert result["ambulation_mrc"] == 2
     assert findings(library, strength={"hip_flexion": {"left": 1}})["ambulation_mrc"] is None

@@ -100,8 +100,13 @@ def test_bad_document_is_rejected_whole_and_library_unchanged(db: Any, db_path: 
 def test_multi_file_import_is_all_or_nothing(db: Any, db_path: Path, tmp_path: Path) -> None:
     before = snapshot(db_path)
     good = write(tmp_path, "good.md", NEW_DOC)
-    bad = write(tmp_path, "bad.md", NEW_DOC.replace("CLINIC-EXTRA", "OTHER").replace("extra-aquatic", "x-1")
-                .replace("target: pt", "target: nowhere"))
+    bad = write(
+        tmp_path,
+        "bad.md",
+        NEW_DOC.replace("CLINIC-EXTRA", "OTHER")
+        .replace("extra-aquatic", "x-1")
+        .replace("target: pt", "target: nowhere"),
+    )
     with pytest.raises(DocumentError):
         import_documents(db, [good, bad])
     assert snapshot(db_path) == before
@@ -163,8 +168,10 @@ def test_search_follows_imports_and_removals(db: Any, tmp_path: Path) -> None:
     assert search_passages(db, "pool programme") == []
 
 
-@pytest.mark.parametrize(("query", "expected"), [("walker", '"walker"*'), ("deep vein", '"deep" "vein"*'),
-                                                 ('a" OR b', '"a" "OR" "b"*'), ("  ", "")])
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [("walker", '"walker"*'), ("deep vein", '"deep" "vein"*'), ('a" OR b', '"a" "OR" "b"*'), ("  ", "")],
+)
 def test_fts_query_quotes_every_word(query: str, expected: str) -> None:
     assert fts_query(query) == expected
 

@@ -25,8 +25,11 @@ def test_head_constant_matches_scripts(db: Any) -> None:
 def test_migrated_schema_matches_models(db: Any) -> None:
     with db.engine.connect() as connection:
         context = MigrationContext.configure(connection)
-        differences = [d for d in compare_metadata(context, SQLModel.metadata)
-                       if not (d[0] == "remove_table" and d[1].name.startswith("passage_fts"))]
+        differences = [
+            d
+            for d in compare_metadata(context, SQLModel.metadata)
+            if not (d[0] == "remove_table" and d[1].name.startswith("passage_fts"))
+        ]
     assert differences == []
 
 
@@ -42,6 +45,7 @@ def test_new_database_is_private_and_has_fts(tmp_path: Path) -> None:
 
 def test_connection_pragmas(db: Any) -> None:
     with db.engine.connect() as connection:
+
         def pragma(name: str) -> Any:
             return connection.exec_driver_sql(f"PRAGMA {name}").scalar()
 

@@ -14,8 +14,7 @@ from planner.engine.vocabulary import MUSCLE_GROUPS
 ASSESSMENT_FORMAT = "lsp-assessment/1"
 CAREPLAN_FORMAT = "lsp-careplan/1"
 
-ETIOLOGIES = ("neoplastic", "radiation", "idiopathic", "diabetic", "entrapment", "traumatic", "postsurgical",
-              "unknown")
+ETIOLOGIES = ("neoplastic", "radiation", "idiopathic", "diabetic", "entrapment", "traumatic", "postsurgical", "unknown")
 SIDES_AFFECTED = ("left", "right", "bilateral")
 TRAUMA_TYPES = ("blunt", "penetrating", "open", "rupture")
 SEXES = ("female", "male", "other", "unknown")
@@ -88,8 +87,9 @@ ASSESSMENT_SCHEMA: dict[str, Any] = {
                     "nrs": {"type": "integer", "minimum": 0, "maximum": 10},
                     "acute": _nullable({"type": "boolean"}),
                     "neuropathic": _nullable({"type": "boolean"}),
-                    "sites": _nullable({"type": "array", "items": {"type": "string", "maxLength": 100},
-                                        "maxItems": 20}),
+                    "sites": _nullable(
+                        {"type": "array", "items": {"type": "string", "maxLength": 100}, "maxItems": 20}
+                    ),
                     "current_ladder_step": _nullable({"type": "integer", "minimum": 0, "maximum": 3}),
                     "pregabalin_mg_day": _nullable({"type": "number", "minimum": 0, "maximum": 1200}),
                 },
@@ -204,8 +204,11 @@ CAREPLAN_SCHEMA: dict[str, Any] = {
                         "title": {"type": "string"},
                         "items": {
                             "type": "array",
-                            "items": {"type": "object", "required": ["id", "title", "evidence"],
-                                      "properties": _ITEM_PROPERTIES},
+                            "items": {
+                                "type": "object",
+                                "required": ["id", "title", "evidence"],
+                                "properties": _ITEM_PROPERTIES,
+                            },
                         },
                     },
                 }

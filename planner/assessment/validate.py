@@ -49,8 +49,9 @@ def _describe(error: Any) -> list[FieldIssue]:
     if error.validator == "additionalProperties":
         known = ", ".join(schema.get("properties", {}))
         extra = sorted(set(error.instance) - set(schema.get("properties", {})))
-        return [FieldIssue(f"{field}.{name}" if field else name, f"unknown field (known here: {known})")
-                for name in extra]
+        return [
+            FieldIssue(f"{field}.{name}" if field else name, f"unknown field (known here: {known})") for name in extra
+        ]
     if error.validator == "required":
         missing = error.message.split("'")[1] if "'" in error.message else "?"
         return [FieldIssue(f"{field}.{missing}" if field else missing, "is required")]
@@ -137,8 +138,9 @@ def _cross_field_issues(data: dict[str, Any], today: date) -> list[FieldIssue]:
     circumferences = (lymphedema or {}).get("circumferences_cm")
     if circumferences:
         if len(circumferences["left"]) != len(circumferences["right"]):
-            issues.append(FieldIssue("lymphedema.circumferences_cm",
-                                     "left and right must have the same number of measurements"))
+            issues.append(
+                FieldIssue("lymphedema.circumferences_cm", "left and right must have the same number of measurements")
+            )
         if not lymphedema.get("interval_cm"):
             issues.append(FieldIssue("lymphedema.interval_cm", "is required when circumferences are given"))
     return issues

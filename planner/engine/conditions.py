@@ -243,8 +243,22 @@ def _collect_symbols(node: Any, symbols: set[str]) -> None:
         if node.scope != "built-in":
             symbols.add(node.name)
         return
-    for attribute in ("left", "right", "container", "member", "object", "condition", "case_true",
-                      "case_false", "function", "iterable", "result", "item", "start", "stop"):
+    for attribute in (
+        "left",
+        "right",
+        "container",
+        "member",
+        "object",
+        "condition",
+        "case_true",
+        "case_false",
+        "function",
+        "iterable",
+        "result",
+        "item",
+        "start",
+        "stop",
+    ):
         child = getattr(node, attribute, None)
         if isinstance(child, re_ast.ExpressionBase):
             _collect_symbols(child, symbols)

@@ -49,14 +49,16 @@ def weak_group_entries(assessment: dict[str, Any], library: CompiledLibrary) -> 
             grade = grades.get(side)
             if grade is None or grade > threshold:
                 continue
-            entries.append({
-                "group": group,
-                "side": side,
-                "mrc": grade,
-                "nerve": anatomy.nerve if anatomy else "",
-                "roots": anatomy.roots_text if anatomy else "",
-                "region": anatomy.region if anatomy else "",
-            })
+            entries.append(
+                {
+                    "group": group,
+                    "side": side,
+                    "mrc": grade,
+                    "nerve": anatomy.nerve if anatomy else "",
+                    "roots": anatomy.roots_text if anatomy else "",
+                    "region": anatomy.region if anatomy else "",
+                }
+            )
     return entries
 
 
@@ -75,7 +77,9 @@ def _strength_findings(assessment: dict[str, Any], library: CompiledLibrary) -> 
                 tested += 1
         out[f"mrc_{group}"] = min(values) if values else None
     weak = weak_group_entries(assessment, library)
-    anatomy: list[MuscleGroup] = [library.muscle_groups[e["group"]] for e in weak if e["group"] in library.muscle_groups]
+    anatomy: list[MuscleGroup] = [
+        library.muscle_groups[e["group"]] for e in weak if e["group"] in library.muscle_groups
+    ]
     keys = list(dict.fromkeys(e["group"] for e in weak))
     proximal = any(e["region"] == "proximal" for e in weak)
     distal = any(e["region"] == "distal" for e in weak)
@@ -83,23 +87,31 @@ def _strength_findings(assessment: dict[str, Any], library: CompiledLibrary) -> 
     common = set.intersection(*root_sets) if root_sets else set()
     union = set().union(*root_sets) if root_sets else set()
     grades = [g for k, g in out.items() if k.endswith(("_left", "_right")) and g is not None]
-    out.update({
-        "weak_groups": tuple(keys),
-        "weak_groups_left": tuple(e["group"] for e in weak if e["side"] == "left"),
-        "weak_groups_right": tuple(e["group"] for e in weak if e["side"] == "right"),
-        "weak_count": len(weak),
-        "weak_summary": "; ".join(_describe_weak(e, library) for e in weak) or "none",
-        "lowest_mrc": min(grades) if grades else None,
-        "proximal_weak": proximal,
-        "distal_weak": distal,
-        "distribution": "mixed" if proximal and distal else "proximal" if proximal else "distal" if distal else "none",
-        "nerves_involved": tuple(dict.fromkeys(a.nerve for a in anatomy)),
-        "nerve_count": len({a.nerve for a in anatomy}),
-        "roots_involved": tuple(r for r in ROOT_ORDER if r in union),
-        "common_roots": tuple(r for r in ROOT_ORDER if r in common),
-        "fits_single_root": bool(weak) and bool(common),
-        "strength_tested_count": tested,
-    })
+    out.update(
+        {
+            "weak_groups": tuple(keys),
+            "weak_groups_left": tuple(e["group"] for e in weak if e["side"] == "left"),
+            "weak_groups_right": tuple(e["group"] for e in weak if e["side"] == "right"),
+            "weak_count": len(weak),
+            "weak_summary": "; ".join(_describe_weak(e, library) for e in weak) or "none",
+            "lowest_mrc": min(grades) if grades else None,
+            "proximal_weak": proximal,
+            "distal_weak": distal,
+            "distribution": "mixed"
+            if proximal and distal
+            else "proximal"
+            if proximal
+            else "distal"
+            if distal
+            else "none",
+            "nerves_involved": tuple(dict.fromkeys(a.nerve for a in anatomy)),
+            "nerve_count": len({a.nerve for a in anatomy}),
+            "roots_involved": tuple(r for r in ROOT_ORDER if r in union),
+            "common_roots": tuple(r for r in ROOT_ORDER if r in common),
+            "fits_single_root": bool(weak) and bool(common),
+            "strength_tested_count": tested,
+        }
+    )
     return out
 
 
@@ -162,8 +174,12 @@ def base_findings(assessment: dict[str, Any], library: CompiledLibrary) -> dict[
         "known_malignancy": bool(malignancy),
         "malignancy": malignancy or None,
         "radiotherapy": radiation_days is not None or history["etiology"] == "radiation",
-        "months_since_radiotherapy": _one_decimal(radiation_days / DAYS_PER_MONTH) if radiation_days is not None else None,
-        "years_since_radiotherapy": _one_decimal(radiation_days / DAYS_PER_YEAR) if radiation_days is not None else None,
+        "months_since_radiotherapy": _one_decimal(radiation_days / DAYS_PER_MONTH)
+        if radiation_days is not None
+        else None,
+        "years_since_radiotherapy": _one_decimal(radiation_days / DAYS_PER_YEAR)
+        if radiation_days is not None
+        else None,
         "trauma": history["etiology"] == "traumatic" or bool(history.get("trauma_on")),
         "trauma_type": history.get("trauma_type"),
         "days_since_trauma": _days_between(history.get("trauma_on"), on),

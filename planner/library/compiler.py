@@ -218,8 +218,9 @@ def _muscle_groups(docs: Iterable[ParsedDocument], problems: _Collector) -> dict
         elif row["region"] not in REGIONS:
             problems.add(doc.id, line, f"region must be one of: {', '.join(REGIONS)}")
         else:
-            groups[key] = MuscleGroup(key, row["movement"], row["muscles"], row["nerve"], roots, row["roots"],
-                                      row["region"])
+            groups[key] = MuscleGroup(
+                key, row["movement"], row["muscles"], row["nerve"], roots, row["roots"], row["region"]
+            )
     absent = [g for g in MUSCLE_GROUPS if g not in groups]
     if absent and not problems.by_document.get(doc.id):
         problems.add(doc.id, table.line, f"table '{MUSCLE_TABLE}' lacks: {', '.join(absent)}")
@@ -278,7 +279,7 @@ def _derived_findings(
             else:
                 owners[finding.name] = (doc, finding)
     dependencies: dict[str, set[str]] = {}
-    for name, (doc, finding) in owners.items():
+    for name, (_doc, finding) in owners.items():
         used: set[str] = set()
         for case in finding.cases:
             for text in (case.condition, case.value):
@@ -328,7 +329,7 @@ def _topological(
             return
         if state.get(name) == 1:
             doc, finding = owners[name]
-            cycle = " -> ".join([*trail[trail.index(name):], name])
+            cycle = " -> ".join([*trail[trail.index(name) :], name])
             problems.add(doc.id, finding.line, f"findings depend on each other in a cycle: {cycle}")
             return
         state[name] = 1
@@ -393,8 +394,11 @@ def _recommendations(
                 problems.add(doc.id, rec.when_line, "when: the condition must be true or false")
                 continue
             templates: dict[str, Template] = {}
-            for name, text, line in (("title", rec.title, rec.title_line), ("detail", rec.detail, rec.detail_line),
-                                     ("handout", rec.handout, rec.handout_line)):
+            for name, text, line in (
+                ("title", rec.title, rec.title_line),
+                ("detail", rec.detail, rec.detail_line),
+                ("handout", rec.handout, rec.handout_line),
+            ):
                 template = _template(text, kinds)
                 if isinstance(template, str):
                     problems.add(doc.id, line, f"{name}: {template}")
@@ -405,10 +409,20 @@ def _recommendations(
                     problems.add(doc.id, line, f"cites: {cited_doc} has no section '{heading}'")
             if len(templates) < 3:
                 continue
-            compiled.append(CompiledRecommendation(
-                id=rec.id, document_id=doc.id, section=rec.section, target=rec.target, level=rec.level,
-                order=rec.order, condition=condition, title=templates["title"], detail=templates["detail"],
-                handout=templates["handout"], cites=tuple((d, h) for d, h, _ in rec.cites),
-            ))
+            compiled.append(
+                CompiledRecommendation(
+                    id=rec.id,
+                    document_id=doc.id,
+                    section=rec.section,
+                    target=rec.target,
+                    level=rec.level,
+                    order=rec.order,
+                    condition=condition,
+                    title=templates["title"],
+                    detail=templates["detail"],
+                    handout=templates["handout"],
+                    cites=tuple((d, h) for d, h, _ in rec.cites),
+                )
+            )
     compiled.sort(key=lambda r: (r.order, r.id))
     return compiled

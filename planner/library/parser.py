@@ -290,7 +290,9 @@ def _parse_recommendation(
     before = len(problems)
     for key, value, number in _parse_fields(body, problems):
         if key not in RECOMMENDATION_FIELDS:
-            problems.append(Problem(number, f"unknown field '{key}' (known: {', '.join(sorted(RECOMMENDATION_FIELDS))})"))
+            problems.append(
+                Problem(number, f"unknown field '{key}' (known: {', '.join(sorted(RECOMMENDATION_FIELDS))})")
+            )
         elif key in REPEATABLE_FIELDS:
             doc_id, sep, heading = value.partition(":")
             if not sep or not doc_id.strip() or not heading.strip():
@@ -327,9 +329,21 @@ def _parse_recommendation(
     detail, detail_line = values.get("detail", ("", 0))
     handout, handout_line = values.get("handout", ("", 0))
     return Recommendation(
-        id=rec_id, line=line, section=section, target=target, when=when, when_line=when_line,
-        title=title, title_line=title_line, detail=detail, detail_line=detail_line,
-        handout=handout, handout_line=handout_line, level=level or None, order=order, cites=cites,
+        id=rec_id,
+        line=line,
+        section=section,
+        target=target,
+        when=when,
+        when_line=when_line,
+        title=title,
+        title_line=title_line,
+        detail=detail,
+        detail_line=detail_line,
+        handout=handout,
+        handout_line=handout_line,
+        level=level or None,
+        order=order,
+        cites=cites,
     )
 
 

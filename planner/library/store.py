@@ -45,24 +45,53 @@ def _parse_stored(document: Document) -> ParsedDocument:
 def _write_document(session: Session, parsed: ParsedDocument, origin: str, enabled: bool = True) -> None:
     """Replace any stored document with the same id by ``parsed`` (within the caller's transaction)."""
     _delete_document(session, parsed.id)
-    session.add(Document(
-        id=parsed.id, title=parsed.title, source=parsed.source, publisher=parsed.publisher, date=parsed.date,
-        version=parsed.version, kind=parsed.kind, origin=origin, enabled=enabled, file_name=parsed.origin_name,
-        body=parsed.body, sha256=_sha(parsed.body), loaded_at=utc_now(),
-    ))
+    session.add(
+        Document(
+            id=parsed.id,
+            title=parsed.title,
+            source=parsed.source,
+            publisher=parsed.publisher,
+            date=parsed.date,
+            version=parsed.version,
+            kind=parsed.kind,
+            origin=origin,
+            enabled=enabled,
+            file_name=parsed.origin_name,
+            body=parsed.body,
+            sha256=_sha(parsed.body),
+            loaded_at=utc_now(),
+        )
+    )
     session.flush()
     for ordinal, passage in enumerate(parsed.passages):
-        session.add(Passage(document_id=parsed.id, ordinal=ordinal, heading=passage.heading, text=passage.text,
-                            line=passage.line))
+        session.add(
+            Passage(
+                document_id=parsed.id, ordinal=ordinal, heading=passage.heading, text=passage.text, line=passage.line
+            )
+        )
     session.flush()
-    session.execute(text("INSERT INTO passage_fts(rowid, heading, text) "
-                         "SELECT id, heading, text FROM passage WHERE document_id = :d"), {"d": parsed.id})
+    session.execute(
+        text(
+            "INSERT INTO passage_fts(rowid, heading, text) SELECT id, heading, text FROM passage WHERE document_id = :d"
+        ),
+        {"d": parsed.id},
+    )
     for rec in parsed.recommendations:
-        session.add(Recommendation(
-            id=rec.id, document_id=parsed.id, section=rec.section, target=rec.target, level=rec.level,
-            order=rec.order, condition=rec.when, title=rec.title, detail=rec.detail, handout=rec.handout,
-            line=rec.line,
-        ))
+        session.add(
+            Recommendation(
+                id=rec.id,
+                document_id=parsed.id,
+                section=rec.section,
+                target=rec.target,
+                level=rec.level,
+                order=rec.order,
+                condition=rec.when,
+                title=rec.title,
+                detail=rec.detail,
+                handout=rec.handout,
+                line=rec.line,
+            )
+        )
     for finding in parsed.findings:
         session.add(Definition(document_id=parsed.id, kind="finding", name=finding.name, line=finding.line))
     for table in parsed.tables:
@@ -70,16 +99,26 @@ def _write_document(session: Session, parsed: ParsedDocument, origin: str, enabl
 
 
 def _delete_document(session: Session, document_id: str) -> None:
-    session.execute(text("INSERT INTO passage_fts(passage_fts, rowid, heading, text) "
-                         "SELECT 'delete', id, heading, text FROM passage WHERE document_id = :d"), {"d": document_id})
+    session.execute(
+        text(
+            "INSERT INTO passage_fts(passage_fts, rowid, heading, text) "
+            "SELECT 'delete', id, heading, text FROM passage WHERE document_id = :d"
+        ),
+        {"d": document_id},
+    )
     for model in (Passage, Recommendation, Definition):
         session.exec(delete(model).where(model.document_id == document_id))  # type: ignore[call-overload]
     session.exec(delete(Document).where(Document.id == document_id))  # type: ignore[call-overload]
 
 
 def _check_candidate(
-    session: Session, *, replace: Sequence[ParsedDocument] = (), drop: Iterable[str] = (),
-    disable: Iterable[str] = (), enable: Iterable[str] = (), prefer: str | None = None,
+    session: Session,
+    *,
+    replace: Sequence[ParsedDocument] = (),
+    drop: Iterable[str] = (),
+    disable: Iterable[str] = (),
+    enable: Iterable[str] = (),
+    prefer: str | None = None,
 ) -> CompiledLibrary:
     """Compile the enabled library as it would be after the change; raise if it would not compile."""
     drop, disable, enable = set(drop), set(disable), set(enable)
@@ -106,9 +145,13 @@ def sync_shipped_documents(database: Database) -> SyncReport:
     with database.read() as session:
         stored = {d.id: d for d in _stored_documents(session, enabled_only=False)}
     changes = [
-        p for p in shipped
+        p
+        for p in shipped
         if p.id not in stored
-        or (stored[p.id].origin == SHIPPED and (stored[p.id].version != p.version or stored[p.id].sha256 != _sha(p.body)))
+        or (
+            stored[p.id].origin == SHIPPED
+            and (stored[p.id].version != p.version or stored[p.id].sha256 != _sha(p.body))
+        )
     ]
     if not changes:
         return SyncReport([], [])

@@ -26,8 +26,17 @@ SECTION_TITLES = {
 ALERT_RANK = {"urgent": 0, "caution": 1, "info": 2}
 
 _CONTRACT_FINDINGS = ("distribution", "pain_band", "excess_volume_percent", "lymphedema_severity")
-_EXTRA_FINDINGS = ("nerves_involved", "roots_involved", "common_roots", "fits_single_root", "months_since_onset",
-                   "ladder_step", "renal_band", "pregabalin_min_mg_day", "pregabalin_max_mg_day")
+_EXTRA_FINDINGS = (
+    "nerves_involved",
+    "roots_involved",
+    "common_roots",
+    "fits_single_root",
+    "months_since_onset",
+    "ladder_step",
+    "renal_band",
+    "pregabalin_min_mg_day",
+    "pregabalin_max_mg_day",
+)
 
 
 def evidence_for(library: CompiledLibrary, recommendation: CompiledRecommendation) -> list[dict[str, str]]:
@@ -39,13 +48,15 @@ def evidence_for(library: CompiledLibrary, recommendation: CompiledRecommendatio
         document = library.documents.get(document_id)
         if text is None or document is None:
             continue
-        evidence.append({
-            "document": document.title,
-            "document_id": document.id,
-            "version": document.version,
-            "section": section,
-            "text": text,
-        })
+        evidence.append(
+            {
+                "document": document.title,
+                "document_id": document.id,
+                "version": document.version,
+                "section": section,
+                "text": text,
+            }
+        )
     return evidence
 
 

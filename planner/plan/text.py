@@ -28,8 +28,10 @@ def render_plan_text(plan: dict[str, Any]) -> str:
     weak = findings.get("weak_groups") or []
     if weak:
         for entry in weak:
-            lines.append(f"  {entry['side']:<5} {entry['group'].replace('_', ' '):<22} MRC {entry['mrc']}  "
-                         f"{entry['nerve']} ({entry['roots']}, {entry['region']})")
+            lines.append(
+                f"  {entry['side']:<5} {entry['group'].replace('_', ' '):<22} MRC {entry['mrc']}  "
+                f"{entry['nerve']} ({entry['roots']}, {entry['region']})"
+            )
     else:
         lines.append("  no weak muscle group recorded")
     for name in ("distribution", "pain_band", "limb_volume_ml", "excess_volume_percent", "lymphedema_severity"):
