@@ -1,27 +1,122 @@
-"""The clinical record: storing assessments with their draft plans, and reading them back.
+"""The clinical record: patients, assessments and the plan versions drafted from them.
 
-One user action, one transaction: an assessment is never stored without its patient or its first draft
-plan, and a failure stores none of them.
+One user action, one transaction: an assessment is never stored without its patient or its draft plan, and
+a failure stores none of them. A plan version holds the assessment it was drafted from, the generated
+content and the clinician's edits; once signed it is read-only, and any later change starts a new draft
+version of the same assessment's plan.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
-from sqlmodel import func, select
+from sqlmodel import Session, col, func, select
 
 from planner.clock import utc_now
 from planner.db.engine import Database
-from planner.errors import NotFoundError
+from planner.edits import PlanEdits, apply_edits, check_text
+from planner.errors import NotFoundError, UserError
 from planner.library.store import load_library
 from planner.models import Assessment, Patient, Plan
 from planner.plan.generate import generate_plan
 
+DRAFT = "draft"
+SIGNED = "signed"
+
+
+class PlanSignedError(UserError):
+    """A signed plan was about to be changed; amending creates a new version instead."""
+
 
 def canonical_json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+@dataclass(frozen=True, slots=True)
+class PlanRecord:
+    id: int
+    assessment_id: int
+    patient_id: str
+    version: int
+    status: str
+    assessment: dict[str, Any]
+    content: dict[str, Any]
+    edits: PlanEdits
+    library_version: str
+    created_at: datetime
+    signer: str | None = None
+    signer_credentials: str | None = None
+    signed_at: datetime | None = None
+    content_hash: str | None = None
+
+    @property
+    def signed(self) -> bool:
+        return self.status == SIGNED
+
+    def final(self) -> dict[str, Any]:
+        """The plan as the clinician left it (edits applied)."""
+        return apply_edits(self.content, self.edits)
+
+
+def _record(plan: Plan, patient_id: str) -> PlanRecord:
+    assert plan.id is not None
+    return PlanRecord(
+        id=plan.id,
+        assessment_id=plan.assessment_id,
+        patient_id=patient_id,
+        version=plan.version,
+        status=plan.status,
+        assessment=json.loads(plan.assessment),
+        content=json.loads(plan.content),
+        edits=PlanEdits.from_json(json.loads(plan.edits)),
+        library_version=plan.library_version,
+        created_at=plan.created_at,
+        signer=plan.signer,
+        signer_credentials=plan.signer_credentials,
+        signed_at=plan.signed_at,
+        content_hash=plan.content_hash,
+    )
+
+
+def signature_hash(plan: Plan) -> str:
+    """What a signature covers: the assessment, the generated content, the edits, who signed and when."""
+    payload = {
+        "assessment": json.loads(plan.assessment),
+        "content": json.loads(plan.content),
+        "edits": json.loads(plan.edits),
+        "signer": plan.signer,
+        "credentials": plan.signer_credentials,
+        "signed_at": plan.signed_at.isoformat() if plan.signed_at else None,
+    }
+    return hashlib.sha256(canonical_json(payload).encode("utf-8")).hexdigest()
+
+
+def _upsert_patient(session: Session, info: dict[str, Any]) -> bool:
+    now = utc_now()
+    patient = session.get(Patient, info["id"])
+    created = patient is None
+    if patient is None:
+        patient = Patient(id=info["id"], name=info["name"], created_at=now, updated_at=now)
+    patient.name = info["name"]
+    patient.birth_date = info.get("birth_date") or patient.birth_date
+    patient.sex = info.get("sex") or patient.sex
+    patient.updated_at = now
+    session.add(patient)
+    session.flush()  # the patient row must exist before the assessment that refers to it
+    return created
+
+
+def _fill_assessment(row: Assessment, assessment: dict[str, Any]) -> None:
+    row.assessed_on = assessment["assessed_on"]
+    row.assessor = assessment.get("assessor")
+    row.etiology = assessment["history"]["etiology"]
+    row.affected_side = assessment["history"]["affected_side"]
+    row.pain_nrs = assessment["pain"]["nrs"]
+    row.document = canonical_json(assessment)
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,47 +128,125 @@ class StoredAssessment:
     plan_version: int
 
 
-def store_assessment(database: Database, assessment: dict[str, Any]) -> StoredAssessment:
+def store_assessment(
+    database: Database, assessment: dict[str, Any], edits: PlanEdits | None = None
+) -> StoredAssessment:
     """Store a validated assessment and a draft plan generated from it, creating the patient when new."""
     library = load_library(database)
     plan = generate_plan(assessment, library)
-    info = assessment["patient"]
-    now = utc_now()
     with database.write() as session:
-        patient = session.get(Patient, info["id"])
-        created = patient is None
-        if patient is None:
-            patient = Patient(id=info["id"], name=info["name"], created_at=now, updated_at=now)
-        patient.name = info["name"]
-        patient.birth_date = info.get("birth_date") or patient.birth_date
-        patient.sex = info.get("sex") or patient.sex
-        patient.updated_at = now
-        session.add(patient)
-        session.flush()  # the patient row must exist before the assessment that refers to it
+        created = _upsert_patient(session, assessment["patient"])
         row = Assessment(
-            patient_id=info["id"],
-            assessed_on=assessment["assessed_on"],
-            assessor=assessment.get("assessor"),
-            etiology=assessment["history"]["etiology"],
-            affected_side=assessment["history"]["affected_side"],
-            pain_nrs=assessment["pain"]["nrs"],
-            document=canonical_json(assessment),
-            created_at=now,
+            patient_id=assessment["patient"]["id"],
+            created_at=utc_now(),
+            assessed_on="",
+            etiology="",
+            affected_side="",
+            pain_nrs=0,
+            document="",
         )
+        _fill_assessment(row, assessment)
         session.add(row)
         session.flush()
         assert row.id is not None
-        stored_plan = Plan(
+        stored = Plan(
             assessment_id=row.id,
             version=1,
+            assessment=canonical_json(assessment),
             content=canonical_json(plan),
+            edits=canonical_json((edits or PlanEdits()).to_json()),
             library_version=library.version,
-            created_at=now,
+            created_at=utc_now(),
         )
-        session.add(stored_plan)
+        session.add(stored)
         session.flush()
-        assert stored_plan.id is not None
-        return StoredAssessment(info["id"], created, row.id, stored_plan.id, stored_plan.version)
+        assert stored.id is not None
+        return StoredAssessment(row.patient_id, created, row.id, stored.id, stored.version)
+
+
+def _latest_plan(session: Session, assessment_id: int) -> Plan | None:
+    query = select(Plan).where(Plan.assessment_id == assessment_id).order_by(col(Plan.version).desc())
+    return session.exec(query).first()
+
+
+def save_draft(database: Database, assessment_id: int, assessment: dict[str, Any], edits: PlanEdits) -> PlanRecord:
+    """Save the edited assessment and the clinician's edits, regenerating the draft plan.
+
+    When the latest plan version is signed, a new draft version is started (the signed one is untouched).
+    """
+    library = load_library(database)
+    content = generate_plan(assessment, library)
+    with database.write() as session:
+        row = session.get(Assessment, assessment_id)
+        if row is None:
+            raise NotFoundError(f"no assessment with id {assessment_id}")
+        if assessment["patient"]["id"] != row.patient_id:
+            raise UserError("patient.id: cannot change on a stored assessment (record a new patient instead)")
+        _upsert_patient(session, assessment["patient"])
+        _fill_assessment(row, assessment)
+        session.add(row)
+        latest = _latest_plan(session, assessment_id)
+        if latest is None or latest.status == SIGNED:
+            latest = Plan(
+                assessment_id=assessment_id,
+                version=(latest.version + 1) if latest else 1,
+                assessment="",
+                content="",
+                library_version="",
+                created_at=utc_now(),
+            )
+        latest.assessment = canonical_json(assessment)
+        latest.content = canonical_json(content)
+        latest.edits = canonical_json(edits.to_json())
+        latest.library_version = library.version
+        session.add(latest)
+        session.flush()
+        return _record(latest, row.patient_id)
+
+
+def sign_plan(database: Database, plan_id: int, signer: str, credentials: str) -> PlanRecord:
+    signer = check_text("signer", signer, required=True)
+    credentials = check_text("credentials", credentials, required=True)
+    with database.write() as session:
+        plan = session.get(Plan, plan_id)
+        if plan is None:
+            raise NotFoundError(f"no plan with id {plan_id}")
+        if plan.status == SIGNED:
+            raise PlanSignedError(f"plan {plan_id} (version {plan.version}) is already signed by {plan.signer}")
+        plan.status = SIGNED
+        plan.signer = signer
+        plan.signer_credentials = credentials
+        plan.signed_at = utc_now()
+        plan.content_hash = signature_hash(plan)
+        session.add(plan)
+        session.flush()
+        patient_id = session.get(Assessment, plan.assessment_id).patient_id  # type: ignore[union-attr]
+        return _record(plan, patient_id)
+
+
+def get_plan(database: Database, plan_id: int) -> PlanRecord:
+    with database.read() as session:
+        plan = session.get(Plan, plan_id)
+        if plan is None:
+            raise NotFoundError(f"no plan with id {plan_id}")
+        patient_id = session.get(Assessment, plan.assessment_id).patient_id  # type: ignore[union-attr]
+        return _record(plan, patient_id)
+
+
+def plan_versions(database: Database, assessment_id: int) -> list[PlanRecord]:
+    with database.read() as session:
+        row = session.get(Assessment, assessment_id)
+        if row is None:
+            raise NotFoundError(f"no assessment with id {assessment_id}")
+        plans = session.exec(select(Plan).where(Plan.assessment_id == assessment_id).order_by(col(Plan.version)))
+        return [_record(p, row.patient_id) for p in plans]
+
+
+def latest_plan(database: Database, assessment_id: int) -> PlanRecord:
+    versions = plan_versions(database, assessment_id)
+    if not versions:
+        raise NotFoundError(f"assessment {assessment_id} has no plan")
+    return versions[-1]
 
 
 def get_assessment(database: Database, assessment_id: int) -> dict[str, Any]:
@@ -84,19 +257,53 @@ def get_assessment(database: Database, assessment_id: int) -> dict[str, Any]:
         return json.loads(row.document)
 
 
+@dataclass(frozen=True, slots=True)
+class AssessmentSummary:
+    id: int
+    patient_id: str
+    assessed_on: str
+    assessor: str | None
+    etiology: str
+    pain_nrs: int
+    latest_plan_version: int | None
+    latest_plan_status: str | None
+
+
+def assessments_for(database: Database, patient_id: str) -> list[AssessmentSummary]:
+    """A patient's assessments, newest first, with the state of each one's latest plan."""
+    with database.read() as session:
+        rows = session.exec(
+            select(Assessment)
+            .where(Assessment.patient_id == patient_id)
+            .order_by(col(Assessment.assessed_on).desc(), col(Assessment.id).desc())
+        ).all()
+        out = []
+        for row in rows:
+            assert row.id is not None
+            plan = _latest_plan(session, row.id)
+            out.append(
+                AssessmentSummary(
+                    row.id,
+                    row.patient_id,
+                    row.assessed_on,
+                    row.assessor,
+                    row.etiology,
+                    row.pain_nrs,
+                    plan.version if plan else None,
+                    plan.status if plan else None,
+                )
+            )
+        return out
+
+
 def latest_assessment_id(database: Database, patient_id: str) -> int:
     with database.read() as session:
         if session.get(Patient, patient_id) is None:
             raise NotFoundError(f"no patient with id '{patient_id}'")
-        query = (
-            select(Assessment.id)
-            .where(Assessment.patient_id == patient_id)
-            .order_by(Assessment.assessed_on.desc(), Assessment.id.desc())
-        )  # type: ignore[attr-defined]
-        found = session.exec(query).first()
-        if found is None:
-            raise NotFoundError(f"patient '{patient_id}' has no stored assessment")
-        return found
+    found = assessments_for(database, patient_id)
+    if not found:
+        raise NotFoundError(f"patient '{patient_id}' has no stored assessment")
+    return found[0].id
 
 
 def count_rows(database: Database) -> dict[str, int]:
@@ -105,3 +312,66 @@ def count_rows(database: Database) -> dict[str, int]:
             model.__tablename__: session.exec(select(func.count()).select_from(model)).one()  # type: ignore[attr-defined]
             for model in (Patient, Assessment, Plan)
         }
+
+
+@dataclass(frozen=True, slots=True)
+class PatientRow:
+    id: str
+    name: str
+    birth_date: str | None
+    sex: str | None
+    archived: bool
+    last_assessed_on: str | None
+    assessment_count: int
+
+
+def list_patients(database: Database, *, include_archived: bool = True) -> list[PatientRow]:
+    """All patients with their latest assessment date, in one query (the patient list loads this once)."""
+    query = (
+        select(Patient, func.max(Assessment.assessed_on), func.count(col(Assessment.id)))
+        .join(Assessment, col(Assessment.patient_id) == col(Patient.id), isouter=True)
+        .group_by(col(Patient.id))
+        .order_by(col(Patient.name), col(Patient.id))
+    )
+    if not include_archived:
+        query = query.where(col(Patient.archived).is_(False))
+    with database.read() as session:
+        return [
+            PatientRow(p.id, p.name, p.birth_date, p.sex, p.archived, last, count)
+            for p, last, count in session.exec(query)
+        ]
+
+
+def save_patient(
+    database: Database, patient_id: str, name: str, birth_date: str | None = None, sex: str | None = None, *, new: bool
+) -> PatientRow:
+    """Create (``new``) or update a patient, with the same rules as the assessment format."""
+    from planner.assessment.validate import validate_patient
+
+    info = validate_patient({"id": patient_id, "name": name, "birth_date": birth_date or None, "sex": sex or None})
+    with database.write() as session:
+        existing = session.get(Patient, info["id"])
+        if new and existing is not None:
+            raise UserError(f"patient.id: '{info['id']}' is already used by {existing.name}")
+        if not new and existing is None:
+            raise NotFoundError(f"no patient with id '{info['id']}'")
+        now = utc_now()
+        patient = existing or Patient(id=info["id"], name=info["name"], created_at=now, updated_at=now)
+        patient.name, patient.birth_date, patient.sex, patient.updated_at = (
+            info["name"],
+            info.get("birth_date"),
+            info.get("sex"),
+            now,
+        )
+        session.add(patient)
+    return next(p for p in list_patients(database) if p.id == info["id"])
+
+
+def set_patient_archived(database: Database, patient_id: str, archived: bool) -> None:
+    with database.write() as session:
+        patient = session.get(Patient, patient_id)
+        if patient is None:
+            raise NotFoundError(f"no patient with id '{patient_id}'")
+        patient.archived = archived
+        patient.updated_at = utc_now()
+        session.add(patient)

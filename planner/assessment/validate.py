@@ -146,6 +146,22 @@ def _cross_field_issues(data: dict[str, Any], today: date) -> list[FieldIssue]:
     return issues
 
 
+def validate_patient(patient: dict[str, Any]) -> dict[str, Any]:
+    """The patient part alone (for the patient dialog), by the same schema and messages."""
+    from jsonschema import Draft202012Validator
+
+    schema = ASSESSMENT_SCHEMA["properties"]["patient"]
+    cleaned = {k: v for k, v in patient.items() if v is not None}
+    issues = [
+        FieldIssue(f"patient.{issue.field}" if issue.field else "patient", issue.rule)
+        for error in Draft202012Validator(schema, format_checker=_validator().format_checker).iter_errors(cleaned)
+        for issue in _describe(error)
+    ]
+    if issues:
+        raise AssessmentError(list(dict.fromkeys(issues)))
+    return cleaned
+
+
 def parse_assessment_text(text: str, origin: str | None = None, *, today: date | None = None) -> dict[str, Any]:
     try:
         data = json.loads(text)

@@ -47,6 +47,7 @@ class Plan(SQLModel, table=True):
     assessment_id: int = Field(foreign_key="assessment.id", index=True)
     version: int
     status: str = "draft"  # draft | signed
+    assessment: str  # the lsp-assessment/1 JSON the plan was generated from (a signed plan is self-contained)
     content: str  # lsp-careplan/1 JSON as generated
     edits: str = "{}"  # clinician edits (exclusions, rewordings, order, free-text items)
     library_version: str

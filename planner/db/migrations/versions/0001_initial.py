@@ -103,6 +103,7 @@ def upgrade() -> None:
         sa.Column("assessment_id", sa.Integer(), sa.ForeignKey("assessment.id"), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.Column("status", sa.String(), nullable=False),
+        sa.Column("assessment", sa.String(), nullable=False),
         sa.Column("content", sa.String(), nullable=False),
         sa.Column("edits", sa.String(), nullable=False),
         sa.Column("library_version", sa.String(), nullable=False),
