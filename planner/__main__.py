@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import sys
+import time
+
+STARTED = time.perf_counter()
+"""When this process reached Python code; --smoke reports start-up time from here."""
 
 
 def main(argv: list[str] | None = None) -> int:

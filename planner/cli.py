@@ -189,6 +189,23 @@ def cmd_docs_findings(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_demo(args: argparse.Namespace) -> int:
+    from planner.demo import generate_demo
+
+    if args.patients < 1:
+        raise UserError("--patients: must be at least 1")
+    count = generate_demo(_open(args), args.patients, seed=args.seed)
+    print(f"stored {args.patients} synthetic patients with {count} assessments and draft plans")
+    return EXIT_OK
+
+
+def cmd_db_backup(args: argparse.Namespace) -> int:
+    from planner.db.backup import backup_database
+
+    print(f"backup written to {backup_database(_open(args), Path(args.target) if args.target else None)}")
+    return EXIT_OK
+
+
 def cmd_schema(args: argparse.Namespace) -> int:
     from planner.assessment.schema import schema_for
 
@@ -207,6 +224,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog="planner", description="Lumbosacral plexopathy care planner. With no command, opens the desktop app."
     )
     parser.add_argument("--db", type=Path, help="database file (default: per-user data folder, or $PLANNER_DB)")
+    parser.add_argument("--smoke", action="store_true", help="open the app, print the start-up time once the "
+                        "window is painted and the patient list filled, and exit")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
 
     p = _add(sub, "plan", cmd_plan, "draft the care plan for an assessment file (lsp-assessment/1 JSON)")
@@ -244,6 +263,15 @@ def build_parser() -> argparse.ArgumentParser:
     p = _add(docs_sub, "check", cmd_docs_check, "check document files without importing them")
     p.add_argument("files", nargs="*")
     _add(docs_sub, "findings", cmd_docs_findings, "list the finding names conditions may use")
+
+    p = _add(sub, "demo", cmd_demo, "fill the database with synthetic patients (for demonstrations and benchmarks)")
+    p.add_argument("--patients", type=int, required=True)
+    p.add_argument("--seed", type=int, default=1)
+
+    db = sub.add_parser("db", help="the database file")
+    db_sub = db.add_subparsers(dest="db_command", required=True, parser_class=_Parser)
+    p = _add(db_sub, "backup", cmd_db_backup, "write a verified backup (SQLite backup API)")
+    p.add_argument("target", nargs="?", help="backup file (default: a dated file in the backups folder)")
 
     p = _add(sub, "schema", cmd_schema, "print the JSON Schema of a format")
     p.add_argument("which", choices=["assessment", "careplan"])

@@ -38,6 +38,8 @@ def export_pdf(
     from planner.library.store import load_library
     from planner.plan.generate import generate_plan
 
+    from planner.settings import clinic_info
+
     plan = generate_plan(assessment, load_library(database))
-    context = ExportContext(clinic=clinic or ClinicInfo(), generated_at=utc_now())
+    context = ExportContext(clinic=clinic or clinic_info(database), generated_at=utc_now())
     return write_file_atomically(target, render_pdf(plan, assessment, context, handout=handout), overwrite=overwrite)

@@ -3,5 +3,6 @@ record (patients, assessments, plans). Import from here; the modules are split b
 
 from planner.models.library import Definition, Document, Passage, Recommendation
 from planner.models.record import Assessment, Patient, Plan
+from planner.models.settings import Setting
 
-__all__ = ["Assessment", "Definition", "Document", "Passage", "Patient", "Plan", "Recommendation"]
+__all__ = ["Assessment", "Definition", "Document", "Passage", "Patient", "Plan", "Recommendation", "Setting"]

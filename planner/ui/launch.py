@@ -12,4 +12,6 @@ def launch_gui(args: argparse.Namespace) -> int:
         from planner.ui.app import run_app
     except ImportError as exc:
         raise UserError(f"the desktop app cannot start: {exc}") from None
-    return run_app(args)
+    from planner.__main__ import STARTED
+
+    return run_app(args, started=STARTED)

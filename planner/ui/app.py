@@ -1,0 +1,81 @@
+"""Start-up of the desktop app, in this order: Qt application and settings; database (migrated, seeded);
+main window shown; then, after the first paint, the patient list, recovered drafts and the first-run offer.
+
+Heavy modules (ReportLab, the library window, printing) load only when first used.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from types import TracebackType
+
+from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from planner.errors import UserError
+from planner.logs import log_exception, log_path
+from planner.paths import APP_AUTHOR, APP_NAME, default_database_path
+
+
+def _install_exception_hook(app: QApplication) -> None:
+    """An unexpected error is logged and shown in a dialog naming the log; the app keeps working."""
+
+    def hook(kind: type[BaseException], value: BaseException, trace: TracebackType | None) -> None:
+        if isinstance(value, UserError):
+            QMessageBox.warning(app.activeWindow(), "LSP Planner", str(value))
+            return
+        where = log_exception(value)
+        QMessageBox.critical(app.activeWindow(), "LSP Planner",
+                             f"Something went wrong ({kind.__name__}). Your data is safe; the details were "
+                             f"written to {where}.\nYou can keep working.")
+
+    sys.excepthook = hook
+
+
+def run_app(args: argparse.Namespace, started: float | None = None) -> int:
+    started = started if started is not None else time.perf_counter()
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName(APP_NAME)
+    app.setOrganizationName(APP_AUTHOR)
+    app.setApplicationDisplayName("LSP Planner")
+    settings = QSettings()
+    from planner.db.engine import open_database
+
+    path = args.db or default_database_path()
+    try:
+        database = open_database(path)
+    except UserError as exc:
+        QMessageBox.critical(None, "LSP Planner", f"The database could not be opened.\n\n{exc}")
+        return 2
+    from planner.ui.main_window import MainWindow
+
+    _install_exception_hook(app)
+    window = MainWindow(database, settings)
+    smoke = bool(getattr(args, "smoke", False))
+
+    def after_first_paint() -> None:
+        window.load_patients()
+        if smoke:
+            app.processEvents()  # paint the filled list before the clock stops
+            elapsed = (time.perf_counter() - started) * 1000
+            print(f"main window painted and patient list filled in {elapsed:.0f} ms "
+                  f"({window.patient_model.rowCount()} patients)", flush=True)
+            app.quit()
+            return
+        window.offer_drafts()
+        if not settings.value("firstRun/done", False, type=bool):
+            settings.setValue("firstRun/done", True)
+            if window.patient_model.rowCount() == 0:
+                window.offer_demo()
+
+    window.show()
+    app.processEvents()  # the first paint happens here, before any data is loaded
+    QTimer.singleShot(0, after_first_paint)
+    code = app.exec()
+    database.dispose()
+    return int(code)
+
+
+__all__ = ["log_path", "run_app"]

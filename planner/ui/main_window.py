@@ -1,0 +1,607 @@
+"""The main window: patient list on the left; Assessment, Plan and History tabs for the selected patient.
+
+The window owns one :class:`AssessmentSession` at a time (the assessment open for editing or reading) and
+rebuilds the editor and the plan review around it. Everything that touches data goes through the core.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QByteArray, QModelIndex, QSettings, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from planner.clock import utc_now
+from planner.db.engine import Database
+from planner.edits import PlanEdits
+from planner.errors import UserError
+from planner.export.context import ExportContext, Signature
+from planner.records import assessments_for, get_plan, latest_plan, save_patient, set_patient_archived
+from planner.settings import DEFAULT_ASSESSOR, clinic_info, get_settings
+from planner.ui.autosave import DraftStore
+from planner.ui.history import HistoryView
+from planner.ui.patients import PatientDialog, PatientFilterModel, PatientIdRole, PatientListModel
+from planner.ui.session import AssessmentSession, blank_assessment, follow_up_assessment
+
+AUTOSAVE_DELAY_MS = 2000
+
+
+class MainWindow(QMainWindow):
+    patientsLoaded = Signal()
+
+    def __init__(self, database: Database, settings: QSettings, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.database = database
+        self.settings = settings
+        self.session: AssessmentSession | None = None
+        self.patient_id: str | None = None
+        self.drafts = DraftStore(database.path.parent / "drafts")
+        self.library_window: Any = None
+        self.setWindowTitle("LSP Planner")
+        self._autosave_timer = QTimer(self, singleShot=True, interval=AUTOSAVE_DELAY_MS)
+        self._autosave_timer.timeout.connect(self.autosave)
+        self._build_patient_list()
+        self._build_tabs()
+        self.splitter = QSplitter()
+        self.splitter.addWidget(self.patient_panel)
+        self.splitter.addWidget(self.tabs)
+        self.splitter.setStretchFactor(1, 3)
+        self.setCentralWidget(self.splitter)
+        self._build_actions()
+        self.statusBar().showMessage("Ready")
+        self._restore_geometry()
+        self._show_empty()
+
+    # --- construction --------------------------------------------------------------------------------------
+    def _build_patient_list(self) -> None:
+        self.patient_model = PatientListModel(self.database, self)
+        self.patient_filter = PatientFilterModel(self)
+        self.patient_filter.setSourceModel(self.patient_model)
+        self.patient_search = QLineEdit()
+        self.patient_search.setPlaceholderText("Find patient by name or ID")
+        self.patient_search.setAccessibleName("Find patient")
+        self.patient_search.setClearButtonEnabled(True)
+        self.patient_search.textChanged.connect(self.patient_filter.set_text)
+        self.patient_view = QTableView()
+        self.patient_view.setModel(self.patient_filter)
+        self.patient_view.setAccessibleName("Patients")
+        self.patient_view.setSortingEnabled(True)
+        self.patient_view.sortByColumn(PatientListModel.NAME, Qt.SortOrder.AscendingOrder)
+        self.patient_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.patient_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.patient_view.verticalHeader().hide()
+        self.patient_view.horizontalHeader().setStretchLastSection(True)
+        self.patient_view.selectionModel().currentRowChanged.connect(self._patient_chosen)
+        self.show_archived = QCheckBox("Show &archived")
+        self.show_archived.toggled.connect(self.patient_filter.set_show_archived)
+        new_button = QPushButton("&New patient…")
+        new_button.clicked.connect(self.new_patient)
+        buttons = QHBoxLayout()
+        buttons.addWidget(new_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.show_archived)
+        self.patient_panel = QWidget()
+        layout = QVBoxLayout(self.patient_panel)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.patient_search)
+        layout.addWidget(self.patient_view, 1)
+        layout.addLayout(buttons)
+
+    def _build_tabs(self) -> None:
+        self.tabs = QTabWidget()
+        self.tabs.setAccessibleName("Patient record")
+        self.assessment_page = QWidget()
+        self.assessment_layout = QVBoxLayout(self.assessment_page)
+        self.plan_page = QWidget()
+        self.plan_layout = QVBoxLayout(self.plan_page)
+        self.history = HistoryView(self.database)
+        self.history.openPlan.connect(self.open_plan)
+        self.tabs.addTab(self.assessment_page, "Assessment")
+        self.tabs.addTab(self.plan_page, "Plan")
+        self.tabs.addTab(self.history, "History")
+
+    def _action(self, text: str, shortcut: Any, handler: Any, tip: str = "") -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(handler)
+        action.setStatusTip(tip or text.replace("&", "").rstrip("…"))
+        return action
+
+    def _build_actions(self) -> None:
+        key = QKeySequence.StandardKey
+        self.new_patient_action = self._action("&New patient…", key.New, self.new_patient)
+        self.edit_patient_action = self._action("&Edit patient…", None, self.edit_patient)
+        self.archive_action = self._action("&Archive or restore patient", None, self.toggle_archived)
+        self.new_assessment_action = self._action("New &assessment", "Ctrl+Shift+N", self.new_assessment,
+                                                  "New assessment (starts from the previous one)")
+        self.save_action = self._action("&Save", key.Save, self.save)
+        self.export_action = self._action("&Export clinician plan (PDF)…", "Ctrl+E", lambda: self.export(False))
+        self.handout_action = self._action("Export patient &handout (PDF)…", "Ctrl+Shift+E", lambda: self.export(True))
+        self.print_action = self._action("&Print plan…", key.Print, lambda: self.print_plan(False))
+        self.print_handout_action = self._action("Print hando&ut…", None, lambda: self.print_plan(True))
+        self.import_action = self._action("&Import assessment files…", "Ctrl+I", self.import_assessments)
+        self.settings_action = self._action("Se&ttings…", key.Preferences, self.open_settings)
+        self.quit_action = self._action("&Quit", key.Quit, self.close)
+        self.find_action = self._action("&Find patient", key.Find, self.focus_search)
+        self.library_action = self._action("Document &library", "Ctrl+L", lambda: self.open_library())
+        self.undo_action = self._action("&Undo", key.Undo, self.undo)
+        self.redo_action = self._action("&Redo", key.Redo, self.redo)
+        file_menu = self.menuBar().addMenu("&File")
+        for action in (self.new_patient_action, self.edit_patient_action, self.archive_action, None,
+                       self.new_assessment_action, self.save_action, None, self.export_action, self.handout_action,
+                       self.print_action, self.print_handout_action, None, self.import_action, self.settings_action,
+                       None, self.quit_action):
+            file_menu.addSeparator() if action is None else file_menu.addAction(action)
+        edit_menu = self.menuBar().addMenu("&Edit")
+        for action in (self.undo_action, self.redo_action, None, self.find_action):
+            edit_menu.addSeparator() if action is None else edit_menu.addAction(action)
+        view_menu = self.menuBar().addMenu("&View")
+        view_menu.addAction(self.library_action)
+        help_menu = self.menuBar().addMenu("&Help")
+        help_menu.addAction(self._action("&About", None, self.about))
+        toolbar = self.addToolBar("Main")
+        toolbar.setObjectName("main-toolbar")
+        for action in (self.new_patient_action, self.new_assessment_action, self.save_action, self.undo_action,
+                       self.redo_action, self.export_action, self.handout_action, self.print_action,
+                       self.library_action):
+            toolbar.addAction(action)
+        self._update_actions()
+
+    # --- settings ------------------------------------------------------------------------------------------
+    def _restore_geometry(self) -> None:
+        geometry = self.settings.value("window/geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1280, 820)
+        state = self.settings.value("window/splitter")
+        if isinstance(state, QByteArray):
+            self.splitter.restoreState(state)
+        else:
+            self.splitter.setSizes([330, 950])
+
+    def _store_geometry(self) -> None:
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/splitter", self.splitter.saveState())
+        self.settings.setValue("window/lastPatient", self.patient_id or "")
+        self.settings.sync()
+
+    # --- patients ------------------------------------------------------------------------------------------
+    def load_patients(self) -> None:
+        """Fill the patient list (after first paint) and reselect the last patient."""
+        self.patient_model.reload()
+        last = str(self.settings.value("window/lastPatient", "") or "")
+        if last:
+            self.select_patient(last)
+        self.statusBar().showMessage(f"{self.patient_model.rowCount()} patients")
+        self.patientsLoaded.emit()
+
+    def select_patient(self, patient_id: str) -> bool:
+        row = self.patient_model.row_for(patient_id)
+        if row < 0:
+            return False
+        proxy_index = self.patient_filter.mapFromSource(self.patient_model.index(row, 0))
+        if not proxy_index.isValid():
+            self.patient_search.clear()
+            proxy_index = self.patient_filter.mapFromSource(self.patient_model.index(row, 0))
+        self.patient_view.setCurrentIndex(proxy_index)
+        self.patient_view.scrollTo(proxy_index)
+        return True
+
+    def _patient_chosen(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        patient_id = current.data(PatientIdRole) if current.isValid() else None
+        if patient_id == self.patient_id:
+            return
+        if not self.confirm_discard():
+            QTimer.singleShot(0, lambda: self.select_patient(self.patient_id) if self.patient_id else None)
+            return
+        self.open_patient(patient_id)
+
+    def open_patient(self, patient_id: str | None) -> None:
+        self.patient_id = patient_id
+        self.history.show_patient(patient_id)
+        if patient_id is None:
+            self._show_empty()
+            return
+        summaries = assessments_for(self.database, patient_id)
+        if not summaries:
+            self._set_session(None)
+            self._show_empty(f"No assessment yet for this patient. Use “New assessment” (Ctrl+Shift+N).")
+        else:
+            self.open_plan(latest_plan(self.database, summaries[0].id).id)
+        self._update_actions()
+
+    def new_patient(self) -> None:
+        dialog = PatientDialog(self)
+        while dialog.exec() == QDialog.DialogCode.Accepted:
+            try:
+                row = save_patient(self.database, **dialog.values(), new=True)
+            except UserError as exc:
+                dialog.show_error(str(exc))
+                continue
+            self.patient_model.reload()
+            self.select_patient(row.id)
+            self.statusBar().showMessage(f"Patient {row.name} created")
+            return
+
+    def edit_patient(self) -> None:
+        if self.patient_id is None:
+            return
+        row = self.patient_model.patient(self.patient_model.row_for(self.patient_id))
+        dialog = PatientDialog(self, row)
+        while dialog.exec() == QDialog.DialogCode.Accepted:
+            try:
+                save_patient(self.database, **dialog.values(), new=False)
+            except UserError as exc:
+                dialog.show_error(str(exc))
+                continue
+            self.patient_model.reload()
+            self.select_patient(row.id)
+            return
+
+    def toggle_archived(self) -> None:
+        if self.patient_id is None:
+            return
+        row = self.patient_model.patient(self.patient_model.row_for(self.patient_id))
+        set_patient_archived(self.database, row.id, not row.archived)
+        self.patient_model.reload()
+        self.show_archived.setChecked(self.show_archived.isChecked() or not row.archived)
+        self.select_patient(row.id)
+
+    def focus_search(self) -> None:
+        self.patient_search.setFocus()
+        self.patient_search.selectAll()
+
+    # --- sessions ------------------------------------------------------------------------------------------
+    def _clear_layout(self, layout: QVBoxLayout) -> None:
+        while layout.count():
+            widget = layout.takeAt(0).widget()
+            if widget is not None:
+                widget.deleteLater()
+
+    def _show_empty(self, text: str = "Select or create a patient.") -> None:
+        for layout in (self.assessment_layout, self.plan_layout):
+            self._clear_layout(layout)
+            label = QLabel(text)
+            label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            label.setWordWrap(True)
+            layout.addWidget(label)
+        self._update_actions()
+
+    def _set_session(self, session: AssessmentSession | None) -> None:
+        from planner.ui.assessment_editor import AssessmentEditor
+        from planner.ui.plan_review import PlanReview
+
+        if self.session is not None:
+            self.session.deleteLater()
+        self.session = session
+        self._clear_layout(self.assessment_layout)
+        self._clear_layout(self.plan_layout)
+        if session is None:
+            self._update_actions()
+            return
+        self.editor = AssessmentEditor(session)
+        self.plan_review = PlanReview(session)
+        self.plan_review.openPassage.connect(self.open_library)
+        self.plan_review.signRequested.connect(self.sign)
+        self.plan_review.amendRequested.connect(self.amend)
+        self.assessment_layout.addWidget(self.editor)
+        self.plan_layout.addWidget(self.plan_review)
+        session.changed.connect(self._session_changed)
+        session.undo_stack.canUndoChanged.connect(lambda _: self._update_actions())
+        session.undo_stack.canRedoChanged.connect(lambda _: self._update_actions())
+        session.savedChanged.connect(self._update_actions)
+        self._update_actions()
+
+    def open_plan(self, plan_id: int) -> None:
+        """Open a stored plan version: the latest draft is editable, anything else read-only."""
+        if self.session is not None and self.session.dirty and not self.confirm_discard():
+            return
+        record = get_plan(self.database, plan_id)
+        latest = latest_plan(self.database, record.assessment_id)
+        read_only = record.signed or record.id != latest.id
+        session = AssessmentSession(self.database, record.assessment, assessment_id=record.assessment_id,
+                                    record=record, read_only=read_only)
+        self._set_session(session)
+        self.statusBar().showMessage(f"Opened plan version {record.version} ({record.status})")
+
+    def new_assessment(self) -> None:
+        if self.patient_id is None or not self.confirm_discard():
+            return
+        assessor = get_settings(self.database).get(DEFAULT_ASSESSOR, "")
+        summaries = assessments_for(self.database, self.patient_id)
+        if summaries:
+            previous = latest_plan(self.database, summaries[0].id).assessment
+            assessment = follow_up_assessment(previous, assessor)
+        else:
+            row = self.patient_model.patient(self.patient_model.row_for(self.patient_id))
+            assessment = blank_assessment({"id": row.id, "name": row.name, "birth_date": row.birth_date,
+                                           "sex": row.sex}, assessor)
+        self._set_session(AssessmentSession(self.database, assessment))
+        self.tabs.setCurrentWidget(self.assessment_page)
+        self.statusBar().showMessage("New assessment (not saved yet)")
+
+    def restore_draft(self, patient_id: str, assessment_id: int | None, assessment: dict[str, Any],
+                      edits: dict[str, Any]) -> None:
+        self.patient_model.reload()
+        self.select_patient(patient_id)
+        record = latest_plan(self.database, assessment_id) if assessment_id is not None else None
+        session = AssessmentSession(self.database, assessment, assessment_id=assessment_id, record=record,
+                                    read_only=False)
+        session.set_edits(PlanEdits.from_json(edits), "Restore draft")
+        self._set_session(session)
+        session.undo_stack.resetClean()
+        self.tabs.setCurrentWidget(self.assessment_page)
+
+    def _session_changed(self) -> None:
+        self._update_actions()
+        if self.session is not None and self.session.dirty and not self.session.read_only:
+            self._autosave_timer.start()
+
+    def autosave(self) -> None:
+        session = self.session
+        if session is None or not session.dirty or self.patient_id is None:
+            return
+        try:
+            self.drafts.write(self.patient_id, session.assessment_id, session.assessment(), session.edits.to_json())
+        except OSError as exc:
+            self.statusBar().showMessage(f"Autosave failed: {exc.strerror}")
+
+    def save(self) -> bool:
+        session = self.session
+        if session is None or session.read_only:
+            return True
+        try:
+            record = session.save()
+        except UserError as exc:
+            QMessageBox.warning(self, "Not saved", f"The assessment was not saved:\n\n{exc}\n\n"
+                                "Your entries are kept in the form.")
+            return False
+        if self.patient_id:
+            self.drafts.remove(self.patient_id, None)
+            self.drafts.remove(self.patient_id, record.assessment_id)
+        self._autosave_timer.stop()
+        self.patient_model.reload()
+        self.select_patient(record.patient_id)
+        self.history.show_patient(record.patient_id)
+        self.statusBar().showMessage(f"Saved: plan version {record.version} (draft)")
+        return True
+
+    def confirm_discard(self) -> bool:
+        """Ask about unsaved changes; True when it is fine to move on."""
+        session = self.session
+        if session is None or not session.dirty or session.read_only:
+            return True
+        answer = self.ask_unsaved()
+        if answer == QMessageBox.StandardButton.Save:
+            return self.save()
+        if answer == QMessageBox.StandardButton.Discard:
+            if self.patient_id:
+                self.drafts.remove(self.patient_id, session.assessment_id)
+            return True
+        return False
+
+    def ask_unsaved(self) -> QMessageBox.StandardButton:
+        buttons = (QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
+                   | QMessageBox.StandardButton.Cancel)
+        return QMessageBox.question(self, "Unsaved changes", "Save the changes to this assessment?", buttons,
+                                    QMessageBox.StandardButton.Save)
+
+    def undo(self) -> None:
+        if self.session is not None:
+            self.session.undo_stack.undo()
+
+    def redo(self) -> None:
+        if self.session is not None:
+            self.session.undo_stack.redo()
+
+    def sign(self) -> None:
+        from planner.ui.plan_review import SignDialog
+
+        session = self.session
+        if session is None:
+            return
+        dialog = SignDialog(self, get_settings(self.database).get(DEFAULT_ASSESSOR, ""))
+        while dialog.exec() == QDialog.DialogCode.Accepted:
+            try:
+                record = session.sign(dialog.name.text(), dialog.credentials.text())
+            except UserError as exc:
+                dialog.setWindowTitle(str(exc))
+                continue
+            if self.patient_id:
+                self.drafts.remove(self.patient_id, record.assessment_id)
+            self.history.show_patient(record.patient_id)
+            self.statusBar().showMessage(f"Plan version {record.version} signed by {record.signer}")
+            return
+
+    def amend(self) -> None:
+        if self.session is not None:
+            self.session.unlock_for_amendment()
+            self.editor.set_read_only(False)
+            self.plan_review.refresh()
+            self.statusBar().showMessage("Amending: the next save starts a new draft version")
+
+    # --- export and print ----------------------------------------------------------------------------------
+    def _export_context(self) -> ExportContext:
+        session = self.session
+        assert session is not None
+        record = session.record
+        signature = None
+        if record is not None and record.signed and session.read_only and record.signed_at is not None:
+            signature = Signature(record.signer or "", record.signer_credentials or "", record.signed_at)
+        return ExportContext(clinic=clinic_info(self.database), generated_at=utc_now(), signature=signature,
+                             plan_version=record.version if record else None)
+
+    def _render(self, handout: bool) -> bytes | None:
+        from planner.export.service import render_pdf
+
+        session = self.session
+        if session is None or session.plan is None:
+            return None
+        if not session.plan_is_current:
+            QMessageBox.warning(self, "Export", "Fix the problems listed in the assessment first.")
+            return None
+        return render_pdf(session.plan, session.assessment(), self._export_context(), handout=handout)
+
+    def choose_export_path(self, suggested: str) -> str:
+        folder = str(self.settings.value("export/folder", str(Path.home())))
+        path, _ = QFileDialog.getSaveFileName(self, "Export PDF", str(Path(folder) / suggested), "PDF (*.pdf)")
+        return path
+
+    def export(self, handout: bool) -> Path | None:
+        from planner.export.files import write_file_atomically
+
+        session = self.session
+        if session is None:
+            return None
+        kind = "handout" if handout else "plan"
+        patient = session.assessment()["patient"]["id"]
+        suggested = f"{patient}-{kind}-{session.assessment()['assessed_on']}.pdf"
+        chosen = self.choose_export_path("".join(c if c.isalnum() or c in "-_." else "_" for c in suggested))
+        if not chosen:
+            return None
+        if not chosen.lower().endswith(".pdf"):
+            chosen += ".pdf"
+        pdf = self._render(handout)
+        if pdf is None:
+            return None
+        try:
+            # The save dialog already asked before an existing file is replaced.
+            written = write_file_atomically(Path(chosen), pdf, overwrite=True)
+        except UserError as exc:
+            QMessageBox.warning(self, "Export", str(exc))
+            return None
+        self.settings.setValue("export/folder", str(written.parent))
+        self.statusBar().showMessage(f"Exported {written}")
+        if self.settings.value("export/open", True, type=bool):
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(written)))
+        return written
+
+    def print_plan(self, handout: bool) -> None:
+        from planner.ui.printing import print_with_preview
+
+        pdf = self._render(handout)
+        if pdf is not None:
+            print_with_preview(self, pdf, "Patient handout" if handout else "Care plan")
+
+    def import_assessments(self) -> None:
+        from planner.assessment.validate import load_assessment_file
+        from planner.records import store_assessment
+
+        paths, _ = QFileDialog.getOpenFileNames(self, "Import assessments", "", "Assessments (*.json)")
+        imported = []
+        try:
+            assessments = [load_assessment_file(Path(p)) for p in paths]
+            for assessment in assessments:
+                imported.append(store_assessment(self.database, assessment))
+        except UserError as exc:
+            QMessageBox.warning(self, "Import", f"{exc}\n\n{len(imported)} assessment(s) were imported before this.")
+        self.patient_model.reload()
+        if imported:
+            self.select_patient(imported[-1].patient_id)
+            self.statusBar().showMessage(f"Imported {len(imported)} assessment(s)")
+
+    # --- other windows -------------------------------------------------------------------------------------
+    def open_library(self, document_id: str = "", heading: str = "") -> None:
+        from planner.ui.library.window import LibraryWindow
+
+        if self.library_window is None:
+            self.library_window = LibraryWindow(self.database)
+            self.library_window.setWindowTitle("Document library")
+            self.library_window.resize(1100, 720)
+            self.library_window.libraryChanged.connect(self._library_changed)
+        self.library_window.show()
+        self.library_window.raise_()
+        if document_id:
+            self.library_window.showPassage(document_id, heading)
+
+    def _library_changed(self) -> None:
+        if self.session is not None and not self.session.read_only:
+            self.session.refresh_plan()
+
+    def open_settings(self) -> None:
+        from planner.ui.settings_dialog import SettingsDialog
+
+        SettingsDialog(self.database, self).exec()
+
+    def about(self) -> None:
+        QMessageBox.about(self, "About LSP Planner",
+                          "LSP Planner drafts care plans for lumbosacral plexopathy from guidance documents.\n"
+                          "Plans are drafts for clinician review; drug choices and doses are for the prescriber.")
+
+    def offer_demo(self) -> None:
+        """First run: offer a demo patient from the shipped examples so a newcomer sees a full plan."""
+        from planner.assessment.validate import load_assessment_file
+        from planner.paths import examples_dir
+        from planner.records import store_assessment
+
+        answer = QMessageBox.question(
+            self, "Welcome to LSP Planner",
+            "Welcome. Would you like a demo patient, so you can see a complete plan right away?\n\n"
+            "You can archive the demo patient later.")
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        example = examples_dir() / "neoplastic-after-radiation.json"
+        stored = store_assessment(self.database, load_assessment_file(example))
+        self.patient_model.reload()
+        self.select_patient(stored.patient_id)
+        self.tabs.setCurrentWidget(self.plan_page)
+
+    def offer_drafts(self) -> None:
+        for draft in self.drafts.drafts():
+            answer = QMessageBox.question(
+                self, "Recover unsaved work",
+                f"Unsaved changes to an assessment for {draft.patient_name or draft.patient_id} were kept from "
+                f"{draft.saved_at}. Restore them?")
+            if answer == QMessageBox.StandardButton.Yes:
+                self.restore_draft(draft.patient_id, draft.assessment_id, draft.assessment, draft.edits)
+                return
+            draft.path.unlink(missing_ok=True)
+
+    # --- state ---------------------------------------------------------------------------------------------
+    def _update_actions(self) -> None:
+        has_patient = self.patient_id is not None
+        session = self.session
+        has_plan = session is not None and session.plan is not None
+        self.edit_patient_action.setEnabled(has_patient)
+        self.archive_action.setEnabled(has_patient)
+        self.new_assessment_action.setEnabled(has_patient)
+        self.save_action.setEnabled(session is not None and not session.read_only and session.dirty)
+        for action in (self.export_action, self.handout_action, self.print_action, self.print_handout_action):
+            action.setEnabled(has_plan)
+        self.undo_action.setEnabled(session is not None and session.undo_stack.canUndo())
+        self.redo_action.setEnabled(session is not None and session.undo_stack.canRedo())
+        title = "LSP Planner"
+        if session is not None:
+            name = session.assessment()["patient"].get("name", "")
+            title = f"{name} — {session.assessment().get('assessed_on', '')}{' *' if session.dirty else ''} — LSP Planner"
+        self.setWindowTitle(title)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        if not self.confirm_discard():
+            event.ignore()
+            return
+        self._store_geometry()
+        if self.library_window is not None:
+            self.library_window.close()
+        event.accept()
+

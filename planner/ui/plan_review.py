@@ -1,0 +1,400 @@
+"""Plan review: alerts on top, then the seven sections; include, exclude (with a reason), edit, reorder and add
+items; each item's evidence one click away; sign-off.
+
+The tree is a model (``PlanItemModel``) rebuilt from the session's plan each time it changes; every change a
+clinician makes goes back to the session as new PlanEdits through the undo stack.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtGui import QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QStyle,
+    QTextBrowser,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from planner.assessment.schema import SECTION_KEYS
+from planner.edits import AddedItem, check_section, check_text
+from planner.errors import UserError
+from planner.plan.generate import SECTION_TITLES
+from planner.ui.session import AssessmentSession
+
+ItemIdRole = Qt.ItemDataRole.UserRole + 1
+SectionRole = Qt.ItemDataRole.UserRole + 2
+EntryRole = Qt.ItemDataRole.UserRole + 3  # the plan entry dict (item or alert)
+KindRole = Qt.ItemDataRole.UserRole + 4  # "alert", "section", "item"
+
+ALERT_STYLE = {
+    "urgent": ("#b71c1c", "#ffffff", QStyle.StandardPixmap.SP_MessageBoxCritical, "URGENT"),
+    "caution": ("#f9a825", "#000000", QStyle.StandardPixmap.SP_MessageBoxWarning, "CAUTION"),
+    "info": ("#1565c0", "#ffffff", QStyle.StandardPixmap.SP_MessageBoxInformation, "INFO"),
+}
+DRAFT_TEXT = "DRAFT, for clinician review"
+
+
+class PlanItemModel(QStandardItemModel):
+    """Alerts, then sections with their items (checked = included; excluded items stay, unchecked)."""
+
+    def populate(self, plan: dict[str, Any] | None, editable: bool) -> None:
+        self.clear()
+        self.setHorizontalHeaderLabels(["Plan"])
+        if not plan:
+            return
+        root = self.invisibleRootItem()
+        if plan["alerts"]:
+            alerts = QStandardItem(f"Alerts ({len(plan['alerts'])})")
+            alerts.setData("alerts", KindRole)
+            alerts.setEditable(False)
+            for alert in plan["alerts"]:
+                label = ALERT_STYLE[alert["level"]][3]
+                row = QStandardItem(f"{label}: {alert['text']}")
+                row.setData(alert, EntryRole)
+                row.setData("alert", KindRole)
+                row.setData(alert["id"], ItemIdRole)
+                row.setEditable(False)
+                alerts.appendRow(row)
+            root.appendRow(alerts)
+        excluded = {e["id"]: e for e in plan.get("excluded", [])}
+        for section in plan["sections"]:
+            head = QStandardItem(f"{section['title']} ({len(section['items'])})")
+            head.setData("section", KindRole)
+            head.setData(section["key"], SectionRole)
+            head.setEditable(False)
+            for item in section["items"]:
+                head.appendRow(self._item_row(item, section["key"], True, editable))
+            for entry in excluded.values():
+                if entry["section"] == section["key"]:
+                    head.appendRow(self._item_row(entry, section["key"], False, editable))
+            root.appendRow(head)
+
+    @staticmethod
+    def _item_row(item: dict[str, Any], section: str, included: bool, editable: bool) -> QStandardItem:
+        prefix = "✎ " if item.get("edited") else ("✚ " if item.get("source") == "clinician" else "")
+        text = prefix + item["title"]
+        if not included:
+            reason = item.get("reason")
+            text += f"  (excluded{': ' + reason if reason else ''})"
+        row = QStandardItem(text)
+        row.setData(item, EntryRole)
+        row.setData(item["id"], ItemIdRole)
+        row.setData(section, SectionRole)
+        row.setData("item", KindRole)
+        row.setEditable(False)
+        row.setCheckable(editable)
+        row.setCheckState(Qt.CheckState.Checked if included else Qt.CheckState.Unchecked)
+        row.setAccessibleText(f"{'Included' if included else 'Excluded'}: {item['title']}")
+        if not editable:
+            row.setFlags(row.flags() & ~Qt.ItemFlag.ItemIsUserCheckable)
+        return row
+
+
+class ItemDialog(QDialog):
+    """Edit an item's wording, or write a free-text item; texts are checked by the core's rules."""
+
+    def __init__(self, parent: QWidget | None, title: str, detail: str, *, section: str | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Plan item")
+        form = QFormLayout(self)
+        self.section = QComboBox()
+        for key in SECTION_KEYS:
+            self.section.addItem(SECTION_TITLES[key], key)
+        if section:
+            self.section.setCurrentIndex(self.section.findData(section))
+        self.section.setVisible(section is not None)
+        self.section.setAccessibleName("Section")
+        self.title = QLineEdit(title)
+        self.title.setAccessibleName("Item title")
+        self.detail = QPlainTextEdit(detail)
+        self.detail.setAccessibleName("Item detail")
+        self.detail.setTabChangesFocus(True)
+        if section is not None:
+            form.addRow("&Section:", self.section)
+        form.addRow("&Title:", self.title)
+        form.addRow("&Detail:", self.detail)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def values(self) -> tuple[str, str, str]:
+        return (str(self.section.currentData()), check_text("title", self.title.text(), required=True),
+                check_text("detail", self.detail.toPlainText(), required=False))
+
+
+class SignDialog(QDialog):
+    def __init__(self, parent: QWidget | None, name: str = "") -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Sign the plan")
+        form = QFormLayout(self)
+        form.addRow(QLabel("Signing stores this version read-only with the date and time.\n"
+                           "Later changes start a new draft version."))
+        self.name = QLineEdit(name)
+        self.name.setAccessibleName("Clinician name")
+        self.credentials = QLineEdit()
+        self.credentials.setAccessibleName("Credentials")
+        self.credentials.setPlaceholderText("e.g. PT, DPT")
+        form.addRow("&Name:", self.name)
+        form.addRow("&Credentials:", self.credentials)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Sign")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+
+def evidence_html(entry: dict[str, Any]) -> str:
+    """The detail and the cited passages, every text escaped (documents and clinicians write plain text)."""
+    parts = [f"<h3>{html.escape(entry.get('title') or entry.get('text', ''))}</h3>"]
+    if entry.get("detail"):
+        parts.append(f"<p>{html.escape(entry['detail'])}</p>")
+    if entry.get("generated"):
+        parts.append(f"<p><i>Generated wording:</i> {html.escape(entry['generated']['title'])}</p>")
+    if entry.get("source") == "clinician":
+        parts.append("<p><i>Added by the clinician.</i></p>")
+    for number, evidence in enumerate(entry.get("evidence", []), start=1):
+        link = f"passage:{evidence.get('document_id', '')}\x1f{evidence['section']}"
+        parts.append(
+            f"<h4>[{number}] {html.escape(evidence['document'])}, version {html.escape(evidence.get('version', ''))}"
+            f" — {html.escape(evidence['section'])}</h4>"
+            f"<blockquote>{html.escape(evidence['text']).replace(chr(10), '<br>')}</blockquote>"
+            f"<p><a href=\"{html.escape(link)}\">Open in the document library</a></p>"
+        )
+    return "".join(parts)
+
+
+class PlanReview(QWidget):
+    """The Plan tab."""
+
+    openPassage = Signal(str, str)  # document id, section heading
+    signRequested = Signal()
+    amendRequested = Signal()
+
+    def __init__(self, session: AssessmentSession, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.banner = QLabel()
+        self.banner.setAccessibleName("Plan status")
+        self.banner.setWordWrap(True)
+        self.banner.setMargin(6)
+        self.alerts = QLabel()
+        self.alerts.setAccessibleName("Alerts")
+        self.alerts.setWordWrap(True)
+        self.alerts.setTextFormat(Qt.TextFormat.RichText)
+        self.model = PlanItemModel(self)
+        self.tree = QTreeView()
+        self.tree.setModel(self.model)
+        self.tree.setHeaderHidden(True)
+        self.tree.setAccessibleName("Plan items")
+        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.tree.setWordWrap(True)
+        self.tree.setUniformRowHeights(False)
+        self.tree.selectionModel().currentChanged.connect(self._show_current)
+        self.model.itemChanged.connect(self._check_changed)
+        self.evidence = QTextBrowser()
+        self.evidence.setAccessibleName("Item detail and evidence")
+        self.evidence.setOpenLinks(False)
+        self.evidence.anchorClicked.connect(self._link)
+        self.edit_button = QPushButton("&Edit wording…")
+        self.up_button = QPushButton("Move &up")
+        self.down_button = QPushButton("Move do&wn")
+        self.add_button = QPushButton("Add &free-text item…")
+        self.sign_button = QPushButton("&Sign plan…")
+        self.amend_button = QPushButton("&Amend (new draft version)")
+        for button, handler in ((self.edit_button, self._edit), (self.up_button, lambda: self._move(-1)),
+                                (self.down_button, lambda: self._move(+1)), (self.add_button, self._add),
+                                (self.sign_button, self.signRequested.emit),
+                                (self.amend_button, self.amendRequested.emit)):
+            button.clicked.connect(handler)
+            button.setAccessibleName(button.text().replace("&", ""))
+        buttons = QHBoxLayout()
+        for button in (self.edit_button, self.up_button, self.down_button, self.add_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.amend_button)
+        buttons.addWidget(self.sign_button)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(self.tree)
+        splitter = QSplitter()
+        splitter.addWidget(left)
+        splitter.addWidget(self.evidence)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        self.splitter = splitter
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.alerts)
+        layout.addWidget(splitter, 1)
+        layout.addLayout(buttons)
+        session.planChanged.connect(self.refresh)
+        session.changed.connect(self._update_state)
+        self.refresh()
+
+    # --- display -------------------------------------------------------------------------------------------
+    def refresh(self) -> None:
+        current = self._current_id()
+        editable = not self.session.read_only
+        self.model.itemChanged.disconnect(self._check_changed)
+        self.model.populate(self.session.plan, editable)
+        self.model.itemChanged.connect(self._check_changed)
+        self.tree.expandAll()
+        if current:
+            self.select_item(current)
+        self._show_alerts()
+        self._update_state()
+
+    def _show_alerts(self) -> None:
+        plan = self.session.plan or {"alerts": []}
+        rows = []
+        for alert in plan["alerts"]:
+            background, foreground, _icon, label = ALERT_STYLE[alert["level"]]
+            rows.append(f"<div style='background:{background}; color:{foreground}; padding:4px; margin:1px'>"
+                        f"<b>⚠ {label}</b> — {html.escape(alert['text'])}</div>")
+        self.alerts.setText("".join(rows))
+        self.alerts.setVisible(bool(rows))
+
+    def _update_state(self) -> None:
+        session = self.session
+        record = session.record
+        if record is not None and record.signed and session.read_only:
+            when = record.signed_at.astimezone().strftime("%Y-%m-%d %H:%M") if record.signed_at else ""
+            self.banner.setText(f"✔ SIGNED — version {record.version} by {record.signer}, {record.signer_credentials}"
+                                f" on {when}. Read-only.")
+            self.banner.setStyleSheet("background:#1b5e20; color:white; font-weight:bold;")
+        elif session.read_only:
+            self.banner.setText("Read-only (an earlier version).")
+            self.banner.setStyleSheet("background:palette(mid); font-weight:bold;")
+        else:
+            version = f" — version {record.version}" if record else " — not saved yet"
+            stale = "" if session.plan_is_current else "  The plan shows the last valid entry; fix the problems listed."
+            self.banner.setText(f"✎ {DRAFT_TEXT}{version}.{stale}")
+            self.banner.setStyleSheet("background:#fff3cd; color:#3e2f00; font-weight:bold;")
+        editable = not session.read_only
+        for button in (self.edit_button, self.up_button, self.down_button, self.add_button):
+            button.setEnabled(editable)
+        self.sign_button.setEnabled(editable and session.plan_is_current)
+        self.amend_button.setVisible(session.signed and session.read_only)
+
+    def _current_id(self) -> str | None:
+        index = self.tree.currentIndex()
+        return index.data(ItemIdRole) if index.isValid() else None
+
+    def select_item(self, item_id: str) -> bool:
+        for section_row in range(self.model.rowCount()):
+            section = self.model.item(section_row)
+            for row in range(section.rowCount()):
+                if section.child(row).data(ItemIdRole) == item_id:
+                    self.tree.setCurrentIndex(section.child(row).index())
+                    return True
+        return False
+
+    def _show_current(self, index: QModelIndex, _previous: QModelIndex) -> None:
+        entry = index.data(EntryRole) if index.isValid() else None
+        self.evidence.setHtml(evidence_html(entry) if entry else "")
+
+    def _link(self, url: Any) -> None:
+        target = url.toString()
+        if target.startswith("passage:"):
+            document_id, _sep, heading = target[len("passage:"):].partition("\x1f")
+            self.openPassage.emit(document_id, heading)
+
+    # --- edits ---------------------------------------------------------------------------------------------
+    def ask_reason(self, title: str) -> tuple[str, bool]:
+        """Optional reason for excluding an item (a method so tests can answer it)."""
+        return QInputDialog.getText(self, "Exclude item", f"Reason for excluding “{title}” (optional):")
+
+    def _check_changed(self, row: QStandardItem) -> None:
+        if row.data(KindRole) != "item":
+            return
+        item_id = row.data(ItemIdRole)
+        edits = self.session.edits
+        if row.checkState() == Qt.CheckState.Unchecked:
+            reason, ok = self.ask_reason(row.data(EntryRole)["title"])
+            if not ok:
+                self.refresh()
+                return
+            edits.excluded[item_id] = reason.strip()
+            self.session.set_edits(edits, "Exclude item")
+        else:
+            edits.excluded.pop(item_id, None)
+            self.session.set_edits(edits, "Include item")
+
+    def item_dialog(self, title: str, detail: str, section: str | None) -> tuple[str, str, str] | None:
+        dialog = ItemDialog(self, title, detail, section=section)
+        while dialog.exec() == QDialog.DialogCode.Accepted:
+            try:
+                return dialog.values()
+            except UserError as exc:
+                dialog.setWindowTitle(str(exc))
+        return None
+
+    def _edit(self) -> None:
+        index = self.tree.currentIndex()
+        if not index.isValid() or index.data(KindRole) != "item":
+            return
+        entry = index.data(EntryRole)
+        result = self.item_dialog(entry["title"], entry.get("detail", ""), None)
+        if result is None:
+            return
+        _section, title, detail = result
+        edits = self.session.edits
+        added = next((a for a in edits.added if a.id == entry["id"]), None)
+        if added:
+            added.title, added.detail = title, detail
+        else:
+            edits.rewritten[entry["id"]] = {"title": title, "detail": detail}
+        self.session.set_edits(edits, "Edit item wording")
+
+    def _move(self, step: int) -> None:
+        index = self.tree.currentIndex()
+        if not index.isValid() or index.data(KindRole) != "item":
+            return
+        section = index.data(SectionRole)
+        parent = self.model.itemFromIndex(index.parent())
+        ids = [parent.child(r).data(ItemIdRole) for r in range(parent.rowCount())
+               if parent.child(r).checkState() == Qt.CheckState.Checked]
+        item_id = index.data(ItemIdRole)
+        if item_id not in ids:
+            return
+        position = ids.index(item_id)
+        target = position + step
+        if not 0 <= target < len(ids):
+            return
+        ids[position], ids[target] = ids[target], ids[position]
+        edits = self.session.edits
+        edits.order[section] = ids
+        self.session.set_edits(edits, "Move item")
+        self.select_item(item_id)
+
+    def _add(self) -> None:
+        index = self.tree.currentIndex()
+        section = (index.data(SectionRole) if index.isValid() else None) or "pt"
+        result = self.item_dialog("", "", section)
+        if result is None:
+            return
+        section, title, detail = result
+        edits = self.session.edits
+        item_id = edits.next_added_id()
+        edits.added.append(AddedItem(item_id, check_section(section), title, detail))
+        self.session.set_edits(edits, "Add free-text item")
+        self.select_item(item_id)

@@ -1,0 +1,261 @@
+"""One assessment being edited: its values, the clinician's plan edits, undo/redo, validation and the live plan.
+
+Every widget writes through :meth:`AssessmentSession.set_value` or :meth:`AssessmentSession.set_edits`, which
+push a QUndoCommand; the command calls back into :meth:`_apply_value` / :meth:`_apply_edits`. So undo and
+redo cover every edit, and there is exactly one place where the state changes. Validation and plan
+generation are the core's (``validate_assessment``, ``generate_plan``); nothing is re-implemented here.
+"""
+
+from __future__ import annotations
+
+import copy
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QUndoCommand, QUndoStack
+
+from planner.assessment.schema import ASSESSMENT_FORMAT
+from planner.assessment.validate import validate_assessment
+from planner.db.engine import Database
+from planner.edits import PlanEdits, apply_edits
+from planner.errors import AssessmentError, FieldIssue
+from planner.library.store import load_library
+from planner.plan.generate import generate_plan
+from planner.records import PlanRecord, save_draft, sign_plan, store_assessment
+
+Path = tuple[str, ...]
+_MERGE_ID = 0x4C5350  # any constant: consecutive edits of one field merge into one undo step
+
+
+def get_path(data: dict[str, Any], path: Path) -> Any:
+    node: Any = data
+    for key in path:
+        if not isinstance(node, dict) or key not in node:
+            return None
+        node = node[key]
+    return node
+
+
+def set_path(data: dict[str, Any], path: Path, value: Any) -> None:
+    """Set (or with None, remove) a nested value, dropping dicts left empty below the top level."""
+    node = data
+    trail = []
+    for key in path[:-1]:
+        trail.append((node, key))
+        node = node.setdefault(key, {})
+    if value is None:
+        node.pop(path[-1], None)
+        for parent, key in reversed(trail[1:]):
+            if parent[key]:
+                break
+            parent.pop(key)
+    else:
+        node[path[-1]] = value
+
+
+def clean(value: Any) -> Any:
+    """Drop None values and empty containers below the top level, as the format's optional fields allow."""
+    if isinstance(value, dict):
+        out = {}
+        for key, item in value.items():
+            item = clean(item)
+            if item is None or (isinstance(item, dict) and not item and key not in ("strength",)):
+                continue
+            out[key] = item
+        return out
+    return value
+
+
+def blank_assessment(patient: dict[str, Any], assessor: str = "", today: date | None = None) -> dict[str, Any]:
+    return {
+        "format": ASSESSMENT_FORMAT,
+        "patient": {k: v for k, v in patient.items() if v},
+        "assessed_on": (today or date.today()).isoformat(),
+        "assessor": assessor or None,
+        "history": {"etiology": "unknown", "affected_side": "right"},
+        "strength": {},
+        "pain": {"nrs": 0},
+    }
+
+
+def follow_up_assessment(previous: dict[str, Any], assessor: str = "", today: date | None = None) -> dict[str, Any]:
+    """A new visit starts from the previous one (history, grades, function), dated today."""
+    data = copy.deepcopy(previous)
+    data["assessed_on"] = (today or date.today()).isoformat()
+    if assessor:
+        data["assessor"] = assessor
+    return data
+
+
+class _SetValue(QUndoCommand):
+    def __init__(self, session: AssessmentSession, path: Path, old: Any, new: Any, label: str) -> None:
+        super().__init__(label)
+        self.session, self.path, self.old, self.new = session, path, old, new
+
+    def redo(self) -> None:
+        self.session._apply_value(self.path, self.new)
+
+    def undo(self) -> None:
+        self.session._apply_value(self.path, self.old)
+
+    def id(self) -> int:
+        return _MERGE_ID
+
+    def mergeWith(self, other: QUndoCommand) -> bool:  # noqa: N802 - Qt override
+        if not isinstance(other, _SetValue) or other.path != self.path or isinstance(self.new, bool):
+            return False
+        self.new = other.new
+        return True
+
+
+class _SetEdits(QUndoCommand):
+    def __init__(self, session: AssessmentSession, old: PlanEdits, new: PlanEdits, label: str) -> None:
+        super().__init__(label)
+        self.session, self.old, self.new = session, old.copy(), new.copy()
+
+    def redo(self) -> None:
+        self.session._apply_edits(self.new)
+
+    def undo(self) -> None:
+        self.session._apply_edits(self.old)
+
+
+class AssessmentSession(QObject):
+    """The state behind the assessment editor and the plan review for one assessment."""
+
+    valueChanged = Signal(object)  # the path that changed, or () for everything
+    planChanged = Signal()
+    changed = Signal()
+    savedChanged = Signal()
+
+    def __init__(
+        self,
+        database: Database,
+        assessment: dict[str, Any],
+        *,
+        assessment_id: int | None = None,
+        record: PlanRecord | None = None,
+        read_only: bool = False,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.database = database
+        self._data = copy.deepcopy(assessment)
+        self.assessment_id = assessment_id
+        self.record = record
+        self._edits = record.edits.copy() if record else PlanEdits()
+        self.read_only = read_only or bool(record and record.signed)
+        self.undo_stack = QUndoStack(self)
+        self.undo_stack.cleanChanged.connect(lambda _clean: self.savedChanged.emit())
+        self.issues: list[FieldIssue] = []
+        self.content: dict[str, Any] | None = None
+        self.plan: dict[str, Any] | None = None
+        self.plan_is_current = False
+        self.refresh_plan()
+
+    # --- reading -------------------------------------------------------------------------------------------
+    def value(self, path: Path) -> Any:
+        return get_path(self._data, path)
+
+    def assessment(self) -> dict[str, Any]:
+        """The assessment as it would be stored (None and empty optional parts dropped)."""
+        return clean(self._data)
+
+    @property
+    def edits(self) -> PlanEdits:
+        return self._edits.copy()
+
+    @property
+    def dirty(self) -> bool:
+        return not self.undo_stack.isClean() or (self.assessment_id is None and self.record is None)
+
+    @property
+    def signed(self) -> bool:
+        return bool(self.record and self.record.signed)
+
+    def issue_for(self, path: Path) -> str | None:
+        field = ".".join(path)
+        for issue in self.issues:
+            if issue.field == field or issue.field.startswith(field + "["):
+                return issue.rule
+        return None
+
+    # --- writing (through the undo stack) ----------------------------------------------------------------
+    def set_value(self, path: Path, value: Any, label: str | None = None) -> None:
+        if self.read_only:
+            return
+        old = copy.deepcopy(self.value(path))
+        if old == value:
+            return
+        self.undo_stack.push(_SetValue(self, path, old, copy.deepcopy(value), label or f"Edit {'.'.join(path)}"))
+
+    def set_edits(self, edits: PlanEdits, label: str) -> None:
+        if self.read_only or edits.to_json() == self._edits.to_json():
+            return
+        self.undo_stack.push(_SetEdits(self, self._edits, edits, label))
+
+    def unlock_for_amendment(self) -> None:
+        """After signing, the clinician may start a new draft version; the signed one stays as it is."""
+        self.read_only = False
+        self.changed.emit()
+
+    # --- called by the undo commands ---------------------------------------------------------------------
+    def _apply_value(self, path: Path, value: Any) -> None:
+        set_path(self._data, path, copy.deepcopy(value))
+        self.valueChanged.emit(path)
+        self.refresh_plan()
+        self.changed.emit()
+
+    def _apply_edits(self, edits: PlanEdits) -> None:
+        self._edits = edits.copy()
+        self._render_plan()
+        self.changed.emit()
+
+    # --- plan ----------------------------------------------------------------------------------------------
+    def refresh_plan(self) -> None:
+        """Validate and, when valid, regenerate the plan; an invalid entry keeps the last valid plan shown."""
+        try:
+            assessment = validate_assessment(self.assessment())
+        except AssessmentError as exc:
+            self.issues = exc.issues
+            self.plan_is_current = False
+        else:
+            self.issues = []
+            if self.signed and self.read_only and self.record is not None:
+                self.content = self.record.content
+            else:
+                self.content = generate_plan(assessment, load_library(self.database))
+            self.plan_is_current = True
+        self._render_plan()
+
+    def _render_plan(self) -> None:
+        self.plan = apply_edits(self.content, self._edits) if self.content else None
+        self.planChanged.emit()
+
+    # --- storing -------------------------------------------------------------------------------------------
+    def save(self) -> PlanRecord:
+        """Store the assessment and the draft plan (a new version if the last one was signed)."""
+        assessment = validate_assessment(self.assessment())
+        if self.assessment_id is None:
+            stored = store_assessment(self.database, assessment, self._edits)
+            self.assessment_id = stored.assessment_id
+            from planner.records import get_plan
+
+            self.record = get_plan(self.database, stored.plan_id)
+        else:
+            self.record = save_draft(self.database, self.assessment_id, assessment, self._edits)
+        self.undo_stack.setClean()
+        self.savedChanged.emit()
+        self.changed.emit()
+        return self.record
+
+    def sign(self, signer: str, credentials: str) -> PlanRecord:
+        record = self.save() if self.dirty or self.record is None else self.record
+        self.record = sign_plan(self.database, record.id, signer, credentials)
+        self.read_only = True
+        self.undo_stack.clear()
+        self.refresh_plan()
+        self.savedChanged.emit()
+        self.changed.emit()
+        return self.record

@@ -1,0 +1,93 @@
+"""Settings: clinic header for PDFs, default assessor, database location, backup now."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QWidget,
+)
+
+from planner.db.backup import backup_database
+from planner.db.engine import Database
+from planner.errors import UserError
+from planner.settings import CLINIC_ADDRESS, CLINIC_LOGO, CLINIC_NAME, DEFAULT_ASSESSOR, get_settings, set_settings
+
+
+class SettingsDialog(QDialog):
+    def __init__(self, database: Database, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.database = database
+        self.setWindowTitle("Settings")
+        values = get_settings(database)
+        form = QFormLayout(self)
+        self.clinic_name = QLineEdit(values.get(CLINIC_NAME, ""))
+        self.clinic_address = QPlainTextEdit(values.get(CLINIC_ADDRESS, ""))
+        self.clinic_address.setTabChangesFocus(True)
+        self.clinic_address.setMaximumHeight(80)
+        self.logo = QLineEdit(values.get(CLINIC_LOGO, ""))
+        browse = QPushButton("&Browse…")
+        browse.setAccessibleName("Choose logo file")
+        browse.clicked.connect(self._choose_logo)
+        logo_row = QHBoxLayout()
+        logo_row.addWidget(self.logo, 1)
+        logo_row.addWidget(browse)
+        self.assessor = QLineEdit(values.get(DEFAULT_ASSESSOR, ""))
+        self.assessor.setPlaceholderText("e.g. J. Rivera, PT")
+        for label, widget in (("Clinic name", self.clinic_name), ("Clinic address", self.clinic_address),
+                              ("Logo image", self.logo), ("Default assessor", self.assessor)):
+            widget.setAccessibleName(label)
+        form.addRow("Clinic &name:", self.clinic_name)
+        form.addRow("Clinic &address:", self.clinic_address)
+        form.addRow("&Logo (PNG or JPEG):", logo_row)
+        form.addRow("Default &assessor:", self.assessor)
+        location = QLabel(str(database.path))
+        location.setTextInteractionFlags(location.textInteractionFlags() | location.textInteractionFlags().TextSelectableByMouse)
+        location.setAccessibleName("Database location")
+        form.addRow("Database:", location)
+        form.addRow("", QLabel("Start the planner with --db PATH or PLANNER_DB to use another database."))
+        backup = QPushButton("&Backup now")
+        backup.setAccessibleName("Backup now")
+        backup.clicked.connect(self._backup)
+        form.addRow("", backup)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self._save)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def _choose_logo(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Clinic logo", "", "Images (*.png *.jpg *.jpeg)")
+        if path:
+            self.logo.setText(path)
+
+    def _backup(self) -> None:
+        try:
+            target = backup_database(self.database)
+        except UserError as exc:
+            QMessageBox.warning(self, "Backup", str(exc))
+            return
+        QMessageBox.information(self, "Backup", f"Backup written and verified:\n{target}")
+
+    def _save(self) -> None:
+        logo = self.logo.text().strip()
+        if logo and not Path(logo).is_file():
+            QMessageBox.warning(self, "Settings", f"Logo image: no file at {logo}")
+            return
+        try:
+            set_settings(self.database, {CLINIC_NAME: self.clinic_name.text(),
+                                         CLINIC_ADDRESS: self.clinic_address.toPlainText(),
+                                         CLINIC_LOGO: logo, DEFAULT_ASSESSOR: self.assessor.text()})
+        except UserError as exc:
+            QMessageBox.warning(self, "Settings", str(exc))
+            return
+        self.accept()
