@@ -292,6 +292,9 @@ class MainWindow(QMainWindow):
         from planner.ui.plan_review import PlanReview
 
         if self.session is not None:
+            # The old session's signals must not reach the window while it is being destroyed.
+            self.session.undo_stack.blockSignals(True)
+            self.session.blockSignals(True)
             self.session.deleteLater()
         self.session = session
         self._clear_layout(self.assessment_layout)
@@ -307,8 +310,8 @@ class MainWindow(QMainWindow):
         self.assessment_layout.addWidget(self.editor)
         self.plan_layout.addWidget(self.plan_review)
         session.changed.connect(self._session_changed)
-        session.undo_stack.canUndoChanged.connect(lambda _: self._update_actions())
-        session.undo_stack.canRedoChanged.connect(lambda _: self._update_actions())
+        session.undo_stack.canUndoChanged.connect(self._update_actions)
+        session.undo_stack.canRedoChanged.connect(self._update_actions)
         session.savedChanged.connect(self._update_actions)
         self._update_actions()
 
@@ -373,8 +376,7 @@ class MainWindow(QMainWindow):
         try:
             record = session.save()
         except UserError as exc:
-            QMessageBox.warning(self, "Not saved", f"The assessment was not saved:\n\n{exc}\n\n"
-                                "Your entries are kept in the form.")
+            self.warn("Not saved", f"The assessment was not saved:\n\n{exc}\n\nYour entries are kept in the form.")
             return False
         if self.patient_id:
             self.drafts.remove(self.patient_id, None)
@@ -399,6 +401,10 @@ class MainWindow(QMainWindow):
                 self.drafts.remove(self.patient_id, session.assessment_id)
             return True
         return False
+
+    def warn(self, title: str, text: str) -> None:
+        """Every warning the window shows goes through here (tests capture it instead of a modal box)."""
+        QMessageBox.warning(self, title, text)
 
     def ask_unsaved(self) -> QMessageBox.StandardButton:
         buttons = (QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
@@ -458,7 +464,7 @@ class MainWindow(QMainWindow):
         if session is None or session.plan is None:
             return None
         if not session.plan_is_current:
-            QMessageBox.warning(self, "Export", "Fix the problems listed in the assessment first.")
+            self.warn("Export", "Fix the problems listed in the assessment first.")
             return None
         return render_pdf(session.plan, session.assessment(), self._export_context(), handout=handout)
 
@@ -488,7 +494,7 @@ class MainWindow(QMainWindow):
             # The save dialog already asked before an existing file is replaced.
             written = write_file_atomically(Path(chosen), pdf, overwrite=True)
         except UserError as exc:
-            QMessageBox.warning(self, "Export", str(exc))
+            self.warn("Export", str(exc))
             return None
         self.settings.setValue("export/folder", str(written.parent))
         self.statusBar().showMessage(f"Exported {written}")
@@ -514,7 +520,7 @@ class MainWindow(QMainWindow):
             for assessment in assessments:
                 imported.append(store_assessment(self.database, assessment))
         except UserError as exc:
-            QMessageBox.warning(self, "Import", f"{exc}\n\n{len(imported)} assessment(s) were imported before this.")
+            self.warn("Import", f"{exc}\n\n{len(imported)} assessment(s) were imported before this.")
         self.patient_model.reload()
         if imported:
             self.select_patient(imported[-1].patient_id)
@@ -578,9 +584,13 @@ class MainWindow(QMainWindow):
             draft.path.unlink(missing_ok=True)
 
     # --- state ---------------------------------------------------------------------------------------------
-    def _update_actions(self) -> None:
+    def _update_actions(self, *_ignored: object) -> None:
+        import shiboken6
+
         has_patient = self.patient_id is not None
         session = self.session
+        if session is not None and not shiboken6.isValid(session.undo_stack):
+            return  # the window is being torn down and its session with it
         has_plan = session is not None and session.plan is not None
         self.edit_patient_action.setEnabled(has_patient)
         self.archive_action.setEnabled(has_patient)

@@ -171,7 +171,7 @@ def evidence_html(entry: dict[str, Any]) -> str:
     if entry.get("source") == "clinician":
         parts.append("<p><i>Added by the clinician.</i></p>")
     for number, evidence in enumerate(entry.get("evidence", []), start=1):
-        link = f"passage:{evidence.get('document_id', '')}\x1f{evidence['section']}"
+        link = f"passage:{number - 1}"  # an index into the entry's evidence, resolved by PlanReview._link
         parts.append(
             f"<h4>[{number}] {html.escape(evidence['document'])}, version {html.escape(evidence.get('version', ''))}"
             f" — {html.escape(evidence['section'])}</h4>"
@@ -314,9 +314,12 @@ class PlanReview(QWidget):
 
     def _link(self, url: Any) -> None:
         target = url.toString()
-        if target.startswith("passage:"):
-            document_id, _sep, heading = target[len("passage:"):].partition("\x1f")
-            self.openPassage.emit(document_id, heading)
+        entry = self.tree.currentIndex().data(EntryRole) if self.tree.currentIndex().isValid() else None
+        if entry and target.startswith("passage:") and target[len("passage:"):].isdigit():
+            evidence = entry.get("evidence", [])
+            index = int(target[len("passage:"):])
+            if index < len(evidence):
+                self.openPassage.emit(evidence[index].get("document_id", ""), evidence[index]["section"])
 
     # --- edits ---------------------------------------------------------------------------------------------
     def ask_reason(self, title: str) -> tuple[str, bool]:

@@ -1,0 +1,54 @@
+"""Printing goes through Qt's printer with the same PDF the export writes; settings are stored for the PDFs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from planner.settings import CLINIC_ADDRESS, CLINIC_NAME, DEFAULT_ASSESSOR, get_settings
+
+
+def small_pdf() -> bytes:
+    from io import BytesIO
+
+    from reportlab.pdfgen import canvas
+
+    buffer = BytesIO()
+    page = canvas.Canvas(buffer)
+    for number in range(3):
+        page.drawString(72, 720, f"Page {number + 1}")
+        page.showPage()
+    page.save()
+    return buffer.getvalue()
+
+
+def test_paint_pdf_prints_every_page(qtbot: Any, tmp_path: Path) -> None:
+    from PySide6.QtPrintSupport import QPrinter
+    from pypdf import PdfReader
+
+    from planner.ui.printing import paint_pdf
+
+    printer = QPrinter(QPrinter.PrinterMode.ScreenResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    target = tmp_path / "printed.pdf"
+    printer.setOutputFileName(str(target))
+    assert paint_pdf(small_pdf(), printer) == 3
+    assert len(PdfReader(target).pages) == 3
+
+
+def test_settings_dialog_saves_clinic_header(qtbot: Any, db: Any, tmp_path: Path) -> None:
+    from planner.ui.settings_dialog import SettingsDialog
+
+    dialog = SettingsDialog(db)
+    qtbot.addWidget(dialog)
+    dialog.clinic_name.setText("Clínica <Ñandú> & Co")
+    dialog.clinic_address.setPlainText("1 Rue de la Paix\nParis")
+    dialog.assessor.setText("J. Rivera, PT")
+    dialog._save()
+    values = get_settings(db)
+    assert values[CLINIC_NAME] == "Clínica <Ñandú> & Co"
+    assert values[CLINIC_ADDRESS] == "1 Rue de la Paix\nParis"
+    assert values[DEFAULT_ASSESSOR] == "J. Rivera, PT"
+    dialog.clinic_name.setText("")
+    dialog._save()
+    assert CLINIC_NAME not in get_settings(db)
