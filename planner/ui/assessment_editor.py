@@ -91,6 +91,8 @@ class AssessmentEditor(QWidget):
         layout.addWidget(self.tabs)
         session.planChanged.connect(self._on_plan)
         session.valueChanged.connect(self._on_value)
+        session.changed.connect(self._follow_lock)
+        self._read_only: bool | None = None
         self._on_plan()
         self._on_value(())
         self.set_read_only(session.read_only)
@@ -352,7 +354,12 @@ class AssessmentEditor(QWidget):
             text += f" · {findings['lymphedema_severity']}"
         self.volumes.setText(text)
 
+    def _follow_lock(self) -> None:
+        if self.session.read_only != self._read_only:
+            self.set_read_only(self.session.read_only)
+
     def set_read_only(self, read_only: bool) -> None:
+        self._read_only = read_only
         self.binder.set_read_only(read_only)
         self.body_map.setReadOnly(read_only)
         self.circumferences.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers if read_only

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QModelIndex, QSettings, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -67,6 +67,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.splitter)
         self._build_actions()
         self.statusBar().showMessage("Ready")
+        self._splitter_restored = False
         self._restore_geometry()
         self._show_empty()
 
@@ -173,11 +174,18 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         else:
             self.resize(1280, 820)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
+        """Splitter sizes are restored once the window has its real size, or they would be rescaled."""
+        super().showEvent(event)
+        if self._splitter_restored:
+            return
+        self._splitter_restored = True
         state = self.settings.value("window/splitter")
         if isinstance(state, QByteArray):
             self.splitter.restoreState(state)
         else:
-            self.splitter.setSizes([330, 950])
+            self.splitter.setSizes([330, max(400, self.width() - 330)])
 
     def _store_geometry(self) -> None:
         self.settings.setValue("window/geometry", self.saveGeometry())
@@ -442,7 +450,6 @@ class MainWindow(QMainWindow):
     def amend(self) -> None:
         if self.session is not None:
             self.session.unlock_for_amendment()
-            self.editor.set_read_only(False)
             self.plan_review.refresh()
             self.statusBar().showMessage("Amending: the next save starts a new draft version")
 

@@ -184,6 +184,7 @@ class AssessmentSession(QObject):
     # --- writing (through the undo stack) ----------------------------------------------------------------
     def set_value(self, path: Path, value: Any, label: str | None = None) -> None:
         if self.read_only:
+            self.valueChanged.emit(path)  # put the widget back to the stored value
             return
         old = copy.deepcopy(self.value(path))
         if old == value:
