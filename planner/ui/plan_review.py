@@ -11,9 +11,10 @@ import html
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
-from PySide6.QtGui import QStandardItem, QStandardItemModel
+from PySide6.QtGui import QFont, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -60,13 +61,17 @@ class PlanItemModel(QStandardItemModel):
         if not plan:
             return
         root = self.invisibleRootItem()
+        bold = QFont()
+        bold.setBold(True)
+        style = QApplication.style()
         if plan["alerts"]:
             alerts = QStandardItem(f"Alerts ({len(plan['alerts'])})")
             alerts.setData("alerts", KindRole)
             alerts.setEditable(False)
+            alerts.setFont(bold)
             for alert in plan["alerts"]:
-                label = ALERT_STYLE[alert["level"]][3]
-                row = QStandardItem(f"{label}: {alert['text']}")
+                _background, _foreground, icon, label = ALERT_STYLE[alert["level"]]
+                row = QStandardItem(style.standardIcon(icon), f"{label}: {alert['text']}")
                 row.setData(alert, EntryRole)
                 row.setData("alert", KindRole)
                 row.setData(alert["id"], ItemIdRole)
@@ -79,6 +84,7 @@ class PlanItemModel(QStandardItemModel):
             head.setData("section", KindRole)
             head.setData(section["key"], SectionRole)
             head.setEditable(False)
+            head.setFont(bold)
             for item in section["items"]:
                 head.appendRow(self._item_row(item, section["key"], True, editable))
             for entry in excluded.values():
