@@ -224,8 +224,11 @@ def build_parser() -> argparse.ArgumentParser:
         prog="planner", description="Lumbosacral plexopathy care planner. With no command, opens the desktop app."
     )
     parser.add_argument("--db", type=Path, help="database file (default: per-user data folder, or $PLANNER_DB)")
-    parser.add_argument("--smoke", action="store_true", help="open the app, print the start-up time once the "
-                        "window is painted and the patient list filled, and exit")
+    parser.add_argument(
+        "--smoke",
+        action="store_true",
+        help="open the app, print the start-up time once the window is painted and the patient list filled, and exit",
+    )
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
 
     p = _add(sub, "plan", cmd_plan, "draft the care plan for an assessment file (lsp-assessment/1 JSON)")

@@ -10,7 +10,7 @@ import random
 from datetime import date, timedelta
 from typing import Any
 
-from planner.assessment.schema import ADL_FIELDS, AMBULATION, ADL_LEVELS, ETIOLOGIES, SIDES_AFFECTED
+from planner.assessment.schema import ADL_FIELDS, ADL_LEVELS, AMBULATION, ETIOLOGIES, SIDES_AFFECTED
 from planner.clock import utc_now
 from planner.db.engine import Database
 from planner.edits import PlanEdits
@@ -20,18 +20,59 @@ from planner.models import Assessment, Patient, Plan
 from planner.plan.generate import generate_plan
 from planner.records import canonical_json
 
-FIRST = ["Ana", "Walter", "Dee", "Zoë", "Łukasz", "Ψυχή", "Иван", "Mei", "Jean-Luc", "Amara", "Søren", "Inés",
-         "Kofi", "Aroha", "Niamh", "José", "Yuki", "Fatima", "Björn", "Priya"]
-LAST = ["Sousa", "Kowalski", "O'Neil", "Müller", "Papadopoulos", "Ivanova", "Chen", "Dubois", "Okafor", "García",
-        "Nakamura", "Haddad", "Lindqvist", "Rao", "Ngata", "Byrne", "Novák", "Costa", "Schmidt", "Ahmed"]
+FIRST = [
+    "Ana",
+    "Walter",
+    "Dee",
+    "Zoë",
+    "Łukasz",
+    "Ψυχή",
+    "Иван",
+    "Mei",
+    "Jean-Luc",
+    "Amara",
+    "Søren",
+    "Inés",
+    "Kofi",
+    "Aroha",
+    "Niamh",
+    "José",
+    "Yuki",
+    "Fatima",
+    "Björn",
+    "Priya",
+]
+LAST = [
+    "Sousa",
+    "Kowalski",
+    "O'Neil",
+    "Müller",
+    "Papadopoulos",
+    "Ivanova",
+    "Chen",
+    "Dubois",
+    "Okafor",
+    "García",
+    "Nakamura",
+    "Haddad",
+    "Lindqvist",
+    "Rao",
+    "Ngata",
+    "Byrne",
+    "Novák",
+    "Costa",
+    "Schmidt",
+    "Ahmed",
+]
 
 
 def synthetic_assessment(rng: random.Random, patient: dict[str, Any], assessed_on: date) -> dict[str, Any]:
     side = rng.choice(SIDES_AFFECTED)
     strength: dict[str, dict[str, int]] = {}
     for group in rng.sample(MUSCLE_GROUPS, rng.randint(2, len(MUSCLE_GROUPS))):
-        strength[group] = {s: (rng.choice([1, 2, 3, 4, 4, 5]) if s == side or side == "bilateral" else 5)
-                           for s in ("left", "right")}
+        strength[group] = {
+            s: (rng.choice([1, 2, 3, 4, 4, 5]) if s == side or side == "bilateral" else 5) for s in ("left", "right")
+        }
     etiology = rng.choice(ETIOLOGIES)
     onset = assessed_on - timedelta(days=rng.randint(10, 900))
     assessment: dict[str, Any] = {
@@ -39,28 +80,44 @@ def synthetic_assessment(rng: random.Random, patient: dict[str, Any], assessed_o
         "patient": patient,
         "assessed_on": assessed_on.isoformat(),
         "assessor": rng.choice(["J. Rivera, PT", "M. Chen, OT", "A. Okafor, PT"]),
-        "history": {"etiology": etiology, "affected_side": side, "onset": onset.isoformat(),
-                    "malignancy": "prostate" if etiology == "neoplastic" else None,
-                    "mri_contraindicated": rng.random() < 0.1, "dvt": rng.random() < 0.05,
-                    "creatinine_clearance_ml_min": rng.choice([None, 35, 55, 80, 95])},
+        "history": {
+            "etiology": etiology,
+            "affected_side": side,
+            "onset": onset.isoformat(),
+            "malignancy": "prostate" if etiology == "neoplastic" else None,
+            "mri_contraindicated": rng.random() < 0.1,
+            "dvt": rng.random() < 0.05,
+            "creatinine_clearance_ml_min": rng.choice([None, 35, 55, 80, 95]),
+        },
         "strength": strength,
         "joint_position_sense": {"left": rng.choice(["normal", "impaired"]), "right": "normal"},
-        "pain": {"nrs": rng.randint(0, 10), "acute": rng.random() < 0.3, "neuropathic": rng.random() < 0.6,
-                 "current_ladder_step": rng.randint(0, 3)},
-        "function": {"ambulation": rng.choice(AMBULATION), "falls_past_3_months": rng.randint(0, 3),
-                     **{name: rng.choice(ADL_LEVELS) for name in ADL_FIELDS}},
+        "pain": {
+            "nrs": rng.randint(0, 10),
+            "acute": rng.random() < 0.3,
+            "neuropathic": rng.random() < 0.6,
+            "current_ladder_step": rng.randint(0, 3),
+        },
+        "function": {
+            "ambulation": rng.choice(AMBULATION),
+            "falls_past_3_months": rng.randint(0, 3),
+            **{name: rng.choice(ADL_LEVELS) for name in ADL_FIELDS},
+        },
     }
     if rng.random() < 0.3:
         base = [rng.uniform(20, 30) + 4 * i for i in range(6)]
-        assessment["lymphedema"] = {"present": True, "side": "left" if side == "left" else "right",
-                                    "phase": rng.choice(["reduction", "maintenance"]), "interval_cm": 10,
-                                    "circumferences_cm": {"left": [round(c, 1) for c in base],
-                                                          "right": [round(c * 1.1, 1) for c in base]}}
+        assessment["lymphedema"] = {
+            "present": True,
+            "side": "left" if side == "left" else "right",
+            "phase": rng.choice(["reduction", "maintenance"]),
+            "interval_cm": 10,
+            "circumferences_cm": {"left": [round(c, 1) for c in base], "right": [round(c * 1.1, 1) for c in base]},
+        }
     return assessment
 
 
-def generate_demo(database: Database, patients: int, *, seed: int = 1, batch: int = 500,
-                  today: date | None = None) -> int:
+def generate_demo(
+    database: Database, patients: int, *, seed: int = 1, batch: int = 500, today: date | None = None
+) -> int:
     """Store ``patients`` synthetic patients with 1-3 assessments each; return the number of assessments."""
     rng = random.Random(seed)
     library = load_library(database)
@@ -71,26 +128,51 @@ def generate_demo(database: Database, patients: int, *, seed: int = 1, batch: in
         with database.write() as session:
             now = utc_now()
             for number in range(start, min(start + batch, patients)):
-                info = {"id": f"DEMO-{seed}-{number:06d}", "name": f"{rng.choice(FIRST)} {rng.choice(LAST)}",
-                        "birth_date": date(rng.randint(1935, 2000), rng.randint(1, 12), rng.randint(1, 28)).isoformat(),
-                        "sex": rng.choice(["female", "male", "other", "unknown"])}
-                session.add(Patient(id=info["id"], name=info["name"], birth_date=info["birth_date"], sex=info["sex"],
-                                    created_at=now, updated_at=now))
+                info = {
+                    "id": f"DEMO-{seed}-{number:06d}",
+                    "name": f"{rng.choice(FIRST)} {rng.choice(LAST)}",
+                    "birth_date": date(rng.randint(1935, 2000), rng.randint(1, 12), rng.randint(1, 28)).isoformat(),
+                    "sex": rng.choice(["female", "male", "other", "unknown"]),
+                }
+                session.add(
+                    Patient(
+                        id=info["id"],
+                        name=info["name"],
+                        birth_date=info["birth_date"],
+                        sex=info["sex"],
+                        created_at=now,
+                        updated_at=now,
+                    )
+                )
                 session.flush()
                 visit = today - timedelta(days=rng.randint(0, 700))
                 for _ in range(rng.randint(1, 3)):
                     assessment = synthetic_assessment(rng, info, visit)
                     document = canonical_json(assessment)
-                    row = Assessment(patient_id=info["id"], assessed_on=assessment["assessed_on"],
-                                     assessor=assessment["assessor"], etiology=assessment["history"]["etiology"],
-                                     affected_side=assessment["history"]["affected_side"],
-                                     pain_nrs=assessment["pain"]["nrs"], document=document, created_at=now)
+                    row = Assessment(
+                        patient_id=info["id"],
+                        assessed_on=assessment["assessed_on"],
+                        assessor=assessment["assessor"],
+                        etiology=assessment["history"]["etiology"],
+                        affected_side=assessment["history"]["affected_side"],
+                        pain_nrs=assessment["pain"]["nrs"],
+                        document=document,
+                        created_at=now,
+                    )
                     session.add(row)
                     session.flush()
                     assert row.id is not None
-                    session.add(Plan(assessment_id=row.id, version=1, assessment=document,
-                                     content=canonical_json(generate_plan(assessment, library)), edits=empty_edits,
-                                     library_version=library.version, created_at=now))
+                    session.add(
+                        Plan(
+                            assessment_id=row.id,
+                            version=1,
+                            assessment=document,
+                            content=canonical_json(generate_plan(assessment, library)),
+                            edits=empty_edits,
+                            library_version=library.version,
+                            created_at=now,
+                        )
+                    )
                     stored += 1
                     visit = min(today, visit + timedelta(days=rng.randint(20, 60)))
     return stored

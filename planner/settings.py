@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from sqlmodel import select
+
 from planner.db.engine import Database
 from planner.edits import check_text
 from planner.export.context import ClinicInfo
-from sqlmodel import select
-
 from planner.models import Setting
 
 CLINIC_NAME = "clinic.name"
@@ -40,5 +40,6 @@ def set_settings(database: Database, values: dict[str, str]) -> None:
 def clinic_info(database: Database) -> ClinicInfo:
     values = get_settings(database)
     logo = values.get(CLINIC_LOGO)
-    return ClinicInfo(name=values.get(CLINIC_NAME, ""), address=values.get(CLINIC_ADDRESS, ""),
-                      logo_path=Path(logo) if logo else None)
+    return ClinicInfo(
+        name=values.get(CLINIC_NAME, ""), address=values.get(CLINIC_ADDRESS, ""), logo_path=Path(logo) if logo else None
+    )

@@ -17,8 +17,9 @@ from planner.records import count_rows, list_patients
 def test_synthetic_assessments_are_valid() -> None:
     rng = random.Random(7)
     for _ in range(200):
-        validate_assessment(synthetic_assessment(rng, {"id": "x", "name": "y"}, date(2026, 11, 1)),
-                            today=date(2026, 11, 21))
+        validate_assessment(
+            synthetic_assessment(rng, {"id": "x", "name": "y"}, date(2026, 11, 1)), today=date(2026, 11, 21)
+        )
 
 
 def test_demo_fills_patients_assessments_and_plans(db: Any) -> None:

@@ -37,7 +37,6 @@ def export_pdf(
     """Draft the plan for ``assessment`` from the database's library and write it as a PDF."""
     from planner.library.store import load_library
     from planner.plan.generate import generate_plan
-
     from planner.settings import clinic_info
 
     plan = generate_plan(assessment, load_library(database))

@@ -27,9 +27,12 @@ def _install_exception_hook(app: QApplication) -> None:
             QMessageBox.warning(app.activeWindow(), "LSP Planner", str(value))
             return
         where = log_exception(value)
-        QMessageBox.critical(app.activeWindow(), "LSP Planner",
-                             f"Something went wrong ({kind.__name__}). Your data is safe; the details were "
-                             f"written to {where}.\nYou can keep working.")
+        QMessageBox.critical(
+            app.activeWindow(),
+            "LSP Planner",
+            f"Something went wrong ({kind.__name__}). Your data is safe; the details were "
+            f"written to {where}.\nYou can keep working.",
+        )
 
     sys.excepthook = hook
 
@@ -60,8 +63,11 @@ def run_app(args: argparse.Namespace, started: float | None = None) -> int:
         if smoke:
             app.processEvents()  # paint the filled list before the clock stops
             elapsed = (time.perf_counter() - started) * 1000
-            print(f"main window painted and patient list filled in {elapsed:.0f} ms "
-                  f"({window.patient_model.rowCount()} patients)", flush=True)
+            print(
+                f"main window painted and patient list filled in {elapsed:.0f} ms "
+                f"({window.patient_model.rowCount()} patients)",
+                flush=True,
+            )
             app.quit()
             return
         window.offer_drafts()

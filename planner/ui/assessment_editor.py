@@ -46,11 +46,20 @@ from planner.ui.session import AssessmentSession
 
 GRADE_LABELS = ("not tested", "0", "1", "2", "3", "4", "5")
 GRADE_VALUES: tuple[int | None, ...] = (None, 0, 1, 2, 3, 4, 5)
-FLAG_LABELS = {"palliative": "Palliative care", "mri_contraindicated": "MRI contraindicated (e.g. pacemaker)",
-               "dvt": "Deep venous thrombosis", "arterial_insufficiency": "Arterial insufficiency",
-               "infection": "Acute infection"}
-SYMPTOM_LABELS = {"numbness": "Numbness", "paresthesia": "Paresthesia", "allodynia": "Allodynia",
-                  "bowel_bladder_change": "New bowel or bladder change", "saddle_numbness": "Saddle numbness"}
+FLAG_LABELS = {
+    "palliative": "Palliative care",
+    "mri_contraindicated": "MRI contraindicated (e.g. pacemaker)",
+    "dvt": "Deep venous thrombosis",
+    "arterial_insufficiency": "Arterial insufficiency",
+    "infection": "Acute infection",
+}
+SYMPTOM_LABELS = {
+    "numbness": "Numbness",
+    "paresthesia": "Paresthesia",
+    "allodynia": "Allodynia",
+    "bowel_bladder_change": "New bowel or bladder change",
+    "saddle_numbness": "Saddle numbness",
+}
 
 
 def _form(box: QGroupBox) -> QFormLayout:
@@ -113,17 +122,24 @@ class AssessmentEditor(QWidget):
         history = QGroupBox("History")
         form = _form(history)
         form.addRow("&Cause:", b.choice(("history", "etiology"), "Cause (etiology)", ETIOLOGIES, optional=False))
-        form.addRow("Affected &side:", b.choice(("history", "affected_side"), "Affected side", SIDES_AFFECTED,
-                                                optional=False))
+        form.addRow(
+            "Affected &side:", b.choice(("history", "affected_side"), "Affected side", SIDES_AFFECTED, optional=False)
+        )
         form.addRow("Onset:", b.date(("history", "onset"), "Onset date"))
-        form.addRow("Known &malignancy:", b.text(("history", "malignancy"), "Known malignancy",
-                                                 placeholder="e.g. prostate; leave empty if none"))
-        form.addRow("Radiotherapy completed:", b.date(("history", "radiation_completed_on"), "Radiotherapy completed on"))
+        form.addRow(
+            "Known &malignancy:",
+            b.text(("history", "malignancy"), "Known malignancy", placeholder="e.g. prostate; leave empty if none"),
+        )
+        form.addRow(
+            "Radiotherapy completed:", b.date(("history", "radiation_completed_on"), "Radiotherapy completed on")
+        )
         form.addRow("Trauma on:", b.date(("history", "trauma_on"), "Trauma date"))
         form.addRow("Trauma type:", b.choice(("history", "trauma_type"), "Trauma type", TRAUMA_TYPES))
         form.addRow("Surgery on:", b.date(("history", "surgery_on"), "Surgery date"))
-        form.addRow("Creatinine clearance (mL/min):",
-                    b.number(("history", "creatinine_clearance_ml_min"), "Creatinine clearance", "0-200"))
+        form.addRow(
+            "Creatinine clearance (mL/min):",
+            b.number(("history", "creatinine_clearance_ml_min"), "Creatinine clearance", "0-200"),
+        )
         flags = QGroupBox("Flags")
         flags_layout = QVBoxLayout(flags)
         for name in HISTORY_FLAGS:
@@ -153,8 +169,12 @@ class AssessmentEditor(QWidget):
             nerve.setEnabled(False)
             grid.addWidget(nerve, row, 1)
             for column, side in enumerate(SIDES, start=2):
-                combo = self.binder.choice(("strength", group, side), f"{side.capitalize()} {movement} grade",
-                                           GRADE_VALUES[1:], labels=GRADE_LABELS[1:])
+                combo = self.binder.choice(
+                    ("strength", group, side),
+                    f"{side.capitalize()} {movement} grade",
+                    GRADE_VALUES[1:],
+                    labels=GRADE_LABELS[1:],
+                )
                 combo.setItemText(0, GRADE_LABELS[0])
                 grid.addWidget(combo, row, column)
         grid.setRowStretch(len(MUSCLE_GROUPS) + 1, 1)
@@ -181,16 +201,28 @@ class AssessmentEditor(QWidget):
         form.addRow(b.flag(("pain", "acute"), "Acute pain"))
         form.addRow(b.flag(("pain", "neuropathic"), "Neuropathic pain"))
         form.addRow("Si&tes:", b.text_list(("pain", "sites"), "Pain sites", "comma separated, e.g. buttock, thigh"))
-        form.addRow("Current analgesic &step:", b.choice(("pain", "current_ladder_step"), "Current analgesic ladder step",
-                                                         (0, 1, 2, 3), labels=("0 none", "1", "2", "3")))
-        form.addRow("&Pregabalin (mg/day):", b.number(("pain", "pregabalin_mg_day"), "Pregabalin total daily dose",
-                                                      "0-1200"))
+        form.addRow(
+            "Current analgesic &step:",
+            b.choice(
+                ("pain", "current_ladder_step"),
+                "Current analgesic ladder step",
+                (0, 1, 2, 3),
+                labels=("0 none", "1", "2", "3"),
+            ),
+        )
+        form.addRow(
+            "&Pregabalin (mg/day):", b.number(("pain", "pregabalin_mg_day"), "Pregabalin total daily dose", "0-1200")
+        )
         sensation = QGroupBox("Sensation")
         form = _form(sensation)
-        form.addRow("Joint position sense, left:", b.choice(("joint_position_sense", "left"),
-                                                            "Joint position sense left", JPS_VALUES))
-        form.addRow("Joint position sense, right:", b.choice(("joint_position_sense", "right"),
-                                                             "Joint position sense right", JPS_VALUES))
+        form.addRow(
+            "Joint position sense, left:",
+            b.choice(("joint_position_sense", "left"), "Joint position sense left", JPS_VALUES),
+        )
+        form.addRow(
+            "Joint position sense, right:",
+            b.choice(("joint_position_sense", "right"), "Joint position sense right", JPS_VALUES),
+        )
         for name in SYMPTOMS:
             form.addRow(b.flag(("symptoms", name), SYMPTOM_LABELS[name]))
         layout.addWidget(pain)
@@ -241,12 +273,18 @@ class AssessmentEditor(QWidget):
         box = QGroupBox("Function")
         form = _form(box)
         form.addRow("&Walking:", b.choice(("function", "ambulation"), "Walking (ambulation)", AMBULATION))
-        labels = {"sit_to_stand": "Sit to stand", "standing_transfer": "Standing transfer",
-                  "lower_body_dressing": "Lower-body dressing", "bathing": "Bathing"}
+        labels = {
+            "sit_to_stand": "Sit to stand",
+            "standing_transfer": "Standing transfer",
+            "lower_body_dressing": "Lower-body dressing",
+            "bathing": "Bathing",
+        }
         for name in ADL_FIELDS:
             form.addRow(f"{labels[name]}:", b.choice(("function", name), labels[name], ADL_LEVELS))
-        form.addRow("Falls in the last 3 months:", b.count(("function", "falls_past_3_months"),
-                                                            "Falls in the last 3 months", 0, 100, optional=True))
+        form.addRow(
+            "Falls in the last 3 months:",
+            b.count(("function", "falls_past_3_months"), "Falls in the last 3 months", 0, 100, optional=True),
+        )
         layout.addWidget(box)
         layout.addStretch(1)
         return page
@@ -323,15 +361,19 @@ class AssessmentEditor(QWidget):
 
     def _circumferences_edited(self, _item: Any) -> None:
         values = self._table_values()
-        self.session.set_value(("lymphedema", "circumferences_cm"), values if values["left"] else None,
-                               "Edit circumferences")
+        self.session.set_value(
+            ("lymphedema", "circumferences_cm"), values if values["left"] else None, "Edit circumferences"
+        )
 
     def _resize_circumferences(self, delta: int) -> None:
         values = self._table_values()
         for side in SIDES:
             values[side] = values[side] + [None] if delta > 0 else values[side][:-1]
-        self.session.set_value(("lymphedema", "circumferences_cm"), values if values["left"] else None,
-                               "Add measurement point" if delta > 0 else "Remove measurement point")
+        self.session.set_value(
+            ("lymphedema", "circumferences_cm"),
+            values if values["left"] else None,
+            "Add measurement point" if delta > 0 else "Remove measurement point",
+        )
 
     def _show_volumes(self) -> None:
         rows = self._rows()
@@ -362,7 +404,8 @@ class AssessmentEditor(QWidget):
         self._read_only = read_only
         self.binder.set_read_only(read_only)
         self.body_map.setReadOnly(read_only)
-        self.circumferences.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers if read_only
-                                            else QAbstractItemView.EditTrigger.AllEditTriggers)
+        self.circumferences.setEditTriggers(
+            QAbstractItemView.EditTrigger.NoEditTriggers if read_only else QAbstractItemView.EditTrigger.AllEditTriggers
+        )
         self.add_point.setEnabled(not read_only)
         self.remove_point.setEnabled(not read_only)

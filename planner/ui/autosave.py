@@ -36,13 +36,19 @@ class DraftStore:
         safe = "".join(c if c.isalnum() or c in "-_" else "_" for c in patient_id)[:80]
         return f"{safe}-{assessment_id if assessment_id is not None else 'new'}"
 
-    def write(self, patient_id: str, assessment_id: int | None, assessment: dict[str, Any],
-              edits: dict[str, Any]) -> Path:
+    def write(
+        self, patient_id: str, assessment_id: int | None, assessment: dict[str, Any], edits: dict[str, Any]
+    ) -> Path:
         self.folder.mkdir(parents=True, exist_ok=True)
         target = self.folder / f"{self.key(patient_id, assessment_id)}.json"
-        payload = {"patient_id": patient_id, "patient_name": (assessment.get("patient") or {}).get("name", ""),
-                   "assessment_id": assessment_id, "assessment": assessment, "edits": edits,
-                   "saved_at": utc_now().isoformat(timespec="seconds")}
+        payload = {
+            "patient_id": patient_id,
+            "patient_name": (assessment.get("patient") or {}).get("name", ""),
+            "assessment_id": assessment_id,
+            "assessment": assessment,
+            "edits": edits,
+            "saved_at": utc_now().isoformat(timespec="seconds"),
+        }
         fd, temporary = tempfile.mkstemp(dir=self.folder, prefix=".draft-", suffix=".part")
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             json.dump(payload, handle, ensure_ascii=False)
@@ -59,9 +65,17 @@ class DraftStore:
         for path in sorted(self.folder.glob("*.json")) if self.folder.is_dir() else []:
             try:
                 data = json.loads(path.read_text(encoding="utf-8"))
-                found.append(Draft(path, str(data["patient_id"]), str(data.get("patient_name", "")),
-                                   data.get("assessment_id"), dict(data["assessment"]), dict(data.get("edits") or {}),
-                                   str(data.get("saved_at", ""))))
+                found.append(
+                    Draft(
+                        path,
+                        str(data["patient_id"]),
+                        str(data.get("patient_name", "")),
+                        data.get("assessment_id"),
+                        dict(data["assessment"]),
+                        dict(data.get("edits") or {}),
+                        str(data.get("saved_at", "")),
+                    )
+                )
             except (OSError, ValueError, KeyError, TypeError):
                 continue  # an unreadable draft is left in place for a person to look at, never deleted
         return found

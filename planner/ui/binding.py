@@ -108,8 +108,15 @@ class Binder:
         self._register(path, edit, label, load)
         return edit
 
-    def choice(self, path: Path, label: str, values: Sequence[Any], *, optional: bool = True,
-               labels: Sequence[str] | None = None) -> QComboBox:
+    def choice(
+        self,
+        path: Path,
+        label: str,
+        values: Sequence[Any],
+        *,
+        optional: bool = True,
+        labels: Sequence[str] | None = None,
+    ) -> QComboBox:
         combo = QComboBox()
         if optional:
             combo.addItem(NOT_SET, None)
@@ -137,8 +144,9 @@ class Binder:
         spin.valueChanged.connect(
             lambda v: self.session.set_value(path, None if optional and v < low else v, f"Set {label}")
         )
-        self._register(path, spin, label, lambda value: spin.setValue(low - 1 if value is None and optional
-                                                                       else int(value or low)))
+        self._register(
+            path, spin, label, lambda value: spin.setValue(low - 1 if value is None and optional else int(value or low))
+        )
         return spin
 
     def text_list(self, path: Path, label: str, placeholder: str = "") -> QLineEdit:

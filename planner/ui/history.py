@@ -30,8 +30,9 @@ class HistoryView(QWidget):
         if not patient_id:
             return
         for summary in assessments_for(self.database, patient_id):
-            top = QTreeWidgetItem([summary.assessed_on, "", summary.assessor or "", summary.etiology,
-                                   str(summary.pain_nrs)])
+            top = QTreeWidgetItem(
+                [summary.assessed_on, "", summary.assessor or "", summary.etiology, str(summary.pain_nrs)]
+            )
             for record in plan_versions(self.database, summary.id):
                 if record.signed and record.signed_at:
                     status = f"signed {record.signed_at.astimezone().strftime('%Y-%m-%d %H:%M')}"
@@ -41,7 +42,9 @@ class HistoryView(QWidget):
                 child = QTreeWidgetItem([f"Plan version {record.version}", status, by, "", ""])
                 child.setData(0, PlanIdRole, record.id)
                 top.addChild(child)
-            top.setData(0, PlanIdRole, top.child(top.childCount() - 1).data(0, PlanIdRole) if top.childCount() else None)
+            top.setData(
+                0, PlanIdRole, top.child(top.childCount() - 1).data(0, PlanIdRole) if top.childCount() else None
+            )
             self.tree.addTopLevelItem(top)
         self.tree.expandAll()
         for column in range(self.tree.columnCount()):

@@ -132,8 +132,9 @@ class MainWindow(QMainWindow):
         self.new_patient_action = self._action("&New patient…", key.New, self.new_patient)
         self.edit_patient_action = self._action("&Edit patient…", None, self.edit_patient)
         self.archive_action = self._action("&Archive or restore patient", None, self.toggle_archived)
-        self.new_assessment_action = self._action("New &assessment", "Ctrl+Shift+N", self.new_assessment,
-                                                  "New assessment (starts from the previous one)")
+        self.new_assessment_action = self._action(
+            "New &assessment", "Ctrl+Shift+N", self.new_assessment, "New assessment (starts from the previous one)"
+        )
         self.save_action = self._action("&Save", key.Save, self.save)
         self.export_action = self._action("&Export clinician plan (PDF)…", "Ctrl+E", lambda: self.export(False))
         self.handout_action = self._action("Export patient &handout (PDF)…", "Ctrl+Shift+E", lambda: self.export(True))
@@ -147,10 +148,24 @@ class MainWindow(QMainWindow):
         self.undo_action = self._action("&Undo", key.Undo, self.undo)
         self.redo_action = self._action("&Redo", key.Redo, self.redo)
         file_menu = self.menuBar().addMenu("&File")
-        for action in (self.new_patient_action, self.edit_patient_action, self.archive_action, None,
-                       self.new_assessment_action, self.save_action, None, self.export_action, self.handout_action,
-                       self.print_action, self.print_handout_action, None, self.import_action, self.settings_action,
-                       None, self.quit_action):
+        for action in (
+            self.new_patient_action,
+            self.edit_patient_action,
+            self.archive_action,
+            None,
+            self.new_assessment_action,
+            self.save_action,
+            None,
+            self.export_action,
+            self.handout_action,
+            self.print_action,
+            self.print_handout_action,
+            None,
+            self.import_action,
+            self.settings_action,
+            None,
+            self.quit_action,
+        ):
             file_menu.addSeparator() if action is None else file_menu.addAction(action)
         edit_menu = self.menuBar().addMenu("&Edit")
         for action in (self.undo_action, self.redo_action, None, self.find_action):
@@ -161,9 +176,17 @@ class MainWindow(QMainWindow):
         help_menu.addAction(self._action("&About", None, self.about))
         toolbar = self.addToolBar("Main")
         toolbar.setObjectName("main-toolbar")
-        for action in (self.new_patient_action, self.new_assessment_action, self.save_action, self.undo_action,
-                       self.redo_action, self.export_action, self.handout_action, self.print_action,
-                       self.library_action):
+        for action in (
+            self.new_patient_action,
+            self.new_assessment_action,
+            self.save_action,
+            self.undo_action,
+            self.redo_action,
+            self.export_action,
+            self.handout_action,
+            self.print_action,
+            self.library_action,
+        ):
             toolbar.addAction(action)
         self._update_actions()
 
@@ -175,7 +198,7 @@ class MainWindow(QMainWindow):
         else:
             self.resize(1280, 820)
 
-    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
+    def showEvent(self, event: QShowEvent) -> None:
         """Splitter sizes are restored once the window has its real size, or they would be rescaled."""
         super().showEvent(event)
         if self._splitter_restored:
@@ -233,7 +256,7 @@ class MainWindow(QMainWindow):
         summaries = assessments_for(self.database, patient_id)
         if not summaries:
             self._set_session(None)
-            self._show_empty(f"No assessment yet for this patient. Use “New assessment” (Ctrl+Shift+N).")
+            self._show_empty("No assessment yet for this patient. Use “New assessment” (Ctrl+Shift+N).")
         else:
             self.open_plan(latest_plan(self.database, summaries[0].id).id)
         self._update_actions()
@@ -330,8 +353,9 @@ class MainWindow(QMainWindow):
         record = get_plan(self.database, plan_id)
         latest = latest_plan(self.database, record.assessment_id)
         read_only = record.signed or record.id != latest.id
-        session = AssessmentSession(self.database, record.assessment, assessment_id=record.assessment_id,
-                                    record=record, read_only=read_only)
+        session = AssessmentSession(
+            self.database, record.assessment, assessment_id=record.assessment_id, record=record, read_only=read_only
+        )
         self._set_session(session)
         self.statusBar().showMessage(f"Opened plan version {record.version} ({record.status})")
 
@@ -345,19 +369,22 @@ class MainWindow(QMainWindow):
             assessment = follow_up_assessment(previous, assessor)
         else:
             row = self.patient_model.patient(self.patient_model.row_for(self.patient_id))
-            assessment = blank_assessment({"id": row.id, "name": row.name, "birth_date": row.birth_date,
-                                           "sex": row.sex}, assessor)
+            assessment = blank_assessment(
+                {"id": row.id, "name": row.name, "birth_date": row.birth_date, "sex": row.sex}, assessor
+            )
         self._set_session(AssessmentSession(self.database, assessment))
         self.tabs.setCurrentWidget(self.assessment_page)
         self.statusBar().showMessage("New assessment (not saved yet)")
 
-    def restore_draft(self, patient_id: str, assessment_id: int | None, assessment: dict[str, Any],
-                      edits: dict[str, Any]) -> None:
+    def restore_draft(
+        self, patient_id: str, assessment_id: int | None, assessment: dict[str, Any], edits: dict[str, Any]
+    ) -> None:
         self.patient_model.reload()
         self.select_patient(patient_id)
         record = latest_plan(self.database, assessment_id) if assessment_id is not None else None
-        session = AssessmentSession(self.database, assessment, assessment_id=assessment_id, record=record,
-                                    read_only=False)
+        session = AssessmentSession(
+            self.database, assessment, assessment_id=assessment_id, record=record, read_only=False
+        )
         session.set_edits(PlanEdits.from_json(edits), "Restore draft")
         self._set_session(session)
         session.undo_stack.resetClean()
@@ -415,10 +442,12 @@ class MainWindow(QMainWindow):
         QMessageBox.warning(self, title, text)
 
     def ask_unsaved(self) -> QMessageBox.StandardButton:
-        buttons = (QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
-                   | QMessageBox.StandardButton.Cancel)
-        return QMessageBox.question(self, "Unsaved changes", "Save the changes to this assessment?", buttons,
-                                    QMessageBox.StandardButton.Save)
+        buttons = (
+            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel
+        )
+        return QMessageBox.question(
+            self, "Unsaved changes", "Save the changes to this assessment?", buttons, QMessageBox.StandardButton.Save
+        )
 
     def undo(self) -> None:
         if self.session is not None:
@@ -461,8 +490,12 @@ class MainWindow(QMainWindow):
         signature = None
         if record is not None and record.signed and session.read_only and record.signed_at is not None:
             signature = Signature(record.signer or "", record.signer_credentials or "", record.signed_at)
-        return ExportContext(clinic=clinic_info(self.database), generated_at=utc_now(), signature=signature,
-                             plan_version=record.version if record else None)
+        return ExportContext(
+            clinic=clinic_info(self.database),
+            generated_at=utc_now(),
+            signature=signature,
+            plan_version=record.version if record else None,
+        )
 
     def _render(self, handout: bool) -> bytes | None:
         from planner.export.service import render_pdf
@@ -557,9 +590,12 @@ class MainWindow(QMainWindow):
         SettingsDialog(self.database, self).exec()
 
     def about(self) -> None:
-        QMessageBox.about(self, "About LSP Planner",
-                          "LSP Planner drafts care plans for lumbosacral plexopathy from guidance documents.\n"
-                          "Plans are drafts for clinician review; drug choices and doses are for the prescriber.")
+        QMessageBox.about(
+            self,
+            "About LSP Planner",
+            "LSP Planner drafts care plans for lumbosacral plexopathy from guidance documents.\n"
+            "Plans are drafts for clinician review; drug choices and doses are for the prescriber.",
+        )
 
     def offer_demo(self) -> None:
         """First run: offer a demo patient from the shipped examples so a newcomer sees a full plan."""
@@ -568,9 +604,11 @@ class MainWindow(QMainWindow):
         from planner.records import store_assessment
 
         answer = QMessageBox.question(
-            self, "Welcome to LSP Planner",
+            self,
+            "Welcome to LSP Planner",
             "Welcome. Would you like a demo patient, so you can see a complete plan right away?\n\n"
-            "You can archive the demo patient later.")
+            "You can archive the demo patient later.",
+        )
         if answer != QMessageBox.StandardButton.Yes:
             return
         example = examples_dir() / "neoplastic-after-radiation.json"
@@ -582,9 +620,11 @@ class MainWindow(QMainWindow):
     def offer_drafts(self) -> None:
         for draft in self.drafts.drafts():
             answer = QMessageBox.question(
-                self, "Recover unsaved work",
+                self,
+                "Recover unsaved work",
                 f"Unsaved changes to an assessment for {draft.patient_name or draft.patient_id} were kept from "
-                f"{draft.saved_at}. Restore them?")
+                f"{draft.saved_at}. Restore them?",
+            )
             if answer == QMessageBox.StandardButton.Yes:
                 self.restore_draft(draft.patient_id, draft.assessment_id, draft.assessment, draft.edits)
                 return
@@ -610,10 +650,12 @@ class MainWindow(QMainWindow):
         title = "LSP Planner"
         if session is not None:
             name = session.assessment()["patient"].get("name", "")
-            title = f"{name} — {session.assessment().get('assessed_on', '')}{' *' if session.dirty else ''} — LSP Planner"
+            title = (
+                f"{name} — {session.assessment().get('assessed_on', '')}{' *' if session.dirty else ''} — LSP Planner"
+            )
         self.setWindowTitle(title)
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+    def closeEvent(self, event: QCloseEvent) -> None:
         if not self.confirm_discard():
             event.ignore()
             return
@@ -621,4 +663,3 @@ class MainWindow(QMainWindow):
         if self.library_window is not None:
             self.library_window.close()
         event.accept()
-

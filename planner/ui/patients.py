@@ -59,10 +59,10 @@ class PatientListModel(QAbstractTableModel):
     def matches(self, row: int, needle: str) -> bool:
         return needle in self._keys[row]
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802 - Qt signature
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt signature
         return 0 if parent.isValid() else len(self._rows)
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802 - Qt signature
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt signature
         return 0 if parent.isValid() else len(self.HEADERS)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -87,7 +87,7 @@ class PatientListModel(QAbstractTableModel):
             return QApplication.palette().color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text)
         return None
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return self.HEADERS[section]
         return None
@@ -113,7 +113,7 @@ class PatientFilterModel(QSortFilterProxyModel):
         self._show_archived = show
         self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
-    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:  # noqa: N802 - Qt override
+    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
         model = self.sourceModel()
         assert isinstance(model, PatientListModel)
         if not self._show_archived and model.patient(source_row).archived:
@@ -139,8 +139,12 @@ class PatientDialog(QDialog):
             self.sex.addItem(value, value)
         if patient and patient.sex:
             self.sex.setCurrentIndex(self.sex.findData(patient.sex))
-        for label, widget in (("Patient ID", self.patient_id), ("Name", self.name), ("Birth date", self.birth_date),
-                              ("Sex", self.sex)):
+        for label, widget in (
+            ("Patient ID", self.patient_id),
+            ("Name", self.name),
+            ("Birth date", self.birth_date),
+            ("Sex", self.sex),
+        ):
             widget.setAccessibleName(label)
             form.addRow(f"&{label}:", widget)
         self.error = QLabel()
@@ -154,8 +158,12 @@ class PatientDialog(QDialog):
         form.addRow(buttons)
 
     def values(self) -> dict[str, Any]:
-        return {"patient_id": self.patient_id.text().strip(), "name": self.name.text().strip(),
-                "birth_date": self.birth_date.text().strip() or None, "sex": self.sex.currentData()}
+        return {
+            "patient_id": self.patient_id.text().strip(),
+            "name": self.name.text().strip(),
+            "birth_date": self.birth_date.text().strip() or None,
+            "sex": self.sex.currentData(),
+        }
 
     def show_error(self, message: str) -> None:
         self.error.setText(message)

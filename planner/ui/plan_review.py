@@ -142,8 +142,11 @@ class ItemDialog(QDialog):
         form.addRow(buttons)
 
     def values(self) -> tuple[str, str, str]:
-        return (str(self.section.currentData()), check_text("title", self.title.text(), required=True),
-                check_text("detail", self.detail.toPlainText(), required=False))
+        return (
+            str(self.section.currentData()),
+            check_text("title", self.title.text(), required=True),
+            check_text("detail", self.detail.toPlainText(), required=False),
+        )
 
 
 class SignDialog(QDialog):
@@ -151,8 +154,12 @@ class SignDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Sign the plan")
         form = QFormLayout(self)
-        form.addRow(QLabel("Signing stores this version read-only with the date and time.\n"
-                           "Later changes start a new draft version."))
+        form.addRow(
+            QLabel(
+                "Signing stores this version read-only with the date and time.\n"
+                "Later changes start a new draft version."
+            )
+        )
         self.name = QLineEdit(name)
         self.name.setAccessibleName("Clinician name")
         self.credentials = QLineEdit()
@@ -182,7 +189,7 @@ def evidence_html(entry: dict[str, Any]) -> str:
             f"<h4>[{number}] {html.escape(evidence['document'])}, version {html.escape(evidence.get('version', ''))}"
             f" — {html.escape(evidence['section'])}</h4>"
             f"<blockquote>{html.escape(evidence['text']).replace(chr(10), '<br>')}</blockquote>"
-            f"<p><a href=\"{html.escape(link)}\">Open in the document library</a></p>"
+            f'<p><a href="{html.escape(link)}">Open in the document library</a></p>'
         )
     return "".join(parts)
 
@@ -225,10 +232,14 @@ class PlanReview(QWidget):
         self.add_button = QPushButton("Add &free-text item…")
         self.sign_button = QPushButton("&Sign plan…")
         self.amend_button = QPushButton("&Amend (new draft version)")
-        for button, handler in ((self.edit_button, self._edit), (self.up_button, lambda: self._move(-1)),
-                                (self.down_button, lambda: self._move(+1)), (self.add_button, self._add),
-                                (self.sign_button, self.signRequested.emit),
-                                (self.amend_button, self.amendRequested.emit)):
+        for button, handler in (
+            (self.edit_button, self._edit),
+            (self.up_button, lambda: self._move(-1)),
+            (self.down_button, lambda: self._move(+1)),
+            (self.add_button, self._add),
+            (self.sign_button, self.signRequested.emit),
+            (self.amend_button, self.amendRequested.emit),
+        ):
             button.clicked.connect(handler)
             button.setAccessibleName(button.text().replace("&", ""))
         buttons = QHBoxLayout()
@@ -274,8 +285,10 @@ class PlanReview(QWidget):
         rows = []
         for alert in plan["alerts"]:
             background, foreground, _icon, label = ALERT_STYLE[alert["level"]]
-            rows.append(f"<div style='background:{background}; color:{foreground}; padding:4px; margin:1px'>"
-                        f"<b>⚠ {label}</b> — {html.escape(alert['text'])}</div>")
+            rows.append(
+                f"<div style='background:{background}; color:{foreground}; padding:4px; margin:1px'>"
+                f"<b>⚠ {label}</b> — {html.escape(alert['text'])}</div>"
+            )
         self.alerts.setText("".join(rows))
         self.alerts.setVisible(bool(rows))
 
@@ -284,8 +297,10 @@ class PlanReview(QWidget):
         record = session.record
         if record is not None and record.signed and session.read_only:
             when = record.signed_at.astimezone().strftime("%Y-%m-%d %H:%M") if record.signed_at else ""
-            self.banner.setText(f"✔ SIGNED — version {record.version} by {record.signer}, {record.signer_credentials}"
-                                f" on {when}. Read-only.")
+            self.banner.setText(
+                f"✔ SIGNED — version {record.version} by {record.signer}, {record.signer_credentials}"
+                f" on {when}. Read-only."
+            )
             self.banner.setStyleSheet("background:#1b5e20; color:white; font-weight:bold;")
         elif session.read_only:
             self.banner.setText("Read-only (an earlier version).")
@@ -321,9 +336,9 @@ class PlanReview(QWidget):
     def _link(self, url: Any) -> None:
         target = url.toString()
         entry = self.tree.currentIndex().data(EntryRole) if self.tree.currentIndex().isValid() else None
-        if entry and target.startswith("passage:") and target[len("passage:"):].isdigit():
+        if entry and target.startswith("passage:") and target[len("passage:") :].isdigit():
             evidence = entry.get("evidence", [])
-            index = int(target[len("passage:"):])
+            index = int(target[len("passage:") :])
             if index < len(evidence):
                 self.openPassage.emit(evidence[index].get("document_id", ""), evidence[index]["section"])
 
@@ -380,8 +395,11 @@ class PlanReview(QWidget):
             return
         section = index.data(SectionRole)
         parent = self.model.itemFromIndex(index.parent())
-        ids = [parent.child(r).data(ItemIdRole) for r in range(parent.rowCount())
-               if parent.child(r).checkState() == Qt.CheckState.Checked]
+        ids = [
+            parent.child(r).data(ItemIdRole)
+            for r in range(parent.rowCount())
+            if parent.child(r).checkState() == Qt.CheckState.Checked
+        ]
         item_id = index.data(ItemIdRole)
         if item_id not in ids:
             return

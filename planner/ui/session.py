@@ -102,7 +102,7 @@ class _SetValue(QUndoCommand):
     def id(self) -> int:
         return _MERGE_ID
 
-    def mergeWith(self, other: QUndoCommand) -> bool:  # noqa: N802 - Qt override
+    def mergeWith(self, other: QUndoCommand) -> bool:
         if not isinstance(other, _SetValue) or other.path != self.path or isinstance(self.new, bool):
             return False
         self.new = other.new

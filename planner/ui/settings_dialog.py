@@ -44,15 +44,21 @@ class SettingsDialog(QDialog):
         logo_row.addWidget(browse)
         self.assessor = QLineEdit(values.get(DEFAULT_ASSESSOR, ""))
         self.assessor.setPlaceholderText("e.g. J. Rivera, PT")
-        for label, widget in (("Clinic name", self.clinic_name), ("Clinic address", self.clinic_address),
-                              ("Logo image", self.logo), ("Default assessor", self.assessor)):
+        for label, widget in (
+            ("Clinic name", self.clinic_name),
+            ("Clinic address", self.clinic_address),
+            ("Logo image", self.logo),
+            ("Default assessor", self.assessor),
+        ):
             widget.setAccessibleName(label)
         form.addRow("Clinic &name:", self.clinic_name)
         form.addRow("Clinic &address:", self.clinic_address)
         form.addRow("&Logo (PNG or JPEG):", logo_row)
         form.addRow("Default &assessor:", self.assessor)
         location = QLabel(str(database.path))
-        location.setTextInteractionFlags(location.textInteractionFlags() | location.textInteractionFlags().TextSelectableByMouse)
+        location.setTextInteractionFlags(
+            location.textInteractionFlags() | location.textInteractionFlags().TextSelectableByMouse
+        )
         location.setAccessibleName("Database location")
         form.addRow("Database:", location)
         form.addRow("", QLabel("Start the planner with --db PATH or PLANNER_DB to use another database."))
@@ -84,9 +90,15 @@ class SettingsDialog(QDialog):
             QMessageBox.warning(self, "Settings", f"Logo image: no file at {logo}")
             return
         try:
-            set_settings(self.database, {CLINIC_NAME: self.clinic_name.text(),
-                                         CLINIC_ADDRESS: self.clinic_address.toPlainText(),
-                                         CLINIC_LOGO: logo, DEFAULT_ASSESSOR: self.assessor.text()})
+            set_settings(
+                self.database,
+                {
+                    CLINIC_NAME: self.clinic_name.text(),
+                    CLINIC_ADDRESS: self.clinic_address.toPlainText(),
+                    CLINIC_LOGO: logo,
+                    DEFAULT_ASSESSOR: self.assessor.text(),
+                },
+            )
         except UserError as exc:
             QMessageBox.warning(self, "Settings", str(exc))
             return

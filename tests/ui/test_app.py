@@ -31,8 +31,11 @@ def add_example(window: Any, name: str = "neoplastic-after-radiation") -> str:
 
 
 def widget(window: Any, path: str) -> Any:
-    return window.editor.findChild(QComboBox, path) or window.editor.findChild(QLineEdit, path) or \
-        window.editor.findChild(QSpinBox, path)
+    return (
+        window.editor.findChild(QComboBox, path)
+        or window.editor.findChild(QLineEdit, path)
+        or window.editor.findChild(QSpinBox, path)
+    )
 
 
 def choose(combo: QComboBox, data: Any) -> None:
@@ -285,8 +288,8 @@ def test_patient_filter_folds_case_and_accents(window: Any, qtbot: Any) -> None:
 
 
 def test_item_models(qtmodeltester: Any, db: Any) -> None:
-    from planner.plan.generate import generate_plan
     from planner.library.store import load_library
+    from planner.plan.generate import generate_plan
 
     for path in example_paths():
         store_assessment(db, load_assessment_file(path))
@@ -317,9 +320,14 @@ def test_keyboard_focus_and_accessible_names(window: Any) -> None:
     add_example(window)
     from PySide6.QtWidgets import QWidget
 
-    unnamed = [w.objectName() or type(w).__name__ for w in window.editor.findChildren(QWidget)
-               if isinstance(w, (QLineEdit, QComboBox, QSpinBox)) and not w.accessibleName()
-               and w.parent() is not None and w.isVisibleTo(window.editor)]
+    unnamed = [
+        w.objectName() or type(w).__name__
+        for w in window.editor.findChildren(QWidget)
+        if isinstance(w, (QLineEdit, QComboBox, QSpinBox))
+        and not w.accessibleName()
+        and w.parent() is not None
+        and w.isVisibleTo(window.editor)
+    ]
     assert unnamed == []
     assert window.patient_search.accessibleName() and window.plan_review.tree.accessibleName()
     assert json.dumps(window.session.assessment())  # the editor's state is plain JSON

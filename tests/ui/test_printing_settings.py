@@ -23,8 +23,8 @@ def small_pdf() -> bytes:
 
 
 def test_paint_pdf_prints_every_page(qtbot: Any, tmp_path: Path) -> None:
-    from PySide6.QtPrintSupport import QPrinter
     from pypdf import PdfReader
+    from PySide6.QtPrintSupport import QPrinter
 
     from planner.ui.printing import paint_pdf
 

@@ -14,10 +14,21 @@ from tests.conftest import example_paths
 
 
 def test_smoke_start_prints_milliseconds(db_path: Path, tmp_path: Path) -> None:
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_CONFIG_HOME": str(tmp_path / "config"),
-           "XDG_DATA_HOME": str(tmp_path / "data"), "XDG_STATE_HOME": str(tmp_path / "state")}
-    done = subprocess.run([sys.executable, "-m", "planner", "--db", str(db_path), "--smoke"], capture_output=True,
-                          text=True, env=env, timeout=120, check=False)
+    env = {
+        **os.environ,
+        "QT_QPA_PLATFORM": "offscreen",
+        "XDG_CONFIG_HOME": str(tmp_path / "config"),
+        "XDG_DATA_HOME": str(tmp_path / "data"),
+        "XDG_STATE_HOME": str(tmp_path / "state"),
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "planner", "--db", str(db_path), "--smoke"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
     assert "main window painted and patient list filled in" in done.stdout and " ms" in done.stdout
 
