@@ -16,6 +16,7 @@ Node types without a dedicated closure fall back to rule-engine's own ``evaluate
 
 from __future__ import annotations
 
+import difflib
 import operator
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -75,7 +76,8 @@ def compile_expression(text: str, types: Mapping[str, Kind]) -> Compiled:
     try:
         rule = rule_engine.Rule(text, context=context)
     except re_errors.SymbolResolutionError as exc:
-        suggestion = f" (did you mean '{exc.suggestion}'?)" if getattr(exc, "suggestion", None) else ""
+        close = difflib.get_close_matches(exc.symbol_name, list(types), n=1, cutoff=0.75)
+        suggestion = f" (did you mean '{close[0]}'?)" if close else ""
         raise ExpressionError(f"unknown finding '{exc.symbol_name}'{suggestion}") from None
     except re_errors.RuleSyntaxError as exc:
         token = getattr(exc, "token", None)
