@@ -17,7 +17,7 @@ from typing import Any
 from sqlmodel import Session, col, func, select
 
 from planner.clock import utc_now
-from planner.db.engine import Database
+from planner.db.engine import Database, get_or_raise
 from planner.edits import PlanEdits, apply_edits, check_text
 from planner.errors import NotFoundError, UserError
 from planner.library.store import load_library
@@ -177,9 +177,7 @@ def save_draft(database: Database, assessment_id: int, assessment: dict[str, Any
     library = load_library(database)
     content = generate_plan(assessment, library)
     with database.write() as session:
-        row = session.get(Assessment, assessment_id)
-        if row is None:
-            raise NotFoundError(f"no assessment with id {assessment_id}")
+        row = get_or_raise(session, Assessment, assessment_id)
         if assessment["patient"]["id"] != row.patient_id:
             raise UserError("patient.id: cannot change on a stored assessment (record a new patient instead)")
         _upsert_patient(session, assessment["patient"])
@@ -208,9 +206,7 @@ def sign_plan(database: Database, plan_id: int, signer: str, credentials: str) -
     signer = check_text("signer", signer, required=True)
     credentials = check_text("credentials", credentials, required=True)
     with database.write() as session:
-        plan = session.get(Plan, plan_id)
-        if plan is None:
-            raise NotFoundError(f"no plan with id {plan_id}")
+        plan = get_or_raise(session, Plan, plan_id)
         if plan.status == SIGNED:
             raise PlanSignedError(f"plan {plan_id} (version {plan.version}) is already signed by {plan.signer}")
         plan.status = SIGNED
@@ -226,18 +222,14 @@ def sign_plan(database: Database, plan_id: int, signer: str, credentials: str) -
 
 def get_plan(database: Database, plan_id: int) -> PlanRecord:
     with database.read() as session:
-        plan = session.get(Plan, plan_id)
-        if plan is None:
-            raise NotFoundError(f"no plan with id {plan_id}")
+        plan = get_or_raise(session, Plan, plan_id)
         patient_id = session.get(Assessment, plan.assessment_id).patient_id  # type: ignore[union-attr]
         return _record(plan, patient_id)
 
 
 def plan_versions(database: Database, assessment_id: int) -> list[PlanRecord]:
     with database.read() as session:
-        row = session.get(Assessment, assessment_id)
-        if row is None:
-            raise NotFoundError(f"no assessment with id {assessment_id}")
+        row = get_or_raise(session, Assessment, assessment_id)
         plans = session.exec(select(Plan).where(Plan.assessment_id == assessment_id).order_by(col(Plan.version)))
         return [_record(p, row.patient_id) for p in plans]
 
@@ -251,9 +243,7 @@ def latest_plan(database: Database, assessment_id: int) -> PlanRecord:
 
 def get_assessment(database: Database, assessment_id: int) -> dict[str, Any]:
     with database.read() as session:
-        row = session.get(Assessment, assessment_id)
-        if row is None:
-            raise NotFoundError(f"no assessment with id {assessment_id}")
+        row = get_or_raise(session, Assessment, assessment_id)
         return json.loads(row.document)
 
 
@@ -298,8 +288,7 @@ def assessments_for(database: Database, patient_id: str) -> list[AssessmentSumma
 
 def latest_assessment_id(database: Database, patient_id: str) -> int:
     with database.read() as session:
-        if session.get(Patient, patient_id) is None:
-            raise NotFoundError(f"no patient with id '{patient_id}'")
+        get_or_raise(session, Patient, patient_id)
     found = assessments_for(database, patient_id)
     if not found:
         raise NotFoundError(f"patient '{patient_id}' has no stored assessment")
@@ -369,9 +358,7 @@ def save_patient(
 
 def set_patient_archived(database: Database, patient_id: str, archived: bool) -> None:
     with database.write() as session:
-        patient = session.get(Patient, patient_id)
-        if patient is None:
-            raise NotFoundError(f"no patient with id '{patient_id}'")
+        patient = get_or_raise(session, Patient, patient_id)
         patient.archived = archived
         patient.updated_at = utc_now()
         session.add(patient)

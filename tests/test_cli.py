@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from planner.assessment.schema import SECTION_KEYS
 from planner.cli import run
 from tests.conftest import example_paths, make_assessment
 
@@ -37,15 +38,7 @@ def test_plan_json_for_examples(cli: Any, path: Path) -> None:
     assert code == 0, err
     plan = json.loads(out)
     assert plan["format"] == "lsp-careplan/1"
-    assert [s["key"] for s in plan["sections"]] == [
-        "pt",
-        "ot",
-        "orthosis",
-        "lymphedema",
-        "analgesia",
-        "medical",
-        "monitoring",
-    ]
+    assert [s["key"] for s in plan["sections"]] == list(SECTION_KEYS)
     entries = [i for s in plan["sections"] for i in s["items"]] + plan["alerts"]
     assert entries and all(e["evidence"] for e in entries)
 

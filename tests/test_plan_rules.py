@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator
 
-from planner.assessment.schema import CAREPLAN_SCHEMA
+from planner.assessment.schema import CAREPLAN_SCHEMA, SECTION_KEYS
 from planner.assessment.validate import validate_assessment
 from planner.plan.generate import generate_plan
 from tests.conftest import example_paths, load_example, make_assessment
@@ -446,15 +446,7 @@ def test_examples_give_valid_complete_plans(library: Any, path: Any) -> None:
     assessment = load_example(path.stem)
     plan = generate_plan(assessment, library)
     Draft202012Validator(CAREPLAN_SCHEMA).validate(plan)
-    assert [s["key"] for s in plan["sections"]] == [
-        "pt",
-        "ot",
-        "orthosis",
-        "lymphedema",
-        "analgesia",
-        "medical",
-        "monitoring",
-    ]
+    assert [s["key"] for s in plan["sections"]] == list(SECTION_KEYS)
     for entry in [i for s in plan["sections"] for i in s["items"]] + plan["alerts"]:
         assert entry["evidence"], entry["id"]
         for evidence in entry["evidence"]:

@@ -13,13 +13,15 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
 
-from planner.errors import StorageError
+from planner.errors import NotFoundError, StorageError
+
+Row = TypeVar("Row")
 
 BUSY_TIMEOUT_MS = 10_000
 WAL_SAFE_SQLITE = (3, 51, 3)
@@ -48,6 +50,14 @@ def _configure(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
 def _begin(connection: Any) -> None:
     mode = connection.get_execution_options().get("sqlite_begin", "IMMEDIATE")
     connection.exec_driver_sql(f"BEGIN {mode}")
+
+
+def get_or_raise(session: Session, model: type[Row], key: Any) -> Row:
+    """The row with primary key ``key``, or a NotFoundError naming what was asked for."""
+    row = session.get(model, key)
+    if row is None:
+        raise NotFoundError(f"no {model.__tablename__} with id {key!r}")  # type: ignore[attr-defined]
+    return row
 
 
 class Database:

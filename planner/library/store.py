@@ -16,8 +16,8 @@ from sqlalchemy import delete, text
 from sqlmodel import Session, select
 
 from planner.clock import utc_now
-from planner.db.engine import Database
-from planner.errors import DocumentError, LibraryError, NotFoundError
+from planner.db.engine import Database, get_or_raise
+from planner.errors import DocumentError, LibraryError
 from planner.library.compiler import CompiledLibrary, compile_library
 from planner.library.files import read_document_file, shipped_document_paths
 from planner.library.parser import ParsedDocument, parse_document
@@ -189,9 +189,7 @@ def remove_document(database: Database, document_id: str) -> None:
     """Remove an imported document; a shipped one can only be disabled. An override of a shipped document
     gives way to the shipped version again."""
     with database.write() as session:
-        document = session.get(Document, document_id)
-        if document is None:
-            raise NotFoundError(f"no document with id '{document_id}'")
+        document = get_or_raise(session, Document, document_id)
         if document.origin == SHIPPED:
             raise LibraryError(f"{document_id} is a shipped document: disable it instead of removing it")
         shipped = {p.id: p for p in map(read_document_file, shipped_document_paths())}
@@ -207,9 +205,7 @@ def remove_document(database: Database, document_id: str) -> None:
 
 def set_document_enabled(database: Database, document_id: str, enabled: bool) -> None:
     with database.write() as session:
-        document = session.get(Document, document_id)
-        if document is None:
-            raise NotFoundError(f"no document with id '{document_id}'")
+        document = get_or_raise(session, Document, document_id)
         try:
             if enabled:
                 _check_candidate(session, enable=[document_id])
@@ -229,9 +225,7 @@ def list_documents(database: Database) -> list[Document]:
 
 def get_document(database: Database, document_id: str) -> Document:
     with database.read() as session:
-        document = session.get(Document, document_id)
-        if document is None:
-            raise NotFoundError(f"no document with id '{document_id}'")
+        document = get_or_raise(session, Document, document_id)
         return document
 
 
