@@ -67,3 +67,36 @@ def test_garbage_file_is_reported_not_overwritten(tmp_path: Path) -> None:
     with pytest.raises(StorageError, match="not a usable planner database"):
         open_database(path)
     assert path.read_bytes() == before
+
+
+def test_database_from_first_schema_upgrades_with_records_intact(tmp_path: Path) -> None:
+    from planner.assessment.validate import load_assessment_file
+    from planner.db.engine import Database
+    from planner.db.migrate import upgrade
+    from planner.records import store_assessment
+    from tests.conftest import example_paths
+
+    path = tmp_path / "old.sqlite3"
+    old = Database(path)
+    upgrade(old, "0001_initial")
+    from planner.library.store import sync_shipped_documents
+
+    sync_shipped_documents(old)
+    stored = store_assessment(old, load_assessment_file(example_paths()[0]))
+    old.dispose()
+
+    def snapshot() -> dict[str, list[tuple[Any, ...]]]:
+        with sqlite3.connect(path) as connection:
+            return {
+                table: connection.execute(f"SELECT * FROM {table} ORDER BY 1").fetchall()
+                for table in ("document", "passage", "recommendation", "patient", "assessment", "plan")
+            }
+
+    before = snapshot()
+    database = open_database(path)
+    assert current_revision(database) == HEAD_REVISION
+    database.dispose()
+    assert snapshot() == before
+    with sqlite3.connect(path) as connection:
+        assert connection.execute("SELECT count(*) FROM setting").fetchone() == (0,)
+        assert connection.execute("SELECT id FROM plan").fetchall() == [(stored.plan_id,)]

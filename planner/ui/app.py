@@ -7,8 +7,10 @@ Heavy modules (ReportLab, the library window, printing) load only when first use
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
+from pathlib import Path
 from types import TracebackType
 
 from PySide6.QtCore import QSettings, QTimer
@@ -17,6 +19,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from planner.errors import UserError
 from planner.logs import log_exception, log_path
 from planner.paths import APP_AUTHOR, APP_NAME, default_database_path
+from planner.ui.settings_dialog import DATABASE_SETTING
 
 
 def _install_exception_hook(app: QApplication) -> None:
@@ -37,6 +40,16 @@ def _install_exception_hook(app: QApplication) -> None:
     sys.excepthook = hook
 
 
+def database_path(args: argparse.Namespace, settings: QSettings) -> Path:
+    """--db, then $PLANNER_DB, then the location chosen in Settings, then the per-user default."""
+    if args.db:
+        return Path(args.db)
+    if os.environ.get("PLANNER_DB"):
+        return default_database_path()
+    chosen = str(settings.value(DATABASE_SETTING, "") or "")
+    return Path(chosen) if chosen else default_database_path()
+
+
 def run_app(args: argparse.Namespace, started: float | None = None) -> int:
     started = started if started is not None else time.perf_counter()
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -46,7 +59,7 @@ def run_app(args: argparse.Namespace, started: float | None = None) -> int:
     settings = QSettings()
     from planner.db.engine import open_database
 
-    path = args.db or default_database_path()
+    path = database_path(args, settings)
     try:
         database = open_database(path)
     except UserError as exc:

@@ -587,7 +587,7 @@ class MainWindow(QMainWindow):
     def open_settings(self) -> None:
         from planner.ui.settings_dialog import SettingsDialog
 
-        SettingsDialog(self.database, self).exec()
+        SettingsDialog(self.database, self, self.settings).exec()
 
     def about(self) -> None:
         QMessageBox.about(

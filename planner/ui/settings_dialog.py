@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -23,11 +24,15 @@ from planner.db.engine import Database
 from planner.errors import UserError
 from planner.settings import CLINIC_ADDRESS, CLINIC_LOGO, CLINIC_NAME, DEFAULT_ASSESSOR, get_settings, set_settings
 
+DATABASE_SETTING = "database/path"
+"""QSettings key of the database chosen here; used at the next start unless --db or PLANNER_DB is given."""
+
 
 class SettingsDialog(QDialog):
-    def __init__(self, database: Database, parent: QWidget | None = None) -> None:
+    def __init__(self, database: Database, parent: QWidget | None = None, settings: QSettings | None = None) -> None:
         super().__init__(parent)
         self.database = database
+        self.settings = settings or QSettings()
         self.setWindowTitle("Settings")
         values = get_settings(database)
         form = QFormLayout(self)
@@ -60,8 +65,16 @@ class SettingsDialog(QDialog):
             location.textInteractionFlags() | location.textInteractionFlags().TextSelectableByMouse
         )
         location.setAccessibleName("Database location")
-        form.addRow("Database:", location)
-        form.addRow("", QLabel("Start the planner with --db PATH or PLANNER_DB to use another database."))
+        change = QPushButton("&Use another database…")
+        change.setAccessibleName("Choose another database file")
+        change.clicked.connect(self._choose_database)
+        self.next_database = QLabel(str(self.settings.value(DATABASE_SETTING, "") or ""))
+        self.next_database.setAccessibleName("Database used from the next start")
+        database_row = QHBoxLayout()
+        database_row.addWidget(location, 1)
+        database_row.addWidget(change)
+        form.addRow("Database:", database_row)
+        form.addRow("From the next start:", self.next_database)
         backup = QPushButton("&Backup now")
         backup.setAccessibleName("Backup now")
         backup.clicked.connect(self._backup)
@@ -75,6 +88,22 @@ class SettingsDialog(QDialog):
         path, _ = QFileDialog.getOpenFileName(self, "Clinic logo", "", "Images (*.png *.jpg *.jpeg)")
         if path:
             self.logo.setText(path)
+
+    def choose_database_file(self) -> str:
+        path, _ = QFileDialog.getSaveFileName(
+            self,
+            "Database file",
+            str(self.database.path.parent),
+            "Planner database (*.sqlite3)",
+            options=QFileDialog.Option.DontConfirmOverwrite,
+        )
+        return path
+
+    def _choose_database(self) -> None:
+        path = self.choose_database_file()
+        if path:
+            self.settings.setValue(DATABASE_SETTING, path)
+            self.next_database.setText(f"{path} (used after a restart; an existing file is opened, not replaced)")
 
     def _backup(self) -> None:
         try:

@@ -52,3 +52,25 @@ def test_settings_dialog_saves_clinic_header(qtbot: Any, db: Any, tmp_path: Path
     dialog.clinic_name.setText("")
     dialog._save()
     assert CLINIC_NAME not in get_settings(db)
+
+
+def test_database_location_applies_from_next_start(qtbot: Any, db: Any, tmp_path: Path, monkeypatch: Any) -> None:
+    import argparse
+
+    from PySide6.QtCore import QSettings
+
+    from planner.ui.app import database_path
+    from planner.ui.settings_dialog import DATABASE_SETTING, SettingsDialog
+
+    store = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
+    dialog = SettingsDialog(db, settings=store)
+    qtbot.addWidget(dialog)
+    chosen = str(tmp_path / "clinic.sqlite3")
+    dialog.choose_database_file = lambda: chosen
+    dialog._choose_database()
+    assert store.value(DATABASE_SETTING) == chosen
+    monkeypatch.delenv("PLANNER_DB", raising=False)
+    assert database_path(argparse.Namespace(db=None), store) == Path(chosen)
+    assert database_path(argparse.Namespace(db=tmp_path / "x.sqlite3"), store) == tmp_path / "x.sqlite3"
+    monkeypatch.setenv("PLANNER_DB", str(tmp_path / "env.sqlite3"))
+    assert database_path(argparse.Namespace(db=None), store) == tmp_path / "env.sqlite3"
