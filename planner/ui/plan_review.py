@@ -275,8 +275,8 @@ class PlanReview(QWidget):
         self.model.populate(self.session.plan, editable)
         self.model.itemChanged.connect(self._check_changed)
         self.tree.expandAll()
-        if current:
-            self.select_item(current)
+        if not (current and self.select_item(current)):
+            self._select_first_item()
         self._show_alerts()
         self._update_state()
 
@@ -315,6 +315,14 @@ class PlanReview(QWidget):
             button.setEnabled(editable)
         self.sign_button.setEnabled(editable and session.plan_is_current)
         self.amend_button.setVisible(session.signed and session.read_only)
+
+    def _select_first_item(self) -> None:
+        """Show something useful in the evidence pane from the start: the first alert or item."""
+        for row in range(self.model.rowCount()):
+            section = self.model.item(row)
+            if section.rowCount():
+                self.tree.setCurrentIndex(section.child(0).index())
+                return
 
     def _current_id(self) -> str | None:
         index = self.tree.currentIndex()
