@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlmodel import Session, col, func, select
 
+from planner import audit
 from planner.clock import utc_now
 from planner.db.engine import Database, get_or_raise
 from planner.edits import PlanEdits, apply_edits, check_text
@@ -161,6 +162,12 @@ def store_assessment(
         session.add(stored)
         session.flush()
         assert stored.id is not None
+        audit.record(
+            session,
+            "assessment.store",
+            f"assessment:{row.id}",
+            {"patient": row.patient_id, "plan": stored.id, "new_patient": created},
+        )
         return StoredAssessment(row.patient_id, created, row.id, stored.id, stored.version)
 
 
@@ -199,6 +206,18 @@ def save_draft(database: Database, assessment_id: int, assessment: dict[str, Any
         latest.library_version = library.version
         session.add(latest)
         session.flush()
+        audit.record(
+            session,
+            "plan.save_draft",
+            f"plan:{latest.id}",
+            {
+                "assessment": assessment_id,
+                "version": latest.version,
+                "excluded": edits.excluded,
+                "reworded": sorted(edits.rewritten),
+                "added": [a.id for a in edits.added],
+            },
+        )
         return _record(latest, row.patient_id)
 
 
@@ -216,6 +235,13 @@ def sign_plan(database: Database, plan_id: int, signer: str, credentials: str) -
         plan.content_hash = signature_hash(plan)
         session.add(plan)
         session.flush()
+        audit.record(
+            session,
+            "plan.sign",
+            f"plan:{plan.id}",
+            {"version": plan.version, "credentials": credentials, "hash": plan.content_hash},
+            actor=signer,
+        )
         patient_id = session.get(Assessment, plan.assessment_id).patient_id  # type: ignore[union-attr]
         return _record(plan, patient_id)
 
@@ -353,6 +379,7 @@ def save_patient(
             now,
         )
         session.add(patient)
+        audit.record(session, "patient.create" if new else "patient.update", f"patient:{info['id']}")
     return next(p for p in list_patients(database) if p.id == info["id"])
 
 
@@ -362,3 +389,4 @@ def set_patient_archived(database: Database, patient_id: str, archived: bool) ->
         patient.archived = archived
         patient.updated_at = utc_now()
         session.add(patient)
+        audit.record(session, "patient.archive" if archived else "patient.restore", f"patient:{patient_id}")

@@ -6,6 +6,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
@@ -69,34 +70,46 @@ def test_garbage_file_is_reported_not_overwritten(tmp_path: Path) -> None:
     assert path.read_bytes() == before
 
 
-def test_database_from_first_schema_upgrades_with_records_intact(tmp_path: Path) -> None:
-    from planner.assessment.validate import load_assessment_file
-    from planner.db.engine import Database
-    from planner.db.migrate import upgrade
-    from planner.records import store_assessment
-    from tests.conftest import example_paths
+FIXTURES = sorted((Path(__file__).parent / "fixtures").glob("schema-*.sqlite3"))
+TABLES = ("document", "passage", "recommendation", "definition", "patient", "assessment", "plan")
 
-    path = tmp_path / "old.sqlite3"
-    old = Database(path)
-    upgrade(old, "0001_initial")
-    from planner.library.store import sync_shipped_documents
 
-    sync_shipped_documents(old)
-    stored = store_assessment(old, load_assessment_file(example_paths()[0]))
-    old.dispose()
+def _rows(path: Path) -> dict[str, list[tuple[Any, ...]]]:
+    with sqlite3.connect(path) as connection:
+        return {table: connection.execute(f"SELECT * FROM {table} ORDER BY 1").fetchall() for table in TABLES}
 
-    def snapshot() -> dict[str, list[tuple[Any, ...]]]:
-        with sqlite3.connect(path) as connection:
-            return {
-                table: connection.execute(f"SELECT * FROM {table} ORDER BY 1").fetchall()
-                for table in ("document", "passage", "recommendation", "patient", "assessment", "plan")
-            }
 
-    before = snapshot()
-    database = open_database(path)
+@pytest.mark.parametrize("fixture", FIXTURES, ids=lambda p: p.stem)
+def test_old_schema_upgrades_with_every_record_intact(fixture: Path, tmp_path: Path) -> None:
+    import shutil
+
+    path = tmp_path / fixture.name
+    shutil.copy(fixture, path)  # a closed fixture file, not a live database
+    before = _rows(path)
+    assert before["plan"] and before["patient"]
+    database = open_database(path, seed_library=False)
     assert current_revision(database) == HEAD_REVISION
     database.dispose()
-    assert snapshot() == before
-    with sqlite3.connect(path) as connection:
-        assert connection.execute("SELECT count(*) FROM setting").fetchone() == (0,)
-        assert connection.execute("SELECT id FROM plan").fetchall() == [(stored.plan_id,)]
+    assert _rows(path) == before
+    seeded = open_database(path)  # and the shipped library loads beside the clinic's document
+    seeded.dispose()
+    after = _rows(path)
+    assert {"FIX-DOC", "CLINIC"} <= {row[0] for row in after["document"]}
+    assert after["plan"] == before["plan"] and after["patient"] == before["patient"]
+
+
+def test_signed_plans_refuse_raw_sql_changes(db: Any) -> None:
+    from planner.assessment.validate import load_assessment_file
+    from planner.records import sign_plan, store_assessment
+    from tests.conftest import example_paths
+
+    stored = store_assessment(db, load_assessment_file(example_paths()[0]))
+    sign_plan(db, stored.plan_id, "J. Rivera", "PT")
+    with sqlite3.connect(db.path) as connection:
+        for statement in ("UPDATE plan SET content = '{}' WHERE id = ?", "DELETE FROM plan WHERE id = ?"):
+            with pytest.raises(sqlite3.IntegrityError, match="signed plan"):
+                connection.execute(statement, (stored.plan_id,))
+        with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+            connection.execute("DELETE FROM audit_log")
+        with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+            connection.execute("UPDATE audit_log SET actor = 'x'")

@@ -25,6 +25,20 @@ def render_pdf(plan: dict[str, Any], assessment: dict[str, Any], context: Export
     return render_clinician_pdf(plan, assessment, context)
 
 
+def record_export(
+    database: Database, patient_id: str, target: Path, *, handout: bool, plan_id: int | None = None
+) -> None:
+    """Exports are part of the trail: what was printed for whom, and where it went."""
+    from planner.audit import log_action
+
+    log_action(
+        database,
+        "export.handout_pdf" if handout else "export.clinician_pdf",
+        f"patient:{patient_id}",
+        {"file": str(target), "plan": plan_id},
+    )
+
+
 def export_pdf(
     database: Database,
     assessment: dict[str, Any],
@@ -41,4 +55,6 @@ def export_pdf(
 
     plan = generate_plan(assessment, load_library(database))
     context = ExportContext(clinic=clinic or clinic_info(database), generated_at=utc_now())
-    return write_file_atomically(target, render_pdf(plan, assessment, context, handout=handout), overwrite=overwrite)
+    written = write_file_atomically(target, render_pdf(plan, assessment, context, handout=handout), overwrite=overwrite)
+    record_export(database, assessment["patient"]["id"], written, handout=handout)
+    return written

@@ -15,6 +15,7 @@ from pathlib import Path
 from sqlalchemy import delete, text
 from sqlmodel import Session, select
 
+from planner import audit
 from planner.clock import utc_now
 from planner.db.engine import Database, get_or_raise
 from planner.errors import DocumentError, LibraryError
@@ -45,6 +46,12 @@ def _parse_stored(document: Document) -> ParsedDocument:
 def _write_document(session: Session, parsed: ParsedDocument, origin: str, enabled: bool = True) -> None:
     """Replace any stored document with the same id by ``parsed`` (within the caller's transaction)."""
     _delete_document(session, parsed.id)
+    audit.record(
+        session,
+        f"document.load_{origin}",
+        f"document:{parsed.id}",
+        {"version": parsed.version, "sha256": _sha(parsed.body), "file": parsed.origin_name},
+    )
     session.add(
         Document(
             id=parsed.id,
@@ -199,6 +206,7 @@ def remove_document(database: Database, document_id: str) -> None:
         except DocumentError as exc:
             raise LibraryError(f"removing {document_id} would break the library:\n{exc}") from None
         _delete_document(session, document_id)
+        audit.record(session, "document.remove", f"document:{document_id}", {"version": document.version})
         for parsed in restore:
             _write_document(session, parsed, SHIPPED)
 
@@ -216,6 +224,7 @@ def set_document_enabled(database: Database, document_id: str, enabled: bool) ->
             raise LibraryError(f"{action} {document_id} would break the library:\n{exc}") from None
         document.enabled = enabled
         session.add(document)
+        audit.record(session, "document.enable" if enabled else "document.disable", f"document:{document_id}")
 
 
 def list_documents(database: Database) -> list[Document]:

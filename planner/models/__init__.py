@@ -1,8 +1,9 @@
 """SQLModel tables: the library (documents, passages, recommendations, definitions) and the clinical
 record (patients, assessments, plans). Import from here; the modules are split by what they hold."""
 
+from planner.models.audit import AuditEntry
 from planner.models.library import Definition, Document, Passage, Recommendation
 from planner.models.record import Assessment, Patient, Plan
 from planner.models.settings import Setting
 
-__all__ = ["Assessment", "Definition", "Document", "Passage", "Patient", "Plan", "Recommendation", "Setting"]
+__all__ = ["Assessment", "AuditEntry", "Definition", "Document", "Passage", "Patient", "Plan", "Recommendation", "Setting"]

@@ -536,6 +536,10 @@ class MainWindow(QMainWindow):
         except UserError as exc:
             self.warn("Export", str(exc))
             return None
+        from planner.export.service import record_export
+
+        record_export(self.database, session.assessment()["patient"]["id"], written, handout=handout,
+                      plan_id=session.record.id if session.record else None)
         self.settings.setValue("export/folder", str(written.parent))
         self.statusBar().showMessage(f"Exported {written}")
         if self.settings.value("export/open", True, type=bool):

@@ -1,0 +1,51 @@
+"""The audit trail records imports, edits with exclusion reasons, sign-offs, exports and document changes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from planner.assessment.validate import load_assessment_file
+from planner.audit import entries
+from planner.edits import PlanEdits
+from planner.export.service import export_pdf
+from planner.library.store import import_documents, remove_document
+from planner.records import get_plan, save_draft, sign_plan, store_assessment
+from tests.conftest import example_paths
+from tests.test_library_store import NEW_DOC
+
+
+def actions(db: Any) -> list[tuple[str, str, str, dict[str, Any]]]:
+    return [(e.action, e.subject, e.actor, json.loads(e.detail)) for e in reversed(entries(db))]
+
+
+def test_trail_of_a_plan(db: Any, tmp_path: Path) -> None:
+    assessment = load_assessment_file(example_paths()[0])
+    stored = store_assessment(db, assessment)
+    save_draft(
+        db,
+        stored.assessment_id,
+        get_plan(db, stored.plan_id).assessment,
+        PlanEdits(excluded={"clinic-aid-walker": "already has one"}),
+    )
+    sign_plan(db, stored.plan_id, "J. Rivera", "PT")
+    export_pdf(db, assessment, tmp_path / "plan.pdf")
+    trail = [a for a in actions(db) if not a[0].startswith("document.")]
+    assert [a[0] for a in trail] == ["assessment.store", "plan.save_draft", "plan.sign", "export.clinician_pdf"]
+    assert trail[1][3]["excluded"] == {"clinic-aid-walker": "already has one"}
+    assert trail[2][2] == "J. Rivera" and trail[2][3]["credentials"] == "PT"
+    assert trail[3][3]["file"] == str(tmp_path / "plan.pdf")
+    assert all(assessment["patient"]["name"] not in json.dumps(a) for a in trail)  # ids only, no names
+
+
+def test_document_changes_are_recorded(db: Any, tmp_path: Path) -> None:
+    path = tmp_path / "extra.md"
+    path.write_text(NEW_DOC, encoding="utf-8")
+    import_documents(db, [path])
+    remove_document(db, "CLINIC-EXTRA")
+    document_actions = [(a[0], a[1]) for a in actions(db) if a[1] == "document:CLINIC-EXTRA"]
+    assert document_actions == [
+        ("document.load_imported", "document:CLINIC-EXTRA"),
+        ("document.remove", "document:CLINIC-EXTRA"),
+    ]
