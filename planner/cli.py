@@ -206,6 +206,19 @@ def cmd_db_backup(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_db_check(args: argparse.Namespace) -> int:
+    from planner.db.check import check_database
+
+    report = check_database(_open(args))
+    counts = ", ".join(f"{value} {name}" for name, value in report.counts.items())
+    for problem in report.problems:
+        print(f"PROBLEM: {problem}")
+    for note in report.notes:
+        print(f"note: {note}")
+    print(f"{'ok' if report.ok else 'problems found'} ({counts})")
+    return EXIT_OK if report.ok else EXIT_FAILURE
+
+
 def cmd_schema(args: argparse.Namespace) -> int:
     from planner.assessment.schema import schema_for
 
@@ -275,6 +288,8 @@ def build_parser() -> argparse.ArgumentParser:
     db_sub = db.add_subparsers(dest="db_command", required=True, parser_class=_Parser)
     p = _add(db_sub, "backup", cmd_db_backup, "write a verified backup (SQLite backup API)")
     p.add_argument("target", nargs="?", help="backup file (default: a dated file in the backups folder)")
+
+    _add(db_sub, "check", cmd_db_check, "integrity check plus citations and signed-plan hashes")
 
     p = _add(sub, "schema", cmd_schema, "print the JSON Schema of a format")
     p.add_argument("which", choices=["assessment", "careplan"])

@@ -49,3 +49,23 @@ def test_document_changes_are_recorded(db: Any, tmp_path: Path) -> None:
         ("document.load_imported", "document:CLINIC-EXTRA"),
         ("document.remove", "document:CLINIC-EXTRA"),
     ]
+
+
+def test_db_check_finds_tampered_signed_plan(db: Any, capsys: Any) -> None:
+    import sqlite3
+
+    from planner.cli import run
+    from planner.db.check import check_database
+
+    stored = store_assessment(db, load_assessment_file(example_paths()[0]))
+    sign_plan(db, stored.plan_id, "J. Rivera", "PT")
+    assert check_database(db).ok
+    assert run(["--db", str(db.path), "db", "check"]) == 0
+    assert "ok (" in capsys.readouterr().out
+    with sqlite3.connect(db.path) as connection:  # tamper as an attacker would: drop the guard first
+        connection.execute("DROP TRIGGER plan_signed_no_update")
+        connection.execute("UPDATE plan SET edits = ? WHERE id = ?", ('{"excluded": {"x": ""}}', stored.plan_id))
+    report = check_database(db)
+    assert not report.ok and f"plan {stored.plan_id}" in report.problems[0]
+    assert run(["--db", str(db.path), "db", "check"]) == 1
+    assert "PROBLEM: plan" in capsys.readouterr().out

@@ -6,4 +6,14 @@ from planner.models.library import Definition, Document, Passage, Recommendation
 from planner.models.record import Assessment, Patient, Plan
 from planner.models.settings import Setting
 
-__all__ = ["Assessment", "AuditEntry", "Definition", "Document", "Passage", "Patient", "Plan", "Recommendation", "Setting"]
+__all__ = [
+    "Assessment",
+    "AuditEntry",
+    "Definition",
+    "Document",
+    "Passage",
+    "Patient",
+    "Plan",
+    "Recommendation",
+    "Setting",
+]
