@@ -1,0 +1,34 @@
+"""Child process for the crash and concurrency tests: stores assessments with plans in a loop and prints
+each id only after its transaction has committed."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from planner.assessment.validate import validate_assessment
+from planner.db.engine import open_database
+from planner.records import store_assessment
+
+
+def main() -> None:
+    path, tag, count = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3])
+    database = open_database(path)
+    print("ready", flush=True)
+    for number in range(count):
+        assessment = validate_assessment(
+            {
+                "format": "lsp-assessment/1",
+                "patient": {"id": f"{tag}-{number}", "name": f"Writer {tag} {number}"},
+                "assessed_on": "2026-11-01",
+                "history": {"etiology": "idiopathic", "affected_side": "left"},
+                "strength": {"knee_extension": {"left": number % 6}},
+                "pain": {"nrs": number % 11},
+            }
+        )
+        stored = store_assessment(database, assessment)
+        print(f"stored {stored.assessment_id} {stored.plan_id} {tag}-{number}", flush=True)
+
+
+if __name__ == "__main__":
+    main()

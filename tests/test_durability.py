@@ -1,0 +1,101 @@
+"""Nothing committed is lost and nothing half-written remains: SIGKILL mid-write, and four writers at once."""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+WRITER = [sys.executable, "-m", "tests.durability_writer"]
+REPO = Path(__file__).resolve().parent.parent
+
+
+def _spawn(path: Path, tag: str, count: int) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [*WRITER, str(path), tag, str(count)], cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+
+
+def _check_complete(path: Path, confirmed: set[tuple[int, int]]) -> None:
+    with sqlite3.connect(path) as connection:
+        assert connection.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        assessments = {r[0] for r in connection.execute("SELECT id FROM assessment")}
+        plans = dict(connection.execute("SELECT id, assessment_id FROM plan").fetchall())
+        orphans = connection.execute(
+            "SELECT count(*) FROM assessment a WHERE NOT EXISTS (SELECT 1 FROM plan p WHERE p.assessment_id = a.id) "
+            "OR NOT EXISTS (SELECT 1 FROM patient t WHERE t.id = a.patient_id)"
+        ).fetchone()[0]
+    for assessment_id, plan_id in confirmed:
+        assert assessment_id in assessments and plans.get(plan_id) == assessment_id
+    assert orphans == 0, "an assessment without its plan or patient: a half-written record"
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs POSIX signals")
+def test_sigkill_at_random_moments_loses_nothing_committed(db_path: Path) -> None:
+    rng = random.Random(20261121)
+    confirmed: set[tuple[int, int]] = set()
+    for round_number in range(50):
+        child = _spawn(db_path, f"K{round_number}", 10_000)
+        assert child.stdout is not None
+        assert child.stdout.readline().strip() == "ready", child.stderr.read() if child.stderr else ""
+        deadline = time.monotonic() + rng.uniform(0.01, 0.25)
+        while time.monotonic() < deadline:
+            time.sleep(0.005)
+        os.kill(child.pid, signal.SIGKILL)
+        output, _ = child.communicate()
+        for line in output.splitlines():
+            if line.startswith("stored "):
+                _, assessment_id, plan_id, _tag = line.split()
+                confirmed.add((int(assessment_id), int(plan_id)))
+    assert len(confirmed) > 50, "the writer should have committed some records between kills"
+    _check_complete(db_path, confirmed)
+
+
+def test_four_writers_at_once_command_line_and_core(db_path: Path, tmp_path: Path) -> None:
+    import json
+
+    files = []
+    for number in range(15):
+        path = tmp_path / f"cli-{number}.json"
+        path.write_text(
+            json.dumps(
+                {
+                    "format": "lsp-assessment/1",
+                    "patient": {"id": f"CLI-{number}", "name": "Command Line"},
+                    "assessed_on": "2026-11-01",
+                    "history": {"etiology": "unknown", "affected_side": "right"},
+                    "strength": {},
+                    "pain": {"nrs": 3},
+                }
+            ),
+            encoding="utf-8",
+        )
+        files.append(str(path))
+    env = {**os.environ, "PLANNER_DB": str(db_path)}
+    commands = [
+        subprocess.Popen(
+            [sys.executable, "-m", "planner", "import", *files[i::2]],
+            cwd=REPO,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for i in range(2)
+    ]
+    writers = [_spawn(db_path, f"W{i}", 25) for i in range(2)]
+    outputs = [p.communicate(timeout=300) for p in [*commands, *writers]]
+    for process, (out, err) in zip([*commands, *writers], outputs, strict=True):
+        assert process.returncode == 0, err
+        assert "locked" not in err
+    with sqlite3.connect(db_path) as connection:
+        assert connection.execute("SELECT count(*) FROM assessment").fetchone() == (15 + 50,)
+        assert connection.execute("SELECT count(*) FROM plan").fetchone() == (15 + 50,)
+        assert connection.execute("SELECT count(*) FROM patient").fetchone() == (15 + 50,)
