@@ -206,6 +206,17 @@ def cmd_db_backup(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_db_restore(args: argparse.Namespace) -> int:
+    """Does not open the current database first: it may be the damaged file being replaced."""
+    from planner.db.backup import restore_backup
+    from planner.paths import default_database_path
+
+    target = Path(args.db or default_database_path())
+    kept = restore_backup(target, Path(args.backup))
+    print(f"restored {args.backup} to {target}" + (f"; the previous file is kept as {kept}" if kept else ""))
+    return EXIT_OK
+
+
 def cmd_db_check(args: argparse.Namespace) -> int:
     from planner.db.check import check_database
 
@@ -290,6 +301,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("target", nargs="?", help="backup file (default: a dated file in the backups folder)")
 
     _add(db_sub, "check", cmd_db_check, "integrity check plus citations and signed-plan hashes")
+    p = _add(db_sub, "restore", cmd_db_restore, "replace the database by a backup (the current file is kept)")
+    p.add_argument("backup", help="backup file to restore")
 
     p = _add(sub, "schema", cmd_schema, "print the JSON Schema of a format")
     p.add_argument("which", choices=["assessment", "careplan"])

@@ -92,10 +92,39 @@ def test_four_writers_at_once_command_line_and_core(db_path: Path, tmp_path: Pat
     ]
     writers = [_spawn(db_path, f"W{i}", 25) for i in range(2)]
     outputs = [p.communicate(timeout=300) for p in [*commands, *writers]]
-    for process, (out, err) in zip([*commands, *writers], outputs, strict=True):
+    for process, (_out, err) in zip([*commands, *writers], outputs, strict=True):
         assert process.returncode == 0, err
         assert "locked" not in err
     with sqlite3.connect(db_path) as connection:
         assert connection.execute("SELECT count(*) FROM assessment").fetchone() == (15 + 50,)
         assert connection.execute("SELECT count(*) FROM plan").fetchone() == (15 + 50,)
         assert connection.execute("SELECT count(*) FROM patient").fetchone() == (15 + 50,)
+
+
+def test_full_disk_gives_a_clear_message_and_stores_nothing(db: object) -> None:
+    from sqlalchemy import event
+
+    from planner.assessment.validate import load_assessment_file
+    from planner.errors import StorageError
+    from planner.records import count_rows, store_assessment
+    from tests.conftest import example_paths
+
+    before = count_rows(db)  # type: ignore[arg-type]
+    pages = sqlite3.connect(db.path).execute("PRAGMA page_count").fetchone()[0]  # type: ignore[attr-defined]
+
+    def cap(connection: sqlite3.Connection, _record: object) -> None:
+        connection.execute(f"PRAGMA max_page_count = {pages}")  # the disk is now "full"
+
+    db.engine.dispose()  # type: ignore[attr-defined]
+    event.listen(db.engine, "connect", cap)  # type: ignore[attr-defined]
+    big = load_assessment_file(example_paths()[0])
+    big["pain"]["sites"] = ["x" * 100] * 20
+    with pytest.raises(StorageError, match="disk is full"):
+        for number in range(200):
+            big["patient"]["id"] = f"FULL-{number}"
+            store_assessment(db, big)  # type: ignore[arg-type]
+    event.remove(db.engine, "connect", cap)  # type: ignore[attr-defined]
+    db.engine.dispose()  # type: ignore[attr-defined]
+    after = count_rows(db)  # type: ignore[arg-type]
+    assert after["assessment"] == after["plan"] >= before["assessment"]
+    _check_complete(db.path, set())  # type: ignore[attr-defined]

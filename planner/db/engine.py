@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DatabaseError as SQLAlchemyDatabaseError
 from sqlmodel import Session, create_engine
 
 from planner.errors import NotFoundError, StorageError
@@ -52,6 +53,20 @@ def _begin(connection: Any) -> None:
     connection.exec_driver_sql(f"BEGIN {mode}")
 
 
+def storage_error(exc: SQLAlchemyDatabaseError, path: Path) -> StorageError:
+    """Explain a failed write in words a clinic can act on; nothing of the action was stored."""
+    reason = str(getattr(exc, "orig", exc))
+    if "full" in reason:
+        advice = "the disk is full. Free some space and save again"
+    elif "readonly" in reason or "read-only" in reason:
+        advice = "the database file cannot be written (read-only). Check the file's permissions"
+    elif "locked" in reason or "busy" in reason:
+        advice = "another program kept the database busy. Save again in a moment"
+    else:
+        advice = f"of a storage error ({reason})"
+    return StorageError(f"Nothing was saved to {path} because {advice}; your entries are kept.")
+
+
 def get_or_raise(session: Session, model: type[Row], key: Any) -> Row:
     """The row with primary key ``key``, or a NotFoundError naming what was asked for."""
     row = session.get(model, key)
@@ -77,6 +92,9 @@ class Database:
             try:
                 yield session
                 session.commit()
+            except SQLAlchemyDatabaseError as exc:
+                session.rollback()
+                raise storage_error(exc, self.path) from None
             except BaseException:
                 session.rollback()
                 raise
@@ -92,34 +110,75 @@ class Database:
 
 
 def open_database(path: Path | str, *, seed_library: bool = True) -> Database:
-    """Open (creating if needed) the database at ``path``, migrate it, and load the shipped documents."""
-    from planner.db.migrate import upgrade
+    """Open (creating if needed) the database at ``path``, migrate it, and load the shipped documents.
+
+    A file that is not a usable planner database is reported with the newest good backup (if any) and is
+    never modified.
+    """
+    from planner.db.backup import automatic_backup
+    from planner.db.migrate import HEAD_REVISION, current_revision, upgrade
 
     path = Path(path).expanduser()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise StorageError(f"cannot create the folder for the database {path.parent}: {exc.strerror}") from None
-    new_file = not path.exists()
-    if new_file:
+    if not path.exists():
         # Create the file readable by this user only, before SQLite opens it.
         fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
         os.close(fd)
+    elif not _looks_like_sqlite(path):
+        raise damaged_database_error(path, "it is not an SQLite database")
     database = Database(path)
     try:
+        revision = current_revision(database)
+        if revision is not None and revision != HEAD_REVISION:
+            automatic_backup(path, before_migration=True)
         upgrade(database)
         if seed_library:
             from planner.library.store import sync_shipped_documents
 
             sync_shipped_documents(database)
-    except sqlite3.DatabaseError as exc:
+        automatic_backup(path)
+    except (sqlite3.DatabaseError, SQLAlchemyDatabaseError, UnicodeDecodeError, ValueError) as exc:
+        # A damaged file shows up as SQLite errors, or as stored text that no longer decodes.
         database.dispose()
-        raise StorageError(f"{path} is not a usable planner database ({exc})") from None
-    except Exception as exc:
-        database.dispose()
-        from sqlalchemy.exc import DatabaseError
+        from planner.logs import log_exception
 
-        if isinstance(exc, DatabaseError):
-            raise StorageError(f"{path} is not a usable planner database ({exc.orig})") from None
+        log_exception(exc)
+        raise damaged_database_error(path, str(getattr(exc, "orig", exc))[:200]) from None
+    except Exception:
+        database.dispose()
         raise
     return database
+
+
+def _looks_like_sqlite(path: Path) -> bool:
+    with path.open("rb") as handle:
+        header = handle.read(16)
+    return header in (b"", b"SQLite format 3\x00")
+
+
+class DamagedDatabaseError(StorageError):
+    """The file at the database path is damaged or foreign; it was left exactly as it was."""
+
+    def __init__(self, message: str, path: Path, backup: Path | None) -> None:
+        super().__init__(message)
+        self.path = path
+        self.backup = backup
+
+
+def damaged_database_error(path: Path, reason: str) -> DamagedDatabaseError:
+    from planner.db.backup import newest_good_backup
+
+    backup = newest_good_backup(path)
+    message = f"{path} is not a usable planner database ({reason}). The file was not changed."
+    if backup is not None:
+        when = backup.taken_at.strftime("%Y-%m-%d %H:%M")
+        message += (
+            f" The newest good backup is {backup.path} from {when}: restore it with "
+            f"'planner --db {path} db restore {backup.path}' (the current file is kept, renamed)."
+        )
+    else:
+        message += " No backup was found beside it."
+    return DamagedDatabaseError(message, path, backup.path if backup else None)

@@ -12,6 +12,7 @@ import sys
 import time
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
@@ -50,6 +51,36 @@ def database_path(args: argparse.Namespace, settings: QSettings) -> Path:
     return Path(chosen) if chosen else default_database_path()
 
 
+def _open_or_recover(path: Path) -> Any:
+    """Open the database; when it is damaged, offer the newest good backup (the damaged file is kept)."""
+    from planner.db.backup import restore_backup
+    from planner.db.engine import DamagedDatabaseError, open_database
+
+    try:
+        return open_database(path)
+    except DamagedDatabaseError as exc:
+        if exc.backup is None:
+            QMessageBox.critical(None, "LSP Planner", str(exc))
+            return None
+        box = QMessageBox(QMessageBox.Icon.Critical, "LSP Planner", str(exc))
+        restore = box.addButton("Restore the backup", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.exec()
+        if box.clickedButton() is not restore:
+            return None
+        try:
+            kept = restore_backup(path, exc.backup)
+            database = open_database(path)
+        except UserError as again:
+            QMessageBox.critical(None, "LSP Planner", str(again))
+            return None
+        QMessageBox.information(None, "LSP Planner", f"The backup was restored. The damaged file is kept as {kept}.")
+        return database
+    except UserError as exc:
+        QMessageBox.critical(None, "LSP Planner", f"The database could not be opened.\n\n{exc}")
+        return None
+
+
 def run_app(args: argparse.Namespace, started: float | None = None) -> int:
     started = started if started is not None else time.perf_counter()
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -57,13 +88,10 @@ def run_app(args: argparse.Namespace, started: float | None = None) -> int:
     app.setOrganizationName(APP_AUTHOR)
     app.setApplicationDisplayName("LSP Planner")
     settings = QSettings()
-    from planner.db.engine import open_database
 
     path = database_path(args, settings)
-    try:
-        database = open_database(path)
-    except UserError as exc:
-        QMessageBox.critical(None, "LSP Planner", f"The database could not be opened.\n\n{exc}")
+    database = _open_or_recover(path)
+    if database is None:
         return 2
     from planner.ui.main_window import MainWindow
 
