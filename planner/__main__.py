@@ -10,7 +10,13 @@ STARTED = time.perf_counter()
 
 
 def main(argv: list[str] | None = None) -> int:
+    import os
+
     from planner.cli import run
+
+    # Patient data: every file the planner creates (database journals, drafts, logs, backups, exports) is
+    # readable by this user only.
+    os.umask(0o077)
 
     return run(sys.argv[1:] if argv is None else argv)
 
