@@ -487,3 +487,18 @@ def test_stored_evidence_matches_database_passages(db: Any) -> None:
                     {"d": evidence["document_id"], "h": evidence["section"]},
                 ).scalar_one()
                 assert stored == evidence["text"]
+
+
+def test_safety_net_when_a_convention_would_step_down(library: Any) -> None:
+    """If a clinic's edited convention ever suggested a lower step while pain is uncontrolled, an urgent
+    alert says so (the shipped convention never does: see test_findings)."""
+    from planner.engine.findings import all_findings
+
+    assessment = make_assessment(pain={"nrs": 6, "current_ladder_step": 3})
+    findings = all_findings(assessment, library)
+    findings["ladder_step"] = 1  # what a mistaken convention could produce
+    alert = next(r for r in library.recommendations if r.id == "who-alert-step-below-current")
+    assert alert.level == "urgent" and alert.condition.evaluate(findings)
+    findings["ladder_step"] = 3
+    assert not alert.condition.evaluate(findings)
+    assert "who-alert-step-below-current" not in ids(plan_for(library, pain={"nrs": 6, "current_ladder_step": 3}))

@@ -239,3 +239,19 @@ def test_files_are_readable_by_the_user_only(tmp_path: Path) -> None:
     assert any("backups" in str(p) for p in created)
     for path in created:
         assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
+
+
+def test_export_never_replaces_a_file_without_consent(tmp_path: Path) -> None:
+    from planner.errors import UserError
+    from planner.export.files import write_file_atomically
+
+    target = tmp_path / "plan.pdf"
+    target.write_bytes(b"precious")
+    with pytest.raises(UserError, match="already exists"):
+        write_file_atomically(target, b"new")
+    assert target.read_bytes() == b"precious"
+    write_file_atomically(target, b"new", overwrite=True)
+    assert target.read_bytes() == b"new"
+    assert [p.name for p in tmp_path.iterdir()] == ["plan.pdf"]  # no temporary file left behind
+    with pytest.raises(UserError, match="does not exist"):
+        write_file_atomically(tmp_path / "missing" / "x.pdf", b"x")

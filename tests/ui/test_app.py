@@ -332,3 +332,46 @@ def test_keyboard_focus_and_accessible_names(window: Any) -> None:
     assert window.patient_search.accessibleName() and window.plan_review.tree.accessibleName()
     assert json.dumps(window.session.assessment())  # the editor's state is plain JSON
     assert QPoint  # imported for body-map clicks
+
+
+def test_markup_in_names_and_texts_shows_literally(window: Any) -> None:
+    from planner.ui.plan_review import evidence_html
+
+    hostile = '<img src="http://example.org/x.png"> <b>bold</b> & <font color=red>x</font>'
+    from PySide6.QtWidgets import QTextBrowser
+
+    browser = QTextBrowser()
+    browser.setHtml(
+        evidence_html(
+            {
+                "title": hostile,
+                "detail": hostile,
+                "evidence": [
+                    {"document": hostile, "version": "1", "section": hostile, "text": hostile, "document_id": "X"}
+                ],
+            }
+        )
+    )
+    assert browser.toPlainText().count(hostile) >= 3
+
+
+def test_unexpected_error_shows_a_dialog_and_the_app_keeps_working(
+    window: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from planner.ui import app as app_module
+
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "critical", lambda *args: shown.append(args[2]))
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    app_module._install_exception_hook(QApplication.instance())
+    try:
+        raise RuntimeError("boom")
+    except RuntimeError:
+        sys.excepthook(*sys.exc_info())
+    assert shown and "planner.log" in shown[0] and "keep working" in shown[0]
+    add_example(window)  # still usable
+    assert window.session is not None
