@@ -375,3 +375,34 @@ def test_unexpected_error_shows_a_dialog_and_the_app_keeps_working(
     assert shown and "planner.log" in shown[0] and "keep working" in shown[0]
     add_example(window)  # still usable
     assert window.session is not None
+
+
+def test_full_disk_while_saving_keeps_the_input(window: Any) -> None:
+    import sqlite3
+
+    from sqlalchemy import event
+
+    add_example(window)
+    widget(window, "pain.nrs").setValue(9)
+    database = window.database
+    pages = sqlite3.connect(database.path).execute("PRAGMA page_count").fetchone()[0]
+
+    def cap(connection: sqlite3.Connection, _record: object) -> None:
+        connection.execute(f"PRAGMA max_page_count = {pages}")
+
+    database.engine.dispose()
+    event.listen(database.engine, "connect", cap)
+    window.session.set_value(("pain", "sites"), ["x" * 90] * 20)
+    saved = window.save()
+    event.remove(database.engine, "connect", cap)
+    database.engine.dispose()
+    assert saved is False and "disk is full" in window.warnings[-1]
+    assert window.session.value(("pain", "nrs")) == 9 and widget(window, "pain.nrs").value() == 9
+    assert window.session.dirty
+    assert latest_plan_assessment(window)["pain"]["nrs"] == 6  # nothing partial was stored
+
+
+def latest_plan_assessment(window: Any) -> dict[str, Any]:
+    from planner.records import latest_plan
+
+    return latest_plan(window.database, window.session.assessment_id).assessment
