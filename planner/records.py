@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import text
 from sqlmodel import Session, col, func, select
 
 from planner import audit
@@ -341,20 +342,20 @@ class PatientRow:
 
 
 def list_patients(database: Database, *, include_archived: bool = True) -> list[PatientRow]:
-    """All patients with their latest assessment date, in one query (the patient list loads this once)."""
-    query = (
-        select(Patient, func.max(Assessment.assessed_on), func.count(col(Assessment.id)))
-        .join(Assessment, col(Assessment.patient_id) == col(Patient.id), isouter=True)
-        .group_by(col(Patient.id))
-        .order_by(col(Patient.name), col(Patient.id))
+    """All patients with their latest assessment date, in one query (the patient list loads this once).
+
+    Plain rows rather than ORM objects: for 10,000 patients this is the difference between about a second
+    and a few tens of milliseconds at start-up.
+    """
+    where = "" if include_archived else "WHERE NOT p.archived"
+    sql = text(
+        "SELECT p.id, p.name, p.birth_date, p.sex, p.archived, "
+        "(SELECT max(a.assessed_on) FROM assessment a WHERE a.patient_id = p.id), "
+        "(SELECT count(*) FROM assessment a WHERE a.patient_id = p.id) "
+        f"FROM patient p {where} ORDER BY p.name COLLATE NOCASE, p.id"
     )
-    if not include_archived:
-        query = query.where(col(Patient.archived).is_(False))
     with database.read() as session:
-        return [
-            PatientRow(p.id, p.name, p.birth_date, p.sex, p.archived, last, count)
-            for p, last, count in session.exec(query)
-        ]
+        return [PatientRow(r[0], r[1], r[2], r[3], bool(r[4]), r[5], r[6]) for r in session.execute(sql)]
 
 
 def save_patient(

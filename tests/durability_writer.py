@@ -8,12 +8,14 @@ from pathlib import Path
 
 from planner.assessment.validate import validate_assessment
 from planner.db.engine import open_database
+from planner.library.store import load_library
 from planner.records import store_assessment
 
 
 def main() -> None:
     path, tag, count = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3])
     database = open_database(path)
+    load_library(database)  # compile once up front, so the kills land among writes, not during start-up
     print("ready", flush=True)
     for number in range(count):
         assessment = validate_assessment(

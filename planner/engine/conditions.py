@@ -21,29 +21,38 @@ import operator
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cache
+from types import ModuleType
 from typing import Any
-
-import rule_engine
-from rule_engine import ast as re_ast
-from rule_engine import errors as re_errors
 
 from planner.engine.vocabulary import Kind
 
 Findings = Mapping[str, Any]
 Evaluator = Callable[[Findings], Any]
 
-_DT = rule_engine.DataType
 
-_KIND_TO_TYPE = {
-    Kind.NUMBER: _DT.FLOAT,
-    Kind.TEXT: _DT.STRING,
-    Kind.FLAG: _DT.BOOLEAN,
-    Kind.LIST: _DT.ARRAY(_DT.STRING),
-}
+@cache
+def _engine() -> ModuleType:
+    """rule-engine builds its parser tables when imported (about 0.4 s), so it is imported on first use:
+    after the window is painted, not before."""
+    import rule_engine
+
+    return rule_engine
+
+
+def _kind_to_type(kind: Kind) -> Any:
+    data_type = _engine().DataType
+    return {
+        Kind.NUMBER: data_type.FLOAT,
+        Kind.TEXT: data_type.STRING,
+        Kind.FLAG: data_type.BOOLEAN,
+        Kind.LIST: data_type.ARRAY(data_type.STRING),
+    }[kind]
 
 
 def kind_of(data_type: Any) -> Kind | None:
     """Map a rule-engine result type back to a finding kind (None when it is not one of ours)."""
+    _DT = _engine().DataType
     if _DT.is_type(data_type, _DT.NULLABLE):
         data_type = data_type.inner_type
     if data_type == _DT.FLOAT:
@@ -71,7 +80,9 @@ class Compiled:
 
 def compile_expression(text: str, types: Mapping[str, Kind]) -> Compiled:
     """Parse, type-check and compile ``text`` against the finding names in ``types``."""
-    resolver = rule_engine.type_resolver_from_dict({n: _KIND_TO_TYPE[k] for n, k in types.items()})
+    rule_engine = _engine()
+    re_errors = rule_engine.errors
+    resolver = rule_engine.type_resolver_from_dict({n: _kind_to_type(k) for n, k in types.items()})
     context = rule_engine.Context(type_resolver=resolver)
     try:
         rule = rule_engine.Rule(text, context=context)
@@ -101,6 +112,7 @@ def _literal(value: Any) -> Any:
     if isinstance(value, Decimal):
         return float(value)
     if isinstance(value, tuple):
+        re_ast = _engine().ast
         return tuple(_literal(v.value if isinstance(v, re_ast.LiteralExpressionBase) else v) for v in value)
     return value
 
@@ -162,6 +174,7 @@ _ARITHMETIC = {
 
 
 def _compile(node: Any, symbols: set[str]) -> Evaluator:
+    re_ast = _engine().ast
     if isinstance(node, re_ast.LiteralExpressionBase) and not isinstance(node, re_ast.ArrayExpression):
         value = _literal(node.value)
         return lambda _f: value
@@ -231,16 +244,19 @@ def _fallback(node: Any, symbols: set[str]) -> Evaluator:
     """Evaluate an uncommon node with rule-engine itself; an evaluation error there counts as null."""
     _collect_symbols(node, symbols)
 
+    engine_error = _engine().errors.EngineError
+
     def evaluate(f: Findings) -> Any:
         try:
             return _number(node.evaluate(dict(f)))
-        except re_errors.EngineError:
+        except engine_error:
             return None
 
     return evaluate
 
 
 def _collect_symbols(node: Any, symbols: set[str]) -> None:
+    re_ast = _engine().ast
     if isinstance(node, re_ast.SymbolExpression):
         if node.scope != "built-in":
             symbols.add(node.name)

@@ -14,9 +14,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-import rule_engine
-from rule_engine import errors as re_errors
-
 from planner.engine.conditions import Compiled, ExpressionError, compile_expression
 from planner.engine.vocabulary import BASE_FINDINGS, MUSCLE_GROUPS, Kind
 from planner.errors import DocumentError, Problem
@@ -257,10 +254,12 @@ def _settings(docs: Iterable[ParsedDocument], problems: _Collector) -> dict[str,
 
 def _symbols_of(text: str) -> set[str] | None:
     """The names an expression uses, read without type information (to order derived findings)."""
+    import rule_engine
+
     context = rule_engine.Context()
     try:
         rule_engine.Rule(text, context=context)
-    except (re_errors.EngineError, ValueError, TypeError, RecursionError):
+    except (rule_engine.errors.EngineError, ValueError, TypeError, RecursionError):
         return None
     return {s for s in context.symbols if not s.startswith("$")}
 

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from planner.errors import UserError
 from planner.logs import log_exception, log_path
 from planner.paths import APP_AUTHOR, APP_NAME, default_database_path
-from planner.ui.settings_dialog import DATABASE_SETTING
+from planner.ui.preferences import DATABASE_SETTING
 
 
 def _install_exception_hook(app: QApplication) -> None:

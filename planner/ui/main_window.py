@@ -84,8 +84,13 @@ class MainWindow(QMainWindow):
         self.patient_view = QTableView()
         self.patient_view.setModel(self.patient_filter)
         self.patient_view.setAccessibleName("Patients")
-        self.patient_view.setSortingEnabled(True)
-        self.patient_view.sortByColumn(PatientListModel.NAME, Qt.SortOrder.AscendingOrder)
+        # Rows arrive ordered by name from the database; the proxy sorts only when a header is clicked, so
+        # start-up never sorts 10,000 rows through data().
+        header = self.patient_view.horizontalHeader()
+        header.setSortIndicatorShown(True)
+        header.setSectionsClickable(True)
+        header.setSortIndicator(PatientListModel.NAME, Qt.SortOrder.AscendingOrder)
+        header.sortIndicatorChanged.connect(self.patient_filter.sort)
         self.patient_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.patient_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.patient_view.verticalHeader().hide()
@@ -538,8 +543,13 @@ class MainWindow(QMainWindow):
             return None
         from planner.export.service import record_export
 
-        record_export(self.database, session.assessment()["patient"]["id"], written, handout=handout,
-                      plan_id=session.record.id if session.record else None)
+        record_export(
+            self.database,
+            session.assessment()["patient"]["id"],
+            written,
+            handout=handout,
+            plan_id=session.record.id if session.record else None,
+        )
         self.settings.setValue("export/folder", str(written.parent))
         self.statusBar().showMessage(f"Exported {written}")
         if self.settings.value("export/open", True, type=bool):

@@ -23,9 +23,7 @@ from planner.db.backup import backup_database
 from planner.db.engine import Database
 from planner.errors import UserError
 from planner.settings import CLINIC_ADDRESS, CLINIC_LOGO, CLINIC_NAME, DEFAULT_ASSESSOR, get_settings, set_settings
-
-DATABASE_SETTING = "database/path"
-"""QSettings key of the database chosen here; used at the next start unless --db or PLANNER_DB is given."""
+from planner.ui.preferences import DATABASE_SETTING
 
 
 class SettingsDialog(QDialog):

@@ -60,7 +60,8 @@ def test_database_location_applies_from_next_start(qtbot: Any, db: Any, tmp_path
     from PySide6.QtCore import QSettings
 
     from planner.ui.app import database_path
-    from planner.ui.settings_dialog import DATABASE_SETTING, SettingsDialog
+    from planner.ui.preferences import DATABASE_SETTING
+    from planner.ui.settings_dialog import SettingsDialog
 
     store = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
     dialog = SettingsDialog(db, settings=store)
