@@ -230,6 +230,29 @@ def cmd_db_check(args: argparse.Namespace) -> int:
     return EXIT_OK if report.ok else EXIT_FAILURE
 
 
+def cmd_bench(args: argparse.Namespace) -> int:
+    from planner.bench import as_json, run_benchmarks, table
+
+    try:
+        sizes = [int(part) for part in args.recommendations.split(",") if part.strip()]
+    except ValueError:
+        raise UserError("--recommendations: a comma-separated list of whole numbers, e.g. 1000,10000") from None
+    if args.patients < 1 or args.documents < 1 or args.repeat < 1 or not sizes or min(sizes) < 1:
+        raise UserError("--patients, --documents, --repeat and --recommendations must be at least 1")
+    figures = run_benchmarks(
+        patients=args.patients,
+        recommendations=sizes,
+        documents=args.documents,
+        repeat=args.repeat,
+        progress=lambda m: print(f"... {m}", file=sys.stderr, flush=True),
+    )
+    if args.json:
+        _dump(as_json(figures))
+    else:
+        print(table(figures))
+    return EXIT_OK
+
+
 def cmd_schema(args: argparse.Namespace) -> int:
     from planner.assessment.schema import schema_for
 
@@ -303,6 +326,13 @@ def build_parser() -> argparse.ArgumentParser:
     _add(db_sub, "check", cmd_db_check, "integrity check plus citations and signed-plan hashes")
     p = _add(db_sub, "restore", cmd_db_restore, "replace the database by a backup (the current file is kept)")
     p.add_argument("backup", help="backup file to restore")
+
+    p = _add(sub, "bench", cmd_bench, "measure speed and memory, each figure beside its floor")
+    p.add_argument("--json", action="store_true", help="print the figures as JSON")
+    p.add_argument("--patients", type=int, default=10_000)
+    p.add_argument("--recommendations", default="1000,10000,100000", help="synthetic library sizes")
+    p.add_argument("--documents", type=int, default=5_000, help="synthetic documents for full-text search")
+    p.add_argument("--repeat", type=int, default=5)
 
     p = _add(sub, "schema", cmd_schema, "print the JSON Schema of a format")
     p.add_argument("which", choices=["assessment", "careplan"])

@@ -104,11 +104,15 @@ def run_app(args: argparse.Namespace, started: float | None = None) -> int:
         if smoke:
             app.processEvents()  # paint the filled list before the clock stops
             elapsed = (time.perf_counter() - started) * 1000
+            print(f"listed {elapsed:.1f}", flush=True)
             print(
                 f"main window painted and patient list filled in {elapsed:.0f} ms "
                 f"({window.patient_model.rowCount()} patients)",
                 flush=True,
             )
+            if Path("/proc/self/status").exists():
+                status = Path("/proc/self/status").read_text()
+                print("rss_kb", status.split("VmRSS:")[1].split()[0], flush=True)
             app.quit()
             return
         window.offer_drafts()
@@ -119,6 +123,8 @@ def run_app(args: argparse.Namespace, started: float | None = None) -> int:
 
     window.show()
     app.processEvents()  # the first paint happens here, before any data is loaded
+    if smoke:
+        print(f"painted {(time.perf_counter() - started) * 1000:.1f}", flush=True)
     QTimer.singleShot(0, after_first_paint)
     code = app.exec()
     database.dispose()

@@ -1,0 +1,385 @@
+"""``planner bench``: each speed figure beside a floor measured in the same run, on the same machine.
+
+A floor is the cheapest way to do the same work (a bare PySide6 window, the compiled conditions in a plain
+loop, a bare ReportLab document with the same text, the raw FTS5 query), so a ratio says how much the
+planner adds, whatever the machine. Nothing here asserts: the test suite only runs it once, tiny.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+BARE_WINDOW = """
+import sys, time
+started = time.perf_counter()
+from PySide6.QtWidgets import QApplication, QMainWindow, QLabel
+app = QApplication(sys.argv[:1])
+window = QMainWindow(); window.setCentralWidget(QLabel("floor")); window.resize(1280, 820); window.show()
+app.processEvents()
+print(f"painted {(time.perf_counter() - started) * 1000:.1f}", flush=True)
+print(f"listed {(time.perf_counter() - started) * 1000:.1f}", flush=True)
+print("rss_kb", open("/proc/self/status").read().split("VmRSS:")[1].split()[0], flush=True)
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    what: str
+    value: float
+    floor: float | None
+    unit: str
+    target: str
+
+    @property
+    def ratio(self) -> float | None:
+        return self.value / self.floor if self.floor else None
+
+
+def _times(function: Callable[[], Any], repeat: int) -> list[float]:
+    out = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        function()
+        out.append((time.perf_counter() - started) * 1000)
+    return sorted(out)
+
+
+def _median(function: Callable[[], Any], repeat: int) -> float:
+    return statistics.median(_times(function, repeat))
+
+
+def _p99(values: list[float]) -> float:
+    return values[min(len(values) - 1, int(len(values) * 0.99))]
+
+
+def _run_start(args: list[str], env: dict[str, str]) -> dict[str, float]:
+    """Wall time from process start to each line the process prints (painted, listed), and its RSS."""
+    started = time.perf_counter()
+    process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env)
+    marks: dict[str, float] = {}
+    assert process.stdout is not None
+    for line in process.stdout:
+        word = line.split(" ", 1)[0]
+        if word in ("painted", "listed"):
+            marks[word] = (time.perf_counter() - started) * 1000
+        elif word == "rss_kb":
+            marks["rss_kb"] = float(line.split()[1])
+    process.wait(timeout=120)
+    return marks
+
+
+def _best(runs: list[dict[str, float]], key: str) -> float:
+    return statistics.median(r[key] for r in runs if key in r)
+
+
+def startup_figures(database: Path, repeat: int) -> list[Figure]:
+    env = {**os.environ, "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen")}
+    with tempfile.TemporaryDirectory() as config:
+        env["XDG_CONFIG_HOME"] = config
+        app = [
+            _run_start([sys.executable, "-m", "planner", "--db", str(database), "--smoke"], env) for _ in range(repeat)
+        ]
+    bare = [_run_start([sys.executable, "-c", BARE_WINDOW], env) for _ in range(repeat)]
+    floor = _best(bare, "painted")
+    return [
+        Figure("start-up to main window painted", _best(app, "painted"), floor, "ms", "<= 1.5 x floor"),
+        Figure("start-up to patient list usable", _best(app, "listed"), floor, "ms", "<= 2 x floor"),
+        Figure(
+            "resident memory of the running app",
+            _best(app, "rss_kb") / 1024,
+            _best(bare, "rss_kb") / 1024,
+            "MiB",
+            "<= 1.5 x floor",
+        ),
+    ]
+
+
+def plan_figures(repeat: int) -> list[Figure]:
+    from planner.assessment.validate import load_assessment_file
+    from planner.engine.findings import all_findings
+    from planner.library.compiler import compile_library
+    from planner.library.files import read_shipped_documents
+    from planner.paths import examples_dir
+    from planner.plan.generate import generate_plan
+
+    library = compile_library(read_shipped_documents())
+    assessment = load_assessment_file(examples_dir() / "neoplastic-after-radiation.json")
+    findings = all_findings(assessment, library)
+    conditions = [r.condition.evaluate for r in library.recommendations]
+    times = _times(lambda: generate_plan(assessment, library), repeat)
+    floor = _median(lambda: [c(findings) for c in conditions], repeat)
+    figures = [
+        Figure(
+            f"plan generation, shipped library ({len(conditions)} recommendations), median",
+            statistics.median(times),
+            floor,
+            "ms",
+            "<= 5 ms",
+        ),
+        Figure("plan generation, shipped library, p99", _p99(times), floor, "ms", "-"),
+    ]
+    return figures
+
+
+def _synthetic_document(count: int) -> str:
+    """``count`` recommendations with varied conditions over real findings."""
+    lines = [
+        "---",
+        "id: BENCH",
+        "title: Synthetic",
+        "source: Benchmark",
+        "version: 1",
+        "kind: convention",
+        "---",
+        "",
+        "## Synthetic section",
+        "",
+        "A passage.",
+        "",
+    ]
+    conditions = [
+        "pain_nrs >= {n}",
+        "mrc_hip_extension <= {m}",
+        "'knee_extension' in weak_groups and pain_acute",
+        "etiology == 'neoplastic' or lowest_mrc < {m}",
+        "excess_volume_percent > {n}0",
+        "not jps_impaired and ambulation == 'device'",
+    ]
+    for number in range(count):
+        condition = conditions[number % len(conditions)].format(n=number % 10, m=number % 6)
+        lines += [
+            f"::: recommendation bench-{number}",
+            f"target: {('pt', 'ot', 'medical', 'monitoring')[number % 4]}",
+            f"when: {condition}",
+            f"title: Item {number} for {{affected_side}}",
+            ":::",
+            "",
+        ]
+    return "\n".join(lines)
+
+
+def scaling_figures(sizes: list[int], repeat: int) -> list[Figure]:
+    from planner.assessment.validate import load_assessment_file
+    from planner.engine.findings import all_findings
+    from planner.library.compiler import compile_library
+    from planner.library.files import read_shipped_documents
+    from planner.library.parser import parse_document
+    from planner.paths import examples_dir
+    from planner.plan.generate import generate_plan
+
+    shipped = read_shipped_documents()
+    assessment = load_assessment_file(examples_dir() / "neoplastic-after-radiation.json")
+    figures = []
+    for size in sizes:
+        library = compile_library([*shipped, parse_document(_synthetic_document(size), "bench.md")])
+        findings = all_findings(assessment, library)
+        conditions = [r.condition.evaluate for r in library.recommendations]
+        value = _median(lambda library=library: generate_plan(assessment, library), repeat)
+        floor = _median(lambda conditions=conditions, findings=findings: [c(findings) for c in conditions], repeat)
+        figures.append(
+            Figure(
+                f"plan generation with {size:,} synthetic recommendations",
+                value,
+                floor,
+                "ms",
+                "10k <= 50 ms; linear or better",
+            )
+        )
+    return figures
+
+
+def pdf_figures(repeat: int) -> list[Figure]:
+    from io import BytesIO
+
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.platypus import Paragraph, SimpleDocTemplate
+
+    from planner.assessment.validate import load_assessment_file
+    from planner.clock import utc_now
+    from planner.export.context import ClinicInfo, ExportContext
+    from planner.export.pdf_common import escape
+    from planner.export.service import render_pdf
+    from planner.library.compiler import compile_library
+    from planner.library.files import read_shipped_documents
+    from planner.paths import examples_dir
+    from planner.plan.generate import generate_plan
+
+    assessment = load_assessment_file(examples_dir() / "neoplastic-after-radiation.json")
+    plan = generate_plan(assessment, compile_library(read_shipped_documents()))
+    context = ExportContext(ClinicInfo(), utc_now())
+    texts = [a["text"] for a in plan["alerts"]]
+    for section in plan["sections"]:
+        for item in section["items"]:
+            texts += [item["title"], item.get("detail", "")] + [e["text"] for e in item["evidence"]]
+    style = getSampleStyleSheet()["BodyText"]
+
+    def bare() -> bytes:
+        buffer = BytesIO()
+        SimpleDocTemplate(buffer, pagesize=A4).build([Paragraph(escape(t), style) for t in texts])
+        return buffer.getvalue()
+
+    render_pdf(plan, assessment, context, handout=False)  # fonts registered once, as in a running app
+    bare()
+    return [
+        Figure(
+            "clinician PDF, richest example",
+            _median(lambda: render_pdf(plan, assessment, context, handout=False), repeat),
+            _median(bare, repeat),
+            "ms",
+            "<= 1.5 x floor",
+        )
+    ]
+
+
+def search_figures(documents: int, repeat: int) -> list[Figure]:
+    from sqlalchemy import text
+
+    from planner.db.engine import open_database
+    from planner.library.parser import parse_document
+    from planner.library.store import _write_document, fts_query, search_passages
+
+    words = [
+        "walker",
+        "orthosis",
+        "neuropathic",
+        "bandage",
+        "balance",
+        "quadriceps",
+        "gait",
+        "transfer",
+        "pain",
+        "imaging",
+        "contracture",
+        "garment",
+        "reacher",
+        "tibial",
+        "femoral",
+        "sciatic",
+        "lumbar",
+        "sacral",
+    ]
+    with tempfile.TemporaryDirectory() as folder:
+        database = open_database(Path(folder) / "search.sqlite3", seed_library=False)
+        with database.write() as session:
+            for number in range(documents):
+                body = "\n".join(
+                    [
+                        "---",
+                        f"id: S{number}",
+                        f"title: Synthetic {number}",
+                        "source: bench",
+                        "version: 1",
+                        "kind: convention",
+                        "---",
+                        "",
+                        f"## Section {number}",
+                        "",
+                        " ".join(words[(number + k) % len(words)] for k in range(40)),
+                        "",
+                    ]
+                )
+                _write_document(session, parse_document(body, f"s{number}.md"), "imported")
+        query = "neuropathic gait"
+        value = _median(lambda: search_passages(database, query), repeat)
+        match = fts_query(query)
+
+        def raw() -> list[Any]:
+            with database.read() as session:
+                return session.execute(
+                    text("SELECT rowid FROM passage_fts WHERE passage_fts MATCH :q ORDER BY rank LIMIT 50"),
+                    {"q": match},
+                ).all()
+
+        floor = _median(raw, repeat)
+        database.dispose()
+    return [
+        Figure(
+            f"full-text search over {documents:,} documents, median", value, floor, "ms", "<= 10 ms and <= 1.5 x floor"
+        )
+    ]
+
+
+def filter_figures(database_path: Path) -> list[Figure]:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtWidgets import QApplication
+
+    from planner.db.engine import open_database
+    from planner.ui.patients import PatientFilterModel, PatientListModel
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    database = open_database(database_path)
+    model = PatientListModel(database)
+    model.reload()
+    proxy = PatientFilterModel()
+    proxy.setSourceModel(model)
+    typed = ""
+    times = []
+    for character in "ana sousa" * 2:
+        typed += character
+        started = time.perf_counter()
+        proxy.set_text(typed)
+        proxy.rowCount()
+        times.append((time.perf_counter() - started) * 1000)
+        app.processEvents()
+    database.dispose()
+    return [
+        Figure(
+            f"patient filter per keystroke, {model.rowCount():,} patients, worst", max(times), None, "ms", "<= 16 ms"
+        )
+    ]
+
+
+def run_benchmarks(
+    *,
+    patients: int,
+    recommendations: list[int],
+    documents: int,
+    repeat: int,
+    progress: Callable[[str], None] = lambda _m: None,
+) -> list[Figure]:
+    from planner.db.engine import open_database
+    from planner.demo import generate_demo
+
+    figures: list[Figure] = []
+    with tempfile.TemporaryDirectory() as folder:
+        database_path = Path(folder) / "bench.sqlite3"
+        progress(f"making a database of {patients:,} synthetic patients")
+        database = open_database(database_path)
+        generate_demo(database, patients)
+        database.dispose()
+        progress("start-up and memory")
+        figures += startup_figures(database_path, repeat=max(3, min(repeat, 7)))
+        progress("patient filter")
+        figures += filter_figures(database_path)
+    progress("plan generation")
+    figures += plan_figures(repeat=max(repeat * 20, 50))
+    progress("scaling with synthetic recommendations")
+    figures += scaling_figures(recommendations, repeat=max(3, repeat))
+    progress("PDF")
+    figures += pdf_figures(repeat=max(3, repeat))
+    progress("full-text search")
+    figures += search_figures(documents, repeat=max(repeat * 5, 20))
+    return figures
+
+
+def table(figures: list[Figure]) -> str:
+    rows = ["| what | value | floor | ratio | target |", "| --- | --- | --- | --- | --- |"]
+    for f in figures:
+        floor = f"{f.floor:.2f} {f.unit}" if f.floor is not None else "-"
+        ratio = f"{f.ratio:.2f} x" if f.ratio is not None else "-"
+        rows.append(f"| {f.what} | {f.value:.2f} {f.unit} | {floor} | {ratio} | {f.target} |")
+    return "\n".join(rows)
+
+
+def as_json(figures: list[Figure]) -> list[dict[str, Any]]:
+    return [{**asdict(f), "ratio": f.ratio} for f in figures]
