@@ -130,11 +130,19 @@ def plan_figures(repeat: int) -> list[Figure]:
     return figures
 
 
-def _synthetic_document(count: int) -> str:
-    """``count`` recommendations with varied conditions over real findings."""
+PER_DOCUMENT = 2000
+"""Synthetic recommendations per document, so each stays under the document size limit."""
+
+
+def _synthetic_documents(count: int) -> list[str]:
+    return [_synthetic_document(start, min(count, start + PER_DOCUMENT)) for start in range(0, count, PER_DOCUMENT)]
+
+
+def _synthetic_document(start: int, stop: int) -> str:
+    """Recommendations ``start`` to ``stop`` with varied conditions over real findings."""
     lines = [
         "---",
-        "id: BENCH",
+        f"id: BENCH-{start}",
         "title: Synthetic",
         "source: Benchmark",
         "version: 1",
@@ -151,11 +159,11 @@ def _synthetic_document(count: int) -> str:
         "mrc_hip_extension <= {m}",
         "'knee_extension' in weak_groups and pain_acute",
         "etiology == 'neoplastic' or lowest_mrc < {m}",
-        "excess_volume_percent > {n}0",
+        "excess_volume_percent > {p}",
         "not jps_impaired and ambulation == 'device'",
     ]
-    for number in range(count):
-        condition = conditions[number % len(conditions)].format(n=number % 10, m=number % 6)
+    for number in range(start, stop):
+        condition = conditions[number % len(conditions)].format(n=number % 10, m=number % 6, p=10 * (number % 5 + 1))
         lines += [
             f"::: recommendation bench-{number}",
             f"target: {('pt', 'ot', 'medical', 'monitoring')[number % 4]}",
@@ -180,7 +188,8 @@ def scaling_figures(sizes: list[int], repeat: int) -> list[Figure]:
     assessment = load_assessment_file(examples_dir() / "neoplastic-after-radiation.json")
     figures = []
     for size in sizes:
-        library = compile_library([*shipped, parse_document(_synthetic_document(size), "bench.md")])
+        synthetic = [parse_document(text, f"bench-{i}.md") for i, text in enumerate(_synthetic_documents(size))]
+        library = compile_library([*shipped, *synthetic])
         findings = all_findings(assessment, library)
         conditions = [r.condition.evaluate for r in library.recommendations]
         value = _median(lambda library=library: generate_plan(assessment, library), repeat)
