@@ -199,8 +199,8 @@ class DocumentTableModel(QAbstractTableModel):
 class ContributionTableModel(QAbstractTableModel):
     """The recommendations one document adds to plans: what disabling or removing it would take away."""
 
-    ID, TARGET, CONDITION, TITLE = range(4)
-    HEADERS = ("ID", "Target", "When", "Title")
+    ID, TARGET, TITLE, CONDITION = range(4)
+    HEADERS = ("ID", "Target", "Title", "When")
 
     def __init__(self, database: Database, parent: Any = None) -> None:
         super().__init__(parent)
@@ -306,8 +306,8 @@ class SearchResultModel(QAbstractListModel):
             return snippet_html(hit.snippet)
         if role == ItemHtmlRole:
             return (
-                f"<div>{html.escape(hit.document_title)} § <i>{html.escape(hit.heading)}</i></div>"
-                f"<div>{snippet_html(hit.snippet)}</div>"
+                f"<div style='font-weight:600'>{html.escape(hit.document_title)} § {html.escape(hit.heading)}</div>"
+                f"<div style='margin-top:2px'>{snippet_html(hit.snippet)}</div>"
             )
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             return f"{hit.document_title} § {hit.heading}: {plain_snippet(hit.snippet)}"

@@ -107,12 +107,17 @@ def md_escape(text: str) -> str:
     return _MD_PUNCTUATION.sub(r"\\\1", " ".join(text.split()))
 
 
-def md_code(text: str) -> str:
-    """An inline code span that holds ``text`` literally, whatever backticks it contains."""
+def md_code(text: str, *, in_table: bool = False) -> str:
+    """An inline code span that holds ``text`` literally, whatever backticks it contains.
+
+    In a table cell a pipe must be escaped even inside a code span (GitHub tables split cells first).
+    """
     text = " ".join(text.split())
     longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
     fence = "`" * (longest + 1)
     pad = " " if text.startswith("`") or text.endswith("`") or not text else ""
+    if in_table:
+        text = text.replace("|", "\\|")
     return f"{fence}{pad}{text}{pad}{fence}"
 
 
@@ -123,11 +128,14 @@ def _code_block(lines: Sequence[str]) -> list[str]:
 
 
 def _recommendation_markdown(name: str, rec: Recommendation | None, raw: Sequence[str]) -> list[str]:
-    """A recommendation block as a blockquote a clinician can read; the raw block if it cannot be read."""
+    """A recommendation block as a small card a clinician can read; the raw block if it cannot be read."""
     if rec is None:
         return [f"**Recommendation** {md_code(name)}", "", *_code_block(raw)]
     target = md_escape(rec.target) + (f" ({md_escape(rec.level)})" if rec.level else "")
-    lines = [f"**Recommendation** {md_code(rec.id)} → **{target}**, order {rec.order}", f"When: {md_code(rec.when)}"]
+    lines = [
+        f"**Recommendation** {md_code(rec.id, in_table=True)} → **{target}**, order {rec.order}",
+        f"When: {md_code(rec.when, in_table=True)}",
+    ]
     lines.append(f"*{md_escape(rec.title)}*")
     if rec.detail:
         lines.append(md_escape(rec.detail))
@@ -135,10 +143,8 @@ def _recommendation_markdown(name: str, rec: Recommendation | None, raw: Sequenc
         lines.append(f"Handout: {md_escape(rec.handout)}")
     for doc_id, heading, _line in rec.cites:
         lines.append(f"Cites: {md_escape(doc_id)} § {md_escape(heading)}")
-    quoted: list[str] = []
-    for line in lines:
-        quoted += [f"> {line}", ">"]
-    return quoted[:-1]
+    # A one-column table: Qt draws it as a bordered, padded card, so each recommendation reads as one unit.
+    return [f"| {lines[0]} |", "| --- |", *(f"| {line} |" for line in lines[1:])]
 
 
 def document_markdown(body: str) -> str:
@@ -209,8 +215,10 @@ class DocumentBrowser(QTextBrowser):
         self.anchorClicked.connect(self._follow_link)
 
     def loadResource(self, type: int, name: QUrl) -> Any:
-        self.blocked_resources.append(name.toString())
-        log.debug("blocked a document resource: %s", name.toString())
+        url = name.toString()
+        if url not in self.blocked_resources and len(self.blocked_resources) < 100:  # asked again on every paint
+            self.blocked_resources.append(url)
+            log.debug("blocked a document resource: %s", url)
         return None
 
     def _follow_link(self, url: QUrl) -> None:
@@ -240,7 +248,7 @@ class HtmlItemDelegate(QStyledItemDelegate):
     def _width(self, option: QStyleOptionViewItem) -> int:
         view = option.widget
         if isinstance(view, QAbstractItemView):
-            return max(view.viewport().width(), 100)
+            return max(view.viewport().width() - 2 * view.spacing() - 1, 100)
         return max(option.rect.width(), 100)
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: AnyIndex) -> None:
@@ -305,9 +313,10 @@ class LibraryWindow(QWidget):
     libraryChanged = Signal()
     """Emitted after an import, a removal, or enabling/disabling a document: plans should regenerate."""
 
-    def __init__(self, database: Database, parent: QWidget | None = None) -> None:
+    def __init__(self, database: Database, parent: QWidget | None = None, *, settings: QSettings | None = None) -> None:
         super().__init__(parent)
         self._database = database
+        self._settings = settings  # None: the application's QSettings, opened when the import dialog opens
         self._shown_id: str | None = None
         self._heading_anchors: dict[str, str] = {}
         self.setWindowTitle("Document library")
@@ -367,12 +376,17 @@ class LibraryWindow(QWidget):
         view.verticalHeader().setVisible(False)
         header = view.horizontalHeader()
         header.setHighlightSections(False)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(DocumentTableModel.SOURCE, QHeaderView.ResizeMode.Stretch)
-        for column in (DocumentTableModel.KIND, DocumentTableModel.VERSION, DocumentTableModel.ORIGIN):
+        # The title is what a reader scans for; the long source citation is elided (full text in the tooltip).
+        header.setSectionResizeMode(DocumentTableModel.TITLE, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(DocumentTableModel.SOURCE, QHeaderView.ResizeMode.Interactive)
+        for column in (
+            DocumentTableModel.KIND,
+            DocumentTableModel.VERSION,
+            DocumentTableModel.ORIGIN,
+            DocumentTableModel.ENABLED,
+        ):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(DocumentTableModel.ENABLED, QHeaderView.ResizeMode.ResizeToContents)
-        view.setColumnWidth(DocumentTableModel.TITLE, 240)
+        view.setColumnWidth(DocumentTableModel.SOURCE, 100)
         self.documents_view = view
 
         self.title_label = QLabel()
@@ -393,6 +407,7 @@ class LibraryWindow(QWidget):
         self.read_view = DocumentBrowser()
         self.read_view.setAccessibleName("Document text")
         self.read_view.document().setUndoRedoEnabled(False)
+        self.read_view.document().setDocumentMargin(10)
 
         self.contributions_view = QTableView()
         self.contributions_view.setModel(self.contribution_model)
@@ -408,9 +423,9 @@ class LibraryWindow(QWidget):
         contribution_header = self.contributions_view.horizontalHeader()
         contribution_header.setHighlightSections(False)
         contribution_header.setStretchLastSection(True)
-        self.contributions_view.setColumnWidth(ContributionTableModel.ID, 200)
-        self.contributions_view.setColumnWidth(ContributionTableModel.TARGET, 110)
-        self.contributions_view.setColumnWidth(ContributionTableModel.CONDITION, 260)
+        contribution_header.setSectionResizeMode(ContributionTableModel.TARGET, QHeaderView.ResizeMode.ResizeToContents)
+        self.contributions_view.setColumnWidth(ContributionTableModel.ID, 170)
+        self.contributions_view.setColumnWidth(ContributionTableModel.TITLE, 280)
 
         self.results_view = QListView()
         self.results_view.setModel(self.search_model)
@@ -422,15 +437,19 @@ class LibraryWindow(QWidget):
         self.results_view.setAlternatingRowColors(True)
         self.results_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.results_view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.results_view.setSpacing(1)
+        self.results_view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # items wrap
 
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName("Document views")
+        self.tabs.tabBar().setAccessibleName("Document view tabs")
         self.tabs.setDocumentMode(True)
 
         self.status_label = QLabel()
         self.status_label.setTextFormat(Qt.TextFormat.PlainText)
         self.status_label.setAccessibleName("Status")
         self.status_label.setWordWrap(True)
+        self.status_label.setMinimumHeight(self.status_label.fontMetrics().lineSpacing())  # no jump on first text
 
     def _build_layout(self) -> None:
         buttons = QHBoxLayout()
@@ -457,9 +476,9 @@ class LibraryWindow(QWidget):
         self.splitter.setChildrenCollapsible(False)
         self.splitter.addWidget(self.documents_view)
         self.splitter.addWidget(self.tabs)
-        self.splitter.setStretchFactor(0, 5)
-        self.splitter.setStretchFactor(1, 6)
-        self.splitter.setSizes([500, 600])
+        self.splitter.setStretchFactor(0, 1)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([600, 580])
 
         layout = QVBoxLayout(self)
         layout.addLayout(buttons)
@@ -564,6 +583,7 @@ class LibraryWindow(QWidget):
         self.meta_label.setText(self._meta_text(document))
         text = self.read_view.document()
         text.setMarkdown(document_markdown(document.body), MARKDOWN_FEATURES)
+        self._tidy_blocks(text)
         self._heading_anchors = self._add_heading_anchors(text, section_headings(document.body))
         self.read_view.setExtraSelections([])
         self.read_view.moveCursor(QTextCursor.MoveOperation.Start)
@@ -592,6 +612,40 @@ class LibraryWindow(QWidget):
         self.read_view.clear()
         self.contribution_model.set_document(None)
         self.tabs.setTabText(self.contributions_tab, "Contributes")
+
+    def _tidy_blocks(self, text: QTextDocument) -> None:
+        """Adjust Qt's Markdown layout for a narrow pane.
+
+        Code lines are imported unbreakable, so one long finding case would put a horizontal scroll bar on
+        the whole document; they are allowed to wrap. Block quotes get a slim left indent and no right
+        indent (Qt's default of 40 px on both sides wastes a narrow pane). Table cells lose the paragraph
+        margins they inherit, which otherwise pad some cells and not others.
+        """
+        cursor = QTextCursor(text)
+        block = text.begin()
+        while block.isValid():
+            block_format = block.blockFormat()
+            quote_level = block_format.intProperty(QTextFormat.Property.BlockQuoteLevel)
+            cursor.setPosition(block.position())
+            table = cursor.currentTable()
+            in_table = table is not None
+            if table is not None and not block.text() and block.next().isValid():
+                here, after = table.cellAt(block.position()), table.cellAt(block.next().position())
+                if here.isValid() and (here.row(), here.column()) == (after.row(), after.column()):
+                    cursor.deleteChar()  # the importer opens a table's first cell with a stray empty line
+                    block = cursor.block()
+                    continue
+            if block_format.nonBreakableLines() or quote_level or in_table:
+                block_format.setNonBreakableLines(False)
+                if in_table:
+                    block_format.setTopMargin(0)
+                    block_format.setBottomMargin(0)
+                if quote_level:
+                    block_format.setLeftMargin(16 * quote_level)
+                    block_format.setRightMargin(0)
+                cursor.setPosition(block.position())
+                cursor.setBlockFormat(block_format)
+            block = block.next()
 
     @staticmethod
     def _add_heading_anchors(text: QTextDocument, headings: Sequence[str]) -> dict[str, str]:
@@ -633,8 +687,10 @@ class LibraryWindow(QWidget):
             self.read_view.setTextCursor(block_cursor)
             mark = QTextEdit.ExtraSelection()
             mark.cursor = QTextCursor(block_cursor)
-            mark.format.setBackground(self.palette().color(QPalette.ColorRole.Highlight))
-            mark.format.setForeground(self.palette().color(QPalette.ColorRole.HighlightedText))
+            # A tint of the highlight colour marks the section without hiding the text in light or dark themes.
+            tint = self.palette().color(QPalette.ColorRole.Highlight)
+            tint.setAlpha(70)
+            mark.format.setBackground(tint)
             mark.format.setProperty(QTextFormat.Property.FullWidthSelection, True)
             self.read_view.setExtraSelections([mark])
             break
@@ -655,13 +711,14 @@ class LibraryWindow(QWidget):
     # -- search --------------------------------------------------------------------------------------------
 
     def _search_now(self) -> None:
-        self._search_timer.stop()
         self._run_search()
         if self.search_model.rowCount():
             self.results_view.setFocus(Qt.FocusReason.OtherFocusReason)
             self.results_view.setCurrentIndex(self.search_model.index(0, 0))
 
-    def _run_search(self) -> None:
+    def _run_search(self, *, announce: bool = True) -> None:
+        """Query the passages; ``announce`` brings the results forward (not when only refreshing them)."""
+        self._search_timer.stop()  # a query now makes a pending debounced one redundant
         query = self.search_field.text().strip()
         try:
             hits = search_passages(self._database, query, SEARCH_LIMIT) if query else []
@@ -673,6 +730,8 @@ class LibraryWindow(QWidget):
             self.tabs.setTabText(self.results_tab, "Search results")
             return
         self.tabs.setTabText(self.results_tab, f"Search results ({len(hits)})")
+        if not announce:
+            return
         self.tabs.setCurrentIndex(self.results_tab)
         if not hits:
             self._set_status(f"No enabled document has a passage matching “{query}”.")
@@ -724,6 +783,7 @@ class LibraryWindow(QWidget):
             self._show_error(f"Nothing was imported: {summary}", details)
             return False
         self._reload(select=imported[0].id if imported else None)
+        self.tabs.setCurrentIndex(self.read_tab)
         names = ", ".join(document.id for document in imported)
         self._set_status(f"Imported {names}.")
         self._library_changed()
@@ -789,7 +849,7 @@ class LibraryWindow(QWidget):
 
     def _library_changed(self) -> None:
         if self.search_field.text().strip():
-            self._run_search()  # disabled or removed documents leave the results
+            self._run_search(announce=False)  # disabled or removed documents leave the results
         self.libraryChanged.emit()
 
     def _set_status(self, text: str) -> None:
@@ -826,7 +886,7 @@ class LibraryWindow(QWidget):
     # -- dialogs (replaced in tests) -----------------------------------------------------------------------
 
     def _choose_files(self) -> list[Path]:
-        settings = QSettings()
+        settings = self._settings if self._settings is not None else QSettings()
         folder = str(settings.value(SETTINGS_IMPORT_FOLDER, "") or "")
         names, _filter = QFileDialog.getOpenFileNames(self, "Import guidance documents", folder, DOCUMENT_FILTER)
         if names:
