@@ -33,6 +33,7 @@ from PySide6.QtGui import (
     QPaintEvent,
     QPalette,
     QPen,
+    QPolygonF,
     QResizeEvent,
     QTransform,
 )
@@ -94,37 +95,39 @@ the library's own table through ``setAnatomy(..., muscles=...)``."""
 # faces the midline in both views.
 
 CANVAS_W = 560.0
-CANVAS_H = 416.0
+CANVAS_H = 428.0
 VIEW_CENTRES = {"front": 140.0, "back": 420.0}
 FIGURE_TOP = 34.0
 
 _OUTER: list[Point] = [
-    (60, 0),
-    (72, 26),
-    (82, 60),
-    (81, 96),
-    (74, 140),
-    (65, 182),
-    (61, 208),
-    (64, 240),
-    (59, 278),
-    (48, 316),
-    (43, 336),
+    (52, 0),
+    (68, 24),
+    (79, 58),
+    (79, 92),
+    (73, 132),
+    (63, 176),
+    (57, 202),
+    (59, 226),
+    (60, 248),
+    (55, 282),
+    (45, 314),
+    (42, 334),
 ]
 _INNER: list[Point] = [  # bottom to top
-    (22, 336),
-    (19, 312),
-    (15, 272),
-    (12, 240),
-    (15, 208),
-    (13, 172),
-    (8, 128),
-    (3, 98),
-    (0, 88),
+    (23, 334),
+    (21, 315),
+    (18, 285),
+    (15, 252),
+    (16, 226),
+    (18, 202),
+    (15, 175),
+    (10, 135),
+    (4, 102),
+    (0, 92),
 ]
 _FOOT = {  # from the lateral to the medial ankle
-    "front": [(47, 346), (51, 358), (46, 369), (33, 373), (20, 372), (13, 365), (15, 350)],
-    "back": [(46, 348), (42, 362), (33, 367), (24, 363), (18, 349)],
+    "front": [(48, 346), (53, 360), (48, 372), (34, 377), (18, 376), (10, 368), (13, 350)],
+    "back": [(46, 348), (42, 362), (33, 367), (24, 363), (19, 348)],
 }
 
 
@@ -144,69 +147,69 @@ _SPECS: tuple[_RegionSpec, ...] = (
     _RegionSpec(
         "hip_flexion",
         "front",
-        ((16, 56), (32, 46), (50, 58), (52, 80), (42, 102), (26, 106), (15, 92), (13, 72)),
+        ((12, 62), (30, 52), (50, 60), (52, 78), (42, 94), (26, 98), (12, 90), (8, 76)),
         (40, 75),
     ),
     _RegionSpec(
         "hip_adduction",
         "front",
-        ((1, 96), (20, 98), (31, 118), (28, 150), (20, 182), (12, 180), (6, 142), (1, 112)),
+        ((2, 100), (22, 98), (30, 116), (28, 150), (22, 180), (16, 184), (9, 150), (3, 120)),
         (14, 130),
     ),
     _RegionSpec(
         "knee_extension",
         "front",
-        ((58, 70), (74, 90), (78, 124), (70, 162), (56, 192), (42, 198), (31, 186), (33, 148), (38, 116), (46, 92)),
+        ((48, 98), (64, 84), (80, 100), (78, 136), (70, 168), (58, 192), (44, 196), (34, 186), (33, 150), (36, 116)),
         (52, 140),
     ),
     _RegionSpec(
         "ankle_dorsiflexion",
         "front",
-        ((32, 222), (44, 222), (51, 246), (48, 288), (40, 318), (32, 314), (29, 280), (28, 244)),
-        (38, 262),
+        ((25, 226), (40, 222), (45, 246), (43, 290), (37, 318), (30, 316), (26, 282), (23, 248)),
+        (36, 262),
     ),
     _RegionSpec(
         "ankle_eversion",
         "front",
-        ((54, 226), (66, 236), (64, 270), (56, 300), (46, 322), (46, 300), (52, 270), (53, 246)),
+        ((48, 228), (68, 238), (68, 272), (58, 300), (47, 326), (45, 296), (47, 266), (46, 246)),
         (80, 270),
     ),
     _RegionSpec(
         "great_toe_extension",
         "front",
-        ((15, 347), (28, 344), (35, 352), (33, 375), (18, 375), (10, 366)),
-        (24, 392),
+        ((13, 348), (28, 344), (36, 352), (34, 380), (16, 380), (8, 368)),
+        (24, 388),
     ),
     # Back view.
     _RegionSpec(
         "hip_abduction",
         "back",
-        ((22, 10), (50, 4), (74, 22), (86, 52), (78, 64), (62, 50), (42, 40), (24, 32)),
+        ((24, 12), (52, 6), (76, 22), (90, 56), (80, 62), (62, 48), (40, 38), (22, 32)),
         (58, 30),
     ),
     _RegionSpec(
         "hip_extension",
         "back",
-        ((2, 50), (30, 40), (58, 46), (80, 68), (82, 92), (66, 110), (36, 114), (8, 106), (1, 80)),
+        ((4, 54), (28, 42), (56, 46), (76, 64), (80, 88), (66, 110), (40, 116), (14, 110), (3, 84)),
         (40, 80),
     ),
     _RegionSpec(
         "knee_flexion",
         "back",
-        ((18, 126), (46, 120), (72, 132), (68, 172), (54, 196), (38, 200), (22, 192), (14, 160)),
+        ((16, 128), (44, 122), (70, 134), (66, 172), (52, 196), (38, 200), (24, 194), (14, 162)),
         (42, 160),
     ),
     _RegionSpec(
         "ankle_plantarflexion",
         "back",
-        ((22, 214), (40, 208), (60, 216), (66, 244), (58, 272), (40, 280), (22, 272), (12, 244)),
+        ((20, 216), (40, 208), (62, 218), (68, 246), (58, 274), (40, 282), (22, 274), (12, 246)),
         (40, 244),
     ),
     _RegionSpec(
         "ankle_inversion",
         "back",
-        ((10, 284), (32, 282), (36, 302), (32, 330), (22, 338), (14, 320), (12, 300)),
-        (30, 392),
+        ((12, 284), (36, 284), (40, 304), (36, 330), (24, 338), (16, 322), (14, 302)),
+        (32, 386),
     ),
 )
 
@@ -215,6 +218,9 @@ _SPEC_BY_GROUP: dict[str, _RegionSpec] = {spec.group: spec for spec in _SPECS}
 KEYBOARD_ORDER: tuple[str, ...] = MUSCLE_GROUPS
 """Up/Down walk the groups in the order of the assessment form (the anatomy table), so the keyboard follows
 the order a therapist records them in."""
+
+_REFERENCE_LINE_HEIGHT = 14.0
+"""Line height (pixels) of a 9-point font at 100 %: the size hints are tuned for it."""
 
 _REGION_GAP = 2.2  # logical units between neighbouring regions
 _EDGE_INSET = 1.6  # logical units between a region and the leg outline
@@ -295,6 +301,12 @@ class _Geometry:
     silhouettes: dict[str, QPainterPath]
     details: dict[str, QPainterPath]
     regions: dict[tuple[str, str], QPainterPath]
+    centres: dict[tuple[str, str], QPointF]
+    """A point well inside each region: where its number goes and what ``regionCenter`` returns."""
+    outside_labels: dict[tuple[str, str], QPointF]
+    """Where the number goes when it does not fit inside (large fonts, small widgets)."""
+    leader_targets: dict[tuple[str, str], QPointF]
+    """The region's edge point nearest its outside label, where the leader line ends."""
 
 
 _PRECISION = 4.0
@@ -308,9 +320,12 @@ def _build_geometry() -> _Geometry:
     silhouettes: dict[str, QPainterPath] = {}
     details: dict[str, QPainterPath] = {}
     regions: dict[tuple[str, str], QPainterPath] = {}
+    centres: dict[tuple[str, str], QPointF] = {}
+    outside_labels: dict[tuple[str, str], QPointF] = {}
+    leader_targets: dict[tuple[str, str], QPointF] = {}
     for view in VIEW_CENTRES:
         legs = {side: fine.map(_leg_path(view, side)) for side in SIDES}
-        silhouettes[view] = back.map(legs["left"].united(legs["right"]).simplified())
+        silhouettes[view] = _decimated(back.map(legs["left"].united(legs["right"]).simplified()), _TOLERANCE)
         details[view] = _details(view)
         for side in SIDES:
             inside = _shrunk(legs[side], _EDGE_INSET * _PRECISION)
@@ -328,8 +343,69 @@ def _build_geometry() -> _Geometry:
                     if shape.intersects(_gap_around(earlier)):
                         shape = shape.subtracted(_gap_around(earlier))
                 placed.append(shape)
-                regions[(spec.group, side)] = back.map(shape.simplified())
-    return _Geometry(silhouettes, details, regions)
+                region = _decimated(back.map(shape.simplified()), _TOLERANCE)
+                key = (spec.group, side)
+                regions[key] = region
+                centres[key] = _interior_point(region)
+                outside_labels[key] = to_canvas(spec.outside_label)
+                leader_targets[key] = _nearest_on_path(region, outside_labels[key])
+    return _Geometry(silhouettes, details, regions, centres, outside_labels, leader_targets)
+
+
+_TOLERANCE = 0.06
+"""Largest deviation (logical units, well under a pixel even when drawn large) allowed when thinning the
+outlines the boolean operations leave: fewer vertices make painting and hit-testing cheaper."""
+
+
+def _thin(points: list[QPointF], tolerance: float) -> list[QPointF]:
+    """Douglas-Peucker: keep only the vertices needed to stay within ``tolerance`` of the original line."""
+    if len(points) < 3:
+        return points
+    keep = [False] * len(points)
+    keep[0] = keep[-1] = True
+    stack = [(0, len(points) - 1)]
+    while stack:
+        first, last = stack.pop()
+        a, b = points[first], points[last]
+        dx, dy = b.x() - a.x(), b.y() - a.y()
+        length = (dx * dx + dy * dy) ** 0.5
+        worst, worst_index = 0.0, -1
+        for index in range(first + 1, last):
+            p = points[index]
+            if length > 1e-12:
+                distance = abs(dy * (p.x() - a.x()) - dx * (p.y() - a.y())) / length
+            else:
+                distance = ((p.x() - a.x()) ** 2 + (p.y() - a.y()) ** 2) ** 0.5
+            if distance > worst:
+                worst, worst_index = distance, index
+        if worst > tolerance:
+            keep[worst_index] = True
+            stack += [(first, worst_index), (worst_index, last)]
+    return [point for point, kept in zip(points, keep, strict=True) if kept]
+
+
+def _decimated(path: QPainterPath, tolerance: float) -> QPainterPath:
+    result = QPainterPath()
+    result.setFillRule(path.fillRule())
+    for polygon in path.toSubpathPolygons():
+        points = [polygon.at(index) for index in range(polygon.size())]
+        thinned = _thin(points, tolerance)
+        if len(thinned) >= 3:
+            result.addPolygon(QPolygonF(thinned))
+            result.closeSubpath()
+    return result
+
+
+def _nearest_on_path(path: QPainterPath, point: QPointF) -> QPointF:
+    polygon = path.toFillPolygon()
+    best = polygon.at(0) if polygon.size() else point
+    best_distance = float("inf")
+    for index in range(polygon.size()):
+        candidate = polygon.at(index)
+        distance = (candidate.x() - point.x()) ** 2 + (candidate.y() - point.y()) ** 2
+        if distance < best_distance:
+            best, best_distance = candidate, distance
+    return best
 
 
 def _details(view: str) -> QPainterPath:
@@ -353,8 +429,6 @@ def _details(view: str) -> QPainterPath:
             path.quadTo(to_canvas((30, 124)), to_canvas((56, 114)))
             path.moveTo(to_canvas((26, 206)))
             path.quadTo(to_canvas((40, 209)), to_canvas((54, 205)))
-            path.moveTo(to_canvas((28, 300)))
-            path.quadTo(to_canvas((30, 322)), to_canvas((30, 344)))
     return path
 
 
@@ -424,8 +498,7 @@ def _interior_point(path: QPainterPath) -> QPointF:
         for j in range(1, steps):
             candidate = QPointF(box.left() + box.width() * i / steps, box.top() + box.height() * j / steps)
             if path.contains(candidate) and (
-                best is None
-                or (candidate - centroid).manhattanLength() < (best - centroid).manhattanLength()
+                best is None or (candidate - centroid).manhattanLength() < (best - centroid).manhattanLength()
             ):
                 best = candidate
     return best if best is not None else box.center()
@@ -468,6 +541,7 @@ class BodyMapWidget(QWidget):
         self._legend: list[_LegendItem] = []
         self._scale = 1.0
         self._label_font = QFont()
+        self._legend_font = QFont()
         self._layout_size = QSize()
 
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
@@ -635,16 +709,21 @@ class BodyMapWidget(QWidget):
         return menu
 
     def lastGradeMenu(self) -> QMenu | None:
-        """The most recently built grade menu still alive (a test trigger its actions after a click)."""
+        """The most recently built grade menu still alive, so a test can trigger its actions after a click."""
         return self._menu
 
     def sizeHint(self) -> QSize:
-        """Room for both figures and the legend at a comfortable size."""
-        return QSize(540, 430)
+        """Room for both figures and the legend at a comfortable size; grows with a larger font (the user's
+        text-size preference) so the numbers still fit their regions."""
+        return self._font_scaled(540, 430)
 
     def minimumSizeHint(self) -> QSize:
         """Below this the grade numbers no longer fit their regions."""
-        return QSize(300, 250)
+        return self._font_scaled(380, 320)
+
+    def _font_scaled(self, width: int, height: int) -> QSize:
+        factor = max(1.0, QFontMetricsF(self.font()).height() / _REFERENCE_LINE_HEIGHT)
+        return QSize(round(width * factor), round(height * factor))
 
     # ------------------------------------------------------------------------------------------------------
     # Layout (once per resize or font/style change)
@@ -660,8 +739,10 @@ class BodyMapWidget(QWidget):
         self._layout_size = QSize(self.size())
         width, height = max(1, self.width()), max(1, self.height())
         base = QFont(self.font())
-        small = QFont(base)
-        metrics = QFontMetricsF(small)
+        size = base.pointSizeF() if base.pointSizeF() > 0 else 9.0
+        self._legend_font = QFont(base)
+        self._legend_font.setPointSizeF(size * min(1.5, max(0.9, width / CANVAS_W)))
+        metrics = QFontMetricsF(self._legend_font)
         legend_rows, legend_height = self._legend_rows(metrics, width)
         figure_h = max(1.0, height - legend_height)
         scale = min(width / CANVAS_W, figure_h / CANVAS_H)
@@ -672,22 +753,20 @@ class BodyMapWidget(QWidget):
 
         self._label_font = QFont(base)
         self._label_font.setBold(True)
-        size = base.pointSizeF() if base.pointSizeF() > 0 else 9.0
-        self._label_font.setPointSizeF(size * min(2.2, max(1.0, scale * 1.05)))
+        self._label_font.setPointSizeF(size * min(2.2, max(1.0, scale * 1.1)))
         label_metrics = QFontMetricsF(self._label_font)
 
         self._silhouettes = {view: transform.map(path) for view, path in self._geometry.silhouettes.items()}
         self._details = {view: transform.map(path) for view, path in self._geometry.details.items()}
         self._placed = {}
-        for (group, side), logical in self._geometry.regions.items():
+        geometry = self._geometry
+        for key, logical in geometry.regions.items():
             path = transform.map(logical)
-            centre = _interior_point(path)
-            label_rect = self._label_rect(centre, label_metrics)
-            inside = path.contains(label_rect)
-            spec = _SPEC_BY_GROUP[group]
-            outside = transform.map(_place(spec.view, side)(spec.outside_label))
-            leader = self._nearest_on_path(path, outside)
-            self._placed[(group, side)] = _Placed(path, centre, centre if inside else outside, inside, leader)
+            centre = transform.map(geometry.centres[key])
+            inside = path.contains(self._label_rect(centre, label_metrics))
+            outside = transform.map(geometry.outside_labels[key])
+            leader = transform.map(geometry.leader_targets[key])
+            self._placed[key] = _Placed(path, centre, centre if inside else outside, inside, leader)
 
         title_font = QFont(base)
         title_font.setBold(True)
@@ -753,18 +832,6 @@ class BodyMapWidget(QWidget):
         width = metrics.horizontalAdvance("0") + 4
         height = metrics.ascent() + 2
         return QRectF(centre.x() - width / 2, centre.y() - height / 2, width, height)
-
-    @staticmethod
-    def _nearest_on_path(path: QPainterPath, point: QPointF) -> QPointF:
-        polygon = path.toFillPolygon()
-        best = polygon.at(0) if polygon.size() else point
-        best_distance = float("inf")
-        for index in range(polygon.size()):
-            candidate = polygon.at(index)
-            distance = (candidate.x() - point.x()) ** 2 + (candidate.y() - point.y()) ** 2
-            if distance < best_distance:
-                best, best_distance = candidate, distance
-        return best
 
     # ------------------------------------------------------------------------------------------------------
     # Painting
@@ -858,12 +925,10 @@ class BodyMapWidget(QWidget):
         painter.fillPath(path, hatch)
 
     def _paint_legend(self, painter: QPainter, window: QColor, text: QColor, line: QColor) -> None:
-        font = QFont(self.font())
-        painter.setFont(font)
+        painter.setFont(self._legend_font)
         for item in self._legend:
             if item.grade != -2:
                 if item.grade == -1:
-                    painter.fillRect(item.swatch, GRADE_COLOURS[5])
                     painter.setPen(QPen(text, 2.2))
                 else:
                     path = QPainterPath()
@@ -972,6 +1037,7 @@ class BodyMapWidget(QWidget):
         """A new font or style changes label sizes: rebuild the layout."""
         if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
             self._placed = {}
+            self.updateGeometry()
             self.update()
         super().changeEvent(event)
 
@@ -1037,7 +1103,9 @@ class BodyMapWidget(QWidget):
             group, side = self._selected
             movement, nerve, roots = self._anatomy[group]
             grade = self._grades[group][side]
-            grade_text = "not tested" if grade is None else f"MRC grade {grade}" + (" (weak)" if grade <= 4 else "")
+            grade_text = (
+                "not tested" if grade is None else f"MRC grade {grade}" + (" (weak)" if grade <= WEAK_AT_MOST else "")
+            )
             text = f"Selected: {side} {movement}, {grade_text}."
             if nerve:
                 text += f" Nerve: {nerve}."

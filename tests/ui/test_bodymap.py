@@ -2,13 +2,32 @@
 
 from __future__ import annotations
 
+from itertools import combinations
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QImage
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QSize, Qt
+from PySide6.QtGui import QColor, QHelpEvent, QImage, QPalette
+from PySide6.QtWidgets import QLineEdit, QToolTip, QVBoxLayout, QWidget
 
 from planner.engine.vocabulary import MUSCLE_GROUPS, SIDES
+
+pytestmark = [
+    pytest.mark.qt_log_level_fail("WARNING"),
+    # The offscreen platform says these when a window with a layout or a tooltip is shown; not about the map.
+    pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints", "This plugin does not support raise"),
+]
+
+FRONT = (
+    "hip_flexion",
+    "hip_adduction",
+    "knee_extension",
+    "ankle_dorsiflexion",
+    "great_toe_extension",
+    "ankle_eversion",
+)
+BACK = ("hip_abduction", "hip_extension", "knee_flexion", "ankle_plantarflexion", "ankle_inversion")
+ALL_REGIONS = [(group, side) for group in MUSCLE_GROUPS for side in SIDES]
 
 
 @pytest.fixture
@@ -19,66 +38,354 @@ def body(qtbot: Any) -> Any:
     qtbot.addWidget(widget)
     widget.resize(640, 480)
     widget.show()
+    qtbot.waitExposed(widget)
     return widget
+
+
+def centre(body: Any, group: str, side: str) -> QPointF:
+    return QPointF(body.regionCenter(group, side))
+
+
+# Geometry -------------------------------------------------------------------------------------------------
 
 
 def test_every_region_hit_tests_to_itself(body: Any) -> None:
     centres = set()
-    for group in MUSCLE_GROUPS:
-        for side in SIDES:
-            centre = body.regionCenter(group, side)
-            assert body.regionAt(centre) == (group, side)
-            centres.add((centre.x(), centre.y()))
-    assert len(centres) == len(MUSCLE_GROUPS) * len(SIDES)
+    for group, side in ALL_REGIONS:
+        point = body.regionCenter(group, side)
+        assert body.rect().contains(point)
+        assert body.regionAt(point) == (group, side)
+        assert body.regionPath(group, side).contains(QPointF(point))
+        centres.add((point.x(), point.y()))
+    assert len(centres) == len(ALL_REGIONS)
 
 
-def test_click_selects_and_menu_requests_grade(body: Any, qtbot: Any) -> None:
-    with qtbot.waitSignal(body.selectionChanged) as selected:
-        qtbot.mouseClick(body, Qt.MouseButton.LeftButton, pos=body.regionCenter("hip_extension", "left"))
-    assert selected.args == ["hip_extension", "left"]
+def test_regions_do_not_overlap(body: Any) -> None:
+    paths = {key: body.regionPath(*key) for key in ALL_REGIONS}
+    for (a, path_a), (b, path_b) in combinations(paths.items(), 2):
+        assert not path_a.intersects(path_b), f"{a} overlaps {b}"
+    for x in range(0, body.width(), 5):
+        for y in range(0, body.height(), 5):
+            point = QPointF(x, y)
+            inside = [key for key, path in paths.items() if path.contains(point)]
+            assert len(inside) <= 1, (x, y, inside)
+
+
+def test_regions_are_placed_anatomically(body: Any) -> None:
+    middle = body.width() / 2
+    for group in FRONT:
+        # Front view on the left; the patient's right leg on the viewer's left.
+        assert centre(body, group, "right").x() < centre(body, group, "left").x() < middle
+    for group in BACK:
+        # Back view on the right, seen from behind: the patient's right leg on the viewer's right.
+        assert middle < centre(body, group, "left").x() < centre(body, group, "right").x()
+    for side in SIDES:
+
+        def y(group: str, side: str = side) -> float:
+            return centre(body, group, side).y()
+
+        assert y("hip_flexion") < y("knee_extension") < y("ankle_dorsiflexion") < y("great_toe_extension")
+        assert y("hip_abduction") < y("hip_extension") < y("knee_flexion") < y("ankle_plantarflexion")
+        assert y("ankle_plantarflexion") < y("ankle_inversion")
+        # The medial groups sit nearer the midline of their view than their lateral neighbours.
+        front_mid = (centre(body, "hip_adduction", "left").x() + centre(body, "hip_adduction", "right").x()) / 2
+        assert abs(centre(body, "hip_adduction", side).x() - front_mid) < abs(
+            centre(body, "knee_extension", side).x() - front_mid
+        )
+        assert abs(centre(body, "ankle_dorsiflexion", side).x() - front_mid) < abs(
+            centre(body, "ankle_eversion", side).x() - front_mid
+        )
+
+
+def test_layout_scales_with_size_and_keeps_aspect(body: Any) -> None:
+    small = body.regionPath("knee_extension", "left").boundingRect()
+    body.resize(1280, 960)
+    large = body.regionPath("knee_extension", "left").boundingRect()
+    assert large.width() > small.width() * 1.6
+    assert large.height() / large.width() == pytest.approx(small.height() / small.width(), rel=0.05)
+    assert body.regionAt(body.regionCenter("ankle_inversion", "right")) == ("ankle_inversion", "right")
+    assert body.sizeHint().width() >= body.minimumSizeHint().width()
+    assert QSize(480, 380).expandedTo(body.sizeHint()) == body.sizeHint()
+
+
+# Mouse ----------------------------------------------------------------------------------------------------
+
+
+def test_clicking_each_region_selects_it(body: Any, qtbot: Any) -> None:
+    for group, side in ALL_REGIONS:
+        with qtbot.waitSignal(body.selectionChanged, timeout=1000) as selected:
+            qtbot.mouseClick(body, Qt.MouseButton.LeftButton, pos=body.regionCenter(group, side))
+        assert selected.args == [group, side]
+        assert body.selected() == (group, side)
+
+
+def test_click_outside_regions_selects_nothing(body: Any, qtbot: Any) -> None:
+    with qtbot.assertNotEmitted(body.selectionChanged):
+        qtbot.mouseClick(body, Qt.MouseButton.LeftButton, pos=QPoint(2, 2))
+    assert body.selected() is None
+    assert body.lastGradeMenu() is None
+
+
+def test_click_menu_offers_every_grade_and_requests_it(body: Any, qtbot: Any) -> None:
+    body.setGrades({"hip_extension": {"left": 4}})
+    qtbot.mouseClick(body, Qt.MouseButton.LeftButton, pos=body.regionCenter("hip_extension", "left"))
     menu = body.lastGradeMenu()
+    assert menu is not None and not menu.isVisible()  # popup_menus=False: built, not shown
+    actions = [action for action in menu.actions() if not action.isSeparator()]
+    assert [action.data() for action in actions] == [0, 1, 2, 3, 4, 5, None]
+    assert actions[-1].text().replace("&", "") == "Not tested"
+    assert [action.isChecked() for action in actions] == [False, False, False, False, True, False, False]
     with qtbot.waitSignal(body.gradeRequested) as requested:
-        next(a for a in menu.actions() if a.data() == 3).trigger()
+        actions[3].trigger()
     assert requested.args == ["hip_extension", "left", 3]
-    assert body.grades()["hip_extension"]["left"] is None  # the owner decides; the map does not change itself
+    with qtbot.waitSignal(body.gradeRequested) as requested:
+        actions[-1].trigger()
+    assert requested.args == ["hip_extension", "left", None]
+    assert body.grades()["hip_extension"]["left"] == 4  # the owner decides; the map does not change itself
 
 
-def test_keys_request_grades_and_move_selection(body: Any, qtbot: Any) -> None:
+# Keyboard -------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("grade", range(6))
+def test_digit_keys_request_that_grade(body: Any, qtbot: Any, grade: int) -> None:
     body.setSelected("knee_extension", "right")
-    body.setFocus()
     with qtbot.waitSignal(body.gradeRequested) as requested:
-        qtbot.keyClick(body, Qt.Key.Key_4)
-    assert requested.args == ["knee_extension", "right", 4]
-    with qtbot.waitSignal(body.gradeRequested) as requested:
-        qtbot.keyClick(body, Qt.Key.Key_N)
-    assert requested.args == ["knee_extension", "right", None]
-    qtbot.keyClick(body, Qt.Key.Key_Down)
-    assert body.selected() != ("knee_extension", "right")
+        qtbot.keyClick(body, getattr(Qt.Key, f"Key_{grade}"))
+    assert requested.args == ["knee_extension", "right", grade]
 
 
-def test_read_only_blocks_requests(body: Any, qtbot: Any) -> None:
-    body.setReadOnly(True)
-    body.setSelected("knee_flexion", "left")
+@pytest.mark.parametrize("key", [Qt.Key.Key_N, Qt.Key.Key_Delete, Qt.Key.Key_Backspace])
+def test_not_tested_keys_request_none(body: Any, qtbot: Any, key: Qt.Key) -> None:
+    body.setSelected("ankle_eversion", "left")
+    with qtbot.waitSignal(body.gradeRequested) as requested:
+        qtbot.keyClick(body, key)
+    assert requested.args == ["ankle_eversion", "left", None]
+
+
+def test_keys_without_selection_request_nothing(body: Any, qtbot: Any) -> None:
     with qtbot.assertNotEmitted(body.gradeRequested):
+        qtbot.keyClick(body, Qt.Key.Key_3)
+        qtbot.keyClick(body, Qt.Key.Key_N)
+
+
+def test_up_down_walk_the_groups_in_form_order(body: Any, qtbot: Any) -> None:
+    body.setSelected(MUSCLE_GROUPS[0], "left")
+    for group in MUSCLE_GROUPS[1:]:
+        with qtbot.waitSignal(body.selectionChanged) as selected:
+            qtbot.keyClick(body, Qt.Key.Key_Down)
+        assert selected.args == [group, "left"]
+    with qtbot.assertNotEmitted(body.selectionChanged):
+        qtbot.keyClick(body, Qt.Key.Key_Down)  # stops at the last group
+    qtbot.keyClick(body, Qt.Key.Key_Up)
+    assert body.selected() == (MUSCLE_GROUPS[-2], "left")
+    qtbot.keyClick(body, Qt.Key.Key_Home)
+    assert body.selected() == (MUSCLE_GROUPS[0], "left")
+
+
+def test_left_right_switch_side_as_seen_on_screen(body: Any, qtbot: Any) -> None:
+    body.setSelected("knee_extension", "left")  # front view: the patient's left leg is on the viewer's right
+    with qtbot.waitSignal(body.selectionChanged) as selected:
+        qtbot.keyClick(body, Qt.Key.Key_Left)
+    assert selected.args == ["knee_extension", "right"]
+    qtbot.keyClick(body, Qt.Key.Key_Right)
+    assert body.selected() == ("knee_extension", "left")
+    body.setSelected("knee_flexion", "right")  # back view: the patient's right leg is on the viewer's right
+    qtbot.keyClick(body, Qt.Key.Key_Left)
+    assert body.selected() == ("knee_flexion", "left")
+
+
+def test_arrow_without_selection_starts_at_the_first_group(body: Any, qtbot: Any) -> None:
+    with qtbot.waitSignal(body.selectionChanged) as selected:
+        qtbot.keyClick(body, Qt.Key.Key_Down)
+    assert selected.args[0] == MUSCLE_GROUPS[0]
+
+
+def test_enter_and_space_open_the_grade_menu(body: Any, qtbot: Any) -> None:
+    body.setSelected("ankle_plantarflexion", "right")
+    qtbot.keyClick(body, Qt.Key.Key_Return)
+    menu = body.lastGradeMenu()
+    assert menu is not None
+    with qtbot.waitSignal(body.gradeRequested) as requested:
+        next(action for action in menu.actions() if action.data() == 2).trigger()
+    assert requested.args == ["ankle_plantarflexion", "right", 2]
+    body.setSelected("hip_flexion", "left")
+    qtbot.keyClick(body, Qt.Key.Key_Space)
+    assert body.lastGradeMenu() is not menu
+
+
+def test_tab_moves_focus_in_and_out(qtbot: Any) -> None:
+    from planner.ui.bodymap import BodyMapWidget
+
+    window = QWidget()
+    qtbot.addWidget(window)
+    layout = QVBoxLayout(window)
+    before, body, after = QLineEdit(), BodyMapWidget(popup_menus=False), QLineEdit()
+    for widget in (before, body, after):
+        layout.addWidget(widget)
+    window.show()
+    window.activateWindow()
+    qtbot.waitActive(window)
+    before.setFocus()
+    qtbot.waitUntil(before.hasFocus, timeout=1000)
+    assert body.focusPolicy() == Qt.FocusPolicy.StrongFocus
+    qtbot.keyClick(before, Qt.Key.Key_Tab)
+    qtbot.waitUntil(body.hasFocus, timeout=1000)
+    qtbot.keyClick(body, Qt.Key.Key_Tab)
+    qtbot.waitUntil(after.hasFocus, timeout=1000)
+
+
+# Read-only, grades, selection -----------------------------------------------------------------------------
+
+
+def test_read_only_blocks_grade_requests(body: Any, qtbot: Any) -> None:
+    body.setReadOnly(True)
+    assert body.isReadOnly()
+    with qtbot.assertNotEmitted(body.gradeRequested):
+        with qtbot.waitSignal(body.selectionChanged):  # inspecting still works
+            qtbot.mouseClick(body, Qt.MouseButton.LeftButton, pos=body.regionCenter("knee_flexion", "left"))
         qtbot.keyClick(body, Qt.Key.Key_2)
+        qtbot.keyClick(body, Qt.Key.Key_N)
+        qtbot.keyClick(body, Qt.Key.Key_Return)
         body.requestGrade("knee_flexion", "left", 2)
+        menu = body.gradeMenu("knee_flexion", "left")
+        assert not any(action.isEnabled() for action in menu.actions() if not action.isSeparator())
+    assert body.lastGradeMenu() is None
+    body.setReadOnly(False)
+    with qtbot.waitSignal(body.gradeRequested):
+        qtbot.keyClick(body, Qt.Key.Key_2)
 
 
-def test_grades_round_trip_and_numbers_drawn(body: Any) -> None:
-    body.setGrades({"hip_flexion": {"left": 2}, "ankle_eversion": {"right": 5}})
+def test_set_grades_round_trip(body: Any) -> None:
+    assert body.grades() == {group: {"left": None, "right": None} for group in MUSCLE_GROUPS}
+    body.setGrades({"hip_flexion": {"left": 2}, "ankle_eversion": {"right": 5, "left": None}})
     grades = body.grades()
     assert grades["hip_flexion"] == {"left": 2, "right": None}
-    assert grades["ankle_eversion"]["right"] == 5
-    assert body.regionLabel("hip_flexion", "left") == "2"
-    first = body.grab().toImage()
-    body.setGrades({"hip_flexion": {"left": 5}})
-    assert body.grab().toImage() != first
+    assert grades["ankle_eversion"] == {"left": None, "right": 5}
+    grades["hip_flexion"]["left"] = 0  # a copy
+    assert body.grades()["hip_flexion"]["left"] == 2
+    body.setGrades(body.grades())
+    assert body.grades()["hip_flexion"]["left"] == 2
+    body.setGrades({})
+    assert body.grades()["hip_flexion"]["left"] is None
 
 
-def test_accessible_and_renders_at_double_density(body: Any) -> None:
-    assert body.accessibleName() == "Body map of leg muscle strength"
-    image = QImage(1280, 960, QImage.Format.Format_ARGB32)
+@pytest.mark.parametrize(
+    "strength",
+    [
+        {"hip_flexion": {"left": 6}},
+        {"hip_flexion": {"left": True}},
+        {"hip_flex": {"left": 3}},
+        {"hip_flexion": {"up": 3}},
+    ],
+)
+def test_set_grades_rejects_bad_input(body: Any, strength: dict[str, Any]) -> None:
+    with pytest.raises(ValueError):
+        body.setGrades(strength)
+
+
+def test_set_selected_does_not_emit(body: Any, qtbot: Any) -> None:
+    with qtbot.assertNotEmitted(body.selectionChanged):
+        body.setSelected("hip_abduction", "right")
+    assert body.selected() == ("hip_abduction", "right")
+    body.setSelected(None, None)
+    assert body.selected() is None
+    with pytest.raises(ValueError):
+        body.setSelected("elbow_flexion", "left")
+
+
+# Drawing --------------------------------------------------------------------------------------------------
+
+
+def render(body: Any) -> QImage:
+    image = QImage(body.size(), QImage.Format.Format_ARGB32)
+    image.fill(QColor("#808080"))
+    body.render(image)
+    return image
+
+
+def pixels_near(image: QImage, point: QPoint, radius: int) -> list[QColor]:
+    area = QRect(point.x() - radius, point.y() - radius, 2 * radius, 2 * radius)
+    return [image.pixelColor(x, y) for x in range(area.left(), area.right()) for y in range(area.top(), area.bottom())]
+
+
+def test_grade_numbers_are_drawn(body: Any) -> None:
+    body.setGrades({"knee_extension": {"left": 0}, "knee_flexion": {"right": 3}})
+    assert body.regionLabel("knee_extension", "left") == "0"
+    assert body.regionLabel("knee_flexion", "right") == "3"
+    assert body.regionLabel("hip_flexion", "left") == "–"
+    image = render(body)
+    point = body.regionCenter("knee_extension", "left")
+    colours = pixels_near(image, point, 8)
+    # Grade 0 fills dark; the light pixels at the region's centre are the number drawn on it.
+    assert any(colour.lightness() > 200 for colour in colours)
+    assert any(colour.lightness() < 80 for colour in colours)
+
+
+def test_fill_follows_the_grade(body: Any) -> None:
+    body.setGrades({"ankle_dorsiflexion": {"right": 0}})
+    dark = render(body)
+    body.setGrades({"ankle_dorsiflexion": {"right": 5}})
+    light = render(body)
+    path = body.regionPath("ankle_dorsiflexion", "right").boundingRect()
+    probe = QPoint(int(path.center().x()), int(path.top() + path.height() * 0.2))
+    assert body.regionAt(probe) == ("ankle_dorsiflexion", "right")
+    assert dark.pixelColor(probe).lightness() < light.pixelColor(probe).lightness() - 100
+
+
+def test_renders_at_double_pixel_ratio(body: Any) -> None:
+    body.setGrades({"hip_extension": {"right": 3}, "ankle_dorsiflexion": {"right": 2}})
+    body.setSelected("hip_extension", "right")
+    image = QImage(body.size() * 2, QImage.Format.Format_ARGB32_Premultiplied)
     image.setDevicePixelRatio(2)
-    image.fill(0)
+    image.fill(Qt.GlobalColor.transparent)
     body.render(image)
     assert not image.isNull()
+    point = body.regionCenter("hip_extension", "right") * 2
+    assert image.pixelColor(point).alpha() == 255
+
+
+def test_dark_palette_draws_light_outlines(body: Any) -> None:
+    palette = body.palette()
+    palette.setColor(QPalette.ColorRole.Window, QColor("#1e1e1e"))
+    palette.setColor(QPalette.ColorRole.WindowText, QColor("#f0f0f0"))
+    body.setPalette(palette)
+    image = QImage(body.size(), QImage.Format.Format_ARGB32)
+    image.fill(QColor("#1e1e1e"))
+    body.render(image)
+    # The view titles and leg outlines take the palette's light text colour.
+    title_strip = [image.pixelColor(x, y) for x in range(0, body.width(), 2) for y in range(0, 40)]
+    assert max(colour.lightness() for colour in title_strip) > 200
+    quadriceps = body.regionPath("knee_extension", "right")
+    row = body.regionCenter("knee_extension", "right").y()
+    region_starts = next(x for x in range(body.width()) if quadriceps.contains(QPointF(x, row)))
+    assert max(image.pixelColor(x, row).lightness() for x in range(region_starts)) > 100
+
+
+# Accessibility --------------------------------------------------------------------------------------------
+
+
+def test_accessible_name_and_description(body: Any) -> None:
+    assert body.accessibleName() == "Body map of leg muscle strength"
+    body.setAnatomy({"knee_extension": ("knee extension", "femoral", "L2-L4")})
+    body.setGrades({"knee_extension": {"right": 3}})
+    body.setSelected("knee_extension", "right")
+    description = body.accessibleDescription()
+    for part in ("right knee extension", "MRC grade 3", "weak", "femoral", "L2-L4"):
+        assert part in description
+    body.setSelected("hip_flexion", "left")
+    assert "not tested" in body.accessibleDescription()
+
+
+def test_tooltip_names_region_nerve_roots_and_grade(body: Any, qtbot: Any) -> None:
+    body.setAnatomy({"knee_extension": ("knee extension", "femoral", "L2-L4")})
+    body.setGrades({"knee_extension": {"right": 3}})
+    expected = "Right knee extension (quadriceps) — femoral, L2-L4 — MRC 3"
+    assert body.describeRegion("knee_extension", "right") == expected
+    assert body.describeRegion("hip_flexion", "left") == "Left hip flexion (iliopsoas) — not tested"
+    point = body.regionCenter("knee_extension", "right")
+    event = QHelpEvent(QEvent.Type.ToolTip, point, body.mapToGlobal(point))
+    body.event(event)
+    qtbot.waitUntil(QToolTip.isVisible, timeout=1000)
+    assert QToolTip.text() == expected
+    QToolTip.hideText()
