@@ -39,6 +39,7 @@ from planner.export.pdf_common import (
     load_logo,
     paragraphs_of,
     stylesheet,
+    table_style,
 )
 
 BODY_SIZE = 9.5
@@ -105,10 +106,10 @@ def clinic_header(clinic: ClinicInfo, styles: Style, width: float) -> list[Flowa
         text.append(_p("<br/>".join(address_lines), styles["small"]))
     if logo is not None:
         logo_width = logo.drawWidth + 6 * mm
-        table = Table([[logo, text or ""]], colWidths=[logo_width, width - logo_width])
+        table = Table([[logo, text or Spacer(1, 1)]], colWidths=[logo_width, width - logo_width])
     else:
-        table = Table([[text or ""]], colWidths=[width])
-    table.setStyle(TableStyle([
+        table = Table([[text or Spacer(1, 1)]], colWidths=[width])
+    table.setStyle(table_style([
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
         ("LEFTPADDING", (0, 0), (-1, -1), 0),
         ("RIGHTPADDING", (0, 0), (-1, -1), 0),
@@ -125,7 +126,7 @@ def _key_value_table(rows: list[list[str]], styles: Style, widths: Sequence[floa
         for row in rows
     ]
     table = Table(cells, colWidths=list(widths), hAlign="LEFT")
-    table.setStyle(TableStyle([
+    table.setStyle(table_style([
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LEFTPADDING", (0, 0), (-1, -1), 3),
         ("RIGHTPADDING", (0, 0), (-1, -1), 4),
@@ -151,7 +152,7 @@ def identification(plan: dict[str, Any], assessment: dict[str, Any], context: Ex
          escape(humanize(context.plan_version, empty="unsaved draft"))],
     ]
     table = _key_value_table(rows, styles, [label_width, value_width, label_width, value_width])
-    table.setStyle(TableStyle([("SPAN", (1, 0), (3, 0)), ("BACKGROUND", (0, 0), (-1, -1), SHADE)]))
+    table.setStyle(table_style([("SPAN", (1, 0), (3, 0)), ("BACKGROUND", (0, 0), (-1, -1), SHADE)]))
     return table
 
 
@@ -159,7 +160,7 @@ def draft_banner(styles: Style, width: float) -> Table:
     """A boxed, bold draft mark: words, border and fill, so it survives black-and-white printing."""
     text = f"{DRAFT_MARK.upper()}<br/><font size='{BODY_SIZE * 0.9:.1f}'>{DRAFT_MARK}. Not signed.</font>"
     table = Table([[_p(text, styles["draft"])]], colWidths=[width])
-    table.setStyle(TableStyle([
+    table.setStyle(table_style([
         ("BOX", (0, 0), (-1, -1), 1.5, DRAFT_INK),
         ("BACKGROUND", (0, 0), (-1, -1), DRAFT_FILL),
         ("LEFTPADDING", (0, 0), (-1, -1), 8),
@@ -189,11 +190,11 @@ def alerts_block(plan: dict[str, Any], refs: References, styles: Style, width: f
                                      fontSize=BODY_SIZE * 0.85)
         table = Table([[_p(escape(level.upper()), level_style), content]], colWidths=[level_width,
                                                                                      width - level_width])
-        table.setStyle(TableStyle([
+        table.setStyle(table_style([
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
             ("BACKGROUND", (0, 0), (0, 0), LEVEL_FILL.get(level, SHADE)),
-            ("BOX", (0, 0), (-1, -1), 0.8 if level == "urgent" else 0.5, LEVEL_FILL.get(level, RULE)
-             if level != "info" else RULE),
+            ("BOX", (0, 0), (-1, -1), 0.8 if level == "urgent" else 0.5,
+             RULE if level == "info" else LEVEL_FILL.get(level, RULE)),
             ("LEFTPADDING", (0, 0), (-1, -1), 5),
             ("RIGHTPADDING", (0, 0), (-1, -1), 5),
             ("TOPPADDING", (0, 0), (-1, -1), 4),
@@ -255,7 +256,7 @@ def strength_table(plan: dict[str, Any], assessment: dict[str, Any], styles: Sty
 
 
 def _grid_style() -> TableStyle:
-    return TableStyle([
+    return table_style([
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("BACKGROUND", (0, 0), (-1, 0), SHADE),
         ("LINEBELOW", (0, 0), (-1, 0), 0.8, INK),
@@ -320,8 +321,10 @@ def findings_block(plan: dict[str, Any], assessment: dict[str, Any], styles: Sty
         for i in range(0, len(pairs), 2)
     ]
     label_width = 0.19 * width
-    story: list[Flowable] = [_p("Findings", styles["h2"])]
-    story.append(_key_value_table(rows, styles, [label_width, width / 2 - label_width] * 2))
+    story: list[Flowable] = [
+        KeepTogether([_p("Findings", styles["h2"]),
+                      _key_value_table(rows, styles, [label_width, width / 2 - label_width] * 2)])
+    ]
     volumes = findings.get("limb_volume_ml")
     if volumes:
         lymphedema = assessment.get("lymphedema") or {}
@@ -333,7 +336,7 @@ def findings_block(plan: dict[str, Any], assessment: dict[str, Any], styles: Sty
             humanize(lymphedema.get("side")), humanize(lymphedema.get("phase")))]
         table = Table([header, row], colWidths=[width / 6] * 6, hAlign="LEFT")
         table.setStyle(_grid_style())
-        story.extend([_p("Limb volumes", styles["h2"]), table])
+        story.append(KeepTogether([_p("Limb volumes", styles["h2"]), table]))
     return story
 
 
@@ -361,6 +364,10 @@ def section_block(index: int, section: dict[str, Any], refs: References, styles:
         ]
         if item.get("handout"):
             parts.append(_p(f"<i>Patient handout:</i> {escape(item.get('handout'))}", handout_style))
+        if number == 1:
+            # ReportLab does not carry keepWithNext into a KeepTogether, so the heading joins the first item.
+            heading = story.pop()
+            parts.insert(0, heading)
         story.append(KeepTogether(parts))  # splits by itself if an item is taller than a page
     return story
 
@@ -381,8 +388,10 @@ def references_block(refs: References, styles: Style) -> list[Flowable]:
             head += f", version {escape(entry.get('version'))}"
         if clean(entry.get("section")):
             head += f", section {escape(entry.get('section'))}"
-        story.append(_p(head, head_style))
-        story.extend(_p(text, text_style) for text in paragraphs_of(entry.get("text")))
+        block = [_p(head, head_style), *(_p(text, text_style) for text in paragraphs_of(entry.get("text")))]
+        if number == 1:
+            block.insert(0, story.pop())
+        story.append(KeepTogether(block))
     return story
 
 
@@ -400,13 +409,13 @@ def signature_block(context: ExportContext, styles: Style, width: float) -> list
     label_width = 26 * mm
     field_width = width / 2 - label_width - 4 * mm
     cells = [
-        [_p("Name", styles["label"]), RuledLines(1, 9 * mm, field_width), "",
+        [_p("Name", styles["label"]), RuledLines(1, 9 * mm, field_width), Spacer(1, 1),
          _p("Credentials", styles["label"]), RuledLines(1, 9 * mm, field_width)],
-        [_p("Signature", styles["label"]), RuledLines(1, 9 * mm, field_width), "",
+        [_p("Signature", styles["label"]), RuledLines(1, 9 * mm, field_width), Spacer(1, 1),
          _p("Date and time", styles["label"]), RuledLines(1, 9 * mm, field_width)],
     ]
     table = Table(cells, colWidths=[label_width, field_width, 8 * mm, label_width, field_width], hAlign="LEFT")
-    table.setStyle(TableStyle([
+    table.setStyle(table_style([
         ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
         ("LEFTPADDING", (0, 0), (-1, -1), 0),
         ("RIGHTPADDING", (0, 0), (-1, -1), 0),

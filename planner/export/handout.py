@@ -1,22 +1,26 @@
-"""The patient handout: plain words, large type, only what the patient does.
+"""The patient's handout: the plain-language texts of the plan in large type, a checklist and when to call.
 
-Every instruction printed here is a recommendation's ``handout`` text, a daily-checklist line or a
-when-to-call line from the guidance documents (via the plan). This module adds layout and a few neutral
-headings; it prints no drug, dose or evidence passage.
+Only texts the documents wrote for patients are printed (an item's ``handout`` text, the plan's
+``handout.checklist`` and ``handout.call`` lists); clinician titles, details, doses and evidence stay in the
+clinician copy. The few fixed strings here are headings and form labels, never clinical advice.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table
 
-from planner.export.clinician import clinic_header, draft_banner
 from planner.export.context import ExportContext
 from planner.export.pdf_common import (
+    ACCENT,
+    DRAFT_FILL,
+    DRAFT_INK,
     DRAFT_MARK,
     RULE,
+    SHADE,
     CheckBox,
     Footer,
     RuledLines,
@@ -25,100 +29,152 @@ from planner.export.pdf_common import (
     escape,
     format_date,
     frame_width,
+    load_logo,
     stylesheet,
+    table_style,
 )
 
 BODY_SIZE = 14
-TITLE = "Your care plan"
+MARGIN = 20 * mm
+TITLE = "Your plan from your therapist"
 SECTION_HEADINGS = {
-    "pt": "Your exercises and activity",
+    "pt": "Your exercises",
     "ot": "Everyday activities and equipment",
     "orthosis": "Walking aids and braces",
     "lymphedema": "Swelling care",
-    "analgesia": "Comfort",
+    "analgesia": "Managing pain",
     "medical": "Tests and appointments",
-    "monitoring": "Follow-up",
+    "monitoring": "Check-ups",
 }
+"""Friendly headings per plan section; a section not listed here falls back to its own title."""
+
+Style = dict[str, ParagraphStyle]
 
 
-def _items(plan: dict[str, Any], styles: dict[str, Any]) -> list[Flowable]:
-    story: list[Flowable] = []
-    for section in plan["sections"]:
-        texts = [item["handout"] for item in section["items"] if item.get("handout")]
-        if not texts:
-            continue
-        story.append(Paragraph(escape(SECTION_HEADINGS[section["key"]]), styles["h1"]))
-        for text in texts:
-            story.append(Paragraph(f"•&nbsp;&nbsp;{escape(text)}", styles["body"]))
-    return story
-
-
-def _checklist(lines: list[dict[str, Any]], styles: dict[str, Any], width: float) -> list[Flowable]:
-    if not lines:
+def _header(context: ExportContext, styles: Style, width: float) -> list[Flowable]:
+    """Clinic logo and name at the top, so the patient knows whose advice this is."""
+    clinic = context.clinic
+    logo = load_logo(clinic.logo_path, 45 * mm, 20 * mm)
+    name = clean(clinic.name)
+    if logo is None and not name:
         return []
-    box = BODY_SIZE * 1.1
-    rows = [[CheckBox(box), Paragraph(escape(line["text"]), styles["body"])] for line in lines]
-    table = Table(rows, colWidths=[box + 4 * mm, width - box - 4 * mm])
-    table.setStyle(
-        TableStyle(
-            [
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("TOPPADDING", (0, 0), (-1, -1), 4),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
-                ("LINEBELOW", (0, 0), (-1, -2), 0.4, RULE),
-            ]
-        )
-    )
-    return [Paragraph("Daily checklist", styles["h1"]), table]
+    text = Paragraph(escape(name), styles["clinic"]) if name else Spacer(1, 1)
+    if logo is not None:
+        logo_width = logo.drawWidth + 6 * mm
+        table = Table([[logo, text]], colWidths=[logo_width, width - logo_width])
+    else:
+        table = Table([[text]], colWidths=[width])
+    table.setStyle(table_style([
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 0),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
+        ("LINEBELOW", (0, -1), (-1, -1), 1, ACCENT),
+    ]))
+    return [table, Spacer(1, 3 * mm)]
 
 
-def _call(lines: list[dict[str, Any]], styles: dict[str, Any]) -> list[Flowable]:
-    if not lines:
+def _bullets(texts: list[str], styles: Style) -> list[Flowable]:
+    style = ParagraphStyle("bullet", parent=styles["body"], leftIndent=9 * mm, bulletIndent=2 * mm,
+                           spaceAfter=BODY_SIZE * 0.55)
+    return [Paragraph(escape(text), style, bulletText="•") for text in texts if clean(text)]
+
+
+def _section(heading: str, body: list[Flowable], styles: Style) -> list[Flowable]:
+    """A heading kept with its first entry, so a heading never ends a page alone."""
+    if not body:
         return []
-    story: list[Flowable] = [Paragraph("When to call the clinic", styles["h1"])]
-    story += [Paragraph(f"•&nbsp;&nbsp;{escape(line['text'])}", styles["body"]) for line in lines]
-    return [KeepTogether(story)]
+    return [KeepTogether([Paragraph(escape(heading), styles["h1"]), body[0]]), *body[1:]]
+
+
+def _checklist(entries: list[dict[str, Any]], styles: Style, width: float) -> list[Flowable]:
+    """One drawn box per checklist line, for the patient to tick by hand."""
+    texts = [clean(entry.get("text")) for entry in entries if clean(entry.get("text"))]
+    if not texts:
+        return []
+    box = 6 * mm
+    rows = [[CheckBox(box), Paragraph(escape(text), styles["body"])] for text in texts]
+    table = Table(rows, colWidths=[box + 5 * mm, width - box - 5 * mm], hAlign="LEFT")
+    table.setStyle(table_style([
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 0),
+        ("TOPPADDING", (0, 0), (0, -1), 3),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 7),
+        ("LINEBELOW", (0, 0), (-1, -2), 0.3, RULE),
+    ]))
+    return [table]
+
+
+def _contact(context: ExportContext, styles: Style, width: float) -> list[Flowable]:
+    """The clinic's name and address with a line to write the phone number, boxed so it is easy to find."""
+    clinic = context.clinic
+    lines: list[Flowable] = []
+    if clean(clinic.name):
+        lines.append(Paragraph(f"<b>{escape(clinic.name)}</b>", styles["body"]))
+    address = [escape(line) for line in str(clinic.address or "").splitlines() if clean(line)]
+    if address:
+        lines.append(Paragraph("<br/>".join(address), styles["body"]))
+    phone = Table([[Paragraph("Phone:", styles["body"]), RuledLines(1, 9 * mm, width * 0.55)]],
+                  colWidths=[26 * mm, width * 0.55], hAlign="LEFT")
+    phone.setStyle(table_style([("VALIGN", (0, 0), (-1, -1), "BOTTOM"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                               ("BOTTOMPADDING", (0, 0), (-1, -1), 0)]))
+    lines.append(phone)
+    box = Table([[lines]], colWidths=[width])
+    box.setStyle(table_style([
+        ("BOX", (0, 0), (-1, -1), 1, ACCENT),
+        ("BACKGROUND", (0, 0), (-1, -1), SHADE),
+        ("LEFTPADDING", (0, 0), (-1, -1), 10),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 10),
+        ("TOPPADDING", (0, 0), (-1, -1), 8),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 10),
+    ]))
+    return [KeepTogether([Paragraph("Your clinic", styles["h1"]), box])]
+
+
+def _draft_banner(styles: Style, width: float) -> Table:
+    table = Table([[Paragraph(DRAFT_MARK, styles["draft"])]], colWidths=[width])
+    table.setStyle(table_style([
+        ("BOX", (0, 0), (-1, -1), 1.5, DRAFT_INK),
+        ("BACKGROUND", (0, 0), (-1, -1), DRAFT_FILL),
+        ("LEFTPADDING", (0, 0), (-1, -1), 8),
+        ("TOPPADDING", (0, 0), (-1, -1), 5),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 7),
+    ]))
+    return table
 
 
 def render_handout_pdf(plan: dict[str, Any], assessment: dict[str, Any], context: ExportContext) -> bytes:
+    """The patient's A4 handout as PDF bytes: body 14 pt, headings larger, wide spacing."""
     styles = stylesheet(BODY_SIZE)
-    width = frame_width()
-    patient = plan["patient"]
-    story: list[Flowable] = [*clinic_header(context.clinic, styles, width)]
-    story.append(Paragraph(escape(TITLE), styles["title"]))
-    story.append(Paragraph(f"For: <b>{escape(patient['name'])}</b>", styles["body"]))
-    story.append(Paragraph(f"Date: {escape(format_date(plan['assessed_on']))}", styles["body"]))
-    if context.signature is None:
-        story += [Spacer(1, 3 * mm), draft_banner(styles, width)]
-    story.append(Spacer(1, 4 * mm))
-    story.append(
-        Paragraph(
-            "These are the things your therapist has planned for you. Keep this sheet where you can see it.",
-            styles["body"],
-        )
-    )
-    story += _items(plan, styles)
+    width = frame_width(MARGIN)
+    patient = plan.get("patient") or assessment.get("patient") or {}
+    story: list[Flowable] = []
+    story.extend(_header(context, styles, width))
+    story.append(Paragraph(TITLE, styles["title"]))
+    story.append(Paragraph(f"For: <b>{escape(patient.get('name'))}</b>", styles["body"]))
+    story.append(Paragraph(f"Date: {escape(format_date(context.generated_at))}", styles["body"]))
+    signature = context.signature
+    if signature is not None:
+        story.append(Paragraph(f"Your therapist: {escape(signature.signer)}, {escape(signature.credentials)}",
+                               styles["body"]))
+    else:
+        story.extend([Spacer(1, 2 * mm), _draft_banner(styles, width)])
+    for section in plan.get("sections") or []:
+        texts = [item["handout"] for item in section.get("items") or [] if clean(item.get("handout"))]
+        heading = SECTION_HEADINGS.get(section.get("key"), clean(section.get("title")))
+        story.extend(_section(heading, _bullets(texts, styles), styles))
     handout = plan.get("handout") or {}
-    story += _checklist(handout.get("checklist", []), styles, width)
-    story += _call(handout.get("call", []), styles)
-    clinic = clean(context.clinic.name)
-    story.append(
-        KeepTogether(
-            [
-                Paragraph("Clinic phone", styles["h1"]),
-                Paragraph(escape(clinic) if clinic else "&nbsp;", styles["body"]),
-                RuledLines(1, BODY_SIZE * 2.2),
-            ]
-        )
-    )
-    story.append(KeepTogether([Paragraph("My notes", styles["h1"]), RuledLines(6, BODY_SIZE * 2.2)]))
+    story.extend(_section("Daily checklist", _checklist(handout.get("checklist") or [], styles, width), styles))
+    story.extend(_section("When to call the clinic",
+                          _bullets([entry.get("text") for entry in handout.get("call") or []], styles), styles))
+    story.extend(_contact(context, styles, width))
+    story.append(KeepTogether([Paragraph("Notes", styles["h1"]), RuledLines(6, 11 * mm)]))
     footer = Footer(
         generated_at=context.generated_at,
         library_version=plan.get("library_version"),
-        draft=context.signature is None,
-        patient_line=clean(patient["name"]),
-        document_label="Patient handout",
+        draft=signature is None,
+        patient_line=clean(patient.get("name")),
+        document_label="Your plan",
     )
-    return build_pdf(
-        story, footer, title=f"{TITLE} — {patient['name']}", subject=DRAFT_MARK if context.signature is None else TITLE
-    )
+    return build_pdf(story, footer, title=f"{TITLE}: {clean(patient.get('name'))}", author=context.clinic.name,
+                     subject="Patient handout", margin=MARGIN)

@@ -22,7 +22,7 @@ import io
 import re
 import threading
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -37,7 +37,7 @@ from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas as rl_canvas
-from reportlab.platypus import Flowable, Image, SimpleDocTemplate
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, Image, PageTemplate, TableStyle
 
 from planner.paths import fonts_dir
 
@@ -163,7 +163,7 @@ def format_datetime(value: datetime) -> str:
 def format_date(value: object) -> str:
     """An ISO date (str or date) for print; anything else is shown as text, missing as ``not recorded``."""
     if isinstance(value, datetime):
-        return f"{value:%Y-%m-%d}"
+        return f"{(value.astimezone() if value.tzinfo else value):%Y-%m-%d}"  # same zone as format_datetime
     if isinstance(value, date):
         return value.isoformat()
     return humanize(value)
@@ -178,7 +178,7 @@ def stylesheet(base_size: float) -> dict[str, ParagraphStyle]:
     leading = base_size * 1.35
     body = ParagraphStyle(
         "body", fontName=FONT, fontSize=base_size, leading=leading, textColor=INK, alignment=TA_LEFT,
-        spaceAfter=base_size * 0.3,
+        spaceAfter=base_size * 0.3, bulletFontName=FONT,
     )
     styles = {
         "body": body,
@@ -276,6 +276,13 @@ class RuledLines(Flowable):
             self.canv.line(0, y, self.width, y)
 
 
+def table_style(commands: Sequence[tuple[Any, ...]]) -> TableStyle:
+    """A TableStyle whose cells use DejaVu: ReportLab sets each cell's font (Helvetica by default) even
+    when the cell holds a Paragraph, which would add an unembedded Type 1 font to the file.
+    """
+    return TableStyle([("FONTNAME", (0, 0), (-1, -1), FONT), *commands])
+
+
 @dataclass(frozen=True, slots=True)
 class Footer:
     """What every page's footer says; built by the renderer from the plan and the export context."""
@@ -294,12 +301,14 @@ class NumberedCanvas(rl_canvas.Canvas):
     font is DejaVu so ReportLab never adds a Type 1 font to the file.
     """
 
-    def __init__(self, *args: Any, footer: Footer, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, footer: Footer, margin: float = MARGIN, **kwargs: Any) -> None:
         register_fonts()
-        kwargs.setdefault("initialFontName", FONT)
-        kwargs.setdefault("initialFontSize", 9)
+        # The doc template passes these as None; a None would fall back to Helvetica.
+        kwargs["initialFontName"] = kwargs.get("initialFontName") or FONT
+        kwargs["initialFontSize"] = kwargs.get("initialFontSize") or 9
         super().__init__(*args, **kwargs)
         self._footer = footer
+        self._margin = margin
         self._saved_pages: list[dict[str, Any]] = []
 
     def showPage(self) -> None:
@@ -317,7 +326,7 @@ class NumberedCanvas(rl_canvas.Canvas):
     def _draw_footer(self, total: int) -> None:
         footer = self._footer
         width, _height = self._pagesize
-        left, right = MARGIN, width - MARGIN
+        left, right = self._margin, width - self._margin
         top = FOOTER_SPACE - 4 * mm
         self.saveState()
         self.setStrokeColor(RULE)
@@ -363,40 +372,41 @@ def build_pdf(
     author: str = "",
     subject: str = "",
     margin: float = MARGIN,
-    on_page: Callable[[rl_canvas.Canvas, SimpleDocTemplate], None] | None = None,
 ) -> bytes:
     """Lay out ``story`` on A4 pages with the shared footer and return the PDF as bytes (nothing on disk).
 
     Rendering in memory lets the caller write the file atomically, so a failed render never leaves a
-    partial PDF behind.
+    partial PDF behind. The frame has no inner padding, so a table sized with :func:`frame_width` fills
+    exactly the space between the margins and lines up with the footer rule.
     """
     register_fonts()
     buffer = io.BytesIO()
-    document = SimpleDocTemplate(
+    bottom = margin + FOOTER_SPACE - 6 * mm
+    document = BaseDocTemplate(
         buffer,
         pagesize=PAGE_SIZE,
         leftMargin=margin,
         rightMargin=margin,
         topMargin=margin,
-        bottomMargin=margin + FOOTER_SPACE - 6 * mm,
+        bottomMargin=bottom,
         title=clean(title),
         author=clean(author),
         subject=clean(subject),
         creator="lsp-planner",
         producer="lsp-planner (ReportLab)",
+        initialFontName=FONT,
     )
+    frame = Frame(margin, bottom, PAGE_SIZE[0] - 2 * margin, PAGE_SIZE[1] - margin - bottom, id="body",
+                  leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+    document.addPageTemplates([PageTemplate(id="page", frames=[frame])])
 
     def canvas_maker(*args: Any, **kwargs: Any) -> NumberedCanvas:
-        return NumberedCanvas(*args, footer=footer, **kwargs)
+        return NumberedCanvas(*args, footer=footer, margin=margin, **kwargs)
 
-    def decorate(canvas: rl_canvas.Canvas, doc: SimpleDocTemplate) -> None:
-        if on_page is not None:
-            on_page(canvas, doc)
-
-    document.build(list(story), onFirstPage=decorate, onLaterPages=decorate, canvasmaker=canvas_maker)
+    document.build(list(story), canvasmaker=canvas_maker)
     return buffer.getvalue()
 
 
-def frame_width() -> float:
-    """Usable text width of a page with the shared margins (for sizing table columns)."""
-    return PAGE_SIZE[0] - 2 * MARGIN
+def frame_width(margin: float = MARGIN) -> float:
+    """Usable text width of a page with the given side margins (for sizing table columns)."""
+    return PAGE_SIZE[0] - 2 * margin
