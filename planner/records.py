@@ -313,15 +313,6 @@ def assessments_for(database: Database, patient_id: str) -> list[AssessmentSumma
         return out
 
 
-def latest_assessment_id(database: Database, patient_id: str) -> int:
-    with database.read() as session:
-        get_or_raise(session, Patient, patient_id)
-    found = assessments_for(database, patient_id)
-    if not found:
-        raise NotFoundError(f"patient '{patient_id}' has no stored assessment")
-    return found[0].id
-
-
 def count_rows(database: Database) -> dict[str, int]:
     with database.read() as session:
         return {

@@ -20,8 +20,6 @@ from planner.engine.vocabulary import MUSCLE_GROUPS
 from planner.export.context import ClinicInfo, ExportContext
 from planner.export.pdf_common import (
     ACCENT,
-    DRAFT_FILL,
-    DRAFT_INK,
     DRAFT_MARK,
     INK,
     MUTED,
@@ -31,6 +29,7 @@ from planner.export.pdf_common import (
     RuledLines,
     build_pdf,
     clean,
+    draft_box,
     escape,
     format_date,
     format_datetime,
@@ -109,13 +108,17 @@ def clinic_header(clinic: ClinicInfo, styles: Style, width: float) -> list[Flowa
         table = Table([[logo, text or Spacer(1, 1)]], colWidths=[logo_width, width - logo_width])
     else:
         table = Table([[text or Spacer(1, 1)]], colWidths=[width])
-    table.setStyle(table_style([
-        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 0),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
-        ("LINEBELOW", (0, -1), (-1, -1), 0.8, ACCENT),
-    ]))
+    table.setStyle(
+        table_style(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+                ("LINEBELOW", (0, -1), (-1, -1), 0.8, ACCENT),
+            ]
+        )
+    )
     return [table, Spacer(1, 2 * mm)]
 
 
@@ -126,19 +129,24 @@ def _key_value_table(rows: list[list[str]], styles: Style, widths: Sequence[floa
         for row in rows
     ]
     table = Table(cells, colWidths=list(widths), hAlign="LEFT")
-    table.setStyle(table_style([
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 3),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 4),
-        ("TOPPADDING", (0, 0), (-1, -1), 2.5),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
-        ("LINEBELOW", (0, 0), (-1, -1), 0.3, RULE),
-    ]))
+    table.setStyle(
+        table_style(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 3),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+                ("TOPPADDING", (0, 0), (-1, -1), 2.5),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
+                ("LINEBELOW", (0, 0), (-1, -1), 0.3, RULE),
+            ]
+        )
+    )
     return table
 
 
-def identification(plan: dict[str, Any], assessment: dict[str, Any], context: ExportContext, styles: Style,
-                   width: float) -> Table:
+def identification(
+    plan: dict[str, Any], assessment: dict[str, Any], context: ExportContext, styles: Style, width: float
+) -> Table:
     """Who the plan is for and who assessed: the name on its own row so a long name wraps cleanly."""
     patient = {**(assessment.get("patient") or {}), **(plan.get("patient") or {})}
     label_width = 28 * mm
@@ -146,10 +154,18 @@ def identification(plan: dict[str, Any], assessment: dict[str, Any], context: Ex
     rows = [
         ["Patient", f"<b>{escape(patient.get('name'))}</b>", "", ""],
         ["Patient ID", escape(patient.get("id")), "Birth date", escape(format_date(patient.get("birth_date")))],
-        ["Sex", escape(humanize(patient.get("sex"))), "Assessed on",
-         escape(format_date(plan.get("assessed_on") or assessment.get("assessed_on")))],
-        ["Assessor", escape(humanize(assessment.get("assessor"))), "Plan version",
-         escape(humanize(context.plan_version, empty="unsaved draft"))],
+        [
+            "Sex",
+            escape(humanize(patient.get("sex"))),
+            "Assessed on",
+            escape(format_date(plan.get("assessed_on") or assessment.get("assessed_on"))),
+        ],
+        [
+            "Assessor",
+            escape(humanize(assessment.get("assessor"))),
+            "Plan version",
+            escape(humanize(context.plan_version, empty="unsaved draft")),
+        ],
     ]
     table = _key_value_table(rows, styles, [label_width, value_width, label_width, value_width])
     table.setStyle(table_style([("SPAN", (1, 0), (3, 0)), ("BACKGROUND", (0, 0), (-1, -1), SHADE)]))
@@ -159,15 +175,7 @@ def identification(plan: dict[str, Any], assessment: dict[str, Any], context: Ex
 def draft_banner(styles: Style, width: float) -> Table:
     """A boxed, bold draft mark: words, border and fill, so it survives black-and-white printing."""
     text = f"{DRAFT_MARK.upper()}<br/><font size='{BODY_SIZE * 0.9:.1f}'>{DRAFT_MARK}. Not signed.</font>"
-    table = Table([[_p(text, styles["draft"])]], colWidths=[width])
-    table.setStyle(table_style([
-        ("BOX", (0, 0), (-1, -1), 1.5, DRAFT_INK),
-        ("BACKGROUND", (0, 0), (-1, -1), DRAFT_FILL),
-        ("LEFTPADDING", (0, 0), (-1, -1), 8),
-        ("TOPPADDING", (0, 0), (-1, -1), 5),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
-    ]))
-    return table
+    return draft_box(_p(text, styles["draft"]), width)
 
 
 def alerts_block(plan: dict[str, Any], refs: References, styles: Style, width: float) -> list[Flowable]:
@@ -186,20 +194,29 @@ def alerts_block(plan: dict[str, Any], refs: References, styles: Style, width: f
         if detail or numbers:
             content.append(Spacer(1, 1.5))
             content.append(_p(detail + _markers(numbers), styles["cell"]))
-        level_style = ParagraphStyle("level", parent=styles["cell_bold"], textColor=LEVEL_TEXT.get(level, INK),
-                                     fontSize=BODY_SIZE * 0.85)
-        table = Table([[_p(escape(level.upper()), level_style), content]], colWidths=[level_width,
-                                                                                     width - level_width])
-        table.setStyle(table_style([
-            ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ("BACKGROUND", (0, 0), (0, 0), LEVEL_FILL.get(level, SHADE)),
-            ("BOX", (0, 0), (-1, -1), 0.8 if level == "urgent" else 0.5,
-             RULE if level == "info" else LEVEL_FILL.get(level, RULE)),
-            ("LEFTPADDING", (0, 0), (-1, -1), 5),
-            ("RIGHTPADDING", (0, 0), (-1, -1), 5),
-            ("TOPPADDING", (0, 0), (-1, -1), 4),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
-        ]))
+        level_style = ParagraphStyle(
+            "level", parent=styles["cell_bold"], textColor=LEVEL_TEXT.get(level, INK), fontSize=BODY_SIZE * 0.85
+        )
+        table = Table([[_p(escape(level.upper()), level_style), content]], colWidths=[level_width, width - level_width])
+        table.setStyle(
+            table_style(
+                [
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ("BACKGROUND", (0, 0), (0, 0), LEVEL_FILL.get(level, SHADE)),
+                    (
+                        "BOX",
+                        (0, 0),
+                        (-1, -1),
+                        0.8 if level == "urgent" else 0.5,
+                        RULE if level == "info" else LEVEL_FILL.get(level, RULE),
+                    ),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 5),
+                    ("RIGHTPADDING", (0, 0), (-1, -1), 5),
+                    ("TOPPADDING", (0, 0), (-1, -1), 4),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
+                ]
+            )
+        )
         story.extend([table, Spacer(1, 2 * mm)])
     return story
 
@@ -244,28 +261,33 @@ def strength_table(plan: dict[str, Any], assessment: dict[str, Any], styles: Sty
     if not rows:
         story.append(_p("No grades recorded.", styles["body"]))
         return story
-    header = [_p(f"<b>{text}</b>", styles["cell"]) for text in ("Group / movement", "Nerve", "Roots", "Left",
-                                                                 "Right")]
+    header = [_p(f"<b>{text}</b>", styles["cell"]) for text in ("Group / movement", "Nerve", "Roots", "Left", "Right")]
     widths = [0.25 * width, 0.35 * width, 0.14 * width, 0.13 * width, 0.13 * width]
     table = Table([header, *rows], colWidths=widths, repeatRows=1, hAlign="LEFT")
     table.setStyle(_grid_style())
     story.append(table)
-    story.append(_p("* weak: listed among the weak groups in the plan's findings. "
-                    "Nerve and roots are shown for weak groups.", styles["small"]))
+    story.append(
+        _p(
+            "* weak: listed among the weak groups in the plan's findings. Nerve and roots are shown for weak groups.",
+            styles["small"],
+        )
+    )
     return story
 
 
 def _grid_style() -> TableStyle:
-    return table_style([
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("BACKGROUND", (0, 0), (-1, 0), SHADE),
-        ("LINEBELOW", (0, 0), (-1, 0), 0.8, INK),
-        ("LINEBELOW", (0, 1), (-1, -1), 0.3, RULE),
-        ("LEFTPADDING", (0, 0), (-1, -1), 3),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
-        ("TOPPADDING", (0, 0), (-1, -1), 2.5),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-    ])
+    return table_style(
+        [
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("BACKGROUND", (0, 0), (-1, 0), SHADE),
+            ("LINEBELOW", (0, 0), (-1, 0), 0.8, INK),
+            ("LINEBELOW", (0, 1), (-1, -1), 0.3, RULE),
+            ("LEFTPADDING", (0, 0), (-1, -1), 3),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+            ("TOPPADDING", (0, 0), (-1, -1), 2.5),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+        ]
+    )
 
 
 def _side_values(values: dict[str, Any] | None) -> str:
@@ -303,8 +325,12 @@ def findings_block(plan: dict[str, Any], assessment: dict[str, Any], styles: Sty
         ("Neuropathic pain", humanize(bool(pain.get("neuropathic")))),
         ("Pain sites", ", ".join(clean(site) for site in pain.get("sites") or []) or "not recorded"),
         ("Current ladder step", humanize(pain.get("current_ladder_step") or 0)),
-        ("Pregabalin", _number(pain.get("pregabalin_mg_day"), " mg/day") if pain.get("pregabalin_mg_day")
-         is not None else "not recorded"),
+        (
+            "Pregabalin",
+            _number(pain.get("pregabalin_mg_day"), " mg/day")
+            if pain.get("pregabalin_mg_day") is not None
+            else "not recorded",
+        ),
         ("Joint position sense", _side_values(assessment.get("joint_position_sense"))),
         ("Symptoms", ", ".join(symptoms) or "none recorded"),
         ("Ambulation", humanize(function.get("ambulation"))),
@@ -322,18 +348,28 @@ def findings_block(plan: dict[str, Any], assessment: dict[str, Any], styles: Sty
     ]
     label_width = 0.19 * width
     story: list[Flowable] = [
-        KeepTogether([_p("Findings", styles["h2"]),
-                      _key_value_table(rows, styles, [label_width, width / 2 - label_width] * 2)])
+        KeepTogether(
+            [_p("Findings", styles["h2"]), _key_value_table(rows, styles, [label_width, width / 2 - label_width] * 2)]
+        )
     ]
     volumes = findings.get("limb_volume_ml")
     if volumes:
         lymphedema = assessment.get("lymphedema") or {}
-        header = [_p(f"<b>{text}</b>", styles["cell"]) for text in (
-            "Left (mL)", "Right (mL)", "Excess volume (%)", "Severity", "Affected side", "Phase")]
-        row = [_p(escape(text), styles["cell"]) for text in (
-            _number(volumes.get("left")), _number(volumes.get("right")),
-            _number(findings.get("excess_volume_percent")), humanize(findings.get("lymphedema_severity")),
-            humanize(lymphedema.get("side")), humanize(lymphedema.get("phase")))]
+        header = [
+            _p(f"<b>{text}</b>", styles["cell"])
+            for text in ("Left (mL)", "Right (mL)", "Excess volume (%)", "Severity", "Affected side", "Phase")
+        ]
+        row = [
+            _p(escape(text), styles["cell"])
+            for text in (
+                _number(volumes.get("left")),
+                _number(volumes.get("right")),
+                _number(findings.get("excess_volume_percent")),
+                humanize(findings.get("lymphedema_severity")),
+                humanize(lymphedema.get("side")),
+                humanize(lymphedema.get("phase")),
+            )
+        ]
         table = Table([header, row], colWidths=[width / 6] * 6, hAlign="LEFT")
         table.setStyle(_grid_style())
         story.append(KeepTogether([_p("Limb volumes", styles["h2"]), table]))
@@ -342,17 +378,19 @@ def findings_block(plan: dict[str, Any], assessment: dict[str, Any], styles: Sty
 
 def section_block(index: int, section: dict[str, Any], refs: References, styles: Style) -> list[Flowable]:
     """One plan section: numbered heading, then each item's bold title, detail and reference markers."""
-    story: list[Flowable] = [CondPageBreak(30 * mm),
-                             _p(f"{index}. {escape(section.get('title') or humanize(section.get('key')))}",
-                                styles["h1"])]
+    story: list[Flowable] = [
+        CondPageBreak(30 * mm),
+        _p(f"{index}. {escape(section.get('title') or humanize(section.get('key')))}", styles["h1"]),
+    ]
     items = section.get("items") or []
     if not items:
         story.append(_p(f"<i>{NO_ITEMS}</i>", styles["body"]))
         return story
     detail_style = ParagraphStyle("detail", parent=styles["body"], leftIndent=7 * mm)
     handout_style = ParagraphStyle("handout_note", parent=styles["small"], leftIndent=7 * mm)
-    title_style = ParagraphStyle("numbered_title", parent=styles["item_title"], leftIndent=7 * mm,
-                                 firstLineIndent=-7 * mm)
+    title_style = ParagraphStyle(
+        "numbered_title", parent=styles["item_title"], leftIndent=7 * mm, firstLineIndent=-7 * mm
+    )
     for number, item in enumerate(items, start=1):
         numbers = refs.cite(item.get("evidence"))
         suffix = _markers(numbers)
@@ -379,8 +417,15 @@ def references_block(refs: References, styles: Style) -> list[Flowable]:
     if not entries:
         story.append(_p("No references.", styles["body"]))
         return story
-    head_style = ParagraphStyle("ref_head", parent=styles["cell"], leftIndent=8 * mm, firstLineIndent=-8 * mm,
-                                spaceBefore=5, spaceAfter=1.5, keepWithNext=1)
+    head_style = ParagraphStyle(
+        "ref_head",
+        parent=styles["cell"],
+        leftIndent=8 * mm,
+        firstLineIndent=-8 * mm,
+        spaceBefore=5,
+        spaceAfter=1.5,
+        keepWithNext=1,
+    )
     text_style = ParagraphStyle("ref_text", parent=styles["small"], leftIndent=8 * mm, textColor=MUTED)
     for number, entry in entries:
         head = f"{number}.&nbsp;&nbsp;<b>{escape(entry.get('document'))}</b>"
@@ -409,18 +454,32 @@ def signature_block(context: ExportContext, styles: Style, width: float) -> list
     label_width = 26 * mm
     field_width = width / 2 - label_width - 4 * mm
     cells = [
-        [_p("Name", styles["label"]), RuledLines(1, 9 * mm, field_width), Spacer(1, 1),
-         _p("Credentials", styles["label"]), RuledLines(1, 9 * mm, field_width)],
-        [_p("Signature", styles["label"]), RuledLines(1, 9 * mm, field_width), Spacer(1, 1),
-         _p("Date and time", styles["label"]), RuledLines(1, 9 * mm, field_width)],
+        [
+            _p("Name", styles["label"]),
+            RuledLines(1, 9 * mm, field_width),
+            Spacer(1, 1),
+            _p("Credentials", styles["label"]),
+            RuledLines(1, 9 * mm, field_width),
+        ],
+        [
+            _p("Signature", styles["label"]),
+            RuledLines(1, 9 * mm, field_width),
+            Spacer(1, 1),
+            _p("Date and time", styles["label"]),
+            RuledLines(1, 9 * mm, field_width),
+        ],
     ]
     table = Table(cells, colWidths=[label_width, field_width, 8 * mm, label_width, field_width], hAlign="LEFT")
-    table.setStyle(table_style([
-        ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 0),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
-    ]))
+    table.setStyle(
+        table_style(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+            ]
+        )
+    )
     return [KeepTogether([heading, table, Spacer(1, 3 * mm), _p(DRAFT_MARK, styles["draft"])])]
 
 
@@ -452,5 +511,10 @@ def render_clinician_pdf(plan: dict[str, Any], assessment: dict[str, Any], conte
         patient_line=f"{clean(patient.get('name'))} ({clean(patient.get('id'))})",
         document_label="Care plan, clinician copy",
     )
-    return build_pdf(story, footer, title=f"{TITLE}: {clean(patient.get('name'))}", author=context.clinic.name,
-                     subject="Clinician care plan")
+    return build_pdf(
+        story,
+        footer,
+        title=f"{TITLE}: {clean(patient.get('name'))}",
+        author=context.clinic.name,
+        subject="Clinician care plan",
+    )

@@ -16,8 +16,6 @@ from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table
 from planner.export.context import ExportContext
 from planner.export.pdf_common import (
     ACCENT,
-    DRAFT_FILL,
-    DRAFT_INK,
     DRAFT_MARK,
     RULE,
     SHADE,
@@ -26,6 +24,7 @@ from planner.export.pdf_common import (
     RuledLines,
     build_pdf,
     clean,
+    draft_box,
     escape,
     format_date,
     frame_width,
@@ -64,19 +63,24 @@ def _header(context: ExportContext, styles: Style, width: float) -> list[Flowabl
         table = Table([[logo, text]], colWidths=[logo_width, width - logo_width])
     else:
         table = Table([[text]], colWidths=[width])
-    table.setStyle(table_style([
-        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 0),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
-        ("LINEBELOW", (0, -1), (-1, -1), 1, ACCENT),
-    ]))
+    table.setStyle(
+        table_style(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
+                ("LINEBELOW", (0, -1), (-1, -1), 1, ACCENT),
+            ]
+        )
+    )
     return [table, Spacer(1, 3 * mm)]
 
 
 def _bullets(texts: list[str], styles: Style) -> list[Flowable]:
-    style = ParagraphStyle("bullet", parent=styles["body"], leftIndent=9 * mm, bulletIndent=2 * mm,
-                           spaceAfter=BODY_SIZE * 0.55)
+    style = ParagraphStyle(
+        "bullet", parent=styles["body"], leftIndent=9 * mm, bulletIndent=2 * mm, spaceAfter=BODY_SIZE * 0.55
+    )
     return [Paragraph(escape(text), style, bulletText="•") for text in texts if clean(text)]
 
 
@@ -95,13 +99,17 @@ def _checklist(entries: list[dict[str, Any]], styles: Style, width: float) -> li
     box = 6 * mm
     rows = [[CheckBox(box), Paragraph(escape(text), styles["body"])] for text in texts]
     table = Table(rows, colWidths=[box + 5 * mm, width - box - 5 * mm], hAlign="LEFT")
-    table.setStyle(table_style([
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 0),
-        ("TOPPADDING", (0, 0), (0, -1), 3),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 7),
-        ("LINEBELOW", (0, 0), (-1, -2), 0.3, RULE),
-    ]))
+    table.setStyle(
+        table_style(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("TOPPADDING", (0, 0), (0, -1), 3),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 7),
+                ("LINEBELOW", (0, 0), (-1, -2), 0.3, RULE),
+            ]
+        )
+    )
     return [table]
 
 
@@ -114,33 +122,39 @@ def _contact(context: ExportContext, styles: Style, width: float) -> list[Flowab
     address = [escape(line) for line in str(clinic.address or "").splitlines() if clean(line)]
     if address:
         lines.append(Paragraph("<br/>".join(address), styles["body"]))
-    phone = Table([[Paragraph("Phone:", styles["body"]), RuledLines(1, 9 * mm, width * 0.55)]],
-                  colWidths=[26 * mm, width * 0.55], hAlign="LEFT")
-    phone.setStyle(table_style([("VALIGN", (0, 0), (-1, -1), "BOTTOM"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                               ("BOTTOMPADDING", (0, 0), (-1, -1), 0)]))
+    phone = Table(
+        [[Paragraph("Phone:", styles["body"]), RuledLines(1, 9 * mm, width * 0.55)]],
+        colWidths=[26 * mm, width * 0.55],
+        hAlign="LEFT",
+    )
+    phone.setStyle(
+        table_style(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+            ]
+        )
+    )
     lines.append(phone)
     box = Table([[lines]], colWidths=[width])
-    box.setStyle(table_style([
-        ("BOX", (0, 0), (-1, -1), 1, ACCENT),
-        ("BACKGROUND", (0, 0), (-1, -1), SHADE),
-        ("LEFTPADDING", (0, 0), (-1, -1), 10),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 10),
-        ("TOPPADDING", (0, 0), (-1, -1), 8),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 10),
-    ]))
+    box.setStyle(
+        table_style(
+            [
+                ("BOX", (0, 0), (-1, -1), 1, ACCENT),
+                ("BACKGROUND", (0, 0), (-1, -1), SHADE),
+                ("LEFTPADDING", (0, 0), (-1, -1), 10),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 10),
+                ("TOPPADDING", (0, 0), (-1, -1), 8),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 10),
+            ]
+        )
+    )
     return [KeepTogether([Paragraph("Your clinic", styles["h1"]), box])]
 
 
 def _draft_banner(styles: Style, width: float) -> Table:
-    table = Table([[Paragraph(DRAFT_MARK, styles["draft"])]], colWidths=[width])
-    table.setStyle(table_style([
-        ("BOX", (0, 0), (-1, -1), 1.5, DRAFT_INK),
-        ("BACKGROUND", (0, 0), (-1, -1), DRAFT_FILL),
-        ("LEFTPADDING", (0, 0), (-1, -1), 8),
-        ("TOPPADDING", (0, 0), (-1, -1), 5),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 7),
-    ]))
-    return table
+    return draft_box(Paragraph(DRAFT_MARK, styles["draft"]), width)
 
 
 def render_handout_pdf(plan: dict[str, Any], assessment: dict[str, Any], context: ExportContext) -> bytes:
@@ -155,8 +169,9 @@ def render_handout_pdf(plan: dict[str, Any], assessment: dict[str, Any], context
     story.append(Paragraph(f"Date: {escape(format_date(context.generated_at))}", styles["body"]))
     signature = context.signature
     if signature is not None:
-        story.append(Paragraph(f"Your therapist: {escape(signature.signer)}, {escape(signature.credentials)}",
-                               styles["body"]))
+        story.append(
+            Paragraph(f"Your therapist: {escape(signature.signer)}, {escape(signature.credentials)}", styles["body"])
+        )
     else:
         story.extend([Spacer(1, 2 * mm), _draft_banner(styles, width)])
     for section in plan.get("sections") or []:
@@ -165,8 +180,13 @@ def render_handout_pdf(plan: dict[str, Any], assessment: dict[str, Any], context
         story.extend(_section(heading, _bullets(texts, styles), styles))
     handout = plan.get("handout") or {}
     story.extend(_section("Daily checklist", _checklist(handout.get("checklist") or [], styles, width), styles))
-    story.extend(_section("When to call the clinic",
-                          _bullets([entry.get("text") for entry in handout.get("call") or []], styles), styles))
+    story.extend(
+        _section(
+            "When to call the clinic",
+            _bullets([entry.get("text") for entry in handout.get("call") or []], styles),
+            styles,
+        )
+    )
     story.extend(_contact(context, styles, width))
     story.append(KeepTogether([Paragraph("Notes", styles["h1"]), RuledLines(6, 11 * mm)]))
     footer = Footer(
@@ -176,5 +196,11 @@ def render_handout_pdf(plan: dict[str, Any], assessment: dict[str, Any], context
         patient_line=clean(patient.get("name")),
         document_label="Your plan",
     )
-    return build_pdf(story, footer, title=f"{TITLE}: {clean(patient.get('name'))}", author=context.clinic.name,
-                     subject="Patient handout", margin=MARGIN)
+    return build_pdf(
+        story,
+        footer,
+        title=f"{TITLE}: {clean(patient.get('name'))}",
+        author=context.clinic.name,
+        subject="Patient handout",
+        margin=MARGIN,
+    )

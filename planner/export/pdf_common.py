@@ -37,7 +37,7 @@ from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas as rl_canvas
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, Image, PageTemplate, TableStyle
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, Image, PageTemplate, Table, TableStyle
 
 from planner.paths import fonts_dir
 
@@ -177,34 +177,94 @@ def stylesheet(base_size: float) -> dict[str, ParagraphStyle]:
     register_fonts()
     leading = base_size * 1.35
     body = ParagraphStyle(
-        "body", fontName=FONT, fontSize=base_size, leading=leading, textColor=INK, alignment=TA_LEFT,
-        spaceAfter=base_size * 0.3, bulletFontName=FONT,
+        "body",
+        fontName=FONT,
+        fontSize=base_size,
+        leading=leading,
+        textColor=INK,
+        alignment=TA_LEFT,
+        spaceAfter=base_size * 0.3,
+        bulletFontName=FONT,
     )
     styles = {
         "body": body,
-        "small": ParagraphStyle("small", parent=body, fontSize=base_size * 0.82, leading=base_size * 1.08,
-                                textColor=MUTED, spaceAfter=base_size * 0.2),
-        "cell": ParagraphStyle("cell", parent=body, fontSize=base_size * 0.9, leading=base_size * 1.15,
-                               spaceAfter=0),
-        "cell_bold": ParagraphStyle("cell_bold", parent=body, fontName=FONT_BOLD, fontSize=base_size * 0.9,
-                                    leading=base_size * 1.15, spaceAfter=0),
-        "label": ParagraphStyle("label", parent=body, fontSize=base_size * 0.82, leading=base_size * 1.1,
-                                textColor=MUTED, spaceAfter=0),
-        "title": ParagraphStyle("title", parent=body, fontName=FONT_BOLD, fontSize=base_size * 1.8,
-                                leading=base_size * 2.2, textColor=ACCENT, spaceBefore=base_size * 0.4,
-                                spaceAfter=base_size * 0.5, keepWithNext=1),
-        "h1": ParagraphStyle("h1", parent=body, fontName=FONT_BOLD, fontSize=base_size * 1.35,
-                             leading=base_size * 1.7, textColor=ACCENT, spaceBefore=base_size * 1.1,
-                             spaceAfter=base_size * 0.45, keepWithNext=1),
-        "h2": ParagraphStyle("h2", parent=body, fontName=FONT_BOLD, fontSize=base_size * 1.1,
-                             leading=base_size * 1.4, spaceBefore=base_size * 0.7, spaceAfter=base_size * 0.2,
-                             keepWithNext=1),
-        "item_title": ParagraphStyle("item_title", parent=body, fontName=FONT_BOLD, spaceBefore=base_size * 0.6,
-                                     spaceAfter=base_size * 0.15, keepWithNext=1),
-        "clinic": ParagraphStyle("clinic", parent=body, fontName=FONT_BOLD, fontSize=base_size * 1.25,
-                                 leading=base_size * 1.55, spaceAfter=base_size * 0.1),
-        "draft": ParagraphStyle("draft", parent=body, fontName=FONT_BOLD, fontSize=base_size * 1.1,
-                                leading=base_size * 1.45, textColor=DRAFT_INK, spaceAfter=0),
+        "small": ParagraphStyle(
+            "small",
+            parent=body,
+            fontSize=base_size * 0.82,
+            leading=base_size * 1.08,
+            textColor=MUTED,
+            spaceAfter=base_size * 0.2,
+        ),
+        "cell": ParagraphStyle("cell", parent=body, fontSize=base_size * 0.9, leading=base_size * 1.15, spaceAfter=0),
+        "cell_bold": ParagraphStyle(
+            "cell_bold",
+            parent=body,
+            fontName=FONT_BOLD,
+            fontSize=base_size * 0.9,
+            leading=base_size * 1.15,
+            spaceAfter=0,
+        ),
+        "label": ParagraphStyle(
+            "label", parent=body, fontSize=base_size * 0.82, leading=base_size * 1.1, textColor=MUTED, spaceAfter=0
+        ),
+        "title": ParagraphStyle(
+            "title",
+            parent=body,
+            fontName=FONT_BOLD,
+            fontSize=base_size * 1.8,
+            leading=base_size * 2.2,
+            textColor=ACCENT,
+            spaceBefore=base_size * 0.4,
+            spaceAfter=base_size * 0.5,
+            keepWithNext=1,
+        ),
+        "h1": ParagraphStyle(
+            "h1",
+            parent=body,
+            fontName=FONT_BOLD,
+            fontSize=base_size * 1.35,
+            leading=base_size * 1.7,
+            textColor=ACCENT,
+            spaceBefore=base_size * 1.1,
+            spaceAfter=base_size * 0.45,
+            keepWithNext=1,
+        ),
+        "h2": ParagraphStyle(
+            "h2",
+            parent=body,
+            fontName=FONT_BOLD,
+            fontSize=base_size * 1.1,
+            leading=base_size * 1.4,
+            spaceBefore=base_size * 0.7,
+            spaceAfter=base_size * 0.2,
+            keepWithNext=1,
+        ),
+        "item_title": ParagraphStyle(
+            "item_title",
+            parent=body,
+            fontName=FONT_BOLD,
+            spaceBefore=base_size * 0.6,
+            spaceAfter=base_size * 0.15,
+            keepWithNext=1,
+        ),
+        "clinic": ParagraphStyle(
+            "clinic",
+            parent=body,
+            fontName=FONT_BOLD,
+            fontSize=base_size * 1.25,
+            leading=base_size * 1.55,
+            spaceAfter=base_size * 0.1,
+        ),
+        "draft": ParagraphStyle(
+            "draft",
+            parent=body,
+            fontName=FONT_BOLD,
+            fontSize=base_size * 1.1,
+            leading=base_size * 1.45,
+            textColor=DRAFT_INK,
+            spaceAfter=0,
+        ),
     }
     return styles
 
@@ -396,8 +456,17 @@ def build_pdf(
         producer="lsp-planner (ReportLab)",
         initialFontName=FONT,
     )
-    frame = Frame(margin, bottom, PAGE_SIZE[0] - 2 * margin, PAGE_SIZE[1] - margin - bottom, id="body",
-                  leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+    frame = Frame(
+        margin,
+        bottom,
+        PAGE_SIZE[0] - 2 * margin,
+        PAGE_SIZE[1] - margin - bottom,
+        id="body",
+        leftPadding=0,
+        rightPadding=0,
+        topPadding=0,
+        bottomPadding=0,
+    )
     document.addPageTemplates([PageTemplate(id="page", frames=[frame])])
 
     def canvas_maker(*args: Any, **kwargs: Any) -> NumberedCanvas:
@@ -410,3 +479,21 @@ def build_pdf(
 def frame_width(margin: float = MARGIN) -> float:
     """Usable text width of a page with the given side margins (for sizing table columns)."""
     return PAGE_SIZE[0] - 2 * margin
+
+
+def draft_box(content: Flowable, width: float) -> Table:
+    """The boxed draft mark both PDFs print when unsigned: border, fill and words, so it survives
+    black-and-white printing."""
+    table = Table([[content]], colWidths=[width])
+    table.setStyle(
+        table_style(
+            [
+                ("BOX", (0, 0), (-1, -1), 1.5, DRAFT_INK),
+                ("BACKGROUND", (0, 0), (-1, -1), DRAFT_FILL),
+                ("LEFTPADDING", (0, 0), (-1, -1), 8),
+                ("TOPPADDING", (0, 0), (-1, -1), 5),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
+            ]
+        )
+    )
+    return table

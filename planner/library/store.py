@@ -184,14 +184,6 @@ def import_documents(database: Database, paths: Sequence[Path]) -> list[ParsedDo
     return parsed
 
 
-def import_document_text(database: Database, body: str, name: str) -> ParsedDocument:
-    document = parse_document(body, name)
-    with database.write() as session:
-        _check_candidate(session, replace=[document], enable=[document.id], prefer=document.id)
-        _write_document(session, document, IMPORTED)
-    return document
-
-
 def remove_document(database: Database, document_id: str) -> None:
     """Remove an imported document; a shipped one can only be disabled. An override of a shipped document
     gives way to the shipped version again."""
