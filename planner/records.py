@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlmodel import Session, col, func, select
 
-from planner import audit
+from planner import audit, followup
 from planner.clock import utc_now
 from planner.db.engine import Database, get_or_raise
 from planner.edits import PlanEdits, apply_edits, check_text
@@ -130,13 +130,33 @@ class StoredAssessment:
     plan_version: int
 
 
+def _earlier_assessments(
+    session: Session, patient_id: str, assessed_on: str, assessment_id: int | None = None
+) -> list[dict[str, Any]]:
+    """The patient's assessments before this one, oldest first: earlier dates, and on the same date those
+    stored before it (a new assessment, without an id yet, comes after every stored one of its date)."""
+    query = select(Assessment.id, Assessment.assessed_on, Assessment.document).where(
+        Assessment.patient_id == patient_id, Assessment.assessed_on <= assessed_on
+    )
+    rows = session.exec(query.order_by(col(Assessment.assessed_on), col(Assessment.id))).all()
+    return [
+        json.loads(document)
+        for row_id, row_on, document in rows
+        if row_on < assessed_on or assessment_id is None or (row_id is not None and row_id < assessment_id)
+    ]
+
+
 def store_assessment(
     database: Database, assessment: dict[str, Any], edits: PlanEdits | None = None
 ) -> StoredAssessment:
-    """Store a validated assessment and a draft plan generated from it, creating the patient when new."""
+    """Store a validated assessment and a draft plan generated from it, creating the patient when new.
+
+    The plan sees the patient's earlier assessments, so its progress findings compare with them.
+    """
     library = load_library(database)
-    plan = generate_plan(assessment, library)
     with database.write() as session:
+        history = _earlier_assessments(session, assessment["patient"]["id"], assessment["assessed_on"])
+        plan = generate_plan(assessment, library, history)
         created = _upsert_patient(session, assessment["patient"])
         row = Assessment(
             patient_id=assessment["patient"]["id"],
@@ -163,6 +183,7 @@ def store_assessment(
         session.add(stored)
         session.flush()
         assert stored.id is not None
+        followup.sync_plan(session, stored, row.patient_id)
         audit.record(
             session,
             "assessment.store",
@@ -183,11 +204,12 @@ def save_draft(database: Database, assessment_id: int, assessment: dict[str, Any
     When the latest plan version is signed, a new draft version is started (the signed one is untouched).
     """
     library = load_library(database)
-    content = generate_plan(assessment, library)
     with database.write() as session:
         row = get_or_raise(session, Assessment, assessment_id)
         if assessment["patient"]["id"] != row.patient_id:
             raise UserError("patient.id: cannot change on a stored assessment (record a new patient instead)")
+        history = _earlier_assessments(session, row.patient_id, assessment["assessed_on"], assessment_id)
+        content = generate_plan(assessment, library, history)
         _upsert_patient(session, assessment["patient"])
         _fill_assessment(row, assessment)
         session.add(row)
@@ -207,6 +229,7 @@ def save_draft(database: Database, assessment_id: int, assessment: dict[str, Any
         latest.library_version = library.version
         session.add(latest)
         session.flush()
+        followup.sync_plan(session, latest, row.patient_id)
         audit.record(
             session,
             "plan.save_draft",
@@ -311,6 +334,25 @@ def assessments_for(database: Database, patient_id: str) -> list[AssessmentSumma
                 )
             )
         return out
+
+
+def earlier_assessments(database: Database, assessment_id: int) -> list[dict[str, Any]]:
+    """What a stored assessment's plan compares with: the patient's assessments before it, oldest first."""
+    with database.read() as session:
+        row = get_or_raise(session, Assessment, assessment_id)
+        return _earlier_assessments(session, row.patient_id, row.assessed_on, assessment_id)
+
+
+def patient_assessments(database: Database, patient_id: str) -> list[tuple[int, dict[str, Any]]]:
+    """(id, assessment) for every stored assessment of the patient, oldest first."""
+    with database.read() as session:
+        get_or_raise(session, Patient, patient_id)
+        query = (
+            select(Assessment.id, Assessment.document)
+            .where(Assessment.patient_id == patient_id)
+            .order_by(col(Assessment.assessed_on), col(Assessment.id))
+        )
+        return [(row_id, json.loads(document)) for row_id, document in session.exec(query).all()]  # type: ignore[misc]
 
 
 def count_rows(database: Database) -> dict[str, int]:

@@ -139,6 +139,38 @@ _ITEM_PROPERTIES: dict[str, Any] = {
     "handout": {"type": "string"},
     "source": {"enum": ["document", "clinician"]},
     "evidence": _EVIDENCE_LIST,
+    "due_on": _DATE,
+    "due_until": _DATE,
+    "due_rule": {"type": "string"},
+}
+
+_SERIES = {"type": "array"}
+_PROGRESS: dict[str, Any] = {
+    "type": "object",
+    "required": ["dates", "strength", "pain_nrs", "excess_volume_percent", "ambulation", "falls_past_3_months"],
+    "properties": {
+        "dates": {"type": "array", "minItems": 2, "items": _DATE},
+        "strength": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["group", "side", "mrc"],
+                "properties": {
+                    "group": {"enum": list(MUSCLE_GROUPS)},
+                    "side": {"enum": ["left", "right"]},
+                    "mrc": {"type": "array", "items": {"type": ["integer", "null"], "minimum": 0, "maximum": 5}},
+                    "change_since_previous": {"type": ["integer", "null"]},
+                    "change_since_first": {"type": ["integer", "null"]},
+                },
+            },
+        },
+        "pain_nrs": _SERIES,
+        "excess_volume_percent": _SERIES,
+        "ambulation": _SERIES,
+        "falls_past_3_months": _SERIES,
+        "onset": {"anyOf": [_DATE, {"type": "null"}]},
+        "recovery_window_months": {"type": ["object", "null"]},
+    },
 }
 
 CAREPLAN_SCHEMA: dict[str, Any] = {
@@ -215,6 +247,7 @@ CAREPLAN_SCHEMA: dict[str, Any] = {
                 for key in SECTION_KEYS
             ],
         },
+        "progress": _PROGRESS,
         "handout": {
             "type": "object",
             "properties": {

@@ -7,10 +7,12 @@ nerve, roots and region (from the anatomy document's table), circumferences to v
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from planner.engine.limbvolume import excess_percent, frustum_volume_ml
+from planner.engine.limbvolume import affected_excess_percent, limb_volumes
+from planner.engine.progress import Visit, ordered_visits, progress_findings
 from planner.engine.vocabulary import MUSCLE_GROUPS, SIDES
 from planner.library.compiler import ROOT_ORDER, CompiledLibrary, MuscleGroup
 
@@ -121,32 +123,18 @@ def _describe_weak(entry: dict[str, Any], library: CompiledLibrary) -> str:
     return f"{entry['side']} {movement} MRC {entry['mrc']} ({entry['nerve']}, {entry['roots']})"
 
 
-def limb_volumes(assessment: dict[str, Any]) -> dict[str, float] | None:
-    lymphedema = assessment.get("lymphedema") or {}
-    circumferences = lymphedema.get("circumferences_cm")
-    interval = lymphedema.get("interval_cm")
-    if not circumferences or not interval:
-        return None
-    return {side: round(frustum_volume_ml(circumferences[side], interval), 1) for side in SIDES}
-
-
 def _lymphedema_findings(assessment: dict[str, Any]) -> dict[str, Any]:
     lymphedema = assessment.get("lymphedema") or {}
     present = bool(lymphedema.get("present"))
     volumes = limb_volumes(assessment)
-    excess = None
-    side = lymphedema.get("side") if present else None
-    if volumes and side in SIDES:
-        other = "left" if side == "right" else "right"
-        excess = excess_percent(volumes[side], volumes[other])
     return {
         "lymphedema": present,
-        "lymphedema_side": side,
+        "lymphedema_side": lymphedema.get("side") if present else None,
         "lymphedema_phase": lymphedema.get("phase") if present else None,
         "limb_shape": lymphedema.get("limb_shape") if present else None,
         "limb_volume_left_ml": volumes["left"] if volumes else None,
         "limb_volume_right_ml": volumes["right"] if volumes else None,
-        "excess_volume_percent": _one_decimal(excess),
+        "excess_volume_percent": affected_excess_percent(assessment),
     }
 
 
@@ -214,9 +202,15 @@ def base_findings(assessment: dict[str, Any], library: CompiledLibrary) -> dict[
     return findings
 
 
-def all_findings(assessment: dict[str, Any], library: CompiledLibrary) -> dict[str, Any]:
-    """Base findings plus the derived findings the documents define."""
+def all_findings(
+    assessment: dict[str, Any], library: CompiledLibrary, history: Sequence[Mapping[str, Any]] = ()
+) -> dict[str, Any]:
+    """Base and progress findings, then the derived findings the documents define.
+
+    ``history`` holds the patient's earlier assessments (any order); without it this is a first visit.
+    """
     findings = base_findings(assessment, library)
+    findings.update(progress_findings(Visit.of(assessment), ordered_visits(history)))
     for derived in library.derived:
         findings[derived.name] = derived.evaluate(findings)
     return findings

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 
 def frustum_volume_ml(circumferences_cm: Sequence[float], interval_cm: float) -> float:
@@ -23,3 +24,25 @@ def excess_percent(affected_ml: float, other_ml: float) -> float | None:
     if other_ml <= 0:
         return None
     return (affected_ml - other_ml) / other_ml * 100
+
+
+def limb_volumes(assessment: Mapping[str, Any]) -> dict[str, float] | None:
+    """Both limb volumes (mL, one decimal) of an lsp-assessment/1, or None when circumferences are missing."""
+    lymphedema = assessment.get("lymphedema") or {}
+    circumferences = lymphedema.get("circumferences_cm")
+    interval = lymphedema.get("interval_cm")
+    if not circumferences or not interval:
+        return None
+    return {side: round(frustum_volume_ml(circumferences[side], interval), 1) for side in ("left", "right")}
+
+
+def affected_excess_percent(assessment: Mapping[str, Any]) -> float | None:
+    """Excess volume of the lymphedematous limb over the other, one decimal; None unless one side is named."""
+    lymphedema = assessment.get("lymphedema") or {}
+    side = lymphedema.get("side") if lymphedema.get("present") else None
+    volumes = limb_volumes(assessment)
+    if not volumes or side not in ("left", "right"):
+        return None
+    other = "left" if side == "right" else "right"
+    excess = excess_percent(volumes[side], volumes[other])
+    return None if excess is None else round(excess, 1)

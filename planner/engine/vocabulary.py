@@ -139,6 +139,71 @@ for _group in MUSCLE_GROUPS:
     for _side in SIDES:
         _BASE.append(_f(f"mrc_{_group}_{_side}", N, f"{label} grade on the {_side}", True))
 
+_BASE += [
+    # Progress since earlier stored assessments of the same patient (null, false or empty on a first visit).
+    # Changes are current minus earlier: a positive MRC change is a gain, a positive pain change more pain.
+    _f("assessment_number", N, "1 for the patient's first stored assessment, 2 for the next, and so on"),
+    _f("has_previous", F, "an earlier assessment of the patient is stored"),
+    _f("days_since_previous", N, "days since the previous assessment", True),
+    _f("days_since_first", N, "days since the first assessment", True),
+    _f(
+        "mrc_drop_max", N, "largest fall in grade of any group and side since the previous assessment (0 if none)", True
+    ),
+    _f(
+        "mrc_gain_max", N, "largest rise in grade of any group and side since the previous assessment (0 if none)", True
+    ),
+    _f(
+        "mrc_change_total",
+        N,
+        "sum of the grade changes since the previous assessment, over pairs graded both times",
+        True,
+    ),
+    _f("mrc_drop_max_since_first", N, "largest fall in grade of any group and side since the first assessment", True),
+    _f("mrc_gain_max_since_first", N, "largest rise in grade of any group and side since the first assessment", True),
+    _f("mrc_change_total_since_first", N, "sum of the grade changes since the first assessment", True),
+    _f("worsened_groups", L, "muscle-group keys whose grade fell on either side since the previous assessment"),
+    _f("improved_groups", L, "muscle-group keys whose grade rose on either side since the previous assessment"),
+    _f("pain_nrs_previous", N, "pain score at the previous assessment", True),
+    _f("pain_nrs_change", N, "change in pain score since the previous assessment", True),
+    _f("pain_nrs_change_since_first", N, "change in pain score since the first assessment", True),
+    _f(
+        "excess_volume_change", N, "change in excess limb volume since the previous assessment, percentage points", True
+    ),
+    _f(
+        "excess_volume_change_since_first",
+        N,
+        "change in excess limb volume since the first assessment, percentage points",
+        True,
+    ),
+    _f("ambulation_change", T, "better, same or worse on the ambulation scale since the previous assessment", True),
+    _f(
+        "ambulation_change_since_first",
+        T,
+        "better, same or worse on the ambulation scale since the first assessment",
+        True,
+    ),
+    _f("falls_change", N, "change in falls in the past 3 months since the previous assessment", True),
+]
+for _group in MUSCLE_GROUPS:
+    label = _group.replace("_", " ")
+    for _side in SIDES:
+        _BASE.append(
+            _f(
+                f"mrc_change_{_group}_{_side}",
+                N,
+                f"change in {label} grade on the {_side} since the previous assessment",
+                True,
+            )
+        )
+        _BASE.append(
+            _f(
+                f"mrc_change_since_first_{_group}_{_side}",
+                N,
+                f"change in {label} grade on the {_side} since the first assessment",
+                True,
+            )
+        )
+
 BASE_FINDINGS: dict[str, Finding] = {f.name: f for f in _BASE}
 
 

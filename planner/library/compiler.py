@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from planner.engine.conditions import Compiled, ExpressionError, compile_expression
+from planner.engine.schedule import DueRule
 from planner.engine.vocabulary import BASE_FINDINGS, MUSCLE_GROUPS, Kind
 from planner.errors import DocumentError, Problem
 from planner.library.parser import ParsedDocument
@@ -79,6 +80,7 @@ class CompiledRecommendation:
     detail: Template
     handout: Template
     cites: tuple[tuple[str, str], ...]
+    due: DueRule | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -421,6 +423,7 @@ def _recommendations(
                     detail=templates["detail"],
                     handout=templates["handout"],
                     cites=tuple((d, h) for d, h, _ in rec.cites),
+                    due=rec.due,
                 )
             )
     compiled.sort(key=lambda r: (r.order, r.id))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from planner.engine.schedule import DueRule
 from planner.errors import DocumentError, Problem
 
 MAX_DOCUMENT_BYTES = 512 * 1024
@@ -22,7 +23,7 @@ SECTION_TARGETS = ("pt", "ot", "orthosis", "lymphedema", "analgesia", "medical",
 HANDOUT_TARGETS = ("checklist", "call")
 TARGETS = (*SECTION_TARGETS, "alert", *HANDOUT_TARGETS)
 ALERT_LEVELS = ("urgent", "caution", "info")
-RECOMMENDATION_FIELDS = {"target", "level", "when", "title", "detail", "handout", "order", "cites"}
+RECOMMENDATION_FIELDS = {"target", "level", "when", "title", "detail", "handout", "order", "cites", "due"}
 REPEATABLE_FIELDS = {"cites"}
 
 _DOC_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,63}$")
@@ -56,6 +57,7 @@ class Recommendation:
     level: str | None = None
     order: int = 100
     cites: list[tuple[str, str, int]] = field(default_factory=list)
+    due: DueRule | None = None
 
 
 @dataclass(slots=True)
@@ -322,6 +324,16 @@ def _parse_recommendation(
     except ValueError:
         problems.append(Problem(order_line, "order must be a whole number"))
         order = 100
+    due: DueRule | None = None
+    if "due" in values:
+        due_text, due_line = values["due"]
+        if target not in SECTION_TARGETS:
+            problems.append(Problem(due_line, "due is only for plan-section items"))
+        else:
+            try:
+                due = DueRule.parse(due_text)
+            except ValueError as exc:
+                problems.append(Problem(due_line, str(exc)))
     if len(problems) > before:
         return None
     when, when_line = values["when"]
@@ -344,6 +356,7 @@ def _parse_recommendation(
         level=level or None,
         order=order,
         cites=cites,
+        due=due,
     )
 
 

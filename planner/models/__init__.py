@@ -3,7 +3,7 @@ record (patients, assessments, plans). Import from here; the modules are split b
 
 from planner.models.audit import AuditEntry
 from planner.models.library import Definition, Document, Passage, Recommendation
-from planner.models.record import Assessment, Patient, Plan
+from planner.models.record import Assessment, FollowUp, Patient, Plan
 from planner.models.settings import Setting
 
 __all__ = [
@@ -11,6 +11,7 @@ __all__ = [
     "AuditEntry",
     "Definition",
     "Document",
+    "FollowUp",
     "Passage",
     "Patient",
     "Plan",

@@ -56,3 +56,27 @@ class Plan(SQLModel, table=True):
     signed_at: datetime | None = None
     content_hash: str | None = None
     created_at: datetime
+
+
+class FollowUp(SQLModel, table=True):
+    """A dated follow-up item of an assessment's latest plan version, kept apart so it can be marked done.
+
+    The rows mirror the plan as the clinician left it (an excluded item has none) and are rewritten when a
+    new version is saved; a completion survives that rewrite for the same item id. Only the patient's latest
+    assessment counts for what is due: a newer visit supersedes the older plan's schedule.
+    """
+
+    __tablename__ = "follow_up"
+    __table_args__ = (UniqueConstraint("assessment_id", "item_id", name="uq_follow_up_assessment_item"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    assessment_id: int = Field(foreign_key="assessment.id", index=True)
+    patient_id: str = Field(foreign_key="patient.id", index=True)
+    plan_id: int = Field(foreign_key="plan.id")
+    item_id: str
+    section: str
+    title: str
+    due_on: str = Field(index=True)
+    due_until: str | None = None
+    completed_on: str | None = None
+    completed_by: str | None = None

@@ -7,10 +7,13 @@ regenerated one and item ids stay stable across runs.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from planner.assessment.schema import CAREPLAN_FORMAT, SECTION_KEYS
-from planner.engine.findings import all_findings, limb_volumes, weak_group_entries
+from planner.engine.findings import all_findings, weak_group_entries
+from planner.engine.limbvolume import limb_volumes
+from planner.engine.progress import Visit, ordered_visits, trend_series
 from planner.library.compiler import CompiledLibrary, CompiledRecommendation
 from planner.library.parser import HANDOUT_TARGETS
 
@@ -81,8 +84,42 @@ def findings_summary(assessment: dict[str, Any], library: CompiledLibrary, findi
     return summary
 
 
-def generate_plan(assessment: dict[str, Any], library: CompiledLibrary) -> dict[str, Any]:
-    findings = all_findings(assessment, library)
+RECOVERY_WINDOW_FINDINGS = ("recovery_window_from_months", "recovery_window_to_months")
+"""Derived findings a document may define for the expected recovery window; the charts mark it."""
+
+
+def progress_block(
+    assessment: dict[str, Any],
+    history: Sequence[Mapping[str, Any]],
+    library: CompiledLibrary,
+    findings: Mapping[str, Any],
+) -> dict[str, Any]:
+    """The values per visit, oldest first and ending with this assessment, and the expected recovery window."""
+    trends = trend_series([*ordered_visits(history), Visit.of(assessment)], library.settings.get("weak_mrc_at_most"))
+    start, end = (findings.get(name) for name in RECOVERY_WINDOW_FINDINGS)
+    trends["onset"] = assessment["history"].get("onset")
+    trends["recovery_window_months"] = (
+        {"from": _plain(start), "to": _plain(end)} if start is not None or end is not None else None
+    )
+    return trends
+
+
+def _due_fields(rec: CompiledRecommendation, assessment: dict[str, Any]) -> dict[str, str]:
+    dates = rec.due.dates(assessment) if rec.due else None
+    if dates is None:
+        return {}
+    due_on, due_until = dates
+    fields = {"due_on": due_on.isoformat(), "due_rule": str(rec.due)}
+    if due_until is not None:
+        fields["due_until"] = due_until.isoformat()
+    return fields
+
+
+def generate_plan(
+    assessment: dict[str, Any], library: CompiledLibrary, history: Sequence[Mapping[str, Any]] = ()
+) -> dict[str, Any]:
+    """The draft plan for ``assessment``; ``history`` holds the patient's earlier assessments, if any."""
+    findings = all_findings(assessment, library, history)
     sections: dict[str, list[dict[str, Any]]] = {key: [] for key in SECTION_KEYS}
     alerts: list[tuple[int, int, str, dict[str, Any]]] = []
     handout: dict[str, list[dict[str, Any]]] = {target: [] for target in HANDOUT_TARGETS}
@@ -102,9 +139,10 @@ def generate_plan(assessment: dict[str, Any], library: CompiledLibrary) -> dict[
             handout_text = rec.handout.render(findings)
             if handout_text:
                 item["handout"] = handout_text
+            item.update(_due_fields(rec, assessment))
             sections[rec.target].append(item)
     patient = assessment["patient"]
-    return {
+    plan = {
         "format": CAREPLAN_FORMAT,
         "patient": {"id": patient["id"], "name": patient["name"]},
         "assessed_on": assessment["assessed_on"],
@@ -114,3 +152,6 @@ def generate_plan(assessment: dict[str, Any], library: CompiledLibrary) -> dict[
         "sections": [{"key": key, "title": SECTION_TITLES[key], "items": sections[key]} for key in SECTION_KEYS],
         "handout": handout,
     }
+    if history:
+        plan["progress"] = progress_block(assessment, history, library, findings)
+    return plan

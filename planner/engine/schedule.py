@@ -1,0 +1,86 @@
+"""When a follow-up item falls due: a document's ``due:`` field turned into dates for one assessment.
+
+A document writes ``due: 4 weeks after assessment`` or ``due: 3-6 months after onset``. The planner only does
+the calendar arithmetic; the interval and what it hangs on are the document's. Months are calendar months
+(31 January plus one month is 28 or 29 February).
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+ANCHORS: dict[str, str | None] = {
+    "assessment": None,
+    "onset": "onset",
+    "radiotherapy": "radiation_completed_on",
+    "trauma": "trauma_on",
+    "surgery": "surgery_on",
+}
+"""What an interval may be counted from, and the assessment history date it reads (None: the visit itself)."""
+
+UNITS = ("day", "week", "month")
+
+_DUE = re.compile(
+    r"^\s*(?P<start>\d{1,4})(?:\s*-\s*(?P<end>\d{1,4}))?\s+(?P<unit>days?|weeks?|months?)\s+after\s+(?P<anchor>[a-z]+)\s*$"
+)
+
+
+def add_months(day: date, months: int) -> date:
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+@dataclass(frozen=True, slots=True)
+class DueRule:
+    start: int
+    end: int | None
+    unit: str
+    anchor: str
+
+    @classmethod
+    def parse(cls, text: str) -> DueRule:
+        """Raises ValueError with a message fit for the document author."""
+        match = _DUE.match(text)
+        if not match:
+            raise ValueError(
+                "due: write 'N days|weeks|months after ANCHOR' or 'N-M months after ANCHOR'"
+                f" (anchors: {', '.join(ANCHORS)})"
+            )
+        anchor = match["anchor"]
+        if anchor not in ANCHORS:
+            raise ValueError(f"due: unknown anchor '{anchor}' (known: {', '.join(ANCHORS)})")
+        start, end = int(match["start"]), int(match["end"]) if match["end"] else None
+        if end is not None and end < start:
+            raise ValueError("due: the end of the range comes before its start")
+        return cls(start, end, match["unit"].rstrip("s"), anchor)
+
+    def _shift(self, day: date, amount: int) -> date:
+        if self.unit == "month":
+            return add_months(day, amount)
+        return day + timedelta(days=amount * (7 if self.unit == "week" else 1))
+
+    def dates(self, assessment: Mapping[str, Any]) -> tuple[date, date | None] | None:
+        """(due on, due until) for this assessment, or None when the anchor date was not recorded.
+
+        A window that opened before the visit is due from the visit itself: the item is due now.
+        """
+        visit = date.fromisoformat(assessment["assessed_on"])
+        field = ANCHORS[self.anchor]
+        anchor_text = visit.isoformat() if field is None else (assessment.get("history") or {}).get(field)
+        if not anchor_text:
+            return None
+        anchor = date.fromisoformat(anchor_text)
+        start = max(self._shift(anchor, self.start), visit)
+        end = self._shift(anchor, self.end) if self.end is not None else None
+        return start, (end if end is not None and end >= start else None)
+
+    def __str__(self) -> str:
+        span = f"{self.start}-{self.end}" if self.end is not None else str(self.start)
+        plural = "" if self.end is None and self.start == 1 else "s"
+        return f"{span} {self.unit}{plural} after {self.anchor}"

@@ -1,0 +1,135 @@
+"""The follow-up schedule: dated plan items, what is due across patients, and marking an item done.
+
+Dates come from the documents (``due:`` on a recommendation, see planner.engine.schedule) and are stored in
+each plan item; the ``follow_up`` table mirrors the items of an assessment's latest plan version so the due
+list is one indexed query rather than a parse of every stored plan. Only a patient's latest assessment
+counts: the next visit brings a new plan and its own schedule.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import text
+from sqlmodel import Session, select
+
+from planner import audit
+from planner.db.engine import Database, get_or_raise
+from planner.edits import PlanEdits, apply_edits
+from planner.models import FollowUp, Plan
+
+OVERDUE, DUE, UPCOMING, DONE = "overdue", "due", "upcoming", "done"
+
+
+def dated_items(plan: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(section key, item) for every item of a plan that carries a due date, in plan order."""
+    for section in plan["sections"]:
+        for item in section["items"]:
+            if item.get("due_on"):
+                yield section["key"], item
+
+
+def status_on(today: date, due_on: str, due_until: str | None, completed_on: str | None = None) -> str:
+    """Overdue once the last day of the item's window has passed; due from its first day."""
+    if completed_on:
+        return DONE
+    if today.isoformat() > (due_until or due_on):
+        return OVERDUE
+    return DUE if today.isoformat() >= due_on else UPCOMING
+
+
+def sync_plan(session: Session, plan: Plan, patient_id: str) -> None:
+    """Make the assessment's follow-up rows match this plan version as the clinician left it.
+
+    A completion is kept when the same item is still in the plan; an item the clinician excluded loses its
+    row, since the plan no longer asks for it.
+    """
+    final = apply_edits(json.loads(plan.content), PlanEdits.from_json(json.loads(plan.edits)))
+    existing = {
+        row.item_id: row for row in session.exec(select(FollowUp).where(FollowUp.assessment_id == plan.assessment_id))
+    }
+    for section, item in dated_items(final):
+        row = existing.pop(item["id"], None) or FollowUp(
+            assessment_id=plan.assessment_id,
+            patient_id=patient_id,
+            plan_id=0,
+            item_id=item["id"],
+            section="",
+            title="",
+            due_on="",
+        )
+        assert plan.id is not None
+        row.plan_id, row.section, row.title = plan.id, section, item["title"]
+        row.due_on, row.due_until = item["due_on"], item.get("due_until")
+        session.add(row)
+    for row in existing.values():
+        session.delete(row)
+
+
+@dataclass(frozen=True, slots=True)
+class DueItem:
+    id: int
+    patient_id: str
+    patient_name: str
+    assessment_id: int
+    plan_id: int
+    item_id: str
+    section: str
+    title: str
+    due_on: str
+    due_until: str | None
+    completed_on: str | None
+    status: str
+
+
+_COLUMNS = (
+    "f.id, f.patient_id, p.name, f.assessment_id, f.plan_id, f.item_id, f.section, f.title, f.due_on, "
+    "f.due_until, f.completed_on"
+)
+_LATEST = (
+    "NOT EXISTS (SELECT 1 FROM assessment a JOIN assessment b ON b.patient_id = a.patient_id "
+    "WHERE a.id = f.assessment_id "
+    "AND (b.assessed_on > a.assessed_on OR (b.assessed_on = a.assessed_on AND b.id > a.id)))"
+)
+
+
+def _items(session: Session, where: str, params: dict[str, Any], today: date) -> list[DueItem]:
+    sql = text(
+        f"SELECT {_COLUMNS} FROM follow_up f JOIN patient p ON p.id = f.patient_id WHERE {where} AND {_LATEST} "
+        "ORDER BY f.due_on, p.name COLLATE NOCASE, f.patient_id, f.item_id"
+    )
+    return [DueItem(*row, status=status_on(today, row[8], row[9], row[10])) for row in session.execute(sql, params)]
+
+
+def due_list(database: Database, today: date, days_ahead: int = 14) -> list[DueItem]:
+    """Open follow-ups of active patients that are overdue, due, or due within ``days_ahead`` days."""
+    horizon = (today + timedelta(days=days_ahead)).isoformat()
+    with database.read() as session:
+        return _items(
+            session, "f.completed_on IS NULL AND f.due_on <= :horizon AND NOT p.archived", {"horizon": horizon}, today
+        )
+
+
+def patient_schedule(database: Database, patient_id: str, today: date) -> list[DueItem]:
+    """Every follow-up of the patient's latest assessment, done ones included."""
+    with database.read() as session:
+        return _items(session, "f.patient_id = :patient", {"patient": patient_id}, today)
+
+
+def set_done(database: Database, follow_up_id: int, done_on: date | None, by: str = "") -> None:
+    """Mark a follow-up done on a date (or open it again with None); the plan itself is not touched."""
+    with database.write() as session:
+        row = get_or_raise(session, FollowUp, follow_up_id)
+        row.completed_on = done_on.isoformat() if done_on else None
+        row.completed_by = (by.strip() or audit.current_user()) if done_on else None
+        session.add(row)
+        audit.record(
+            session,
+            "follow_up.done" if done_on else "follow_up.reopen",
+            f"follow_up:{follow_up_id}",
+            {"item": row.item_id, "assessment": row.assessment_id, "on": row.completed_on},
+        )
