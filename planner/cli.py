@@ -52,12 +52,65 @@ def cmd_plan(args: argparse.Namespace) -> int:
     from planner.plan.generate import generate_plan
     from planner.plan.text import render_plan_text
 
-    assessment = _read_assessment(args.file)
-    plan = generate_plan(assessment, load_library(_open(args)))
+    if (args.file is None) == (args.patient is None):
+        raise UserError("plan: give an assessment file or --patient ID (one of the two)")
+    if args.patient is not None:
+        from planner.history import plan_for_patient
+
+        _, plan = plan_for_patient(_open(args), args.patient)
+    else:
+        plan = generate_plan(_read_assessment(args.file), load_library(_open(args)))
     if args.json:
         _dump(plan)
     else:
         sys.stdout.write(render_plan_text(plan))
+    return EXIT_OK
+
+
+def _date_option(value: str | None, name: str) -> Any:
+    from datetime import date
+
+    if value is None:
+        return date.today()
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise UserError(f"{name}: '{value}' is not a date (YYYY-MM-DD)") from None
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    from planner.history import history_text, patient_history
+
+    history = patient_history(_open(args), args.patient, _date_option(args.on, "--on"))
+    if args.json:
+        _dump(history)
+    else:
+        sys.stdout.write(history_text(history))
+    return EXIT_OK
+
+
+def cmd_due(args: argparse.Namespace) -> int:
+    from dataclasses import asdict
+
+    from planner.followup import due_list, due_text
+
+    if args.days < 0:
+        raise UserError("--days: must be 0 or more")
+    today = _date_option(args.on, "--on")
+    items = due_list(_open(args), today, days_ahead=args.days)
+    if args.json:
+        _dump([asdict(item) for item in items])
+    else:
+        sys.stdout.write(due_text(items, today))
+    return EXIT_OK
+
+
+def cmd_done(args: argparse.Namespace) -> int:
+    from planner.followup import set_done
+
+    when = None if args.reopen else _date_option(args.on, "--on")
+    set_done(_open(args), args.id, when, by=args.by or "")
+    print(f"follow-up {args.id} " + ("open again" if when is None else f"done on {when.isoformat()}"))
     return EXIT_OK
 
 
@@ -279,8 +332,27 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
 
     p = _add(sub, "plan", cmd_plan, "draft the care plan for an assessment file (lsp-assessment/1 JSON)")
-    p.add_argument("file", help="assessment JSON file, or - for standard input")
+    p.add_argument("file", nargs="?", help="assessment JSON file, or - for standard input")
+    p.add_argument(
+        "--patient", metavar="ID", help="instead of a file: the patient's latest stored assessment, with its history"
+    )
     p.add_argument("--json", action="store_true", help="print lsp-careplan/1 JSON")
+
+    p = _add(sub, "history", cmd_history, "a patient's assessments, plan versions, trends and follow-up")
+    p.add_argument("patient", metavar="ID")
+    p.add_argument("--on", metavar="DATE", help="date the follow-up status is judged on (default: today)")
+    p.add_argument("--json", action="store_true", help="print JSON")
+
+    p = _add(sub, "due", cmd_due, "follow-up items due or overdue across all active patients")
+    p.add_argument("--on", metavar="DATE", help="as of this date (default: today)")
+    p.add_argument("--days", type=int, default=14, help="also list items due within this many days (default 14)")
+    p.add_argument("--json", action="store_true", help="print JSON")
+
+    p = _add(sub, "done", cmd_done, "mark a follow-up item done (its number is shown by 'due' and 'history')")
+    p.add_argument("id", type=int)
+    p.add_argument("--on", metavar="DATE", help="date it was done (default: today)")
+    p.add_argument("--by", help="who did it (default: the operating-system user)")
+    p.add_argument("--reopen", action="store_true", help="mark it not done again")
 
     p = _add(sub, "export", cmd_export, "write the clinician plan (or the patient handout) as PDF")
     p.add_argument("file", help="assessment JSON file, or - for standard input")

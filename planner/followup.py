@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 from typing import Any
 
@@ -133,3 +133,20 @@ def set_done(database: Database, follow_up_id: int, done_on: date | None, by: st
             f"follow_up:{follow_up_id}",
             {"item": row.item_id, "assessment": row.assessment_id, "on": row.completed_on},
         )
+
+
+def follow_up_when(item: dict[str, Any]) -> str:
+    """'2026-12-15' or '2026-12-15 to 2027-03-15'."""
+    return item["due_on"] + (f" to {item['due_until']}" if item.get("due_until") else "")
+
+
+def due_text(items: list[DueItem], today: date) -> str:
+    if not items:
+        return f"nothing due as of {today.isoformat()}\n"
+    lines = [f"Follow-up due as of {today.isoformat()}"]
+    for item in items:
+        lines.append(
+            f"  [{item.id}] {item.status:<8} {follow_up_when(asdict(item)):<24} {item.patient_name} "
+            f"({item.patient_id}): {item.title}"
+        )
+    return "\n".join(lines) + "\n"

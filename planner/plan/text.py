@@ -17,6 +17,35 @@ def _references(evidence: list[dict[str, Any]]) -> str:
     return "; ".join(f"{e['document']}, {e['section']}" for e in evidence)
 
 
+def cell(value: Any) -> str:
+    return "-" if value is None else str(value).replace("_", " ")
+
+
+def trend_rows(trend: dict[str, Any]) -> list[tuple[str, list[Any]]]:
+    """(label, value per visit) in the order every view shows them: strength, pain, volume, walking, falls."""
+    rows = [(f"{s['group'].replace('_', ' ')} ({s['side']}), MRC", list(s["mrc"])) for s in trend["strength"]]
+    rows += [
+        ("pain NRS", trend["pain_nrs"]),
+        ("excess limb volume %", trend["excess_volume_percent"]),
+        ("ambulation", trend["ambulation"]),
+        ("falls, past 3 months", trend["falls_past_3_months"]),
+    ]
+    return [(label, values) for label, values in rows if any(v is not None for v in values)]
+
+
+def trend_lines(trend: dict[str, Any], width: int = 12) -> list[str]:
+    lines = ["Trends".ljust(30) + "".join(d.rjust(width) for d in trend["dates"])]
+    for label, values in trend_rows(trend):
+        lines.append(f"  {label:<28}" + "".join(cell(v).rjust(width) for v in values))
+    window = trend.get("recovery_window_months")
+    if window:
+        lines.append(
+            f"  expected recovery window: {cell(window['from'])}-{cell(window['to'])} months from onset"
+            f" ({cell(trend.get('onset'))})"
+        )
+    return lines
+
+
 def render_plan_text(plan: dict[str, Any]) -> str:
     findings = plan["findings"]
     lines = [
@@ -40,6 +69,8 @@ def render_plan_text(plan: dict[str, Any]) -> str:
             if isinstance(value, dict):
                 value = ", ".join(f"{k} {v} mL" for k, v in value.items())
             lines.append(f"  {name.replace('_', ' ')}: {value}")
+    if plan.get("progress"):
+        lines += ["", *trend_lines(plan["progress"])]
     if plan["alerts"]:
         lines += ["", "Alerts"]
         for alert in plan["alerts"]:
@@ -55,5 +86,8 @@ def render_plan_text(plan: dict[str, Any]) -> str:
             lines += _wrap(f"- {item['title']}", "  ")
             if item.get("detail"):
                 lines += _wrap(item["detail"], "    ")
+            if item.get("due_on"):
+                until = f" to {item['due_until']}" if item.get("due_until") else ""
+                lines += _wrap(f"Due: {item['due_on']}{until} ({item['due_rule']})", "    ")
             lines += _wrap(f"Basis: {_references(item['evidence'])}", "    ")
     return "\n".join(lines) + "\n"
