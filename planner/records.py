@@ -130,20 +130,36 @@ class StoredAssessment:
     plan_version: int
 
 
+def earlier_visits(
+    visits: list[tuple[int, dict[str, Any]]], assessed_on: str, assessment_id: int | None = None
+) -> list[dict[str, Any]]:
+    """Of a patient's stored (id, assessment) pairs, those before this one, oldest first: earlier dates, and
+    on the same date those stored before it (a new assessment, with no id yet, follows every stored one)."""
+    earlier = [
+        (visit["assessed_on"], visit_id, visit)
+        for visit_id, visit in visits
+        if visit_id != assessment_id
+        and (
+            visit["assessed_on"] < assessed_on
+            or (visit["assessed_on"] == assessed_on and (assessment_id is None or visit_id < assessment_id))
+        )
+    ]
+    return [visit for *_key, visit in sorted(earlier, key=lambda e: e[:2])]
+
+
+def _stored_visits(session: Session, patient_id: str) -> list[tuple[int, dict[str, Any]]]:
+    query = (
+        select(Assessment.id, Assessment.document)
+        .where(Assessment.patient_id == patient_id)
+        .order_by(col(Assessment.assessed_on), col(Assessment.id))
+    )
+    return [(row_id, json.loads(document)) for row_id, document in session.exec(query).all()]  # type: ignore[misc]
+
+
 def _earlier_assessments(
     session: Session, patient_id: str, assessed_on: str, assessment_id: int | None = None
 ) -> list[dict[str, Any]]:
-    """The patient's assessments before this one, oldest first: earlier dates, and on the same date those
-    stored before it (a new assessment, without an id yet, comes after every stored one of its date)."""
-    query = select(Assessment.id, Assessment.assessed_on, Assessment.document).where(
-        Assessment.patient_id == patient_id, Assessment.assessed_on <= assessed_on
-    )
-    rows = session.exec(query.order_by(col(Assessment.assessed_on), col(Assessment.id))).all()
-    return [
-        json.loads(document)
-        for row_id, row_on, document in rows
-        if row_on < assessed_on or assessment_id is None or (row_id is not None and row_id < assessment_id)
-    ]
+    return earlier_visits(_stored_visits(session, patient_id), assessed_on, assessment_id)
 
 
 def store_assessment(
@@ -336,23 +352,11 @@ def assessments_for(database: Database, patient_id: str) -> list[AssessmentSumma
         return out
 
 
-def earlier_assessments(database: Database, assessment_id: int) -> list[dict[str, Any]]:
-    """What a stored assessment's plan compares with: the patient's assessments before it, oldest first."""
-    with database.read() as session:
-        row = get_or_raise(session, Assessment, assessment_id)
-        return _earlier_assessments(session, row.patient_id, row.assessed_on, assessment_id)
-
-
 def patient_assessments(database: Database, patient_id: str) -> list[tuple[int, dict[str, Any]]]:
     """(id, assessment) for every stored assessment of the patient, oldest first."""
     with database.read() as session:
         get_or_raise(session, Patient, patient_id)
-        query = (
-            select(Assessment.id, Assessment.document)
-            .where(Assessment.patient_id == patient_id)
-            .order_by(col(Assessment.assessed_on), col(Assessment.id))
-        )
-        return [(row_id, json.loads(document)) for row_id, document in session.exec(query).all()]  # type: ignore[misc]
+        return _stored_visits(session, patient_id)
 
 
 def count_rows(database: Database) -> dict[str, int]:

@@ -19,10 +19,17 @@ from planner.assessment.schema import ASSESSMENT_FORMAT
 from planner.assessment.validate import validate_assessment
 from planner.db.engine import Database
 from planner.edits import PlanEdits, apply_edits
-from planner.errors import AssessmentError, FieldIssue
+from planner.errors import AssessmentError, FieldIssue, NotFoundError
 from planner.library.store import load_library
 from planner.plan.generate import generate_plan
-from planner.records import PlanRecord, save_draft, sign_plan, store_assessment
+from planner.records import (
+    PlanRecord,
+    earlier_visits,
+    patient_assessments,
+    save_draft,
+    sign_plan,
+    store_assessment,
+)
 
 Path = tuple[str, ...]
 _MERGE_ID = 0x4C5350  # any constant: consecutive edits of one field merge into one undo step
@@ -149,6 +156,7 @@ class AssessmentSession(QObject):
         self.undo_stack = QUndoStack(self)
         self.undo_stack.cleanChanged.connect(lambda _clean: self.savedChanged.emit())
         self.issues: list[FieldIssue] = []
+        self._stored_visits: list[tuple[int, dict[str, Any]]] | None = None
         self.content: dict[str, Any] | None = None
         self.plan: dict[str, Any] | None = None
         self.plan_is_current = False
@@ -226,9 +234,18 @@ class AssessmentSession(QObject):
             if self.signed and self.read_only and self.record is not None:
                 self.content = self.record.content
             else:
-                self.content = generate_plan(assessment, load_library(self.database))
+                self.content = generate_plan(assessment, load_library(self.database), self._history(assessment))
             self.plan_is_current = True
         self._render_plan()
+
+    def _history(self, assessment: dict[str, Any]) -> list[dict[str, Any]]:
+        """The patient's stored assessments before this one (by its date as edited now), read once per session."""
+        if self._stored_visits is None:
+            try:
+                self._stored_visits = patient_assessments(self.database, assessment["patient"]["id"])
+            except NotFoundError:  # a patient not stored yet has no history
+                self._stored_visits = []
+        return earlier_visits(self._stored_visits, assessment["assessed_on"], self.assessment_id)
 
     def _render_plan(self) -> None:
         self.plan = apply_edits(self.content, self._edits) if self.content else None

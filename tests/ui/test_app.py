@@ -406,3 +406,20 @@ def latest_plan_assessment(window: Any) -> dict[str, Any]:
     from planner.records import latest_plan
 
     return latest_plan(window.database, window.session.assessment_id).assessment
+
+
+def test_live_plan_compares_with_the_previous_visit(window: Any) -> None:
+    add_example(window)
+    window.new_assessment()
+    session = window.session
+    assert "clinic-mon-progress-summary" in plan_ids(window)
+    assert "red-alert-cancer-weakness-worsening" not in plan_ids(window)
+    session.set_value(("strength", "ankle_dorsiflexion", "right"), 0)  # two grades lost, known cancer
+    assert {"red-alert-cancer-weakness-worsening", "entrap-med-reimage-worsening"} <= plan_ids(window)
+    assert session.plan["alerts"][0]["id"] == "red-alert-cancer-weakness-worsening"
+    dorsiflexion = next(
+        s for s in session.plan["progress"]["strength"] if (s["group"], s["side"]) == ("ankle_dorsiflexion", "right")
+    )
+    assert dorsiflexion["mrc"] == [2, 0]
+    session.undo_stack.undo()
+    assert "red-alert-cancer-weakness-worsening" not in plan_ids(window)
