@@ -6,6 +6,7 @@ large database looks like years of real use. A fixed seed makes a run reproducib
 
 from __future__ import annotations
 
+import copy
 import random
 from datetime import date, timedelta
 from typing import Any
@@ -15,6 +16,7 @@ from planner.clock import utc_now
 from planner.db.engine import Database
 from planner.edits import PlanEdits
 from planner.engine.vocabulary import MUSCLE_GROUPS
+from planner.followup import sync_plan
 from planner.library.store import load_library
 from planner.models import Assessment, Patient, Plan
 from planner.plan.generate import generate_plan
@@ -115,6 +117,27 @@ def synthetic_assessment(rng: random.Random, patient: dict[str, Any], assessed_o
     return assessment
 
 
+def next_visit(rng: random.Random, previous: dict[str, Any], on: date) -> dict[str, Any]:
+    """A follow-up visit of the same patient: same history, grades and pain drifting a little."""
+    assessment = copy.deepcopy(previous)
+    assessment["assessed_on"] = on.isoformat()
+    for grades in assessment["strength"].values():
+        for side, grade in grades.items():
+            if grade is not None and grade < 5:
+                grades[side] = max(0, min(5, grade + rng.choice([-1, 0, 0, 1, 1])))
+    pain = assessment["pain"]
+    pain["nrs"] = max(0, min(10, pain["nrs"] + rng.randint(-3, 2)))
+    pain["acute"] = pain["acute"] and rng.random() < 0.5
+    lymphedema = assessment.get("lymphedema")
+    if lymphedema:
+        affected = lymphedema["side"]
+        shrink = rng.uniform(0.96, 1.01)
+        lymphedema["circumferences_cm"][affected] = [
+            round(c * shrink, 1) for c in lymphedema["circumferences_cm"][affected]
+        ]
+    return assessment
+
+
 def generate_demo(
     database: Database, patients: int, *, seed: int = 1, batch: int = 500, today: date | None = None
 ) -> int:
@@ -146,8 +169,12 @@ def generate_demo(
                 )
                 session.flush()
                 visit = today - timedelta(days=rng.randint(0, 700))
+                earlier: list[dict[str, Any]] = []
                 for _ in range(rng.randint(1, 3)):
-                    assessment = synthetic_assessment(rng, info, visit)
+                    if earlier:
+                        assessment = next_visit(rng, earlier[-1], visit)
+                    else:
+                        assessment = synthetic_assessment(rng, info, visit)
                     document = canonical_json(assessment)
                     row = Assessment(
                         patient_id=info["id"],
@@ -162,17 +189,19 @@ def generate_demo(
                     session.add(row)
                     session.flush()
                     assert row.id is not None
-                    session.add(
-                        Plan(
-                            assessment_id=row.id,
-                            version=1,
-                            assessment=document,
-                            content=canonical_json(generate_plan(assessment, library)),
-                            edits=empty_edits,
-                            library_version=library.version,
-                            created_at=now,
-                        )
+                    plan = Plan(
+                        assessment_id=row.id,
+                        version=1,
+                        assessment=document,
+                        content=canonical_json(generate_plan(assessment, library, earlier)),
+                        edits=empty_edits,
+                        library_version=library.version,
+                        created_at=now,
                     )
+                    session.add(plan)
+                    session.flush()
+                    sync_plan(session, plan, info["id"])
+                    earlier.append(assessment)
                     stored += 1
                     visit = min(today, visit + timedelta(days=rng.randint(20, 60)))
     return stored

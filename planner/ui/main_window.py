@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QDialog,
+    QDockWidget,
     QFileDialog,
     QHBoxLayout,
     QLabel,
@@ -37,6 +38,7 @@ from planner.export.context import ExportContext, Signature
 from planner.records import assessments_for, get_plan, latest_plan, save_patient, set_patient_archived
 from planner.settings import DEFAULT_ASSESSOR, clinic_info, get_settings
 from planner.ui.autosave import DraftStore
+from planner.ui.due import DueListView
 from planner.ui.history import HistoryView
 from planner.ui.patients import PatientDialog, PatientFilterModel, PatientIdRole, PatientListModel
 from planner.ui.session import AssessmentSession, blank_assessment, follow_up_assessment
@@ -65,6 +67,7 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(self.tabs)
         self.splitter.setStretchFactor(1, 3)
         self.setCentralWidget(self.splitter)
+        self._build_due_dock()
         self._build_actions()
         self.statusBar().showMessage("Ready")
         self._splitter_restored = False
@@ -124,6 +127,15 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.plan_page, "Plan")
         self.tabs.addTab(self.history, "History")
 
+    def _build_due_dock(self) -> None:
+        """Follow-up due across all patients, below the record; filled with the patient list after first paint."""
+        self.due = DueListView(self.database, self.settings)
+        self.due.openPatient.connect(self.select_patient)
+        self.due_dock = QDockWidget("Follow-up due", self)
+        self.due_dock.setObjectName("due-dock")
+        self.due_dock.setWidget(self.due)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.due_dock)
+
     def _action(self, text: str, shortcut: Any, handler: Any, tip: str = "") -> QAction:
         action = QAction(text, self)
         if shortcut is not None:
@@ -177,6 +189,9 @@ class MainWindow(QMainWindow):
             edit_menu.addSeparator() if action is None else edit_menu.addAction(action)
         view_menu = self.menuBar().addMenu("&View")
         view_menu.addAction(self.library_action)
+        due_action = self.due_dock.toggleViewAction()
+        due_action.setShortcut(QKeySequence("Ctrl+Shift+D"))
+        view_menu.addAction(due_action)
         help_menu = self.menuBar().addMenu("&Help")
         help_menu.addAction(self._action("&About", None, self.about))
         toolbar = self.addToolBar("Main")
@@ -202,6 +217,11 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         else:
             self.resize(1280, 820)
+        state = self.settings.value("window/state")
+        if isinstance(state, QByteArray):
+            self.restoreState(state)
+        else:
+            self.resizeDocks([self.due_dock], [180], Qt.Orientation.Vertical)
 
     def showEvent(self, event: QShowEvent) -> None:
         """Splitter sizes are restored once the window has its real size, or they would be rescaled."""
@@ -218,6 +238,7 @@ class MainWindow(QMainWindow):
     def _store_geometry(self) -> None:
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/splitter", self.splitter.saveState())
+        self.settings.setValue("window/state", self.saveState())
         self.settings.setValue("window/lastPatient", self.patient_id or "")
         self.settings.sync()
 
@@ -229,6 +250,7 @@ class MainWindow(QMainWindow):
         if last:
             self.select_patient(last)
         self.statusBar().showMessage(f"{self.patient_model.rowCount()} patients")
+        self.due.reload()
         self.patientsLoaded.emit()
 
     def select_patient(self, patient_id: str) -> bool:
@@ -425,6 +447,7 @@ class MainWindow(QMainWindow):
         self.patient_model.reload()
         self.select_patient(record.patient_id)
         self.history.show_patient(record.patient_id)
+        self.due.reload()
         self.statusBar().showMessage(f"Saved: plan version {record.version} (draft)")
         return True
 
@@ -576,6 +599,7 @@ class MainWindow(QMainWindow):
         except UserError as exc:
             self.warn("Import", f"{exc}\n\n{len(imported)} assessment(s) were imported before this.")
         self.patient_model.reload()
+        self.due.reload()
         if imported:
             self.select_patient(imported[-1].patient_id)
             self.statusBar().showMessage(f"Imported {len(imported)} assessment(s)")

@@ -1,0 +1,187 @@
+"""The follow-up list across all patients: what is overdue, due today, or due soon.
+
+The rows come from the core (planner.followup.due_list, one indexed query); this module only shows them,
+opens the patient on double-click, and marks an item done (with a way back, since a done item leaves the
+list).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSettings, Qt, Signal
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from planner.db.engine import Database
+from planner.errors import UserError
+from planner.followup import DUE, OVERDUE, DueItem, due_list, follow_up_when, set_done
+
+DAYS_AHEAD_SETTING = "due/days_ahead"
+_STATUS_TEXT = {OVERDUE: "Overdue", DUE: "Due", "upcoming": "Upcoming"}
+_STATUS_COLOUR = {OVERDUE: QColor("#f6d5d5"), DUE: QColor("#fbecc8")}
+_SECTION_TEXT = {
+    "pt": "PT",
+    "ot": "OT",
+    "orthosis": "Orthosis",
+    "lymphedema": "Lymphedema",
+    "analgesia": "Analgesia",
+    "medical": "Medical",
+    "monitoring": "Monitoring",
+}
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+class DueListModel(QAbstractTableModel):
+    STATUS, WHEN, PATIENT, ITEM, SECTION = range(5)
+    HEADERS = ("Status", "Due", "Patient", "Follow-up", "Section")
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.items: list[DueItem] = []
+
+    def set_items(self, items: list[DueItem]) -> None:
+        self.beginResetModel()
+        self.items = items
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.items)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.HEADERS[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self.items):
+            return None
+        item = self.items[index.row()]
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column == self.STATUS:
+                return _STATUS_TEXT.get(item.status, item.status)
+            if column == self.WHEN:
+                return follow_up_when({"due_on": item.due_on, "due_until": item.due_until})
+            if column == self.PATIENT:
+                return f"{item.patient_name} ({item.patient_id})"
+            if column == self.ITEM:
+                return item.title
+            return _SECTION_TEXT.get(item.section, item.section)
+        if role == Qt.ItemDataRole.BackgroundRole and column == self.STATUS and item.status in _STATUS_COLOUR:
+            return QBrush(_STATUS_COLOUR[item.status])
+        if role == Qt.ItemDataRole.ToolTipRole and column == self.ITEM:
+            return item.title
+        return None
+
+
+class DueListView(QWidget):
+    """Overdue, due and upcoming follow-up items of every active patient's latest assessment."""
+
+    openPatient = Signal(str)
+
+    def __init__(self, database: Database, settings: QSettings, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.database = database
+        self.settings = settings
+        self.model = DueListModel(self)
+        self._last_done: DueItem | None = None
+        self.view = QTableView()
+        self.view.setModel(self.model)
+        self.view.setAccessibleName("Follow-up due")
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.verticalHeader().hide()
+        self.view.horizontalHeader().setStretchLastSection(True)
+        self.view.doubleClicked.connect(self._open)
+        self.view.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
+        self.days = QSpinBox()
+        self.days.setRange(0, 365)
+        self.days.setSuffix(" days")
+        self.days.setAccessibleName("Also show items due within")
+        self.days.setValue(int(self.settings.value(DAYS_AHEAD_SETTING, 14)))
+        self.days.valueChanged.connect(self._days_changed)
+        self.summary = QLabel()
+        self.done_button = QPushButton("Mark &done")
+        self.done_button.setToolTip("Record the selected follow-up as done today")
+        self.done_button.clicked.connect(self.mark_done)
+        self.reopen_button = QPushButton("&Reopen last")
+        self.reopen_button.setToolTip("Put back the item last marked done")
+        self.reopen_button.clicked.connect(self.reopen_last)
+        top = QHBoxLayout()
+        top.addWidget(self.summary, 1)
+        top.addWidget(QLabel("Show due within"))
+        top.addWidget(self.days)
+        top.addWidget(self.done_button)
+        top.addWidget(self.reopen_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(top)
+        layout.addWidget(self.view, 1)
+        self._update_buttons()
+
+    def today(self) -> date:
+        return date.today()
+
+    def reload(self) -> None:
+        items = due_list(self.database, self.today(), days_ahead=self.days.value())
+        self.model.set_items(items)
+        overdue = sum(1 for i in items if i.status == OVERDUE)
+        due = sum(1 for i in items if i.status == DUE)
+        self.summary.setText(f"{overdue} overdue, {due} due today or in their window, {len(items)} listed")
+        self.view.resizeColumnsToContents()
+        self._update_buttons()
+
+    def selected(self) -> DueItem | None:
+        rows = self.view.selectionModel().selectedRows()
+        return self.model.items[rows[0].row()] if rows else None
+
+    def mark_done(self) -> None:
+        item = self.selected()
+        if item is None:
+            return
+        try:
+            set_done(self.database, item.id, self.today())
+        except UserError as exc:
+            self.summary.setText(f"Not marked done: {exc}")
+            return
+        self._last_done = item
+        self.reload()
+        self.summary.setText(f"Marked done: {item.title} ({item.patient_name}). " + self.summary.text())
+
+    def reopen_last(self) -> None:
+        if self._last_done is None:
+            return
+        try:
+            set_done(self.database, self._last_done.id, None)
+        except UserError as exc:
+            self.summary.setText(f"Not reopened: {exc}")
+            return
+        self._last_done = None
+        self.reload()
+
+    def _days_changed(self, value: int) -> None:
+        self.settings.setValue(DAYS_AHEAD_SETTING, value)
+        self.reload()
+
+    def _open(self, index: QModelIndex) -> None:
+        if index.isValid():
+            self.openPatient.emit(self.model.items[index.row()].patient_id)
+
+    def _update_buttons(self) -> None:
+        self.done_button.setEnabled(self.selected() is not None)
+        self.reopen_button.setEnabled(self._last_done is not None)
