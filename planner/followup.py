@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
@@ -20,9 +20,8 @@ from sqlmodel import Session, select
 from planner import audit
 from planner.db.engine import Database, get_or_raise
 from planner.edits import PlanEdits, apply_edits
+from planner.engine.schedule import status_on, window_text
 from planner.models import FollowUp, Plan
-
-OVERDUE, DUE, UPCOMING, DONE = "overdue", "due", "upcoming", "done"
 
 
 def dated_items(plan: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
@@ -31,15 +30,6 @@ def dated_items(plan: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
         for item in section["items"]:
             if item.get("due_on"):
                 yield section["key"], item
-
-
-def status_on(today: date, due_on: str, due_until: str | None, completed_on: str | None = None) -> str:
-    """Overdue once the last day of the item's window has passed; due from its first day."""
-    if completed_on:
-        return DONE
-    if today.isoformat() > (due_until or due_on):
-        return OVERDUE
-    return DUE if today.isoformat() >= due_on else UPCOMING
 
 
 def sync_plan(session: Session, plan: Plan, patient_id: str) -> None:
@@ -135,18 +125,13 @@ def set_done(database: Database, follow_up_id: int, done_on: date | None, by: st
         )
 
 
-def follow_up_when(item: dict[str, Any]) -> str:
-    """'2026-12-15' or '2026-12-15 to 2027-03-15'."""
-    return item["due_on"] + (f" to {item['due_until']}" if item.get("due_until") else "")
-
-
 def due_text(items: list[DueItem], today: date) -> str:
     if not items:
         return f"nothing due as of {today.isoformat()}\n"
     lines = [f"Follow-up due as of {today.isoformat()}"]
     for item in items:
         lines.append(
-            f"  [{item.id}] {item.status:<8} {follow_up_when(asdict(item)):<24} {item.patient_name} "
+            f"  [{item.id}] {item.status:<8} {window_text(item.due_on, item.due_until):<24} {item.patient_name} "
             f"({item.patient_id}): {item.title}"
         )
     return "\n".join(lines) + "\n"

@@ -12,8 +12,9 @@ from typing import Any
 
 from planner.db.engine import Database
 from planner.engine.findings import all_findings
+from planner.engine.schedule import window_text
 from planner.errors import NotFoundError
-from planner.followup import follow_up_when, patient_schedule
+from planner.followup import patient_schedule
 from planner.library.compiler import CompiledLibrary
 from planner.library.store import load_library
 from planner.plan.generate import generate_plan, progress_block
@@ -84,5 +85,6 @@ def history_text(history: dict[str, Any]) -> str:
     if history["follow_up"]:
         lines += ["", "Follow-up (latest assessment)"]
         for item in history["follow_up"]:
-            lines.append(f"  [{item['id']}] {follow_up_when(item)}  {item['status']:<8} {item['title']}")
+            when = window_text(item["due_on"], item["due_until"])
+            lines.append(f"  [{item['id']}] {when}  {item['status']:<8} {item['title']}")
     return "\n".join(lines) + "\n"

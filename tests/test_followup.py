@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 
 from planner.edits import PlanEdits
-from planner.engine.schedule import DueRule, add_months
+from planner.engine.schedule import DONE, DUE, OVERDUE, UPCOMING, DueRule, add_months, status_on
 from planner.errors import DocumentError
-from planner.followup import DONE, DUE, OVERDUE, UPCOMING, due_list, patient_schedule, set_done, status_on
+from planner.followup import due_list, patient_schedule, set_done
 from planner.library.parser import parse_document
 from planner.plan.generate import generate_plan
 from planner.records import latest_plan, save_draft, store_assessment

@@ -34,8 +34,9 @@ from tests.conftest import EXAMPLES_DIR
 EXAMPLES = ("neoplastic-after-radiation", "idiopathic-proximal", "entrapment-piriformis")
 HOSTILE_NAME = 'Zoë Ψυχή-Łukasz Иван <b>Bold</b> & "Co" <img src="http://example.org/x.png">'
 GENERATED = datetime(2026, 11, 21, 8, 15, tzinfo=UTC)
-SIGNATURE = Signature(signer="Dr. Jana Nováková", credentials="MD, PM&R", signed_at=datetime(2026, 11, 21, 9, 30,
-                                                                                             tzinfo=UTC))
+SIGNATURE = Signature(
+    signer="Dr. Jana Nováková", credentials="MD, PM&R", signed_at=datetime(2026, 11, 21, 9, 30, tzinfo=UTC)
+)
 CLINIC = ClinicInfo(name="Clínica Ñandú & <Co>", address="12 Harbour Street\nSpringfield 4021")
 
 
@@ -139,8 +140,7 @@ def test_alerts_are_on_the_first_page_urgent_first(cases: dict[str, Any]) -> Non
     evidence = next(all_evidence(plan))
     plan["alerts"] = [
         {"id": "i", "level": "info", "text": "Info alert here", "detail": "Info detail.", "evidence": [evidence]},
-        {"id": "u", "level": "urgent", "text": "Urgent alert here", "detail": "Urgent detail.",
-         "evidence": [evidence]},
+        {"id": "u", "level": "urgent", "text": "Urgent alert here", "detail": "Urgent detail.", "evidence": [evidence]},
     ]
     first_page = squash(read(render_clinician_pdf(plan, assessment, context()))[1][0])
     assert contains(first_page, "URGENT") and contains(first_page, "Urgent alert here")
@@ -163,9 +163,12 @@ def test_real_urgent_alert_is_printed_before_the_sections(library: CompiledLibra
 def test_reference_list_numbers_distinct_passages(cases: dict[str, Any]) -> None:
     assessment, plan = cases["neoplastic-after-radiation"]
     text = full_text(render_clinician_pdf(plan, assessment, context()))
-    cited = {(e["document"], e.get("version"), e["section"])
-             for entry in [*plan["alerts"], *all_items(plan)] for e in entry.get("evidence") or []}
-    references = text[text.rindex("References"):]
+    cited = {
+        (e["document"], e.get("version"), e["section"])
+        for entry in [*plan["alerts"], *all_items(plan)]
+        for e in entry.get("evidence") or []
+    }
+    references = text[text.rindex("References") :]
     assert contains(references, f"{len(cited)}.")
     assert not contains(references, f"{len(cited) + 1}.{next(iter(cited))[0]}")
     assert contains(text, "[1]")
@@ -213,11 +216,12 @@ def test_unsigned_clinician_pdf_has_blank_signature_fields(cases: dict[str, Any]
         assert contains(text, label)
 
 
-def test_hostile_name_prints_literally_without_network(library: CompiledLibrary, tmp_path: Path,
-                                                       no_network: None) -> None:
+def test_hostile_name_prints_literally_without_network(
+    library: CompiledLibrary, tmp_path: Path, no_network: None
+) -> None:
     raw = load_assessment_file(EXAMPLES_DIR / "neoplastic-after-radiation.json")
     raw["patient"]["name"] = HOSTILE_NAME
-    raw["assessor"] = '<font color=red>A & B</font>'
+    raw["assessor"] = "<font color=red>A & B</font>"
     assessment = validate_assessment(raw)
     plan = generate_plan(assessment, library)
     logo_url = ClinicInfo(name="<b>Clinic</b> & Co", logo_path=Path("http://example.org/x.png"))
@@ -228,8 +232,9 @@ def test_hostile_name_prints_literally_without_network(library: CompiledLibrary,
     assert contains(full_text(render_clinician_pdf(plan, assessment, context())), "<font color=red>A & B</font>")
 
 
-def test_local_logo_is_drawn_and_broken_logo_is_ignored(cases: dict[str, Any], tmp_path: Path,
-                                                        no_network: None) -> None:
+def test_local_logo_is_drawn_and_broken_logo_is_ignored(
+    cases: dict[str, Any], tmp_path: Path, no_network: None
+) -> None:
     from PIL import Image as PILImage
 
     assessment, plan = cases["entrapment-piriformis"]
@@ -256,10 +261,24 @@ def test_control_characters_and_long_words_do_not_break_rendering(cases: dict[st
 
 def test_clinician_added_item_is_labelled(cases: dict[str, Any]) -> None:
     assessment, plan = copy.deepcopy(cases["entrapment-piriformis"])
-    plan["sections"][3]["items"].append({"id": "custom-1", "title": "Custom item from the therapist",
-                                         "detail": "Detail typed by the clinician.", "source": "clinician"})
-    plan["sections"][0]["items"].append({"id": "custom-2", "title": "Another custom item", "detail": "More.",
-                                         "source": "clinician", "evidence": [], "handout": "Plain words here."})
+    plan["sections"][3]["items"].append(
+        {
+            "id": "custom-1",
+            "title": "Custom item from the therapist",
+            "detail": "Detail typed by the clinician.",
+            "source": "clinician",
+        }
+    )
+    plan["sections"][0]["items"].append(
+        {
+            "id": "custom-2",
+            "title": "Another custom item",
+            "detail": "More.",
+            "source": "clinician",
+            "evidence": [],
+            "handout": "Plain words here.",
+        }
+    )
     text = full_text(render_clinician_pdf(plan, assessment, context()))
     assert contains(text, "Custom item from the therapist")
     assert contains(text, "Another custom item")
@@ -285,6 +304,6 @@ def test_fonts_are_embedded_dejavu(cases: dict[str, Any], handout: bool) -> None
 
 
 def test_escape_neutralises_markup() -> None:
-    assert escape('<img src="x"> & \'q\'') == "&lt;img src=&quot;x&quot;&gt; &amp; &#39;q&#39;"
+    assert escape("<img src=\"x\"> & 'q'") == "&lt;img src=&quot;x&quot;&gt; &amp; &#39;q&#39;"
     assert escape("a\x00b\x1fc\nd") == "abc d"
     assert escape(None) == ""

@@ -25,6 +25,9 @@ ANCHORS: dict[str, str | None] = {
 
 UNITS = ("day", "week", "month")
 
+OVERDUE, DUE, UPCOMING, DONE = "overdue", "due", "upcoming", "done"
+"""Where a dated follow-up item stands on a given day."""
+
 _DUE = re.compile(
     r"^\s*(?P<start>\d{1,4})(?:\s*-\s*(?P<end>\d{1,4}))?\s+(?P<unit>days?|weeks?|months?)\s+after\s+(?P<anchor>[a-z]+)\s*$"
 )
@@ -84,3 +87,17 @@ class DueRule:
         span = f"{self.start}-{self.end}" if self.end is not None else str(self.start)
         plural = "" if self.end is None and self.start == 1 else "s"
         return f"{span} {self.unit}{plural} after {self.anchor}"
+
+
+def status_on(today: date, due_on: str, due_until: str | None, completed_on: str | None = None) -> str:
+    """Overdue once the last day of the item's window has passed; due from its first day."""
+    if completed_on:
+        return DONE
+    if today.isoformat() > (due_until or due_on):
+        return OVERDUE
+    return DUE if today.isoformat() >= due_on else UPCOMING
+
+
+def window_text(due_on: str, due_until: str | None) -> str:
+    """'2026-12-15', or '2026-12-15 to 2027-03-15' for a window."""
+    return due_on + (f" to {due_until}" if due_until else "")

@@ -8,7 +8,7 @@ list).
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSettings, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
@@ -23,12 +23,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from planner.db.engine import Database
 from planner.errors import UserError
-from planner.followup import DUE, OVERDUE, DueItem, due_list, follow_up_when, set_done
+
+if TYPE_CHECKING:
+    from planner.db.engine import Database
+    from planner.followup import DueItem
+from planner.engine.schedule import DUE, OVERDUE, UPCOMING, window_text
 
 DAYS_AHEAD_SETTING = "due/days_ahead"
-_STATUS_TEXT = {OVERDUE: "Overdue", DUE: "Due", "upcoming": "Upcoming"}
+_STATUS_TEXT = {OVERDUE: "Overdue", DUE: "Due", UPCOMING: "Upcoming"}
 _STATUS_COLOUR = {OVERDUE: QColor("#f6d5d5"), DUE: QColor("#fbecc8")}
 _SECTION_TEXT = {
     "pt": "PT",
@@ -76,7 +79,7 @@ class DueListModel(QAbstractTableModel):
             if column == self.STATUS:
                 return _STATUS_TEXT.get(item.status, item.status)
             if column == self.WHEN:
-                return follow_up_when({"due_on": item.due_on, "due_until": item.due_until})
+                return window_text(item.due_on, item.due_until)
             if column == self.PATIENT:
                 return f"{item.patient_name} ({item.patient_id})"
             if column == self.ITEM:
@@ -138,6 +141,8 @@ class DueListView(QWidget):
         return date.today()
 
     def reload(self) -> None:
+        from planner.followup import due_list  # the database layer loads after first paint
+
         items = due_list(self.database, self.today(), days_ahead=self.days.value())
         self.model.set_items(items)
         overdue = sum(1 for i in items if i.status == OVERDUE)
@@ -154,6 +159,8 @@ class DueListView(QWidget):
         item = self.selected()
         if item is None:
             return
+        from planner.followup import set_done
+
         try:
             set_done(self.database, item.id, self.today())
         except UserError as exc:
@@ -166,6 +173,8 @@ class DueListView(QWidget):
     def reopen_last(self) -> None:
         if self._last_done is None:
             return
+        from planner.followup import set_done
+
         try:
             set_done(self.database, self._last_done.id, None)
         except UserError as exc:

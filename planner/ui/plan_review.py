@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 
 from planner.assessment.schema import SECTION_KEYS
 from planner.edits import AddedItem, check_section, check_text
+from planner.engine.schedule import window_text
 from planner.errors import UserError
 from planner.plan.generate import SECTION_TITLES
 from planner.ui.session import AssessmentSession
@@ -96,6 +97,8 @@ class PlanItemModel(QStandardItemModel):
     def _item_row(item: dict[str, Any], section: str, included: bool, editable: bool) -> QStandardItem:
         prefix = "✎ " if item.get("edited") else ("✚ " if item.get("source") == "clinician" else "")
         text = prefix + item["title"]
+        if item.get("due_on"):
+            text += f"  [due {window_text(item['due_on'], item.get('due_until'))}]"
         if not included:
             reason = item.get("reason")
             text += f"  (excluded{': ' + reason if reason else ''})"
@@ -179,6 +182,9 @@ def evidence_html(entry: dict[str, Any]) -> str:
     parts = [f"<h3>{html.escape(entry.get('title') or entry.get('text', ''))}</h3>"]
     if entry.get("detail"):
         parts.append(f"<p>{html.escape(entry['detail'])}</p>")
+    if entry.get("due_on"):
+        when = window_text(entry["due_on"], entry.get("due_until"))
+        parts.append(f"<p><b>Due:</b> {html.escape(when)} ({html.escape(entry.get('due_rule', ''))})</p>")
     if entry.get("generated"):
         parts.append(f"<p><i>Generated wording:</i> {html.escape(entry['generated']['title'])}</p>")
     if entry.get("source") == "clinician":
