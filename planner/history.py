@@ -7,11 +7,11 @@ three always show the same figures.
 from __future__ import annotations
 
 from dataclasses import asdict
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from planner.db.engine import Database
-from planner.engine.findings import all_findings
+from planner.engine.findings import DAYS_PER_MONTH, all_findings
 from planner.engine.schedule import window_text
 from planner.errors import NotFoundError
 from planner.followup import patient_schedule
@@ -35,6 +35,26 @@ def trends(assessments: list[dict[str, Any]], library: CompiledLibrary) -> dict[
     """Values per visit, oldest first, and the expected recovery window as of the latest visit."""
     latest, earlier = assessments[-1], assessments[:-1]
     return progress_block(latest, earlier, library, all_findings(latest, library, earlier))
+
+
+def recovery_window_dates(trend: dict[str, Any]) -> tuple[date | None, date | None] | None:
+    """The expected recovery window of a trend block as calendar dates (from, to), or None when the documents
+    set no window or the onset was not recorded.
+
+    A month is 30.44 days, as in ``months_since_onset``, so a visit drawn past the window's end is one the
+    documents' stalled-recovery rule also sees as past it (give or take the day or two of that finding's
+    one-decimal rounding). Either end may be None when a document sets only one of them.
+    """
+    window = trend.get("recovery_window_months")
+    onset = trend.get("onset")
+    if not window or not onset:
+        return None
+    start = date.fromisoformat(onset)
+
+    def shifted(months: float | None) -> date | None:
+        return None if months is None else start + timedelta(days=round(months * DAYS_PER_MONTH))
+
+    return shifted(window.get("from")), shifted(window.get("to"))
 
 
 def patient_history(database: Database, patient_id: str, today: date) -> dict[str, Any]:

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import copy
 import json
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from planner.assessment.schema import SECTION_KEYS
 from planner.cli import run
 from planner.edits import AddedItem, PlanEdits
-from planner.history import patient_history, plan_for_patient
-from planner.plan.compare import ADDED, CHANGED, REMOVED, compare_plans
+from planner.engine.findings import all_findings
+from planner.history import patient_history, plan_for_patient, recovery_window_dates
+from planner.plan.compare import ADDED, CHANGED, COMPARED_FIELDS, FIELD_LABELS, REMOVED, by_section, compare_plans
 from planner.plan.generate import generate_plan
 from planner.records import latest_plan, save_draft, sign_plan, store_assessment
 from tests.conftest import make_assessment
@@ -43,10 +46,67 @@ def test_compare_sees_clinician_edits(db: Any) -> None:
     )
     second = save_draft(db, stored.assessment_id, first.assessment, edits)
     assert second.version == 2
-    kinds = {(c.kind, c.item_id): c.fields for c in compare_plans(first.final(), second.final())}
+    changes = compare_plans(first.final(), second.final())
+    kinds = {(c.kind, c.item_id): c.fields for c in changes}
     assert (REMOVED, "clinic-reassess") in kinds
     assert (ADDED, "clinician-1") in kinds
     assert kinds[(CHANGED, "nlsp-pt-arom-progression")] == ("title", "detail")
+    notes = {c.item_id: c.note for c in changes}
+    assert notes["clinic-reassess"] == "excluded: seen weekly instead"
+    assert notes["clinician-1"] == "clinician's item"
+    assert notes["nlsp-pt-arom-progression"] == "reworded by the clinician"
+    # back the other way: the excluded item comes back, the wording is the generated one again
+    back = {c.item_id: (c.kind, c.note) for c in compare_plans(second.final(), first.final())}
+    assert back["clinic-reassess"] == (ADDED, "included again")
+    assert back["nlsp-pt-arom-progression"] == (CHANGED, "generated wording restored")
+    assert back["clinician-1"] == (REMOVED, "")
+
+
+def test_compare_groups_changes_by_section(library: Any) -> None:
+    older = generate_plan(FIRST, library)
+    newer = generate_plan(SECOND, library, [FIRST])
+    changes = compare_plans(older, newer)
+    grouped = by_section(changes)
+    assert sorted(grouped, key=id) == sorted(changes, key=id)  # same changes, only reordered
+    order = ["alerts", *SECTION_KEYS]
+    ranks = [order.index(c.section) for c in grouped]
+    assert ranks == sorted(ranks)
+    for key in order:  # within a section, compare_plans' order is kept
+        assert [c for c in grouped if c.section == key] == [c for c in changes if c.section == key]
+    assert FIELD_LABELS["due_on"] == "due date" and set(FIELD_LABELS) == set(COMPARED_FIELDS)
+
+
+@pytest.mark.parametrize(
+    ("window", "onset", "expected"),
+    [
+        ({"from": 3, "to": 12}, "2026-01-01", (date(2026, 4, 2), date(2027, 1, 1))),  # 91 and 365 days
+        ({"from": None, "to": 36}, "2026-01-01", (None, date(2029, 1, 1))),  # 1096 days
+        ({"from": 1.5, "to": None}, "2026-01-01", (date(2026, 2, 16), None)),  # 46 days
+        ({"from": 3, "to": 12}, None, None),  # no onset: nowhere to put it
+        (None, "2026-01-01", None),  # the documents set no window for this cause
+    ],
+)
+def test_recovery_window_dates(window: Any, onset: Any, expected: Any) -> None:
+    trend = {"recovery_window_months": window, "onset": onset}
+    assert recovery_window_dates(trend) == expected
+
+
+def test_recovery_window_end_matches_the_stalled_rule(library: Any) -> None:
+    """A visit on the drawn end is within the window for the documents too, and one two days later is past it
+    (months since onset are rounded to one decimal, about three days)."""
+    onset = "2025-01-01"
+    stalled = []
+    end = recovery_window_dates({"recovery_window_months": {"from": 3, "to": 12}, "onset": onset})[1]
+    for day in (end, end + timedelta(days=2)):
+        base = make_assessment(
+            assessed_on="2025-02-01",
+            history={"etiology": "entrapment", "onset": onset, "affected_side": "right"},
+            strength={"ankle_dorsiflexion": {"right": 2}},
+        )
+        later = copy.deepcopy(base)
+        later["assessed_on"] = day.isoformat()
+        stalled.append(all_findings(later, library, [base])["recovery_stalled"])
+    assert stalled == [False, True]
 
 
 def test_history_summary_and_plan_for_patient(db: Any, library: Any) -> None:

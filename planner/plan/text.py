@@ -21,12 +21,27 @@ def cell(value: Any) -> str:
     return "-" if value is None else str(value).replace("_", " ")
 
 
+PAIN_LABEL = "pain NRS"
+VOLUME_LABEL = "excess limb volume %"
+"""Row labels of the trend table; the app's charts name their series and tooltips with the same words."""
+
+
+def strength_label(entry: dict[str, Any]) -> str:
+    """A muscle group and side as the trend table and the charts name it: 'hip extension (right)'."""
+    return f"{entry['group'].replace('_', ' ')} ({entry['side']})"
+
+
+def strength_row_label(entry: dict[str, Any]) -> str:
+    """The trend table's row label of a muscle group and side, which names the scale too."""
+    return f"{strength_label(entry)}, MRC"
+
+
 def trend_rows(trend: dict[str, Any]) -> list[tuple[str, list[Any]]]:
     """(label, value per visit) in the order every view shows them: strength, pain, volume, walking, falls."""
-    rows = [(f"{s['group'].replace('_', ' ')} ({s['side']}), MRC", list(s["mrc"])) for s in trend["strength"]]
+    rows = [(strength_row_label(s), list(s["mrc"])) for s in trend["strength"]]
     rows += [
-        ("pain NRS", trend["pain_nrs"]),
-        ("excess limb volume %", trend["excess_volume_percent"]),
+        (PAIN_LABEL, trend["pain_nrs"]),
+        (VOLUME_LABEL, trend["excess_volume_percent"]),
         ("ambulation", trend["ambulation"]),
         ("falls, past 3 months", trend["falls_past_3_months"]),
     ]
