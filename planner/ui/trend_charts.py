@@ -1,0 +1,556 @@
+"""Trend charts of the History tab: strength per weak muscle group and side, pain, excess limb volume, across
+visits, with the expected recovery window marked, and the same figures as a table.
+
+This is the only module that imports QtCharts, which is slow to load; :mod:`planner.ui.history` imports it the
+first time a patient's trends are shown, never at start-up.
+
+Every figure comes from the trend block of :func:`planner.history.patient_history` and every label from
+:mod:`planner.plan.text`, so the charts, the table, ``planner history`` and the PDF show the same numbers. A
+value that was not recorded at a visit is a gap in its line, never a zero. Colour is never the only cue: each
+line also has its own dash pattern and marker shape, the legend names it, hovering a point names it with its
+value and date, and the table below lists every figure as text.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from PySide6.QtCharts import (
+    QAreaSeries,
+    QCategoryAxis,
+    QChart,
+    QChartView,
+    QLegend,
+    QLineSeries,
+    QValueAxis,
+    QXYSeries,
+)
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QDate,
+    QDateTime,
+    QMargins,
+    QModelIndex,
+    QPersistentModelIndex,
+    QPointF,
+    Qt,
+    QTime,
+)
+from PySide6.QtGui import QBrush, QColor, QCursor, QImage, QPainter, QPainterPath, QPalette, QPen
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QSplitter,
+    QTableView,
+    QToolTip,
+    QVBoxLayout,
+    QWidget,
+)
+
+from planner.engine.schedule import add_months
+from planner.history import recovery_window_dates
+from planner.plan.text import PAIN_LABEL, VOLUME_LABEL, cell, strength_label, strength_row_label, trend_rows
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+
+COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#7F7F7F")
+"""Okabe-Ito colours (distinguishable with the common colour-vision deficiencies), yellow left out: too pale
+on white."""
+DASHES = (Qt.PenStyle.SolidLine, Qt.PenStyle.DashLine, Qt.PenStyle.DotLine, Qt.PenStyle.DashDotLine)
+MARKERS = ("circle", "square", "triangle", "diamond", "triangle-down")
+MARKER_SIZE = 11
+WINDOW_COLOUR = "#2E7D32"
+WINDOW_NAME = "expected recovery window"
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+MAX_TICKS = 5
+
+
+def msecs(day: date) -> float:
+    """A date as the x value of a chart: local noon, so a daylight-saving shift never moves it to another day."""
+    return float(QDateTime(QDate(day.year, day.month, day.day), QTime(12, 0)).toMSecsSinceEpoch())
+
+
+def day_of(x: float) -> date:
+    """The date an x value stands for (the inverse of :func:`msecs`)."""
+    qdate = QDateTime.fromMSecsSinceEpoch(round(x)).date()
+    return date(qdate.year(), qdate.month(), qdate.day())
+
+
+def time_ticks(low: date, high: date, days: list[date]) -> list[tuple[str, date]]:
+    """Labels of the time axis: the first of each month (every n-th month when there are many), or the visit
+    dates themselves when the axis spans less than two months.
+
+    Evenly spaced date ticks would fall on arbitrary days; calendar months read at a glance, and the exact
+    dates are in the tooltips and the table. Labels have two lines (month, year) so that a narrow chart never
+    cuts them short.
+    """
+    first = date(low.year, low.month, 1)
+    if first < low:
+        first = add_months(first, 1)
+    months = []
+    while first <= high:
+        months.append(first)
+        first = add_months(first, 1)
+    if len(months) < 2:
+        return [(f"{day.day} {MONTHS[day.month - 1]}<br>{day.year}", day) for day in sorted(set(days))]
+    step = math.ceil(len(months) / MAX_TICKS)
+    return [(f"{MONTHS[m.month - 1]}<br>{m.year}", m) for m in months[::step]]
+
+
+def marker_image(shape: str, colour: QColor, size: int = MARKER_SIZE * 2) -> QImage:
+    """A point marker of its own shape, so two lines are told apart without their colour."""
+    image = QImage(size, size, QImage.Format.Format_ARGB32_Premultiplied)
+    image.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(image)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(QPen(QColor("#ffffff"), size / 10))
+    painter.setBrush(colour)
+    inset = size * 0.12
+    left, top, right, bottom = inset, inset, size - inset, size - inset
+    middle = size / 2
+    path = QPainterPath()
+    if shape == "square":
+        path.addRect(left + 1, top + 1, right - left - 2, bottom - top - 2)
+    elif shape == "triangle":
+        path.moveTo(middle, top)
+        path.lineTo(right, bottom)
+        path.lineTo(left, bottom)
+        path.closeSubpath()
+    elif shape == "triangle-down":
+        path.moveTo(left, top)
+        path.lineTo(right, top)
+        path.lineTo(middle, bottom)
+        path.closeSubpath()
+    elif shape == "diamond":
+        path.moveTo(middle, top)
+        path.lineTo(right, middle)
+        path.lineTo(middle, bottom)
+        path.lineTo(left, middle)
+        path.closeSubpath()
+    else:
+        path.addEllipse(left, top, right - left, bottom - top)
+    painter.drawPath(path)
+    painter.end()
+    return image
+
+
+def runs(values: list[Any]) -> list[list[int]]:
+    """Indexes of the recorded values, split where a visit did not record one (each run becomes a line)."""
+    out: list[list[int]] = []
+    current: list[int] = []
+    for index, value in enumerate(values):
+        if value is None:
+            if current:
+                out.append(current)
+            current = []
+        else:
+            current.append(index)
+    if current:
+        out.append(current)
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Measure:
+    """One line of a chart: its legend name, its row label in the table (tooltips use it), its value per visit
+    date."""
+
+    name: str
+    label: str
+    values: list[Any]
+    dates: list[str]
+
+    def point_text(self, visit: int) -> str:
+        """What hovering a point says, worded and rounded as the table cell of that visit."""
+        return f"{self.label}: {cell(self.values[visit])} on {self.dates[visit]}"
+
+
+class TrendTableModel(QAbstractTableModel):
+    """The figures of :func:`planner.plan.text.trend_rows` (the rows of ``planner history``), one column per
+    visit date: the accessible, colour-free form of the charts."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._dates: list[str] = []
+        self._rows: list[tuple[str, list[Any]]] = []
+
+    def set_trend(self, trend: dict[str, Any] | None) -> None:
+        self.beginResetModel()
+        self._dates = list(trend["dates"]) if trend else []
+        self._rows = trend_rows(trend) if trend else []
+        self.endResetModel()
+
+    def rows(self) -> list[tuple[str, list[str]]]:
+        """The table as text, row by row (what a screen reader or a test reads)."""
+        return [(label, [cell(v) for v in values]) for label, values in self._rows]
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else (1 + len(self._dates) if self._rows else 0)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if section == 0:
+            return "Measure"
+        return self._dates[section - 1] if 0 < section <= len(self._dates) else None
+
+    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not (0 <= index.row() < len(self._rows)):
+            return None
+        label, values = self._rows[index.row()]
+        column = index.column()
+        if not (0 <= column <= len(values)):
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return label if column == 0 else cell(values[column - 1])
+        if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
+            if column == 0:
+                return label
+            value = values[column - 1]
+            return f"{label}, {self._dates[column - 1]}: {'not recorded' if value is None else cell(value)}"
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            if column == 0:
+                return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+
+class TrendCharts(QWidget):
+    """Charts and table for one patient's trend block; :meth:`show_trend` replaces everything shown."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.trend: dict[str, Any] | None = None
+        self.charts: dict[str, QChart] = {}
+        self.views: dict[str, QChartView] = {}
+        self.hover_text = ""  # what the last hover showed
+        self.window_text = ""
+        self.note = QLabel()
+        self.note.setWordWrap(True)
+        self.note.setAccessibleName("About these trends")
+        self.note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.show_window = QCheckBox("Show the expected recovery &window")
+        self.show_window.setChecked(True)
+        self.show_window.setToolTip(
+            "The recovery window is a shaded band with dashed edges; unticked, the time axis spans the visits only"
+        )
+        self.show_window.toggled.connect(self._rebuild_charts)
+        self.grid_host = QWidget()
+        self.grid = QGridLayout(self.grid_host)
+        self.grid.setContentsMargins(0, 0, 0, 0)
+        self.grid.setSpacing(6)
+        top = QWidget()
+        top_layout = QVBoxLayout(top)
+        top_layout.setContentsMargins(0, 4, 0, 0)
+        heading = QHBoxLayout()
+        heading.addWidget(self.note, 1)
+        heading.addWidget(self.show_window, 0, Qt.AlignmentFlag.AlignTop)
+        top_layout.addLayout(heading)
+        top_layout.addWidget(self.grid_host, 1)
+        self.table_model = TrendTableModel(self)
+        self.table = QTableView()
+        self.table.setModel(self.table_model)
+        self.table.setAccessibleName("Trend figures per visit")
+        self.table.setAccessibleDescription("The figures the charts show, one column per visit date")
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(False)
+        self.splitter = QSplitter(Qt.Orientation.Vertical)
+        self.splitter.addWidget(top)
+        self.splitter.addWidget(self.table)
+        self.splitter.setStretchFactor(0, 4)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setChildrenCollapsible(False)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.splitter)
+
+    # --- content -------------------------------------------------------------------------------------------
+    def show_trend(self, trend: dict[str, Any]) -> None:
+        self.trend = trend
+        self.table_model.set_trend(trend)
+        self.table.resizeColumnsToContents()
+        window = trend.get("recovery_window_months")
+        self.show_window.setVisible(recovery_window_dates(trend) is not None)
+        self.note.setText(self._note_text(trend, window))
+        self._rebuild_charts()
+        # the table needs no more room than its rows; the charts get the rest
+        rows_height = self.table.horizontalHeader().height() + sum(
+            self.table.rowHeight(r) for r in range(self.table_model.rowCount())
+        )
+        total = max(self.splitter.height(), 400)
+        table_height = min(rows_height + 2 * self.table.frameWidth() + 4, total // 3)
+        self.splitter.setSizes([total - table_height, table_height])
+
+    @staticmethod
+    def _note_text(trend: dict[str, Any], window: dict[str, Any] | None) -> str:
+        parts = []
+        if len(trend["dates"]) == 1:
+            parts.append(
+                f"One visit so far ({trend['dates'][0]}): trends need two visits, so each chart shows single points."
+            )
+        else:
+            parts.append(
+                f"{len(trend['dates'])} visits, {trend['dates'][0]} to {trend['dates'][-1]}. "
+                "A gap in a line is a visit that did not record the value."
+            )
+        if window:
+            start, end = window.get("from"), window.get("to")
+            if start is not None and end is not None:
+                span = f"{cell(start)} to {cell(end)} months from onset"
+            elif start is not None:
+                span = f"from {cell(start)} months after onset"
+            else:
+                span = f"by {cell(end)} months after onset"
+            dates = recovery_window_dates(trend)
+            if dates is None:
+                parts.append(
+                    f"Expected recovery window: {span}; the onset date is not recorded, so the charts cannot mark it."
+                )
+            else:
+                shown = " to ".join(d.isoformat() for d in dates if d is not None)
+                parts.append(f"Expected recovery window: {span} (onset {trend['onset']}): {shown}.")
+        return " ".join(parts)
+
+    @staticmethod
+    def _measures(trend: dict[str, Any]) -> dict[str, list[Measure]]:
+        dates = trend["dates"]
+        out = {
+            "strength": [
+                Measure(strength_label(entry), strength_row_label(entry), entry["mrc"], dates)
+                for entry in trend["strength"]
+            ],
+            "pain": [Measure("Pain NRS", PAIN_LABEL, trend["pain_nrs"], dates)],
+        }
+        if any(v is not None for v in trend["excess_volume_percent"]):
+            out["volume"] = [Measure("Excess limb volume %", VOLUME_LABEL, trend["excess_volume_percent"], dates)]
+        return out
+
+    def _rebuild_charts(self) -> None:
+        for view in self.views.values():
+            self.grid.removeWidget(view)
+            view.deleteLater()
+        self.views.clear()
+        self.charts.clear()
+        trend = self.trend
+        if trend is None:
+            return
+        days = [date.fromisoformat(d) for d in trend["dates"]]
+        window = recovery_window_dates(trend) if self.show_window.isChecked() else None
+        x_range = self._x_range(days, window)
+        ticks = time_ticks(day_of(x_range[0]), day_of(x_range[1]), days)
+        measures = self._measures(trend)
+        common = {"days": days, "x_range": x_range, "ticks": ticks, "window": window}
+        if measures["strength"]:
+            self._add_chart("strength", "Strength (MRC grade)", "MRC grade", (0, 5), measures["strength"], **common)
+        self._add_chart("pain", "Pain (NRS)", "NRS", (0, 10), measures["pain"], **common)
+        if "volume" in measures:
+            values = [v for v in measures["volume"][0].values if v is not None]
+            low = min(0, math.floor(min(values) / 5) * 5)
+            high = max(10, math.ceil(max(values) / 5) * 5)
+            self._add_chart("volume", "Excess limb volume (%)", "%", (low, high), measures["volume"], **common)
+        self._place_charts()
+
+    def _place_charts(self) -> None:
+        """Strength takes the left column; pain and volume share the right one (or fill it alone)."""
+        strength, pain, volume = (self.views.get(k) for k in ("strength", "pain", "volume"))
+        right = [v for v in (pain, volume) if v is not None]
+        if strength is not None:
+            self.grid.addWidget(strength, 0, 0, 2, 1)
+            for row, view in enumerate(right):
+                self.grid.addWidget(view, row, 1, 2 // len(right), 1)
+            self.grid.setColumnStretch(0, 3)
+            self.grid.setColumnStretch(1, 2)
+        else:
+            for column, view in enumerate(right):
+                self.grid.addWidget(view, 0, column, 2, 1)
+            self.grid.setColumnStretch(0, 1)
+            self.grid.setColumnStretch(1, 1 if len(right) > 1 else 0)
+
+    @staticmethod
+    def _x_range(days: list[date], window: tuple[date | None, date | None] | None) -> tuple[float, float]:
+        """The visits, and the recovery window when it is shown (it may lie well after them)."""
+        marks = [*days, *(d for d in (window or ()) if d is not None)]
+        low, high = min(marks), max(marks)
+        span = (high - low).days
+        pad_days = 14 if span == 0 else max(5, round(span * 0.04))
+        pad = pad_days * 86_400_000
+        return msecs(low) - pad, msecs(high) + pad
+
+    def _add_chart(
+        self,
+        key: str,
+        title: str,
+        y_title: str,
+        y_range: tuple[float, float],
+        measures: list[Measure],
+        *,
+        days: list[date],
+        x_range: tuple[float, float],
+        ticks: list[tuple[str, date]],
+        window: tuple[date | None, date | None] | None,
+    ) -> None:
+        chart = QChart()
+        dark = self.palette().color(QPalette.ColorRole.Window).lightness() < 128
+        chart.setTheme(QChart.ChartTheme.ChartThemeDark if dark else QChart.ChartTheme.ChartThemeLight)
+        chart.setTitle(title)
+        chart.setBackgroundRoundness(0)
+        chart.setMargins(QMargins(4, 4, 4, 4))
+        legend = chart.legend()
+        # One line needs no legend: the title names it. Several are named at the right, one per row, so a
+        # long group name is not cut short.
+        legend.setVisible(len(measures) > 1)
+        legend.setAlignment(Qt.AlignmentFlag.AlignRight)
+        legend.setMarkerShape(QLegend.MarkerShape.MarkerShapeFromSeries)
+        legend.setShowToolTips(True)
+        x_axis = QCategoryAxis()
+        x_axis.setRange(*x_range)
+        x_axis.setStartValue(x_range[0])
+        for label, day in ticks:
+            x_axis.append(label, msecs(day))
+        x_axis.setLabelsPosition(QCategoryAxis.AxisLabelsPosition.AxisLabelsPositionOnValue)
+        y_axis = QValueAxis()
+        y_axis.setTitleText(y_title)
+        y_axis.setRange(*y_range)
+        y_axis.setLabelFormat("%d")
+        span = y_range[1] - y_range[0]
+        y_axis.setTickType(QValueAxis.TickType.TicksDynamic)
+        y_axis.setTickAnchor(0)
+        y_axis.setTickInterval(1 if span <= 5 else 2 if span <= 10 else 5 if span <= 30 else 10)
+        chart.addAxis(x_axis, Qt.AlignmentFlag.AlignBottom)
+        chart.addAxis(y_axis, Qt.AlignmentFlag.AlignLeft)
+        if window is not None:
+            self._add_window(key, chart, window, y_range, x_axis, y_axis)
+        for index, measure in enumerate(measures):
+            self._add_measure(key, chart, measure, index, days, x_axis, y_axis)
+        view = QChartView(chart)
+        view.setRenderHint(QPainter.RenderHint.Antialiasing)
+        view.setMinimumSize(260, 180)
+        view.setAccessibleName(f"{title} chart")
+        view.setAccessibleDescription("One line per measure across visits; the table below lists the same figures")
+        self.charts[key] = chart
+        self.views[key] = view
+
+    def _add_measure(
+        self, key: str, chart: QChart, measure: Measure, index: int, days: list[date], x_axis: Any, y_axis: Any
+    ) -> None:
+        colour = QColor(COLOURS[index % len(COLOURS)])
+        pen = QPen(colour, 2.5)
+        pen.setStyle(DASHES[index % len(DASHES)])
+        marker = marker_image(MARKERS[index % len(MARKERS)], colour)
+        for run_index, run in enumerate(runs(measure.values)):
+            series = QLineSeries()
+            series.setName(measure.name)
+            series.setPen(pen)
+            series.setColor(colour)
+            series.setPointsVisible(True)
+            series.setMarkerSize(MARKER_SIZE)
+            series.setLightMarker(marker)
+            for i in run:
+                series.append(msecs(days[i]), float(measure.values[i]))
+            chart.addSeries(series)
+            series.attachAxis(x_axis)
+            series.attachAxis(y_axis)
+            series.hovered.connect(
+                lambda point, state, s=series, m=measure, r=run: self._hovered(key, s, m, r, point, state)
+            )
+            if run_index:  # the legend names a measure once, however many gaps split its line
+                for legend_marker in chart.legend().markers(series):
+                    legend_marker.setVisible(False)
+
+    def _add_window(
+        self,
+        key: str,
+        chart: QChart,
+        window: tuple[date | None, date | None],
+        y_range: tuple[float, float],
+        x_axis: Any,
+        y_axis: Any,
+    ) -> None:
+        """A shaded band with dashed edges from the window's start to its end, or one dashed line when only
+        one end is set. Drawn first, so the lines of the measures lie on top of it."""
+        start, end = window
+        colour = QColor(WINDOW_COLOUR)
+        low, high = y_range
+        edge = QPen(colour, 1.5)
+        edge.setStyle(Qt.PenStyle.DashLine)
+        series: QXYSeries | QAreaSeries
+        if start is not None and end is not None:
+            upper, lower = QLineSeries(), QLineSeries()
+            upper.append(msecs(start), high)
+            upper.append(msecs(end), high)
+            lower.append(msecs(start), low)
+            lower.append(msecs(end), low)
+            band = QAreaSeries(upper, lower)
+            band.setName(WINDOW_NAME)
+            fill = QColor(colour)
+            fill.setAlpha(38)
+            band.setBrush(QBrush(fill, Qt.BrushStyle.SolidPattern))
+            band.setPen(edge)
+            # PySide ties the band's life to its boundary lines' Python wrappers: make them the band's children
+            # so they live (and die) with it, not with whatever Python happens to reference.
+            upper.setParent(band)
+            lower.setParent(band)
+            series = band
+            self.window_text = f"{WINDOW_NAME}: {start.isoformat()} to {end.isoformat()}"
+        else:
+            day = start or end
+            assert day is not None
+            series = QLineSeries()
+            series.append(msecs(day), low)
+            series.append(msecs(day), high)
+            edge.setWidthF(2)
+            series.setPen(edge)
+            which = "from" if start is not None else "by"
+            series.setName(f"expected recovery {which} {day.isoformat()}")
+            self.window_text = series.name()
+        chart.addSeries(series)
+        series.attachAxis(x_axis)
+        series.attachAxis(y_axis)
+        series.hovered.connect(lambda _point, state: self._show_tip(key, self.window_text, state))
+        for legend_marker in chart.legend().markers(series):  # the pale fill alone would show as a blank box
+            swatch = QColor(colour)
+            swatch.setAlpha(110)
+            legend_marker.setBrush(swatch)
+            legend_marker.setPen(edge)
+            legend_marker.setShape(QLegend.MarkerShape.MarkerShapeRectangle)
+
+    # --- hover ---------------------------------------------------------------------------------------------
+    def _hovered(
+        self, key: str, series: QLineSeries, measure: Measure, run: list[int], point: QPointF, state: bool
+    ) -> None:
+        """A line series reports the cursor's position, not a point: name the nearest recorded visit (``run``
+        maps the series' points back to visits)."""
+        if not state:
+            QToolTip.hideText()
+            return
+        points = series.points()
+        if not points:
+            return
+        nearest = min(range(len(points)), key=lambda i: abs(points[i].x() - point.x()))
+        self._show_tip(key, measure.point_text(run[nearest]), True)
+
+    def _show_tip(self, key: str, text: str, state: bool) -> None:
+        if not state:
+            QToolTip.hideText()
+            return
+        self.hover_text = text
+        QToolTip.showText(QCursor.pos(), text, self.views.get(key))
