@@ -79,9 +79,9 @@ def test_compare_groups_changes_by_section(library: Any) -> None:
 @pytest.mark.parametrize(
     ("window", "onset", "expected"),
     [
-        ({"from": 3, "to": 12}, "2026-01-01", (date(2026, 4, 2), date(2027, 1, 1))),  # 91 and 365 days
-        ({"from": None, "to": 36}, "2026-01-01", (None, date(2029, 1, 1))),  # 1096 days
-        ({"from": 1.5, "to": None}, "2026-01-01", (date(2026, 2, 16), None)),  # 46 days
+        ({"from": 3, "to": 12}, "2026-01-31", (date(2026, 4, 30), date(2027, 1, 31))),  # calendar months
+        ({"from": None, "to": 36}, "2026-01-01", (None, date(2029, 1, 1))),
+        ({"from": 1.5, "to": None}, "2026-01-01", (date(2026, 2, 16), None)),  # a month and 15 days
         ({"from": 3, "to": 12}, None, None),  # no onset: nowhere to put it
         (None, "2026-01-01", None),  # the documents set no window for this cause
     ],
@@ -92,8 +92,8 @@ def test_recovery_window_dates(window: Any, onset: Any, expected: Any) -> None:
 
 
 def test_recovery_window_end_matches_the_stalled_rule(library: Any) -> None:
-    """A visit on the drawn end is within the window for the documents too, and one two days later is past it
-    (months since onset are rounded to one decimal, about three days)."""
+    """A visit on the drawn end is within the window for the documents' stalled-recovery rule too, and one two
+    days later is past it (that rule counts 30.44-day months rounded to one decimal, about three days)."""
     onset = "2025-01-01"
     stalled = []
     end = recovery_window_dates({"recovery_window_months": {"from": 3, "to": 12}, "onset": onset})[1]
@@ -195,3 +195,13 @@ def test_same_day_reentry_compares_with_the_earlier_one(db: Any) -> None:
     store_assessment(db, morning)
     stored = store_assessment(db, afternoon)
     assert latest_plan(db, stored.assessment_id).content["progress"]["strength"][0]["mrc"] == [4, 3]
+
+
+def test_recovery_window_dates_match_the_pdf_progress_page() -> None:
+    """The app's charts and the printed progress page shade the same days."""
+    from planner.export.progress_page import recovery_window_days
+
+    progress = {"recovery_window_months": {"from": 3, "to": 12}, "onset": "2025-12-15"}
+    first = date(2026, 1, 10)
+    start, end = recovery_window_dates(progress)
+    assert recovery_window_days(progress, first) == ((start - first).days, (end - first).days)

@@ -120,7 +120,7 @@ def test_recovery_window_is_a_band_on_every_chart_and_the_axis_reaches_it(window
 
     charts = open_trends(window, visits())
     start, end = recovery_window_dates(charts.trend)
-    assert (start, end) == (date(2026, 3, 16), date(2026, 12, 15))  # 3 and 12 months of 30.44 days
+    assert (start, end) == (date(2026, 3, 15), date(2026, 12, 15))  # 3 and 12 calendar months
     for chart in charts.charts.values():
         (band,) = window_series(chart)
         assert isinstance(band, QAreaSeries)
@@ -128,12 +128,12 @@ def test_recovery_window_is_a_band_on_every_chart_and_the_axis_reaches_it(window
         assert xs == [start, end]
         x_axis = chart.axes()[0]
         assert x_axis.min() < msecs(date(2026, 1, 10)) and x_axis.max() > msecs(end)
-    assert "3 to 12 months from onset (onset 2025-12-15): 2026-03-16 to 2026-12-15" in charts.note.text()
+    assert "3 to 12 months from onset (onset 2025-12-15): 2026-03-15 to 2026-12-15" in charts.note.text()
     assert charts.show_window.isVisibleTo(charts)
     # hovering the band names it with its dates
     band = window_series(charts.charts["strength"])[0]
     band.hovered.emit(QPointF(msecs(date(2026, 6, 1)), 2.0), True)
-    assert charts.hover_text == "expected recovery window: 2026-03-16 to 2026-12-15"
+    assert charts.hover_text == "expected recovery window: 2026-03-15 to 2026-12-15"
     # unticked: no band, and the time axis spans the visits only
     charts.show_window.setChecked(False)
     for chart in charts.charts.values():
@@ -178,8 +178,8 @@ def test_one_sided_window_is_a_dashed_line(qtbot: Any) -> None:
     assert set(charts.charts) == {"strength", "pain"}  # no volume recorded: no volume chart
     (marker,) = window_series(charts.charts["strength"])
     assert not isinstance(marker, QAreaSeries)
-    assert marker.name() == "expected recovery by 2026-07-03"
-    assert {day_of(p.x()) for p in marker.points()} == {date(2026, 7, 3)}  # 183 days
+    assert marker.name() == "expected recovery by 2026-07-01"
+    assert {day_of(p.x()) for p in marker.points()} == {date(2026, 7, 1)}
     assert "by 6 months after onset" in charts.note.text()
 
 
