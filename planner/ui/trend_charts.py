@@ -23,7 +23,6 @@ from PySide6.QtCharts import (
     QCategoryAxis,
     QChart,
     QChartView,
-    QLegend,
     QLineSeries,
     QValueAxis,
     QXYSeries,
@@ -36,10 +35,11 @@ from PySide6.QtCore import (
     QModelIndex,
     QPersistentModelIndex,
     QPointF,
+    QRectF,
     Qt,
     QTime,
 )
-from PySide6.QtGui import QBrush, QColor, QCursor, QImage, QPainter, QPainterPath, QPalette, QPen
+from PySide6.QtGui import QBrush, QColor, QCursor, QImage, QPainter, QPainterPath, QPalette, QPen, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -70,6 +70,8 @@ WINDOW_COLOUR = "#2E7D32"
 WINDOW_NAME = "expected recovery window"
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 MAX_TICKS = 5
+NARROW_TICKS = 3
+"""At most this many time labels on the wide strength chart and on the narrow ones."""
 
 
 def msecs(day: date) -> float:
@@ -83,7 +85,7 @@ def day_of(x: float) -> date:
     return date(qdate.year(), qdate.month(), qdate.day())
 
 
-def time_ticks(low: date, high: date, days: list[date]) -> list[tuple[str, date]]:
+def time_ticks(low: date, high: date, days: list[date], max_ticks: int = MAX_TICKS) -> list[tuple[str, date]]:
     """Labels of the time axis: the first of each month (every n-th month when there are many), or the visit
     dates themselves when the axis spans less than two months.
 
@@ -100,7 +102,7 @@ def time_ticks(low: date, high: date, days: list[date]) -> list[tuple[str, date]
         first = add_months(first, 1)
     if len(months) < 2:
         return [(f"{day.day} {MONTHS[day.month - 1]}<br>{day.year}", day) for day in sorted(set(days))]
-    step = math.ceil(len(months) / MAX_TICKS)
+    step = math.ceil(len(months) / max_ticks)
     return [(f"{MONTHS[m.month - 1]}<br>{m.year}", m) for m in months[::step]]
 
 
@@ -139,6 +141,24 @@ def marker_image(shape: str, colour: QColor, size: int = MARKER_SIZE * 2) -> QIm
     painter.drawPath(path)
     painter.end()
     return image
+
+
+def sample(pen: QPen, marker: QImage | None, fill: QColor | None = None) -> QPixmap:
+    """A legend sample: a stretch of the line in its dash pattern with its marker, or the window's shaded box."""
+    pixmap = QPixmap(36, 16)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(pen)
+    if fill is not None:
+        painter.setBrush(fill)
+        painter.drawRect(QRectF(6, 2, 24, 12))
+    else:
+        painter.drawLine(QPointF(1, 8), QPointF(35, 8))
+    if marker is not None:
+        painter.drawImage(QRectF(18 - MARKER_SIZE / 2, 8 - MARKER_SIZE / 2, MARKER_SIZE, MARKER_SIZE), marker)
+    painter.end()
+    return pixmap
 
 
 def runs(values: list[Any]) -> list[list[int]]:
@@ -238,6 +258,8 @@ class TrendCharts(QWidget):
         self.trend: dict[str, Any] | None = None
         self.charts: dict[str, QChart] = {}
         self.views: dict[str, QChartView] = {}
+        self.columns: dict[str, QWidget] = {}  # a chart view with its legend, as placed in the row
+        self.legends: dict[str, list[str]] = {}  # the legend's names, per chart that has one
         self.hover_text = ""  # what the last hover showed
         self.window_text = ""
         self.note = QLabel()
@@ -250,10 +272,10 @@ class TrendCharts(QWidget):
             "The recovery window is a shaded band with dashed edges; unticked, the time axis spans the visits only"
         )
         self.show_window.toggled.connect(self._rebuild_charts)
-        self.grid_host = QWidget()
-        self.grid = QGridLayout(self.grid_host)
-        self.grid.setContentsMargins(0, 0, 0, 0)
-        self.grid.setSpacing(6)
+        self.charts_host = QWidget()
+        self.row = QHBoxLayout(self.charts_host)
+        self.row.setContentsMargins(0, 0, 0, 0)
+        self.row.setSpacing(6)
         top = QWidget()
         top_layout = QVBoxLayout(top)
         top_layout.setContentsMargins(0, 4, 0, 0)
@@ -261,7 +283,7 @@ class TrendCharts(QWidget):
         heading.addWidget(self.note, 1)
         heading.addWidget(self.show_window, 0, Qt.AlignmentFlag.AlignTop)
         top_layout.addLayout(heading)
-        top_layout.addWidget(self.grid_host, 1)
+        top_layout.addWidget(self.charts_host, 1)
         self.table_model = TrendTableModel(self)
         self.table = QTableView()
         self.table.setModel(self.table_model)
@@ -297,7 +319,7 @@ class TrendCharts(QWidget):
             self.table.rowHeight(r) for r in range(self.table_model.rowCount())
         )
         total = max(self.splitter.height(), 400)
-        table_height = min(rows_height + 2 * self.table.frameWidth() + 4, total // 3)
+        table_height = min(rows_height + 2 * self.table.frameWidth() + 4, total * 2 // 5)
         self.splitter.setSizes([total - table_height, table_height])
 
     @staticmethod
@@ -345,45 +367,41 @@ class TrendCharts(QWidget):
         return out
 
     def _rebuild_charts(self) -> None:
-        for view in self.views.values():
-            self.grid.removeWidget(view)
-            view.deleteLater()
+        for column in self.columns.values():
+            self.row.removeWidget(column)
+            column.deleteLater()
+        self.columns.clear()
         self.views.clear()
         self.charts.clear()
+        self.legends.clear()
         trend = self.trend
         if trend is None:
             return
         days = [date.fromisoformat(d) for d in trend["dates"]]
         window = recovery_window_dates(trend) if self.show_window.isChecked() else None
         x_range = self._x_range(days, window)
-        ticks = time_ticks(day_of(x_range[0]), day_of(x_range[1]), days)
+        low, high = day_of(x_range[0]), day_of(x_range[1])
         measures = self._measures(trend)
-        common = {"days": days, "x_range": x_range, "ticks": ticks, "window": window}
+        common = {"days": days, "x_range": x_range, "window": window}
         if measures["strength"]:
-            self._add_chart("strength", "Strength (MRC grade)", "MRC grade", (0, 5), measures["strength"], **common)
-        self._add_chart("pain", "Pain (NRS)", "NRS", (0, 10), measures["pain"], **common)
+            ticks = time_ticks(low, high, days, MAX_TICKS)
+            self._add_chart("strength", "Strength (MRC grade)", (0, 5), measures["strength"], ticks=ticks, **common)
+        narrow = time_ticks(low, high, days, NARROW_TICKS)
+        self._add_chart("pain", "Pain (NRS)", (0, 10), measures["pain"], ticks=narrow, **common)
         if "volume" in measures:
             values = [v for v in measures["volume"][0].values if v is not None]
-            low = min(0, math.floor(min(values) / 5) * 5)
-            high = max(10, math.ceil(max(values) / 5) * 5)
-            self._add_chart("volume", "Excess limb volume (%)", "%", (low, high), measures["volume"], **common)
+            low_percent = min(0, math.floor(min(values) / 5) * 5)
+            high_percent = max(10, math.ceil(max(values) / 5) * 5)
+            y_range = (low_percent, high_percent)
+            self._add_chart("volume", "Excess limb volume (%)", y_range, measures["volume"], ticks=narrow, **common)
         self._place_charts()
 
     def _place_charts(self) -> None:
-        """Strength takes the left column; pain and volume share the right one (or fill it alone)."""
-        strength, pain, volume = (self.views.get(k) for k in ("strength", "pain", "volume"))
-        right = [v for v in (pain, volume) if v is not None]
-        if strength is not None:
-            self.grid.addWidget(strength, 0, 0, 2, 1)
-            for row, view in enumerate(right):
-                self.grid.addWidget(view, row, 1, 2 // len(right), 1)
-            self.grid.setColumnStretch(0, 3)
-            self.grid.setColumnStretch(1, 2)
-        else:
-            for column, view in enumerate(right):
-                self.grid.addWidget(view, 0, column, 2, 1)
-            self.grid.setColumnStretch(0, 1)
-            self.grid.setColumnStretch(1, 1 if len(right) > 1 else 0)
+        """One row, strength twice as wide as the others (it has most lines): the tab is short once the
+        follow-up panel sits below it, and the table needs its rows too."""
+        for key in ("strength", "pain", "volume"):
+            if key in self.columns:
+                self.row.addWidget(self.columns[key], 2 if key == "strength" else 1)
 
     @staticmethod
     def _x_range(days: list[date], window: tuple[date | None, date | None] | None) -> tuple[float, float]:
@@ -399,7 +417,6 @@ class TrendCharts(QWidget):
         self,
         key: str,
         title: str,
-        y_title: str,
         y_range: tuple[float, float],
         measures: list[Measure],
         *,
@@ -414,13 +431,8 @@ class TrendCharts(QWidget):
         chart.setTitle(title)
         chart.setBackgroundRoundness(0)
         chart.setMargins(QMargins(4, 4, 4, 4))
-        legend = chart.legend()
-        # One line needs no legend: the title names it. Several are named at the right, one per row, so a
-        # long group name is not cut short.
-        legend.setVisible(len(measures) > 1)
-        legend.setAlignment(Qt.AlignmentFlag.AlignRight)
-        legend.setMarkerShape(QLegend.MarkerShape.MarkerShapeFromSeries)
-        legend.setShowToolTips(True)
+        # The chart's own legend is a single row that cuts long names short; ours sits below it and wraps.
+        chart.legend().setVisible(False)
         x_axis = QCategoryAxis()
         x_axis.setRange(*x_range)
         x_axis.setStartValue(x_range[0])
@@ -428,7 +440,6 @@ class TrendCharts(QWidget):
             x_axis.append(label, msecs(day))
         x_axis.setLabelsPosition(QCategoryAxis.AxisLabelsPosition.AxisLabelsPositionOnValue)
         y_axis = QValueAxis()
-        y_axis.setTitleText(y_title)
         y_axis.setRange(*y_range)
         y_axis.setLabelFormat("%d")
         span = y_range[1] - y_range[0]
@@ -437,26 +448,55 @@ class TrendCharts(QWidget):
         y_axis.setTickInterval(1 if span <= 5 else 2 if span <= 10 else 5 if span <= 30 else 10)
         chart.addAxis(x_axis, Qt.AlignmentFlag.AlignBottom)
         chart.addAxis(y_axis, Qt.AlignmentFlag.AlignLeft)
+        entries = []
         if window is not None:
-            self._add_window(key, chart, window, y_range, x_axis, y_axis)
+            entries.append(self._add_window(key, chart, window, y_range, x_axis, y_axis))
         for index, measure in enumerate(measures):
-            self._add_measure(key, chart, measure, index, days, x_axis, y_axis)
+            entries.append(self._add_measure(key, chart, measure, index, days, x_axis, y_axis))
         view = QChartView(chart)
         view.setRenderHint(QPainter.RenderHint.Antialiasing)
-        view.setMinimumSize(260, 180)
+        view.setMinimumSize(200, 180)
         view.setAccessibleName(f"{title} chart")
         view.setAccessibleDescription("One line per measure across visits; the table below lists the same figures")
+        column = QWidget()
+        layout = QVBoxLayout(column)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addWidget(view, 1)
+        if len(measures) > 1:  # one line needs no legend: the chart's title names it
+            layout.addWidget(self._legend(title, entries))
+            self.legends[key] = [text for _pixmap, text in entries]
         self.charts[key] = chart
         self.views[key] = view
+        self.columns[key] = column
+
+    @staticmethod
+    def _legend(title: str, entries: list[tuple[QPixmap, str]], columns: int = 2) -> QWidget:
+        """Each line's sample (dash pattern and marker shape in its colour) and name, in rows of two."""
+        box = QWidget()
+        box.setAccessibleName(f"{title} legend")
+        grid = QGridLayout(box)
+        grid.setContentsMargins(8, 0, 8, 2)
+        grid.setHorizontalSpacing(6)
+        grid.setVerticalSpacing(1)
+        for index, (pixmap, text) in enumerate(entries):
+            row, column = divmod(index, columns)
+            sample = QLabel()
+            sample.setPixmap(pixmap)
+            name = QLabel(text)
+            grid.addWidget(sample, row, column * 2)
+            grid.addWidget(name, row, column * 2 + 1)
+            grid.setColumnStretch(column * 2 + 1, 1)
+        return box
 
     def _add_measure(
         self, key: str, chart: QChart, measure: Measure, index: int, days: list[date], x_axis: Any, y_axis: Any
-    ) -> None:
+    ) -> tuple[QPixmap, str]:
         colour = QColor(COLOURS[index % len(COLOURS)])
         pen = QPen(colour, 2.5)
         pen.setStyle(DASHES[index % len(DASHES)])
         marker = marker_image(MARKERS[index % len(MARKERS)], colour)
-        for run_index, run in enumerate(runs(measure.values)):
+        for run in runs(measure.values):
             series = QLineSeries()
             series.setName(measure.name)
             series.setPen(pen)
@@ -472,9 +512,7 @@ class TrendCharts(QWidget):
             series.hovered.connect(
                 lambda point, state, s=series, m=measure, r=run: self._hovered(key, s, m, r, point, state)
             )
-            if run_index:  # the legend names a measure once, however many gaps split its line
-                for legend_marker in chart.legend().markers(series):
-                    legend_marker.setVisible(False)
+        return sample(pen, marker), measure.name
 
     def _add_window(
         self,
@@ -484,7 +522,7 @@ class TrendCharts(QWidget):
         y_range: tuple[float, float],
         x_axis: Any,
         y_axis: Any,
-    ) -> None:
+    ) -> tuple[QPixmap, str]:
         """A shaded band with dashed edges from the window's start to its end, or one dashed line when only
         one end is set. Drawn first, so the lines of the measures lie on top of it."""
         start, end = window
@@ -526,12 +564,9 @@ class TrendCharts(QWidget):
         series.attachAxis(x_axis)
         series.attachAxis(y_axis)
         series.hovered.connect(lambda _point, state: self._show_tip(key, self.window_text, state))
-        for legend_marker in chart.legend().markers(series):  # the pale fill alone would show as a blank box
-            swatch = QColor(colour)
-            swatch.setAlpha(110)
-            legend_marker.setBrush(swatch)
-            legend_marker.setPen(edge)
-            legend_marker.setShape(QLegend.MarkerShape.MarkerShapeRectangle)
+        swatch = QColor(colour)
+        swatch.setAlpha(90)  # a touch darker than the band, which is pale behind the lines
+        return sample(edge, None, swatch if isinstance(series, QAreaSeries) else None), series.name()
 
     # --- hover ---------------------------------------------------------------------------------------------
     def _hovered(

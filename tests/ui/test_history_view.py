@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QApplication, QToolTip
+from PySide6.QtWidgets import QApplication, QLabel, QToolTip
 
 from planner.edits import AddedItem, PlanEdits
 from planner.history import patient_history, recovery_window_dates
@@ -75,10 +75,6 @@ def window_series(chart: Any) -> list[Any]:
     return [s for s in chart.series() if s.name().startswith("expected recovery")]
 
 
-def legend_names(chart: Any) -> list[str]:
-    return [m.label() for m in chart.legend().markers() if m.isVisible()]
-
-
 def test_three_visits_chart_every_weak_group_with_gaps_for_missing_grades(window: Any) -> None:
     charts = open_trends(window, visits())
     assert set(charts.charts) == {"strength", "pain", "volume"}
@@ -90,12 +86,15 @@ def test_three_visits_chart_every_weak_group_with_gaps_for_missing_grades(window
         "ankle dorsiflexion (right)": [[("2026-01-10", 2.0), ("2026-02-07", 1.0), ("2026-03-07", 3.0)]],
     }
     # the legend names each measure once, however many segments it has, and names the window
-    assert legend_names(charts.charts["strength"]) == [
+    assert charts.legends["strength"] == [
         "expected recovery window",
         "hip extension (right)",
         "knee flexion (right)",
         "ankle dorsiflexion (right)",
     ]
+    assert set(charts.legends) == {"strength"}  # one line: the chart's title names it
+    shown = [label.text() for label in charts.columns["strength"].findChildren(QLabel)]
+    assert all(name in shown for name in charts.legends["strength"])  # as labels a screen reader reads
     assert measure_points(charts.charts["pain"]) == {
         "Pain NRS": [[("2026-01-10", 7.0), ("2026-02-07", 5.0), ("2026-03-07", 8.0)]]
     }
