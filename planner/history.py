@@ -6,14 +6,13 @@ three always show the same figures.
 
 from __future__ import annotations
 
-import math
 from dataclasses import asdict
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from planner.db.engine import Database
-from planner.engine.findings import DAYS_PER_MONTH, all_findings
-from planner.engine.schedule import add_months, window_text
+from planner.engine.findings import all_findings
+from planner.engine.schedule import window_text
 from planner.errors import NotFoundError
 from planner.followup import patient_schedule
 from planner.library.compiler import CompiledLibrary
@@ -36,29 +35,6 @@ def trends(assessments: list[dict[str, Any]], library: CompiledLibrary) -> dict[
     """Values per visit, oldest first, and the expected recovery window as of the latest visit."""
     latest, earlier = assessments[-1], assessments[:-1]
     return progress_block(latest, earlier, library, all_findings(latest, library, earlier))
-
-
-def recovery_window_dates(trend: dict[str, Any]) -> tuple[date | None, date | None] | None:
-    """The expected recovery window of a trend block as calendar dates (from, to), or None when the documents
-    set no window or the onset was not recorded. Either end may be None when a document sets only one.
-
-    Months are calendar months from onset, as for due dates and on the PDF progress page, so the app and the
-    printed plan mark the same days; a fraction of a month adds days of 30.44. (The stalled-recovery rule
-    counts 30.44-day months to one decimal, which agrees with these dates to within a few days.)
-    """
-    window = trend.get("recovery_window_months")
-    onset = trend.get("onset")
-    if not window or not onset:
-        return None
-    start = date.fromisoformat(onset)
-
-    def shifted(months: float | None) -> date | None:
-        if months is None:
-            return None
-        whole = math.floor(months)
-        return add_months(start, whole) + timedelta(days=round((months - whole) * DAYS_PER_MONTH))
-
-    return shifted(window.get("from")), shifted(window.get("to"))
 
 
 def patient_history(database: Database, patient_id: str, today: date) -> dict[str, Any]:

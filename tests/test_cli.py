@@ -71,7 +71,7 @@ def test_missing_file_and_bad_json(cli: Any, tmp_path: Path) -> None:
 def test_usage_errors_exit_2(cli: Any) -> None:
     assert cli("frobnicate")[0] == 2
     code, _, err = cli("plan")
-    assert code == 2 and "the following arguments are required: file" in err
+    assert code == 2 and "give an assessment file or --patient ID" in err
     code, _, err = cli("schema", "invoice")
     assert code == 2 and "invalid choice" in err
 

@@ -14,7 +14,8 @@ from planner.assessment.schema import SECTION_KEYS
 from planner.cli import run
 from planner.edits import AddedItem, PlanEdits
 from planner.engine.findings import all_findings
-from planner.history import patient_history, plan_for_patient, recovery_window_dates
+from planner.engine.progress import recovery_window_dates
+from planner.history import patient_history, plan_for_patient
 from planner.plan.compare import ADDED, CHANGED, COMPARED_FIELDS, FIELD_LABELS, REMOVED, by_section, compare_plans
 from planner.plan.generate import generate_plan
 from planner.records import latest_plan, save_draft, sign_plan, store_assessment

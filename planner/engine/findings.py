@@ -13,10 +13,10 @@ from typing import Any
 
 from planner.engine.limbvolume import affected_excess_percent, limb_volumes
 from planner.engine.progress import Visit, ordered_visits, progress_findings
+from planner.engine.schedule import DAYS_PER_MONTH
 from planner.engine.vocabulary import MUSCLE_GROUPS, SIDES
 from planner.library.compiler import ROOT_ORDER, CompiledLibrary, MuscleGroup
 
-DAYS_PER_MONTH = 30.44
 DAYS_PER_YEAR = 365.25
 
 

@@ -11,12 +11,14 @@ null (or false, or empty) for a first assessment, so a rule over them never fire
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from planner.engine.limbvolume import affected_excess_percent
+from planner.engine.schedule import DAYS_PER_MONTH, add_months
 from planner.engine.vocabulary import MUSCLE_GROUPS, SIDES
 
 AMBULATION_SCALE: tuple[str, ...] = ("independent", "device", "assisted", "non_ambulatory")
@@ -161,3 +163,26 @@ def trend_series(visits: Sequence[Visit], weak_at_most: int | None) -> dict[str,
         "ambulation": [v.ambulation for v in visits],
         "falls_past_3_months": [v.falls for v in visits],
     }
+
+
+def recovery_window_dates(trend: dict[str, Any]) -> tuple[date | None, date | None] | None:
+    """The expected recovery window of a trend block as calendar dates (from, to), or None when the documents
+    set no window or the onset was not recorded. Either end may be None when a document sets only one.
+
+    Months are calendar months from onset, as for due dates and on the PDF progress page, so the app and the
+    printed plan mark the same days; a fraction of a month adds days of 30.44. (The stalled-recovery rule
+    counts 30.44-day months to one decimal, which agrees with these dates to within a few days.)
+    """
+    window = trend.get("recovery_window_months")
+    onset = trend.get("onset")
+    if not window or not onset:
+        return None
+    start = date.fromisoformat(onset)
+
+    def shifted(months: float | None) -> date | None:
+        if months is None:
+            return None
+        whole = math.floor(months)
+        return add_months(start, whole) + timedelta(days=round((months - whole) * DAYS_PER_MONTH))
+
+    return shifted(window.get("from")), shifted(window.get("to"))

@@ -25,6 +25,9 @@ ANCHORS: dict[str, str | None] = {
 
 UNITS = ("day", "week", "month")
 
+DAYS_PER_MONTH = 30.44
+"""A month as a length of time (months since onset); due dates use calendar months instead."""
+
 OVERDUE, DUE, UPCOMING, DONE = "overdue", "due", "upcoming", "done"
 """Where a dated follow-up item stands on a given day."""
 

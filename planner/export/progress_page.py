@@ -20,7 +20,7 @@ from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, PageBreak, Paragraph, Spacer, Table
 
-from planner.engine.schedule import add_months
+from planner.engine.progress import recovery_window_dates
 from planner.export.pdf_common import FONT, INK, MUTED, RULE, SHADE, escape, humanize, table_style
 from planner.plan.text import trend_rows
 
@@ -37,16 +37,13 @@ def _day(text: str, first: date) -> int:
 
 
 def recovery_window_days(progress: dict[str, Any], first: date) -> tuple[int, int] | None:
-    """The expected recovery window as days from the first visit, or None when it cannot be placed."""
-    window, onset = progress.get("recovery_window_months"), progress.get("onset")
-    if not window or not onset:
+    """The expected recovery window as days from the first visit (the same dates as the app's charts), or None
+    when it cannot be drawn as a band: no window, no onset, or no end to it."""
+    dates = recovery_window_dates(progress)
+    if dates is None or dates[1] is None:
         return None
-    start = window.get("from") or 0
-    end = window.get("to")
-    if end is None:
-        return None
-    onset_day = date.fromisoformat(onset)
-    return (add_months(onset_day, int(start)) - first).days, (add_months(onset_day, int(end)) - first).days
+    start = dates[0] or date.fromisoformat(progress["onset"])
+    return (start - first).days, (dates[1] - first).days
 
 
 def _chart(

@@ -54,8 +54,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from planner.engine.progress import recovery_window_dates
 from planner.engine.schedule import add_months
-from planner.history import recovery_window_dates
 from planner.plan.text import PAIN_LABEL, VOLUME_LABEL, cell, strength_label, strength_row_label, trend_rows
 
 AnyIndex = QModelIndex | QPersistentModelIndex

@@ -21,7 +21,8 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QApplication, QLabel, QToolTip
 
 from planner.edits import AddedItem, PlanEdits
-from planner.history import patient_history, recovery_window_dates
+from planner.engine.progress import recovery_window_dates
+from planner.history import patient_history
 from planner.plan.text import cell, trend_rows
 from planner.records import get_plan, latest_plan, save_draft, save_patient, sign_plan, store_assessment
 from tests.test_progress import FIRST, SECOND, THIRD
