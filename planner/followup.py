@@ -42,19 +42,20 @@ def sync_plan(session: Session, plan: Plan, patient_id: str) -> None:
     existing = {
         row.item_id: row for row in session.exec(select(FollowUp).where(FollowUp.assessment_id == plan.assessment_id))
     }
+    assert plan.id is not None
     for section, item in dated_items(final):
-        row = existing.pop(item["id"], None) or FollowUp(
-            assessment_id=plan.assessment_id,
-            patient_id=patient_id,
-            plan_id=0,
-            item_id=item["id"],
-            section="",
-            title="",
-            due_on="",
-        )
-        assert plan.id is not None
-        row.plan_id, row.section, row.title = plan.id, section, item["title"]
-        row.due_on, row.due_until = item["due_on"], item.get("due_until")
+        fields = {
+            "plan_id": plan.id,
+            "section": section,
+            "title": item["title"],
+            "due_on": item["due_on"],
+            "due_until": item.get("due_until"),
+        }
+        row = existing.pop(item["id"], None)
+        if row is None:
+            row = FollowUp(assessment_id=plan.assessment_id, patient_id=patient_id, item_id=item["id"], **fields)
+        else:
+            row.sqlmodel_update(fields)
         session.add(row)
     for row in existing.values():
         session.delete(row)
