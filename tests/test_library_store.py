@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -183,3 +184,78 @@ def test_disabled_document_leaves_plans_and_search(db: Any, tmp_path: Path) -> N
     assert search_passages(db, "pool programme") == []
     set_document_enabled(db, "CLINIC-EXTRA", True)
     assert "extra-aquatic" in item_ids(generate_plan(ASSESSMENT, load_library(db)))
+
+
+# The search as it was written before it was made fast: one statement joining every match to its passage and
+# document. search_passages must answer exactly this (titles, headings, snippets, ranks, order).
+REFERENCE_SEARCH = (
+    "SELECT p.document_id, d.title, p.heading, snippet(passage_fts, 1, :hs, :he, '…', 16), "
+    "bm25(passage_fts, 4.0, 1.0) AS rank "
+    "FROM passage_fts JOIN passage p ON p.id = passage_fts.rowid JOIN document d ON d.id = p.document_id "
+    "WHERE passage_fts MATCH :q AND d.enabled ORDER BY rank, p.document_id, p.ordinal LIMIT :limit"
+)
+WORDS = ["walker", "orthosis", "neuropathic", "bandage", "gait", "transfer", "femoral", "sciatic", "lumbar"]
+
+
+def tied_document(number: int) -> str:
+    """Documents whose passages tie in rank (same words), in two sections with the same text, so that only
+    the document id and then the passage's place break the ties."""
+    text = " ".join(WORDS[(number // 3 + k) % len(WORDS)] for k in range(12))
+    return "\n".join(
+        [
+            "---",
+            f"id: TIE-{number}",
+            f"title: Tied {number}",
+            "source: Test",
+            "version: 1",
+            "kind: convention",
+            "---",
+            "",
+            "## First section",
+            "",
+            text,
+            "",
+            "## Second section",
+            "",
+            text,
+            "",
+        ]
+    )
+
+
+def test_search_answers_as_the_plain_join_did(db: Any, db_path: Path, tmp_path: Path) -> None:
+    # Imported out of id order (TIE-10 sorts before TIE-2), so the passage rowids do not follow the ids.
+    numbers = [7, 2, 11, 0, 10, 5, 1, 9, 3, 8, 6, 4]
+    import_documents(db, [write(tmp_path, f"tie-{n}.md", tied_document(n)) for n in numbers])
+    queries = ["walker", "gait fem", "neuropathic gait", "sciatic lumbar", "joint position", "pain", "b", "w"]
+    params = {"hs": HIGHLIGHT_START, "he": HIGHLIGHT_END}
+
+    def reference(query: str, limit: int) -> list[tuple[Any, ...]]:
+        with sqlite3.connect(db_path) as connection:
+            return connection.execute(REFERENCE_SEARCH, {**params, "q": fts_query(query), "limit": limit}).fetchall()
+
+    def answered(query: str, limit: int) -> list[tuple[Any, ...]]:
+        return [
+            (h.document_id, h.document_title, h.heading, h.snippet, h.rank) for h in search_passages(db, query, limit)
+        ]
+
+    def check_all() -> None:
+        for query in queries:
+            for limit in (1, 3, 10, 50):
+                assert answered(query, limit) == reference(query, limit), (query, limit)
+
+    check_all()
+    hits = search_passages(db, "walker", 50)
+    tied = [(a, b) for a, b in pairwise(hits) if a.rank == b.rank]
+    assert any(a.document_id != b.document_id for a, b in tied), "ties between documents"
+    assert any(a.document_id == b.document_id for a, b in tied), "ties within a document"
+    # Disabled documents among the best passages: the statement over all documents would show them, so the
+    # search must take the slower statement over the enabled ones.
+    best = hits[0].document_id
+    set_document_enabled(db, best, False)
+    set_document_enabled(db, "TIE-10", False)
+    with sqlite3.connect(db_path) as connection:
+        everything = connection.execute(store.SEARCH_ALL, {**params, "q": fts_query("walker"), "limit": 5}).fetchall()
+    assert any(row[1] is None for row in everything)
+    check_all()
+    assert not {best, "TIE-10"} & {hit.document_id for hit in search_passages(db, "walker", 50)}

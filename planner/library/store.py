@@ -282,16 +282,37 @@ def fts_query(query: str) -> str:
     return " ".join(quoted)
 
 
+SEARCH_RANK = "bm25(passage_fts, 4.0, 1.0)"
+"""The ranking of search results: a word in a heading counts four times one in the text (lower is better)."""
+
+_SEARCH = (
+    "SELECT p.document_id, (SELECT title FROM document WHERE id = p.document_id AND enabled), p.heading, "
+    f"snippet(passage_fts, 1, :hs, :he, '…', 16), {SEARCH_RANK} AS rank "
+    "FROM passage_fts JOIN passage p ON p.id = passage_fts.rowid WHERE passage_fts MATCH :q{only_enabled} "
+    "ORDER BY rank, p.document_id, p.ordinal LIMIT :limit"
+)
+# The title and the snippet are result columns, not sort keys, so SQLite computes them only for rows that
+# get into the LIMIT's top rows so far, not for every match. The title is NULL for a disabled document.
+SEARCH_ALL = _SEARCH.format(only_enabled="")
+"""The best passages of every document: one pass over the matches and the passage table, nothing else."""
+SEARCH_ENABLED = _SEARCH.format(only_enabled=" AND p.document_id NOT IN (SELECT id FROM document WHERE NOT enabled)")
+"""The best passages of the enabled documents (every passage has its document: a foreign key); finding the
+disabled ones costs a scan of the document table."""
+
+
 def search_passages(database: Database, query: str, limit: int = 50) -> list[SearchHit]:
+    """The ``limit`` best passages of the enabled documents, best first (ties by document id and position).
+
+    Most searches never meet a disabled document among their best passages, and then the best passages of
+    all documents are the answer, so SEARCH_ALL runs first and SEARCH_ENABLED only when a disabled document
+    got in (its title comes back NULL).
+    """
     match = fts_query(query)
     if not match:
         return []
-    sql = text(
-        "SELECT p.document_id, d.title, p.heading, "
-        "snippet(passage_fts, 1, :hs, :he, '…', 16) AS snip, bm25(passage_fts, 4.0, 1.0) AS rank "
-        "FROM passage_fts JOIN passage p ON p.id = passage_fts.rowid JOIN document d ON d.id = p.document_id "
-        "WHERE passage_fts MATCH :q AND d.enabled ORDER BY rank, p.document_id, p.ordinal LIMIT :limit"
-    )
+    params = {"q": match, "hs": HIGHLIGHT_START, "he": HIGHLIGHT_END, "limit": limit}
     with database.read() as session:
-        rows = session.execute(sql, {"q": match, "hs": HIGHLIGHT_START, "he": HIGHLIGHT_END, "limit": limit})
-        return [SearchHit(r[0], r[1], r[2], r[3], r[4]) for r in rows]
+        rows = session.execute(text(SEARCH_ALL), params).all()
+        if any(row[1] is None for row in rows):
+            rows = session.execute(text(SEARCH_ENABLED), params).all()
+    return [SearchHit(r[0], r[1], r[2], r[3], r[4]) for r in rows]
