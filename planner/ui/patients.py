@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterable
 from typing import Any
 
 from PySide6.QtCore import (
+    QAbstractItemModel,
+    QAbstractProxyModel,
     QAbstractTableModel,
+    QCollator,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
-    QSortFilterProxyModel,
     Qt,
 )
 from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QWidget
@@ -23,6 +26,30 @@ PatientIdRole = Qt.ItemDataRole.UserRole + 1
 ArchivedRole = Qt.ItemDataRole.UserRole + 2
 
 Index = QModelIndex | QPersistentModelIndex
+
+CELL_ROLES = frozenset(
+    {
+        Qt.ItemDataRole.DisplayRole,
+        Qt.ItemDataRole.AccessibleTextRole,
+        Qt.ItemDataRole.ToolTipRole,
+        Qt.ItemDataRole.ForegroundRole,
+        PatientIdRole,
+        ArchivedRole,
+    }
+)
+"""The roles the patient list answers; a view asks others (font, alignment, decoration...) of every cell."""
+
+RESHAPING_SIGNALS = (
+    ("modelAboutToBeReset", "modelReset"),
+    ("layoutAboutToBeChanged", "layoutChanged"),
+    ("rowsAboutToBeInserted", "rowsInserted"),
+    ("rowsAboutToBeRemoved", "rowsRemoved"),
+    ("rowsAboutToBeMoved", "rowsMoved"),
+    ("columnsAboutToBeInserted", "columnsInserted"),
+    ("columnsAboutToBeRemoved", "columnsRemoved"),
+    ("columnsAboutToBeMoved", "columnsMoved"),
+)
+"""A model's signals before and after a change of its shape."""
 
 
 def fold(text: str) -> str:
@@ -56,8 +83,14 @@ class PatientListModel(QAbstractTableModel):
     def patient(self, row: int) -> PatientRow:
         return self._rows[row]
 
-    def matches(self, row: int, needle: str) -> bool:
-        return needle in self._keys[row]
+    def rows_matching(self, needle: str, rows: Iterable[int]) -> list[int]:
+        """Those of ``rows`` whose folded name or id contains the folded ``needle``, in the order given.
+
+        One pass of plain Python over keys folded at reload: a keystroke in a list of 10,000 costs about a
+        millisecond, where asking row by row from Qt costs a call into Python per row.
+        """
+        keys = self._keys
+        return [row for row in rows if needle in keys[row]]
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt signature
         return 0 if parent.isValid() else len(self._rows)
@@ -66,21 +99,26 @@ class PatientListModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self.HEADERS)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+        return self.cell(index.row(), index.column(), role) if index.isValid() else None
+
+    def cell(self, row: int, column: int, role: int) -> Any:
+        """What data() answers, by row and column: the filter model asks here without making a source index,
+        since a view asks seven roles of every cell it paints."""
+        if role not in CELL_ROLES or not 0 <= row < len(self._rows):
             return None
-        row = self._rows[index.row()]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            value = (row.name, row.id, row.birth_date or "", row.last_assessed_on or "")[index.column()]
-            if role == Qt.ItemDataRole.DisplayRole and index.column() == self.NAME and row.archived:
+        patient = self._rows[row]
+        if role == Qt.ItemDataRole.DisplayRole or role == Qt.ItemDataRole.AccessibleTextRole:
+            value = (patient.name, patient.id, patient.birth_date or "", patient.last_assessed_on or "")[column]
+            if role == Qt.ItemDataRole.DisplayRole and column == self.NAME and patient.archived:
                 return f"{value} (archived)"
             return value
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{row.name} · {row.id} · {row.assessment_count} assessment(s)"
+            return f"{patient.name} · {patient.id} · {patient.assessment_count} assessment(s)"
         if role == PatientIdRole:
-            return row.id
+            return patient.id
         if role == ArchivedRole:
-            return row.archived
-        if role == Qt.ItemDataRole.ForegroundRole and row.archived:
+            return patient.archived
+        if role == Qt.ItemDataRole.ForegroundRole and patient.archived:
             from PySide6.QtGui import QPalette
             from PySide6.QtWidgets import QApplication
 
@@ -93,32 +131,192 @@ class PatientListModel(QAbstractTableModel):
         return None
 
 
-class PatientFilterModel(QSortFilterProxyModel):
-    """Filters on name or id as you type, against precomputed folded keys (fast for 10,000 patients)."""
+class PatientFilterModel(QAbstractProxyModel):
+    """The patient list as shown: filtered on name or id as you type, archived patients hidden unless asked
+    for, sorted on the column whose header was clicked.
+
+    Not a QSortFilterProxyModel: that one asks filterAcceptsRow of every patient on every keystroke, a call
+    from Qt into Python per row (10,000 calls, 10 to 20 ms, before anything is drawn). Here the source model
+    picks the matching rows in one pass, narrowing the previous matches while the text only grows, and the
+    views hear one layout change, with their current row and selection carried to the same patients.
+    Sorting compares the shown text as QSortFilterProxyModel does (locale-aware, case-insensitive, stable),
+    once per click, so filtering a sorted list costs no more than filtering an unsorted one.
+    """
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
+        self._source: PatientListModel | None = None
+        self._connections: list[tuple[Any, Any]] = []
         self._needle = ""
         self._show_archived = False
-        self.setSortCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self.setSortLocaleAware(True)
+        self._sort_column = -1
+        self._sort_order = Qt.SortOrder.AscendingOrder
+        self._sorted: list[int] = []  # every source row, in sort order
+        self._listed: list[int] = []  # the same without archived patients, unless those are shown
+        self._rows: list[int] = []  # the rows shown (source rows, in sort order)
+        self._positions: dict[int, int] | None = None  # source row -> shown row, built when first needed
 
+    # --- what is shown ----------------------------------------------------------------------------------
     def set_text(self, text: str) -> None:
-        self.beginFilterChange()
-        self._needle = fold(text.strip())
-        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        needle = fold(text.strip())
+        if needle == self._needle:
+            return
+        narrowing = self._needle in needle  # then every row matching the new text matched the old one
+        self._needle = needle
+        self._show(self._matching(self._rows if narrowing else self._listed))
 
     def set_show_archived(self, show: bool) -> None:
-        self.beginFilterChange()
+        if show == self._show_archived:
+            return
         self._show_archived = show
-        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        self._list()
+        self._show(self._matching(self._listed))
 
-    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
-        model = self.sourceModel()
-        assert isinstance(model, PatientListModel)
-        if not self._show_archived and model.patient(source_row).archived:
-            return False
-        return not self._needle or model.matches(source_row, self._needle)
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        self._sort_column, self._sort_order = column, order
+        self._sort()
+        self._list()
+        shown = set(self._rows)
+        self._show([row for row in self._listed if row in shown])
+
+    def sortColumn(self) -> int:
+        return self._sort_column
+
+    def sortOrder(self) -> Qt.SortOrder:
+        return self._sort_order
+
+    def _matching(self, rows: list[int]) -> list[int]:
+        if not self._needle or self._source is None:
+            return list(rows)
+        return self._source.rows_matching(self._needle, rows)
+
+    def _sort(self) -> None:
+        """Order every source row as QSortFilterProxyModel does: a stable sort of the shown text, compared
+        by a case-insensitive collator for the current locale, a missing value after every text (column -1:
+        the source's order); descending is that order reversed, equal rows included."""
+        model = self._source
+        rows = list(range(model.rowCount() if model is not None else 0))
+        if model is not None and 0 <= self._sort_column < model.columnCount():
+            collator = QCollator()
+            collator.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+            values = [model.cell(row, self._sort_column, Qt.ItemDataRole.DisplayRole) for row in rows]
+            keys = [(value is None, collator.sortKey("" if value is None else str(value))) for value in values]
+            rows.sort(key=keys.__getitem__)
+        if self._sort_order == Qt.SortOrder.DescendingOrder:
+            rows.reverse()
+        self._sorted = rows
+
+    def _list(self) -> None:
+        model = self._source
+        if self._show_archived or model is None:
+            self._listed = self._sorted
+        else:
+            self._listed = [row for row in self._sorted if not model.patient(row).archived]
+
+    def _show(self, rows: list[int]) -> None:
+        """Show ``rows`` (source rows in display order) as one layout change; persistent indexes (a view's
+        current row and selection) follow their patient, or become invalid when it is no longer shown.
+        The same rows in the same order change nothing, and the views are not told."""
+        if rows == self._rows:
+            return
+        self.layoutAboutToBeChanged.emit()
+        before = self.persistentIndexList()
+        shown_before = self._rows
+        self._rows = rows
+        self._positions = None
+        if before:
+            after = [self._shown_index(shown_before[index.row()], index.column()) for index in before]
+            self.changePersistentIndexList(before, after)
+        self.layoutChanged.emit()
+
+    def _shown_index(self, source_row: int, column: int) -> QModelIndex:
+        if self._positions is None:
+            self._positions = {row: position for position, row in enumerate(self._rows)}
+        position = self._positions.get(source_row)
+        return QModelIndex() if position is None else self.createIndex(position, column)
+
+    # --- following the source model ---------------------------------------------------------------------
+    def setSourceModel(self, model: QAbstractItemModel) -> None:
+        if not isinstance(model, PatientListModel):
+            raise TypeError("PatientFilterModel shows a PatientListModel")
+        self.beginResetModel()
+        for signal, slot in self._connections:
+            signal.disconnect(slot)
+        super().setSourceModel(model)
+        self._source = model
+        # The patient list only ever resets; any other change of shape is taken as a reset too.
+        self._connections = [
+            *((getattr(model, about_to), self.beginResetModel) for about_to, _done in RESHAPING_SIGNALS),
+            *((getattr(model, done), self._source_reset) for _about_to, done in RESHAPING_SIGNALS),
+            (model.dataChanged, self._source_data_changed),
+            (model.headerDataChanged, self._source_header_changed),
+        ]
+        for signal, slot in self._connections:
+            signal.connect(slot)
+        self._source_reset()
+
+    def _source_reset(self) -> None:
+        self._sort()
+        self._list()
+        self._rows = self._matching(self._listed)
+        self._positions = None
+        self.endResetModel()
+
+    def _source_data_changed(self) -> None:
+        """Changed names or dates may change which rows match and their order: filter and sort again."""
+        self._sort()
+        self._list()
+        self._show(self._matching(self._listed))
+
+    def _source_header_changed(self, orientation: Qt.Orientation, first: int, last: int) -> None:
+        if orientation == Qt.Orientation.Horizontal:
+            self.headerDataChanged.emit(orientation, first, last)
+
+    # --- QAbstractProxyModel ----------------------------------------------------------------------------
+    def mapToSource(self, proxy_index: Index) -> QModelIndex:
+        if self._source is None or not proxy_index.isValid() or not 0 <= proxy_index.row() < len(self._rows):
+            return QModelIndex()
+        return self._source.index(self._rows[proxy_index.row()], proxy_index.column())
+
+    def mapFromSource(self, source_index: Index) -> QModelIndex:
+        if not source_index.isValid():
+            return QModelIndex()
+        return self._shown_index(source_index.row(), source_index.column())
+
+    def index(self, row: int, column: int, parent: Index = QModelIndex()) -> QModelIndex:  # noqa: B008
+        if parent.isValid() or not (0 <= row < len(self._rows) and 0 <= column < self.columnCount()):
+            return QModelIndex()
+        return self.createIndex(row, column)
+
+    def parent(self, _index: Index = QModelIndex()) -> QModelIndex:  # type: ignore[override]  # noqa: B008
+        return QModelIndex()
+
+    def sibling(self, row: int, column: int, _index: Index) -> QModelIndex:
+        return self.index(row, column)
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt signature
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt signature
+        return 0 if parent.isValid() or self._source is None else self._source.columnCount()
+
+    def hasChildren(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008 - Qt signature
+        return self.rowCount(parent) > 0 and self.columnCount(parent) > 0
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        row = index.row()  # -1 for an invalid index
+        if self._source is None or not 0 <= row < len(self._rows):
+            return None
+        return self._source.cell(self._rows[row], index.column(), role)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        # Asked of the source directly: QAbstractProxyModel finds a column through row 0, absent when no
+        # patient matches.
+        if self._source is None:
+            return None
+        if orientation == Qt.Orientation.Vertical:
+            section = self._rows[section] if 0 <= section < len(self._rows) else -1
+        return self._source.headerData(section, orientation, role)
 
 
 class PatientDialog(QDialog):
