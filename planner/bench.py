@@ -246,11 +246,9 @@ def pdf_figures(repeat: int) -> list[Figure]:
 
 
 def search_figures(documents: int, repeat: int) -> list[Figure]:
-    from sqlalchemy import text
-
     from planner.db.engine import open_database
     from planner.library.parser import parse_document
-    from planner.library.store import SEARCH_RANK, _write_document, fts_query, search_passages
+    from planner.library.store import SEARCH_RANK, _write_document, fts_query, search_cursor, search_passages
 
     words = [
         "walker",
@@ -295,15 +293,13 @@ def search_figures(documents: int, repeat: int) -> list[Figure]:
                 _write_document(session, parse_document(body, f"s{number}.md"), "imported")
         query = "neuropathic gait"
         limit = 50
-        # The floor: the same MATCH, ranked the same way, cut at the same limit, through the same connection.
-        floor_sql = text(
-            f"SELECT rowid FROM passage_fts WHERE passage_fts MATCH :q ORDER BY {SEARCH_RANK} LIMIT :limit"
-        )
+        # The floor: the same MATCH, ranked the same way, cut at the same limit, read the same way.
+        floor_sql = f"SELECT rowid FROM passage_fts WHERE passage_fts MATCH :q ORDER BY {SEARCH_RANK} LIMIT :limit"
         match = fts_query(query)
 
         def raw() -> list[Any]:
-            with database.read() as session:
-                return session.execute(floor_sql, {"q": match, "limit": limit}).all()
+            with search_cursor(database) as cursor:
+                return list(cursor.execute(floor_sql, {"q": match, "limit": limit}).fetchall())
 
         # Alternated, so that a busy moment on a shared machine weighs on the search and its floor alike.
         values: list[float] = []
