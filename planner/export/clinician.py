@@ -14,7 +14,7 @@ from typing import Any
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Spacer, Table, TableStyle
 
 from planner.engine.vocabulary import MUSCLE_GROUPS
 from planner.export.context import ClinicInfo, ExportContext
@@ -26,6 +26,7 @@ from planner.export.pdf_common import (
     RULE,
     SHADE,
     Footer,
+    Para,
     RuledLines,
     build_pdf,
     clean,
@@ -87,8 +88,8 @@ def _markers(numbers: Sequence[int]) -> str:
     return f' <font color="{ACCENT.hexval()}" size="{BODY_SIZE * 0.85:.1f}">{text}</font>'
 
 
-def _p(text: str, style: ParagraphStyle) -> Paragraph:
-    return Paragraph(text, style)
+def _p(text: str, style: ParagraphStyle) -> Para:
+    return Para(text, style)
 
 
 def clinic_header(clinic: ClinicInfo, styles: Style, width: float) -> list[Flowable]:
@@ -243,7 +244,7 @@ def strength_table(plan: dict[str, Any], assessment: dict[str, Any], styles: Sty
         if all(grades.get(side) is None for side in ("left", "right")):
             continue
         entry = anatomy.get(group) or {}
-        row: list[Paragraph] = [
+        row: list[Para] = [
             _p(escape(_group_label(group)), styles["cell"]),
             _p(escape(entry.get("nerve") or "—"), styles["cell"]),
             _p(escape(entry.get("roots") or "—"), styles["cell"]),

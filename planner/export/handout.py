@@ -11,7 +11,7 @@ from typing import Any
 
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table
+from reportlab.platypus import Flowable, KeepTogether, Spacer, Table
 
 from planner.export.context import ExportContext
 from planner.export.pdf_common import (
@@ -21,6 +21,7 @@ from planner.export.pdf_common import (
     SHADE,
     CheckBox,
     Footer,
+    Para,
     RuledLines,
     build_pdf,
     clean,
@@ -57,7 +58,7 @@ def _header(context: ExportContext, styles: Style, width: float) -> list[Flowabl
     name = clean(clinic.name)
     if logo is None and not name:
         return []
-    text = Paragraph(escape(name), styles["clinic"]) if name else Spacer(1, 1)
+    text = Para(escape(name), styles["clinic"]) if name else Spacer(1, 1)
     if logo is not None:
         logo_width = logo.drawWidth + 6 * mm
         table = Table([[logo, text]], colWidths=[logo_width, width - logo_width])
@@ -81,14 +82,14 @@ def _bullets(texts: list[str], styles: Style) -> list[Flowable]:
     style = ParagraphStyle(
         "bullet", parent=styles["body"], leftIndent=9 * mm, bulletIndent=2 * mm, spaceAfter=BODY_SIZE * 0.55
     )
-    return [Paragraph(escape(text), style, bulletText="•") for text in texts if clean(text)]
+    return [Para(escape(text), style, bulletText="•") for text in texts if clean(text)]
 
 
 def _section(heading: str, body: list[Flowable], styles: Style) -> list[Flowable]:
     """A heading kept with its first entry, so a heading never ends a page alone."""
     if not body:
         return []
-    return [KeepTogether([Paragraph(escape(heading), styles["h1"]), body[0]]), *body[1:]]
+    return [KeepTogether([Para(escape(heading), styles["h1"]), body[0]]), *body[1:]]
 
 
 def _checklist(entries: list[dict[str, Any]], styles: Style, width: float) -> list[Flowable]:
@@ -97,7 +98,7 @@ def _checklist(entries: list[dict[str, Any]], styles: Style, width: float) -> li
     if not texts:
         return []
     box = 6 * mm
-    rows = [[CheckBox(box), Paragraph(escape(text), styles["body"])] for text in texts]
+    rows = [[CheckBox(box), Para(escape(text), styles["body"])] for text in texts]
     table = Table(rows, colWidths=[box + 5 * mm, width - box - 5 * mm], hAlign="LEFT")
     table.setStyle(
         table_style(
@@ -118,12 +119,12 @@ def _contact(context: ExportContext, styles: Style, width: float) -> list[Flowab
     clinic = context.clinic
     lines: list[Flowable] = []
     if clean(clinic.name):
-        lines.append(Paragraph(f"<b>{escape(clinic.name)}</b>", styles["body"]))
+        lines.append(Para(f"<b>{escape(clinic.name)}</b>", styles["body"]))
     address = [escape(line) for line in str(clinic.address or "").splitlines() if clean(line)]
     if address:
-        lines.append(Paragraph("<br/>".join(address), styles["body"]))
+        lines.append(Para("<br/>".join(address), styles["body"]))
     phone = Table(
-        [[Paragraph("Phone:", styles["body"]), RuledLines(1, 9 * mm, width * 0.55)]],
+        [[Para("Phone:", styles["body"]), RuledLines(1, 9 * mm, width * 0.55)]],
         colWidths=[26 * mm, width * 0.55],
         hAlign="LEFT",
     )
@@ -150,11 +151,11 @@ def _contact(context: ExportContext, styles: Style, width: float) -> list[Flowab
             ]
         )
     )
-    return [KeepTogether([Paragraph("Your clinic", styles["h1"]), box])]
+    return [KeepTogether([Para("Your clinic", styles["h1"]), box])]
 
 
 def _draft_banner(styles: Style, width: float) -> Table:
-    return draft_box(Paragraph(DRAFT_MARK, styles["draft"]), width)
+    return draft_box(Para(DRAFT_MARK, styles["draft"]), width)
 
 
 def render_handout_pdf(plan: dict[str, Any], assessment: dict[str, Any], context: ExportContext) -> bytes:
@@ -164,13 +165,13 @@ def render_handout_pdf(plan: dict[str, Any], assessment: dict[str, Any], context
     patient = plan.get("patient") or assessment.get("patient") or {}
     story: list[Flowable] = []
     story.extend(_header(context, styles, width))
-    story.append(Paragraph(TITLE, styles["title"]))
-    story.append(Paragraph(f"For: <b>{escape(patient.get('name'))}</b>", styles["body"]))
-    story.append(Paragraph(f"Date: {escape(format_date(context.generated_at))}", styles["body"]))
+    story.append(Para(TITLE, styles["title"]))
+    story.append(Para(f"For: <b>{escape(patient.get('name'))}</b>", styles["body"]))
+    story.append(Para(f"Date: {escape(format_date(context.generated_at))}", styles["body"]))
     signature = context.signature
     if signature is not None:
         story.append(
-            Paragraph(f"Your therapist: {escape(signature.signer)}, {escape(signature.credentials)}", styles["body"])
+            Para(f"Your therapist: {escape(signature.signer)}, {escape(signature.credentials)}", styles["body"])
         )
     else:
         story.extend([Spacer(1, 2 * mm), _draft_banner(styles, width)])
@@ -188,7 +189,7 @@ def render_handout_pdf(plan: dict[str, Any], assessment: dict[str, Any], context
         )
     )
     story.extend(_contact(context, styles, width))
-    story.append(KeepTogether([Paragraph("Notes", styles["h1"]), RuledLines(6, 11 * mm)]))
+    story.append(KeepTogether([Para("Notes", styles["h1"]), RuledLines(6, 11 * mm)]))
     footer = Footer(
         generated_at=context.generated_at,
         library_version=plan.get("library_version"),

@@ -28,6 +28,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from reportlab import rl_config
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.pagesizes import A4
@@ -37,7 +38,7 @@ from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas as rl_canvas
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, Image, PageTemplate, Table, TableStyle
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, Image, PageTemplate, Paragraph, Table, TableStyle
 
 from planner.paths import fonts_dir
 
@@ -267,6 +268,29 @@ def stylesheet(base_size: float) -> dict[str, ParagraphStyle]:
         ),
     }
     return styles
+
+
+class Para(Paragraph):
+    """A Paragraph that keeps its line breaks for the width it was last wrapped to; both PDFs use only this.
+
+    Why: platypus wraps the same paragraph several times at the same width (a KeepTogether measures its
+    parts and the frame then wraps each part again; a Table wraps each cell to size its rows and again to
+    draw it), and ReportLab's ``Paragraph.wrap`` breaks the lines afresh every time. Line breaking is most
+    of a render, and its result depends only on the width (text and style are fixed once the paragraph is
+    built), so the later wraps reuse the first one. Pages come out byte for byte as without the memo.
+    """
+
+    _wrapped: tuple[float, float, list[float], Any, float] | None = None
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        wrapped = self._wrapped
+        if wrapped is not None and wrapped[0] == availWidth:
+            _, self.width, self._wrapWidths, self.blPara, self.height = wrapped
+            return self.width, self.height
+        width, height = super().wrap(availWidth, availHeight)
+        if availWidth >= rl_config._FUZZ:  # below it ReportLab returns "cannot fit here" without breaking lines
+            self._wrapped = (availWidth, self.width, self._wrapWidths, self.blPara, self.height)
+        return width, height
 
 
 def load_logo(path: Path | None, max_width: float, max_height: float) -> Image | None:
