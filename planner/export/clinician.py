@@ -21,13 +21,17 @@ from planner.export.context import ClinicInfo, ExportContext
 from planner.export.pdf_common import (
     ACCENT,
     DRAFT_MARK,
+    FONT,
+    FONT_ITALIC,
     INK,
     MUTED,
     RULE,
     SHADE,
     Footer,
+    MixedPara,
     Para,
     RuledLines,
+    Run,
     build_pdf,
     clean,
     draft_box,
@@ -48,6 +52,7 @@ LEVEL_RANK = {"urgent": 0, "caution": 1, "info": 2}
 # Level colours only support the printed level word; they are never the only signal.
 LEVEL_FILL = {"urgent": colors.HexColor("#8b1a1a"), "caution": colors.HexColor("#f2c14e"), "info": SHADE}
 LEVEL_TEXT = {"urgent": colors.white, "caution": INK, "info": INK}
+MARKER_SIZE = round(BODY_SIZE * 0.85, 1)
 NOT_TESTED = "not tested"
 NO_ITEMS = "No items."
 
@@ -80,12 +85,11 @@ class References:
         return list(enumerate(self._entries, start=1))
 
 
-def _markers(numbers: Sequence[int]) -> str:
+def _markers(numbers: Sequence[int]) -> list[Run]:
     """Reference markers like ``[3][4]`` in accent colour (the brackets, not the colour, carry the meaning)."""
     if not numbers:
-        return ""
-    text = "".join(f"[{number}]" for number in numbers)
-    return f' <font color="{ACCENT.hexval()}" size="{BODY_SIZE * 0.85:.1f}">{text}</font>'
+        return []
+    return [Run("".join(f"[{number}]" for number in numbers), FONT, MARKER_SIZE, ACCENT)]
 
 
 def _p(text: str, style: ParagraphStyle) -> Para:
@@ -194,7 +198,7 @@ def alerts_block(plan: dict[str, Any], refs: References, styles: Style, width: f
         detail = escape(alert.get("detail"))
         if detail or numbers:
             content.append(Spacer(1, 1.5))
-            content.append(_p(detail + _markers(numbers), styles["cell"]))
+            content.append(MixedPara(detail, styles["cell"], tail=_markers(numbers)))
         level_style = ParagraphStyle(
             "level", parent=styles["cell_bold"], textColor=LEVEL_TEXT.get(level, INK), fontSize=BODY_SIZE * 0.85
         )
@@ -392,17 +396,18 @@ def section_block(index: int, section: dict[str, Any], refs: References, styles:
     title_style = ParagraphStyle(
         "numbered_title", parent=styles["item_title"], leftIndent=7 * mm, firstLineIndent=-7 * mm
     )
+    handout_label = Run("Patient handout:", FONT_ITALIC, handout_style.fontSize, handout_style.textColor)
     for number, item in enumerate(items, start=1):
         numbers = refs.cite(item.get("evidence"))
-        suffix = _markers(numbers)
+        tail = _markers(numbers)
         if item.get("source") == "clinician":
-            suffix += f' <font color="{MUTED.hexval()}"><i>(added by clinician)</i></font>'
+            tail.append(Run("(added by clinician)", FONT_ITALIC, BODY_SIZE, MUTED))
         parts: list[Flowable] = [
-            _p(f"{index}.{number}&nbsp;&nbsp;<b>{escape(item.get('title'))}</b>", title_style),
-            _p(escape(item.get("detail")) + suffix, detail_style),
+            _p(f"{index}.{number}&nbsp;&nbsp;{escape(item.get('title'))}", title_style),
+            MixedPara(escape(item.get("detail")), detail_style, tail=tail),
         ]
         if item.get("handout"):
-            parts.append(_p(f"<i>Patient handout:</i> {escape(item.get('handout'))}", handout_style))
+            parts.append(MixedPara(escape(item.get("handout")), handout_style, head=[handout_label]))
         if number == 1:
             # ReportLab does not carry keepWithNext into a KeepTogether, so the heading joins the first item.
             heading = story.pop()
@@ -420,7 +425,7 @@ def references_block(refs: References, styles: Style) -> list[Flowable]:
         return story
     head_style = ParagraphStyle(
         "ref_head",
-        parent=styles["cell"],
+        parent=styles["cell_bold"],
         leftIndent=8 * mm,
         firstLineIndent=-8 * mm,
         spaceBefore=5,
@@ -428,13 +433,19 @@ def references_block(refs: References, styles: Style) -> list[Flowable]:
         keepWithNext=1,
     )
     text_style = ParagraphStyle("ref_text", parent=styles["small"], leftIndent=8 * mm, textColor=MUTED)
+    size, ink = head_style.fontSize, head_style.textColor
     for number, entry in entries:
-        head = f"{number}.&nbsp;&nbsp;<b>{escape(entry.get('document'))}</b>"
-        if clean(entry.get("version")):
-            head += f", version {escape(entry.get('version'))}"
-        if clean(entry.get("section")):
-            head += f", section {escape(entry.get('section'))}"
-        block = [_p(head, head_style), *(_p(text, text_style) for text in paragraphs_of(entry.get("text")))]
+        where = "".join(
+            f", {label} {clean(entry.get(label))}" for label in ("version", "section") if clean(entry.get(label))
+        )
+        head = MixedPara(
+            escape(entry.get("document")),
+            head_style,
+            head=[Run(f"{number}.\u00a0\u00a0", FONT, size, ink)],
+            tail=[Run(where, FONT, size, ink)],
+            spaced=False,
+        )
+        block = [head, *(_p(text, text_style) for text in paragraphs_of(entry.get("text")))]
         if number == 1:
             block.insert(0, story.pop())
         story.append(KeepTogether(block))

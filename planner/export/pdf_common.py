@@ -22,6 +22,7 @@ import io
 import re
 import threading
 import unicodedata
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -39,6 +40,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas as rl_canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, Image, PageTemplate, Paragraph, Table, TableStyle
+from reportlab.platypus.paragraph import cleanBlockQuotedText
 
 from planner.paths import fonts_dir
 
@@ -271,16 +273,38 @@ def stylesheet(base_size: float) -> dict[str, ParagraphStyle]:
 
 
 class Para(Paragraph):
-    """A Paragraph that keeps its line breaks for the width it was last wrapped to; both PDFs use only this.
+    """The Paragraph both PDFs build: runs of one style merged, line breaks kept for the last width.
 
-    Why: platypus wraps the same paragraph several times at the same width (a KeepTogether measures its
-    parts and the frame then wraps each part again; a Table wraps each cell to size its rows and again to
-    draw it), and ReportLab's ``Paragraph.wrap`` breaks the lines afresh every time. Line breaking is most
-    of a render, and its result depends only on the width (text and style are fixed once the paragraph is
-    built), so the later wraps reuse the first one. Pages come out byte for byte as without the memo.
+    Why, for speed (parsing, line breaking and drawing text are most of a render):
+
+    * Text without markup (no tag, no entity) is not run through ReportLab's markup parser: it becomes the
+      one fragment the parser would make of it, cloned from a fragment parsed once per style.
+    * ReportLab sets a paragraph whose text is one run of one style on a fast path, and any other paragraph
+      word by word, about four times slower. Its parser ends a run at every character entity, so
+      ``PM&amp;R`` or ``1.1&nbsp;`` alone would send a paragraph down the slow path; adjacent runs that
+      differ in nothing but their text are joined again here, which changes nothing on the page.
+    * Platypus wraps the same paragraph several times at the same width (a KeepTogether measures its parts
+      and the frame then wraps each part again; a Table wraps each cell to size its rows and again to draw
+      it), and ``Paragraph.wrap`` breaks the lines afresh every time. The result depends only on the width
+      (text and style are fixed once the paragraph is built), so the later wraps reuse the first one.
     """
 
     _wrapped: tuple[float, float, list[float], Any, float] | None = None
+
+    def __init__(
+        self,
+        text: str | None,
+        style: ParagraphStyle,
+        bulletText: str | None = None,
+        frags: list[Any] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        parsed = frags is None
+        if parsed and text is not None and "<" not in text and "&" not in text:
+            frags, parsed = _plain_frags(text, style), False
+        super().__init__(text, style, bulletText=bulletText, frags=frags, **kwargs)
+        if parsed:  # a piece of a split paragraph arrives as a word list, plain text as its one run
+            self.frags = _join_runs(self.frags)
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         wrapped = self._wrapped
@@ -291,6 +315,187 @@ class Para(Paragraph):
         if availWidth >= rl_config._FUZZ:  # below it ReportLab returns "cannot fit here" without breaking lines
             self._wrapped = (availWidth, self.width, self._wrapWidths, self.blPara, self.height)
         return width, height
+
+
+_PLAIN_RUNS: weakref.WeakKeyDictionary[ParagraphStyle, Any] = weakref.WeakKeyDictionary()
+"""Per style, the fragment ReportLab's parser makes of a plain word (styles are not changed once built)."""
+
+
+def _plain_frags(text: str, style: ParagraphStyle) -> list[Any] | None:
+    """The fragments the parser would make of text without markup: none, or one run in the style's font."""
+    if getattr(style, "textTransform", None):
+        return None  # the parser would change the text too; let it
+    cleaned = cleanBlockQuotedText(text)  # the parser's own whitespace clean-up
+    if not cleaned:
+        return []
+    run = _PLAIN_RUNS.get(style)
+    if run is None:
+        run = _PLAIN_RUNS[style] = Paragraph("x", style).frags[0]
+    return [run.clone(text=cleaned)]
+
+
+def _join_runs(frags: list[Any]) -> list[Any]:
+    """Parsed fragments with neighbours that differ only in their text joined into one."""
+    joined: list[Any] = []
+    for frag in frags:
+        if joined and _same_but_text(joined[-1], frag):
+            joined[-1].text += frag.text
+        else:
+            joined.append(frag)
+    return joined
+
+
+def _same_but_text(first: Any, second: Any) -> bool:
+    one, two = first.__dict__, second.__dict__
+    if "text" not in one or "text" not in two or one.keys() != two.keys():
+        return False
+    return all(one[key] == two[key] for key in one if key != "text")
+
+
+@dataclass(frozen=True, slots=True)
+class Run:
+    """A short piece of text in its own font, size and colour (a reference marker, a muted label)."""
+
+    text: str
+    font: str
+    size: float
+    color: colors.Color
+
+
+class MixedPara(Para):
+    """Text in one style between a short head and tail in other styles.
+
+    For example a reference entry ``12.  **Title**, version 1`` (head, text, tail) or an item's detail
+    followed by reference markers ``[3][4]`` in accent colour (text, tail).
+
+    Why: one differently styled ``[3]`` sends a whole paragraph down ReportLab's word-by-word path (see
+    :class:`Para`), and details and reference entries are the bulk of a plan. Here the text alone is broken
+    into lines; the head is drawn before the first line, whose indent grows by the head's width, and the
+    tail after the last word, on the last line. When the tail does not fit there, or the text carries
+    markup of its own, the paragraph is laid out as one mixed-style Paragraph instead, so the page is
+    always the one ReportLab would print for the same markup. ``spaced`` puts a space (in the text's
+    font) between head, text, tail and the runs within them, as the markup ``head text tail`` would.
+    """
+
+    _head: tuple[Run, ...] = ()
+    _tail: tuple[Run, ...] = ()
+    _space = 0.0
+    _head_width = 0.0
+    _tail_width = 0.0
+    _tail_x = 0.0
+    _joint = ""
+    _plain_style: ParagraphStyle | None = None
+
+    def __init__(
+        self,
+        text: str | None,
+        style: ParagraphStyle,
+        head: Sequence[Run] = (),
+        tail: Sequence[Run] = (),
+        *,
+        spaced: bool = True,
+        **kwargs: Any,
+    ) -> None:
+        head = tuple(run for run in head if run.text)
+        tail = tuple(run for run in tail if run.text)
+        if text is None or not (head or tail):  # plain text, or a piece of a split paragraph
+            super().__init__(text, style, **kwargs)
+            return
+        joint = " " if spaced else ""
+        space = pdfmetrics.stringWidth(joint, style.fontName, style.fontSize)
+        head_width = _runs_width(head, space) + space if head else 0.0
+        indented = style
+        if head:
+            indented = ParagraphStyle(style.name, parent=style, firstLineIndent=style.firstLineIndent + head_width)
+        super().__init__(text, indented, **kwargs)
+        frag = self.frags[0] if len(self.frags) == 1 else None
+        if getattr(frag, "text", None) is None or (frag.fontName, frag.fontSize) != (style.fontName, style.fontSize):
+            super().__init__(_mixed_markup(head, text, tail, joint), style, **kwargs)
+            return
+        self._head, self._tail, self._joint, self._plain_style = head, tail, joint, style
+        self._space, self._head_width = space, head_width
+        self._tail_width = space + _runs_width(tail, space) if tail else 0.0
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        size = super().wrap(availWidth, availHeight)
+        if self._tail and not self._place_tail():
+            self._lay_out_mixed()
+            size = super().wrap(availWidth, availHeight)
+        return size
+
+    def _place_tail(self) -> bool:
+        """Put the tail after the last word when the last line has room for it; False when it has not."""
+        lines = self.blPara
+        if lines.kind != 0 or not lines.lines:
+            return False
+        unused = lines.lines[-1][0]
+        if unused < self._tail_width:
+            return False
+        index = len(lines.lines) - 1
+        widths = self._wrapWidths
+        self._tail_x = widths[min(index, len(widths) - 1)] - unused + self._space
+        return True
+
+    def _lay_out_mixed(self) -> None:
+        """Become the mixed-style Paragraph of the same markup (ReportLab breaks its lines word by word)."""
+        frag = self.frags[0]
+        text = frag.text if hasattr(frag, "text") else " ".join(frag.words)
+        style = self._plain_style or self.style
+        markup = _mixed_markup(self._head, _escape_markup(text), self._tail, self._joint)
+        self._head, self._tail, self._wrapped = (), (), None
+        Para.__init__(self, markup, style)
+
+    def split(self, availWidth: float, availHeight: float) -> list[Any]:
+        parts = super().split(availWidth, availHeight)
+        if len(parts) > 1:  # the head goes with the first line, the tail with the last word
+            first, last = parts[0], parts[-1]
+            first._head, first._head_width, first._space = self._head, self._head_width, self._space
+            last._tail, last._tail_width, last._space = self._tail, self._tail_width, self._space
+            last._joint, last._plain_style = self._joint, last.style
+        return parts
+
+    def draw(self) -> None:
+        if not (self._head or self._tail):  # plain, or laid out as a mixed-style paragraph
+            super().draw()
+            return
+        style, lines = self.style, self.blPara  # one run (kind 0): its font gives the first baseline
+        baseline = self.height - (lines.fontSize if rl_config.paraFontSizeHeightOffset else lines.ascent)
+        if self._head:  # drawn first so that text extraction reads it first
+            self._draw_runs(self._head, style.leftIndent + style.firstLineIndent - self._head_width, baseline)
+        super().draw()
+        if self._tail:
+            index = len(lines.lines) - 1
+            x = style.leftIndent + (style.firstLineIndent if index == 0 else 0) + self._tail_x
+            self._draw_runs(self._tail, x, baseline - index * style.leading)
+
+    def _draw_runs(self, runs: Sequence[Run], x: float, y: float) -> None:
+        canvas = self.canv
+        canvas.saveState()
+        for run in runs:
+            canvas.setFont(run.font, run.size)
+            canvas.setFillColor(run.color)
+            canvas.drawString(x, y, run.text)
+            x += pdfmetrics.stringWidth(run.text, run.font, run.size) + self._space
+        canvas.restoreState()
+
+
+def _runs_width(runs: Sequence[Run], space: float) -> float:
+    """Width of runs set one after the other with ``space`` between them."""
+    return sum(pdfmetrics.stringWidth(run.text, run.font, run.size) for run in runs) + space * (len(runs) - 1)
+
+
+def _run_markup(run: Run) -> str:
+    return f'<font name="{run.font}" size="{run.size:g}" color="{run.color.hexval()}">{_escape_markup(run.text)}</font>'
+
+
+def _mixed_markup(head: Sequence[Run], text: str, tail: Sequence[Run], joint: str) -> str:
+    """The markup a :class:`MixedPara` stands for, laid out by ReportLab when the fast way does not apply."""
+    return joint.join([*map(_run_markup, head), *([text] if text else []), *map(_run_markup, tail)])
+
+
+def _escape_markup(text: str) -> str:
+    """Text already cleaned (or taken back from a parsed paragraph) made safe as Paragraph markup again."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def load_logo(path: Path | None, max_width: float, max_height: float) -> Image | None:

@@ -1,0 +1,158 @@
+"""The fast paragraph classes of pdf_common print what ReportLab prints for the same markup.
+
+Para and MixedPara exist for speed only (see their docstrings), so each is checked against a plain
+ReportLab Paragraph of the equivalent markup: the same fragments, or, read back from a real PDF with
+pypdf, the same words on the same lines of the same pages, over widths and lengths that make tails fit,
+not fit, and paragraphs split across pages.
+"""
+
+from __future__ import annotations
+
+import io
+from collections import defaultdict
+from collections.abc import Callable
+from functools import partial
+
+import pytest
+from pypdf import PdfReader
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate
+
+from planner.export.pdf_common import (
+    ACCENT,
+    FONT,
+    FONT_BOLD,
+    FONT_ITALIC,
+    INK,
+    MUTED,
+    MixedPara,
+    Para,
+    Run,
+    escape,
+    stylesheet,
+)
+
+TEXT = (
+    "The need for a walking aid is judged from the weakest of the hip extensors, the hip abductors and "
+    "the quadriceps on either side; R&D says Zoë's <cane> suits mild weakness. "
+) * 3
+MARKERS = [Run("[3][14]", FONT, 8.1, ACCENT), Run("(added by clinician)", FONT_ITALIC, 9.5, MUTED)]
+
+
+def words_by_line(data: bytes) -> list[list[tuple[float, list[str]]]]:
+    """Per page, each line's height on the page and its words (sorted: pypdf does not place runs in x)."""
+    pages = []
+    for page in PdfReader(io.BytesIO(data)).pages:
+        rows: dict[float, list[str]] = defaultdict(list)
+        page.extract_text(visitor_text=partial(_collect, rows))
+        pages.append([(y, sorted(rows[y])) for y in sorted(rows, reverse=True)])
+    return pages
+
+
+def _collect(rows: dict[float, list[str]], text: str, cm: list[float], tm: list[float], *_: object) -> None:
+    if text.strip():
+        rows[round(tm[5] * cm[3] + cm[5], 1)].extend(text.split())
+
+
+def render(flowables: list[Flowable], width: float) -> bytes:
+    buffer = io.BytesIO()
+    document = SimpleDocTemplate(
+        buffer, pagesize=(width, 150), leftMargin=10, rightMargin=10, topMargin=10, bottomMargin=10
+    )
+    document.build(list(flowables))  # build empties the list it is given
+    return buffer.getvalue()
+
+
+def same_lines(first: bytes, second: bytes) -> bool:
+    """The same words on the same lines of the same pages (heights within a rounding error)."""
+    pages = words_by_line(first), words_by_line(second)
+    if [len(page) for page in pages[0]] != [len(page) for page in pages[1]]:
+        return False
+    return all(
+        abs(one[0] - two[0]) < 0.5 and one[1] == two[1]
+        for page_one, page_two in zip(*pages, strict=True)
+        for one, two in zip(page_one, page_two, strict=True)
+    )
+
+
+def markup(head: list[Run], text: str, tail: list[Run], joint: str) -> str:
+    """The same content written as ReportLab markup, the way the documents wrote it before MixedPara."""
+
+    def run(item: Run) -> str:
+        safe = item.text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        return f'<font name="{item.font}" size="{item.size:g}" color="{item.color.hexval()}">{safe}</font>'
+
+    return joint.join([*map(run, head), *([text] if text else []), *map(run, tail)])
+
+
+CASES: dict[str, tuple[str, list[Run], list[Run], bool]] = {
+    "detail and markers": ("body", [], MARKERS, True),
+    "handout note": ("small", [Run("Patient handout:", FONT_ITALIC, 7.8, MUTED)], [], True),
+    "reference entry": (
+        "cell_bold",
+        [Run("12.\u00a0\u00a0", FONT, 8.55, INK)],
+        [Run(", version 2, section Walking aid thresholds", FONT, 8.55, INK)],
+        False,
+    ),
+}
+
+
+@pytest.mark.parametrize("case", CASES)
+@pytest.mark.parametrize("width", [190, 260, 420])
+def test_mixed_paragraph_sets_words_on_the_lines_and_pages_of_its_markup(case: str, width: float) -> None:
+    style_name, head, tail, spaced = CASES[case]
+    base = stylesheet(9.5)[style_name]
+    style = ParagraphStyle("case", parent=base, leftIndent=8 * mm, firstLineIndent=-8 * mm if head else 0)
+    texts = [escape(TEXT[:length]) for length in range(30, len(TEXT), 41)]
+    joint = " " if spaced else ""
+
+    def build(make: Callable[[str], Flowable]) -> bytes:
+        return render([make(text) for text in texts], width)
+
+    fast = build(lambda text: MixedPara(text, style, head=head, tail=tail, spaced=spaced))
+    reference = build(lambda text: Paragraph(markup(head, text, tail, joint), style))
+    assert same_lines(fast, reference)
+
+
+def test_tail_follows_the_last_word_when_it_fits_and_the_paragraph_is_mixed_when_not() -> None:
+    style = stylesheet(9.5)["body"]
+    paragraphs = [MixedPara(escape(TEXT[:length]), style, tail=MARKERS) for length in range(30, 300, 7)]
+    render(paragraphs, 300)
+    assert {bool(paragraph._tail) for paragraph in paragraphs} == {True, False}
+
+
+def test_mixed_paragraph_with_markup_in_its_text_prints_that_markup() -> None:
+    style = stylesheet(9.5)["body"]
+    text = "Detail with <b>bold</b> words &amp; more."
+    fast = render([MixedPara(text, style, tail=MARKERS)], 300)
+    reference = render([Paragraph(markup([], text, MARKERS, " "), style)], 300)
+    assert same_lines(fast, reference)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["plain words", "  spaced   out\n  over lines  ", "nbsp\u00a0\u00a0kept", "Zoë Ψυχή Łukasz Иван", "", "   "],
+)
+def test_plain_paragraph_has_the_fragments_the_parser_makes(text: str) -> None:
+    style = stylesheet(9.5)["small"]
+    ours = [frag.__dict__ for frag in Para(text, style).frags]
+    parsed = [frag.__dict__ for frag in Paragraph(text, style).frags]
+    assert ours == parsed
+
+
+def test_runs_split_by_entities_are_joined_into_one() -> None:
+    style = stylesheet(9.5)["body"]
+    paragraph = Para("PM&amp;R 1.1&nbsp;&nbsp;Title &lt;x&gt; &#39;q&#39;", style)
+    assert [frag.text for frag in paragraph.frags] == ["PM&R 1.1\u00a0\u00a0Title <x> 'q'"]
+    bold = Para("plain <b>bold</b>", stylesheet(9.5)["body"])
+    assert [(frag.fontName, frag.text) for frag in bold.frags] == [(FONT, "plain "), (FONT_BOLD, "bold")]
+
+
+def test_paragraph_breaks_lines_again_for_another_width() -> None:
+    paragraph = Para(escape(TEXT), stylesheet(9.5)["body"])
+    wide = paragraph.wrap(400, 1000)
+    narrow = paragraph.wrap(150, 1000)
+    assert narrow[1] > wide[1]
+    assert paragraph.wrap(400, 1000) == wide
+    assert len(paragraph.blPara.lines) * paragraph.style.leading == wide[1]
