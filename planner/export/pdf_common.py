@@ -658,7 +658,7 @@ def _fit(text: str, font: str, size: float, width: float) -> str:
 
 
 def build_pdf(
-    story: Sequence[Flowable],
+    story: list[Flowable],
     footer: Footer,
     *,
     title: str,
@@ -667,6 +667,10 @@ def build_pdf(
     margin: float = MARGIN,
 ) -> bytes:
     """Lay out ``story`` on A4 pages with the shared footer and return the PDF as bytes (nothing on disk).
+
+    The story list is consumed: ReportLab takes each flowable off it as it is placed, so a page's
+    paragraphs, with their parsed text and line breaks, are freed once drawn instead of all being held
+    (and scanned again and again by Python's garbage collector) until the last page is done.
 
     Rendering in memory lets the caller write the file atomically, so a failed render never leaves a
     partial PDF behind. The frame has no inner padding, so a table sized with :func:`frame_width` fills
@@ -710,7 +714,7 @@ def build_pdf(
     def canvas_maker(*args: Any, **kwargs: Any) -> NumberedCanvas:
         return NumberedCanvas(*args, footer=footer, margin=margin, **kwargs)
 
-    document.build(list(story), canvasmaker=canvas_maker)
+    document.build(story, canvasmaker=canvas_maker)
     return buffer.getvalue()
 
 
