@@ -277,8 +277,9 @@ class Para(Paragraph):
 
     Why, for speed (parsing, line breaking and drawing text are most of a render):
 
-    * Text without markup (no tag, no entity) is not run through ReportLab's markup parser: it becomes the
-      one fragment the parser would make of it, cloned from a fragment parsed once per style.
+    * Text without tags (entities at most, as :func:`escape` writes them) is not run through ReportLab's
+      markup parser, which takes some 60 µs for a short title and twice that with an entity in it: it
+      becomes the one fragment the parser would make of it, cloned from a fragment parsed once per style.
     * ReportLab sets a paragraph whose text is one run of one style on a fast path, and any other paragraph
       word by word, about four times slower. Its parser ends a run at every character entity, so
       ``PM&amp;R`` or ``1.1&nbsp;`` alone would send a paragraph down the slow path; adjacent runs that
@@ -299,9 +300,9 @@ class Para(Paragraph):
         frags: list[Any] | None = None,
         **kwargs: Any,
     ) -> None:
+        if frags is None and text is not None and "<" not in text:
+            frags = _plain_frags(text, style)
         parsed = frags is None
-        if parsed and text is not None and "<" not in text and "&" not in text:
-            frags, parsed = _plain_frags(text, style), False
         super().__init__(text, style, bulletText=bulletText, frags=frags, **kwargs)
         if parsed:  # a piece of a split paragraph arrives as a word list, plain text as its one run
             self.frags = _join_runs(self.frags)
@@ -321,11 +322,23 @@ _PLAIN_RUNS: weakref.WeakKeyDictionary[ParagraphStyle, Any] = weakref.WeakKeyDic
 """Per style, the fragment ReportLab's parser makes of a plain word (styles are not changed once built)."""
 
 
+_ENTITIES = {"&amp;": "&", "&lt;": "<", "&gt;": ">", "&quot;": '"', "&#39;": "'", "&nbsp;": "\u00a0"}
+_ENTITY = re.compile("|".join(_ENTITIES))
+
+
 def _plain_frags(text: str, style: ParagraphStyle) -> list[Any] | None:
-    """The fragments the parser would make of text without markup: none, or one run in the style's font."""
+    """The fragments the parser would make of text without tags: none, or one run in the style's font.
+
+    None when the parser is needed after all: a style that transforms text, or an entity other than the
+    ones :func:`escape` and the renderers write.
+    """
     if getattr(style, "textTransform", None):
-        return None  # the parser would change the text too; let it
-    cleaned = cleanBlockQuotedText(text)  # the parser's own whitespace clean-up
+        return None
+    cleaned = cleanBlockQuotedText(text)  # the parser's own whitespace clean-up, done before entities
+    if "&" in cleaned:
+        if "&" in _ENTITY.sub("", cleaned):
+            return None
+        cleaned = _ENTITY.sub(lambda match: _ENTITIES[match.group()], cleaned)
     if not cleaned:
         return []
     run = _PLAIN_RUNS.get(style)
