@@ -177,3 +177,12 @@ def test_paragraph_breaks_lines_again_for_another_width() -> None:
     assert narrow[1] > wide[1]
     assert paragraph.wrap(400, 1000) == wide
     assert len(paragraph.blPara.lines) * paragraph.style.leading == wide[1]
+
+
+def test_every_kind_of_whitespace_is_cleaned_as_the_parser_cleans_it() -> None:
+    style = stylesheet(9.5)["body"]
+    spaces = [chr(code) for code in range(0x3001) if chr(code).isspace()] + ["\u00a0 ", "  ", "\n\n"]
+    for space in spaces:
+        for text in (f"a{space}b", f"{space}a b", f"a b{space}"):
+            ours = [frag.text for frag in Para(text, style).frags]
+            assert ours == [frag.text for frag in Paragraph(text, style).frags], repr(text)

@@ -324,6 +324,8 @@ _PLAIN_RUNS: weakref.WeakKeyDictionary[ParagraphStyle, Any] = weakref.WeakKeyDic
 
 _ENTITIES = {"&amp;": "&", "&lt;": "<", "&gt;": ">", "&quot;": '"', "&#39;": "'", "&nbsp;": "\u00a0"}
 _ENTITY = re.compile("|".join(_ENTITIES))
+_UNCLEAN = re.compile(r"[^\S ]|  |^ | $")
+"""Whitespace other than single spaces between words (``\\s`` is the whitespace ``str.split`` splits on)."""
 
 
 def _plain_frags(text: str, style: ParagraphStyle) -> list[Any] | None:
@@ -334,7 +336,9 @@ def _plain_frags(text: str, style: ParagraphStyle) -> list[Any] | None:
     """
     if getattr(style, "textTransform", None):
         return None
-    cleaned = cleanBlockQuotedText(text)  # the parser's own whitespace clean-up, done before entities
+    # The parser's own whitespace clean-up (runs of whitespace as one space, none at the ends), done
+    # before entities are decoded; most text comes through clean() already in that form.
+    cleaned = cleanBlockQuotedText(text) if _UNCLEAN.search(text) else text
     if "&" in cleaned:
         if "&" in _ENTITY.sub("", cleaned):
             return None
