@@ -92,6 +92,30 @@ def _markers(numbers: Sequence[int]) -> list[Run]:
     return [Run("".join(f"[{number}]" for number in numbers), FONT, MARKER_SIZE, ACCENT)]
 
 
+def plan_styles() -> Style:
+    """The shared styles at the plan's body size, and the plan's own, made once per document.
+
+    Why once: the same styles serve every section, and Para parses one fragment per style it meets.
+    """
+    styles = stylesheet(BODY_SIZE)
+    styles["detail"] = ParagraphStyle("detail", parent=styles["body"], leftIndent=7 * mm)
+    styles["handout_note"] = ParagraphStyle("handout_note", parent=styles["small"], leftIndent=7 * mm)
+    styles["numbered_title"] = ParagraphStyle(
+        "numbered_title", parent=styles["item_title"], leftIndent=7 * mm, firstLineIndent=-7 * mm
+    )
+    styles["ref_head"] = ParagraphStyle(
+        "ref_head",
+        parent=styles["cell_bold"],
+        leftIndent=8 * mm,
+        firstLineIndent=-8 * mm,
+        spaceBefore=5,
+        spaceAfter=1.5,
+        keepWithNext=1,
+    )
+    styles["ref_text"] = ParagraphStyle("ref_text", parent=styles["small"], leftIndent=8 * mm, textColor=MUTED)
+    return styles
+
+
 def _p(text: str, style: ParagraphStyle) -> Para:
     return Para(text, style)
 
@@ -391,11 +415,7 @@ def section_block(index: int, section: dict[str, Any], refs: References, styles:
     if not items:
         story.append(_p(f"<i>{NO_ITEMS}</i>", styles["body"]))
         return story
-    detail_style = ParagraphStyle("detail", parent=styles["body"], leftIndent=7 * mm)
-    handout_style = ParagraphStyle("handout_note", parent=styles["small"], leftIndent=7 * mm)
-    title_style = ParagraphStyle(
-        "numbered_title", parent=styles["item_title"], leftIndent=7 * mm, firstLineIndent=-7 * mm
-    )
+    detail_style, handout_style, title_style = styles["detail"], styles["handout_note"], styles["numbered_title"]
     handout_label = Run("Patient handout:", FONT_ITALIC, handout_style.fontSize, handout_style.textColor)
     for number, item in enumerate(items, start=1):
         numbers = refs.cite(item.get("evidence"))
@@ -423,16 +443,7 @@ def references_block(refs: References, styles: Style) -> list[Flowable]:
     if not entries:
         story.append(_p("No references.", styles["body"]))
         return story
-    head_style = ParagraphStyle(
-        "ref_head",
-        parent=styles["cell_bold"],
-        leftIndent=8 * mm,
-        firstLineIndent=-8 * mm,
-        spaceBefore=5,
-        spaceAfter=1.5,
-        keepWithNext=1,
-    )
-    text_style = ParagraphStyle("ref_text", parent=styles["small"], leftIndent=8 * mm, textColor=MUTED)
+    head_style, text_style = styles["ref_head"], styles["ref_text"]
     size, ink = head_style.fontSize, head_style.textColor
     for number, entry in entries:
         where = "".join(
@@ -497,7 +508,7 @@ def signature_block(context: ExportContext, styles: Style, width: float) -> list
 
 def render_clinician_pdf(plan: dict[str, Any], assessment: dict[str, Any], context: ExportContext) -> bytes:
     """The clinician's A4 care plan as PDF bytes (written to disk by the caller, atomically)."""
-    styles = stylesheet(BODY_SIZE)
+    styles = plan_styles()
     width = frame_width()
     refs = References()
     patient = plan.get("patient") or assessment.get("patient") or {}

@@ -424,7 +424,9 @@ class MixedPara(Para):
         indented = style
         if head:
             indented = ParagraphStyle(style.name, parent=style, firstLineIndent=style.firstLineIndent + head_width)
-        super().__init__(text, indented, **kwargs)
+        # An indent changes no fragment: take the plain style's (parsed once per style), not the new one's.
+        frags = _plain_frags(text, style) if "<" not in text else None
+        super().__init__(text, indented, frags=frags, **kwargs)
         frag = self.frags[0] if len(self.frags) == 1 else None
         if getattr(frag, "text", None) is None or (frag.fontName, frag.fontSize) != (style.fontName, style.fontSize):
             super().__init__(_mixed_markup(head, text, tail, joint), style, **kwargs)
