@@ -16,6 +16,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Spacer, Table, TableStyle
 
+from planner.engine.schedule import window_text
 from planner.engine.vocabulary import MUSCLE_GROUPS
 from planner.export.context import ClinicInfo, ExportContext
 from planner.export.pdf_common import (
@@ -45,6 +46,7 @@ from planner.export.pdf_common import (
     stylesheet,
     table_style,
 )
+from planner.export.progress_page import progress_page
 
 BODY_SIZE = 9.5
 TITLE = "Care plan: lumbosacral plexopathy"
@@ -426,6 +428,9 @@ def section_block(index: int, section: dict[str, Any], refs: References, styles:
             _p(f"{index}.{number}&nbsp;&nbsp;{escape(item.get('title'))}", title_style),
             MixedPara(escape(item.get("detail")), detail_style, tail=tail),
         ]
+        if item.get("due_on"):
+            when = window_text(item["due_on"], item.get("due_until"))
+            parts.append(_p(f"<b>Due:</b> {escape(when)} ({escape(item.get('due_rule'))})", detail_style))
         if item.get("handout"):
             parts.append(MixedPara(escape(item.get("handout")), handout_style, head=[handout_label]))
         if number == 1:
@@ -525,6 +530,7 @@ def render_clinician_pdf(plan: dict[str, Any], assessment: dict[str, Any], conte
     story.extend(findings_block(plan, assessment, styles, width))
     for index, section in enumerate(plan.get("sections") or [], start=1):
         story.extend(section_block(index, section, refs, styles))
+    story.extend(progress_page(plan, styles, width))
     story.extend(references_block(refs, styles))
     story.extend(signature_block(context, styles, width))
     footer = Footer(

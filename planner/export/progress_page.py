@@ -18,10 +18,10 @@ from reportlab.graphics.shapes import Drawing, Line, Rect, String
 from reportlab.graphics.widgets.markers import makeMarker
 from reportlab.lib import colors
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, KeepTogether, PageBreak, Paragraph, Spacer, Table
+from reportlab.platypus import Flowable, KeepTogether, PageBreak, Spacer, Table
 
 from planner.engine.progress import recovery_window_dates
-from planner.export.pdf_common import FONT, INK, MUTED, RULE, SHADE, escape, humanize, table_style
+from planner.export.pdf_common import FONT, INK, MUTED, RULE, SHADE, Para, escape, humanize, table_style
 from planner.plan.text import trend_rows
 
 Style = dict[str, Any]
@@ -136,8 +136,8 @@ def progress_page(plan: dict[str, Any], styles: Style, width: float) -> list[Flo
     strength = [(f"{humanize(s['group'])} ({s['side']})", s["mrc"]) for s in progress["strength"]]
     story: list[Flowable] = [
         PageBreak(),
-        Paragraph("Progress across visits", styles["h1"]),
-        Paragraph(
+        Para("Progress across visits", styles["h1"]),
+        Para(
             escape(f"{len(dates)} visits from {dates[0]} to {dates[-1]}; values as recorded at each visit."),
             styles["small"],
         ),
@@ -155,11 +155,11 @@ def progress_page(plan: dict[str, Any], styles: Style, width: float) -> list[Flo
     window_months = progress.get("recovery_window_months")
     if window_months:
         story.append(
-            Paragraph(
+            Para(
                 escape(
                     f"Expected recovery window for this cause: {humanize(window_months.get('from'))} to "
                     f"{humanize(window_months.get('to'))} months from onset "
-                    f"({progress.get('onset') or 'not recorded'})."
+                    f"({progress.get('onset') or 'not recorded'})" + _window_span(progress) + "."
                 ),
                 styles["small"],
             )
@@ -168,16 +168,23 @@ def progress_page(plan: dict[str, Any], styles: Style, width: float) -> list[Flo
     return story
 
 
+def _window_span(progress: dict[str, Any]) -> str:
+    """', 2026-03-15 to 2026-12-15' (the band on the charts, which may lie past the visits)."""
+    dates = recovery_window_dates(progress)
+    if not dates:
+        return ""
+    start, end = (d.isoformat() if d else "open" for d in dates)
+    return f", {start} to {end}"
+
+
 def _values_table(progress: dict[str, Any], styles: Style, width: float) -> Table:
     dates = progress["dates"]
     label_width = 0.34 * width
     column = (width - label_width) / len(dates)
-    header = [Paragraph("<b>Measure</b>", styles["cell"])] + [
-        Paragraph(f"<b>{escape(d)}</b>", styles["cell"]) for d in dates
-    ]
+    header = [Para("<b>Measure</b>", styles["cell"])] + [Para(f"<b>{escape(d)}</b>", styles["cell"]) for d in dates]
     rows = [
-        [Paragraph(escape(label), styles["cell"])]
-        + [Paragraph(escape("—" if v is None else humanize(v)), styles["cell"]) for v in values]
+        [Para(escape(label), styles["cell"])]
+        + [Para(escape("—" if v is None else humanize(v)), styles["cell"]) for v in values]
         for label, values in trend_rows(progress)
     ]
     table = Table([header, *rows], colWidths=[label_width] + [column] * len(dates), repeatRows=1, hAlign="LEFT")
