@@ -8,16 +8,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 
 from planner.records import store_assessment
-from tests.conftest import make_assessment
-
-
-def person(patient_id: str, name: str, on: str) -> dict[str, Any]:
-    return make_assessment(
-        patient={"id": patient_id, "name": name},
-        assessed_on=on,
-        history={"onset": "2026-08-01"},
-        strength={"knee_extension": {"right": 3}},
-    )
+from tests.test_followup import person
 
 
 def fill(window: Any) -> None:
