@@ -1,26 +1,32 @@
 """Opening the SQLite database: connection settings, transactions, and bringing the schema up to date.
 
 Every connection gets the same pragmas (foreign keys on, a busy timeout, a journal mode chosen by SQLite
-version, full synchronous commits, untrusted schema). Writes go through :meth:`Database.write`, one
+version, full synchronous commits, untrusted schema), whether it is one of SQLAlchemy's or a plain
+:mod:`sqlite3` connection from :meth:`Database.connect`. Writes go through :meth:`Database.write`, one
 ``BEGIN IMMEDIATE`` transaction per user action, so two processes never deadlock upgrading a read lock and a
 failed action leaves nothing half-written.
+
+SQLAlchemy is imported only when the engine is first used: the desktop app paints its window and lists the
+patients with :mod:`sqlite3` alone, which saves a few hundred milliseconds and tens of MiB at start-up.
 """
 
 from __future__ import annotations
 
 import os
 import sqlite3
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cached_property
 from pathlib import Path
-from typing import Any, TypeVar
-
-from sqlalchemy import event
-from sqlalchemy.engine import Engine
-from sqlalchemy.exc import DatabaseError as SQLAlchemyDatabaseError
-from sqlmodel import Session, create_engine
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from planner.errors import NotFoundError, StorageError
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+    from sqlalchemy.exc import DatabaseError as SQLAlchemyDatabaseError
+    from sqlmodel import Session
 
 Row = TypeVar("Row")
 
@@ -38,6 +44,7 @@ JOURNAL_MODE = journal_mode_for(sqlite3.sqlite_version_info)
 
 
 def _configure(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
+    """The one place the connection pragmas are set, for SQLAlchemy's connections and :meth:`Database.connect`."""
     dbapi_connection.isolation_level = None  # we issue BEGIN ourselves (see _begin)
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys = ON")
@@ -76,18 +83,47 @@ def get_or_raise(session: Session, model: type[Row], key: Any) -> Row:
 
 
 class Database:
-    """One SQLite file. Cheap to create; the schema is brought up to date by :func:`open_database`."""
+    """One SQLite file. Cheap to create: SQLAlchemy loads only when :attr:`engine` is first used (a read with
+    :meth:`connect` needs only :mod:`sqlite3`). The schema is brought up to date by :func:`open_database`."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self.engine: Engine = create_engine(f"sqlite:///{path}", connect_args={"check_same_thread": False})
-        event.listen(self.engine, "connect", _configure)
-        event.listen(self.engine, "begin", _begin)
-        self._reader = self.engine.execution_options(sqlite_begin="DEFERRED")
+
+    @cached_property
+    def engine(self) -> Engine:
+        from sqlalchemy import event
+        from sqlmodel import create_engine
+
+        engine = create_engine(f"sqlite:///{self.path}", connect_args={"check_same_thread": False})
+        event.listen(engine, "connect", _configure)
+        event.listen(engine, "begin", _begin)
+        return engine
+
+    @cached_property
+    def _reader(self) -> Engine:
+        return self.engine.execution_options(sqlite_begin="DEFERRED")
+
+    @contextmanager
+    def connect(self) -> Iterator[sqlite3.Connection]:
+        """A plain sqlite3 connection with the engine's pragmas, closed on exit: for reads that the first
+        screen needs (the patient list, the schema revision) without loading SQLAlchemy.
+
+        It is in autocommit mode like the engine's connections: each statement is its own transaction unless
+        the caller issues BEGIN.
+        """
+        connection = sqlite3.connect(self.path, check_same_thread=False)
+        try:
+            _configure(connection, None)
+            yield connection
+        finally:
+            connection.close()
 
     @contextmanager
     def write(self) -> Iterator[Session]:
         """One user action: BEGIN IMMEDIATE, commit on success, roll back on any exception."""
+        from sqlalchemy.exc import DatabaseError as SQLAlchemyDatabaseError
+        from sqlmodel import Session
+
         with Session(self.engine, expire_on_commit=False) as session:
             try:
                 yield session
@@ -101,19 +137,41 @@ class Database:
 
     @contextmanager
     def read(self) -> Iterator[Session]:
+        from sqlmodel import Session
+
         # Closing (not rolling back) ends the read transaction and leaves loaded objects usable.
         with Session(self._reader, expire_on_commit=False) as session:
             yield session
 
     def dispose(self) -> None:
-        self.engine.dispose()
+        if "engine" in self.__dict__:  # never load SQLAlchemy just to close it
+            self.engine.dispose()
 
 
 def open_database(path: Path | str, *, seed_library: bool = True) -> Database:
-    """Open (creating if needed) the database at ``path``, migrate it, and load the shipped documents.
+    """Open (creating if needed) the database at ``path``, migrate it, load the shipped documents and take the
+    daily backup.
 
     A file that is not a usable planner database is reported with the newest good backup (if any) and is
-    never modified.
+    never modified. The desktop app runs the same steps, split around its first paint: :func:`open_schema`
+    before, then :func:`seed_shipped_documents` and :func:`~planner.db.backup.automatic_backup` under
+    :func:`damage_reported`.
+    """
+    from planner.db.backup import automatic_backup
+
+    database = open_schema(path)
+    with damage_reported(database):
+        if seed_library:
+            seed_shipped_documents(database)
+        automatic_backup(database.path)
+    return database
+
+
+def open_schema(path: Path | str) -> Database:
+    """What must happen before the database is used at all: the file is checked to be an SQLite database and
+    its schema brought to the newest revision, after a backup when a migration is due.
+
+    An up-to-date database is checked with :mod:`sqlite3` alone; Alembic and SQLAlchemy load only to migrate.
     """
     from planner.db.backup import automatic_backup
     from planner.db.migrate import HEAD_REVISION, current_revision, upgrade
@@ -130,27 +188,51 @@ def open_database(path: Path | str, *, seed_library: bool = True) -> Database:
     elif not _looks_like_sqlite(path):
         raise damaged_database_error(path, "it is not an SQLite database")
     database = Database(path)
-    try:
+    with damage_reported(database):
         revision = current_revision(database)
-        if revision is not None and revision != HEAD_REVISION:
-            automatic_backup(path, before_migration=True)
-        upgrade(database)
-        if seed_library:
-            from planner.library.store import sync_shipped_documents
+        if revision != HEAD_REVISION:
+            if revision is not None:
+                automatic_backup(path, before_migration=True)
+            upgrade(database)
+    return database
 
-            sync_shipped_documents(database)
-        automatic_backup(path)
-    except (sqlite3.DatabaseError, SQLAlchemyDatabaseError, UnicodeDecodeError, ValueError) as exc:
-        # A damaged file shows up as SQLite errors, or as stored text that no longer decodes.
+
+def seed_shipped_documents(database: Database) -> None:
+    """Store the shipped documents that are new or changed. When every shipped file is already stored as it
+    is (every start but the first after an update), this reads one column with :mod:`sqlite3` and hashes the
+    files; the parser, the compiler and SQLAlchemy load only when there is something to store."""
+    from planner.library.files import shipped_documents_stored
+
+    if not shipped_documents_stored(database):
+        from planner.library.store import sync_shipped_documents
+
+        sync_shipped_documents(database)
+
+
+def _is_database_error(exc: BaseException) -> bool:
+    """sqlite3's DatabaseError, or SQLAlchemy's wrapper of one (checked without importing SQLAlchemy: if it
+    raised the error, it is loaded)."""
+    wrapped = sys.modules.get("sqlalchemy.exc")
+    return isinstance(exc, sqlite3.DatabaseError) or (
+        wrapped is not None and isinstance(exc, wrapped.DatabaseError)  # type: ignore[attr-defined]
+    )
+
+
+@contextmanager
+def damage_reported(database: Database) -> Iterator[None]:
+    """Run a step of opening ``database``: on failure the database is disposed, and an error that means a
+    damaged file (SQLite errors, or stored text that no longer decodes) is logged and raised as a
+    :class:`DamagedDatabaseError` naming the newest good backup; the file itself is never changed here."""
+    try:
+        yield
+    except Exception as exc:
         database.dispose()
+        if not (_is_database_error(exc) or isinstance(exc, (UnicodeDecodeError, ValueError))):
+            raise
         from planner.logs import log_exception
 
         log_exception(exc)
-        raise damaged_database_error(path, str(getattr(exc, "orig", exc))[:200]) from None
-    except Exception:
-        database.dispose()
-        raise
-    return database
+        raise damaged_database_error(database.path, str(getattr(exc, "orig", exc))[:200]) from None
 
 
 def _looks_like_sqlite(path: Path) -> bool:

@@ -1,15 +1,13 @@
 """Schema migrations with Alembic, run in-process on the database being opened.
 
-Alembic is imported only when the stored revision is not the newest one, so an up-to-date database opens
-without loading it.
+Alembic and SQLAlchemy are imported only when the stored revision is not the newest one, so an up-to-date
+database opens with :mod:`sqlite3` alone.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import TYPE_CHECKING
-
-from sqlalchemy import text
 
 if TYPE_CHECKING:
     from planner.db.engine import Database
@@ -20,13 +18,15 @@ HEAD_REVISION = "0004_follow_up"
 
 
 def current_revision(database: Database) -> str | None:
-    with database.engine.connect() as connection:
-        exists = connection.exec_driver_sql(
+    """The stored schema revision (None for a new, empty database); reading it also parses the schema, so a
+    damaged one shows up here."""
+    with database.connect() as connection:
+        exists = connection.execute(
             "SELECT 1 FROM sqlite_master WHERE type='table' AND name='alembic_version'"
-        ).first()
+        ).fetchone()
         if not exists:
             return None
-        row = connection.execute(text("SELECT version_num FROM alembic_version")).first()
+        row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
         return row[0] if row else None
 
 

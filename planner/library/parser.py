@@ -99,6 +99,11 @@ class ParsedDocument:
     tables: list[Table]
 
 
+def normalize_text(text: str) -> str:
+    """A document's text as stored (and hashed): Unix line endings, no byte-order mark."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
+
+
 def parse_document(text: str, origin_name: str) -> ParsedDocument:
     """Parse ``text``; raise DocumentError listing every problem found (with line numbers)."""
     problems: list[Problem] = []
@@ -106,7 +111,7 @@ def parse_document(text: str, origin_name: str) -> ParsedDocument:
         raise DocumentError(origin_name, [Problem(0, f"larger than {MAX_DOCUMENT_BYTES // 1024} KiB")])
     if "\x00" in text:
         raise DocumentError(origin_name, [Problem(0, "contains a NUL character; not a text document")])
-    text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
+    text = normalize_text(text)
     lines = text.split("\n")
     header, body_start = _parse_header(lines, problems)
     doc = ParsedDocument(

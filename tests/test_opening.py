@@ -1,0 +1,117 @@
+"""Opening a database in the parts the app splits around its first paint: the schema (checked and migrated,
+backed up first) before; shipped documents and the daily backup after, reporting a damaged file the same way.
+An up-to-date database goes through all of it, and lists its patients, without loading SQLAlchemy."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from planner.db.backup import backup_database, list_backups
+from planner.db.engine import DamagedDatabaseError, damage_reported, open_schema, seed_shipped_documents
+from planner.db.migrate import HEAD_REVISION, current_revision
+from planner.library.files import shipped_documents_stored
+from planner.library.store import list_documents
+
+REPO = Path(__file__).resolve().parent.parent
+FIXTURE = Path(__file__).parent / "fixtures" / "schema-0001.sqlite3"
+HEAVY = ("sqlalchemy", "sqlmodel", "alembic", "pydantic", "jsonschema", "rule_engine", "reportlab")
+
+
+def test_up_to_date_database_opens_and_lists_without_sqlalchemy(db_path: Path) -> None:
+    code = (
+        "import sys\n"
+        "from planner.db.backup import automatic_backup\n"
+        "from planner.db.engine import damage_reported, open_schema, seed_shipped_documents\n"
+        "from planner.patient_list import list_patients\n"
+        f"database = open_schema({str(db_path)!r})\n"
+        "with damage_reported(database):\n"
+        "    seed_shipped_documents(database)\n"
+        "    automatic_backup(database.path)\n"
+        "list_patients(database)\n"
+        "database.dispose()\n"
+        f"print(sorted(m for m in {HEAVY!r} if m in sys.modules))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
+
+
+def test_plain_connections_get_the_engine_pragmas(db: Any) -> None:
+    names = ("foreign_keys", "busy_timeout", "trusted_schema", "journal_mode", "synchronous")
+    with db.engine.connect() as connection:
+        engine = [connection.exec_driver_sql(f"PRAGMA {name}").scalar() for name in names]
+    with db.connect() as connection:
+        plain = [connection.execute(f"PRAGMA {name}").fetchone()[0] for name in names]
+        assert connection.isolation_level is None  # autocommit, like the engine's connections
+    assert plain == engine
+
+
+def test_open_schema_backs_up_before_migrating(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite3"
+    shutil.copy(FIXTURE, path)
+    database = open_schema(path)
+    assert current_revision(database) == HEAD_REVISION
+    database.dispose()
+    backups = list_backups(path)
+    assert [b.path.name.endswith("before-migration.sqlite3") for b in backups] == [True]
+    with sqlite3.connect(backups[0].path) as connection:
+        assert connection.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001_initial",)
+
+
+def _shipped_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The shipped documents copied to a resources folder the planner is pointed at."""
+    documents = tmp_path / "resources" / "documents"
+    shutil.copytree(REPO / "resources" / "documents", documents)
+    monkeypatch.setenv("PLANNER_RESOURCES", str(documents.parent))
+    return documents
+
+
+def test_changed_shipped_document_is_stored_at_the_next_seed(
+    db: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    documents = _shipped_copy(tmp_path, monkeypatch)
+    assert shipped_documents_stored(db)
+    anatomy = documents / "anatomy.md"
+    anatomy.write_text(anatomy.read_text(encoding="utf-8").replace("version: 1", "version: 2", 1), encoding="utf-8")
+    assert not shipped_documents_stored(db)
+    seed_shipped_documents(db)
+    assert next(d for d in list_documents(db) if d.id == "ANATOMY").version == "2"
+    assert shipped_documents_stored(db)
+
+
+def test_windows_line_endings_do_not_count_as_a_change(
+    db: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The check hashes the text as the parser stores it, so a checkout with CRLF does not resync every start."""
+    documents = _shipped_copy(tmp_path, monkeypatch)
+    for path in documents.glob("*.md"):
+        path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes().replace(b"\n", b"\r\n"))
+    assert shipped_documents_stored(db)
+
+
+def _damage_table(path: Path, table: str) -> None:
+    """Overwrite the root page of ``table`` with garbage, as a failing disk would."""
+    with sqlite3.connect(path) as connection:
+        page_size = connection.execute("PRAGMA page_size").fetchone()[0]
+        root = connection.execute("SELECT rootpage FROM sqlite_master WHERE name = ?", (table,)).fetchone()[0]
+    connection.close()
+    with path.open("r+b") as handle:
+        handle.seek((root - 1) * page_size)
+        handle.write(b"\xa5" * page_size)
+
+
+def test_damage_found_after_the_schema_check_is_reported_with_the_backup(db_path: Path) -> None:
+    backup = backup_database(db_path)
+    _damage_table(db_path, "document")
+    damaged = db_path.read_bytes()
+    database = open_schema(db_path)  # the schema and its revision still read
+    with pytest.raises(DamagedDatabaseError) as caught, damage_reported(database):
+        seed_shipped_documents(database)
+    assert caught.value.backup == backup
+    assert db_path.read_bytes() == damaged
