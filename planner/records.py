@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import text
 from sqlmodel import Session, col, func, select
 
 from planner import audit, followup
@@ -24,6 +23,7 @@ from planner.edits import PlanEdits, apply_edits, check_text
 from planner.errors import NotFoundError, UserError
 from planner.library.store import load_library
 from planner.models import Assessment, Patient, Plan
+from planner.patient_list import PatientRow, list_patients
 from planner.plan.generate import generate_plan
 
 DRAFT = "draft"
@@ -365,34 +365,6 @@ def count_rows(database: Database) -> dict[str, int]:
             model.__tablename__: session.exec(select(func.count()).select_from(model)).one()  # type: ignore[attr-defined]
             for model in (Patient, Assessment, Plan)
         }
-
-
-@dataclass(frozen=True, slots=True)
-class PatientRow:
-    id: str
-    name: str
-    birth_date: str | None
-    sex: str | None
-    archived: bool
-    last_assessed_on: str | None
-    assessment_count: int
-
-
-def list_patients(database: Database, *, include_archived: bool = True) -> list[PatientRow]:
-    """All patients with their latest assessment date, in one query (the patient list loads this once).
-
-    Plain rows rather than ORM objects: for 10,000 patients this is the difference between about a second
-    and a few tens of milliseconds at start-up.
-    """
-    where = "" if include_archived else "WHERE NOT p.archived"
-    sql = text(
-        "SELECT p.id, p.name, p.birth_date, p.sex, p.archived, "
-        "(SELECT max(a.assessed_on) FROM assessment a WHERE a.patient_id = p.id), "
-        "(SELECT count(*) FROM assessment a WHERE a.patient_id = p.id) "
-        f"FROM patient p {where} ORDER BY p.name COLLATE NOCASE, p.id"
-    )
-    with database.read() as session:
-        return [PatientRow(r[0], r[1], r[2], r[3], bool(r[4]), r[5], r[6]) for r in session.execute(sql)]
 
 
 def save_patient(

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout,
 
 from planner.assessment.schema import SEXES
 from planner.db.engine import Database
-from planner.records import PatientRow, list_patients
+from planner.patient_list import PatientRow, list_patients
 
 PatientIdRole = Qt.ItemDataRole.UserRole + 1
 ArchivedRole = Qt.ItemDataRole.UserRole + 2
