@@ -32,12 +32,13 @@ from PySide6.QtWidgets import (
 
 from planner.db.engine import Database
 from planner.errors import NotFoundError
-from planner.history import patient_history
-from planner.records import assessments_for, get_plan, plan_versions
 
 if TYPE_CHECKING:
     from planner.ui.plan_compare import CompareDialog
     from planner.ui.trend_charts import TrendCharts
+
+# The records and the patient history are imported where they are used: they load SQLAlchemy and the rule
+# engine, which the main window does not need before a patient is shown.
 
 PlanIdRole = Qt.ItemDataRole.UserRole + 1
 
@@ -115,6 +116,8 @@ class HistoryView(QWidget):
         if not patient_id:
             self._selection_changed()
             return
+        from planner.records import assessments_for, plan_versions
+
         for summary in assessments_for(self.database, patient_id):  # newest first
             top = QTreeWidgetItem(
                 [summary.assessed_on, "", summary.assessor or "", summary.etiology, str(summary.pain_nrs)]
@@ -146,6 +149,8 @@ class HistoryView(QWidget):
         self._trends_stale = False
         trend = None
         if self.patient_id:
+            from planner.history import patient_history
+
             try:
                 trend = patient_history(self.database, self.patient_id, date.today())["trends"]
             except NotFoundError:
@@ -192,6 +197,7 @@ class HistoryView(QWidget):
 
     def compare(self, first_id: int, second_id: int) -> CompareDialog:
         """Open the comparison of two plan versions, the older one (as listed) first."""
+        from planner.records import get_plan
         from planner.ui.plan_compare import CompareDialog
 
         rank = {pid: index for index, pid in enumerate(self._chronology)}

@@ -7,7 +7,7 @@ rebuilds the editor and the plan review around it. Everything that touches data 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QByteArray, QModelIndex, QSettings, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence, QShowEvent
@@ -35,13 +35,16 @@ from planner.db.engine import Database
 from planner.edits import PlanEdits
 from planner.errors import UserError
 from planner.export.context import ExportContext, Signature
-from planner.records import assessments_for, get_plan, latest_plan, save_patient, set_patient_archived
-from planner.settings import DEFAULT_ASSESSOR, clinic_info, get_settings
 from planner.ui.autosave import DraftStore
 from planner.ui.due import DueListView
 from planner.ui.history import HistoryView
 from planner.ui.patients import PatientDialog, PatientFilterModel, PatientIdRole, PatientListModel
-from planner.ui.session import AssessmentSession, blank_assessment, follow_up_assessment
+
+if TYPE_CHECKING:
+    from planner.ui.session import AssessmentSession
+
+# The records, settings and the assessment session are imported where they are used: they load SQLAlchemy,
+# the validator and the rule engine, which the first screen (window and patient list) does not need.
 
 AUTOSAVE_DELAY_MS = 2000
 
@@ -275,6 +278,8 @@ class MainWindow(QMainWindow):
         self.open_patient(patient_id)
 
     def open_patient(self, patient_id: str | None) -> None:
+        from planner.records import assessments_for, latest_plan
+
         self.patient_id = patient_id
         self.history.show_patient(patient_id)
         if patient_id is None:
@@ -289,6 +294,8 @@ class MainWindow(QMainWindow):
         self._update_actions()
 
     def new_patient(self) -> None:
+        from planner.records import save_patient
+
         dialog = PatientDialog(self)
         while dialog.exec() == QDialog.DialogCode.Accepted:
             try:
@@ -302,6 +309,8 @@ class MainWindow(QMainWindow):
             return
 
     def edit_patient(self) -> None:
+        from planner.records import save_patient
+
         if self.patient_id is None:
             return
         row = self.patient_model.patient(self.patient_model.row_for(self.patient_id))
@@ -317,6 +326,8 @@ class MainWindow(QMainWindow):
             return
 
     def toggle_archived(self) -> None:
+        from planner.records import set_patient_archived
+
         if self.patient_id is None:
             return
         row = self.patient_model.patient(self.patient_model.row_for(self.patient_id))
@@ -375,6 +386,9 @@ class MainWindow(QMainWindow):
 
     def open_plan(self, plan_id: int) -> None:
         """Open a stored plan version: the latest draft is editable, anything else read-only."""
+        from planner.records import get_plan, latest_plan
+        from planner.ui.session import AssessmentSession
+
         if self.session is not None and self.session.dirty and not self.confirm_discard():
             return
         record = get_plan(self.database, plan_id)
@@ -387,6 +401,10 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Opened plan version {record.version} ({record.status})")
 
     def new_assessment(self) -> None:
+        from planner.records import assessments_for, latest_plan
+        from planner.settings import DEFAULT_ASSESSOR, get_settings
+        from planner.ui.session import AssessmentSession, blank_assessment, follow_up_assessment
+
         if self.patient_id is None or not self.confirm_discard():
             return
         assessor = get_settings(self.database).get(DEFAULT_ASSESSOR, "")
@@ -406,6 +424,9 @@ class MainWindow(QMainWindow):
     def restore_draft(
         self, patient_id: str, assessment_id: int | None, assessment: dict[str, Any], edits: dict[str, Any]
     ) -> None:
+        from planner.records import latest_plan
+        from planner.ui.session import AssessmentSession
+
         self.patient_model.reload()
         self.select_patient(patient_id)
         record = latest_plan(self.database, assessment_id) if assessment_id is not None else None
@@ -486,6 +507,7 @@ class MainWindow(QMainWindow):
             self.session.undo_stack.redo()
 
     def sign(self) -> None:
+        from planner.settings import DEFAULT_ASSESSOR, get_settings
         from planner.ui.plan_review import SignDialog
 
         session = self.session
@@ -512,6 +534,8 @@ class MainWindow(QMainWindow):
 
     # --- export and print ----------------------------------------------------------------------------------
     def _export_context(self) -> ExportContext:
+        from planner.settings import clinic_info
+
         session = self.session
         assert session is not None
         record = session.record
