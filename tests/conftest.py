@@ -94,3 +94,14 @@ def load_example(name: str) -> dict[str, Any]:
         if path.stem == name:
             return json.loads(path.read_text(encoding="utf-8"))
     raise FileNotFoundError(name)
+
+
+def damage_table(path: Path, table: str) -> None:
+    """Overwrite the root page of ``table`` with garbage, as a failing disk would."""
+    with sqlite3.connect(path) as connection:
+        page_size = connection.execute("PRAGMA page_size").fetchone()[0]
+        root = connection.execute("SELECT rootpage FROM sqlite_master WHERE name = ?", (table,)).fetchone()[0]
+    connection.close()
+    with path.open("r+b") as handle:
+        handle.seek((root - 1) * page_size)
+        handle.write(b"\xa5" * page_size)

@@ -18,6 +18,7 @@ from planner.db.engine import DamagedDatabaseError, damage_reported, open_schema
 from planner.db.migrate import HEAD_REVISION, current_revision
 from planner.library.files import shipped_documents_stored
 from planner.library.store import list_documents
+from tests.conftest import damage_table
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURE = Path(__file__).parent / "fixtures" / "schema-0001.sqlite3"
@@ -95,20 +96,9 @@ def test_windows_line_endings_do_not_count_as_a_change(
     assert shipped_documents_stored(db)
 
 
-def _damage_table(path: Path, table: str) -> None:
-    """Overwrite the root page of ``table`` with garbage, as a failing disk would."""
-    with sqlite3.connect(path) as connection:
-        page_size = connection.execute("PRAGMA page_size").fetchone()[0]
-        root = connection.execute("SELECT rootpage FROM sqlite_master WHERE name = ?", (table,)).fetchone()[0]
-    connection.close()
-    with path.open("r+b") as handle:
-        handle.seek((root - 1) * page_size)
-        handle.write(b"\xa5" * page_size)
-
-
 def test_damage_found_after_the_schema_check_is_reported_with_the_backup(db_path: Path) -> None:
     backup = backup_database(db_path)
-    _damage_table(db_path, "document")
+    damage_table(db_path, "document")
     damaged = db_path.read_bytes()
     database = open_schema(db_path)  # the schema and its revision still read
     with pytest.raises(DamagedDatabaseError) as caught, damage_reported(database):

@@ -1,26 +1,38 @@
-"""Start-up of the desktop app, in this order: Qt application and settings; database (migrated, seeded);
-main window shown; then, after the first paint, the patient list, recovered drafts and the first-run offer.
+"""Start-up of the desktop app, in this order: Qt application and settings; the database file checked and its
+schema brought up to date (backed up first when a migration is due); the main window shown and painted; then
+the shipped documents brought up to date and the patient list filled and painted, before any user input is
+handled; then, from the event loop, the daily backup, recovered drafts and the first-run offer.
 
-Heavy modules (ReportLab, the library window, printing) load only when first used.
+The first screen needs only PySide6 and sqlite3: SQLAlchemy, the validator, the rule engine and ReportLab
+load when a patient is opened or a command needs them. A damaged file found after the first paint is reported
+as one found before it: the window goes, the newest good backup is offered, and the app starts again on it.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import sqlite3
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtCore import QEventLoop, QSettings, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from planner.errors import UserError
-from planner.logs import log_exception, log_path
 from planner.paths import APP_AUTHOR, APP_NAME, default_database_path
 from planner.ui.preferences import DATABASE_SETTING
+
+if TYPE_CHECKING:
+    from planner.db.engine import Database
+    from planner.ui.main_window import MainWindow
+
+NO_INPUT = QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents
+"""Paint without handling clicks or keys: nothing the user does runs before the start-up step is complete."""
 
 
 def _install_exception_hook(app: QApplication) -> None:
@@ -30,6 +42,8 @@ def _install_exception_hook(app: QApplication) -> None:
         if isinstance(value, UserError):
             QMessageBox.warning(app.activeWindow(), "LSP Planner", str(value))
             return
+        from planner.logs import log_exception
+
         where = log_exception(value)
         QMessageBox.critical(
             app.activeWindow(),
@@ -51,34 +65,157 @@ def database_path(args: argparse.Namespace, settings: QSettings) -> Path:
     return Path(chosen) if chosen else default_database_path()
 
 
-def _open_or_recover(path: Path) -> Any:
-    """Open the database; when it is damaged, offer the newest good backup (the damaged file is kept)."""
-    from planner.db.backup import restore_backup
-    from planner.db.engine import DamagedDatabaseError, open_database
+def _open_or_recover(path: Path) -> Database | None:
+    """Open the database (checked, schema up to date) or report why it cannot be, offering a backup."""
+    from planner.db.engine import open_schema
 
     try:
-        return open_database(path)
-    except DamagedDatabaseError as exc:
-        if exc.backup is None:
-            QMessageBox.critical(None, "LSP Planner", str(exc))
-            return None
-        box = QMessageBox(QMessageBox.Icon.Critical, "LSP Planner", str(exc))
-        restore = box.addButton("Restore the backup", QMessageBox.ButtonRole.AcceptRole)
-        box.addButton(QMessageBox.StandardButton.Cancel)
-        box.exec()
-        if box.clickedButton() is not restore:
-            return None
-        try:
-            kept = restore_backup(path, exc.backup)
-            database = open_database(path)
-        except UserError as again:
-            QMessageBox.critical(None, "LSP Planner", str(again))
-            return None
-        QMessageBox.information(None, "LSP Planner", f"The backup was restored. The damaged file is kept as {kept}.")
-        return database
+        return open_schema(path)
     except UserError as exc:
-        QMessageBox.critical(None, "LSP Planner", f"The database could not be opened.\n\n{exc}")
+        return _recover(path, exc)
+
+
+def _recover(path: Path, failure: UserError) -> Database | None:
+    """Report why the database cannot be used; when it is damaged, offer the newest good backup (the damaged
+    file is kept) and open the restored file. None when the app cannot go on."""
+    from planner.db.backup import restore_backup
+    from planner.db.engine import DamagedDatabaseError, open_schema
+
+    if not isinstance(failure, DamagedDatabaseError):
+        QMessageBox.critical(None, "LSP Planner", f"The database could not be opened.\n\n{failure}")
         return None
+    if failure.backup is None:
+        QMessageBox.critical(None, "LSP Planner", str(failure))
+        return None
+    box = QMessageBox(QMessageBox.Icon.Critical, "LSP Planner", str(failure))
+    restore = box.addButton("Restore the backup", QMessageBox.ButtonRole.AcceptRole)
+    box.addButton(QMessageBox.StandardButton.Cancel)
+    box.exec()
+    if box.clickedButton() is not restore:
+        return None
+    try:
+        kept = restore_backup(path, failure.backup)
+        database = open_schema(path)
+    except UserError as again:
+        QMessageBox.critical(None, "LSP Planner", str(again))
+        return None
+    QMessageBox.information(None, "LSP Planner", f"The backup was restored. The damaged file is kept as {kept}.")
+    return database
+
+
+class Startup:
+    """The main window first, then the rest of opening the database one step at a time.
+
+    Each step after the first paint runs under :func:`planner.db.engine.damage_reported`, so a damaged file
+    it meets is reported as at start: the window goes and :func:`_recover` offers the newest good backup.
+    """
+
+    def __init__(
+        self, app: QApplication, settings: QSettings, path: Path, *, smoke: bool = False, started: float = 0.0
+    ) -> None:
+        self.app = app
+        self.settings = settings
+        self.path = path
+        self.smoke = smoke
+        self.started = started
+        self.database: Database | None = None
+        self.window: MainWindow | None = None
+
+    def show(self, database: Database) -> None:
+        """Show and paint the main window, then fill it (see :meth:`_fill`)."""
+        from planner.ui.main_window import MainWindow
+
+        self.database = database
+        self.window = MainWindow(database, self.settings)
+        self.window.show()
+        self.app.processEvents(NO_INPUT)  # the first paint happens here, before any data is loaded
+        self._mark("painted")
+        self._fill()
+
+    def _fill(self) -> None:
+        """Shipped documents, then the patient list, painted at once. No user input is handled before both
+        are done, so no plan is ever drafted from a library that is not yet up to date."""
+        from planner.db.engine import seed_shipped_documents
+
+        if not self._step(seed_shipped_documents) or not self._step(self._load_patients):
+            return
+        self.app.processEvents(NO_INPUT)  # paint the filled list before anything else runs
+        self._mark("listed")
+        QTimer.singleShot(0, self._back_up)
+
+    def _load_patients(self, _database: Database) -> None:
+        """Only a database error means a damaged file; any other failure is shown like one in a slot (logged,
+        a dialog) and the app keeps working."""
+        assert self.window is not None
+        try:
+            self.window.load_patients()
+        except sqlite3.DatabaseError:
+            raise
+        except Exception:
+            sys.excepthook(*sys.exc_info())
+
+    def _back_up(self) -> None:
+        """The daily backup (the whole file, verified): after the list is usable, and before the offers that
+        can write to the database."""
+        from planner.db.backup import automatic_backup
+
+        if not self._step(lambda database: automatic_backup(database.path)):
+            return
+        window = self.window
+        assert window is not None
+        if self.smoke:
+            self._report_smoke(window)
+            return
+        window.offer_drafts()
+        if not self.settings.value("firstRun/done", False, type=bool):
+            self.settings.setValue("firstRun/done", True)
+            if window.patient_model.rowCount() == 0:
+                window.offer_demo()
+
+    def _step(self, work: Callable[[Database], object]) -> bool:
+        """Run one step of opening; False when it failed and the app was restarted on a backup or is quitting."""
+        from planner.db.engine import damage_reported
+
+        assert self.database is not None and self.window is not None
+        try:
+            with damage_reported(self.database):
+                work(self.database)
+            return True
+        except UserError as failure:
+            self.window.hide()
+            self.window.deleteLater()
+            self.window = None
+            quits = self.app.quitOnLastWindowClosed()
+            self.app.setQuitOnLastWindowClosed(False)  # closing the report must not end the app before the restart
+            database = _recover(self.path, failure)
+            self.app.setQuitOnLastWindowClosed(quits)
+            if database is None:
+                self.database = None
+                QTimer.singleShot(0, lambda: self.app.exit(2))  # also when the event loop is yet to start
+            else:
+                self.show(database)
+            return False
+
+    def _mark(self, word: str) -> None:
+        if self.smoke:
+            print(f"{word} {(time.perf_counter() - self.started) * 1000:.1f}", flush=True)
+
+    def _report_smoke(self, window: MainWindow) -> None:
+        """--smoke: the time to a usable list and the memory once start-up is over, then quit."""
+        elapsed = (time.perf_counter() - self.started) * 1000
+        print(
+            f"main window painted and patient list filled in {elapsed:.0f} ms "
+            f"({window.patient_model.rowCount()} patients)",
+            flush=True,
+        )
+        if Path("/proc/self/status").exists():
+            status = Path("/proc/self/status").read_text()
+            print("rss_kb", status.split("VmRSS:")[1].split()[0], flush=True)
+        self.app.quit()
+
+    def dispose(self) -> None:
+        if self.database is not None:
+            self.database.dispose()
 
 
 def run_app(args: argparse.Namespace, started: float | None = None) -> int:
@@ -93,42 +230,9 @@ def run_app(args: argparse.Namespace, started: float | None = None) -> int:
     database = _open_or_recover(path)
     if database is None:
         return 2
-    from planner.ui.main_window import MainWindow
-
     _install_exception_hook(app)
-    window = MainWindow(database, settings)
-    smoke = bool(getattr(args, "smoke", False))
-
-    def after_first_paint() -> None:
-        window.load_patients()
-        if smoke:
-            app.processEvents()  # paint the filled list before the clock stops
-            elapsed = (time.perf_counter() - started) * 1000
-            print(f"listed {elapsed:.1f}", flush=True)
-            print(
-                f"main window painted and patient list filled in {elapsed:.0f} ms "
-                f"({window.patient_model.rowCount()} patients)",
-                flush=True,
-            )
-            if Path("/proc/self/status").exists():
-                status = Path("/proc/self/status").read_text()
-                print("rss_kb", status.split("VmRSS:")[1].split()[0], flush=True)
-            app.quit()
-            return
-        window.offer_drafts()
-        if not settings.value("firstRun/done", False, type=bool):
-            settings.setValue("firstRun/done", True)
-            if window.patient_model.rowCount() == 0:
-                window.offer_demo()
-
-    window.show()
-    app.processEvents()  # the first paint happens here, before any data is loaded
-    if smoke:
-        print(f"painted {(time.perf_counter() - started) * 1000:.1f}", flush=True)
-    QTimer.singleShot(0, after_first_paint)
+    startup = Startup(app, settings, path, smoke=bool(getattr(args, "smoke", False)), started=started)
+    startup.show(database)
     code = app.exec()
-    database.dispose()
+    startup.dispose()
     return int(code)
-
-
-__all__ = ["log_path", "run_app"]

@@ -10,7 +10,9 @@ from typing import Any
 
 from planner.assessment.validate import load_assessment_file
 from planner.records import store_assessment
-from tests.conftest import example_paths
+from tests.conftest import damage_table, example_paths
+
+REPO = Path(__file__).resolve().parent.parent.parent
 
 
 def test_smoke_start_prints_milliseconds(db_path: Path, tmp_path: Path) -> None:
@@ -56,3 +58,88 @@ def test_geometry_splitter_and_last_patient_restored(qtbot: Any, db: Any, settin
     assert second.patient_id == stored.patient_id
     assert (second.size().width(), second.size().height()) == size
     assert second.splitter.sizes() == sizes
+
+
+def test_first_screen_needs_only_qt_and_sqlite3(db_path: Path, tmp_path: Path) -> None:
+    """The whole --smoke start (window, list, shipped-document check, daily backup) loads none of the heavy
+    libraries; they wait until a patient is opened or a command needs them."""
+    code = (
+        "import sys\n"
+        "from planner.cli import build_parser\n"
+        "from planner.ui.app import run_app\n"
+        f"assert run_app(build_parser().parse_args(['--db', {str(db_path)!r}, '--smoke'])) == 0\n"
+        "heavy = ('sqlalchemy', 'sqlmodel', 'alembic', 'pydantic', 'jsonschema', 'rule_engine', 'reportlab')\n"
+        "print(sorted(m for m in heavy if m in sys.modules))\n"
+    )
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_CONFIG_HOME": str(tmp_path / "config")}
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO, env=env, capture_output=True, text=True, timeout=120, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+def _answer_message_boxes(answers: list[str]) -> list[str]:
+    """Click through the modal message boxes start-up shows, in order, by button text; returns their texts."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    seen: list[str] = []
+
+    def click() -> None:
+        box = QApplication.activeModalWidget()
+        if isinstance(box, QMessageBox):
+            seen.append(box.text())
+            wanted = answers.pop(0)
+            next(b for b in box.buttons() if b.text().replace("&", "") == wanted).click()
+        if answers:
+            QTimer.singleShot(10, click)
+
+    QTimer.singleShot(0, click)
+    return seen
+
+
+def test_daily_backup_runs_once_the_list_is_shown(qtbot: Any, qapp: Any, db_path: Path, settings: Any) -> None:
+    from planner.db.backup import list_backups
+    from planner.db.engine import open_schema
+    from planner.ui.app import Startup
+
+    settings.setValue("firstRun/done", True)
+    startup = Startup(qapp, settings, db_path)
+    startup.show(open_schema(db_path))
+    assert startup.window is not None and startup.window.patient_model.rowCount() == 0
+    assert list_backups(db_path) == []  # not before the window and the list
+    qtbot.waitUntil(lambda: len(list_backups(db_path)) == 1)
+    assert list_backups(db_path)[0].path.name.endswith("-daily.sqlite3")
+    store_assessment(startup.window.database, load_assessment_file(example_paths()[0]))  # and writable
+    startup.window.close()
+    startup.dispose()
+
+
+def test_damage_found_after_the_first_paint_offers_the_backup(
+    qtbot: Any, qapp: Any, db: Any, db_path: Path, settings: Any
+) -> None:
+    """A damaged table that the schema check does not read is found by the next step; it is reported as at
+    start, and restoring the backup starts the app again on it (the damaged file kept beside it)."""
+    from planner.db.backup import backup_database
+    from planner.db.engine import open_schema
+    from planner.ui.app import Startup
+
+    settings.setValue("firstRun/done", True)
+    stored = store_assessment(db, load_assessment_file(example_paths()[0]))
+    db.dispose()
+    backup_database(db_path)
+    damage_table(db_path, "document")
+    damaged = db_path.read_bytes()
+    database = open_schema(db_path)
+    seen = _answer_message_boxes(["Restore the backup", "OK"])
+    startup = Startup(qapp, settings, db_path)
+    startup.show(database)
+    assert "is not a usable planner database" in seen[0] and "The backup was restored" in seen[1]
+    window = startup.window
+    assert window is not None and window.isVisible() and window.database is not database
+    assert window.patient_model.row_for(stored.patient_id) >= 0
+    kept = list(db_path.parent.glob(f"{db_path.name}.replaced-*"))
+    assert len(kept) == 1 and kept[0].read_bytes() == damaged
+    window.close()
+    startup.dispose()
