@@ -4,6 +4,9 @@ Dates come from the documents (``due:`` on a recommendation, see planner.engine.
 each plan item; the ``follow_up`` table mirrors the items of an assessment's latest plan version so the due
 list is one indexed query rather than a parse of every stored plan. Only a patient's latest assessment
 counts: the next visit brings a new plan and its own schedule.
+
+The due list is read with :mod:`sqlite3` alone (it fills with the patient list at start-up, before anything
+needs SQLAlchemy); writing goes through the ORM, imported when it happens.
 """
 
 from __future__ import annotations
@@ -12,16 +15,18 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import text
-from sqlmodel import Session, select
-
-from planner import audit
 from planner.db.engine import Database, get_or_raise
 from planner.edits import PlanEdits, apply_edits
 from planner.engine.schedule import status_on, window_text
-from planner.models import FollowUp, Plan
+
+if TYPE_CHECKING:
+    import sqlite3
+
+    from sqlmodel import Session
+
+    from planner.models import Plan
 
 
 def dated_items(plan: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
@@ -38,6 +43,10 @@ def sync_plan(session: Session, plan: Plan, patient_id: str) -> None:
     A completion is kept when the same item is still in the plan; an item the clinician excluded loses its
     row, since the plan no longer asks for it.
     """
+    from sqlmodel import select
+
+    from planner.models import FollowUp
+
     final = apply_edits(json.loads(plan.content), PlanEdits.from_json(json.loads(plan.edits)))
     existing = {
         row.item_id: row for row in session.exec(select(FollowUp).where(FollowUp.assessment_id == plan.assessment_id))
@@ -88,31 +97,37 @@ _LATEST = (
 )
 
 
-def _items(session: Session, where: str, params: dict[str, Any], today: date) -> list[DueItem]:
-    sql = text(
+def _items(connection: sqlite3.Connection, where: str, params: dict[str, Any], today: date) -> list[DueItem]:
+    sql = (
         f"SELECT {_COLUMNS} FROM follow_up f JOIN patient p ON p.id = f.patient_id WHERE {where} AND {_LATEST} "
         "ORDER BY f.due_on, p.name COLLATE NOCASE, f.patient_id, f.item_id"
     )
-    return [DueItem(*row, status=status_on(today, row[8], row[9], row[10])) for row in session.execute(sql, params)]
+    return [DueItem(*row, status=status_on(today, row[8], row[9], row[10])) for row in connection.execute(sql, params)]
 
 
 def due_list(database: Database, today: date, days_ahead: int = 14) -> list[DueItem]:
     """Open follow-ups of active patients that are overdue, due, or due within ``days_ahead`` days."""
     horizon = (today + timedelta(days=days_ahead)).isoformat()
-    with database.read() as session:
+    with database.connect() as connection:
         return _items(
-            session, "f.completed_on IS NULL AND f.due_on <= :horizon AND NOT p.archived", {"horizon": horizon}, today
+            connection,
+            "f.completed_on IS NULL AND f.due_on <= :horizon AND NOT p.archived",
+            {"horizon": horizon},
+            today,
         )
 
 
 def patient_schedule(database: Database, patient_id: str, today: date) -> list[DueItem]:
     """Every follow-up of the patient's latest assessment, done ones included."""
-    with database.read() as session:
-        return _items(session, "f.patient_id = :patient", {"patient": patient_id}, today)
+    with database.connect() as connection:
+        return _items(connection, "f.patient_id = :patient", {"patient": patient_id}, today)
 
 
 def set_done(database: Database, follow_up_id: int, done_on: date | None, by: str = "") -> None:
     """Mark a follow-up done on a date (or open it again with None); the plan itself is not touched."""
+    from planner import audit
+    from planner.models import FollowUp
+
     with database.write() as session:
         row = get_or_raise(session, FollowUp, follow_up_id)
         row.completed_on = done_on.isoformat() if done_on else None
