@@ -90,19 +90,51 @@ _COLUMNS = (
     "f.id, f.patient_id, p.name, f.assessment_id, f.plan_id, f.item_id, f.section, f.title, f.due_on, "
     "f.due_until, f.completed_on"
 )
-_LATEST = (
-    "NOT EXISTS (SELECT 1 FROM assessment a JOIN assessment b ON b.patient_id = a.patient_id "
-    "WHERE a.id = f.assessment_id "
-    "AND (b.assessed_on > a.assessed_on OR (b.assessed_on = a.assessed_on AND b.id > a.id)))"
-)
 
 
-def _items(connection: sqlite3.Connection, where: str, params: dict[str, Any], today: date) -> list[DueItem]:
+def _latest(assessments: str) -> str:
+    """Only a patient's latest assessment counts (by date, then by id). The assessments matching the SQL
+    condition ``assessments`` are numbered once, newest first per patient; a search for a later assessment
+    for every follow-up row read about fifty thousand assessment rows for the due list of 10,000 patients
+    (three times slower)."""
+    return (
+        "f.assessment_id IN (SELECT id FROM (SELECT id, row_number() OVER "
+        "(PARTITION BY patient_id ORDER BY assessed_on DESC, id DESC) AS newest "
+        f"FROM assessment WHERE {assessments}) WHERE newest = 1)"
+    )
+
+
+def _items(
+    connection: sqlite3.Connection, where: str, assessments: str, params: dict[str, Any], today: date
+) -> list[DueItem]:
     sql = (
-        f"SELECT {_COLUMNS} FROM follow_up f JOIN patient p ON p.id = f.patient_id WHERE {where} AND {_LATEST} "
+        f"SELECT {_COLUMNS} FROM follow_up f JOIN patient p ON p.id = f.patient_id "
+        f"WHERE {where} AND {_latest(assessments)} "
         "ORDER BY f.due_on, p.name COLLATE NOCASE, f.patient_id, f.item_id"
     )
-    return [DueItem(*row, status=status_on(today, row[8], row[9], row[10])) for row in connection.execute(sql, params)]
+    # One object per repeated value: thousands of items share a few titles and dates (10.6 MiB down to 4.4 for
+    # the due list of 10,000 patients).
+    shared: dict[str | None, str | None] = {}
+    share = shared.setdefault
+    return [
+        DueItem(
+            number,
+            share(patient, patient),
+            share(name, name),
+            assessment,
+            plan,
+            share(item, item),
+            share(section, section),
+            share(title, title),
+            share(on, on),
+            share(until, until),
+            share(done, done),
+            status_on(today, on, until, done),
+        )
+        for number, patient, name, assessment, plan, item, section, title, on, until, done in connection.execute(
+            sql, params
+        )
+    ]
 
 
 def due_list(database: Database, today: date, days_ahead: int = 14) -> list[DueItem]:
@@ -112,6 +144,7 @@ def due_list(database: Database, today: date, days_ahead: int = 14) -> list[DueI
         return _items(
             connection,
             "f.completed_on IS NULL AND f.due_on <= :horizon AND NOT p.archived",
+            "1",
             {"horizon": horizon},
             today,
         )
@@ -120,7 +153,7 @@ def due_list(database: Database, today: date, days_ahead: int = 14) -> list[DueI
 def patient_schedule(database: Database, patient_id: str, today: date) -> list[DueItem]:
     """Every follow-up of the patient's latest assessment, done ones included."""
     with database.connect() as connection:
-        return _items(connection, "f.patient_id = :patient", {"patient": patient_id}, today)
+        return _items(connection, "f.patient_id = :patient", "patient_id = :patient", {"patient": patient_id}, today)
 
 
 def set_done(database: Database, follow_up_id: int, done_on: date | None, by: str = "") -> None:
