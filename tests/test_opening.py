@@ -22,6 +22,18 @@ from tests.conftest import damage_table
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURE = Path(__file__).parent / "fixtures" / "schema-0001.sqlite3"
+NEW_DOCUMENT = """---
+id: SHIPPED-EXTRA
+title: A document added by an update
+source: Test
+version: 1
+kind: convention
+---
+
+## Section
+
+A passage.
+"""
 HEAVY = ("sqlalchemy", "sqlmodel", "alembic", "pydantic", "jsonschema", "rule_engine", "reportlab")
 
 
@@ -84,6 +96,26 @@ def test_changed_shipped_document_is_stored_at_the_next_seed(
     seed_shipped_documents(db)
     assert next(d for d in list_documents(db) if d.id == "ANATOMY").version == "2"
     assert shipped_documents_stored(db)
+
+
+def test_clinic_override_of_a_shipped_document_needs_no_sync(
+    db: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The sync leaves a clinic's own version of a shipped document alone, so the check says there is nothing
+    to do (rather than sending every start to the full sync), until the shipped set brings a new document."""
+    from planner.library.store import import_documents
+
+    documents = _shipped_copy(tmp_path, monkeypatch)
+    clinic = (documents / "clinic.md").read_text(encoding="utf-8")
+    override = tmp_path / "our-clinic.md"
+    override.write_text(clinic.replace("version: ", "version: 99-local-", 1), encoding="utf-8")
+    import_documents(db, [override])
+    assert shipped_documents_stored(db)
+    (documents / "extra.md").write_text(NEW_DOCUMENT, encoding="utf-8")
+    assert not shipped_documents_stored(db)
+    seed_shipped_documents(db)
+    assert shipped_documents_stored(db)
+    assert {d.id: d.origin for d in list_documents(db)}["CLINIC"] == "imported"
 
 
 def test_windows_line_endings_do_not_count_as_a_change(

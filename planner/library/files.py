@@ -1,26 +1,34 @@
-"""Reading guidance documents from files: the shipped set in resources/ and files a clinic imports."""
+"""Reading guidance documents from files: the shipped set in resources/ and files a clinic imports.
+
+The parser is imported when a file is parsed: the check run at every start (:func:`shipped_documents_stored`)
+usually needs none of it.
+"""
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from planner.errors import DocumentError, Problem
-from planner.library.parser import MAX_DOCUMENT_BYTES, ParsedDocument, normalize_text, parse_document
 from planner.paths import shipped_documents_dir
 
 if TYPE_CHECKING:
     from planner.db.engine import Database
+    from planner.library.parser import ParsedDocument
+
+SHIPPED = "shipped"
+"""The origin of a stored document loaded from the shipped set (planner.library.store uses the same)."""
 
 
-def document_digest(text: str) -> str:
-    """The sha256 stored with a document (``document.sha256``), of its text as parsed and stored."""
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+def normalize_text(text: str) -> str:
+    """A document's text as parsed and stored: Unix line endings, no byte-order mark."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
 
 
 def read_document_file(path: Path) -> ParsedDocument:
     """Parse one file, refusing oversized or undecodable files before parsing."""
+    from planner.library.parser import MAX_DOCUMENT_BYTES, parse_document
+
     name = str(path)
     try:
         size = path.stat().st_size
@@ -45,17 +53,25 @@ def read_shipped_documents() -> list[ParsedDocument]:
 
 
 def shipped_documents_stored(database: Database) -> bool:
-    """True when every shipped file is stored with exactly its text, so syncing the shipped documents would
-    change nothing (a stored document with the same text has the same id and version).
+    """True when syncing the shipped documents would change nothing, by the sync's own rule: a shipped file
+    is stored when a shipped document holds exactly its text, or when the clinic's own document has its id
+    (an override the sync leaves alone).
 
-    This runs at every start of the app, so it reads one column with :mod:`sqlite3` and hashes the files,
-    without parsing them or loading SQLAlchemy. False sends the caller to the full sync, which also reports an
-    unreadable file.
+    This runs at every start of the app, so it compares texts read with :mod:`sqlite3`, without SQLAlchemy or
+    hashing (hashlib loads OpenSSL: 4 MiB), and parses only a file whose text is not stored as shipped.
+    False sends the caller to the full sync (planner.library.store.sync_shipped_documents), which also
+    reports a file that cannot be read.
     """
-    try:
-        shipped = {document_digest(normalize_text(p.read_bytes().decode("utf-8"))) for p in shipped_document_paths()}
-    except (OSError, UnicodeDecodeError):
-        return False
     with database.connect() as connection:
-        stored = {row[0] for row in connection.execute("SELECT sha256 FROM document")}
-    return shipped <= stored
+        stored = {body for (body,) in connection.execute("SELECT body FROM document WHERE origin = ?", (SHIPPED,))}
+        for path in shipped_document_paths():
+            try:
+                if normalize_text(path.read_bytes().decode("utf-8")) in stored:
+                    continue
+                document_id = read_document_file(path).id
+            except (OSError, UnicodeDecodeError, DocumentError):
+                return False
+            owner = connection.execute("SELECT origin FROM document WHERE id = ?", (document_id,)).fetchone()
+            if owner is None or owner[0] == SHIPPED:
+                return False  # new, or the shipped copy changed
+    return True

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from planner.engine.schedule import DueRule
 from planner.errors import DocumentError, Problem
+from planner.library.files import normalize_text
 
 MAX_DOCUMENT_BYTES = 512 * 1024
 """A guidance document is prose; anything larger is refused before it is read."""
@@ -97,11 +98,6 @@ class ParsedDocument:
     recommendations: list[Recommendation]
     findings: list[DerivedFinding]
     tables: list[Table]
-
-
-def normalize_text(text: str) -> str:
-    """A document's text as stored (and hashed): Unix line endings, no byte-order mark."""
-    return text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
 
 
 def parse_document(text: str, origin_name: str) -> ParsedDocument:

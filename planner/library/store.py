@@ -22,12 +22,15 @@ from planner.clock import utc_now
 from planner.db.engine import Database, get_or_raise
 from planner.errors import DocumentError, LibraryError
 from planner.library.compiler import CompiledLibrary, compile_library
-from planner.library.files import document_digest, read_document_file, shipped_document_paths
+from planner.library.files import SHIPPED, read_document_file, shipped_document_paths
 from planner.library.parser import ParsedDocument, parse_document
 from planner.models import Definition, Document, Passage, Recommendation
 
-SHIPPED = "shipped"
 IMPORTED = "imported"
+
+
+def _sha(body: str) -> str:
+    return hashlib.sha256(body.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def _stored_documents(session: Session, *, enabled_only: bool) -> list[Document]:
@@ -48,7 +51,7 @@ def _write_document(session: Session, parsed: ParsedDocument, origin: str, enabl
         session,
         f"document.load_{origin}",
         f"document:{parsed.id}",
-        {"version": parsed.version, "sha256": document_digest(parsed.body), "file": parsed.origin_name},
+        {"version": parsed.version, "sha256": _sha(parsed.body), "file": parsed.origin_name},
     )
     session.add(
         Document(
@@ -63,7 +66,7 @@ def _write_document(session: Session, parsed: ParsedDocument, origin: str, enabl
             enabled=enabled,
             file_name=parsed.origin_name,
             body=parsed.body,
-            sha256=document_digest(parsed.body),
+            sha256=_sha(parsed.body),
             loaded_at=utc_now(),
         )
     )
@@ -155,7 +158,7 @@ def sync_shipped_documents(database: Database) -> SyncReport:
         if p.id not in stored
         or (
             stored[p.id].origin == SHIPPED
-            and (stored[p.id].version != p.version or stored[p.id].sha256 != document_digest(p.body))
+            and (stored[p.id].version != p.version or stored[p.id].sha256 != _sha(p.body))
         )
     ]
     if not changes:
