@@ -103,6 +103,17 @@ def _recover(path: Path, failure: UserError) -> Database | None:
     return database
 
 
+def _load_view(load: Callable[[], object]) -> None:
+    """Fill a view from the database during start-up: only a database error means a damaged file (reported by
+    the step); any other failure is shown like one in a slot (logged, a dialog) and the app keeps working."""
+    try:
+        load()
+    except sqlite3.DatabaseError:
+        raise
+    except Exception:
+        sys.excepthook(*sys.exc_info())
+
+
 class Startup:
     """The main window first, then the rest of opening the database one step at a time.
 
@@ -137,26 +148,31 @@ class Startup:
         are done, so no plan is ever drafted from a library that is not yet up to date."""
         from planner.db.engine import seed_shipped_documents
 
-        if not self._step(seed_shipped_documents) or not self._step(self._load_patients):
+        window = self.window
+        assert window is not None
+        if not self._step(seed_shipped_documents) or not self._step(lambda _database: _load_view(window.load_patients)):
             return
         self.app.processEvents(NO_INPUT)  # paint the filled list before anything else runs
-        self._mark("listed")
-        QTimer.singleShot(0, self._back_up)
+        elapsed = self._mark("listed")
+        if self.smoke:
+            print(
+                f"main window painted and patient list filled in {elapsed:.0f} ms "
+                f"({window.patient_model.rowCount()} patients)",
+                flush=True,
+            )
+        QTimer.singleShot(0, self._fill_due)
 
-    def _load_patients(self, _database: Database) -> None:
-        """Only a database error means a damaged file; any other failure is shown like one in a slot (logged,
-        a dialog) and the app keeps working."""
-        assert self.window is not None
-        try:
-            self.window.load_patients()
-        except sqlite3.DatabaseError:
-            raise
-        except Exception:
-            sys.excepthook(*sys.exc_info())
+    def _fill_due(self) -> None:
+        """The follow-up due list across patients (a query over every patient's latest plan): after the
+        patient list, which it does not hold up."""
+        window = self.window
+        assert window is not None
+        if self._step(lambda _database: _load_view(window.due.reload)):
+            QTimer.singleShot(0, self._back_up)
 
     def _back_up(self) -> None:
-        """The daily backup (the whole file, verified): after the list is usable, and before the offers that
-        can write to the database."""
+        """The daily backup (the whole file, verified): after the lists, and before the offers that can write
+        to the database."""
         from planner.db.backup import automatic_backup
 
         if not self._step(lambda database: automatic_backup(database.path)):
@@ -164,7 +180,7 @@ class Startup:
         window = self.window
         assert window is not None
         if self.smoke:
-            self._report_smoke(window)
+            self._report_smoke()
             return
         window.offer_drafts()
         if not self.settings.value("firstRun/done", False, type=bool):
@@ -196,18 +212,16 @@ class Startup:
                 self.show(database)
             return False
 
-    def _mark(self, word: str) -> None:
-        if self.smoke:
-            print(f"{word} {(time.perf_counter() - self.started) * 1000:.1f}", flush=True)
-
-    def _report_smoke(self, window: MainWindow) -> None:
-        """--smoke: the time to a usable list and the memory once start-up is over, then quit."""
+    def _mark(self, word: str) -> float:
+        """--smoke: print the milliseconds since the process started, after ``word``."""
         elapsed = (time.perf_counter() - self.started) * 1000
-        print(
-            f"main window painted and patient list filled in {elapsed:.0f} ms "
-            f"({window.patient_model.rowCount()} patients)",
-            flush=True,
-        )
+        if self.smoke:
+            print(f"{word} {elapsed:.1f}", flush=True)
+        return elapsed
+
+    def _report_smoke(self) -> None:
+        """--smoke: when start-up work is over (due list filled, backup checked) and the memory then; quit."""
+        self._mark("settled")
         if Path("/proc/self/status").exists():
             status = Path("/proc/self/status").read_text()
             print("rss_kb", status.split("VmRSS:")[1].split()[0], flush=True)

@@ -131,7 +131,8 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.history, "History")
 
     def _build_due_dock(self) -> None:
-        """Follow-up due across all patients, below the record; filled with the patient list after first paint."""
+        """Follow-up due across all patients, below the record; filled just after the patient list (see
+        planner.ui.app.Startup), so a start-up with thousands of follow-ups does not hold up the list."""
         self.due = DueListView(self.database, self.settings)
         self.due.openPatient.connect(self.select_patient)
         self.due_dock = QDockWidget("Follow-up due", self)
@@ -253,7 +254,6 @@ class MainWindow(QMainWindow):
         if last:
             self.select_patient(last)
         self.statusBar().showMessage(f"{self.patient_model.rowCount()} patients")
-        self.due.reload()
         self.patientsLoaded.emit()
 
     def select_patient(self, patient_id: str) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -33,6 +34,12 @@ def test_smoke_start_prints_milliseconds(db_path: Path, tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert "main window painted and patient list filled in" in done.stdout and " ms" in done.stdout
+    assert [line.split()[0] for line in done.stdout.splitlines() if line.split()[0] != "main"] == [
+        "painted",
+        "listed",
+        "settled",
+        "rss_kb",
+    ]
 
 
 def test_geometry_splitter_and_last_patient_restored(qtbot: Any, db: Any, settings: Any) -> None:
@@ -99,20 +106,39 @@ def _answer_message_boxes(answers: list[str]) -> list[str]:
     return seen
 
 
-def test_daily_backup_runs_once_the_list_is_shown(qtbot: Any, qapp: Any, db_path: Path, settings: Any) -> None:
+def test_patient_list_then_due_list_then_daily_backup(
+    qtbot: Any, qapp: Any, db: Any, db_path: Path, settings: Any
+) -> None:
+    """The patient list is filled before start-up returns to the event loop; the due list and the daily
+    backup follow from it, in that order, and the app stays usable."""
+    from datetime import date
+
     from planner.db.backup import list_backups
     from planner.db.engine import open_schema
     from planner.ui.app import Startup
+    from planner.ui.due import DAYS_AHEAD_SETTING
+    from tests.conftest import make_assessment
 
+    visit = make_assessment(
+        assessed_on=date.today().isoformat(),
+        history={"onset": date.today().isoformat()},
+        strength={"knee_extension": {"right": 3}},
+    )
+    store_assessment(db, visit)
+    db.dispose()
+    shutil.rmtree(db_path.parent / "backups")  # the one taken when the fixture opened the file
     settings.setValue("firstRun/done", True)
+    settings.setValue(DAYS_AHEAD_SETTING, 365)
     startup = Startup(qapp, settings, db_path)
     startup.show(open_schema(db_path))
-    assert startup.window is not None and startup.window.patient_model.rowCount() == 0
-    assert list_backups(db_path) == []  # not before the window and the list
+    window = startup.window
+    assert window is not None and window.patient_model.rowCount() == 1
+    assert window.due.model.rowCount() == 0 and list_backups(db_path) == []  # both wait for the event loop
+    qtbot.waitUntil(lambda: window.due.model.rowCount() > 0)
     qtbot.waitUntil(lambda: len(list_backups(db_path)) == 1)
     assert list_backups(db_path)[0].path.name.endswith("-daily.sqlite3")
-    store_assessment(startup.window.database, load_assessment_file(example_paths()[0]))  # and writable
-    startup.window.close()
+    store_assessment(window.database, load_assessment_file(example_paths()[0]))  # and writable
+    window.close()
     startup.dispose()
 
 
