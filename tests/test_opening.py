@@ -137,3 +137,16 @@ def test_damage_found_after_the_schema_check_is_reported_with_the_backup(db_path
         seed_shipped_documents(database)
     assert caught.value.backup == backup
     assert db_path.read_bytes() == damaged
+
+
+def test_start_up_lists_read_assessment_dates_from_the_index(db: Any) -> None:
+    """The patient list and the due list never read an assessment's row (a large JSON document): on a big
+    database that is tens of thousands of pages at every start."""
+    from planner.followup import _latest
+    from planner.patient_list import LIST_SQL
+
+    with db.connect() as connection:
+        for sql in (LIST_SQL.format(where=""), f"SELECT f.id FROM follow_up f WHERE {_latest('1')}"):
+            plan = [row[3] for row in connection.execute(f"EXPLAIN QUERY PLAN {sql}")]
+            on_assessment = [step for step in plan if " assessment " in f" {step} " or " a " in f" {step} "]
+            assert on_assessment and all("COVERING INDEX ix_assessment_patient_assessed" in s for s in on_assessment)

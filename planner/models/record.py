@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import UniqueConstraint
+from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -27,9 +27,11 @@ class Patient(SQLModel, table=True):
 
 class Assessment(SQLModel, table=True):
     __tablename__ = "assessment"
+    # A patient's assessments by date, from the index alone: the patient list and the due list (migration 0005).
+    __table_args__ = (Index("ix_assessment_patient_assessed", "patient_id", "assessed_on"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    patient_id: str = Field(foreign_key="patient.id", index=True)
+    patient_id: str = Field(foreign_key="patient.id")
     assessed_on: str = Field(index=True)
     assessor: str | None = None
     etiology: str
