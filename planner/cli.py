@@ -319,16 +319,35 @@ def _add(sub: Any, name: str, handler: Callable[[argparse.Namespace], int], help
     return parser
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(
-        prog="planner", description="Lumbosacral plexopathy care planner. With no command, opens the desktop app."
-    )
+def _add_app_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--db", type=Path, help="database file (default: per-user data folder, or $PLANNER_DB)")
     parser.add_argument(
         "--smoke",
         action="store_true",
         help="open the app, print the start-up time once the window is painted and the patient list filled, and exit",
     )
+
+
+def _app_arguments(argv: list[str]) -> argparse.Namespace | None:
+    """The arguments when they only open the desktop app (no command, no --help), parsed without building the
+    parser of every command, which the app's start-up would pay for nothing; None for anything else."""
+    parser = _Parser(prog="planner", add_help=False)
+    _add_app_options(parser)
+    try:
+        args, rest = parser.parse_known_args(argv)
+    except UserError:
+        return None  # the full parser reports it
+    if rest:
+        return None
+    args.command = None
+    return args
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="planner", description="Lumbosacral plexopathy care planner. With no command, opens the desktop app."
+    )
+    _add_app_options(parser)
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
 
     p = _add(sub, "plan", cmd_plan, "draft the care plan for an assessment file (lsp-assessment/1 JSON)")
@@ -413,7 +432,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def run(argv: list[str]) -> int:
     try:
-        args = build_parser().parse_args(argv)
+        args = _app_arguments(argv) or build_parser().parse_args(argv)
         if args.command is None:
             from planner.ui.launch import launch_gui
 
