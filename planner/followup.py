@@ -18,7 +18,6 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from planner.db.engine import Database, get_or_raise
-from planner.edits import PlanEdits, apply_edits
 from planner.engine.schedule import status_on, window_text
 
 if TYPE_CHECKING:
@@ -45,6 +44,7 @@ def sync_plan(session: Session, plan: Plan, patient_id: str) -> None:
     """
     from sqlmodel import select
 
+    from planner.edits import PlanEdits, apply_edits
     from planner.models import FollowUp
 
     final = apply_edits(json.loads(plan.content), PlanEdits.from_json(json.loads(plan.edits)))

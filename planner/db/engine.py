@@ -173,7 +173,6 @@ def open_schema(path: Path | str) -> Database:
 
     An up-to-date database is checked with :mod:`sqlite3` alone; Alembic and SQLAlchemy load only to migrate.
     """
-    from planner.db.backup import automatic_backup
     from planner.db.migrate import HEAD_REVISION, current_revision, upgrade
 
     path = Path(path).expanduser()
@@ -192,6 +191,8 @@ def open_schema(path: Path | str) -> Database:
         revision = current_revision(database)
         if revision != HEAD_REVISION:
             if revision is not None:
+                from planner.db.backup import automatic_backup
+
                 automatic_backup(path, before_migration=True)
             upgrade(database)
     return database

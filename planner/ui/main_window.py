@@ -32,19 +32,18 @@ from PySide6.QtWidgets import (
 
 from planner.clock import utc_now
 from planner.db.engine import Database
-from planner.edits import PlanEdits
 from planner.errors import UserError
-from planner.export.context import ExportContext, Signature
 from planner.ui.autosave import DraftStore
 from planner.ui.due import DueListView
 from planner.ui.history import HistoryView
 from planner.ui.patients import PatientDialog, PatientFilterModel, PatientIdRole, PatientListModel
 
 if TYPE_CHECKING:
+    from planner.export.context import ExportContext
     from planner.ui.session import AssessmentSession
 
-# The records, settings and the assessment session are imported where they are used: they load SQLAlchemy,
-# the validator and the rule engine, which the first screen (window and patient list) does not need.
+# The records, settings, edits, export and the assessment session are imported where they are used: they load
+# SQLAlchemy, the validator and the rule engine, which the first screen (window and lists) does not need.
 
 AUTOSAVE_DELAY_MS = 2000
 
@@ -424,6 +423,7 @@ class MainWindow(QMainWindow):
     def restore_draft(
         self, patient_id: str, assessment_id: int | None, assessment: dict[str, Any], edits: dict[str, Any]
     ) -> None:
+        from planner.edits import PlanEdits
         from planner.records import latest_plan
         from planner.ui.session import AssessmentSession
 
@@ -534,6 +534,7 @@ class MainWindow(QMainWindow):
 
     # --- export and print ----------------------------------------------------------------------------------
     def _export_context(self) -> ExportContext:
+        from planner.export.context import ExportContext, Signature
         from planner.settings import clinic_info
 
         session = self.session
