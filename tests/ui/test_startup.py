@@ -169,3 +169,16 @@ def test_damage_found_after_the_first_paint_offers_the_backup(
     assert len(kept) == 1 and kept[0].read_bytes() == damaged
     window.close()
     startup.dispose()
+
+
+def test_fold_of_plain_ascii_is_its_lower_case() -> None:
+    """The quick path for ASCII names agrees with the full folding (which it skips)."""
+    import string
+    import unicodedata
+
+    from planner.ui.patients import fold
+
+    text = string.printable + " Anna-Lena O'Brien DEMO-1-000083"
+    full = "".join(c for c in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(c))
+    assert fold(text) == full == text.lower()
+    assert fold("Zoë ŁUKASZ Øre Đak") == "zoe lukasz ore dak"
