@@ -200,8 +200,8 @@ def open_schema(path: Path | str) -> Database:
 
 def seed_shipped_documents(database: Database) -> None:
     """Store the shipped documents that are new or changed. When every shipped file is already stored as it
-    is (every start but the first after an update), this reads one column with :mod:`sqlite3` and hashes the
-    files; the parser, the compiler and SQLAlchemy load only when there is something to store."""
+    is (every start but the first after an update), this only compares the files with the stored texts, with
+    :mod:`sqlite3`; the compiler and SQLAlchemy load only when there is something to store."""
     from planner.library.files import shipped_documents_stored
 
     if not shipped_documents_stored(database):

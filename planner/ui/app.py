@@ -1,7 +1,9 @@
 """Start-up of the desktop app, in this order: Qt application and settings; the database file checked and its
 schema brought up to date (backed up first when a migration is due); the main window shown and painted; then
 the shipped documents brought up to date and the patient list filled and painted, before any user input is
-handled; then, from the event loop, the daily backup, recovered drafts and the first-run offer.
+handled; then, from the event loop, the follow-up due list, the daily backup, recovered drafts and the
+first-run offer. ``--smoke`` prints the milliseconds to "painted", "listed" and "settled" (start-up work over),
+and the resident memory then.
 
 The first screen needs only PySide6 and sqlite3: SQLAlchemy, the validator, the rule engine and ReportLab
 load when a patient is opened or a command needs them. A damaged file found after the first paint is reported
