@@ -21,8 +21,6 @@ from planner.db.engine import Database, get_or_raise
 from planner.engine.schedule import status_on, window_text
 
 if TYPE_CHECKING:
-    import sqlite3
-
     from sqlmodel import Session
 
     from planner.models import Plan
@@ -104,9 +102,7 @@ def _latest(assessments: str) -> str:
     )
 
 
-def _items(
-    connection: sqlite3.Connection, where: str, assessments: str, params: dict[str, Any], today: date
-) -> list[DueItem]:
+def _items(database: Database, where: str, assessments: str, params: dict[str, Any], today: date) -> list[DueItem]:
     sql = (
         f"SELECT {_COLUMNS} FROM follow_up f JOIN patient p ON p.id = f.patient_id "
         f"WHERE {where} AND {_latest(assessments)} "
@@ -116,44 +112,41 @@ def _items(
     # the due list of 10,000 patients).
     shared: dict[str | None, str | None] = {}
     share = shared.setdefault
-    return [
-        DueItem(
-            number,
-            share(patient, patient),
-            share(name, name),
-            assessment,
-            plan,
-            share(item, item),
-            share(section, section),
-            share(title, title),
-            share(on, on),
-            share(until, until),
-            share(done, done),
-            status_on(today, on, until, done),
-        )
-        for number, patient, name, assessment, plan, item, section, title, on, until, done in connection.execute(
-            sql, params
-        )
-    ]
+    with database.rows(sql, params) as rows:
+        return [
+            DueItem(
+                number,
+                share(patient, patient),
+                share(name, name),
+                assessment,
+                plan,
+                share(item, item),
+                share(section, section),
+                share(title, title),
+                share(on, on),
+                share(until, until),
+                share(done, done),
+                status_on(today, on, until, done),
+            )
+            for number, patient, name, assessment, plan, item, section, title, on, until, done in rows
+        ]
 
 
 def due_list(database: Database, today: date, days_ahead: int = 14) -> list[DueItem]:
     """Open follow-ups of active patients that are overdue, due, or due within ``days_ahead`` days."""
     horizon = (today + timedelta(days=days_ahead)).isoformat()
-    with database.connect() as connection:
-        return _items(
-            connection,
-            "f.completed_on IS NULL AND f.due_on <= :horizon AND NOT p.archived",
-            "1",
-            {"horizon": horizon},
-            today,
-        )
+    return _items(
+        database,
+        "f.completed_on IS NULL AND f.due_on <= :horizon AND NOT p.archived",
+        "1",
+        {"horizon": horizon},
+        today,
+    )
 
 
 def patient_schedule(database: Database, patient_id: str, today: date) -> list[DueItem]:
     """Every follow-up of the patient's latest assessment, done ones included."""
-    with database.connect() as connection:
-        return _items(connection, "f.patient_id = :patient", "patient_id = :patient", {"patient": patient_id}, today)
+    return _items(database, "f.patient_id = :patient", "patient_id = :patient", {"patient": patient_id}, today)
 
 
 def set_done(database: Database, follow_up_id: int, done_on: date | None, by: str = "") -> None:

@@ -44,8 +44,8 @@ def list_patients(database: Database, *, include_archived: bool = True) -> list[
     sql = LIST_SQL.format(where="" if include_archived else "WHERE NOT p.archived")
     shared: dict[str | None, str | None] = {}
     share = shared.setdefault
-    with database.connect() as connection:
+    with database.rows(sql) as rows:
         return [
             PatientRow(r[0], r[1], share(r[2], r[2]), share(r[3], r[3]), bool(r[4]), share(r[5], r[5]), r[6])
-            for r in connection.execute(sql)
+            for r in rows
         ]

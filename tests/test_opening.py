@@ -150,3 +150,23 @@ def test_start_up_lists_read_assessment_dates_from_the_index(db: Any) -> None:
             plan = [row[3] for row in connection.execute(f"EXPLAIN QUERY PLAN {sql}")]
             on_assessment = [step for step in plan if " assessment " in f" {step} " or " a " in f" {step} "]
             assert on_assessment and all("COVERING INDEX ix_assessment_patient_assessed" in s for s in on_assessment)
+
+
+def test_bulk_rows_pause_the_collector_and_restore_it(db: Any) -> None:
+    import gc
+
+    assert gc.isenabled()
+    with db.rows("SELECT count(*) FROM patient") as rows:
+        assert not gc.isenabled()
+        assert next(iter(rows))[0] == 0
+    assert gc.isenabled()
+    with pytest.raises(sqlite3.OperationalError), db.rows("SELECT nothing FROM nowhere"):
+        pass
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with db.rows("SELECT 1"):
+            pass
+        assert not gc.isenabled()  # left as it was
+    finally:
+        gc.enable()
