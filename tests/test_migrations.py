@@ -113,3 +113,17 @@ def test_signed_plans_refuse_raw_sql_changes(db: Any) -> None:
             connection.execute("DELETE FROM audit_log")
         with pytest.raises(sqlite3.IntegrityError, match="append-only"):
             connection.execute("UPDATE audit_log SET actor = 'x'")
+
+
+def test_database_from_a_newer_version_is_refused_untouched(tmp_path: Path) -> None:
+    from planner.errors import StorageError
+
+    path = tmp_path / "newer.sqlite3"
+    open_database(path).dispose()
+    with sqlite3.connect(path) as connection:
+        connection.execute("UPDATE alembic_version SET version_num = '0099_from_the_future'")
+    before, backups = path.read_bytes(), sorted(tmp_path.rglob("*"))
+    with pytest.raises(StorageError, match="written by a newer version of the planner"):
+        open_database(path)
+    assert path.read_bytes() == before
+    assert sorted(tmp_path.rglob("*")) == backups  # no backup taken, nothing created

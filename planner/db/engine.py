@@ -191,7 +191,7 @@ def open_schema(path: Path | str) -> Database:
 
     An up-to-date database is checked with :mod:`sqlite3` alone; Alembic and SQLAlchemy load only to migrate.
     """
-    from planner.db.migrate import HEAD_REVISION, current_revision, upgrade
+    from planner.db.migrate import HEAD_REVISION, current_revision, known_revisions, upgrade
 
     path = Path(path).expanduser()
     try:
@@ -207,6 +207,11 @@ def open_schema(path: Path | str) -> Database:
     database = Database(path)
     with damage_reported(database):
         revision = current_revision(database)
+        if revision is not None and revision not in known_revisions():
+            raise StorageError(
+                f"the database {path} was written by a newer version of the planner (schema {revision}; this "
+                f"version knows up to {HEAD_REVISION}). Open it with the newer version; the file was not changed."
+            )
         if revision != HEAD_REVISION:
             if revision is not None:
                 from planner.db.backup import automatic_backup

@@ -17,6 +17,11 @@ HEAD_REVISION = "0005_patient_dates"
 """The newest migration; a test checks it against Alembic's own view of the scripts."""
 
 
+def known_revisions() -> set[str]:
+    """Every revision this version can migrate from (each script is named after its revision id)."""
+    return {script.stem for script in (MIGRATIONS_DIR / "versions").glob("[0-9]*.py")}
+
+
 def current_revision(database: Database) -> str | None:
     """The stored schema revision (None for a new, empty database); reading it also parses the schema, so a
     damaged one shows up here."""
