@@ -8,7 +8,6 @@ what they need when they run, so ``planner schema`` does not pay for ReportLab o
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -44,6 +43,8 @@ def _read_assessment(name: str) -> dict[str, Any]:
 
 
 def _dump(value: Any) -> None:
+    import json
+
     sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=2) + "\n")
 
 

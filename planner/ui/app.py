@@ -23,7 +23,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEventLoop, QSettings, QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 
 from planner.errors import UserError
 from planner.paths import APP_AUTHOR, APP_NAME, default_database_path
@@ -41,6 +41,8 @@ def _install_exception_hook(app: QApplication) -> None:
     """An unexpected error is logged and shown in a dialog naming the log; the app keeps working."""
 
     def hook(kind: type[BaseException], value: BaseException, trace: TracebackType | None) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         if isinstance(value, UserError):
             QMessageBox.warning(app.activeWindow(), "LSP Planner", str(value))
             return
@@ -80,6 +82,8 @@ def _open_or_recover(path: Path) -> Database | None:
 def _recover(path: Path, failure: UserError) -> Database | None:
     """Report why the database cannot be used; when it is damaged, offer the newest good backup (the damaged
     file is kept) and open the restored file. None when the app cannot go on."""
+    from PySide6.QtWidgets import QMessageBox  # built by PySide6 on first use: not before the first paint
+
     from planner.db.backup import restore_backup
     from planner.db.engine import DamagedDatabaseError, open_schema
 

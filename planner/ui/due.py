@@ -8,6 +8,7 @@ list).
 from __future__ import annotations
 
 from datetime import date
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSettings, Qt, Signal
@@ -28,11 +29,26 @@ from planner.errors import UserError
 if TYPE_CHECKING:
     from planner.db.engine import Database
     from planner.followup import DueItem
-from planner.engine.schedule import DUE, OVERDUE, UPCOMING, window_text
+
+# The schedule rules (statuses, window text) are imported when the list is first filled, after the first paint.
 
 DAYS_AHEAD_SETTING = "due/days_ahead"
-_STATUS_TEXT = {OVERDUE: "Overdue", DUE: "Due", UPCOMING: "Upcoming"}
-_STATUS_COLOUR = {OVERDUE: QColor("#f6d5d5"), DUE: QColor("#fbecc8")}
+
+
+@cache
+def _status_text() -> dict[str, str]:
+    from planner.engine.schedule import DUE, OVERDUE, UPCOMING
+
+    return {OVERDUE: "Overdue", DUE: "Due", UPCOMING: "Upcoming"}
+
+
+@cache
+def _status_colour() -> dict[str, QColor]:
+    from planner.engine.schedule import DUE, OVERDUE
+
+    return {OVERDUE: QColor("#f6d5d5"), DUE: QColor("#fbecc8")}
+
+
 _SECTION_TEXT = {
     "pt": "PT",
     "ot": "OT",
@@ -77,16 +93,18 @@ class DueListModel(QAbstractTableModel):
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             if column == self.STATUS:
-                return _STATUS_TEXT.get(item.status, item.status)
+                return _status_text().get(item.status, item.status)
             if column == self.WHEN:
+                from planner.engine.schedule import window_text
+
                 return window_text(item.due_on, item.due_until)
             if column == self.PATIENT:
                 return f"{item.patient_name} ({item.patient_id})"
             if column == self.ITEM:
                 return item.title
             return _SECTION_TEXT.get(item.section, item.section)
-        if role == Qt.ItemDataRole.BackgroundRole and column == self.STATUS and item.status in _STATUS_COLOUR:
-            return QBrush(_STATUS_COLOUR[item.status])
+        if role == Qt.ItemDataRole.BackgroundRole and column == self.STATUS and item.status in _status_colour():
+            return QBrush(_status_colour()[item.status])
         if role == Qt.ItemDataRole.ToolTipRole and column == self.ITEM:
             return item.title
         return None
@@ -144,6 +162,7 @@ class DueListView(QWidget):
         return date.today()
 
     def reload(self) -> None:
+        from planner.engine.schedule import DUE, OVERDUE
         from planner.followup import due_list  # the database layer loads after first paint
 
         items = due_list(self.database, self.today(), days_ahead=self.days.value())

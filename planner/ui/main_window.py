@@ -6,22 +6,20 @@ rebuilds the editor and the plan review around it. Everything that touches data 
 
 from __future__ import annotations
 
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QByteArray, QModelIndex, QSettings, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence, QShowEvent
+from PySide6.QtCore import QByteArray, QModelIndex, QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
-    QDialog,
     QDockWidget,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QMainWindow,
-    QMessageBox,
     QPushButton,
     QSplitter,
     QTableView,
@@ -30,20 +28,24 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from planner.clock import utc_now
 from planner.db.engine import Database
 from planner.errors import UserError
-from planner.ui.autosave import DraftStore
 from planner.ui.due import DueListView
 from planner.ui.history import HistoryView
 from planner.ui.patients import PatientDialog, PatientFilterModel, PatientIdRole, PatientListModel
 
 if TYPE_CHECKING:
+    from PySide6.QtGui import QCloseEvent, QShowEvent
+    from PySide6.QtWidgets import QMessageBox
+
     from planner.export.context import ExportContext
+    from planner.ui.autosave import DraftStore
     from planner.ui.session import AssessmentSession
 
 # The records, settings, edits, export and the assessment session are imported where they are used: they load
-# SQLAlchemy, the validator and the rule engine, which the first screen (window and lists) does not need.
+# SQLAlchemy, the validator and the rule engine, which the first screen (window and lists) does not need. So are
+# the message boxes and file dialogs: PySide6 builds each Qt class (and its enums) on first use, which the first
+# paint need not wait for.
 
 AUTOSAVE_DELAY_MS = 2000
 
@@ -57,7 +59,6 @@ class MainWindow(QMainWindow):
         self.settings = settings
         self.session: AssessmentSession | None = None
         self.patient_id: str | None = None
-        self.drafts = DraftStore(database.path.parent / "drafts")
         self.library_window: Any = None
         self.setWindowTitle("LSP Planner")
         self._autosave_timer = QTimer(self, singleShot=True, interval=AUTOSAVE_DELAY_MS)
@@ -75,6 +76,14 @@ class MainWindow(QMainWindow):
         self._splitter_restored = False
         self._restore_geometry()
         self._show_empty()
+
+    @cached_property
+    def drafts(self) -> DraftStore:
+        """Autosaved drafts beside the database; the store (and json, tempfile) loads when first used, after
+        the first paint."""
+        from planner.ui.autosave import DraftStore
+
+        return DraftStore(self.database.path.parent / "drafts")
 
     # --- construction --------------------------------------------------------------------------------------
     def _build_patient_list(self) -> None:
@@ -293,6 +302,8 @@ class MainWindow(QMainWindow):
         self._update_actions()
 
     def new_patient(self) -> None:
+        from PySide6.QtWidgets import QDialog
+
         from planner.records import save_patient
 
         dialog = PatientDialog(self)
@@ -308,6 +319,8 @@ class MainWindow(QMainWindow):
             return
 
     def edit_patient(self) -> None:
+        from PySide6.QtWidgets import QDialog
+
         from planner.records import save_patient
 
         if self.patient_id is None:
@@ -474,6 +487,8 @@ class MainWindow(QMainWindow):
 
     def confirm_discard(self) -> bool:
         """Ask about unsaved changes; True when it is fine to move on."""
+        from PySide6.QtWidgets import QMessageBox
+
         session = self.session
         if session is None or not session.dirty or session.read_only:
             return True
@@ -488,9 +503,13 @@ class MainWindow(QMainWindow):
 
     def warn(self, title: str, text: str) -> None:
         """Every warning the window shows goes through here (tests capture it instead of a modal box)."""
+        from PySide6.QtWidgets import QMessageBox
+
         QMessageBox.warning(self, title, text)
 
     def ask_unsaved(self) -> QMessageBox.StandardButton:
+        from PySide6.QtWidgets import QMessageBox
+
         buttons = (
             QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel
         )
@@ -507,6 +526,8 @@ class MainWindow(QMainWindow):
             self.session.undo_stack.redo()
 
     def sign(self) -> None:
+        from PySide6.QtWidgets import QDialog
+
         from planner.settings import DEFAULT_ASSESSOR, get_settings
         from planner.ui.plan_review import SignDialog
 
@@ -534,6 +555,7 @@ class MainWindow(QMainWindow):
 
     # --- export and print ----------------------------------------------------------------------------------
     def _export_context(self) -> ExportContext:
+        from planner.clock import utc_now
         from planner.export.context import ExportContext, Signature
         from planner.settings import clinic_info
 
@@ -562,11 +584,16 @@ class MainWindow(QMainWindow):
         return render_pdf(session.plan, session.assessment(), self._export_context(), handout=handout)
 
     def choose_export_path(self, suggested: str) -> str:
+        from PySide6.QtWidgets import QFileDialog
+
         folder = str(self.settings.value("export/folder", str(Path.home())))
         path, _ = QFileDialog.getSaveFileName(self, "Export PDF", str(Path(folder) / suggested), "PDF (*.pdf)")
         return path
 
     def export(self, handout: bool) -> Path | None:
+        from PySide6.QtCore import QUrl
+        from PySide6.QtGui import QDesktopServices
+
         from planner.export.files import write_file_atomically
 
         session = self.session
@@ -612,6 +639,8 @@ class MainWindow(QMainWindow):
             print_with_preview(self, pdf, "Patient handout" if handout else "Care plan")
 
     def import_assessments(self) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
         from planner.assessment.validate import load_assessment_file
         from planner.records import store_assessment
 
@@ -653,6 +682,8 @@ class MainWindow(QMainWindow):
         SettingsDialog(self.database, self, self.settings).exec()
 
     def about(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         QMessageBox.about(
             self,
             "About LSP Planner",
@@ -662,6 +693,8 @@ class MainWindow(QMainWindow):
 
     def offer_demo(self) -> None:
         """First run: offer a demo patient from the shipped examples so a newcomer sees a full plan."""
+        from PySide6.QtWidgets import QMessageBox
+
         from planner.assessment.validate import load_assessment_file
         from planner.paths import examples_dir
         from planner.records import store_assessment
@@ -681,6 +714,8 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentWidget(self.plan_page)
 
     def offer_drafts(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         for draft in self.drafts.drafts():
             answer = QMessageBox.question(
                 self,

@@ -16,9 +16,8 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     Qt,
 )
-from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QDialog, QLineEdit, QWidget
 
-from planner.assessment.schema import SEXES
 from planner.db.engine import Database
 from planner.patient_list import PatientRow, list_patients
 
@@ -325,6 +324,10 @@ class PatientDialog(QDialog):
     """New or edit patient; the core validates (same rules as the assessment format)."""
 
     def __init__(self, parent: QWidget | None = None, patient: PatientRow | None = None) -> None:
+        from PySide6.QtWidgets import QComboBox, QDialogButtonBox, QFormLayout, QLabel
+
+        from planner.assessment.schema import SEXES  # the format's rules load when a patient is edited
+
         super().__init__(parent)
         self.setWindowTitle("Edit patient" if patient else "New patient")
         form = QFormLayout(self)

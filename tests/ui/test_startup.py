@@ -86,6 +86,35 @@ def test_first_screen_needs_only_qt_and_sqlite3(db_path: Path, tmp_path: Path) -
     assert done.stdout.strip().splitlines()[-1] == "[]"
 
 
+def test_first_paint_waits_for_nothing_the_window_does_not_show(db_path: Path, tmp_path: Path) -> None:
+    """Up to the first paint, the real start (``planner --db ... --smoke``) loads neither the schedule rules,
+    the assessment format, the draft store, json nor the message boxes' and file dialogs' classes: they load
+    when the lists are filled or a dialog opens."""
+    code = (
+        "import sys\n"
+        "from PySide6.QtCore import QTimer\n"
+        "from planner.ui import app\n"
+        "waiting = ('json', 'planner.engine.schedule', 'planner.assessment.schema', 'planner.ui.autosave',\n"
+        "           'planner.clock')\n"
+        "def fill(startup):\n"
+        "    print(sorted(m for m in waiting if m in sys.modules))\n"
+        "    print(sorted(n for n in ('QMessageBox', 'QFileDialog', 'QComboBox', 'QFormLayout')\n"
+        "                 if n in vars(sys.modules['PySide6.QtWidgets'])))\n"
+        "    QTimer.singleShot(0, startup.app.quit)\n"
+        "app.Startup._fill = fill\n"
+        "from planner.cli import run\n"
+        f"assert run(['--db', {str(db_path)!r}, '--smoke']) == 0\n"
+    )
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_CONFIG_HOME": str(tmp_path / "config")}
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO, env=env, capture_output=True, text=True, timeout=120, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    modules, classes = done.stdout.strip().splitlines()[-2:]
+    assert modules == "[]"
+    assert classes == "[]"
+
+
 def _answer_message_boxes(answers: list[str]) -> list[str]:
     """Click through the modal message boxes start-up shows, in order, by button text; returns their texts."""
     from PySide6.QtCore import QTimer
