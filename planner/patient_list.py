@@ -7,15 +7,16 @@ which the first screen then never loads.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     from planner.db.engine import Database
 
 
-@dataclass(frozen=True, slots=True)
-class PatientRow:
+class PatientRow(NamedTuple):
+    """One patient as listed. A named tuple rather than a frozen dataclass: 10,000 are made at start-up, in a
+    third of the time (a frozen dataclass sets each field through object.__setattr__)."""
+
     id: str
     name: str
     birth_date: str | None
