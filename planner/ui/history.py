@@ -46,6 +46,9 @@ NO_PATIENT = "Choose a patient to see their trends across visits."
 NO_ASSESSMENT = "No assessment yet for this patient: trends start with the first saved assessment."
 COMPARE_HINT = "Select two plan versions (Ctrl+click) to compare them."
 
+_CONTENTS = frozenset({"tree", "compare_button", "compare_hint", "empty", "trends_page", "pages"})
+"""The widgets :meth:`HistoryView._build` makes."""
+
 
 class HistoryView(QWidget):
     openPlan = Signal(int)  # plan id
@@ -58,6 +61,21 @@ class HistoryView(QWidget):
         self.compare_dialog: CompareDialog | None = None
         self._chronology: list[int] = []  # plan ids, oldest assessment and version first
         self._trends_stale = True
+        self._built = False
+        QVBoxLayout(self)
+
+    def __getattr__(self, name: str) -> Any:
+        """The contents are built the first time the view is shown (a hidden tab at start-up, so not before the
+        first paint); reaching for one of them before that builds them then."""
+        if name in _CONTENTS and not self.__dict__.get("_built", True):
+            self._build()
+            return getattr(self, name)
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+    def _build(self) -> None:
+        """The visits tree with its compare button, and the Trends page; the tree is filled for the patient
+        chosen meanwhile."""
+        self._built = True
         self.tree = QTreeWidget()
         self.tree.setAccessibleName("Assessments and plan versions")
         self.tree.setHeaderLabels(["Date / version", "Status", "By", "Cause", "Pain NRS"])
@@ -90,15 +108,17 @@ class HistoryView(QWidget):
         self.pages.addTab(visits, "V&isits and plan versions")
         self.pages.addTab(self.trends_page, "&Trends")
         self.pages.currentChanged.connect(lambda _index: self._refresh_trends())
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.pages)
+        self.layout().addWidget(self.pages)
+        self._fill_tree(self.patient_id)
 
     # --- the patient ---------------------------------------------------------------------------------------
     def show_patient(self, patient_id: str | None) -> None:
         """List the patient's visits; the trends follow when (or as soon as) the Trends page is on screen."""
         self.patient_id = patient_id
-        self._fill_tree(patient_id)
         self._trends_stale = True
+        if not self._built:
+            return  # listed when the view is built
+        self._fill_tree(patient_id)
         self._refresh_trends()
 
     def show_trends(self) -> None:
@@ -107,6 +127,9 @@ class HistoryView(QWidget):
         self._refresh_trends()
 
     def showEvent(self, event: QShowEvent) -> None:
+        if not self._built:
+            self._build()
+            self.pages.show()  # now, rather than from the event loop as Qt shows a widget added to a shown one
         super().showEvent(event)
         self._refresh_trends()
 
@@ -144,7 +167,12 @@ class HistoryView(QWidget):
 
     def _refresh_trends(self) -> None:
         """Build the trends when they are stale and on screen; otherwise wait for the page to be shown."""
-        if not self._trends_stale or not self.isVisible() or self.pages.currentWidget() is not self.trends_page:
+        if (
+            not self._trends_stale
+            or not self._built
+            or not self.isVisible()
+            or self.pages.currentWidget() is not self.trends_page
+        ):
             return
         self._trends_stale = False
         trend = None
@@ -181,6 +209,8 @@ class HistoryView(QWidget):
     def previous_version(self, plan_id: int) -> int | None:
         """The version listed just before ``plan_id``: the one before it of the same assessment, or for a
         first version the latest version of the visit before."""
+        if not self._built:
+            self._build()
         index = self._chronology.index(plan_id) if plan_id in self._chronology else 0
         return self._chronology[index - 1] if index > 0 else None
 
@@ -200,6 +230,8 @@ class HistoryView(QWidget):
         from planner.records import get_plan
         from planner.ui.plan_compare import CompareDialog
 
+        if not self._built:
+            self._build()
         rank = {pid: index for index, pid in enumerate(self._chronology)}
         older_id, newer_id = sorted((first_id, second_id), key=lambda pid: rank.get(pid, pid))
         if self.compare_dialog is not None:

@@ -394,3 +394,46 @@ def test_time_axis_labels_months_or_visit_dates(low: date, high: date, expected:
     from planner.ui.trend_charts import time_ticks
 
     assert [label for label, _day in time_ticks(low, high, [date(2026, 1, 10)])] == expected
+
+
+def test_history_contents_are_built_when_first_shown_then_work_as_before(qtbot: Any, db: Any, settings: Any) -> None:
+    """The History tab is hidden at start-up: its tree and Trends page are made the first time it is shown
+    (not before the first paint), listing the patient chosen meanwhile, and then follow each patient."""
+    from planner.ui.main_window import MainWindow
+
+    for visit in visits():
+        store_assessment(db, visit)
+    window = MainWindow(db, settings)
+    qtbot.addWidget(window)
+    window.show()
+    QApplication.processEvents()
+    history = window.history
+    assert history._built is False and "tree" not in vars(history)
+    window.load_patients()
+    assert window.select_patient("T-1")
+    assert history._built is False  # choosing a patient lists nothing while the tab is hidden
+    window.tabs.setCurrentWidget(history)
+    assert history._built is True and history.pages.isVisible() and history.tree.isVisible()
+    assert history.tree.topLevelItemCount() == 3
+    assert [history.tree.topLevelItem(i).text(0) for i in range(3)] == ["2026-03-07", "2026-02-07", "2026-01-10"]
+    save_patient(db, "N-1", "New Patient", new=True)
+    window.patient_model.reload()
+    window.select_patient("N-1")
+    assert history.tree.topLevelItemCount() == 0
+    window.select_patient("T-1")
+    assert history.tree.topLevelItemCount() == 3
+
+
+def test_history_contents_reached_before_the_tab_is_shown_are_built_then(qtbot: Any, db: Any) -> None:
+    for visit in visits():
+        store_assessment(db, visit)
+    from planner.ui.history import HistoryView
+
+    history = HistoryView(db)
+    qtbot.addWidget(history)
+    history.show_patient("T-1")
+    assert history._built is False
+    assert history.tree.topLevelItemCount() == 3 and history._built  # built, and listed, on first reach
+    assert history.previous_version(history._chronology[0]) is None
+    with pytest.raises(AttributeError):
+        history.no_such_part  # noqa: B018
