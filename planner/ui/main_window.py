@@ -334,6 +334,7 @@ class MainWindow(QMainWindow):
                 dialog.show_error(str(exc))
                 continue
             self.patient_model.reload()
+            self.due.reload()  # the list names the patient
             self.select_patient(row.id)
             return
 
@@ -345,6 +346,7 @@ class MainWindow(QMainWindow):
         row = self.patient_model.patient(self.patient_model.row_for(self.patient_id))
         set_patient_archived(self.database, row.id, not row.archived)
         self.patient_model.reload()
+        self.due.reload()  # archived patients have nothing due
         self.show_archived.setChecked(self.show_archived.isChecked() or not row.archived)
         self.select_patient(row.id)
 
@@ -710,6 +712,7 @@ class MainWindow(QMainWindow):
         example = examples_dir() / "neoplastic-after-radiation.json"
         stored = store_assessment(self.database, load_assessment_file(example))
         self.patient_model.reload()
+        self.due.reload()
         self.select_patient(stored.patient_id)
         self.tabs.setCurrentWidget(self.plan_page)
 

@@ -82,3 +82,12 @@ def test_saving_a_new_visit_updates_the_list(window: Any) -> None:
     assert window.save()
     patients = [r[2] for r in rows(window) if r[0] == "Overdue"]
     assert patients == []  # the new visit brought a new schedule for Ada
+
+
+def test_archiving_a_patient_takes_their_items_off_the_list(window: Any) -> None:
+    fill(window)
+    assert window.select_patient("P-A")
+    window.toggle_archived()
+    assert {r[2] for r in rows(window)} == {"Bo (P-B)"}
+    window.toggle_archived()
+    assert "Ada Ångström (P-A)" in {r[2] for r in rows(window)}
