@@ -14,13 +14,13 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-EXAMPLES_DIR = Path(__file__).resolve().parent.parent.parent / "shared" / "examples"
 REPO = Path(__file__).resolve().parent.parent
+EXAMPLES_DIR = REPO / "resources" / "examples"
+"""The sample assessments, shipped with the app (a clean clone has nothing outside the repository)."""
 
 
 def example_paths() -> list[Path]:
-    local = REPO / "resources" / "examples"
-    return sorted((local if local.is_dir() else EXAMPLES_DIR).glob("*.json"))
+    return sorted(EXAMPLES_DIR.glob("*.json"))
 
 
 @pytest.fixture(scope="session")
