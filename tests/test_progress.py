@@ -208,6 +208,26 @@ PROGRESS_CASES: list[tuple[str, tuple[dict[str, Any], dict[str, Any]], set[str],
         {"red-alert-cancer-weakness-worsening"},
     ),
     (
+        "entrapment, a grade lost: decompression opinion (progressive deficit)",
+        pair(
+            {"strength": {"knee_extension": {"right": 4}}},
+            {"strength": {"knee_extension": {"right": 3}}},
+            history={"etiology": "entrapment", "affected_side": "right"},
+        ),
+        {"entrap-med-decompression-severe"},
+        set(),
+    ),
+    (
+        "entrapment, grades unchanged at MRC 3: no decompression opinion",
+        pair(
+            {"strength": {"knee_extension": {"right": 3}}},
+            {"strength": {"knee_extension": {"right": 3}}},
+            history={"etiology": "entrapment", "affected_side": "right"},
+        ),
+        set(),
+        {"entrap-med-decompression-severe"},
+    ),
+    (
         "a grade gained, none lost, pain settled: advance to resistance",
         pair({"strength": {"knee_extension": {"right": 3}}}, {"strength": {"knee_extension": {"right": 4}}}),
         {"nlsp-pt-advance-resistance"},
