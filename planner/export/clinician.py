@@ -14,7 +14,7 @@ from typing import Any
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Spacer, Table, TableStyle
+from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Spacer, Table
 
 from planner.engine.schedule import window_text
 from planner.engine.vocabulary import MUSCLE_GROUPS
@@ -40,7 +40,9 @@ from planner.export.pdf_common import (
     format_date,
     format_datetime,
     frame_width,
+    grid_style,
     humanize,
+    letterhead,
     load_logo,
     paragraphs_of,
     stylesheet,
@@ -134,23 +136,7 @@ def clinic_header(clinic: ClinicInfo, styles: Style, width: float) -> list[Flowa
         text.append(_p(escape(name), styles["clinic"]))
     if address_lines:
         text.append(_p("<br/>".join(address_lines), styles["small"]))
-    if logo is not None:
-        logo_width = logo.drawWidth + 6 * mm
-        table = Table([[logo, text or Spacer(1, 1)]], colWidths=[logo_width, width - logo_width])
-    else:
-        table = Table([[text or Spacer(1, 1)]], colWidths=[width])
-    table.setStyle(
-        table_style(
-            [
-                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-                ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
-                ("LINEBELOW", (0, -1), (-1, -1), 0.8, ACCENT),
-            ]
-        )
-    )
-    return [table, Spacer(1, 2 * mm)]
+    return letterhead(logo, text, width, rule=0.8, padding=4, space_after=2 * mm)
 
 
 def _key_value_table(rows: list[list[str]], styles: Style, widths: Sequence[float]) -> Table:
@@ -295,7 +281,7 @@ def strength_table(plan: dict[str, Any], assessment: dict[str, Any], styles: Sty
     header = [_p(f"<b>{text}</b>", styles["cell"]) for text in ("Group / movement", "Nerve", "Roots", "Left", "Right")]
     widths = [0.25 * width, 0.35 * width, 0.14 * width, 0.13 * width, 0.13 * width]
     table = Table([header, *rows], colWidths=widths, repeatRows=1, hAlign="LEFT")
-    table.setStyle(_grid_style())
+    table.setStyle(grid_style())
     story.append(table)
     story.append(
         _p(
@@ -304,21 +290,6 @@ def strength_table(plan: dict[str, Any], assessment: dict[str, Any], styles: Sty
         )
     )
     return story
-
-
-def _grid_style() -> TableStyle:
-    return table_style(
-        [
-            ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ("BACKGROUND", (0, 0), (-1, 0), SHADE),
-            ("LINEBELOW", (0, 0), (-1, 0), 0.8, INK),
-            ("LINEBELOW", (0, 1), (-1, -1), 0.3, RULE),
-            ("LEFTPADDING", (0, 0), (-1, -1), 3),
-            ("RIGHTPADDING", (0, 0), (-1, -1), 3),
-            ("TOPPADDING", (0, 0), (-1, -1), 2.5),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-        ]
-    )
 
 
 def _side_values(values: dict[str, Any] | None) -> str:
@@ -402,7 +373,7 @@ def findings_block(plan: dict[str, Any], assessment: dict[str, Any], styles: Sty
             )
         ]
         table = Table([header, row], colWidths=[width / 6] * 6, hAlign="LEFT")
-        table.setStyle(_grid_style())
+        table.setStyle(grid_style())
         story.append(KeepTogether([_p("Limb volumes", styles["h2"]), table]))
     return story
 

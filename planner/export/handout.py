@@ -29,6 +29,7 @@ from planner.export.pdf_common import (
     escape,
     format_date,
     frame_width,
+    letterhead,
     load_logo,
     stylesheet,
     table_style,
@@ -58,24 +59,8 @@ def _header(context: ExportContext, styles: Style, width: float) -> list[Flowabl
     name = clean(clinic.name)
     if logo is None and not name:
         return []
-    text = Para(escape(name), styles["clinic"]) if name else Spacer(1, 1)
-    if logo is not None:
-        logo_width = logo.drawWidth + 6 * mm
-        table = Table([[logo, text]], colWidths=[logo_width, width - logo_width])
-    else:
-        table = Table([[text]], colWidths=[width])
-    table.setStyle(
-        table_style(
-            [
-                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-                ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
-                ("LINEBELOW", (0, -1), (-1, -1), 1, ACCENT),
-            ]
-        )
-    )
-    return [table, Spacer(1, 3 * mm)]
+    text = Para(escape(name), styles["clinic"]) if name else None
+    return letterhead(logo, text, width, rule=1, padding=5, space_after=3 * mm)
 
 
 def _bullets(texts: list[str], styles: Style) -> list[Flowable]:

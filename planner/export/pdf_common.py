@@ -39,7 +39,17 @@ from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas as rl_canvas
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, Image, PageTemplate, Paragraph, Table, TableStyle
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Flowable,
+    Frame,
+    Image,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
 from reportlab.platypus.paragraph import cleanBlockQuotedText
 
 from planner.paths import fonts_dir
@@ -593,6 +603,46 @@ def table_style(commands: Sequence[tuple[Any, ...]]) -> TableStyle:
     when the cell holds a Paragraph, which would add an unembedded Type 1 font to the file.
     """
     return TableStyle([("FONTNAME", (0, 0), (-1, -1), FONT), *commands])
+
+
+def letterhead(
+    logo: Flowable | None, text: Any, width: float, *, rule: float, padding: float, space_after: float
+) -> list[Flowable]:
+    """The clinic's logo beside its name (a flowable or a list of them), ruled off from the page below; both
+    documents open with it, the handout's a size larger."""
+    if logo is not None:
+        logo_width = logo.drawWidth + 6 * mm
+        table = Table([[logo, text or Spacer(1, 1)]], colWidths=[logo_width, width - logo_width])
+    else:
+        table = Table([[text or Spacer(1, 1)]], colWidths=[width])
+    table.setStyle(
+        table_style(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), padding),
+                ("LINEBELOW", (0, -1), (-1, -1), rule, ACCENT),
+            ]
+        )
+    )
+    return [table, Spacer(1, space_after)]
+
+
+def grid_style() -> TableStyle:
+    """The data tables' look (a shaded header row, hairlines between rows), shared by every grid in the plan."""
+    return table_style(
+        [
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("BACKGROUND", (0, 0), (-1, 0), SHADE),
+            ("LINEBELOW", (0, 0), (-1, 0), 0.8, INK),
+            ("LINEBELOW", (0, 1), (-1, -1), 0.3, RULE),
+            ("LEFTPADDING", (0, 0), (-1, -1), 3),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+            ("TOPPADDING", (0, 0), (-1, -1), 2.5),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+        ]
+    )
 
 
 @dataclass(frozen=True, slots=True)

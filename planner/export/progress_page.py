@@ -21,7 +21,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, PageBreak, Spacer, Table
 
 from planner.engine.progress import recovery_window_dates
-from planner.export.pdf_common import FONT, INK, MUTED, RULE, SHADE, Para, escape, humanize, table_style
+from planner.export.pdf_common import FONT, INK, MUTED, SHADE, Para, escape, grid_style, humanize
 from planner.plan.text import trend_rows
 
 Style = dict[str, Any]
@@ -188,14 +188,5 @@ def _values_table(progress: dict[str, Any], styles: Style, width: float) -> Tabl
         for label, values in trend_rows(progress)
     ]
     table = Table([header, *rows], colWidths=[label_width] + [column] * len(dates), repeatRows=1, hAlign="LEFT")
-    table.setStyle(
-        table_style(
-            [
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("BACKGROUND", (0, 0), (-1, 0), SHADE),
-                ("LINEBELOW", (0, 0), (-1, 0), 0.8, INK),
-                ("LINEBELOW", (0, 1), (-1, -1), 0.3, RULE),
-            ]
-        )
-    )
+    table.setStyle(grid_style())
     return table
