@@ -145,7 +145,8 @@ def generate_demo(
     rng = random.Random(seed)
     library = load_library(database)
     today = today or date.today()
-    empty_edits = canonical_json(PlanEdits().to_json())
+    no_edits = PlanEdits()
+    empty_edits = canonical_json(no_edits.to_json())
     stored = 0
     for start in range(0, patients, batch):
         with database.write() as session:
@@ -189,18 +190,19 @@ def generate_demo(
                     session.add(row)
                     session.flush()
                     assert row.id is not None
+                    content = generate_plan(assessment, library, earlier)
                     plan = Plan(
                         assessment_id=row.id,
                         version=1,
                         assessment=document,
-                        content=canonical_json(generate_plan(assessment, library, earlier)),
+                        content=canonical_json(content),
                         edits=empty_edits,
                         library_version=library.version,
                         created_at=now,
                     )
                     session.add(plan)
                     session.flush()
-                    sync_plan(session, plan, info["id"])
+                    sync_plan(session, plan, info["id"], content, no_edits)
                     earlier.append(assessment)
                     stored += 1
                     visit = min(today, visit + timedelta(days=rng.randint(20, 60)))

@@ -11,7 +11,6 @@ needs SQLAlchemy); writing goes through the ORM, imported when it happens.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -23,6 +22,7 @@ from planner.engine.schedule import status_on, window_text
 if TYPE_CHECKING:
     from sqlmodel import Session
 
+    from planner.edits import PlanEdits
     from planner.models import Plan
 
 
@@ -34,18 +34,19 @@ def dated_items(plan: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
                 yield section["key"], item
 
 
-def sync_plan(session: Session, plan: Plan, patient_id: str) -> None:
-    """Make the assessment's follow-up rows match this plan version as the clinician left it.
+def sync_plan(session: Session, plan: Plan, patient_id: str, content: dict[str, Any], edits: PlanEdits) -> None:
+    """Make the assessment's follow-up rows match this plan version (``content`` and ``edits``, as just
+    stored in ``plan``) as the clinician left it.
 
     A completion is kept when the same item is still in the plan; an item the clinician excluded loses its
     row, since the plan no longer asks for it.
     """
     from sqlmodel import select
 
-    from planner.edits import PlanEdits, apply_edits
+    from planner.edits import apply_edits
     from planner.models import FollowUp
 
-    final = apply_edits(json.loads(plan.content), PlanEdits.from_json(json.loads(plan.edits)))
+    final = apply_edits(content, edits)
     existing = {
         row.item_id: row for row in session.exec(select(FollowUp).where(FollowUp.assessment_id == plan.assessment_id))
     }

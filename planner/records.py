@@ -199,7 +199,7 @@ def store_assessment(
         session.add(stored)
         session.flush()
         assert stored.id is not None
-        followup.sync_plan(session, stored, row.patient_id)
+        followup.sync_plan(session, stored, row.patient_id, plan, edits or PlanEdits())
         audit.record(
             session,
             "assessment.store",
@@ -245,7 +245,7 @@ def save_draft(database: Database, assessment_id: int, assessment: dict[str, Any
         latest.library_version = library.version
         session.add(latest)
         session.flush()
-        followup.sync_plan(session, latest, row.patient_id)
+        followup.sync_plan(session, latest, row.patient_id, content, edits)
         audit.record(
             session,
             "plan.save_draft",
