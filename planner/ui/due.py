@@ -11,7 +11,7 @@ from datetime import date
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSettings, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSettings, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from planner.errors import UserError
+from planner.ui.row_table import RowTableModel
 
 if TYPE_CHECKING:
     from planner.db.engine import Database
@@ -62,34 +63,14 @@ _SECTION_TEXT = {
 Index = QModelIndex | QPersistentModelIndex
 
 
-class DueListModel(QAbstractTableModel):
+class DueListModel(RowTableModel):
     STATUS, WHEN, PATIENT, ITEM, SECTION = range(5)
     HEADERS = ("Status", "Due", "Patient", "Follow-up", "Section")
 
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self.items: list[DueItem] = []
-
-    def set_items(self, items: list[DueItem]) -> None:
-        self.beginResetModel()
-        self.items = items
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.items)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
-        return None
-
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self.items):
+        item = self.entry(index.row()) if index.isValid() else None
+        if item is None:
             return None
-        item = self.items[index.row()]
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             if column == self.STATUS:
@@ -166,7 +147,7 @@ class DueListView(QWidget):
         from planner.followup import due_list  # the database layer loads after first paint
 
         items = due_list(self.database, self.today(), days_ahead=self.days.value())
-        self.model.set_items(items)
+        self.model.set_rows(items)
         overdue = sum(1 for i in items if i.status == OVERDUE)
         due = sum(1 for i in items if i.status == DUE)
         self.summary.setText(f"{overdue} overdue, {due} due today or in their window, {len(items)} listed")
@@ -175,7 +156,7 @@ class DueListView(QWidget):
 
     def selected(self) -> DueItem | None:
         rows = self.view.selectionModel().selectedRows()
-        return self.model.items[rows[0].row()] if rows else None
+        return self.model.entry(rows[0].row()) if rows else None
 
     def mark_done(self) -> None:
         item = self.selected()
@@ -211,7 +192,7 @@ class DueListView(QWidget):
 
     def _open(self, index: QModelIndex) -> None:
         if index.isValid():
-            self.openPatient.emit(self.model.items[index.row()].patient_id)
+            self.openPatient.emit(self.model.rows[index.row()].patient_id)
 
     def _update_buttons(self) -> None:
         self.done_button.setEnabled(self.selected() is not None)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from planner.plan.compare import ADDED, CHANGED, FIELD_LABELS, REMOVED, Change, by_section, compare_plans
 from planner.plan.generate import SECTION_TITLES
 from planner.records import PlanRecord
+from planner.ui.row_table import RowTableModel
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -69,42 +70,20 @@ def side_text(change: Change, entry: dict[str, Any] | None) -> str:
     return "\n".join(field_text(f, entry) for f in fields)
 
 
-class PlanChangesModel(QAbstractTableModel):
+class PlanChangesModel(RowTableModel):
     """One row per change, grouped by section (alerts first, then the plan's sections)."""
 
     KIND, SECTION, ITEM, BEFORE, AFTER = range(5)
     HEADERS = ("Change", "Section", "Item", "Before (older version)", "After (newer version)")
 
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._changes: list[Change] = []
-
     def set_changes(self, changes: list[Change]) -> None:
-        self.beginResetModel()
-        self._changes = by_section(changes)
-        self.endResetModel()
+        self.set_rows(by_section(changes))
 
     def change(self, row: int) -> Change:
-        return self._changes[row]
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self._changes)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section] if 0 <= section < len(self.HEADERS) else None
-        return None
-
-    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+        return self.rows[row]
 
     def text(self, row: int, column: int) -> str:
-        change = self._changes[row]
+        change = self.rows[row]
         if column == self.KIND:
             return kind_text(change)
         if column == self.SECTION:
@@ -116,11 +95,11 @@ class PlanChangesModel(QAbstractTableModel):
         return side_text(change, change.after)
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not (0 <= index.row() < len(self._changes)):
+        if not index.isValid() or not (0 <= index.row() < len(self.rows)):
             return None
         if not (0 <= index.column() < len(self.HEADERS)):
             return None
-        change = self._changes[index.row()]
+        change = self.rows[index.row()]
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return self.text(index.row(), index.column())
         if role == Qt.ItemDataRole.AccessibleTextRole:

@@ -11,7 +11,7 @@ import html
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QAbstractListModel, QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
 from planner.db.engine import Database
 from planner.errors import UserError
@@ -25,6 +25,7 @@ from planner.library.store import (
     set_document_enabled,
 )
 from planner.models import Document, Recommendation
+from planner.ui.row_table import RowTableModel
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -67,7 +68,7 @@ def _is_checked(value: Any) -> bool:
     return int(value) == Qt.CheckState.Checked.value
 
 
-class DocumentTableModel(QAbstractTableModel):
+class DocumentTableModel(RowTableModel):
     """Every stored document, enabled or not; the Enabled column is a check box that writes to the library."""
 
     TITLE, SOURCE, KIND, VERSION, ORIGIN, ENABLED = range(6)
@@ -85,46 +86,32 @@ class DocumentTableModel(QAbstractTableModel):
     def __init__(self, database: Database, parent: Any = None) -> None:
         super().__init__(parent)
         self._database = database
-        self._documents: list[Document] = []
         self.reload()
 
     # -- reading -------------------------------------------------------------------------------------------
 
     def reload(self) -> None:
         """Fetch the documents again (after an import or removal elsewhere)."""
-        self.beginResetModel()
-        self._documents = list_documents(self._database)
-        self.endResetModel()
+        self.set_rows(list_documents(self._database))
 
     def document(self, row: int) -> Document | None:
-        return self._documents[row] if 0 <= row < len(self._documents) else None
+        return self.entry(row)
 
     def row_for_id(self, document_id: str) -> int:
         """The row of a document, or -1 when it is not in the library."""
-        for row, document in enumerate(self._documents):
+        for row, document in enumerate(self.rows):
             if document.id == document_id:
                 return row
         return -1
 
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self._documents)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self.HEADERS)
-
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.HEADERS):
-            if role == Qt.ItemDataRole.DisplayRole:
-                return self.HEADERS[section]
-            if role == Qt.ItemDataRole.ToolTipRole and section == self.ENABLED:
-                return "Only enabled documents contribute to plans and search"
-        return None
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.ToolTipRole and section == self.ENABLED:
+            return "Only enabled documents contribute to plans and search"
+        return super().headerData(section, orientation, role)
 
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
-        if index.column() == self.ENABLED:
+        flags = super().flags(index)
+        if index.isValid() and index.column() == self.ENABLED:
             flags |= Qt.ItemFlag.ItemIsUserCheckable
         return flags
 
@@ -196,7 +183,7 @@ class DocumentTableModel(QAbstractTableModel):
         return document is not None and document.origin == IMPORTED
 
 
-class ContributionTableModel(QAbstractTableModel):
+class ContributionTableModel(RowTableModel):
     """The recommendations one document adds to plans: what disabling or removing it would take away."""
 
     ID, TARGET, TITLE, CONDITION = range(4)
@@ -205,38 +192,15 @@ class ContributionTableModel(QAbstractTableModel):
     def __init__(self, database: Database, parent: Any = None) -> None:
         super().__init__(parent)
         self._database = database
-        self._rows: list[Recommendation] = []
         self._document_id: str | None = None
 
     def set_document(self, document_id: str | None) -> None:
         """Show the recommendations of ``document_id`` (None empties the table)."""
-        self.beginResetModel()
         self._document_id = document_id
-        self._rows = document_contributions(self._database, document_id) if document_id else []
-        self.endResetModel()
+        self.set_rows(document_contributions(self._database, document_id) if document_id else [])
 
     def recommendation(self, row: int) -> Recommendation | None:
-        return self._rows[row] if 0 <= row < len(self._rows) else None
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if (
-            role == Qt.ItemDataRole.DisplayRole
-            and orientation == Qt.Orientation.Horizontal
-            and 0 <= section < len(self.HEADERS)
-        ):
-            return self.HEADERS[section]
-        return None
-
-    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+        return self.entry(row)
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         rec = self.recommendation(index.row()) if index.isValid() else None
