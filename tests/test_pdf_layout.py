@@ -15,6 +15,7 @@ from functools import partial
 
 import pytest
 from pypdf import PdfReader
+from pypdf.generic import ContentStream
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate
@@ -76,6 +77,22 @@ def same_lines(first: bytes, second: bytes) -> bool:
     )
 
 
+def placed_text(data: bytes) -> list[list[tuple[float, float, str]]]:
+    """Per page, every piece of text shown, with where it starts (x and y in page space, rounded)."""
+    pages = []
+    for page in PdfReader(io.BytesIO(data)).pages:
+        shown: list[tuple[float, float, str]] = []
+
+        def visit(text: str, cm: list[float], tm: list[float], *_: object, shown: list = shown) -> None:
+            if text.strip():
+                x, y = tm[4] * cm[0] + cm[4], tm[5] * cm[3] + cm[5]
+                shown.append((round(x, 2), round(y, 2), text))
+
+        page.extract_text(visitor_text=visit)
+        pages.append(shown)
+    return pages
+
+
 def markup(head: list[Run], text: str, tail: list[Run], joint: str) -> str:
     """The same content written as ReportLab markup, the way the documents wrote it before MixedPara."""
 
@@ -113,6 +130,47 @@ def test_mixed_paragraph_sets_words_on_the_lines_and_pages_of_its_markup(case: s
     fast = build(lambda text: MixedPara(text, style, head=head, tail=tail, spaced=spaced))
     reference = build(lambda text: Paragraph(markup(head, text, tail, joint), style))
     assert same_lines(fast, reference)
+
+
+@pytest.mark.parametrize("style_name", ["body", "numbered_title"])
+@pytest.mark.parametrize("width", [120, 190, 420])
+def test_plain_paragraph_is_drawn_where_reportlab_draws_it(style_name: str, width: float) -> None:
+    """Para draws one-run paragraphs itself (see its docstring): every piece of text must land where
+    ReportLab's own drawing puts it, first-line indents, split pages and squeezed overfull lines included."""
+    base = stylesheet(9.5)["body"]
+    styles = {
+        "body": ParagraphStyle("plain", parent=base, leftIndent=3 * mm),
+        "numbered_title": ParagraphStyle("hanging", parent=base, leftIndent=7 * mm, firstLineIndent=-7 * mm),
+    }
+    style = styles[style_name]
+    texts = [escape(TEXT[:length]) for length in range(30, len(TEXT), 41)]
+    texts += ["1.1\u00a0\u00a0Pneumatic\u00a0compression\u00a0is\u00a0contraindicated\u00a0here", "x " + "y" * 60]
+    fast = render([Para(text, style) for text in texts], width)
+    # The same fragments (Para's own parsing is tested below), drawn by ReportLab.
+    reference = render([Paragraph(text, style, frags=Para(text, style).frags) for text in texts], width)
+    assert placed_text(fast) == placed_text(reference)
+    operations = text_operations(fast)
+    assert operations == text_operations(reference)  # word spacing and colours too
+    if (style_name, width) == ("body", 190):  # lines here come out a hair too long: squeezed, not broken
+        assert "Tw" in {operator for operator, _ in operations[0]}
+
+
+def text_operations(data: bytes) -> tuple[list[tuple[str, list[str]]], list[list[str]]]:
+    """The text-setting operators of every page in order, and the fill colours set, in order.
+
+    Saves, restores, transforms and leadings are left out (ReportLab repeats a leading Para sets once; the
+    lines' heights are compared by :func:`placed_text`), and colours are listed apart: ReportLab sets the
+    colour just before its text object, Para just inside it, which prints the same.
+    """
+    kept = {b"Tf", b"Tm", b"Td", b"T*", b"Tw", b"Tj", b"TJ"}
+    operations, colours = [], []
+    for page in PdfReader(io.BytesIO(data)).pages:
+        for operands, operator in ContentStream(page.get_contents(), page.pdf).operations:
+            if operator in kept:
+                operations.append((operator.decode(), [str(operand) for operand in operands]))
+            elif operator == b"rg":
+                colours.append([str(operand) for operand in operands])
+    return operations, colours
 
 
 def test_tail_follows_the_last_word_when_it_fits_and_the_paragraph_is_mixed_when_not() -> None:

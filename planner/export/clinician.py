@@ -14,7 +14,7 @@ from typing import Any
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Spacer, Table
+from reportlab.platypus import CondPageBreak, Flowable, Spacer, Table
 
 from planner.engine.schedule import window_text
 from planner.engine.vocabulary import MUSCLE_GROUPS
@@ -29,6 +29,7 @@ from planner.export.pdf_common import (
     RULE,
     SHADE,
     Footer,
+    Keep,
     MixedPara,
     Para,
     RuledLines,
@@ -350,9 +351,7 @@ def findings_block(plan: dict[str, Any], assessment: dict[str, Any], styles: Sty
     ]
     label_width = 0.19 * width
     story: list[Flowable] = [
-        KeepTogether(
-            [_p("Findings", styles["h2"]), _key_value_table(rows, styles, [label_width, width / 2 - label_width] * 2)]
-        )
+        Keep([_p("Findings", styles["h2"]), _key_value_table(rows, styles, [label_width, width / 2 - label_width] * 2)])
     ]
     volumes = findings.get("limb_volume_ml")
     if volumes:
@@ -374,7 +373,7 @@ def findings_block(plan: dict[str, Any], assessment: dict[str, Any], styles: Sty
         ]
         table = Table([header, row], colWidths=[width / 6] * 6, hAlign="LEFT")
         table.setStyle(grid_style())
-        story.append(KeepTogether([_p("Limb volumes", styles["h2"]), table]))
+        story.append(Keep([_p("Limb volumes", styles["h2"]), table]))
     return story
 
 
@@ -405,10 +404,10 @@ def section_block(index: int, section: dict[str, Any], refs: References, styles:
         if item.get("handout"):
             parts.append(MixedPara(escape(item.get("handout")), handout_style, head=[handout_label]))
         if number == 1:
-            # ReportLab does not carry keepWithNext into a KeepTogether, so the heading joins the first item.
+            # ReportLab does not carry keepWithNext into a so the heading joins the first item.
             heading = story.pop()
             parts.insert(0, heading)
-        story.append(KeepTogether(parts))  # splits by itself if an item is taller than a page
+        story.append(Keep(parts))  # splits by itself if an item is taller than a page
     return story
 
 
@@ -435,7 +434,7 @@ def references_block(refs: References, styles: Style) -> list[Flowable]:
         block = [head, *(_p(text, text_style) for text in paragraphs_of(entry.get("text")))]
         if number == 1:
             block.insert(0, story.pop())
-        story.append(KeepTogether(block))
+        story.append(Keep(block))
     return story
 
 
@@ -449,7 +448,7 @@ def signature_block(context: ExportContext, styles: Style, width: float) -> list
             ["Credentials", escape(signature.credentials)],
             ["Signed at", escape(format_datetime(signature.signed_at))],
         ]
-        return [KeepTogether([heading, _key_value_table(rows, styles, [32 * mm, width - 32 * mm])])]
+        return [Keep([heading, _key_value_table(rows, styles, [32 * mm, width - 32 * mm])])]
     label_width = 26 * mm
     field_width = width / 2 - label_width - 4 * mm
     cells = [
@@ -479,7 +478,7 @@ def signature_block(context: ExportContext, styles: Style, width: float) -> list
             ]
         )
     )
-    return [KeepTogether([heading, table, Spacer(1, 3 * mm), _p(DRAFT_MARK, styles["draft"])])]
+    return [Keep([heading, table, Spacer(1, 3 * mm), _p(DRAFT_MARK, styles["draft"])])]
 
 
 def render_clinician_pdf(plan: dict[str, Any], assessment: dict[str, Any], context: ExportContext) -> bytes:

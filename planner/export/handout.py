@@ -11,7 +11,7 @@ from typing import Any
 
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, KeepTogether, Spacer, Table
+from reportlab.platypus import Flowable, Spacer, Table
 
 from planner.export.context import ExportContext
 from planner.export.pdf_common import (
@@ -21,6 +21,7 @@ from planner.export.pdf_common import (
     SHADE,
     CheckBox,
     Footer,
+    Keep,
     Para,
     RuledLines,
     build_pdf,
@@ -74,7 +75,7 @@ def _section(heading: str, body: list[Flowable], styles: Style) -> list[Flowable
     """A heading kept with its first entry, so a heading never ends a page alone."""
     if not body:
         return []
-    return [KeepTogether([Para(escape(heading), styles["h1"]), body[0]]), *body[1:]]
+    return [Keep([Para(escape(heading), styles["h1"]), body[0]]), *body[1:]]
 
 
 def _checklist(entries: list[dict[str, Any]], styles: Style, width: float) -> list[Flowable]:
@@ -136,7 +137,7 @@ def _contact(context: ExportContext, styles: Style, width: float) -> list[Flowab
             ]
         )
     )
-    return [KeepTogether([Para("Your clinic", styles["h1"]), box])]
+    return [Keep([Para("Your clinic", styles["h1"]), box])]
 
 
 def _draft_banner(styles: Style, width: float) -> Table:
@@ -174,7 +175,7 @@ def render_handout_pdf(plan: dict[str, Any], assessment: dict[str, Any], context
         )
     )
     story.extend(_contact(context, styles, width))
-    story.append(KeepTogether([Para("Notes", styles["h1"]), RuledLines(6, 11 * mm)]))
+    story.append(Keep([Para("Notes", styles["h1"]), RuledLines(6, 11 * mm)]))
     footer = Footer(
         generated_at=context.generated_at,
         library_version=plan.get("library_version"),

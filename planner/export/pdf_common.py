@@ -44,6 +44,7 @@ from reportlab.platypus import (
     Flowable,
     Frame,
     Image,
+    KeepTogether,
     PageTemplate,
     Paragraph,
     Spacer,
@@ -298,6 +299,11 @@ class Para(Paragraph):
       and the frame then wraps each part again; a Table wraps each cell to size its rows and again to draw
       it), and ``Paragraph.wrap`` breaks the lines afresh every time. The result depends only on the width
       (text and style are fixed once the paragraph is built), so the later wraps reuse the first one.
+    * A one-run, left-aligned paragraph (nearly all of them) is drawn as one text object: the lines
+      ReportLab would set, without the graphics-state save and colour reset its general drawing code adds
+      inside the save the flowable already made. A plan is some 300 short paragraphs, so the fixed cost of
+      each is a fair part of a render. Anything else (other alignments, bullets, borders, links, mixed
+      runs) is drawn by ReportLab as before.
     """
 
     _wrapped: tuple[float, float, list[float], Any, float] | None = None
@@ -326,6 +332,55 @@ class Para(Paragraph):
         if availWidth >= rl_config._FUZZ:  # below it ReportLab returns "cannot fit here" without breaking lines
             self._wrapped = (availWidth, self.width, self._wrapWidths, self.blPara, self.height)
         return width, height
+
+    def draw(self) -> None:
+        lines = self.blPara
+        plain = lines.kind == 0 and not (getattr(lines, "us_lines", None) or getattr(lines, "link", None))
+        if not (plain and _plain_drawable(self.style, self.bulletText)):
+            super().draw()
+            return
+        style, canvas = self.style, self.canv
+        baseline = self.height - (lines.fontSize if rl_config.paraFontSizeHeightOffset else lines.ascent)
+        text = canvas.beginText(style.leftIndent, baseline)
+        self._draw_head(text, baseline)
+        text.setFont(lines.fontName, lines.fontSize, style.leading)
+        text.setFillColor(lines.textColor)
+        offset = style.firstLineIndent
+        for extra, words in lines.lines:
+            # ReportLab's left-aligned line: an overfull line (negative extra space) is squeezed by
+            # narrowing its spaces; a first-line indent is a move there and back.
+            joined = " ".join(words)
+            squeeze = extra < -1e-8 and len(words) + joined.count("\u00a0") - 1 > 0
+            if offset:
+                text.setXPos(offset)
+            if squeeze:
+                text.setWordSpace(extra / (len(words) + joined.count("\u00a0") - 1))
+            text._textOut(joined, 1)
+            if squeeze:
+                text.setWordSpace(0)
+            if offset:
+                text.setXPos(-offset)
+                offset = 0
+        self._draw_tail(text, baseline)
+        canvas.drawText(text)
+
+    def _draw_head(self, text: Any, baseline: float) -> None:
+        """Runs set before the first line (none here; see :class:`MixedPara`)."""
+
+    def _draw_tail(self, text: Any, baseline: float) -> None:
+        """Runs set after the last word (none here; see :class:`MixedPara`)."""
+
+
+def _plain_drawable(style: ParagraphStyle, bullet: str | None) -> bool:
+    """Whether :meth:`Para.draw` sets a one-run paragraph in this style itself (left-aligned, unadorned)."""
+    return (
+        style.alignment == TA_LEFT
+        and not bullet
+        and not style.backColor
+        and not (style.borderWidth and style.borderColor)
+        and not getattr(style, "autoLeading", "")
+        and style.wordWrap != "RTL"
+    )
 
 
 _PLAIN_RUNS: weakref.WeakKeyDictionary[ParagraphStyle, Any] = weakref.WeakKeyDictionary()
@@ -438,7 +493,11 @@ class MixedPara(Para):
         frags = _plain_frags(text, style) if "<" not in text else None
         super().__init__(text, indented, frags=frags, **kwargs)
         frag = self.frags[0] if len(self.frags) == 1 else None
-        if getattr(frag, "text", None) is None or (frag.fontName, frag.fontSize) != (style.fontName, style.fontSize):
+        if (
+            getattr(frag, "text", None) is None
+            or (frag.fontName, frag.fontSize) != (style.fontName, style.fontSize)
+            or not _plain_drawable(indented, self.bulletText)
+        ):
             super().__init__(_mixed_markup(head, text, tail, joint), style, **kwargs)
             return
         self._head, self._tail, self._joint, self._plain_style = head, tail, joint, style
@@ -483,33 +542,27 @@ class MixedPara(Para):
             last._joint, last._plain_style = self._joint, last.style
         return parts
 
-    def draw(self) -> None:
-        if not (self._head or self._tail):  # plain, or laid out as a mixed-style paragraph
-            super().draw()
-            return
-        style, lines = self.style, self.blPara  # one run (kind 0): its font gives the first baseline
-        baseline = self.height - (lines.fontSize if rl_config.paraFontSizeHeightOffset else lines.ascent)
-        if self._head:  # drawn first so that text extraction reads it first
-            self._draw_runs(self._head, style.leftIndent + style.firstLineIndent - self._head_width, baseline)
-        super().draw()
-        if self._tail:
-            index = len(lines.lines) - 1
-            x = style.leftIndent + (style.firstLineIndent if index == 0 else 0) + self._tail_x
-            self._draw_runs(self._tail, x, baseline - index * style.leading)
+    def _draw_head(self, text: Any, baseline: float) -> None:
+        """The head, drawn first so that text extraction reads it first; its runs end where the indent does."""
+        if self._head:
+            style = self.style
+            self._draw_runs(text, self._head, style.leftIndent + style.firstLineIndent - self._head_width, baseline)
+            text.setTextOrigin(style.leftIndent, baseline)
 
-    def _draw_runs(self, runs: Sequence[Run], x: float, y: float) -> None:
-        """Set runs one after the other from (x, y), ``space`` apart, in one text object."""
-        canvas = self.canv
-        canvas.saveState()
-        text = canvas.beginText(x, y)
+    def _draw_tail(self, text: Any, baseline: float) -> None:
+        if self._tail:
+            style, index = self.style, len(self.blPara.lines) - 1
+            x = style.leftIndent + (style.firstLineIndent if index == 0 else 0) + self._tail_x
+            self._draw_runs(text, self._tail, x, baseline - index * style.leading)
+
+    def _draw_runs(self, text: Any, runs: Sequence[Run], x: float, y: float) -> None:
+        """Set runs one after the other from (x, y), ``space`` apart, in the paragraph's text object."""
         for run in runs:
             text.setTextOrigin(x, y)
             text.setFont(run.font, run.size)
             text.setFillColor(run.color)
             text.textOut(run.text)
             x += pdfmetrics.stringWidth(run.text, run.font, run.size) + self._space
-        canvas.drawText(text)
-        canvas.restoreState()
 
 
 def _runs_width(runs: Sequence[Run], space: float) -> float:
@@ -556,6 +609,28 @@ def load_logo(path: Path | None, max_width: float, max_height: float) -> Image |
         return Image(io.BytesIO(data), width=width * scale, height=height * scale, hAlign="LEFT")
     except Exception:  # any unreadable or malformed image: print without the logo
         return None
+
+
+class Keep(KeepTogether):
+    """A KeepTogether that measures its parts without copying the page frame.
+
+    ReportLab's KeepTogether deep-copies the current frame every time it measures its parts, in case a
+    part adds content to the frame while it wraps (a footnote, a frame break). None of the parts the two
+    PDFs keep together do (paragraphs, tables, spacers, ruled lines), and the copy cost some 5 % of a
+    clinician render, so the frame is hidden from the measuring instead. What is kept together, and where
+    the pages break, is unchanged.
+    """
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        template = getattr(self.canv, "_doctemplate", None)
+        frame = getattr(template, "frame", None)
+        if frame is None:
+            return super().wrap(availWidth, availHeight)
+        template.frame = None
+        try:
+            return super().wrap(availWidth, availHeight)
+        finally:
+            template.frame = frame
 
 
 class CheckBox(Flowable):

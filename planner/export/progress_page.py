@@ -18,10 +18,10 @@ from reportlab.graphics.shapes import Drawing, Line, Rect, String
 from reportlab.graphics.widgets.markers import makeMarker
 from reportlab.lib import colors
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, KeepTogether, PageBreak, Spacer, Table
+from reportlab.platypus import Flowable, PageBreak, Spacer, Table
 
 from planner.engine.progress import recovery_window_dates
-from planner.export.pdf_common import FONT, INK, MUTED, SHADE, Para, escape, grid_style, humanize
+from planner.export.pdf_common import FONT, INK, MUTED, SHADE, Keep, Para, escape, grid_style, humanize
 from planner.plan.text import trend_rows
 
 Style = dict[str, Any]
@@ -164,7 +164,7 @@ def progress_page(plan: dict[str, Any], styles: Style, width: float) -> list[Flo
                 styles["small"],
             )
         )
-    story.extend([Spacer(1, 2 * mm), KeepTogether([_values_table(progress, styles, width)])])
+    story.extend([Spacer(1, 2 * mm), Keep([_values_table(progress, styles, width)])])
     return story
 
 
