@@ -299,11 +299,12 @@ class Para(Paragraph):
       and the frame then wraps each part again; a Table wraps each cell to size its rows and again to draw
       it), and ``Paragraph.wrap`` breaks the lines afresh every time. The result depends only on the width
       (text and style are fixed once the paragraph is built), so the later wraps reuse the first one.
-    * A one-run, left-aligned paragraph (nearly all of them) is drawn as one text object: the lines
-      ReportLab would set, without the graphics-state save and colour reset its general drawing code adds
-      inside the save the flowable already made. A plan is some 300 short paragraphs, so the fixed cost of
-      each is a fair part of a render. Anything else (other alignments, bullets, borders, links, mixed
-      runs) is drawn by ReportLab as before.
+    * A one-run, left-aligned paragraph (nearly all of them) is drawn as one text object set at its place
+      on the page: the lines ReportLab would set, without moving the origin to the paragraph first, and
+      without the second graphics-state save and colour reset ReportLab's general drawing code adds. A
+      plan is some 300 short paragraphs, so the fixed cost of each is a fair part of a render (these two
+      changes took a fifth off it). Anything else (other alignments, bullets, borders, links, mixed runs)
+      is drawn by ReportLab.
     """
 
     _wrapped: tuple[float, float, list[float], Any, float] | None = None
@@ -333,16 +334,41 @@ class Para(Paragraph):
             self._wrapped = (availWidth, self.width, self._wrapWidths, self.blPara, self.height)
         return width, height
 
-    def draw(self) -> None:
-        lines = self.blPara
-        plain = lines.kind == 0 and not (getattr(lines, "us_lines", None) or getattr(lines, "link", None))
-        if not (plain and _plain_drawable(self.style, self.bulletText)):
-            super().draw()
+    def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> None:
+        if not self._plain():
+            super().drawOn(canvas, x, y, _sW)
             return
-        style, canvas = self.style, self.canv
-        baseline = self.height - (lines.fontSize if rl_config.paraFontSizeHeightOffset else lines.ascent)
-        text = canvas.beginText(style.leftIndent, baseline)
-        self._draw_head(text, baseline)
+        # Flowable.drawOn saves the graphics state, moves the origin to (x, y) and draws; the save is
+        # kept, the move is not: the text is set at (x, y) itself.
+        canvas.saveState()
+        self.canv = canvas
+        self._draw_plain(self._hAlignAdjust(x, _sW), y)
+        del self.canv
+        canvas.restoreState()
+
+    def draw(self) -> None:
+        if self._plain():
+            self._draw_plain(0, 0)
+        else:
+            super().draw()
+
+    def _plain(self) -> bool:
+        """Whether this (wrapped) paragraph is one run of one style that :meth:`_draw_plain` can set."""
+        lines = self.blPara
+        return (
+            lines.kind == 0
+            and not (getattr(lines, "us_lines", None) or getattr(lines, "link", None))
+            and not getattr(self, "_showBoundary", False)
+            and _plain_drawable(self.style, self.bulletText)
+        )
+
+    def _draw_plain(self, x: float, y: float) -> None:
+        """The lines ReportLab would set for this paragraph with its bottom left at (x, y), in one text object."""
+        lines, style, canvas = self.blPara, self.style, self.canv
+        left = x + style.leftIndent
+        baseline = y + self.height - (lines.fontSize if rl_config.paraFontSizeHeightOffset else lines.ascent)
+        text = canvas.beginText(left, baseline)
+        self._draw_head(text, left, baseline)
         text.setFont(lines.fontName, lines.fontSize, style.leading)
         text.setFillColor(lines.textColor)
         offset = style.firstLineIndent
@@ -350,24 +376,25 @@ class Para(Paragraph):
             # ReportLab's left-aligned line: an overfull line (negative extra space) is squeezed by
             # narrowing its spaces; a first-line indent is a move there and back.
             joined = " ".join(words)
-            squeeze = extra < -1e-8 and len(words) + joined.count("\u00a0") - 1 > 0
+            spaces = len(words) + joined.count("\u00a0") - 1
+            squeeze = extra < -1e-8 and spaces > 0
             if offset:
                 text.setXPos(offset)
             if squeeze:
-                text.setWordSpace(extra / (len(words) + joined.count("\u00a0") - 1))
+                text.setWordSpace(extra / spaces)
             text._textOut(joined, 1)
             if squeeze:
                 text.setWordSpace(0)
             if offset:
                 text.setXPos(-offset)
                 offset = 0
-        self._draw_tail(text, baseline)
+        self._draw_tail(text, left, baseline)
         canvas.drawText(text)
 
-    def _draw_head(self, text: Any, baseline: float) -> None:
+    def _draw_head(self, text: Any, left: float, baseline: float) -> None:
         """Runs set before the first line (none here; see :class:`MixedPara`)."""
 
-    def _draw_tail(self, text: Any, baseline: float) -> None:
+    def _draw_tail(self, text: Any, left: float, baseline: float) -> None:
         """Runs set after the last word (none here; see :class:`MixedPara`)."""
 
 
@@ -542,17 +569,16 @@ class MixedPara(Para):
             last._joint, last._plain_style = self._joint, last.style
         return parts
 
-    def _draw_head(self, text: Any, baseline: float) -> None:
+    def _draw_head(self, text: Any, left: float, baseline: float) -> None:
         """The head, drawn first so that text extraction reads it first; its runs end where the indent does."""
         if self._head:
-            style = self.style
-            self._draw_runs(text, self._head, style.leftIndent + style.firstLineIndent - self._head_width, baseline)
-            text.setTextOrigin(style.leftIndent, baseline)
+            self._draw_runs(text, self._head, left + self.style.firstLineIndent - self._head_width, baseline)
+            text.setTextOrigin(left, baseline)
 
-    def _draw_tail(self, text: Any, baseline: float) -> None:
+    def _draw_tail(self, text: Any, left: float, baseline: float) -> None:
         if self._tail:
             style, index = self.style, len(self.blPara.lines) - 1
-            x = style.leftIndent + (style.firstLineIndent if index == 0 else 0) + self._tail_x
+            x = left + (style.firstLineIndent if index == 0 else 0) + self._tail_x
             self._draw_runs(text, self._tail, x, baseline - index * style.leading)
 
     def _draw_runs(self, text: Any, runs: Sequence[Run], x: float, y: float) -> None:
