@@ -760,9 +760,13 @@ class Footer:
 class NumberedCanvas(rl_canvas.Canvas):
     """A canvas that defers drawing the footer until the page count is known ("Page x of y").
 
-    Page states are kept at each showPage and replayed in save(), the usual ReportLab recipe. The initial
-    font is DejaVu so ReportLab never adds a Type 1 font to the file.
+    Page states are kept at each showPage and replayed in save(), the usual ReportLab recipe. All of the
+    footer but the page number is the same on every page, so it is drawn once, as a form every page
+    shows, rather than set afresh ten times. The initial font is DejaVu so ReportLab never adds a Type 1
+    font to the file.
     """
+
+    FOOTER_FORM = "footer"
 
     def __init__(self, *args: Any, footer: Footer, margin: float = MARGIN, **kwargs: Any) -> None:
         register_fonts()
@@ -780,18 +784,25 @@ class NumberedCanvas(rl_canvas.Canvas):
 
     def save(self) -> None:
         total = len(self._saved_pages)
-        for state in self._saved_pages:
+        for number, state in enumerate(self._saved_pages, start=1):
             self.__dict__.update(state)
-            self._draw_footer(total)
+            if number == 1:
+                self._define_footer()
+            self.doForm(self.FOOTER_FORM)
+            self.setFont(FONT_BOLD, 9)
+            self.setFillColor(INK)
+            width, _height = self._pagesize
+            self.drawRightString(width - self._margin, FOOTER_SPACE - 4 * mm, f"Page {number} of {total}")
             super().showPage()
         super().save()
 
-    def _draw_footer(self, total: int) -> None:
+    def _define_footer(self) -> None:
+        """The rule, the document and patient line, the generation line and the draft mark, as a form."""
         footer = self._footer
         width, _height = self._pagesize
         left, right = self._margin, width - self._margin
         top = FOOTER_SPACE - 4 * mm
-        self.saveState()
+        self.beginForm(self.FOOTER_FORM)
         self.setStrokeColor(RULE)
         self.setLineWidth(0.5)
         self.line(left, top + 3.5 * mm, right, top + 3.5 * mm)
@@ -801,11 +812,6 @@ class NumberedCanvas(rl_canvas.Canvas):
         if footer.patient_line:
             first = f"{first} · {footer.patient_line}" if first else footer.patient_line
         self.drawString(left, top, _fit(first, FONT, 8, (right - left) * 0.7))
-        self.setFont(FONT_BOLD, 9)
-        self.setFillColor(INK)
-        self.drawRightString(right, top, f"Page {self._pageNumber} of {total}")
-        self.setFont(FONT, 8)
-        self.setFillColor(MUTED)
         generated = f"Generated {format_datetime(footer.generated_at)}"
         if footer.library_version:
             generated += f" · Library version {clean(footer.library_version)}"
@@ -814,7 +820,7 @@ class NumberedCanvas(rl_canvas.Canvas):
             self.setFont(FONT_BOLD, 8.5)
             self.setFillColor(DRAFT_INK)
             self.drawRightString(right, top - 3.8 * mm, DRAFT_MARK)
-        self.restoreState()
+        self.endForm()
 
 
 def _fit(text: str, font: str, size: float, width: float) -> str:
