@@ -24,7 +24,7 @@ from planner.db.engine import open_database
 from planner.export.clinician import render_clinician_pdf
 from planner.export.context import ClinicInfo, ExportContext, Signature
 from planner.export.handout import render_handout_pdf
-from planner.export.pdf_common import DRAFT_MARK, escape
+from planner.export.pdf_common import DRAFT_MARK, clean, escape
 from planner.export.service import render_pdf
 from planner.library.compiler import CompiledLibrary
 from planner.library.store import load_library
@@ -301,6 +301,36 @@ def test_fonts_are_embedded_dejavu(cases: dict[str, Any], handout: bool) -> None
             assert "/FontFile2" in descriptor
             seen.add(base.split("+")[-1])
     assert "DejaVuSans" in seen and "DejaVuSans-Bold" in seen
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "already clean",
+        " leading",
+        "trailing\u3000",
+        "two  spaces",
+        "nbsp\u00a0\u00a0pair",
+        "tab\there",
+        "line\u2028separator",
+        "C1\x85control",
+        "decomposed e\u0301",
+        "lone \ud800 surrogate",
+        "Zo\u00eb \u03a8\u03c5\u03c7\u03ae and a single\u00a0nbsp",
+        "",
+    ],
+)
+def test_clean_text_passes_through_as_cleaning_would_leave_it(text: str) -> None:
+    """clean() returns text that needs no cleaning as it is; that shortcut must match the full cleaning."""
+    import unicodedata
+
+    from planner.export import pdf_common
+
+    full = unicodedata.normalize("NFC", text)
+    full = pdf_common._LINE_BREAKS.sub(" ", full)
+    full = pdf_common._SPACES.sub(" ", pdf_common._CONTROL.sub("", full)).strip()
+    assert clean(text) == full
+    assert clean(full) == full
 
 
 def test_escape_neutralises_markup() -> None:

@@ -89,6 +89,8 @@ _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\u
 _LINE_BREAKS = re.compile("[\t\n\r\x0b\x0c\x85\u2028\u2029]")
 _SPACES = re.compile(r"[ \u00a0]{2,}")
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
+_UNCLEAN_TEXT = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff\u2028\u2029]|[ \u00a0]{2}")
+"""Anything :func:`clean` would change inside a string: a control character, a line break, a double space."""
 
 
 def register_fonts() -> None:
@@ -117,7 +119,11 @@ def clean(text: object) -> str:
     """
     if text is None:
         return ""
-    value = unicodedata.normalize("NFC", str(text))
+    value = str(text)
+    # Most text is clean already (documents are cleaned when loaded): one search instead of four passes.
+    if value == value.strip() and not _UNCLEAN_TEXT.search(value) and unicodedata.is_normalized("NFC", value):
+        return value
+    value = unicodedata.normalize("NFC", value)
     value = _LINE_BREAKS.sub(" ", value)
     value = _CONTROL.sub("", value)
     return _SPACES.sub(" ", value).strip()
@@ -886,6 +892,7 @@ def build_pdf(
         bottomPadding=0,
     )
     document.addPageTemplates([PageTemplate(id="page", frames=[frame])])
+    document.keepTogetherClass = Keep  # a heading and what follows it are kept together the cheaper way
 
     def canvas_maker(*args: Any, **kwargs: Any) -> NumberedCanvas:
         return NumberedCanvas(*args, footer=footer, margin=margin, **kwargs)
