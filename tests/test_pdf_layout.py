@@ -19,7 +19,7 @@ from pypdf.generic import ContentStream
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate
+from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Table
 
 from planner.export.pdf_common import (
     ACCENT,
@@ -33,6 +33,8 @@ from planner.export.pdf_common import (
     Run,
     escape,
     stylesheet,
+    table_style,
+    text_table,
 )
 
 TEXT = (
@@ -215,6 +217,39 @@ def test_head_and_tail_runs_are_set_a_space_either_side_of_the_text() -> None:
         text_x + stringWidth("Short title", style.fontName, style.fontSize) + space, abs=0.01
     )
     assert marker_x == pytest.approx(version_x + stringWidth(", version 2", FONT, 8.55) + space, abs=0.01)
+
+
+def test_text_table_prints_what_a_table_of_paragraphs_prints() -> None:
+    """text_table hands one-line plain cells to ReportLab as strings; the page must not change."""
+    styles = stylesheet(9.5)
+    words = ["Hip flexion", "L2-L4", "4 *", "not tested", "R&amp;D", escape(TEXT[:160]), "", "Zo\u00eb"]
+    looks = [styles["cell"], styles["cell_bold"], styles["small"], styles["label"]]
+    rows = [[(words[(r + c) % len(words)], looks[(r * 3 + c) % len(looks)]) for c in range(4)] for r in range(9)]
+    widths = [30 * mm, 45 * mm, 22 * mm, 60 * mm]
+    commands = [
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("SPAN", (1, 0), (3, 0)),
+        ("LINEBELOW", (0, 0), (-1, -1), 0.3, INK),
+    ]
+    table = text_table(rows, widths, commands, padding=(3, 4))
+    strings = [cell for row in table._cellvalues for cell in row if isinstance(cell, str)]
+    paragraphs = [cell for row in table._cellvalues for cell in row if isinstance(cell, Para)]
+    assert strings and paragraphs  # both kinds were made, long and empty text as paragraphs
+    reference = Table([[Paragraph(text, style) for text, style in row] for row in rows], colWidths=widths)
+    reference.setStyle(
+        table_style([("LEFTPADDING", (0, 0), (-1, -1), 3), ("RIGHTPADDING", (0, 0), (-1, -1), 4), *commands])
+    )
+    fast, slow = (render_a4([flowable]) for flowable in (table, reference))
+    assert same_places(fast, slow)
+    # The colours the text is set in (ReportLab also sets the table's default black before each cell).
+    colours = [{tuple(colour) for colour in text_operations(data)[1]} for data in (fast, slow)]
+    assert colours[0] == colours[1] - {("0", "0", "0")}
+
+
+def render_a4(flowables: list[Flowable]) -> bytes:
+    buffer = io.BytesIO()
+    SimpleDocTemplate(buffer).build(flowables)
+    return buffer.getvalue()
 
 
 def test_tail_follows_the_last_word_when_it_fits_and_the_paragraph_is_mixed_when_not() -> None:

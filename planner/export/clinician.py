@@ -27,6 +27,7 @@ from planner.export.pdf_common import (
     DRAFT_MARK,
     FONT,
     FONT_BOLD,
+    GRID_PADDING,
     INK,
     MUTED,
     RULE,
@@ -37,6 +38,7 @@ from planner.export.pdf_common import (
     Para,
     RuledLines,
     Run,
+    TextCell,
     build_pdf,
     clean,
     draft_box,
@@ -44,13 +46,14 @@ from planner.export.pdf_common import (
     format_date,
     format_datetime,
     frame_width,
-    grid_style,
+    grid_commands,
     humanize,
     letterhead,
     load_logo,
     paragraphs_of,
     stylesheet,
     table_style,
+    text_table,
 )
 from planner.export.progress_page import progress_page
 
@@ -143,26 +146,25 @@ def clinic_header(clinic: ClinicInfo, styles: Style, width: float) -> list[Flowa
     return letterhead(logo, text, width, rule=0.8, padding=4, space_after=2 * mm)
 
 
-def _key_value_table(rows: list[list[str]], styles: Style, widths: Sequence[float]) -> Table:
-    """Label/value pairs laid out in columns; every cell is a Paragraph so long values wrap inside it."""
+def _key_value_table(
+    rows: list[list[str | TextCell]], styles: Style, widths: Sequence[float], *commands: tuple[Any, ...]
+) -> Table:
+    """Label/value pairs laid out in columns, with any further table style ``commands``; a cell given as
+    markup alone is a label or a value by its column, and long values wrap inside their cell."""
     cells = [
-        [_p(text, styles["label"] if index % 2 == 0 else styles["cell"]) for index, text in enumerate(row)]
+        [
+            text if isinstance(text, tuple) else (text, styles["label"] if index % 2 == 0 else styles["cell"])
+            for index, text in enumerate(row)
+        ]
         for row in rows
     ]
-    table = Table(cells, colWidths=list(widths), hAlign="LEFT")
-    table.setStyle(
-        table_style(
-            [
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("LEFTPADDING", (0, 0), (-1, -1), 3),
-                ("RIGHTPADDING", (0, 0), (-1, -1), 4),
-                ("TOPPADDING", (0, 0), (-1, -1), 2.5),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
-                ("LINEBELOW", (0, 0), (-1, -1), 0.3, RULE),
-            ]
-        )
-    )
-    return table
+    look = [
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("TOPPADDING", (0, 0), (-1, -1), 2.5),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
+        ("LINEBELOW", (0, 0), (-1, -1), 0.3, RULE),
+    ]
+    return text_table(cells, widths, [*look, *commands], padding=(3, 4), hAlign="LEFT")
 
 
 def identification(
@@ -173,7 +175,7 @@ def identification(
     label_width = 28 * mm
     value_width = width / 2 - label_width
     rows = [
-        ["Patient", f"<b>{escape(patient.get('name'))}</b>", "", ""],
+        ["Patient", (escape(patient.get("name")), styles["cell_bold"]), "", ""],
         ["Patient ID", escape(patient.get("id")), "Birth date", escape(format_date(patient.get("birth_date")))],
         [
             "Sex",
@@ -188,9 +190,8 @@ def identification(
             escape(humanize(context.plan_version, empty="unsaved draft")),
         ],
     ]
-    table = _key_value_table(rows, styles, [label_width, value_width, label_width, value_width])
-    table.setStyle(table_style([("SPAN", (1, 0), (3, 0)), ("BACKGROUND", (0, 0), (-1, -1), SHADE)]))
-    return table
+    widths = [label_width, value_width, label_width, value_width]
+    return _key_value_table(rows, styles, widths, ("SPAN", (1, 0), (3, 0)), ("BACKGROUND", (0, 0), (-1, -1), SHADE))
 
 
 def draft_banner(styles: Style, width: float) -> Table:
@@ -264,29 +265,29 @@ def strength_table(plan: dict[str, Any], assessment: dict[str, Any], styles: Sty
         if all(grades.get(side) is None for side in ("left", "right")):
             continue
         entry = anatomy.get(group) or {}
-        row: list[Para] = [
-            _p(escape(_group_label(group)), styles["cell"]),
-            _p(escape(entry.get("nerve") or "—"), styles["cell"]),
-            _p(escape(entry.get("roots") or "—"), styles["cell"]),
+        row: list[TextCell] = [
+            (escape(_group_label(group)), styles["cell"]),
+            (escape(entry.get("nerve") or "—"), styles["cell"]),
+            (escape(entry.get("roots") or "—"), styles["cell"]),
         ]
         for side in ("left", "right"):
             grade = grades.get(side)
             if grade is None:
-                row.append(_p(NOT_TESTED, styles["small"]))
+                row.append((NOT_TESTED, styles["small"]))
             elif (group, side) in weak:
-                row.append(_p(f"<b>{escape(grade)} *</b>", styles["cell"]))
+                row.append((f"{escape(grade)} *", styles["cell_bold"]))
             else:
-                row.append(_p(escape(grade), styles["cell"]))
+                row.append((escape(grade), styles["cell"]))
         rows.append(row)
     story: list[Flowable] = [_p("Strength (MRC grade)", styles["h2"])]
     if not rows:
         story.append(_p("No grades recorded.", styles["body"]))
         return story
-    header = [_p(f"<b>{text}</b>", styles["cell"]) for text in ("Group / movement", "Nerve", "Roots", "Left", "Right")]
+    header = [(text, styles["cell_bold"]) for text in ("Group / movement", "Nerve", "Roots", "Left", "Right")]
     widths = [0.25 * width, 0.35 * width, 0.14 * width, 0.13 * width, 0.13 * width]
-    table = Table([header, *rows], colWidths=widths, repeatRows=1, hAlign="LEFT")
-    table.setStyle(grid_style())
-    story.append(table)
+    story.append(
+        text_table([header, *rows], widths, grid_commands(), padding=GRID_PADDING, repeatRows=1, hAlign="LEFT")
+    )
     story.append(
         _p(
             "* weak: listed among the weak groups in the plan's findings. Nerve and roots are shown for weak groups.",
@@ -360,11 +361,11 @@ def findings_block(plan: dict[str, Any], assessment: dict[str, Any], styles: Sty
     if volumes:
         lymphedema = assessment.get("lymphedema") or {}
         header = [
-            _p(f"<b>{text}</b>", styles["cell"])
+            (text, styles["cell_bold"])
             for text in ("Left (mL)", "Right (mL)", "Excess volume (%)", "Severity", "Affected side", "Phase")
         ]
         row = [
-            _p(escape(text), styles["cell"])
+            (escape(text), styles["cell"])
             for text in (
                 _number(volumes.get("left")),
                 _number(volumes.get("right")),
@@ -374,8 +375,7 @@ def findings_block(plan: dict[str, Any], assessment: dict[str, Any], styles: Sty
                 humanize(lymphedema.get("phase")),
             )
         ]
-        table = Table([header, row], colWidths=[width / 6] * 6, hAlign="LEFT")
-        table.setStyle(grid_style())
+        table = text_table([header, row], [width / 6] * 6, grid_commands(), padding=GRID_PADDING, hAlign="LEFT")
         story.append(Keep([_p("Limb volumes", styles["h2"]), table]))
     return story
 
@@ -447,7 +447,7 @@ def signature_block(context: ExportContext, styles: Style, width: float) -> list
     signature = context.signature
     if signature is not None:
         rows = [
-            ["Signed by", f"<b>{escape(signature.signer)}</b>"],
+            ["Signed by", (escape(signature.signer), styles["cell_bold"])],
             ["Credentials", escape(signature.credentials)],
             ["Signed at", escape(format_datetime(signature.signed_at))],
         ]

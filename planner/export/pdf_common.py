@@ -23,6 +23,7 @@ import re
 import threading
 import unicodedata
 import weakref
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -323,7 +324,7 @@ class Para(Paragraph):
         frags: list[Any] | None = None,
         **kwargs: Any,
     ) -> None:
-        if frags is None and text is not None and "<" not in text:
+        if frags is None and text is not None:
             frags = _plain_frags(text, style)
         parsed = frags is None
         super().__init__(text, style, bulletText=bulletText, frags=frags, **kwargs)
@@ -429,10 +430,22 @@ _UNCLEAN = re.compile(r"[^\S ]|  |^ | $")
 def _plain_frags(text: str, style: ParagraphStyle) -> list[Any] | None:
     """The fragments the parser would make of text without tags: none, or one run in the style's font.
 
-    None when the parser is needed after all: a style that transforms text, or an entity other than the
-    ones :func:`escape` and the renderers write.
+    None when the parser is needed after all (see :func:`_plain_text`).
     """
-    if getattr(style, "textTransform", None):
+    plain = _plain_text(text, style)
+    if not plain:
+        return None if plain is None else []
+    run = _PLAIN_RUNS.get(style)
+    if run is None:
+        run = _PLAIN_RUNS[style] = Paragraph("x", style).frags[0]
+    return [run.clone(text=plain)]
+
+
+def _plain_text(text: str, style: ParagraphStyle) -> str | None:
+    """The text the parser would make of markup without tags, or None when the parser is needed after all:
+    tags, a style that transforms text, or an entity other than the ones :func:`escape` and the
+    renderers write."""
+    if "<" in text or getattr(style, "textTransform", None):
         return None
     # The parser's own whitespace clean-up (runs of whitespace as one space, none at the ends), done
     # before entities are decoded; most text comes through clean() already in that form.
@@ -441,12 +454,7 @@ def _plain_frags(text: str, style: ParagraphStyle) -> list[Any] | None:
         if "&" in _ENTITY.sub("", cleaned):
             return None
         cleaned = _ENTITY.sub(lambda match: _ENTITIES[match.group()], cleaned)
-    if not cleaned:
-        return []
-    run = _PLAIN_RUNS.get(style)
-    if run is None:
-        run = _PLAIN_RUNS[style] = Paragraph("x", style).frags[0]
-    return [run.clone(text=cleaned)]
+    return cleaned
 
 
 def _join_runs(frags: list[Any]) -> list[Any]:
@@ -523,7 +531,7 @@ class MixedPara(Para):
         if head:
             indented = ParagraphStyle(style.name, parent=style, firstLineIndent=style.firstLineIndent + head_width)
         # An indent changes no fragment: take the plain style's (parsed once per style), not the new one's.
-        frags = _plain_frags(text, style) if "<" not in text else None
+        frags = _plain_frags(text, style)
         super().__init__(text, indented, frags=frags, **kwargs)
         frag = self.frags[0] if len(self.frags) == 1 else None
         if (
@@ -712,6 +720,77 @@ def table_style(commands: Sequence[tuple[Any, ...]]) -> TableStyle:
     return TableStyle([("FONTNAME", (0, 0), (-1, -1), FONT), *commands])
 
 
+TextCell = tuple[str, ParagraphStyle]
+"""A table cell as Paragraph markup (already escaped) in a style."""
+
+
+def text_table(
+    rows: Sequence[Sequence[TextCell | Flowable | list[Flowable]]],
+    widths: Sequence[float],
+    commands: Sequence[tuple[Any, ...]],
+    *,
+    padding: tuple[float, float],
+    **options: Any,
+) -> Table:
+    """A Table whose text cells are handed to ReportLab as the cheapest thing that prints them.
+
+    A cell of plain text that fits its column on one line becomes a string set in its style's font, size,
+    leading and colour; any other becomes a :class:`Para` that wraps. The page is the same either way (a
+    one-line paragraph sits on the same baseline of a row of the same height), but a string skips line
+    breaking and the graphics-state save around each cell, which over the ~130 cells of a plan's tables
+    was a tenth of a render. ``padding`` (left, right) decides what fits, so the table sets it and
+    ``commands`` must not. Flowable cells pass through. The cells' looks are table style commands: style
+    the returned table through ``commands`` only, since :func:`table_style` would reset its fonts.
+    """
+    left, right = padding
+    cells: list[list[Any]] = []
+    looks: dict[tuple[int, int], ParagraphStyle] = {}
+    for row_index, row in enumerate(rows):
+        out: list[Any] = []
+        for column, cell in enumerate(row):
+            if not isinstance(cell, tuple):
+                out.append(cell)
+                continue
+            markup, style = cell
+            plain = _plain_text(markup, style)
+            room = widths[column] - left - right
+            if plain and pdfmetrics.stringWidth(plain, style.fontName, style.fontSize) <= room:
+                out.append(plain)
+                looks[(column, row_index)] = style
+            else:
+                out.append(Para(markup, style))
+        cells.append(out)
+    table = Table(cells, colWidths=list(widths), **options)
+    padded = [("LEFTPADDING", (0, 0), (-1, -1), left), ("RIGHTPADDING", (0, 0), (-1, -1), right)]
+    table.setStyle(table_style([*padded, *commands, *_look_commands(looks)]))
+    return table
+
+
+def _look_commands(looks: dict[tuple[int, int], ParagraphStyle]) -> list[tuple[Any, ...]]:
+    """Font, size, leading and colour commands for string cells: per column the style most of its
+    strings use, then each cell in another style (a dozen commands, not four for every cell)."""
+    by_column: dict[int, Counter[ParagraphStyle]] = {}
+    for (column, _row), style in looks.items():
+        by_column.setdefault(column, Counter())[style] += 1
+    usual = {column: counts.most_common(1)[0][0] for column, counts in by_column.items()}
+    commands: list[tuple[Any, ...]] = []
+    for column, style in usual.items():
+        commands += _look(style, (column, 0), (column, -1))
+    for (column, row), style in looks.items():
+        if style is not usual[column]:
+            commands += _look(style, (column, row), (column, row))
+    return commands
+
+
+def _look(style: ParagraphStyle, start: tuple[int, int], end: tuple[int, int]) -> list[tuple[Any, ...]]:
+    return [
+        ("FONTNAME", start, end, style.fontName),
+        ("FONTSIZE", start, end, style.fontSize),
+        ("LEADING", start, end, style.leading),
+        ("TEXTCOLOR", start, end, style.textColor),
+    ]
+
+
 def letterhead(
     logo: Flowable | None, text: Any, width: float, *, rule: float, padding: float, space_after: float
 ) -> list[Flowable]:
@@ -736,20 +815,21 @@ def letterhead(
     return [table, Spacer(1, space_after)]
 
 
-def grid_style() -> TableStyle:
-    """The data tables' look (a shaded header row, hairlines between rows), shared by every grid in the plan."""
-    return table_style(
-        [
-            ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ("BACKGROUND", (0, 0), (-1, 0), SHADE),
-            ("LINEBELOW", (0, 0), (-1, 0), 0.8, INK),
-            ("LINEBELOW", (0, 1), (-1, -1), 0.3, RULE),
-            ("LEFTPADDING", (0, 0), (-1, -1), 3),
-            ("RIGHTPADDING", (0, 0), (-1, -1), 3),
-            ("TOPPADDING", (0, 0), (-1, -1), 2.5),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-        ]
-    )
+GRID_PADDING = (3.0, 3.0)
+"""Left and right cell padding of the data grids."""
+
+
+def grid_commands() -> list[tuple[Any, ...]]:
+    """The data tables' look (a shaded header row, hairlines between rows), shared by every grid in the
+    plan; set with :data:`GRID_PADDING` through :func:`text_table`."""
+    return [
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("BACKGROUND", (0, 0), (-1, 0), SHADE),
+        ("LINEBELOW", (0, 0), (-1, 0), 0.8, INK),
+        ("LINEBELOW", (0, 1), (-1, -1), 0.3, RULE),
+        ("TOPPADDING", (0, 0), (-1, -1), 2.5),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+    ]
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,7 +21,19 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, PageBreak, Spacer, Table
 
 from planner.engine.progress import recovery_window_dates
-from planner.export.pdf_common import FONT, INK, MUTED, SHADE, Keep, Para, escape, grid_style, humanize
+from planner.export.pdf_common import (
+    FONT,
+    GRID_PADDING,
+    INK,
+    MUTED,
+    SHADE,
+    Keep,
+    Para,
+    escape,
+    grid_commands,
+    humanize,
+    text_table,
+)
 from planner.plan.text import trend_rows
 
 Style = dict[str, Any]
@@ -181,12 +193,11 @@ def _values_table(progress: dict[str, Any], styles: Style, width: float) -> Tabl
     dates = progress["dates"]
     label_width = 0.34 * width
     column = (width - label_width) / len(dates)
-    header = [Para("<b>Measure</b>", styles["cell"])] + [Para(f"<b>{escape(d)}</b>", styles["cell"]) for d in dates]
+    header = [("Measure", styles["cell_bold"])] + [(escape(d), styles["cell_bold"]) for d in dates]
     rows = [
-        [Para(escape(label), styles["cell"])]
-        + [Para(escape("—" if v is None else humanize(v)), styles["cell"]) for v in values]
+        [(escape(label), styles["cell"])]
+        + [(escape("—" if v is None else humanize(v)), styles["cell"]) for v in values]
         for label, values in trend_rows(progress)
     ]
-    table = Table([header, *rows], colWidths=[label_width] + [column] * len(dates), repeatRows=1, hAlign="LEFT")
-    table.setStyle(grid_style())
-    return table
+    widths = [label_width] + [column] * len(dates)
+    return text_table([header, *rows], widths, grid_commands(), padding=GRID_PADDING, repeatRows=1, hAlign="LEFT")
