@@ -48,6 +48,17 @@ def _median(function: Callable[[], Any], repeat: int) -> float:
     return statistics.median(_times(function, repeat))
 
 
+def _alternated(function: Callable[[], Any], floor: Callable[[], Any], repeat: int) -> tuple[float, float]:
+    """Medians of ``function`` and its ``floor``, run turn about, so that a busy moment on a shared machine
+    weighs on both alike rather than on whichever happened to run then."""
+    values: list[float] = []
+    floors: list[float] = []
+    for _ in range(repeat):
+        values += _times(function, 1)
+        floors += _times(floor, 1)
+    return statistics.median(values), statistics.median(floors)
+
+
 def _p99(values: list[float]) -> float:
     return values[min(len(values) - 1, int(len(values) * 0.99))]
 
@@ -254,15 +265,8 @@ def pdf_figures(repeat: int) -> list[Figure]:
 
     render_pdf(plan, assessment, context, handout=False)  # fonts registered once, as in a running app
     bare()
-    return [
-        Figure(
-            "clinician PDF, richest example",
-            _median(lambda: render_pdf(plan, assessment, context, handout=False), repeat),
-            _median(bare, repeat),
-            "ms",
-            "<= 1.5 x floor",
-        )
-    ]
+    value, floor = _alternated(lambda: render_pdf(plan, assessment, context, handout=False), bare, repeat)
+    return [Figure("clinician PDF, richest example", value, floor, "ms", "<= 1.5 x floor")]
 
 
 def search_figures(documents: int, repeat: int) -> list[Figure]:
@@ -321,20 +325,11 @@ def search_figures(documents: int, repeat: int) -> list[Figure]:
             with search_cursor(database) as cursor:
                 return list(cursor.execute(floor_sql, {"q": match, "limit": limit}).fetchall())
 
-        # Alternated, so that a busy moment on a shared machine weighs on the search and its floor alike.
-        values: list[float] = []
-        floors: list[float] = []
-        for _ in range(repeat):
-            values += _times(lambda: search_passages(database, query, limit), 1)
-            floors += _times(raw, 1)
+        value, floor = _alternated(lambda: search_passages(database, query, limit), raw, repeat)
         database.dispose()
     return [
         Figure(
-            f"full-text search over {documents:,} documents, median",
-            statistics.median(values),
-            statistics.median(floors),
-            "ms",
-            "<= 10 ms and <= 1.5 x floor",
+            f"full-text search over {documents:,} documents, median", value, floor, "ms", "<= 10 ms and <= 1.5 x floor"
         )
     ]
 
@@ -370,7 +365,7 @@ def run_benchmarks(
     progress("scaling with synthetic recommendations")
     figures += scaling_figures(recommendations, repeat=max(3, repeat))
     progress("PDF")
-    figures += pdf_figures(repeat=max(3, repeat))
+    figures += pdf_figures(repeat=max(15, repeat * 3))
     progress("full-text search")
     figures += search_figures(documents, repeat=max(repeat * 5, 20))
     return figures
