@@ -1,9 +1,9 @@
 """Start-up of the desktop app, in this order: Qt application and settings; the database file checked and its
 schema brought up to date (backed up first when a migration is due); the main window shown and painted; then
 the shipped documents brought up to date and the patient list filled and painted, before any user input is
-handled; then, from the event loop, the follow-up due list, the daily backup, recovered drafts and the
-first-run offer. ``--smoke`` prints the milliseconds to "painted", "listed" and "settled" (start-up work over),
-and the resident memory then.
+handled; then, from the event loop, the follow-up due list, the daily backup (on a worker thread), recovered
+drafts and the first-run offer. ``--smoke`` prints the milliseconds to "painted", "listed" and "settled"
+(start-up work over, the backup written), and the resident memory then.
 
 The first screen needs only PySide6 and sqlite3: SQLAlchemy, the validator, the rule engine and ReportLab
 load when a patient is opened or a command needs them. A damaged file found after the first paint is reported
@@ -22,7 +22,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEventLoop, QSettings, QTimer
+from PySide6.QtCore import QEventLoop, QSettings, Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
 from planner.errors import UserError
@@ -31,6 +31,7 @@ from planner.ui.preferences import DATABASE_SETTING
 
 if TYPE_CHECKING:
     from planner.db.engine import Database
+    from planner.ui.background import Background
     from planner.ui.main_window import MainWindow
 
 NO_INPUT = QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents
@@ -137,6 +138,7 @@ class Startup:
         self.started = started
         self.database: Database | None = None
         self.window: MainWindow | None = None
+        self.backup: Background | None = None
 
     def show(self, database: Database) -> None:
         """Show and paint the main window, then fill it (see :meth:`_fill`)."""
@@ -177,22 +179,49 @@ class Startup:
             QTimer.singleShot(0, self._back_up)
 
     def _back_up(self) -> None:
-        """The daily backup (the whole file, verified): after the lists, and before the offers that can write
-        to the database."""
+        """The daily backup (the whole file, verified), on a worker thread: for a clinic's years of patients it
+        takes seconds, and the window stays usable meanwhile. Recovered drafts and the first-run offer follow
+        at once; the backup reads one consistent state of the file whatever is written meanwhile."""
         from planner.db.backup import automatic_backup
+        from planner.ui.background import Background
 
-        if not self._step(lambda database: automatic_backup(database.path)):
-            return
-        window = self.window
-        assert window is not None
+        assert self.database is not None and self.window is not None
+        path = self.database.path
+        self.backup = Background(lambda: automatic_backup(path), "daily-backup")
+        self.backup.finished.connect(self._backed_up)
+        self.backup.start()
         if self.smoke:
-            self._report_smoke()
-            return
+            return  # reported when the backup is done
+        window = self.window
         window.offer_drafts()
         if not self.settings.value("firstRun/done", False, type=bool):
             self.settings.setValue("firstRun/done", True)
             if window.patient_model.rowCount() == 0:
                 window.offer_demo()
+
+    def _backed_up(self, _backup: object, error: Exception | None) -> None:
+        """A failed daily backup is logged and reported without stopping the app: it never changes the
+        database, and the earlier backups are kept."""
+        if error is not None:
+            from PySide6.QtWidgets import QMessageBox
+
+            from planner.logs import log_exception
+
+            where = log_exception(error)
+            detail = str(error) if isinstance(error, UserError) else f"{type(error).__name__}; details in {where}"
+            box = QMessageBox(
+                QMessageBox.Icon.Warning,
+                "LSP Planner",
+                f"Today's backup could not be made ({detail}). Your data is unchanged and earlier backups "
+                "are kept; the backup is tried again at the next start.",
+                QMessageBox.StandardButton.Ok,
+                self.window,
+            )
+            box.setObjectName("backupFailed")
+            box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            box.open()  # not modal to the app: the user goes on working
+        if self.smoke:
+            self._report_smoke()
 
     def _step(self, work: Callable[[Database], object]) -> bool:
         """Run one step of opening; False when it failed and the app was restarted on a backup or is quitting."""
@@ -234,6 +263,9 @@ class Startup:
         self.app.quit()
 
     def dispose(self) -> None:
+        """Wait for a backup still being written (the window is gone by now), then close the database."""
+        if self.backup is not None:
+            self.backup.wait()
         if self.database is not None:
             self.database.dispose()
 

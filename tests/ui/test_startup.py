@@ -171,6 +171,61 @@ def test_patient_list_then_due_list_then_daily_backup(
     startup.dispose()
 
 
+def test_a_failed_daily_backup_is_reported_and_the_app_goes_on(
+    qtbot: Any, qapp: Any, db: Any, db_path: Path, settings: Any
+) -> None:
+    """A file where the backups folder should be makes the backup fail: a warning names it, the window
+    stays, and the database is still written to."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from planner.db.engine import open_schema
+    from planner.ui.app import Startup
+
+    db.dispose()
+    shutil.rmtree(db_path.parent / "backups")
+    (db_path.parent / "backups").write_text("not a folder")
+    settings.setValue("firstRun/done", True)
+    startup = Startup(qapp, settings, db_path)
+    startup.show(open_schema(db_path))
+    window = startup.window
+    assert window is not None
+    qtbot.waitUntil(lambda: window.findChild(QMessageBox, "backupFailed") is not None)
+    box = window.findChild(QMessageBox, "backupFailed")
+    assert "backup could not be made" in box.text() and "backups" in box.text()
+    assert window.isVisible() and startup.window is window
+    store_assessment(window.database, load_assessment_file(example_paths()[0]))
+    box.close()
+    window.close()
+    startup.dispose()
+
+
+def test_background_work_runs_off_the_gui_thread_and_reports_on_it(qtbot: Any, qapp: Any) -> None:
+    import threading
+
+    from PySide6.QtCore import QThread
+
+    from planner.ui.background import Background
+
+    outcomes: list[tuple[object, object, bool]] = []
+
+    def work() -> str:
+        return threading.current_thread().name
+
+    def failing() -> None:
+        raise OSError("disk full")
+
+    for count, job in enumerate((Background(work, "worker"), Background(failing, "failing")), start=1):
+        job.finished.connect(
+            lambda result, error: outcomes.append((result, error, QThread.currentThread() is qapp.thread()))
+        )
+        job.start()
+        qtbot.waitUntil(lambda count=count: len(outcomes) == count, timeout=5000)
+        job.wait()
+    (result, error, on_gui), (failed_result, failure, failed_on_gui) = outcomes
+    assert result == "worker" and error is None and on_gui
+    assert failed_result is None and isinstance(failure, OSError) and failed_on_gui
+
+
 def test_damage_found_after_the_first_paint_offers_the_backup(
     qtbot: Any, qapp: Any, db: Any, db_path: Path, settings: Any
 ) -> None:
