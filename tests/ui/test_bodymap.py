@@ -389,3 +389,38 @@ def test_tooltip_names_region_nerve_roots_and_grade(body: Any, qtbot: Any) -> No
     qtbot.waitUntil(QToolTip.isVisible, timeout=1000)
     assert QToolTip.text() == expected
     QToolTip.hideText()
+
+
+def _outline(path: Any) -> tuple[Any, list[list[tuple[float, float]]]]:
+    return path.fillRule(), [[(p.x(), p.y()) for p in polygon] for polygon in path.toSubpathPolygons()]
+
+
+def test_shipped_geometry_is_what_the_module_builds(qapp: Any) -> None:
+    """The map reads its outlines from resources/ (building them takes about half a second); the file must be
+    the one this version of bodymap_geometry builds. If this fails: python -m planner.ui.bodymap_geometry"""
+    from planner.ui import bodymap_geometry
+
+    shipped = bodymap_geometry._read(bodymap_geometry.GEOMETRY_FILE)
+    assert shipped is not None, "resources/bodymap-geometry.json was made from another version of the module"
+    built = bodymap_geometry._build_geometry()
+    for name in ("silhouettes", "details", "regions"):
+        ours, theirs = getattr(shipped, name), getattr(built, name)
+        assert ours.keys() == theirs.keys()
+        assert all(_outline(ours[key]) == _outline(theirs[key]) for key in theirs), name
+    for name in ("centres", "outside_labels", "leader_targets"):
+        assert getattr(shipped, name) == getattr(built, name), name
+
+
+def test_geometry_file_from_another_version_or_damaged_is_not_used(qapp: Any, tmp_path: Any) -> None:
+    import json
+
+    from planner.ui import bodymap_geometry
+
+    stale = tmp_path / "stale.json"
+    data = json.loads(bodymap_geometry.GEOMETRY_FILE.read_text(encoding="utf-8"))
+    stale.write_text(json.dumps({**data, "source": "0" * 64}), encoding="utf-8")
+    damaged = tmp_path / "damaged.json"
+    damaged.write_text('{"source": "' + bodymap_geometry.source_fingerprint() + '", "regions": [', encoding="utf-8")
+    assert bodymap_geometry._read(stale) is None
+    assert bodymap_geometry._read(damaged) is None
+    assert bodymap_geometry._read(tmp_path / "missing.json") is None
