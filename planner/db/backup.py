@@ -8,6 +8,7 @@ or overwritten: restoring renames it aside first.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 from dataclasses import dataclass
@@ -26,9 +27,9 @@ def backup_folder(database_path: Path) -> Path:
 
 
 def _copy(source_path: Path, target: Path) -> Path:
-    target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(target.name + ".part")
     try:
+        target.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(partial, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
         os.close(fd)
         source = sqlite3.connect(f"file:{source_path}?mode=ro", uri=True)
@@ -43,7 +44,8 @@ def _copy(source_path: Path, target: Path) -> Path:
             destination.close()
         os.replace(partial, target)
     except (OSError, sqlite3.Error) as exc:
-        partial.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):  # nothing to remove when the folder itself could not be made
+            partial.unlink(missing_ok=True)
         raise StorageError(f"backup to {target} failed: {exc}") from None
     return target
 
