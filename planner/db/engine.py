@@ -16,6 +16,7 @@ import gc
 import os
 import sqlite3
 import sys
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cached_property
@@ -83,6 +84,9 @@ def get_or_raise(session: Session, model: type[Row], key: Any) -> Row:
     return row
 
 
+_ENGINE_LOCK = threading.Lock()
+
+
 class Database:
     """One SQLite file. Cheap to create: SQLAlchemy loads only when :attr:`engine` is first used (a read with
     :meth:`connect` needs only :mod:`sqlite3`). The schema is brought up to date by :func:`open_database`."""
@@ -92,13 +96,20 @@ class Database:
 
     @cached_property
     def engine(self) -> Engine:
-        from sqlalchemy import event
-        from sqlmodel import create_engine
+        # Made under a lock, and stored before the lock is let go: a warm-up thread and the window may ask
+        # for it at once, and from Python 3.12 cached_property no longer locks.
+        with _ENGINE_LOCK:
+            made = self.__dict__.get("engine")
+            if made is not None:
+                return made
+            from sqlalchemy import event
+            from sqlmodel import create_engine
 
-        engine = create_engine(f"sqlite:///{self.path}", connect_args={"check_same_thread": False})
-        event.listen(engine, "connect", _configure)
-        event.listen(engine, "begin", _begin)
-        return engine
+            engine = create_engine(f"sqlite:///{self.path}", connect_args={"check_same_thread": False})
+            event.listen(engine, "connect", _configure)
+            event.listen(engine, "begin", _begin)
+            self.__dict__["engine"] = engine
+            return engine
 
     @cached_property
     def _reader(self) -> Engine:

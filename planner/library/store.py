@@ -8,6 +8,7 @@ is refused with the reason and the library is left exactly as it was.
 from __future__ import annotations
 
 import hashlib
+import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -238,6 +239,7 @@ def document_contributions(database: Database, document_id: str) -> list[Recomme
 
 
 _cache: dict[tuple[str, str], CompiledLibrary] = {}
+_cache_lock = threading.Lock()
 
 
 def library_fingerprint(session: Session) -> str:
@@ -246,17 +248,22 @@ def library_fingerprint(session: Session) -> str:
 
 
 def load_library(database: Database) -> CompiledLibrary:
-    """The enabled library, compiled once per distinct set of document texts and reused."""
-    with database.read() as session:
-        key = (str(database.path), library_fingerprint(session))
-        cached = _cache.get(key)
-        if cached is not None:
-            return cached
-        documents = [_parse_stored(d) for d in _stored_documents(session, enabled_only=True)]
-    library = compile_library(documents)
-    _cache.clear()
-    _cache[key] = library
-    return library
+    """The enabled library, compiled once per distinct set of document texts and reused.
+
+    The app may warm this up on a worker thread (:mod:`planner.warmup`) while the user opens a patient: a
+    second caller waits for the compilation under way rather than compiling again.
+    """
+    with _cache_lock:
+        with database.read() as session:
+            key = (str(database.path), library_fingerprint(session))
+            cached = _cache.get(key)
+            if cached is not None:
+                return cached
+            documents = [_parse_stored(d) for d in _stored_documents(session, enabled_only=True)]
+        library = compile_library(documents)
+        _cache.clear()
+        _cache[key] = library
+        return library
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,8 +2,9 @@
 schema brought up to date (backed up first when a migration is due); the main window shown and painted; then
 the shipped documents brought up to date and the patient list filled and painted, before any user input is
 handled; then, from the event loop, the follow-up due list, the daily backup (on a worker thread), recovered
-drafts and the first-run offer. ``--smoke`` prints the milliseconds to "painted", "listed" and "settled"
-(start-up work over, the backup written), and the resident memory then.
+drafts and the first-run offer. What opening a patient needs is loaded when the user reaches for the list.
+``--smoke`` prints the milliseconds to "painted", "listed" and "settled" (start-up work over, the backup
+written), and the resident memory then.
 
 The first screen needs only PySide6 and sqlite3: SQLAlchemy, the validator, the rule engine and ReportLab
 load when a patient is opened or a command needs them. A damaged file found after the first paint is reported
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
     from planner.db.engine import Database
     from planner.ui.background import Background
     from planner.ui.main_window import MainWindow
+    from planner.ui.prepare import PrepareOnIntent
 
 NO_INPUT = QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents
 """Paint without handling clicks or keys: nothing the user does runs before the start-up step is complete."""
@@ -139,6 +141,7 @@ class Startup:
         self.database: Database | None = None
         self.window: MainWindow | None = None
         self.backup: Background | None = None
+        self.prepare: PrepareOnIntent | None = None
 
     def show(self, database: Database) -> None:
         """Show and paint the main window, then fill it (see :meth:`_fill`)."""
@@ -184,15 +187,20 @@ class Startup:
         at once; the backup reads one consistent state of the file whatever is written meanwhile."""
         from planner.db.backup import automatic_backup
         from planner.ui.background import Background
+        from planner.ui.prepare import PrepareOnIntent
 
         assert self.database is not None and self.window is not None
         path = self.database.path
-        self.backup = Background(lambda: automatic_backup(path), "daily-backup")
+        # Owned by the window, so Qt deletes it (never Python's collector, midway through one of its events).
+        self.backup = Background(lambda: automatic_backup(path), "daily-backup", self.window)
         self.backup.finished.connect(self._backed_up)
         self.backup.start()
         if self.smoke:
             return  # reported when the backup is done
         window = self.window
+        view = window.patient_view
+        watched = [window, view, view.viewport(), window.patient_search]
+        self.prepare = PrepareOnIntent(self.database, watched, window)
         window.offer_drafts()
         if not self.settings.value("firstRun/done", False, type=bool):
             self.settings.setValue("firstRun/done", True)
@@ -263,9 +271,11 @@ class Startup:
         self.app.quit()
 
     def dispose(self) -> None:
-        """Wait for a backup still being written (the window is gone by now), then close the database."""
-        if self.backup is not None:
-            self.backup.wait()
+        """Wait for a backup still being written and a warm-up still running (the window is gone by now), then
+        close the database."""
+        for job in (self.backup, self.prepare):
+            if job is not None:
+                job.wait()
         if self.database is not None:
             self.database.dispose()
 

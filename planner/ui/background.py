@@ -4,7 +4,7 @@ For work that would freeze the window for seconds and needs nothing of Qt: the d
 whole database file (over a gigabyte for a clinic with ten thousand patients, six seconds and more on an
 ordinary disk). The work must not touch the app's own database connections or any widget; it gets its
 own SQLite connections, which release Python's lock while SQLite works, so the window keeps painting and
-answering. The outcome arrives through a queued signal, in the GUI thread's event loop.
+answering. The outcome is announced by a signal on the GUI thread, in its event loop.
 """
 
 from __future__ import annotations
@@ -13,25 +13,39 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 
 class Background(QObject):
     """Runs ``work`` once on its own thread; ``finished(result, error)`` follows on the GUI thread.
+
+    The worker thread makes no Qt call at all, not even a signal: it leaves its outcome in an attribute and
+    ends, and a timer on the GUI thread notices and emits. (Signals emitted from a Python thread crashed
+    PySide 6.11 now and then when the GUI thread ran the slot while the emit was still returning.)
+
+    Give it a parent that outlives the work (the window): Qt then deletes it at a safe moment, whereas an
+    unowned one in a reference cycle is deleted by Python's collector whenever it runs, possibly in the
+    middle of its own timer event.
 
     The thread is not a daemon: a process asked to quit while the work runs waits for it rather than
     leave, say, half a backup file behind. :meth:`wait` makes that wait explicit where the app ends.
     """
 
     finished = Signal(object, object)
+    POLL_MS = 20
 
     def __init__(self, work: Callable[[], Any], name: str, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._work = work
         self._thread = threading.Thread(target=self._run, name=name)
+        self._outcome: tuple[Any, Exception | None] = (None, None)
+        self._timer = QTimer(self)
+        self._timer.setInterval(self.POLL_MS)
+        self._timer.timeout.connect(self._poll)
 
     def start(self) -> None:
         self._thread.start()
+        self._timer.start()
 
     def running(self) -> bool:
         return self._thread.is_alive()
@@ -42,8 +56,12 @@ class Background(QObject):
 
     def _run(self) -> None:
         try:
-            result = self._work()
+            self._outcome = (self._work(), None)
         except Exception as exc:  # handed to the GUI thread, which reports it
-            self.finished.emit(None, exc)
-        else:
-            self.finished.emit(result, None)
+            self._outcome = (None, exc)
+
+    def _poll(self) -> None:
+        if self._thread.is_alive():
+            return
+        self._timer.stop()
+        self.finished.emit(*self._outcome)

@@ -199,6 +199,41 @@ def test_a_failed_daily_backup_is_reported_and_the_app_goes_on(
     startup.dispose()
 
 
+def test_reaching_for_the_patient_list_prepares_opening_a_patient(
+    qtbot: Any, qapp: Any, db: Any, db_path: Path, settings: Any
+) -> None:
+    """Nothing more is loaded while the window sits idle; the pointer entering the list starts the warm-up,
+    which leaves the compiled library in its cache for the first opening."""
+    from PySide6.QtCore import QEvent
+    from PySide6.QtWidgets import QApplication
+
+    from planner.db.engine import open_schema
+    from planner.library import store
+    from planner.ui.app import Startup
+
+    stored = store_assessment(db, load_assessment_file(example_paths()[0]))
+    db.dispose()
+    settings.setValue("firstRun/done", True)
+    startup = Startup(qapp, settings, db_path)
+    startup.show(open_schema(db_path))
+    window = startup.window
+    assert window is not None
+    qtbot.waitUntil(lambda: startup.prepare is not None)
+    store._cache.clear()
+    qtbot.wait(50)
+    assert startup.prepare.job is None  # idle: nothing started
+    QApplication.sendEvent(window.patient_view.viewport(), QEvent(QEvent.Type.Enter))
+    job = startup.prepare.job
+    assert job is not None
+    qtbot.waitUntil(lambda: not job.running(), timeout=20000)
+    assert [key for key in store._cache if key[0] == str(db_path)]
+    QApplication.sendEvent(window.patient_view.viewport(), QEvent(QEvent.Type.Enter))
+    assert startup.prepare.job is job  # once
+    assert window.select_patient(stored.patient_id) and window.patient_id == stored.patient_id
+    window.close()
+    startup.dispose()
+
+
 def test_background_work_runs_off_the_gui_thread_and_reports_on_it(qtbot: Any, qapp: Any) -> None:
     import threading
 
