@@ -61,8 +61,11 @@ class Template:
         return self.parts[1::2]
 
     def render(self, findings: Mapping[str, Any]) -> str:
+        parts = self.parts
+        if len(parts) == 1:  # no finding named: most details and handout notes
+            return parts[0]
         out = []
-        for index, part in enumerate(self.parts):
+        for index, part in enumerate(parts):
             out.append(format_value(findings.get(part)) if index % 2 else part)
         return "".join(out)
 
