@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -23,7 +23,10 @@ from planner.db.backup import backup_database
 from planner.db.engine import Database
 from planner.errors import UserError
 from planner.settings import CLINIC_ADDRESS, CLINIC_LOGO, CLINIC_NAME, DEFAULT_ASSESSOR, get_settings, set_settings
+from planner.ui.background import Background
 from planner.ui.preferences import DATABASE_SETTING
+
+BACKUP_NOW = "&Backup now"
 
 
 class SettingsDialog(QDialog):
@@ -73,10 +76,11 @@ class SettingsDialog(QDialog):
         database_row.addWidget(change)
         form.addRow("Database:", database_row)
         form.addRow("From the next start:", self.next_database)
-        backup = QPushButton("&Backup now")
-        backup.setAccessibleName("Backup now")
-        backup.clicked.connect(self._backup)
-        form.addRow("", backup)
+        self.backup_button = QPushButton(BACKUP_NOW)
+        self.backup_button.setAccessibleName("Backup now")
+        self.backup_button.clicked.connect(self._backup)
+        self._backup_job: Background | None = None
+        form.addRow("", self.backup_button)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self._save)
         buttons.rejected.connect(self.reject)
@@ -104,12 +108,40 @@ class SettingsDialog(QDialog):
             self.next_database.setText(f"{path} (used after a restart; an existing file is opened, not replaced)")
 
     def _backup(self) -> None:
-        try:
-            target = backup_database(self.database)
-        except UserError as exc:
-            QMessageBox.warning(self, "Backup", str(exc))
+        """A verified backup, written on a worker thread: a large database takes seconds, and the dialog
+        stays responsive meanwhile. It cannot be closed until the backup is done (see :meth:`done`)."""
+        path = self.database.path
+        self.backup_button.setEnabled(False)
+        self.backup_button.setText("Backing up…")
+        self._backup_job = Background(lambda: backup_database(path), "backup-now", self)
+        self._backup_job.finished.connect(self._backed_up)
+        self._backup_job.start()
+
+    def _backed_up(self, target: Path | None, error: Exception | None) -> None:
+        self._backup_job = None
+        self.backup_button.setEnabled(True)
+        self.backup_button.setText(BACKUP_NOW)
+        if error is None:
+            icon, text = QMessageBox.Icon.Information, f"Backup written and verified:\n{target}"
+        elif isinstance(error, UserError):
+            icon, text = QMessageBox.Icon.Warning, str(error)
+        else:
+            from planner.logs import log_exception
+
+            icon, text = (
+                QMessageBox.Icon.Warning,
+                f"The backup failed; the details were written to {log_exception(error)}.",
+            )
+        box = QMessageBox(icon, "Backup", text, QMessageBox.StandardButton.Ok, self)
+        box.setObjectName("backupDone")
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+
+    def done(self, result: int) -> None:
+        """Closing waits for a backup being written: the dialog owns it."""
+        if self._backup_job is not None:
             return
-        QMessageBox.information(self, "Backup", f"Backup written and verified:\n{target}")
+        super().done(result)
 
     def _save(self) -> None:
         logo = self.logo.text().strip()

@@ -75,3 +75,26 @@ def test_database_location_applies_from_next_start(qtbot: Any, db: Any, tmp_path
     assert database_path(argparse.Namespace(db=tmp_path / "x.sqlite3"), store) == tmp_path / "x.sqlite3"
     monkeypatch.setenv("PLANNER_DB", str(tmp_path / "env.sqlite3"))
     assert database_path(argparse.Namespace(db=None), store) == tmp_path / "env.sqlite3"
+
+
+def test_backup_now_writes_on_a_worker_and_the_dialog_waits_for_it(qtbot: Any, db: Any) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    from planner.db.backup import list_backups
+    from planner.ui.settings_dialog import SettingsDialog
+
+    before = len(list_backups(db.path))
+    dialog = SettingsDialog(db)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.backup_button.click()
+    assert not dialog.backup_button.isEnabled()  # says it is backing up
+    dialog.reject()
+    assert dialog.isVisible()  # closing waits for the backup
+    qtbot.waitUntil(lambda: dialog.findChild(QMessageBox, "backupDone") is not None, timeout=20000)
+    box = dialog.findChild(QMessageBox, "backupDone")
+    assert box.text().startswith("Backup written and verified")
+    assert len(list_backups(db.path)) == before + 1 and dialog.backup_button.isEnabled()
+    box.close()
+    dialog.reject()
+    assert not dialog.isVisible()
