@@ -399,7 +399,8 @@ def geometry() -> Geometry:
 
 
 def source_fingerprint() -> str:
-    return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
+    """SHA-256 of this module's text, line endings made alike (a checkout on Windows may turn them to CRLF)."""
+    return hashlib.sha256(Path(__file__).read_bytes().replace(b"\r\n", b"\n")).hexdigest()
 
 
 def _polygons(path: QPainterPath) -> list[list[list[float]]]:
