@@ -23,7 +23,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEventLoop, QSettings, Qt, QTimer
+from PySide6.QtCore import QEventLoop, QSettings, QTimer
 from PySide6.QtWidgets import QApplication
 
 from planner.errors import UserError
@@ -210,24 +210,16 @@ class Startup:
     def _backed_up(self, _backup: object, error: Exception | None) -> None:
         """A failed daily backup is logged and reported without stopping the app: it never changes the
         database, and the earlier backups are kept."""
-        if error is not None:
+        if error is not None and self.window is not None:
             from PySide6.QtWidgets import QMessageBox
 
-            from planner.logs import log_exception
+            from planner.ui.background import failure_text, show_outcome
 
-            where = log_exception(error)
-            detail = str(error) if isinstance(error, UserError) else f"{type(error).__name__}; details in {where}"
-            box = QMessageBox(
-                QMessageBox.Icon.Warning,
-                "LSP Planner",
-                f"Today's backup could not be made ({detail}). Your data is unchanged and earlier backups "
-                "are kept; the backup is tried again at the next start.",
-                QMessageBox.StandardButton.Ok,
-                self.window,
+            text = (
+                f"Today's backup could not be made ({failure_text(error)}). Your data is unchanged and earlier "
+                "backups are kept; the backup is tried again at the next start."
             )
-            box.setObjectName("backupFailed")
-            box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-            box.open()  # not modal to the app: the user goes on working
+            show_outcome(self.window, QMessageBox.Icon.Warning, "LSP Planner", text, "backupFailed")
         if self.smoke:
             self._report_smoke()
 

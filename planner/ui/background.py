@@ -13,7 +13,8 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtWidgets import QMessageBox, QWidget
 
 
 class Background(QObject):
@@ -65,3 +66,24 @@ class Background(QObject):
             return
         self._timer.stop()
         self.finished.emit(*self._outcome)
+
+
+def failure_text(error: Exception) -> str:
+    """What to tell the user about a job that failed: a storage problem in its own words (it names the
+    file and the rule); anything else is logged and named with where the details went."""
+    from planner.errors import UserError
+
+    if isinstance(error, UserError):
+        return str(error)
+    from planner.logs import log_exception
+
+    return f"{type(error).__name__}; the details were written to {log_exception(error)}"
+
+
+def show_outcome(parent: QWidget, icon: QMessageBox.Icon, title: str, text: str, name: str) -> QMessageBox:
+    """A job's outcome in a message box that does not block: the user may be busy with something else."""
+    box = QMessageBox(icon, title, text, QMessageBox.StandardButton.Ok, parent)
+    box.setObjectName(name)
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.open()
+    return box

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -23,10 +23,11 @@ from planner.db.backup import backup_database
 from planner.db.engine import Database
 from planner.errors import UserError
 from planner.settings import CLINIC_ADDRESS, CLINIC_LOGO, CLINIC_NAME, DEFAULT_ASSESSOR, get_settings, set_settings
-from planner.ui.background import Background
+from planner.ui.background import Background, failure_text, show_outcome
 from planner.ui.preferences import DATABASE_SETTING
 
 BACKUP_NOW = "&Backup now"
+BACKUP_DONE_BOX = "backupDone"
 
 
 class SettingsDialog(QDialog):
@@ -123,19 +124,9 @@ class SettingsDialog(QDialog):
         self.backup_button.setText(BACKUP_NOW)
         if error is None:
             icon, text = QMessageBox.Icon.Information, f"Backup written and verified:\n{target}"
-        elif isinstance(error, UserError):
-            icon, text = QMessageBox.Icon.Warning, str(error)
         else:
-            from planner.logs import log_exception
-
-            icon, text = (
-                QMessageBox.Icon.Warning,
-                f"The backup failed; the details were written to {log_exception(error)}.",
-            )
-        box = QMessageBox(icon, "Backup", text, QMessageBox.StandardButton.Ok, self)
-        box.setObjectName("backupDone")
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.open()
+            icon, text = QMessageBox.Icon.Warning, f"The backup failed: {failure_text(error)}"
+        show_outcome(self, icon, "Backup", text, BACKUP_DONE_BOX)
 
     def done(self, result: int) -> None:
         """Closing waits for a backup being written: the dialog owns it."""
