@@ -161,9 +161,12 @@ class Startup:
 
         window = self.window
         assert window is not None
-        if not self._step(seed_shipped_documents) or not self._step(lambda _database: _load_view(window.load_patients)):
+        if not self._step(seed_shipped_documents) or not self._step(
+            lambda _database: _load_view(lambda: window.load_patients(reopen_last=False))
+        ):
             return
         self.app.processEvents(NO_INPUT)  # paint the filled list before anything else runs
+        self._prepare(window)
         elapsed = self._mark("listed")
         if self.smoke:
             print(
@@ -172,6 +175,26 @@ class Startup:
                 flush=True,
             )
         QTimer.singleShot(0, self._fill_due)
+
+    def _prepare(self, window: MainWindow) -> None:
+        """What opening a patient needs, loaded on a worker thread: at once when the last session's patient is
+        to be reopened (it opens when that is done, unless the user has chosen a patient meanwhile), else
+        when the user shows up (see :mod:`planner.ui.prepare`). The list is usable all the while."""
+        from planner.ui.prepare import PrepareOnIntent
+
+        assert self.database is not None
+        view = window.patient_view
+        watched = [view, view.viewport(), window.patient_search]  # not the window: Qt sends it an Enter on show
+        self.prepare = PrepareOnIntent(self.database, watched, window)
+        last = window.last_patient()
+        if last:
+            self.prepare.start().finished.connect(lambda *_outcome: self._reopen(window, last))
+
+    @staticmethod
+    def _reopen(window: MainWindow, patient_id: str) -> None:
+        """The last session's patient, unless the user has meanwhile opened one or started a search."""
+        if window.patient_id is None and not window.patient_search.text():
+            window.select_patient(patient_id)
 
     def _fill_due(self) -> None:
         """The follow-up due list across patients (a query over every patient's latest plan): after the
@@ -187,7 +210,6 @@ class Startup:
         at once; the backup reads one consistent state of the file whatever is written meanwhile."""
         from planner.db.backup import automatic_backup
         from planner.ui.background import Background
-        from planner.ui.prepare import PrepareOnIntent
 
         assert self.database is not None and self.window is not None
         path = self.database.path
@@ -198,9 +220,6 @@ class Startup:
         if self.smoke:
             return  # reported when the backup is done
         window = self.window
-        view = window.patient_view
-        watched = [window, view, view.viewport(), window.patient_search]
-        self.prepare = PrepareOnIntent(self.database, watched, window)
         window.offer_drafts()
         if not self.settings.value("firstRun/done", False, type=bool):
             self.settings.setValue("firstRun/done", True)

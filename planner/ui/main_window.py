@@ -255,14 +255,18 @@ class MainWindow(QMainWindow):
         self.settings.sync()
 
     # --- patients ------------------------------------------------------------------------------------------
-    def load_patients(self) -> None:
-        """Fill the patient list (after first paint) and reselect the last patient."""
+    def load_patients(self, *, reopen_last: bool = True) -> None:
+        """Fill the patient list (after first paint) and, unless told not to, reopen the last patient."""
         self.patient_model.reload()
-        last = str(self.settings.value("window/lastPatient", "") or "")
-        if last:
+        last = self.last_patient()
+        if last and reopen_last:
             self.select_patient(last)
         self.statusBar().showMessage(f"{self.patient_model.rowCount()} patients")
         self.patientsLoaded.emit()
+
+    def last_patient(self) -> str:
+        """The patient open when the app was last closed ("" for none)."""
+        return str(self.settings.value("window/lastPatient", "") or "")
 
     def select_patient(self, patient_id: str) -> bool:
         row = self.patient_model.row_for(patient_id)

@@ -234,6 +234,27 @@ def test_reaching_for_the_patient_list_prepares_opening_a_patient(
     startup.dispose()
 
 
+def test_last_sessions_patient_reopens_after_the_warm_up_with_the_list_usable_meanwhile(
+    qtbot: Any, qapp: Any, db: Any, db_path: Path, settings: Any
+) -> None:
+    from planner.db.engine import open_schema
+    from planner.ui.app import Startup
+
+    stored = store_assessment(db, load_assessment_file(example_paths()[0]))
+    db.dispose()
+    settings.setValue("firstRun/done", True)
+    settings.setValue("window/lastPatient", stored.patient_id)
+    startup = Startup(qapp, settings, db_path)
+    startup.show(open_schema(db_path))
+    window = startup.window
+    assert window is not None and window.patient_model.rowCount() == 1
+    assert window.patient_id is None  # the list is there at once; the patient follows the warm-up
+    assert startup.prepare is not None and startup.prepare.job is not None
+    qtbot.waitUntil(lambda: window.patient_id == stored.patient_id, timeout=20000)
+    window.close()
+    startup.dispose()
+
+
 def test_background_work_runs_off_the_gui_thread_and_reports_on_it(qtbot: Any, qapp: Any) -> None:
     import threading
 
