@@ -183,9 +183,7 @@ class Startup:
         from planner.ui.prepare import PrepareOnIntent
 
         assert self.database is not None
-        view = window.patient_view
-        watched = [view, view.viewport(), window.patient_search]  # not the window: Qt sends it an Enter on show
-        self.prepare = PrepareOnIntent(self.database, watched, window)
+        self.prepare = PrepareOnIntent(self.database, window.patient_view, window.patient_search, window)
         last = window.last_patient()
         if last:
             self.prepare.start().finished.connect(lambda *_outcome: self._reopen(window, last))

@@ -202,11 +202,8 @@ def test_a_failed_daily_backup_is_reported_and_the_app_goes_on(
 def test_reaching_for_the_patient_list_prepares_opening_a_patient(
     qtbot: Any, qapp: Any, db: Any, db_path: Path, settings: Any
 ) -> None:
-    """Nothing more is loaded while the window sits idle; the pointer entering the list starts the warm-up,
+    """Nothing more is loaded while the window sits idle; the pointer resting on a row starts the warm-up,
     which leaves the compiled library in its cache for the first opening."""
-    from PySide6.QtCore import QEvent
-    from PySide6.QtWidgets import QApplication
-
     from planner.db.engine import open_schema
     from planner.library import store
     from planner.ui.app import Startup
@@ -222,12 +219,12 @@ def test_reaching_for_the_patient_list_prepares_opening_a_patient(
     store._cache.clear()
     qtbot.wait(50)
     assert startup.prepare.job is None  # idle: nothing started
-    QApplication.sendEvent(window.patient_view.viewport(), QEvent(QEvent.Type.Enter))
+    window.patient_view.entered.emit(window.patient_filter.index(0, 0))  # the pointer rests on a row
     job = startup.prepare.job
     assert job is not None
     qtbot.waitUntil(lambda: not job.running(), timeout=20000)
     assert [key for key in store._cache if key[0] == str(db_path)]
-    QApplication.sendEvent(window.patient_view.viewport(), QEvent(QEvent.Type.Enter))
+    window.patient_search.textEdited.emit("W")
     assert startup.prepare.job is job  # once
     assert window.select_patient(stored.patient_id) and window.patient_id == stored.patient_id
     window.close()
