@@ -421,6 +421,15 @@ def _key(key: tuple[str, str]) -> str:
     return f"{key[0]}/{key[1]}"
 
 
+def _unkey(text: str) -> tuple[str, str]:
+    group, side = text.split("/", 1)
+    return group, side
+
+
+def _outline(path: QPainterPath) -> dict[str, object]:
+    return {"fill": path.fillRule().value, "polygons": _polygons(path)}
+
+
 def write(target: Path = GEOMETRY_FILE) -> None:
     """Build the geometry and store the thinned outlines and the label points (the landmarks are cheap)."""
     built = _build_geometry()
@@ -430,14 +439,8 @@ def write(target: Path = GEOMETRY_FILE) -> None:
 
     data = {
         "source": source_fingerprint(),
-        "silhouettes": {
-            view: {"fill": path.fillRule().value, "polygons": _polygons(path)}
-            for view, path in built.silhouettes.items()
-        },
-        "regions": {
-            _key(key): {"fill": path.fillRule().value, "polygons": _polygons(path)}
-            for key, path in built.regions.items()
-        },
+        "silhouettes": {view: _outline(path) for view, path in built.silhouettes.items()},
+        "regions": {_key(key): _outline(path) for key, path in built.regions.items()},
         "centres": points(built.centres),
         "outside_labels": points(built.outside_labels),
         "leader_targets": points(built.leader_targets),
@@ -452,19 +455,16 @@ def _read(source: Path) -> Geometry | None:
         if data.get("source") != source_fingerprint():
             return None
 
-        def keyed(values: dict[str, list[float]]) -> dict[tuple[str, str], QPointF]:
-            return {tuple(key.split("/", 1)): QPointF(x, y) for key, (x, y) in values.items()}  # type: ignore[misc]
+        def points(values: dict[str, list[float]]) -> dict[tuple[str, str], QPointF]:
+            return {_unkey(key): QPointF(x, y) for key, (x, y) in values.items()}
 
         return Geometry(
             silhouettes={view: _path(p["polygons"], p["fill"]) for view, p in data["silhouettes"].items()},
             details={view: _details(view) for view in VIEW_CENTRES},
-            regions={
-                tuple(key.split("/", 1)): _path(p["polygons"], p["fill"])  # type: ignore[misc]
-                for key, p in data["regions"].items()
-            },
-            centres=keyed(data["centres"]),
-            outside_labels=keyed(data["outside_labels"]),
-            leader_targets=keyed(data["leader_targets"]),
+            regions={_unkey(key): _path(p["polygons"], p["fill"]) for key, p in data["regions"].items()},
+            centres=points(data["centres"]),
+            outside_labels=points(data["outside_labels"]),
+            leader_targets=points(data["leader_targets"]),
         )
     except (OSError, ValueError, KeyError, TypeError):
         return None
