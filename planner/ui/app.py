@@ -166,8 +166,8 @@ class Startup:
         ):
             return
         self.app.processEvents(NO_INPUT)  # paint the filled list before anything else runs
-        self._prepare(window)
         elapsed = self._mark("listed")
+        self._prepare(window)
         if self.smoke:
             print(
                 f"main window painted and patient list filled in {elapsed:.0f} ms "
