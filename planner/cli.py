@@ -243,6 +243,23 @@ def cmd_docs_findings(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_docs_rules(args: argparse.Namespace) -> int:
+    """The clinical review table: every rule with its condition in words, its gates and its source."""
+    from planner.library.rules_doc import clinical_rules_markdown
+
+    if args.shipped:
+        from planner.library.compiler import compile_library
+        from planner.library.files import read_shipped_documents
+
+        library = compile_library(read_shipped_documents())
+    else:
+        from planner.library.store import load_library
+
+        library = load_library(_open(args))
+    sys.stdout.write(clinical_rules_markdown(library))
+    return EXIT_OK
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from planner.demo import generate_demo
 
@@ -405,6 +422,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = _add(docs_sub, "check", cmd_docs_check, "check document files without importing them")
     p.add_argument("files", nargs="*")
     _add(docs_sub, "findings", cmd_docs_findings, "list the finding names conditions may use")
+    p = _add(docs_sub, "rules", cmd_docs_rules, "every rule in words with its safety gates and source (Markdown)")
+    p.add_argument(
+        "--shipped", action="store_true", help="the shipped library as in resources/ (docs/clinical-rules.md)"
+    )
 
     p = _add(sub, "demo", cmd_demo, "fill the database with synthetic patients (for demonstrations and benchmarks)")
     p.add_argument("--patients", type=int, required=True)

@@ -24,12 +24,25 @@ SECTION_TARGETS = ("pt", "ot", "orthosis", "lymphedema", "analgesia", "medical",
 HANDOUT_TARGETS = ("checklist", "call")
 TARGETS = (*SECTION_TARGETS, "alert", *HANDOUT_TARGETS)
 ALERT_LEVELS = ("urgent", "caution", "info")
-RECOMMENDATION_FIELDS = {"target", "level", "when", "title", "detail", "handout", "order", "cites", "due"}
+RECOMMENDATION_FIELDS = {
+    "target",
+    "level",
+    "when",
+    "screen",
+    "exclusive",
+    "title",
+    "detail",
+    "handout",
+    "order",
+    "cites",
+    "due",
+}
 REPEATABLE_FIELDS = {"cites"}
 
 _DOC_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,63}$")
 _REC_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$")
 _NAME = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
+_GROUP = re.compile(r"^[a-z][a-z0-9-]{0,63}$")
 _BLOCK_OPEN = re.compile(r"^:::\s*(\S+)(?:\s+(\S+))?\s*$")
 _FIELD = re.compile(r"^([a-z_]+)\s*:\s?(.*)$")
 
@@ -59,6 +72,9 @@ class Recommendation:
     order: int = 100
     cites: list[tuple[str, str, int]] = field(default_factory=list)
     due: DueRule | None = None
+    screen: list[str] = field(default_factory=list)
+    screen_line: int = 0
+    exclusive: str | None = None
 
 
 @dataclass(slots=True)
@@ -73,6 +89,7 @@ class DerivedFinding:
     name: str
     line: int
     cases: list[DerivedCase]
+    section: str = ""
 
 
 @dataclass(slots=True)
@@ -253,7 +270,7 @@ def _parse_block(
         if not _NAME.match(name):
             problems.append(Problem(number, "finding name: lower-case letters, digits and '_', starting with a letter"))
             return
-        doc.findings.append(DerivedFinding(name, number, _parse_cases(body, problems)))
+        doc.findings.append(DerivedFinding(name, number, _parse_cases(body, problems), section))
     elif kind == "table":
         if not _NAME.match(name):
             problems.append(Problem(number, "table name: lower-case letters, digits and '_'"))
@@ -335,6 +352,10 @@ def _parse_recommendation(
                 due = DueRule.parse(due_text)
             except ValueError as exc:
                 problems.append(Problem(due_line, str(exc)))
+    screen, screen_line = _parse_screen(values.get("screen"), target, line, problems)
+    exclusive, exclusive_line = values.get("exclusive", ("", line))
+    if exclusive and not _GROUP.match(exclusive):
+        problems.append(Problem(exclusive_line, "exclusive: a group name of lower-case letters, digits and '-'"))
     if len(problems) > before:
         return None
     when, when_line = values["when"]
@@ -358,7 +379,28 @@ def _parse_recommendation(
         order=order,
         cites=cites,
         due=due,
+        screen=screen,
+        screen_line=screen_line,
+        exclusive=exclusive or None,
     )
+
+
+def _parse_screen(
+    value: tuple[str, int] | None, target: str, line: int, problems: list[Problem]
+) -> tuple[list[str], int]:
+    """``screen: heat_hold, tens_hold``: the findings that must all be clear (null) for the item to be offered."""
+    if value is None:
+        return [], 0
+    text, screen_line = value
+    names = [name.strip() for name in text.split(",")]
+    if target == "alert":
+        problems.append(Problem(screen_line, "screen is for plan items and handout lines, not alerts"))
+    if not text.strip() or not all(_NAME.match(name) for name in names):
+        problems.append(Problem(screen_line, "screen: finding names separated by commas"))
+        return [], screen_line
+    if len(set(names)) != len(names):
+        problems.append(Problem(screen_line, "screen: a finding is named twice"))
+    return names, screen_line
 
 
 def _parse_cases(body: list[tuple[int, str]], problems: list[Problem]) -> list[DerivedCase]:

@@ -14,7 +14,7 @@ from planner.assessment.schema import CAREPLAN_FORMAT, SECTION_KEYS
 from planner.engine.findings import all_findings, weak_group_entries
 from planner.engine.limbvolume import limb_volumes
 from planner.engine.progress import Visit, ordered_visits, trend_series
-from planner.library.compiler import CompiledLibrary, CompiledRecommendation
+from planner.library.compiler import CompiledLibrary, CompiledRecommendation, has_value
 from planner.library.parser import HANDOUT_TARGETS
 
 SECTION_TITLES = {
@@ -44,7 +44,10 @@ _EXTRA_FINDINGS = (
 
 def evidence_for(library: CompiledLibrary, recommendation: CompiledRecommendation) -> list[dict[str, str]]:
     """The passage the recommendation stands in, then any further passages it cites that still exist."""
-    places = [(recommendation.document_id, recommendation.section), *recommendation.cites]
+    return _passages(library, [(recommendation.document_id, recommendation.section), *recommendation.cites])
+
+
+def _passages(library: CompiledLibrary, places: Sequence[tuple[str, str]]) -> list[dict[str, str]]:
     evidence = []
     for document_id, section in places:
         text = library.passages.get((document_id, section))
@@ -104,6 +107,25 @@ def progress_block(
     return trends
 
 
+def hold_reasons(rec: CompiledRecommendation, findings: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """(screen finding, reason) for each of the item's screens that says hold; empty when the item may be offered."""
+    return [(name, str(findings[name])) for name in rec.screen if has_value(findings.get(name))]
+
+
+def _held_entry(
+    rec: CompiledRecommendation, reasons: list[tuple[str, str]], findings: Mapping[str, Any], library: CompiledLibrary
+) -> dict[str, Any]:
+    places = list(dict.fromkeys(place for name, _ in reasons if (place := library.finding_places.get(name))))
+    return {
+        "id": rec.id,
+        "section": rec.target,
+        "title": rec.title.render(findings),
+        "reason": "; ".join(dict.fromkeys(reason for _, reason in reasons)),
+        "screen": [name for name, _ in reasons],
+        "evidence": _passages(library, places) or evidence_for(library, rec),
+    }
+
+
 def _due_fields(rec: CompiledRecommendation, assessment: dict[str, Any]) -> dict[str, str]:
     dates = rec.due.dates(assessment) if rec.due else None
     if dates is None:
@@ -123,9 +145,16 @@ def generate_plan(
     sections: dict[str, list[dict[str, Any]]] = {key: [] for key in SECTION_KEYS}
     alerts: list[tuple[int, int, str, dict[str, Any]]] = []
     handout: dict[str, list[dict[str, Any]]] = {target: [] for target in HANDOUT_TARGETS}
+    held: list[dict[str, Any]] = []
     for rec in library.recommendations:  # already sorted by (order, id)
         if not rec.condition.evaluate(findings):
             continue
+        if rec.screen:
+            reasons = hold_reasons(rec, findings)
+            if reasons:
+                if rec.target in sections:  # a handout line held with its item needs no entry of its own
+                    held.append(_held_entry(rec, reasons, findings, library))
+                continue
         evidence = evidence_for(library, rec)
         title = rec.title.render(findings)
         detail = rec.detail.render(findings)
@@ -151,6 +180,7 @@ def generate_plan(
         "alerts": [entry for *_key, entry in sorted(alerts, key=lambda a: a[:3])],
         "sections": [{"key": key, "title": SECTION_TITLES[key], "items": sections[key]} for key in SECTION_KEYS],
         "handout": handout,
+        "held": held,
     }
     if history:
         plan["progress"] = progress_block(assessment, history, library, findings)
