@@ -120,7 +120,7 @@ def _held_entry(
         "id": rec.id,
         "section": rec.target,
         "title": rec.title.render(findings),
-        "reason": "; ".join(dict.fromkeys(reason for _, reason in reasons)),
+        "reason": reasons[0][1],  # the first screen that holds; "screen" names every one
         "screen": [name for name, _ in reasons],
         "evidence": _passages(library, places) or evidence_for(library, rec),
     }
