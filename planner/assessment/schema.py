@@ -261,6 +261,21 @@ CAREPLAN_SCHEMA: dict[str, Any] = {
             ],
         },
         "progress": _PROGRESS,
+        "held": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["id", "section", "title", "reason", "evidence"],
+                "properties": {
+                    "id": {"type": "string"},
+                    "section": {"enum": list(SECTION_KEYS)},
+                    "title": {"type": "string"},
+                    "reason": {"type": "string"},
+                    "screen": {"type": "array", "items": {"type": "string"}},
+                    "evidence": _EVIDENCE_LIST,
+                },
+            },
+        },
         "handout": {
             "type": "object",
             "properties": {
