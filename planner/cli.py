@@ -262,11 +262,11 @@ def cmd_db_backup(args: argparse.Namespace) -> int:
 
 def cmd_db_restore(args: argparse.Namespace) -> int:
     """Does not open the current database first: it may be the damaged file being replaced."""
-    from planner.db.backup import restore_backup
+    from planner.db.restore import restore_backup
     from planner.paths import default_database_path
 
     target = Path(args.db or default_database_path())
-    kept = restore_backup(target, Path(args.backup))
+    kept = restore_backup(target, Path(args.backup), force=args.force)
     print(f"restored {args.backup} to {target}" + (f"; the previous file is kept as {kept}" if kept else ""))
     return EXIT_OK
 
@@ -418,6 +418,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add(db_sub, "check", cmd_db_check, "integrity check plus citations and signed-plan hashes")
     p = _add(db_sub, "restore", cmd_db_restore, "replace the database by a backup (the current file is kept)")
     p.add_argument("backup", help="backup file to restore")
+    p.add_argument("--force", action="store_true", help="restore it even if it is a backup of another database")
 
     p = _add(sub, "bench", cmd_bench, "measure speed and memory, each figure beside its floor")
     p.add_argument("--json", action="store_true", help="print the figures as JSON")

@@ -87,8 +87,8 @@ def _recover(path: Path, failure: UserError) -> Database | None:
     file is kept) and open the restored file. None when the app cannot go on."""
     from PySide6.QtWidgets import QMessageBox  # built by PySide6 on first use: not before the first paint
 
-    from planner.db.backup import restore_backup
     from planner.db.engine import DamagedDatabaseError, open_schema
+    from planner.db.restore import restore_backup
 
     if not isinstance(failure, DamagedDatabaseError):
         QMessageBox.critical(None, "LSP Planner", f"The database could not be opened.\n\n{failure}")

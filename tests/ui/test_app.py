@@ -215,11 +215,11 @@ def test_sign_off_locks_and_change_starts_new_draft(window: Any, monkeypatch: py
 
 
 def test_history_opens_old_versions_read_only(window: Any) -> None:
-    from planner.records import sign_plan
+    from planner.records import sign_stored_plan
 
     patient = add_example(window)
     first = window.session.record
-    sign_plan(window.database, first.id, "A. Okafor", "PT")
+    sign_stored_plan(window.database, first.id, "A. Okafor", "PT")
     window.open_patient(patient)
     assert window.session.read_only
     window.history.show_patient(patient)
