@@ -115,6 +115,19 @@ def cmd_done(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_sign(args: argparse.Namespace) -> int:
+    """Sign a draft plan version as stored, by the same core function as the app's Sign button."""
+    from planner.export.context import short_hash
+    from planner.records import sign_stored_plan
+
+    record = sign_stored_plan(_open(args), args.plan_id, args.signer, args.credentials)
+    print(
+        f"signed plan {record.id} (version {record.version}) of patient {record.patient_id} as {record.signer}; "
+        f"content hash {short_hash(record.content_hash or '')}"
+    )
+    return EXIT_OK
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     from planner.export.service import export_pdf
 
@@ -373,6 +386,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--on", metavar="DATE", help="date it was done (default: today)")
     p.add_argument("--by", help="who did it (default: the operating-system user)")
     p.add_argument("--reopen", action="store_true", help="mark it not done again")
+
+    p = _add(sub, "sign", cmd_sign, "sign a draft plan version as it is stored (it can no longer change)")
+    p.add_argument("plan_id", type=int, metavar="PLAN_ID", help="the plan's number, as 'history' shows it")
+    p.add_argument("--signer", required=True, help="the signing clinician's name")
+    p.add_argument("--credentials", required=True, help="their credentials, e.g. 'PT, DPT'")
 
     p = _add(sub, "export", cmd_export, "write the clinician plan (or the patient handout) as PDF")
     p.add_argument("file", help="assessment JSON file, or - for standard input")

@@ -440,17 +440,30 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage("New assessment (not saved yet)")
 
     def restore_draft(
-        self, patient_id: str, assessment_id: int | None, assessment: dict[str, Any], edits: dict[str, Any]
+        self,
+        patient_id: str,
+        assessment_id: int | None,
+        assessment: dict[str, Any],
+        edits: dict[str, Any],
+        opened: tuple[int, int] | None = None,
     ) -> None:
+        """Bring back an autosaved draft. It works from the plan row version it was typed over (``opened``),
+        so saving it is refused if someone changed the plan since; a draft from before drafts recorded that
+        works from the latest."""
         from planner.edits import PlanEdits
-        from planner.records import latest_plan
+        from planner.records import PlanStamp, latest_plan
         from planner.ui.session import AssessmentSession
 
         self.patient_model.reload()
         self.select_patient(patient_id)
         record = latest_plan(self.database, assessment_id) if assessment_id is not None else None
         session = AssessmentSession(
-            self.database, assessment, assessment_id=assessment_id, record=record, read_only=False
+            self.database,
+            assessment,
+            assessment_id=assessment_id,
+            record=record,
+            read_only=False,
+            opened=PlanStamp(*opened) if opened else None,
         )
         session.set_edits(PlanEdits.from_json(edits), "Restore draft")
         self._set_session(session)
@@ -467,7 +480,10 @@ class MainWindow(QMainWindow):
         if session is None or not session.dirty or self.patient_id is None:
             return
         try:
-            self.drafts.write(self.patient_id, session.assessment_id, session.assessment(), session.edits.to_json())
+            opened = (session.opened.plan_id, session.opened.row_version) if session.opened else None
+            self.drafts.write(
+                self.patient_id, session.assessment_id, session.assessment(), session.edits.to_json(), opened
+            )
         except OSError as exc:
             self.statusBar().showMessage(f"Autosave failed: {exc.strerror}")
 
@@ -534,6 +550,7 @@ class MainWindow(QMainWindow):
     def sign(self) -> None:
         from PySide6.QtWidgets import QDialog
 
+        from planner.records import PlanChangedError
         from planner.settings import DEFAULT_ASSESSOR, get_settings
         from planner.ui.plan_review import SignDialog
 
@@ -544,6 +561,9 @@ class MainWindow(QMainWindow):
         while dialog.exec() == QDialog.DialogCode.Accepted:
             try:
                 record = session.sign(dialog.name.text(), dialog.credentials.text())
+            except PlanChangedError as exc:
+                self.warn("Not signed", str(exc))
+                return
             except UserError as exc:
                 dialog.setWindowTitle(str(exc))
                 continue
@@ -570,7 +590,9 @@ class MainWindow(QMainWindow):
         record = session.record
         signature = None
         if record is not None and record.signed and session.read_only and record.signed_at is not None:
-            signature = Signature(record.signer or "", record.signer_credentials or "", record.signed_at)
+            signature = Signature(
+                record.signer or "", record.signer_credentials or "", record.signed_at, record.content_hash or ""
+            )
         return ExportContext(
             clinic=clinic_info(self.database),
             generated_at=utc_now(),
@@ -731,7 +753,7 @@ class MainWindow(QMainWindow):
                 f"{draft.saved_at}. Restore them?",
             )
             if answer == QMessageBox.StandardButton.Yes:
-                self.restore_draft(draft.patient_id, draft.assessment_id, draft.assessment, draft.edits)
+                self.restore_draft(draft.patient_id, draft.assessment_id, draft.assessment, draft.edits, draft.opened)
                 return
             draft.path.unlink(missing_ok=True)
 
