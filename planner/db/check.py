@@ -57,8 +57,7 @@ def _trail_problems(database: Database, plans: list[Plan]) -> tuple[list[str], l
             continue
         hashes = recorded.get(f"plan:{plan.id}")
         if hashes is None:
-            signed_at = stored_time(plan.signed_at) if plan.signed_at else ""
-            if first is None or signed_at < first:
+            if plan.signed_at is not None and (first is None or stored_time(plan.signed_at) < first):
                 before_trail += 1
             else:
                 problems.append(

@@ -302,7 +302,7 @@ def open_schema(path: Path | str, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> 
         # Create the file readable by this user only, before SQLite opens it.
         fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
         os.close(fd)
-    elif not _looks_like_sqlite(path):
+    elif not looks_like_sqlite(path):
         raise damaged_database_error(path, "it is not an SQLite database")
     with damage_reported(database):
         revision = current_revision(database)
@@ -404,7 +404,7 @@ def _sqlite_check(database: Database) -> str:
     return "" if result == "ok" else str(result)[:200]
 
 
-def _looks_like_sqlite(path: Path) -> bool:
+def looks_like_sqlite(path: Path) -> bool:
     """The file's header, read before SQLite opens it: empty (new) or SQLite's magic string. Anything else is
     what SQLite would call "not a database"."""
     with path.open("rb") as handle:

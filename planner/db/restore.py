@@ -26,7 +26,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from planner.db.engine import BUSY_TIMEOUT_MS, DatabaseBusyError, is_busy
+from planner.db.engine import BUSY_TIMEOUT_MS, DatabaseBusyError, is_busy, looks_like_sqlite
 from planner.db.files import (
     PART_SUFFIX,
     SIDE_SUFFIXES,
@@ -92,9 +92,9 @@ def _held(target: Path, busy_timeout_ms: int, doing: str) -> Iterator[_Held]:
     Taking the lock first applies a hot journal the file may have (SQLite's own recovery of a write cut
     short), and a WAL is checkpointed into the file and switched off, so the file is whole by itself. A file
     SQLite cannot read at all is damaged: no program can be using it, and it is replaced as it is, its side
-    files moving with it.
+    files moving with it. One without SQLite's header is not even opened (SQLite would drop its WAL).
     """
-    if not target.exists() or target.stat().st_size == 0:
+    if not target.exists() or target.stat().st_size == 0 or not looks_like_sqlite(target):
         yield _Held(None, None)
         return
     connection: sqlite3.Connection | None = sqlite3.connect(

@@ -446,6 +446,7 @@ class MainWindow(QMainWindow):
         assessment: dict[str, Any],
         edits: dict[str, Any],
         opened: tuple[int, int] | None = None,
+        writer: str = "",
     ) -> None:
         """Bring back an autosaved draft. It works from the plan row version it was typed over (``opened``),
         so saving it is refused if someone changed the plan since; a draft from before drafts recorded that
@@ -464,6 +465,7 @@ class MainWindow(QMainWindow):
             record=record,
             read_only=False,
             opened=PlanStamp(*opened) if opened else None,
+            draft_writer=writer,
         )
         session.set_edits(PlanEdits.from_json(edits), "Restore draft")
         self._set_session(session)
@@ -482,7 +484,12 @@ class MainWindow(QMainWindow):
         try:
             opened = (session.opened.plan_id, session.opened.row_version) if session.opened else None
             self.drafts.write(
-                self.patient_id, session.assessment_id, session.assessment(), session.edits.to_json(), opened
+                self.patient_id,
+                session.assessment_id,
+                session.assessment(),
+                session.edits.to_json(),
+                opened,
+                session.draft_writer,
             )
         except OSError as exc:
             self.statusBar().showMessage(f"Autosave failed: {exc.strerror}")
@@ -497,8 +504,8 @@ class MainWindow(QMainWindow):
             self.warn("Not saved", f"The assessment was not saved:\n\n{exc}\n\nYour entries are kept in the form.")
             return False
         if self.patient_id:
-            self.drafts.remove(self.patient_id, None)
-            self.drafts.remove(self.patient_id, record.assessment_id)
+            self.drafts.remove(self.patient_id, None, session.draft_writer)
+            self.drafts.remove(self.patient_id, record.assessment_id, session.draft_writer)
         self._autosave_timer.stop()
         self.patient_model.reload()
         self.select_patient(record.patient_id)
@@ -519,7 +526,7 @@ class MainWindow(QMainWindow):
             return self.save()
         if answer == QMessageBox.StandardButton.Discard:
             if self.patient_id:
-                self.drafts.remove(self.patient_id, session.assessment_id)
+                self.drafts.remove(self.patient_id, session.assessment_id, session.draft_writer)
             return True
         return False
 
@@ -568,7 +575,7 @@ class MainWindow(QMainWindow):
                 dialog.setWindowTitle(str(exc))
                 continue
             if self.patient_id:
-                self.drafts.remove(self.patient_id, record.assessment_id)
+                self.drafts.remove(self.patient_id, record.assessment_id, session.draft_writer)
             self.history.show_patient(record.patient_id)
             self.statusBar().showMessage(f"Plan version {record.version} signed by {record.signer}")
             return
@@ -753,7 +760,9 @@ class MainWindow(QMainWindow):
                 f"{draft.saved_at}. Restore them?",
             )
             if answer == QMessageBox.StandardButton.Yes:
-                self.restore_draft(draft.patient_id, draft.assessment_id, draft.assessment, draft.edits, draft.opened)
+                self.restore_draft(
+                    draft.patient_id, draft.assessment_id, draft.assessment, draft.edits, draft.opened, draft.writer
+                )
                 return
             draft.path.unlink(missing_ok=True)
 

@@ -9,6 +9,7 @@ generation are the core's (``validate_assessment``, ``generate_plan``); nothing 
 from __future__ import annotations
 
 import copy
+import uuid
 from datetime import date
 from typing import Any
 
@@ -148,6 +149,7 @@ class AssessmentSession(QObject):
         record: PlanRecord | None = None,
         read_only: bool = False,
         opened: PlanStamp | None = None,
+        draft_writer: str = "",
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -158,6 +160,9 @@ class AssessmentSession(QObject):
         # The plan row version this screen works from (a recovered draft's may be older than ``record``'s): a
         # save or a sign-off is refused when the plan changed since.
         self.opened = opened or (record.stamp if record else None)
+        # Names this session's autosaved draft apart from another window's of the same assessment; a recovered
+        # draft's session goes on writing (and finally removes) that draft.
+        self.draft_writer = draft_writer or uuid.uuid4().hex[:12]
         self._edits = record.edits.copy() if record else PlanEdits()
         self.read_only = read_only or bool(record and record.signed)
         self.undo_stack = QUndoStack(self)

@@ -267,7 +267,9 @@ def test_autosave_recovery(window: Any, qtbot: Any, db: Any, settings: Any) -> N
     qtbot.addWidget(second)
     second.load_patients()
     draft = second.drafts.drafts()[0]
-    second.restore_draft(draft.patient_id, draft.assessment_id, draft.assessment, draft.edits)
+    second.restore_draft(
+        draft.patient_id, draft.assessment_id, draft.assessment, draft.edits, draft.opened, draft.writer
+    )
     assert second.session.value(("pain", "nrs")) == 3 and second.session.dirty
     assert second.save()
     assert second.drafts.drafts() == []
