@@ -106,3 +106,18 @@ def test_another_applications_sqlite_file_is_refused_and_left_alone(
     err = capsys.readouterr().err
     assert "another application" in err and "newer version" not in err
     assert path.read_bytes() == before and files_under(tmp_path) == {path}
+
+
+def test_migrations_run_from_a_folder_whose_name_holds_percent_signs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Alembic's options go through configparser, where '%' starts an interpolation: an installation folder
+    such as '100%41' or '%(here)s' must not break the migrations."""
+    import planner.db.migrate as migrate
+
+    scripts = tmp_path / "install 100%41 %(here)s" / "migrations"
+    shutil.copytree(migrate.MIGRATIONS_DIR, scripts, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(migrate, "MIGRATIONS_DIR", scripts)
+    database = open_database(tmp_path / "data %41" / "clinic.sqlite3", seed_library=False)
+    assert migrate.current_revision(database) == migrate.HEAD_REVISION
+    database.dispose()

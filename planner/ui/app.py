@@ -51,6 +51,13 @@ def _install_exception_hook(app: QApplication) -> None:
         if isinstance(value, UserError):
             QMessageBox.warning(app.activeWindow(), "LSP Planner", str(value))
             return
+        from planner.db.engine import DatabaseBusyError, is_busy
+
+        if is_busy(value):  # a read that waited in vain for another program: not a bug, nothing lost
+            window = app.activeWindow()
+            path = getattr(getattr(window, "database", None), "path", None)
+            QMessageBox.warning(window, "LSP Planner", str(DatabaseBusyError(path or Path("the database"))))
+            return
         from planner.logs import log_exception
 
         where = log_exception(value)

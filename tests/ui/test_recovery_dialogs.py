@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QMessageBox
@@ -129,3 +130,24 @@ def test_a_busy_step_after_the_first_paint_asks_to_retry_and_starts_again(
     assert not list(db_path.parent.glob("*.replaced-*"))
     window.close()
     startup.dispose()
+
+
+def test_a_read_that_meets_a_lock_says_in_use_not_something_went_wrong(
+    qapp: Any, db: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sqlite3
+    import sys
+
+    from planner.db.engine import Database
+    from planner.patient_list import list_patients
+    from planner.ui.app import _install_exception_hook
+
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # put back after the test
+    _install_exception_hook(qapp)
+    quick = Database(db.path, busy_timeout_ms=100)
+    with lock_held(db.path), pytest.raises(sqlite3.OperationalError) as caught:
+        list_patients(quick)
+    shown: list[str] = []
+    answer_boxes([lambda box: (shown.append(box.text()), box.accept())])
+    sys.excepthook(caught.type, caught.value, caught.tb)
+    assert "in use by another program" in shown[0] and "Something went wrong" not in shown[0]
