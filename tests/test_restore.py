@@ -290,3 +290,24 @@ def test_a_restore_cut_short_after_the_swap_is_finished_when_the_database_is_ope
     kept = path.with_name(f"{path.name}{REPLACED}20261101-080000-000000")
     assert beside(path) == {"clinic.sqlite3", kept.name, kept.name + "-wal"}
     assert patients(kept) == {"OLD"} and patients(path) == {"A"}
+
+
+def test_in_wal_mode_an_idle_connection_is_seen_and_a_crashed_writers_log_stays_with_its_file(tmp_path: Path) -> None:
+    """A database in WAL mode (the planner's mode from SQLite 3.51.3): another connection merely open is
+    enough to refuse; a WAL a crashed writer left is folded into the file it belongs to, which is kept."""
+    path = fresh(tmp_path / "clinic.sqlite3", "A")
+    backup = backup_database(path)
+    idle = sqlite3.connect(path, isolation_level=None)
+    assert idle.execute("PRAGMA journal_mode = WAL").fetchone() == ("wal",)
+    idle.execute("INSERT INTO patient (id, name, archived, created_at, updated_at) VALUES ('W', 'W', 0, '', '')")
+    with pytest.raises(DatabaseBusyError):
+        restore_backup(path, backup, busy_timeout_ms=200)
+    # The writer "crashes": its file and log as they were while it was open.
+    shutil.copy(path, tmp_path / "file-then")
+    shutil.copy(path.with_name(path.name + "-wal"), tmp_path / "log-then")
+    idle.close()
+    os.replace(tmp_path / "file-then", path)
+    os.replace(tmp_path / "log-then", path.with_name(path.name + "-wal"))
+    kept = restore_backup(path, backup)
+    assert kept is not None and patients(kept) == {"A", "W"} and patients(path) == {"A"}
+    assert beside(path) == {path.name, kept.name}

@@ -12,8 +12,10 @@ opening of the database (:func:`finish_interrupted_restore`, which :func:`planne
 calls before SQLite touches the file). This module is imported on every start, so it loads nothing else
 until a restore runs.
 
-A program that has the database open but holds no lock at that moment (another planner left idle on another
-workstation) cannot be seen; it would go on writing to the replaced file. Close the planner elsewhere first.
+With the rollback journal, a program that has the database open but holds no lock at that moment (another
+planner left idle on another workstation) cannot be seen; it would go on writing to the replaced file, so
+close the planner elsewhere first. In WAL mode every open connection is seen (leaving WAL needs the file to
+itself), and the restore is refused as busy.
 """
 
 from __future__ import annotations
