@@ -104,6 +104,15 @@ def test_old_schema_upgrades_with_every_record_intact(fixture: Path, tmp_path: P
     after = _rows(path, like=before)
     assert {"FIX-DOC", "CLINIC"} <= {row[0] for row in after["document"]}
     assert after["plan"] == before["plan"] and after["patient"] == before["patient"]
+    # 0006: every plan at row version 1, a database id, the guards, and an audit chain that holds
+    from planner.audit import chain_problems
+    from planner.db.guards import guard_problems
+
+    with sqlite3.connect(path) as connection:
+        assert {row[0] for row in connection.execute("SELECT row_version FROM plan")} == {1}
+        assert len(connection.execute("SELECT id FROM database_identity").fetchall()) == 1
+        assert guard_problems(connection) == [] and chain_problems(connection) == []
+    connection.close()
 
 
 def test_signed_plans_refuse_raw_sql_changes(db: Any) -> None:

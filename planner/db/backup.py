@@ -1,5 +1,5 @@
-"""Backups with SQLite's online backup API (consistent even while the app is writing, never a file copy), and
-putting one back.
+"""Backups with SQLite's online backup API (consistent even while the app is writing, never a file copy), kept
+apart for each database.
 
 Each database has its own backups folder, ``backups/<database file name>/`` beside it, and an id stored
 inside it (see planner.db.identity) that its backups carry too, being copies. Automatic backups rotate there:
@@ -168,14 +168,6 @@ def inspect_backup(path: Path) -> BackupInfo:
             connection.close()
     except sqlite3.Error as exc:
         raise StorageError(f"{path} is not a good planner backup ({exc})") from None
-
-
-def is_good(path: Path) -> bool:
-    try:
-        inspect_backup(path)
-    except StorageError:
-        return False
-    return True
 
 
 def newest_good_backup(database_path: Path) -> Backup | None:

@@ -8,6 +8,10 @@ failed action leaves nothing half-written.
 
 SQLAlchemy is imported only when the engine is first used: the desktop app paints its window and lists the
 patients with :mod:`sqlite3` alone, which saves a few hundred milliseconds and tens of MiB at start-up.
+
+Connections are opened from the file's path, never from a URL string. What went wrong is read from SQLite's
+result code, never from its wording: busy or locked is :class:`DatabaseBusyError` (try again), corrupt or
+not a database is :class:`DamagedDatabaseError` (the only case a restore is offered for).
 """
 
 from __future__ import annotations

@@ -68,6 +68,7 @@ def restore_backup(
     info = inspect_backup(backup)
     finish_interrupted_restore(target)
     try:
+        target.parent.mkdir(parents=True, exist_ok=True)
         with _held(target, busy_timeout_ms, doing) as held:
             if not force:
                 _check_belongs(target, backup, info.database_id, held.database_id)

@@ -7,8 +7,9 @@ drafts and the first-run offer. What opening a patient needs is loaded when the 
 written), and the resident memory then.
 
 The first screen needs only PySide6 and sqlite3: SQLAlchemy, the validator, the rule engine and ReportLab
-load when a patient is opened or a command needs them. A damaged file found after the first paint is reported
-as one found before it: the window goes, the newest good backup is offered, and the app starts again on it.
+load when a patient is opened or a command needs them. A damaged or busy file found after the first paint is
+reported as one found before it: the window goes, the newest good backup is offered (damaged) or Retry
+(busy), and the app starts again.
 """
 
 from __future__ import annotations
