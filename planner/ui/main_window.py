@@ -758,6 +758,8 @@ class MainWindow(QMainWindow):
                 "Recover unsaved work",
                 f"Unsaved changes to an assessment for {draft.patient_name or draft.patient_id} were kept from "
                 f"{draft.saved_at}. Restore them?",
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                QMessageBox.StandardButton.Yes,  # the default keeps the work; only No discards it
             )
             if answer == QMessageBox.StandardButton.Yes:
                 self.restore_draft(
