@@ -22,10 +22,8 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shutil
 import sqlite3
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 from planner.db.engine import BUSY_TIMEOUT_MS, DatabaseBusyError, is_busy, looks_like_sqlite
@@ -81,10 +79,14 @@ def restore_backup(
         raise storage_failure(exc, target, doing) from None
 
 
-@dataclass(slots=True)
 class _Held:
-    connection: sqlite3.Connection | None
-    database_id: str | None
+    """The connection holding the database's lock (None when there is no readable database) and its id."""
+
+    __slots__ = ("connection", "database_id")
+
+    def __init__(self, connection: sqlite3.Connection | None, database_id: str | None) -> None:
+        self.connection = connection
+        self.database_id = database_id
 
 
 @contextlib.contextmanager
@@ -166,6 +168,8 @@ def _second_name(target: Path, name: Path, held: _Held) -> None:
         finally:
             copy.close()
     else:
+        import shutil
+
         shutil.copyfile(target, name)
     sync_file(name)
 
@@ -216,11 +220,16 @@ def finish_interrupted_restore(database_path: Path) -> None:
     copy held) is left alone.
     """
     target = Path(database_path).absolute()
-    partial = target.with_name(target.name + RESTORE_PART)
-    if in_use(partial) or not target.parent.is_dir():
+    folder = target.parent
+    if not folder.is_dir():
         return
+    partial = target.with_name(target.name + RESTORE_PART)
     prefix = target.name + REPLACING
-    names = {entry.name for entry in os.scandir(target.parent) if entry.name.startswith(prefix)}
+    partial_names = {partial.name, *(partial.name + suffix for suffix in SIDE_SUFFIXES)}
+    found = {entry.name for entry in os.scandir(folder) if entry.name.startswith(prefix) or entry.name in partial_names}
+    if not found or in_use(partial):
+        return  # nothing was cut short (every start but one after a crash), or a restore is running
+    names = found - partial_names
     for name in sorted(names):
         replacing = target.with_name(name)
         suffix = next((s for s in SIDE_SUFFIXES if name.endswith(s)), "")
@@ -241,4 +250,4 @@ def finish_interrupted_restore(database_path: Path) -> None:
             _keep(target, replacing)
     remove_if_left_over(partial)
     with contextlib.suppress(OSError):
-        sync_folder(target.parent)
+        sync_folder(folder)
