@@ -115,6 +115,19 @@ def cmd_done(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_sign(args: argparse.Namespace) -> int:
+    """Sign a draft plan version as stored, by the same core function as the app's Sign button."""
+    from planner.export.context import short_hash
+    from planner.records import sign_stored_plan
+
+    record = sign_stored_plan(_open(args), args.plan_id, args.signer, args.credentials)
+    print(
+        f"signed plan {record.id} (version {record.version}) of patient {record.patient_id} as {record.signer}; "
+        f"content hash {short_hash(record.content_hash or '')}"
+    )
+    return EXIT_OK
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     from planner.export.service import export_pdf
 
@@ -279,11 +292,11 @@ def cmd_db_backup(args: argparse.Namespace) -> int:
 
 def cmd_db_restore(args: argparse.Namespace) -> int:
     """Does not open the current database first: it may be the damaged file being replaced."""
-    from planner.db.backup import restore_backup
+    from planner.db.restore import restore_backup
     from planner.paths import default_database_path
 
     target = Path(args.db or default_database_path())
-    kept = restore_backup(target, Path(args.backup))
+    kept = restore_backup(target, Path(args.backup), force=args.force)
     print(f"restored {args.backup} to {target}" + (f"; the previous file is kept as {kept}" if kept else ""))
     return EXIT_OK
 
@@ -391,6 +404,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--by", help="who did it (default: the operating-system user)")
     p.add_argument("--reopen", action="store_true", help="mark it not done again")
 
+    p = _add(sub, "sign", cmd_sign, "sign a draft plan version as it is stored (it can no longer change)")
+    p.add_argument("plan_id", type=int, metavar="PLAN_ID", help="the plan's number, as 'history' shows it")
+    p.add_argument("--signer", required=True, help="the signing clinician's name")
+    p.add_argument("--credentials", required=True, help="their credentials, e.g. 'PT, DPT'")
+
     p = _add(sub, "export", cmd_export, "write the clinician plan (or the patient handout) as PDF")
     p.add_argument("file", help="assessment JSON file, or - for standard input")
     p.add_argument("-o", "--output", required=True, help="PDF file to write")
@@ -439,6 +457,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add(db_sub, "check", cmd_db_check, "integrity check plus citations and signed-plan hashes")
     p = _add(db_sub, "restore", cmd_db_restore, "replace the database by a backup (the current file is kept)")
     p.add_argument("backup", help="backup file to restore")
+    p.add_argument("--force", action="store_true", help="restore it even if it is a backup of another database")
 
     p = _add(sub, "bench", cmd_bench, "measure speed and memory, each figure beside its floor")
     p.add_argument("--json", action="store_true", help="print the figures as JSON")

@@ -12,8 +12,9 @@ from typing import Any
 
 import pytest
 
-from planner.db.backup import KEEP, automatic_backup, list_backups, restore_backup, rotate
+from planner.db.backup import KEEP, automatic_backup, list_backups, rotate
 from planner.db.engine import DamagedDatabaseError, open_database
+from planner.db.restore import restore_backup
 from planner.errors import UserError
 from planner.records import count_rows, store_assessment
 from tests.conftest import make_assessment

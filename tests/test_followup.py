@@ -158,7 +158,7 @@ def test_done_survives_a_new_draft_and_exclusion_drops_the_row(db: Any) -> None:
 
     plan = latest_plan(db, stored.assessment_id)
     edits = PlanEdits(excluded={"entrap-mon-repeat-edx": "done elsewhere"})
-    save_draft(db, stored.assessment_id, plan.assessment, edits)
+    save_draft(db, stored.assessment_id, plan.assessment, edits, opened=plan.stamp)
     schedule = {d.item_id: d for d in patient_schedule(db, "P-A", today)}
     assert set(schedule) == {"clinic-reassess"}
     assert schedule["clinic-reassess"].status == DONE  # kept through the regenerated draft

@@ -21,7 +21,7 @@ from reportlab.platypus import CondPageBreak, Flowable, Spacer, Table
 
 from planner.engine.schedule import window_text
 from planner.engine.vocabulary import MUSCLE_GROUPS
-from planner.export.context import ClinicInfo, ExportContext
+from planner.export.context import ClinicInfo, ExportContext, short_hash
 from planner.export.pdf_common import (
     ACCENT,
     DRAFT_MARK,
@@ -474,6 +474,8 @@ def signature_block(context: ExportContext, styles: Style, width: float) -> list
             ["Credentials", escape(signature.credentials)],
             ["Signed at", escape(format_datetime(signature.signed_at))],
         ]
+        if signature.content_hash:
+            rows.append(["Content hash", escape(short_hash(signature.content_hash))])
         return [Keep([heading, _key_value_table(rows, styles, [32 * mm, width - 32 * mm])])]
     label_width = 26 * mm
     field_width = width / 2 - label_width - 4 * mm

@@ -215,11 +215,11 @@ def test_sign_off_locks_and_change_starts_new_draft(window: Any, monkeypatch: py
 
 
 def test_history_opens_old_versions_read_only(window: Any) -> None:
-    from planner.records import sign_plan
+    from planner.records import sign_stored_plan
 
     patient = add_example(window)
     first = window.session.record
-    sign_plan(window.database, first.id, "A. Okafor", "PT")
+    sign_stored_plan(window.database, first.id, "A. Okafor", "PT")
     window.open_patient(patient)
     assert window.session.read_only
     window.history.show_patient(patient)
@@ -267,7 +267,9 @@ def test_autosave_recovery(window: Any, qtbot: Any, db: Any, settings: Any) -> N
     qtbot.addWidget(second)
     second.load_patients()
     draft = second.drafts.drafts()[0]
-    second.restore_draft(draft.patient_id, draft.assessment_id, draft.assessment, draft.edits)
+    second.restore_draft(
+        draft.patient_id, draft.assessment_id, draft.assessment, draft.edits, draft.opened, draft.writer
+    )
     assert second.session.value(("pain", "nrs")) == 3 and second.session.dirty
     assert second.save()
     assert second.drafts.drafts() == []

@@ -24,7 +24,7 @@ from planner.edits import AddedItem, PlanEdits
 from planner.engine.progress import recovery_window_dates
 from planner.history import patient_history
 from planner.plan.text import cell, trend_rows
-from planner.records import get_plan, latest_plan, save_draft, save_patient, sign_plan, store_assessment
+from planner.records import get_plan, latest_plan, save_draft, save_patient, sign_stored_plan, store_assessment
 from tests.test_progress import FIRST, SECOND, THIRD
 
 REPO = Path(__file__).resolve().parents[2]
@@ -293,13 +293,15 @@ def edited_versions(window: Any) -> tuple[Any, Any]:
     """Version 1 signed; version 2 excludes one item with a reason, rewords one and adds a free-text item."""
     stored = store_assessment(window.database, FIRST)
     first = latest_plan(window.database, stored.assessment_id)
-    sign_plan(window.database, first.id, "J. Doe", "PT")
+    sign_stored_plan(window.database, first.id, "J. Doe", "PT")
     edits = PlanEdits(
         excluded={"clinic-reassess": "seen weekly instead"},
         rewritten={"nlsp-pt-arom-progression": {"title": "AROM daily", "detail": "Ten of each."}},
         added=[AddedItem("clinician-1", "pt", "Pool therapy", "")],
     )
-    second = save_draft(window.database, stored.assessment_id, first.assessment, edits)
+    second = save_draft(
+        window.database, stored.assessment_id, first.assessment, edits, opened=get_plan(window.database, first.id).stamp
+    )
     window.patient_model.reload()
     window.select_patient("T-1")
     window.tabs.setCurrentWidget(window.history)
