@@ -24,6 +24,7 @@ from planner.clock import utc_now
 from planner.db.engine import BUSY_TIMEOUT_MS, DatabaseBusyError, is_busy
 from planner.db.files import (
     PART_SUFFIX,
+    READ_ERRORS,
     PartialFile,
     read_only_connection,
     remove_left_over_parts,
@@ -166,7 +167,7 @@ def inspect_backup(path: Path) -> BackupInfo:
             return BackupInfo(read_database_id(connection), row[0])
         finally:
             connection.close()
-    except sqlite3.Error as exc:
+    except READ_ERRORS as exc:
         raise StorageError(f"{path} is not a good planner backup ({exc})") from None
 
 

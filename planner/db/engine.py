@@ -27,6 +27,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from planner.db.files import READ_ERRORS
 from planner.errors import NotFoundError, StorageError
 
 if TYPE_CHECKING:
@@ -374,7 +375,9 @@ def damage_reported(database: Database) -> Iterator[None]:
         yield
     except Exception as exc:
         database.dispose()
-        if sqlite_error(exc) is None and not isinstance(exc, ValueError):
+        # A value whose stored type was changed by damage fails to convert (ValueError, or TypeError when a text
+        # column holds a number): SQLite's own check decides below whether the file is damaged.
+        if sqlite_error(exc) is None and not isinstance(exc, (ValueError, TypeError)):
             raise  # our own errors (already explained) and bugs
         from planner.logs import log_exception
 
@@ -403,7 +406,9 @@ def _sqlite_check(database: Database) -> str:
     try:
         with database.connect() as connection:
             result = connection.execute("PRAGMA quick_check").fetchone()[0]
-    except sqlite3.Error as exc:
+    except READ_ERRORS as exc:
+        if isinstance(exc, UnicodeDecodeError):
+            return "its schema cannot be read"
         return str(exc) if is_damage(exc) else ""
     return "" if result == "ok" else str(result)[:200]
 

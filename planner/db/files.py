@@ -20,6 +20,10 @@ SIDE_SUFFIXES = ("-journal", "-wal", "-shm")
 
 PART_SUFFIX = ".part"
 
+READ_ERRORS: tuple[type[Exception], ...] = (sqlite3.Error, UnicodeDecodeError)
+"""What reading a file that may be damaged can raise: SQLite's errors, and UnicodeDecodeError when SQLite's
+message quotes damaged schema text that is no longer UTF-8 (Python decodes the message to raise the error)."""
+
 
 def sqlite_uri(path: Path, **parameters: str) -> str:
     """An SQLite URI naming exactly ``path``: every character a file name may hold is percent-encoded, so

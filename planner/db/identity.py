@@ -35,7 +35,7 @@ def read_database_id(connection: sqlite3.Connection) -> str | None:
 
 def file_database_id(path: Path) -> str | None:
     """The id stored in the database file at ``path`` (read-only), or None when it has none or cannot be read."""
-    from planner.db.files import read_only_connection
+    from planner.db.files import READ_ERRORS, read_only_connection
 
     try:
         connection = read_only_connection(path)
@@ -43,7 +43,7 @@ def file_database_id(path: Path) -> str | None:
             return read_database_id(connection)
         finally:
             connection.close()
-    except sqlite3.Error:
+    except READ_ERRORS:
         return None
 
 

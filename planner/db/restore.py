@@ -29,6 +29,7 @@ from pathlib import Path
 from planner.db.engine import BUSY_TIMEOUT_MS, DatabaseBusyError, is_busy, looks_like_sqlite
 from planner.db.files import (
     PART_SUFFIX,
+    READ_ERRORS,
     SIDE_SUFFIXES,
     PartialFile,
     in_use,
@@ -115,7 +116,7 @@ def _held(target: Path, busy_timeout_ms: int, doing: str) -> Iterator[_Held]:
                     raise DatabaseBusyError(target, doing)
             connection.execute("BEGIN EXCLUSIVE")
             held.database_id = read_database_id(connection)
-        except sqlite3.Error as exc:
+        except READ_ERRORS as exc:
             if is_busy(exc):
                 raise DatabaseBusyError(target, doing) from None
             connection.close()  # SQLite cannot read it: damaged
