@@ -15,10 +15,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from planner.engine.conditions import Compiled, ExpressionError, compile_expression
+from planner.engine.dosage import Dosage
 from planner.engine.schedule import DueRule
 from planner.engine.vocabulary import BASE_FINDINGS, MUSCLE_GROUPS, Kind
 from planner.errors import DocumentError, Problem
-from planner.library.parser import ParsedDocument
+from planner.figures.spec import FigureError, FigureSpec, parse_figure
+from planner.library.parser import CatalogueEntry, ParsedDocument
 
 MUSCLE_TABLE = "muscle_groups"
 SETTINGS_TABLE = "settings"
@@ -87,6 +89,31 @@ class CompiledRecommendation:
 
 
 @dataclass(frozen=True, slots=True)
+class CompiledEntry:
+    """An exercise or an equipment item, ready to evaluate: the same condition machinery as a recommendation,
+    texts as templates (``steps`` one per instruction), and its picture by figure id."""
+
+    kind: str  # exercise | equipment
+    id: str
+    document_id: str
+    section: str
+    category: str
+    order: int
+    condition: Compiled
+    name: Template
+    purpose: Template
+    steps: tuple[Template, ...]
+    precautions: Template
+    detail: Template
+    illustration: str
+    cites: tuple[tuple[str, str], ...]
+    dosage: Dosage | None = None
+    progression: tuple[str, ...] = ()
+    regression: tuple[str, ...] = ()
+    groups: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class CompiledFinding:
     name: str
     document_id: str
@@ -110,6 +137,9 @@ class CompiledLibrary:
     recommendations: list[CompiledRecommendation]
     version: str
     finding_kinds: dict[str, Kind] = field(default_factory=dict)
+    exercises: list[CompiledEntry] = field(default_factory=list)
+    equipment: list[CompiledEntry] = field(default_factory=list)
+    figures: dict[str, FigureSpec] = field(default_factory=dict)
 
 
 def library_version(documents: Iterable[ParsedDocument]) -> str:
@@ -170,6 +200,10 @@ def compile_library(documents: Iterable[ParsedDocument], prefer_errors_of: str |
     kinds: dict[str, Kind] = {name: f.kind for name, f in BASE_FINDINGS.items()}
     derived = _derived_findings(docs.values(), kinds, problems)
     recommendations = _recommendations(docs.values(), kinds, passages, problems)
+    figures = _figures(docs.values(), problems)
+    entries = _entries(
+        docs.values(), kinds, passages, figures, {r.id: r.document_id for r in recommendations}, problems
+    )
     problems.raise_if_any(prefer_errors_of)
     return CompiledLibrary(
         documents={d.id: DocumentInfo(d.id, d.title, d.version, d.kind, d.source) for d in docs.values()},
@@ -180,6 +214,9 @@ def compile_library(documents: Iterable[ParsedDocument], prefer_errors_of: str |
         recommendations=recommendations,
         version=library_version(docs.values()),
         finding_kinds=kinds,
+        exercises=[e for e in entries if e.kind == "exercise"],
+        equipment=[e for e in entries if e.kind == "equipment"],
+        figures=figures,
     )
 
 
@@ -374,6 +411,47 @@ def _template(text: str, kinds: Mapping[str, Kind]) -> Template | str:
     return Template(tuple(parts))
 
 
+def _condition(doc_id: str, text: str, line: int, kinds: Mapping[str, Kind], problems: _Collector) -> Compiled | None:
+    """A ``when:`` condition compiled and checked to be true or false: the one path for every kind of block."""
+    try:
+        condition = compile_expression(text, kinds)
+    except ExpressionError as exc:
+        problems.add(doc_id, line, f"when: {exc}")
+        return None
+    if condition.kind is not Kind.FLAG:
+        problems.add(doc_id, line, "when: the condition must be true or false")
+        return None
+    return condition
+
+
+def _templates(
+    doc_id: str, texts: Iterable[tuple[str, str, int]], kinds: Mapping[str, Kind], problems: _Collector
+) -> dict[str, Template] | None:
+    """Each (field, text, line) compiled as a template; None when any of them is wrong (each one reported)."""
+    templates: dict[str, Template] = {}
+    failed = False
+    for name, text, line in texts:
+        template = _template(text, kinds)
+        if isinstance(template, str):
+            problems.add(doc_id, line, f"{name}: {template}")
+            failed = True
+        else:
+            templates[name] = template
+    return None if failed else templates
+
+
+def _check_cites(
+    doc_id: str,
+    cites: Iterable[tuple[str, str, int]],
+    doc_ids: set[str],
+    passages: Mapping[tuple[str, str], str],
+    problems: _Collector,
+) -> None:
+    for cited_doc, heading, line in cites:
+        if cited_doc in doc_ids and (cited_doc, heading) not in passages:
+            problems.add(doc_id, line, f"cites: {cited_doc} has no section '{heading}'")
+
+
 def _recommendations(
     docs: Iterable[ParsedDocument],
     kinds: Mapping[str, Kind],
@@ -389,29 +467,17 @@ def _recommendations(
                 problems.add(doc.id, rec.line, f"recommendation id '{rec.id}' is already used by {seen[rec.id]}")
                 continue
             seen[rec.id] = doc.id
-            try:
-                condition = compile_expression(rec.when, kinds)
-            except ExpressionError as exc:
-                problems.add(doc.id, rec.when_line, f"when: {exc}")
+            condition = _condition(doc.id, rec.when, rec.when_line, kinds, problems)
+            if condition is None:
                 continue
-            if condition.kind is not Kind.FLAG:
-                problems.add(doc.id, rec.when_line, "when: the condition must be true or false")
-                continue
-            templates: dict[str, Template] = {}
-            for name, text, line in (
+            texts = (
                 ("title", rec.title, rec.title_line),
                 ("detail", rec.detail, rec.detail_line),
                 ("handout", rec.handout, rec.handout_line),
-            ):
-                template = _template(text, kinds)
-                if isinstance(template, str):
-                    problems.add(doc.id, line, f"{name}: {template}")
-                else:
-                    templates[name] = template
-            for cited_doc, heading, line in rec.cites:
-                if cited_doc in doc_ids and (cited_doc, heading) not in passages:
-                    problems.add(doc.id, line, f"cites: {cited_doc} has no section '{heading}'")
-            if len(templates) < 3:
+            )
+            templates = _templates(doc.id, texts, kinds, problems)
+            _check_cites(doc.id, rec.cites, doc_ids, passages, problems)
+            if templates is None:
                 continue
             compiled.append(
                 CompiledRecommendation(
@@ -431,3 +497,126 @@ def _recommendations(
             )
     compiled.sort(key=lambda r: (r.order, r.id))
     return compiled
+
+
+def _figures(docs: Iterable[ParsedDocument], problems: _Collector) -> dict[str, FigureSpec]:
+    figures: dict[str, FigureSpec] = {}
+    owners: dict[str, str] = {}
+    for doc in docs:
+        for block in doc.figures:
+            if block.id in owners:
+                problems.add(doc.id, block.line, f"figure id '{block.id}' is already used by {owners[block.id]}")
+                continue
+            owners[block.id] = doc.id
+            try:
+                figures[block.id] = parse_figure(block.id, {k: v for k, (v, _line) in block.fields.items()})
+            except FigureError as exc:
+                problems.add(doc.id, block.fields.get(exc.key, ("", block.line))[1], f"figure '{block.id}': {exc}")
+    return figures
+
+
+def _entries(
+    docs: Iterable[ParsedDocument],
+    kinds: Mapping[str, Kind],
+    passages: Mapping[tuple[str, str], str],
+    figures: Mapping[str, FigureSpec],
+    item_ids: Mapping[str, str],
+    problems: _Collector,
+) -> list[CompiledEntry]:
+    """Exercises and equipment: compiled like recommendations (ids share one namespace with them, since a
+    clinician's decision is kept by id), then their links checked across the whole library."""
+    seen: dict[str, str] = dict(item_ids)
+    parsed: dict[str, tuple[ParsedDocument, CatalogueEntry]] = {}
+    compiled: list[CompiledEntry] = []
+    doc_ids = {d.id for d in docs}
+    for doc in docs:
+        for entry in doc.entries:
+            if entry.id in seen:
+                problems.add(doc.id, entry.line, f"{entry.kind} id '{entry.id}' is already used by {seen[entry.id]}")
+                continue
+            seen[entry.id] = doc.id
+            parsed[entry.id] = (doc, entry)
+            condition = _condition(doc.id, entry.when, entry.when_line, kinds, problems)
+            texts = [(key, text, line) for key, (text, line) in entry.texts.items()]
+            texts += [("step", text, line) for text, line in entry.steps]
+            templates = _templates(doc.id, texts, kinds, problems)
+            _check_cites(doc.id, entry.cites, doc_ids, passages, problems)
+            if entry.illustration not in figures and entry.illustration:
+                problems.add(doc.id, entry.illustration_line, f"illustration: no figure '{entry.illustration}'")
+            for group, line in entry.groups:
+                if group not in MUSCLE_GROUPS:
+                    problems.add(doc.id, line, f"groups: unknown muscle group '{group}'")
+            if condition is None or templates is None:
+                continue
+            empty = Template(("",))
+            steps = tuple(_template(text, kinds) for text, _line in entry.steps)
+            compiled.append(
+                CompiledEntry(
+                    kind=entry.kind,
+                    id=entry.id,
+                    document_id=doc.id,
+                    section=entry.section,
+                    category=entry.category,
+                    order=entry.order,
+                    condition=condition,
+                    name=templates["name"],
+                    purpose=templates["purpose"],
+                    steps=tuple(s for s in steps if isinstance(s, Template)),
+                    precautions=templates.get("precautions", empty),
+                    detail=templates.get("detail", empty),
+                    illustration=entry.illustration,
+                    cites=tuple((d, h) for d, h, _ in entry.cites),
+                    dosage=entry.dosage,
+                    progression=tuple(i for i, _ in entry.progression),
+                    regression=tuple(i for i, _ in entry.regression),
+                    groups=tuple(g for g, _ in entry.groups),
+                )
+            )
+    _check_links(parsed, problems)
+    compiled.sort(key=lambda e: (e.order, e.id))
+    return compiled
+
+
+def _check_links(parsed: Mapping[str, tuple[ParsedDocument, CatalogueEntry]], problems: _Collector) -> None:
+    """Progression and regression name other exercises, never the exercise itself, never both ways at once,
+    and never lead back to where they started."""
+    graphs: dict[str, dict[str, list[str]]] = {"progression": {}, "regression": {}}
+    for entry_id, (doc, entry) in parsed.items():
+        for field_name, links in (("progression", entry.progression), ("regression", entry.regression)):
+            for target, line in links:
+                other = parsed.get(target)
+                if other is None:
+                    problems.add(doc.id, line, f"{field_name}: no exercise '{target}'")
+                elif other[1].kind != "exercise" or entry.kind != "exercise":
+                    problems.add(doc.id, line, f"{field_name}: '{target}' is not an exercise")
+                elif target == entry_id:
+                    problems.add(doc.id, line, f"{field_name}: an exercise cannot lead to itself")
+                else:
+                    graphs[field_name].setdefault(entry_id, []).append(target)
+        both = {t for t, _ in entry.progression} & {t for t, _ in entry.regression}
+        for target in sorted(both):
+            problems.add(doc.id, entry.line, f"'{target}' is both the progression and the regression of '{entry_id}'")
+    for field_name, graph in graphs.items():
+        for cycle in _cycles(graph):
+            doc, entry = parsed[cycle[0]]
+            problems.add(doc.id, entry.line, f"{field_name} goes round in a circle: {' -> '.join(cycle)}")
+
+
+def _cycles(graph: Mapping[str, list[str]]) -> list[list[str]]:
+    found: list[list[str]] = []
+    state: dict[str, int] = {}
+
+    def visit(node: str, trail: list[str]) -> None:
+        if state.get(node) == 2:
+            return
+        if state.get(node) == 1:
+            found.append([*trail[trail.index(node) :], node])
+            return
+        state[node] = 1
+        for target in graph.get(node, ()):
+            visit(target, [*trail, node])
+        state[node] = 2
+
+    for node in sorted(graph):
+        visit(node, [])
+    return found

@@ -14,7 +14,7 @@ from planner.assessment.schema import CAREPLAN_FORMAT, SECTION_KEYS
 from planner.engine.findings import all_findings, weak_group_entries
 from planner.engine.limbvolume import limb_volumes
 from planner.engine.progress import Visit, ordered_visits, trend_series
-from planner.library.compiler import CompiledLibrary, CompiledRecommendation
+from planner.library.compiler import CompiledEntry, CompiledLibrary, CompiledRecommendation
 from planner.library.parser import HANDOUT_TARGETS
 
 SECTION_TITLES = {
@@ -42,8 +42,11 @@ _EXTRA_FINDINGS = (
 )
 
 
-def evidence_for(library: CompiledLibrary, recommendation: CompiledRecommendation) -> list[dict[str, str]]:
-    """The passage the recommendation stands in, then any further passages it cites that still exist."""
+def evidence_for(
+    library: CompiledLibrary, recommendation: CompiledRecommendation | CompiledEntry
+) -> list[dict[str, str]]:
+    """The passage the recommendation (or exercise, or equipment item) stands in, then any further passages it
+    cites that still exist."""
     places = [(recommendation.document_id, recommendation.section), *recommendation.cites]
     evidence = []
     for document_id, section in places:
@@ -115,6 +118,27 @@ def _due_fields(rec: CompiledRecommendation, assessment: dict[str, Any]) -> dict
     return fields
 
 
+def catalogue_entry(entry: CompiledEntry, library: CompiledLibrary, findings: Mapping[str, Any]) -> dict[str, Any]:
+    """One exercise or equipment item of the plan, its texts rendered for this patient."""
+    out: dict[str, Any] = {
+        "id": entry.id,
+        "name": entry.name.render(findings),
+        "category": entry.category,
+        "purpose": entry.purpose.render(findings),
+        "instructions": [step.render(findings) for step in entry.steps],
+    }
+    if entry.kind == "exercise":
+        out["dosage"] = entry.dosage.as_dict() if entry.dosage else None
+        out["progression"] = list(entry.progression)
+        out["regression"] = list(entry.regression)
+        out["groups"] = list(entry.groups)
+    out["precautions"] = entry.precautions.render(findings)
+    out["detail"] = entry.detail.render(findings)
+    out["illustration"] = entry.illustration
+    out["evidence"] = evidence_for(library, entry)
+    return out
+
+
 def generate_plan(
     assessment: dict[str, Any], library: CompiledLibrary, history: Sequence[Mapping[str, Any]] = ()
 ) -> dict[str, Any]:
@@ -151,6 +175,12 @@ def generate_plan(
         "alerts": [entry for *_key, entry in sorted(alerts, key=lambda a: a[:3])],
         "sections": [{"key": key, "title": SECTION_TITLES[key], "items": sections[key]} for key in SECTION_KEYS],
         "handout": handout,
+        "exercises": [
+            catalogue_entry(e, library, findings) for e in library.exercises if e.condition.evaluate(findings)
+        ],
+        "equipment": [
+            catalogue_entry(e, library, findings) for e in library.equipment if e.condition.evaluate(findings)
+        ],
     }
     if history:
         plan["progress"] = progress_block(assessment, history, library, findings)
