@@ -1,0 +1,377 @@
+"""Exercises and equipment as documents: the blocks' validation, the shipped library, and the plan's lists.
+
+The plan cases are written from clinical-spec.md ("Therapy tiered by what the patient can do", "One safety
+screen for every suggestion"), not from the output: each tier checked with the grade on both sides of it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from jsonschema import Draft202012Validator
+
+from planner.assessment.schema import CAREPLAN_SCHEMA
+from planner.assessment.validate import validate_assessment
+from planner.engine.dosage import Dosage
+from planner.engine.vocabulary import MUSCLE_GROUPS
+from planner.errors import DocumentError
+from planner.library.compiler import compile_library
+from planner.library.files import read_shipped_documents
+from planner.library.parser import parse_document
+from planner.plan.generate import generate_plan
+from tests.conftest import REPO, make_assessment
+
+REPO_DOCS = REPO / "docs"
+
+HEADER = """---
+id: TEST-EX
+title: Test exercises
+source: Test source
+version: 1
+kind: convention
+---
+
+## Section
+
+Passage text.
+
+"""
+
+FIGURE = """::: figure fig-t
+view: side
+body: sitting
+start: knee 90
+end: knee 0
+props: chair
+arrow: ankle
+:::
+"""
+
+
+def exercise(entry_id: str = "ex-t", **fields: str) -> str:
+    values = {
+        "category": "active",
+        "name": "Knee straightening",
+        "purpose": "Makes your thigh stronger.",
+        "step": "Sit on a chair.",
+        "dosage": "2 sets, 10 reps, 2 times a day",
+        "when": "mrc_knee_extension == 3",
+        "illustration": "fig-t",
+    } | fields
+    body = "\n".join(f"{key}: {value}" for key, value in values.items() if value is not None)
+    return f"::: exercise {entry_id}\n{body}\n:::\n"
+
+
+def compile_text(text: str) -> Any:
+    parsed = parse_document(text, "test.md")
+    documents = {d.id: d for d in read_shipped_documents()}
+    documents[parsed.id] = parsed
+    return compile_library(documents.values(), prefer_errors_of=parsed.id)
+
+
+def problems(text: str) -> list[str]:
+    with pytest.raises(DocumentError) as caught:
+        compile_text(text)
+    assert caught.value.origin == "test.md"
+    return [str(p) for p in caught.value.problems]
+
+
+def test_a_valid_exercise_compiles_with_its_figure() -> None:
+    library = compile_text(HEADER + exercise(progression="ex-knee-straighten-weight") + FIGURE)
+    entry = next(e for e in library.exercises if e.id == "ex-t")
+    assert entry.dosage == Dosage(sets=2, reps=10, times=2, per="day")
+    assert entry.progression == ("ex-knee-straighten-weight",)
+    assert library.figures["fig-t"].end == {"knee": 0.0}
+
+
+@pytest.mark.parametrize(
+    ("fields", "expected"),
+    [
+        ({"colour": "red"}, "unknown field 'colour'"),
+        ({"name": None}, "exercise 'ex-t': field 'name' is required"),
+        ({"step": None}, "field 'step' is required"),
+        ({"dosage": None}, "field 'dosage' is required"),
+        ({"illustration": None}, "field 'illustration' is required"),
+        ({"category": "yoga"}, "category must be one of"),
+        ({"dosage": "100 sets, 10 reps, daily"}, "cannot read 'daily'"),
+        ({"dosage": "100 sets, 10 reps, once a day"}, "sets must be from 1 to 6, not 100"),
+        ({"dosage": "2 sets, 10 reps, 20 times a day"}, "times a day must be from 1 to 12"),
+        ({"dosage": "2 sets, 10 reps, 8 times a week"}, "times a week must be from 1 to 7"),
+        ({"dosage": "10 reps, 2 times a day, once a week"}, "how often is given twice"),
+        ({"dosage": "hold 5 s, 2 times a day"}, "give repetitions"),
+        ({"dosage": "2 sets, 10 min, 2 times a day"}, "sets need repetitions"),
+        ({"dosage": "10 reps, hold 5 s"}, "say how often"),
+        ({"dosage": "10 reps, hold 600 s, once a day"}, "hold seconds must be from 1 to 120"),
+        ({"when": "mrc_knee_extention == 3"}, "did you mean 'mrc_knee_extension'"),
+        ({"when": "mrc_knee_extension + 1"}, "must be true or false"),
+        ({"purpose": "Makes {nope} stronger."}, "purpose: unknown finding '{nope}'"),
+        ({"step": "Sit { down."}, "step: unmatched '{'"),
+        ({"illustration": "fig-missing"}, "illustration: no figure 'fig-missing'"),
+        ({"progression": "ex-nowhere"}, "progression: no exercise 'ex-nowhere'"),
+        ({"regression": "ex-t"}, "regression: an exercise cannot lead to itself"),
+        ({"progression": "eq-reacher"}, "progression: 'eq-reacher' is not an exercise"),
+        ({"progression": "bad id!"}, "progression: a comma-separated list of ids"),
+        (
+            {"progression": "ex-bridge", "regression": "ex-bridge"},
+            "'ex-bridge' is both the progression and the regression",
+        ),
+        ({"groups": "quadriceps"}, "groups: unknown muscle group 'quadriceps'"),
+        ({"cites": "NLSP-TM: No such section"}, "cites: NLSP-TM has no section"),
+    ],
+)
+def test_exercise_errors_name_the_line_and_the_rule(fields: dict[str, Any], expected: str) -> None:
+    found = problems(HEADER + exercise(**fields) + FIGURE)
+    assert any(expected in p for p in found), found
+
+
+def test_exercise_error_points_at_the_faulty_line() -> None:
+    text = HEADER + exercise(dosage="2 sets, 10 reps, 20 times a day") + FIGURE
+    line = text.split("\n").index("dosage: 2 sets, 10 reps, 20 times a day") + 1
+    assert f"line {line}: dosage: times a day must be from 1 to 12, not 20" in problems(text)
+
+
+def test_exercise_ids_share_one_namespace_with_recommendations() -> None:
+    found = problems(HEADER + exercise("clinic-reassess") + FIGURE)
+    assert any("exercise id 'clinic-reassess' is already used by CLINIC" in p for p in found)
+    found = problems(HEADER + exercise("ex-t") + exercise("ex-t") + FIGURE)
+    assert any("exercise id 'ex-t' appears twice" in p for p in found)
+
+
+def test_progression_cycles_are_refused() -> None:
+    text = HEADER + exercise("ex-a", progression="ex-b") + exercise("ex-b", progression="ex-c")
+    text += exercise("ex-c", progression="ex-a") + FIGURE
+    found = problems(text)
+    assert any("progression goes round in a circle: ex-a -> ex-b -> ex-c -> ex-a" in p for p in found), found
+
+
+@pytest.mark.parametrize(
+    ("figure", "expected"),
+    [
+        ("view: sideways\nbody: sitting\n", "view must be one of"),
+        ("body: floating\n", "body must be one of"),
+        ("body: sitting\nstart: elbow 90, wrist 10\n", "start: unknown joint 'wrist'"),
+        ("body: sitting\nstart: knee 200\n", "start: knee must be from 0 to 150, not 200"),
+        ("body: sitting\nstart: knee ninety\n", "write 'joint degrees' pairs"),
+        ("body: sitting\nstart: knee 90, knee 10\n", "knee is given twice"),
+        ("body: sitting\nprops: trampoline\n", "unknown prop 'trampoline'"),
+        ("body: sitting\nprops: band from ankle\n", "band: write 'band from POINT to POINT|DIRECTION"),
+        ("body: sitting\nprops: pillow under elbow2\n", "'elbow2' is not a body point"),
+        ("body: sitting\nstart: knee 90\narrow: ankle\n", "an arrow needs an end pose"),
+        ("body: none\n", "a figure with no body needs at least one object"),
+        ("body: none\nprops: weight at ankle\n", "'weight' needs a body"),
+        ("body: sitting\nframe: face\n", "frame must be one of"),
+        ("body: sitting\ncolour: red\n", "unknown field 'colour'"),
+    ],
+)
+def test_figure_errors_name_the_field(figure: str, expected: str) -> None:
+    text = HEADER + exercise() + f"::: figure fig-t\n{figure}:::\n"
+    found = problems(text)
+    assert any(expected in p for p in found), found
+
+
+def test_figure_error_points_at_the_faulty_line() -> None:
+    text = HEADER + exercise() + "::: figure fig-t\nbody: sitting\nview: side\nstart: knee 900\n:::\n"
+    found = problems(text)
+    line = text.split("\n").index("start: knee 900") + 1
+    assert any(p.startswith(f"line {line}: figure 'fig-t': start: knee") for p in found), found
+
+
+def test_equipment_uses_the_same_reader() -> None:
+    text = HEADER + "::: equipment eq-t\ncategory: dressing\nname: Aid\npurpose: Helps.\nstep: Use it.\n"
+    text += "when: true\nillustration: icon-reacher\ndosage: 10 reps, once a day\n:::\n"
+    found = problems(text)
+    assert any("unknown field 'dosage'" in p for p in found), found
+
+
+# --- The shipped library ------------------------------------------------------------------------------------
+
+
+def test_shipped_library_has_the_exercises_and_equipment_the_issue_asks_for(library: Any) -> None:
+    assert len(library.exercises) >= 30
+    assert len(library.equipment) >= 20
+    categories = {e.category for e in library.exercises}
+    assert {"positioning", "passive", "assisted", "active", "resisted", "stretch", "nerve", "balance"} <= categories
+    assert {"walking", "transfer", "wheelchair", "circulation", "lymphedema"} <= categories
+    kinds = {e.category for e in library.equipment}
+    assert {"dressing", "bathing", "toileting", "transfers", "walking", "orthosis", "positioning"} <= kinds
+    names = [e.name.render({}) for e in (*library.exercises, *library.equipment)]
+    assert len(set(names)) == len(names), "two entries share a name"
+    assert all(len(name.split()) <= 6 for name in names)
+
+
+def test_every_entry_has_its_own_figure(library: Any) -> None:
+    pictures = [e.illustration for e in (*library.exercises, *library.equipment)]
+    assert len(set(pictures)) == len(pictures)
+    assert set(pictures) <= set(library.figures)
+
+
+def plan_for(library: Any, **changes: Any) -> dict[str, Any]:
+    assessment = make_assessment(**changes)
+    validate_assessment(assessment)
+    return generate_plan(assessment, library)
+
+
+def exercises(plan: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {e["id"]: e for e in plan["exercises"]}
+
+
+def by_tier(plan: dict[str, Any], group: str) -> set[str]:
+    return {e["category"] for e in plan["exercises"] if group in e["groups"]}
+
+
+WALKS = {"function": {"ambulation": "independent"}}
+
+
+@pytest.mark.parametrize("group", MUSCLE_GROUPS)
+def test_each_group_is_exercised_by_its_tier(library: Any, group: str) -> None:
+    """MRC 2 helped, 3 against gravity, 4 light resistance once acute pain has settled (clinical-spec.md)."""
+    tiers = {2: "assisted", 3: "active", 4: "resisted"}
+    for grade, tier in tiers.items():
+        plan = plan_for(library, strength={group: {"right": grade}}, pain={"nrs": 2, "acute": False}, **WALKS)
+        found = by_tier(plan, group)
+        if group == "great_toe_extension":
+            assert found == {"active"}, (grade, found)  # one toe exercise, helped at 2, pressed at 4
+        else:
+            assert found == {tier}, (group, grade, found)
+    acute = plan_for(library, strength={group: {"right": 4}}, pain={"nrs": 7, "acute": True}, **WALKS)
+    assert "resisted" not in by_tier(acute, group)
+    assert "active" in by_tier(acute, group)
+    strong = plan_for(library, strength={group: {"right": 5}}, **WALKS)
+    assert not by_tier(strong, group)
+
+
+@pytest.mark.parametrize(
+    ("group", "passive"),
+    [("hip_flexion", "ex-prom-hip"), ("knee_extension", "ex-prom-knee"), ("ankle_dorsiflexion", "ex-prom-ankle")],
+)
+def test_grade_0_and_1_get_passive_movement_and_positioning(library: Any, group: str, passive: str) -> None:
+    for grade in (0, 1):
+        found = exercises(plan_for(library, strength={group: {"left": grade}}))
+        assert {passive, "ex-position-back"} <= set(found)
+    assert passive not in exercises(plan_for(library, strength={group: {"left": 2}}))
+
+
+def test_nothing_resisted_with_an_acute_dvt(library: Any) -> None:
+    strength = {group: {"right": 4} for group in MUSCLE_GROUPS}
+    plain = plan_for(library, strength=strength, pain={"nrs": 1, "acute": False}, **WALKS)
+    assert any(e["category"] == "resisted" for e in plain["exercises"])
+    clot = plan_for(library, strength=strength, pain={"nrs": 1, "acute": False}, history={"dvt": True}, **WALKS)
+    assert not [e["id"] for e in clot["exercises"] if e["category"] == "resisted"]
+    assert "ex-knee-straighten-seated" in exercises(clot)  # active work stays
+    swollen = {"lymphedema": {"present": True, "side": "right", "phase": "reduction"}}
+    assert "ex-lymph-self-massage" in exercises(plan_for(library, **swollen))
+    assert "ex-lymph-self-massage" not in exercises(plan_for(library, history={"dvt": True}, **swollen))
+
+
+STANDING = {"walking", "balance"}
+STANDING_IDS = {"ex-hip-back-band", "ex-heel-raises-standing", "ex-sit-to-stand"}
+
+
+@pytest.mark.parametrize("ambulation", ["non_ambulatory", None])
+def test_balance_walking_and_standing_work_only_for_patients_who_walk(library: Any, ambulation: str | None) -> None:
+    changes = {
+        "strength": {
+            "hip_extension": {"right": 4},
+            "ankle_plantarflexion": {"right": 4},
+            "knee_extension": {"right": 3},
+        },
+        "joint_position_sense": {"left": "impaired", "right": "normal"},
+        "function": {"ambulation": ambulation, "falls_past_3_months": 2, "sit_to_stand": "needs_help"},
+    }
+    plan = plan_for(library, **changes)
+    assert not [e["id"] for e in plan["exercises"] if e["category"] in STANDING or e["id"] in STANDING_IDS]
+    walker = plan_for(library, **(changes | {"function": {"ambulation": "device", "falls_past_3_months": 2}}))
+    assert {"ex-walking", "ex-balance-feet-together", "ex-hip-back-band", "ex-heel-raises-standing"} <= set(
+        exercises(walker)
+    )
+    if ambulation == "non_ambulatory":
+        assert {"ex-wheelchair-pressure-relief", "ex-transfer-board", "ex-bridge", "ex-foot-push-band"} <= set(
+            exercises(plan)
+        )
+
+
+def test_nerve_glides_follow_the_entrapped_nerve(library: Any) -> None:
+    sciatic = exercises(plan_for(library, history={"etiology": "entrapment", "affected_side": "right"}))
+    assert {"ex-sciatic-glide", "ex-piriformis-stretch"} <= set(sciatic)
+    femoral = exercises(
+        plan_for(
+            library,
+            history={"etiology": "entrapment", "affected_side": "right"},
+            strength={"knee_extension": {"right": 3}},
+        )
+    )
+    assert "ex-femoral-glide" in femoral and "ex-piriformis-stretch" not in femoral
+    assert "ex-sciatic-glide" not in exercises(plan_for(library, strength={"knee_flexion": {"right": 3}}))
+
+
+def test_a_walking_aid_and_one_orthosis_by_the_clinic_thresholds(library: Any) -> None:
+    def equipment(**changes: Any) -> set[str]:
+        return {e["id"] for e in plan_for(library, **changes)["equipment"]}
+
+    cane = equipment(strength={"hip_abduction": {"right": 4}}, **WALKS)
+    assert "eq-cane" in cane and not {"eq-walker", "eq-wheelchair"} & cane
+    drop = {"strength": {"ankle_dorsiflexion": {"right": 2}}}
+    assert "eq-afo" in equipment(**drop, **WALKS) and "eq-resting-splint" not in equipment(**drop, **WALKS)
+    bed = equipment(**drop, function={"ambulation": "non_ambulatory"})
+    assert "eq-resting-splint" in bed and "eq-afo" not in bed
+    dressing = equipment(function={"lower_body_dressing": "needs_help"})
+    assert {"eq-reacher", "eq-sock-aid", "eq-shoe-horn", "eq-elastic-laces"} <= dressing
+    assert not equipment()
+
+
+def test_plan_entries_carry_what_the_handout_needs(library: Any) -> None:
+    plan = plan_for(
+        library,
+        strength={"knee_extension": {"right": 3}},
+        function={"ambulation": "device", "lower_body_dressing": "needs_help"},
+    )
+    Draft202012Validator(CAREPLAN_SCHEMA).validate(plan)
+    entry = exercises(plan)["ex-knee-straighten-seated"]
+    assert entry["name"] == "Knee straightening in sitting"
+    assert entry["dosage"]["sets"] == 2 and entry["dosage"]["reps"] == 10 and entry["dosage"]["per"] == "day"
+    assert entry["dosage"]["text"] == "2 sets of 10 · hold 3 seconds · twice a day"
+    assert entry["progression"] == ["ex-knee-straighten-weight"] and entry["regression"] == ["ex-sidelying-knee"]
+    assert len(entry["instructions"]) == 3 and entry["precautions"]
+    assert entry["illustration"] == "fig-knee-straighten-seated"
+    assert entry["detail"] == "Active knee extension against gravity: knee extension MRC 3."
+    evidence = entry["evidence"]
+    assert evidence[0]["document_id"] == "HOME-EXERCISE" and evidence[0]["section"] == "Active movement against gravity"
+    assert evidence[1]["document_id"] == "NLSP-TM" and "active range-of-motion" in evidence[1]["text"]
+    reacher = next(e for e in plan["equipment"] if e["id"] == "eq-reacher")
+    assert reacher["illustration"] == "icon-reacher" and "dosage" not in reacher
+
+
+def test_plan_is_deterministic_with_exercises(library: Any) -> None:
+    assessment = make_assessment(strength={"hip_flexion": {"left": 2}}, function={"ambulation": "assisted"})
+    assert generate_plan(assessment, library) == generate_plan(assessment, library)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "2 sets, 10 reps, hold 5 s, rest 30 s, 2 times a day",
+            "2 sets of 10 · hold 5 seconds · rest 30 seconds · twice a day",
+        ),
+        ("10 reps, every 60 min", "10 times · every 1 hour"),
+        ("hold 30 s, every 30 min", "hold 30 seconds · every 30 minutes"),
+        ("20 min, once a day", "20 minutes · once a day"),
+        ("3 reps, hold 2 min, 3 times a week", "3 times · hold 2 minutes · 3 times a week"),
+        ("every 2 hours", "every 2 hours"),
+    ],
+)
+def test_dosage_reads_back_in_plain_units(text: str, expected: str) -> None:
+    assert Dosage.parse(text).describe() == expected
+
+
+def test_document_format_describes_the_blocks() -> None:
+    from planner.figures.spec import ARM_JOINTS, BODIES, BODY_PARAMETERS, LEG_JOINTS, PROPS, VIEWS
+
+    doc = (REPO_DOCS / "document-format.md").read_text(encoding="utf-8")
+    for word in ("::: exercise", "::: equipment", "::: figure", "progression", "dosage", *VIEWS, *BODIES):
+        assert word in doc, word
+    missing = [name for name in (*BODY_PARAMETERS, *LEG_JOINTS, *ARM_JOINTS, *PROPS) if f"`{name}`" not in doc]
+    assert not missing, f"docs/document-format.md does not list: {missing}"
+    additions = (REPO_DOCS / "careplan-additions.md").read_text(encoding="utf-8")
+    assert "`exercises`" in additions and "`equipment`" in additions
