@@ -164,6 +164,9 @@ def _icon(spec: FigureSpec, camera: _Camera) -> Drawing:
                 body, None, POSTURES[posture].anterior, POSTURES[posture].right, posture == "supine", (min(xs), max(xs))
             )
             shapes3 = _props(spec.__class__(spec.id, spec.view, posture, props=(prop,)), scene)
+            if posture != "supine" and spec.view != "top":  # an aid or a seat stands on the floor
+                xs = [p[0] for shape in shapes3 for p in shape.points]
+                shapes3.append(P.line((min(xs) - 8, 0.0, 0.0), (max(xs) + 8, 0.0, 0.0), style=P.Style(P.LINE, 1.6)))
         for shape in sorted(shapes3, key=lambda s: _depth(s.points, camera)):
             out += _project(shape, camera)
     return _frame(out, None)

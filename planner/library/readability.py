@@ -52,7 +52,7 @@ def syllables(word: str) -> int:
     """Syllables in one English word (at least one)."""
     word = word.lower().strip("'")
     if word.isdigit():
-        return 1 if len(word) == 1 else 2
+        return _number_syllables(int(word))
     if word in _EXCEPTIONS:
         return _EXCEPTIONS[word]
     if word.endswith("'s"):
@@ -67,6 +67,22 @@ def syllables(word: str) -> int:
     if len(word) > 3 and word.endswith("es") and word[-3] not in "sxzhgc" and count > 1:
         count -= 1  # "strokes", "takes"; but "pushes", "changes"
     return max(count, 1)
+
+
+_UNITS = (2, 1, 1, 1, 1, 1, 1, 2, 1, 1)  # zero, one ... seven, eight, nine
+_TEENS = (1, 3, 1, 2, 2, 2, 2, 3, 2, 2)  # ten, eleven, twelve, thirteen ... nineteen
+
+
+def _number_syllables(number: int) -> int:
+    """Syllables of a number read aloud ("30" is "thirty"): numbers in doses are read as words."""
+    if number < 10:
+        return _UNITS[number]
+    if number < 20:
+        return _TEENS[number - 10]
+    if number < 100:
+        tens = 3 if number // 10 == 7 else 2
+        return tens + (_UNITS[number % 10] if number % 10 else 0)
+    return 3
 
 
 @dataclass(frozen=True, slots=True)
