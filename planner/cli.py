@@ -227,7 +227,16 @@ def cmd_docs_check(args: argparse.Namespace) -> int:
     library = compile_library(documents.values(), prefer_errors_of=checked[0].id if checked else None)
     for doc in checked or sorted(documents.values(), key=lambda d: d.id):
         count = sum(1 for r in library.recommendations if r.document_id == doc.id)
-        print(f"{doc.id} {doc.version}: ok ({count} recommendations, {len(doc.passages)} sections)")
+        extras = "".join(
+            f", {len(items)} {label}"
+            for label, items in (
+                ("exercises", [e for e in doc.entries if e.kind == "exercise"]),
+                ("equipment items", [e for e in doc.entries if e.kind == "equipment"]),
+                ("figures", doc.figures),
+            )
+            if items
+        )
+        print(f"{doc.id} {doc.version}: ok ({count} recommendations{extras}, {len(doc.passages)} sections)")
     return EXIT_OK
 
 

@@ -263,7 +263,7 @@ def _board(scene: Scene) -> list[Shape3]:
     shapes = [box(px - 8, px + 24, seat, seat + 2.5, z0, z1, Style(LINE, 1.2, (0.8, 0.64, 0.42)))]
     for z in (z0 + 9, z1 - 9):  # the hand-holds cut near each end
         slot = [_v(px + 8 + 7 * math.cos(t), seat + 2.6, z + 2.5 * math.sin(t)) for t in _angles(16)]
-        shapes.append(Shape3("polygon", tuple(slot), Style(LINE, 1.0, (0.55, 0.42, 0.26))))
+        shapes.append(Shape3("polygon", tuple(slot), Style(LINE, 1.0, (0.55, 0.42, 0.26)), "over"))
     return shapes
 
 

@@ -46,6 +46,7 @@ PIVOTS = {"ankle": "knee", "heel": "knee", "ball": "ankle", "toe": "ankle", "edg
 PIVOTS |= {"hand": "elbow"}
 PIVOTS |= {"elbow": "shoulder", "head": "pelvis", "neck": "pelvis"}
 PIVOTS |= {f"other_{k}": f"other_{v}" if v != "pelvis" else v for k, v in PIVOTS.items()}
+_ON_FLOOR = {"chair", "armchair", "stool", "wheelchair", "toilet", "walker", "cane"}
 _HIDDEN_POSTURE = {"bed": "supine", "mat": "supine", "walker": "standing", "cane": "standing", "counter": "standing"}
 
 
@@ -105,7 +106,7 @@ class _Poses:
                 groups.add(prefix + "leg")
             if any(prefix + j in changed for j in ARM_JOINTS):
                 groups.add(prefix + "arm")
-        if changed & {"trunk", "lift", "shift", "advance"}:
+        if changed & {"trunk", "neck", "lift", "shift", "advance"}:
             groups |= {"torso", "leg", "other_leg", "arm", "other_arm"}
         return groups
 
@@ -164,10 +165,10 @@ def _icon(spec: FigureSpec, camera: _Camera) -> Drawing:
                 body, None, POSTURES[posture].anterior, POSTURES[posture].right, posture == "supine", (min(xs), max(xs))
             )
             shapes3 = _props(spec.__class__(spec.id, spec.view, posture, props=(prop,)), scene)
-            if posture != "supine" and spec.view != "top":  # an aid or a seat stands on the floor
+            if prop.name in _ON_FLOOR and spec.view != "top":  # an aid or a seat stands on the floor
                 xs = [p[0] for shape in shapes3 for p in shape.points]
                 shapes3.append(P.line((min(xs) - 8, 0.0, 0.0), (max(xs) + 8, 0.0, 0.0), style=P.Style(P.LINE, 1.6)))
-        for shape in sorted(shapes3, key=lambda s: _depth(s.points, camera)):
+        for shape in sorted(shapes3, key=lambda s: (s.layer == "over", _depth(s.points, camera))):
             out += _project(shape, camera)
     return _frame(out, None)
 
