@@ -291,6 +291,13 @@ def test_balance_walking_and_standing_work_only_for_patients_who_walk(library: A
         )
 
 
+def test_no_standing_balance_on_a_knee_that_gives_way(library: Any) -> None:
+    changes = {"function": {"ambulation": "assisted", "falls_past_3_months": 1}}
+    assert "ex-weight-shift" in exercises(plan_for(library, strength={"knee_extension": {"left": 3}}, **changes))
+    buckling = exercises(plan_for(library, strength={"knee_extension": {"left": 2}}, **changes))
+    assert not {"ex-weight-shift", "ex-balance-feet-together", "ex-balance-tandem"} & set(buckling)
+
+
 def test_nerve_glides_follow_the_entrapped_nerve(library: Any) -> None:
     sciatic = exercises(plan_for(library, history={"etiology": "entrapment", "affected_side": "right"}))
     assert {"ex-sciatic-glide", "ex-piriformis-stretch"} <= set(sciatic)

@@ -106,8 +106,10 @@ class _Poses:
                 groups.add(prefix + "leg")
             if any(prefix + j in changed for j in ARM_JOINTS):
                 groups.add(prefix + "arm")
-        if changed & {"trunk", "neck", "lift", "shift", "advance"}:
+        if changed & {"trunk", "lift", "shift", "advance"}:
             groups |= {"torso", "leg", "other_leg", "arm", "other_arm"}
+        if "neck" in changed:
+            groups.add("torso")
         return groups
 
 
