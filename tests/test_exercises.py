@@ -382,3 +382,27 @@ def test_document_format_describes_the_blocks() -> None:
     assert not missing, f"docs/document-format.md does not list: {missing}"
     additions = (REPO_DOCS / "careplan-additions.md").read_text(encoding="utf-8")
     assert "`exercises`" in additions and "`equipment`" in additions
+
+
+def test_the_stored_library_carries_exercises_and_a_bad_import_changes_nothing(db: Any, tmp_path: Any) -> None:
+    from sqlmodel import select
+
+    from planner.library.store import import_documents, load_library
+    from planner.models import Definition
+
+    library = load_library(db)
+    assert {e.id for e in library.exercises} >= {"ex-bridge", "ex-ankle-pumps"}
+    assert "eq-walker" in {e.id for e in library.equipment}
+    with db.read() as session:
+        kinds = {d.kind for d in session.exec(select(Definition).where(Definition.document_id == "HOME-EXERCISE"))}
+    assert kinds == {"exercise", "figure", "finding"}
+    bad = tmp_path / "bad.md"
+    bad.write_text(HEADER + exercise(dosage="2 sets, 10 reps, 20 times a day") + FIGURE, encoding="utf-8")
+    with pytest.raises(DocumentError, match="times a day must be from 1 to 12"):
+        import_documents(db, [bad])
+    assert "ex-t" not in {e.id for e in load_library(db).exercises}
+    good = tmp_path / "good.md"
+    good.write_text(HEADER + exercise() + FIGURE, encoding="utf-8")
+    import_documents(db, [good])
+    plan = generate_plan(make_assessment(strength={"knee_extension": {"right": 3}}), load_library(db))
+    assert "ex-t" in {e["id"] for e in plan["exercises"]}

@@ -90,7 +90,7 @@ def disk_z(center: Vec, r: float, half: float, style: Style = SOLID, layer: str 
     return Shape3("solid", tuple(points), style, layer)
 
 
-def rounded(cx: float, cy: float, w: float, h: float, r: float, style: Style = SOLID) -> list[tuple[float, float]]:
+def rounded(cx: float, cy: float, w: float, h: float, r: float) -> list[tuple[float, float]]:
     points: list[tuple[float, float]] = []
     for (ox, oy), start in (
         ((w / 2 - r, h / 2 - r), 0),
@@ -285,14 +285,14 @@ def scene_prop(prop: PropSpec, scene: Scene) -> list[Shape3]:
     return _floor(scene)
 
 
-def _radius_at(body: Body, point: str) -> float:
+def _radius_at(point: str) -> float:
     name = point.removeprefix("other_")
     return {"knee": 6.5, "hip": 7.0, "ankle": 5.0, "heel": 4.0, "pelvis": 9.0}.get(name, 5.0)
 
 
 def under(prop: PropSpec, scene: Scene) -> list[Shape3]:
     point = scene.start.points[prop.args[0]]
-    top = point[1] - _radius_at(scene.start, prop.args[0])
+    top = point[1] - _radius_at(prop.args[0])
     x, z = point[0], point[2]
     if prop.name == "towel":
         r = max(3.5, top / 2) if top > 2 else 4.0

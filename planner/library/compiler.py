@@ -426,9 +426,9 @@ def _condition(doc_id: str, text: str, line: int, kinds: Mapping[str, Kind], pro
 
 def _templates(
     doc_id: str, texts: Iterable[tuple[str, str, int]], kinds: Mapping[str, Kind], problems: _Collector
-) -> dict[str, Template] | None:
-    """Each (field, text, line) compiled as a template; None when any of them is wrong (each one reported)."""
-    templates: dict[str, Template] = {}
+) -> list[Template] | None:
+    """Each (field, text, line) compiled as a template, in order; None when any is wrong (each one reported)."""
+    templates: list[Template] = []
     failed = False
     for name, text, line in texts:
         template = _template(text, kinds)
@@ -436,7 +436,7 @@ def _templates(
             problems.add(doc_id, line, f"{name}: {template}")
             failed = True
         else:
-            templates[name] = template
+            templates.append(template)
     return None if failed else templates
 
 
@@ -488,9 +488,9 @@ def _recommendations(
                     level=rec.level,
                     order=rec.order,
                     condition=condition,
-                    title=templates["title"],
-                    detail=templates["detail"],
-                    handout=templates["handout"],
+                    title=templates[0],
+                    detail=templates[1],
+                    handout=templates[2],
                     cites=tuple((d, h) for d, h, _ in rec.cites),
                     due=rec.due,
                 )
@@ -537,7 +537,8 @@ def _entries(
             seen[entry.id] = doc.id
             parsed[entry.id] = (doc, entry)
             condition = _condition(doc.id, entry.when, entry.when_line, kinds, problems)
-            texts = [(key, text, line) for key, (text, line) in entry.texts.items()]
+            fields = ("name", "purpose", "precautions", "detail")
+            texts = [(key, *entry.texts.get(key, ("", 0))) for key in fields]
             texts += [("step", text, line) for text, line in entry.steps]
             templates = _templates(doc.id, texts, kinds, problems)
             _check_cites(doc.id, entry.cites, doc_ids, passages, problems)
@@ -548,8 +549,7 @@ def _entries(
                     problems.add(doc.id, line, f"groups: unknown muscle group '{group}'")
             if condition is None or templates is None:
                 continue
-            empty = Template(("",))
-            steps = tuple(_template(text, kinds) for text, _line in entry.steps)
+            name, purpose, precautions, detail, *steps = templates
             compiled.append(
                 CompiledEntry(
                     kind=entry.kind,
@@ -559,11 +559,11 @@ def _entries(
                     category=entry.category,
                     order=entry.order,
                     condition=condition,
-                    name=templates["name"],
-                    purpose=templates["purpose"],
-                    steps=tuple(s for s in steps if isinstance(s, Template)),
-                    precautions=templates.get("precautions", empty),
-                    detail=templates.get("detail", empty),
+                    name=name,
+                    purpose=purpose,
+                    steps=tuple(steps),
+                    precautions=precautions,
+                    detail=detail,
                     illustration=entry.illustration,
                     cites=tuple((d, h) for d, h, _ in entry.cites),
                     dosage=entry.dosage,
