@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from planner.engine.conditions import Compiled, ExpressionError, compile_expression
+from planner.engine.conditions import Compiled, ExpressionError, compile_expression, expression_context
 from planner.engine.dosage import Dosage
 from planner.engine.schedule import DueRule
 from planner.engine.vocabulary import BASE_FINDINGS, MUSCLE_GROUPS, Kind
@@ -198,12 +198,12 @@ def compile_library(documents: Iterable[ParsedDocument], prefer_errors_of: str |
     muscle_groups = _muscle_groups(docs.values(), problems)
     settings = _settings(docs.values(), problems)
     kinds: dict[str, Kind] = {name: f.kind for name, f in BASE_FINDINGS.items()}
-    derived = _derived_findings(docs.values(), kinds, problems)
-    recommendations = _recommendations(docs.values(), kinds, passages, problems)
+    context = expression_context(kinds)  # one for every expression: derived findings add to kinds as they go
+    derived = _derived_findings(docs.values(), kinds, problems, context)
+    recommendations = _recommendations(docs.values(), kinds, passages, problems, context)
     figures = _figures(docs.values(), problems)
-    entries = _entries(
-        docs.values(), kinds, passages, figures, {r.id: r.document_id for r in recommendations}, problems
-    )
+    item_ids = {r.id: r.document_id for r in recommendations}
+    entries = _entries(docs.values(), kinds, passages, figures, item_ids, problems, context)
     problems.raise_if_any(prefer_errors_of)
     return CompiledLibrary(
         documents={d.id: DocumentInfo(d.id, d.title, d.version, d.kind, d.source) for d in docs.values()},
@@ -307,7 +307,7 @@ def _symbols_of(text: str) -> set[str] | None:
 
 
 def _derived_findings(
-    docs: Iterable[ParsedDocument], kinds: dict[str, Kind], problems: _Collector
+    docs: Iterable[ParsedDocument], kinds: dict[str, Kind], problems: _Collector, context: Any
 ) -> list[CompiledFinding]:
     owners: dict[str, tuple[ParsedDocument, Any]] = {}
     for doc in docs:
@@ -336,10 +336,10 @@ def _derived_findings(
         failed = False
         for case in finding.cases:
             try:
-                condition = compile_expression(case.condition, kinds) if case.condition else None
+                condition = compile_expression(case.condition, kinds, context) if case.condition else None
                 if condition is not None and condition.kind is not Kind.FLAG:
                     raise ExpressionError("the condition before '=>' must be true or false")
-                value = compile_expression(case.value, kinds)
+                value = compile_expression(case.value, kinds, context)
             except ExpressionError as exc:
                 problems.add(doc.id, case.line, f"finding '{name}': {exc}")
                 failed = True
@@ -411,10 +411,12 @@ def _template(text: str, kinds: Mapping[str, Kind]) -> Template | str:
     return Template(tuple(parts))
 
 
-def _condition(doc_id: str, text: str, line: int, kinds: Mapping[str, Kind], problems: _Collector) -> Compiled | None:
+def _condition(
+    doc_id: str, text: str, line: int, kinds: Mapping[str, Kind], problems: _Collector, context: Any
+) -> Compiled | None:
     """A ``when:`` condition compiled and checked to be true or false: the one path for every kind of block."""
     try:
-        condition = compile_expression(text, kinds)
+        condition = compile_expression(text, kinds, context)
     except ExpressionError as exc:
         problems.add(doc_id, line, f"when: {exc}")
         return None
@@ -457,6 +459,7 @@ def _recommendations(
     kinds: Mapping[str, Kind],
     passages: Mapping[tuple[str, str], str],
     problems: _Collector,
+    context: Any,
 ) -> list[CompiledRecommendation]:
     seen: dict[str, str] = {}
     compiled: list[CompiledRecommendation] = []
@@ -467,7 +470,7 @@ def _recommendations(
                 problems.add(doc.id, rec.line, f"recommendation id '{rec.id}' is already used by {seen[rec.id]}")
                 continue
             seen[rec.id] = doc.id
-            condition = _condition(doc.id, rec.when, rec.when_line, kinds, problems)
+            condition = _condition(doc.id, rec.when, rec.when_line, kinds, problems, context)
             if condition is None:
                 continue
             texts = (
@@ -522,6 +525,7 @@ def _entries(
     figures: Mapping[str, FigureSpec],
     item_ids: Mapping[str, str],
     problems: _Collector,
+    context: Any,
 ) -> list[CompiledEntry]:
     """Exercises and equipment: compiled like recommendations (ids share one namespace with them, since a
     clinician's decision is kept by id), then their links checked across the whole library."""
@@ -536,7 +540,7 @@ def _entries(
                 continue
             seen[entry.id] = doc.id
             parsed[entry.id] = (doc, entry)
-            condition = _condition(doc.id, entry.when, entry.when_line, kinds, problems)
+            condition = _condition(doc.id, entry.when, entry.when_line, kinds, problems, context)
             fields = ("name", "purpose", "precautions", "detail")
             texts = [(key, *entry.texts.get(key, ("", 0))) for key in fields]
             texts += [("step", text, line) for text, line in entry.steps]
