@@ -269,6 +269,23 @@ def cmd_docs_findings(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_docs_rules(args: argparse.Namespace) -> int:
+    """The clinical review table: every rule with its condition in words, its gates and its source."""
+    from planner.library.rules_doc import clinical_rules_markdown
+
+    if args.shipped:
+        from planner.library.compiler import compile_library
+        from planner.library.files import read_shipped_documents
+
+        library = compile_library(read_shipped_documents())
+    else:
+        from planner.library.store import load_library
+
+        library = load_library(_open(args))
+    sys.stdout.write(clinical_rules_markdown(library))
+    return EXIT_OK
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from planner.demo import generate_demo
 
@@ -435,6 +452,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("files", nargs="*", help="document files to add to the shipped library first")
     p.add_argument("-o", "--output", required=True, help="the PDF to write")
     p.add_argument("--force", action="store_true", help="replace the output file if it exists")
+    p = _add(docs_sub, "rules", cmd_docs_rules, "every rule in words with its safety gates and source (Markdown)")
+    p.add_argument(
+        "--shipped", action="store_true", help="the shipped library as in resources/ (docs/clinical-rules.md)"
+    )
 
     p = _add(sub, "demo", cmd_demo, "fill the database with synthetic patients (for demonstrations and benchmarks)")
     p.add_argument("--patients", type=int, required=True)

@@ -45,6 +45,12 @@ def test_due_rule_dates() -> None:
     # no onset recorded: no date
     assert DueRule.parse("3-6 months after onset").dates(make_assessment()) is None
     assert str(DueRule.parse("1 day after trauma")) == "1 day after trauma"
+    # 'event' counts from the latest acute event, the later of the trauma and the surgery
+    event = DueRule.parse("3 weeks after event")
+    both = make_assessment(history={"trauma_on": "2026-09-01", "surgery_on": "2026-10-25"})
+    assert event.dates(both) == (date(2026, 11, 15), None)
+    assert event.dates(make_assessment(history={"trauma_on": "2026-10-20"})) == (date(2026, 11, 10), None)
+    assert event.dates(make_assessment()) is None
 
 
 @pytest.mark.parametrize(

@@ -20,7 +20,7 @@ from planner.engine.schedule import DueRule
 from planner.engine.vocabulary import BASE_FINDINGS, MUSCLE_GROUPS, Kind
 from planner.errors import DocumentError, Problem
 from planner.figures.spec import FigureError, FigureSpec, parse_figure
-from planner.library.parser import CatalogueEntry, ParsedDocument
+from planner.library.parser import CatalogueEntry, ParsedDocument, Recommendation
 
 MUSCLE_TABLE = "muscle_groups"
 SETTINGS_TABLE = "settings"
@@ -53,23 +53,79 @@ class DocumentInfo:
 
 
 @dataclass(frozen=True, slots=True)
-class Template:
-    """Literal text and finding names, alternating: parts[0] text, parts[1] name, parts[2] text ..."""
+class Segment:
+    """An optional part of a template, ``[[ ... ]]``: printed only when every finding it names has a value.
+
+    ``parts`` alternate like a template's (text, name, text ...); ``guards`` are findings named with
+    ``{?name}``, tested but not printed.
+    """
 
     parts: tuple[str, ...]
+    guards: tuple[str, ...]
 
     @property
     def names(self) -> tuple[str, ...]:
-        return self.parts[1::2]
+        return (*self.parts[1::2], *self.guards)
+
+    def render(self, findings: Mapping[str, Any]) -> str:
+        if not all(has_value(findings.get(name)) for name in self.names):
+            return ""
+        return _render_parts(self.parts, findings)
+
+
+@dataclass(frozen=True, slots=True)
+class Template:
+    """Literal text and finding names, alternating: parts[0] text, parts[1] name, parts[2] text ...
+
+    ``segments`` holds the optional parts: a name ``\x00N`` in ``parts`` stands for segment N.
+    """
+
+    parts: tuple[str, ...]
+    segments: tuple[Segment, ...] = ()
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        direct = tuple(name for name in self.parts[1::2] if not name.startswith(SEGMENT_MARK))
+        return direct + tuple(name for segment in self.segments for name in segment.names)
 
     def render(self, findings: Mapping[str, Any]) -> str:
         parts = self.parts
         if len(parts) == 1:  # no finding named: most details and handout notes
             return parts[0]
+        if not self.segments:
+            return _render_parts(parts, findings)
         out = []
         for index, part in enumerate(parts):
-            out.append(format_value(findings.get(part)) if index % 2 else part)
-        return "".join(out)
+            if not index % 2:
+                out.append(part)
+            elif part.startswith(SEGMENT_MARK):
+                out.append(self.segments[int(part[1:])].render(findings))
+            else:
+                out.append(format_value(findings.get(part)))
+        return _tidy("".join(out))
+
+
+SEGMENT_MARK = "\x00"
+"""Marks a template part that stands for an optional segment (a finding name cannot contain it)."""
+
+
+def _render_parts(parts: tuple[str, ...], findings: Mapping[str, Any]) -> str:
+    return "".join(format_value(findings.get(part)) if index % 2 else part for index, part in enumerate(parts))
+
+
+def _tidy(text: str) -> str:
+    """Spacing left by segments that printed nothing: runs of spaces, and a space before punctuation."""
+    text = re.sub(r" {2,}", " ", text)
+    return re.sub(r" ([.,;:)])", r"\1", text).strip()
+
+
+def has_value(value: Any) -> bool:
+    """Whether a finding counts as recorded for an optional segment: not null, false, empty text or empty list."""
+    if value is None or value is False:
+        return False
+    if isinstance(value, str | tuple | list):
+        return bool(value)
+    return True
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +142,8 @@ class CompiledRecommendation:
     handout: Template
     cites: tuple[tuple[str, str], ...]
     due: DueRule | None = None
+    screen: tuple[str, ...] = ()
+    exclusive: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +169,8 @@ class CompiledEntry:
     progression: tuple[str, ...] = ()
     regression: tuple[str, ...] = ()
     groups: tuple[str, ...] = ()
+    screen: tuple[str, ...] = ()
+    exclusive: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +179,7 @@ class CompiledFinding:
     document_id: str
     kind: Kind
     cases: tuple[tuple[Compiled | None, Compiled], ...]
+    section: str = ""
 
     def evaluate(self, findings: Mapping[str, Any]) -> Any:
         for condition, value in self.cases:
@@ -140,6 +201,8 @@ class CompiledLibrary:
     exercises: list[CompiledEntry] = field(default_factory=list)
     equipment: list[CompiledEntry] = field(default_factory=list)
     figures: dict[str, FigureSpec] = field(default_factory=dict)
+    finding_places: dict[str, tuple[str, str]] = field(default_factory=dict)
+    """(document id, section) where each derived finding is defined: a held item cites its screen's passage."""
 
 
 def library_version(documents: Iterable[ParsedDocument]) -> str:
@@ -217,6 +280,7 @@ def compile_library(documents: Iterable[ParsedDocument], prefer_errors_of: str |
         exercises=[e for e in entries if e.kind == "exercise"],
         equipment=[e for e in entries if e.kind == "equipment"],
         figures=figures,
+        finding_places={d.name: (d.document_id, d.section) for d in derived},
     )
 
 
@@ -355,7 +419,7 @@ def _derived_findings(
             continue
         kind = value_kinds.pop()
         kinds[name] = kind
-        compiled.append(CompiledFinding(name, doc.id, kind, tuple(cases)))
+        compiled.append(CompiledFinding(name, doc.id, kind, tuple(cases), finding.section))
     return compiled
 
 
@@ -387,6 +451,52 @@ def _topological(
 def _template(text: str, kinds: Mapping[str, Kind]) -> Template | str:
     """Compile a template, or return the reason it is wrong."""
     parts: list[str] = []
+    segments: list[Segment] = []
+    position = 0
+    while True:
+        start, stray = text.find("[[", position), text.find("]]", position)
+        if stray >= 0 and (start < 0 or stray < start):
+            return "']]' closes no '[['"
+        if start < 0:
+            break
+        end = text.find("]]", start + 2)
+        if end < 0:
+            return "'[[' is not closed by ']]'"
+        if 0 <= text.find("[[", start + 2) < end:
+            return "optional segments '[[ ]]' cannot nest"
+        before = _parts(text[position:start], kinds, guards=None)
+        if isinstance(before, str):
+            return before
+        guards: list[str] = []
+        inner = _parts(text[start + 2 : end], kinds, guards=guards)
+        if isinstance(inner, str):
+            return inner
+        if not inner[1::2] and not guards:
+            return "an optional segment '[[ ]]' must name a finding"
+        _join(parts, before)
+        parts.extend([f"{SEGMENT_MARK}{len(segments)}", ""])
+        segments.append(Segment(tuple(inner), tuple(guards)))
+        position = end + 2
+    rest = _parts(text[position:], kinds, guards=None)
+    if isinstance(rest, str):
+        return rest
+    _join(parts, rest)
+    return Template(tuple(parts), tuple(segments))
+
+
+def _join(parts: list[str], more: list[str]) -> None:
+    """Append alternating parts (text, name, text ...) to alternating parts ending in text, merging the texts
+    that meet."""
+    if parts:
+        parts[-1] += more[0]
+        parts.extend(more[1:])
+    else:
+        parts.extend(more)
+
+
+def _parts(text: str, kinds: Mapping[str, Kind], guards: list[str] | None) -> list[str] | str:
+    """Alternating literal text and finding names; ``{?name}`` guards go to ``guards`` (inside a segment)."""
+    parts: list[str] = []
     literal: list[str] = []
     position = 0
     for match in _PLACEHOLDER.finditer(text):
@@ -400,28 +510,46 @@ def _template(text: str, kinds: Mapping[str, Kind]) -> Template | str:
             return f"unmatched '{token}' (write '{token}{token}' for a literal brace)"
         else:
             name = match.group(1).strip()
+            guard = name.startswith("?")
+            name = name[1:].strip() if guard else name
             if name not in kinds:
                 return f"unknown finding '{{{name}}}' in the text"
-            parts.append("".join(literal))
-            parts.append(name)
-            literal = []
+            if guard:
+                if guards is None:
+                    return f"'{{?{name}}}' tests a finding and belongs inside an optional segment '[[ ]]'"
+                guards.append(name)
+            else:
+                parts.append("".join(literal))
+                parts.append(name)
+                literal = []
         position = match.end()
     literal.append(text[position:])
     parts.append("".join(literal))
-    return Template(tuple(parts))
+    return parts
 
 
-def _condition(
-    doc_id: str, text: str, line: int, kinds: Mapping[str, Kind], problems: _Collector, context: Any
+def _gate(
+    doc_id: str, block: Recommendation | CatalogueEntry, kinds: Mapping[str, Kind], problems: _Collector, context: Any
 ) -> Compiled | None:
-    """A ``when:`` condition compiled and checked to be true or false: the one path for every kind of block."""
+    """The gate of any block the plan offers, checked the one way for every kind: its ``when:`` condition
+    compiled and true or false, and each ``screen:`` a known text finding (the reason to hold, null when clear).
+    Returns the condition, or None when it cannot be used (every problem is reported)."""
+    for name in block.screen:
+        if name not in kinds:
+            problems.add(doc_id, block.screen_line, f"screen: unknown finding '{name}'")
+        elif kinds[name] is not Kind.TEXT:
+            problems.add(
+                doc_id,
+                block.screen_line,
+                f"screen: '{name}' must be a text finding (the reason to hold the item, null when clear)",
+            )
     try:
-        condition = compile_expression(text, kinds, context)
+        condition = compile_expression(block.when, kinds, context)
     except ExpressionError as exc:
-        problems.add(doc_id, line, f"when: {exc}")
+        problems.add(doc_id, block.when_line, f"when: {exc}")
         return None
     if condition.kind is not Kind.FLAG:
-        problems.add(doc_id, line, "when: the condition must be true or false")
+        problems.add(doc_id, block.when_line, "when: the condition must be true or false")
         return None
     return condition
 
@@ -470,7 +598,7 @@ def _recommendations(
                 problems.add(doc.id, rec.line, f"recommendation id '{rec.id}' is already used by {seen[rec.id]}")
                 continue
             seen[rec.id] = doc.id
-            condition = _condition(doc.id, rec.when, rec.when_line, kinds, problems, context)
+            condition = _gate(doc.id, rec, kinds, problems, context)
             if condition is None:
                 continue
             texts = (
@@ -496,6 +624,8 @@ def _recommendations(
                     handout=templates[2],
                     cites=tuple((d, h) for d, h, _ in rec.cites),
                     due=rec.due,
+                    screen=tuple(rec.screen),
+                    exclusive=rec.exclusive,
                 )
             )
     compiled.sort(key=lambda r: (r.order, r.id))
@@ -540,7 +670,7 @@ def _entries(
                 continue
             seen[entry.id] = doc.id
             parsed[entry.id] = (doc, entry)
-            condition = _condition(doc.id, entry.when, entry.when_line, kinds, problems, context)
+            condition = _gate(doc.id, entry, kinds, problems, context)
             fields = ("name", "purpose", "precautions", "detail")
             texts = [(key, *entry.texts.get(key, ("", 0))) for key in fields]
             texts += [("step", text, line) for text, line in entry.steps]
@@ -574,6 +704,8 @@ def _entries(
                     progression=tuple(i for i, _ in entry.progression),
                     regression=tuple(i for i, _ in entry.regression),
                     groups=tuple(g for g, _ in entry.groups),
+                    screen=tuple(entry.screen),
+                    exclusive=entry.exclusive,
                 )
             )
     _check_links(parsed, problems)

@@ -25,10 +25,12 @@ SECTION_TARGETS = ("pt", "ot", "orthosis", "lymphedema", "analgesia", "medical",
 HANDOUT_TARGETS = ("checklist", "call")
 TARGETS = (*SECTION_TARGETS, "alert", *HANDOUT_TARGETS)
 ALERT_LEVELS = ("urgent", "caution", "info")
-GATE_FIELDS = frozenset({"when", "cites"})
+GATE_FIELDS = frozenset({"when", "screen", "exclusive", "cites"})
 """The fields every block that the plan offers shares (recommendations, exercises, equipment): the condition
-it is offered under and the further passages that support it. A field added here (such as a safety screen)
-is read, checked and compiled the same way for all three kinds."""
+it is offered under, the safety screens that must be clear, the group of which at most one member is offered,
+and the further passages that support it. Each is read, checked and compiled the same way for all three kinds
+(``_parse_gate`` here, ``_gate`` in the compiler), so an exercise is held back by the same screen as the
+recommendation that names the same treatment."""
 RECOMMENDATION_FIELDS = GATE_FIELDS | {"target", "level", "title", "detail", "handout", "order", "due"}
 CATALOGUE_KINDS = ("exercise", "equipment")
 """Block kinds that add an entry to the plan's exercise programme or equipment list."""
@@ -74,6 +76,7 @@ REPEATABLE_FIELDS = {"cites", "step"}
 _DOC_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,63}$")
 _REC_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$")
 _NAME = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
+_GROUP = re.compile(r"^[a-z][a-z0-9-]{0,63}$")
 _BLOCK_OPEN = re.compile(r"^:::\s*(\S+)(?:\s+(\S+))?\s*$")
 _FIELD = re.compile(r"^([a-z_]+)\s*:\s?(.*)$")
 
@@ -103,6 +106,9 @@ class Recommendation:
     order: int = 100
     cites: list[tuple[str, str, int]] = field(default_factory=list)
     due: DueRule | None = None
+    screen: list[str] = field(default_factory=list)
+    screen_line: int = 0
+    exclusive: str | None = None
 
 
 @dataclass(slots=True)
@@ -126,6 +132,9 @@ class CatalogueEntry:
     progression: list[tuple[str, int]] = field(default_factory=list)
     regression: list[tuple[str, int]] = field(default_factory=list)
     groups: list[tuple[str, int]] = field(default_factory=list)
+    screen: list[str] = field(default_factory=list)
+    screen_line: int = 0
+    exclusive: str | None = None
 
 
 @dataclass(slots=True)
@@ -149,6 +158,7 @@ class DerivedFinding:
     name: str
     line: int
     cases: list[DerivedCase]
+    section: str = ""
 
 
 @dataclass(slots=True)
@@ -340,7 +350,7 @@ def _parse_block(
         if not _NAME.match(name):
             problems.append(Problem(number, "finding name: lower-case letters, digits and '_', starting with a letter"))
             return
-        doc.findings.append(DerivedFinding(name, number, _parse_cases(body, problems)))
+        doc.findings.append(DerivedFinding(name, number, _parse_cases(body, problems), section))
     elif kind == "table":
         if not _NAME.match(name):
             problems.append(Problem(number, "table name: lower-case letters, digits and '_'"))
@@ -457,6 +467,7 @@ def _parse_recommendation(
                 due = DueRule.parse(due_text)
             except ValueError as exc:
                 problems.append(Problem(due_line, str(exc)))
+    screen, screen_line, exclusive = _parse_gate(fields, target, line, problems)
     if len(problems) > before:
         return None
     when, when_line = values["when"]
@@ -480,6 +491,9 @@ def _parse_recommendation(
         order=order,
         cites=fields.cites,
         due=due,
+        screen=screen,
+        screen_line=screen_line,
+        exclusive=exclusive,
     )
 
 
@@ -511,6 +525,7 @@ def _parse_entry(
             dosage = Dosage.parse(fields.text("dosage"))
         except ValueError as exc:
             problems.append(Problem(fields.line("dosage", line), str(exc)))
+    screen, screen_line, exclusive = _parse_gate(fields, kind, line, problems)
     links = {
         key: _id_list(values[key][0], values[key][1], key, problems) if key in values else []
         for key in ("progression", "regression", "groups")
@@ -524,6 +539,9 @@ def _parse_entry(
         section=section,
         when=values["when"][0],
         when_line=values["when"][1],
+        screen=screen,
+        screen_line=screen_line,
+        exclusive=exclusive,
         texts={key: values[key] for key in ("name", "purpose", "precautions", "detail") if key in values},
         steps=fields.repeated.get("step", []),
         illustration=values["illustration"][0],
@@ -536,6 +554,34 @@ def _parse_entry(
         regression=links["regression"],
         groups=links["groups"],
     )
+
+
+def _parse_gate(fields: _Fields, target: str, line: int, problems: list[Problem]) -> tuple[list[str], int, str | None]:
+    """The gate fields beyond ``when`` that every offered block shares: its screens and its exclusive group.
+
+    ``screen: heat_hold, tens_hold`` names the findings that must all be clear (null) for the block to be
+    offered; ``exclusive: group`` names the group of which a plan offers at most one member.
+    """
+    exclusive, exclusive_line = fields.values.get("exclusive", ("", line))
+    if exclusive and not _GROUP.match(exclusive):
+        problems.append(Problem(exclusive_line, "exclusive: a group name of lower-case letters, digits and '-'"))
+    screen, screen_line = _parse_screen(fields.values.get("screen"), target, problems)
+    return screen, screen_line, exclusive or None
+
+
+def _parse_screen(value: tuple[str, int] | None, target: str, problems: list[Problem]) -> tuple[list[str], int]:
+    if value is None:
+        return [], 0
+    text, screen_line = value
+    names = [name.strip() for name in text.split(",")]
+    if target == "alert":
+        problems.append(Problem(screen_line, "screen is for plan items and handout lines, not alerts"))
+    if not text.strip() or not all(_NAME.match(name) for name in names):
+        problems.append(Problem(screen_line, "screen: finding names separated by commas"))
+        return [], screen_line
+    if len(set(names)) != len(names):
+        problems.append(Problem(screen_line, "screen: a finding is named twice"))
+    return names, screen_line
 
 
 def _parse_cases(body: list[tuple[int, str]], problems: list[Problem]) -> list[DerivedCase]:

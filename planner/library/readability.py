@@ -116,14 +116,21 @@ def combined_reading_ease(texts: Iterable[str]) -> float:
     return total.reading_ease
 
 
+_GUARD = re.compile(r"\{\?[^{}]*\}")
 _PLACEHOLDER = re.compile(r"\{[^{}]*\}")
+
+
+def as_read(template: str) -> str:
+    """A template as the patient reads it at its longest: every optional segment ``[[ ... ]]`` printed, its
+    ``{?name}`` tests silent, and each inserted finding ``{name}`` read as one short word."""
+    text = _GUARD.sub("", template).replace("[[", "").replace("]]", "")
+    return re.sub(r" {2,}", " ", _PLACEHOLDER.sub("it", text)).strip()
 
 
 def patient_texts(documents: Iterable[ParsedDocument]) -> list[tuple[str, str]]:
     """Every text the documents write for patients, labelled ``ITEM-ID: field``: recommendations' ``handout``
     lines, the handout's checklist and call lines, and each exercise's or equipment item's card (purpose,
-    steps and precautions, read together as the patient reads them). A finding inserted with ``{name}``
-    reads as one short word."""
+    steps and precautions, read together as the patient reads them), each as read by ``as_read``."""
     from planner.library.parser import HANDOUT_TARGETS
 
     texts: list[tuple[str, str]] = []
@@ -138,4 +145,4 @@ def patient_texts(documents: Iterable[ParsedDocument]) -> list[tuple[str, str]]:
             if "precautions" in entry.texts:
                 card.append(entry.texts["precautions"][0])
             texts.append((f"{entry.id}: card", " ".join(card)))
-    return [(label, _PLACEHOLDER.sub("it", text)) for label, text in texts]
+    return [(label, as_read(text)) for label, text in texts]

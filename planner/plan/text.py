@@ -21,6 +21,18 @@ def cell(value: Any) -> str:
     return "-" if value is None else str(value).replace("_", " ")
 
 
+HELD_HEADING = "Held back by the safety screen"
+"""Heading of the items a plan does not offer because their safety screen says hold (text, app and PDF)."""
+
+
+def held_by_reason(plan: dict[str, Any]) -> list[tuple[str, list[dict[str, Any]]]]:
+    """The items a plan holds back, grouped by their reason so that each reason is said once."""
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for entry in plan.get("held") or []:
+        groups.setdefault(entry["reason"], []).append(entry)
+    return list(groups.items())
+
+
 PAIN_LABEL = "pain NRS"
 VOLUME_LABEL = "excess limb volume %"
 """Row labels of the trend table; the app's charts name their series and tooltips with the same words."""
@@ -93,6 +105,13 @@ def render_plan_text(plan: dict[str, Any]) -> str:
             if alert.get("detail"):
                 lines += _wrap(alert["detail"], "      ")
             lines += _wrap(f"Basis: {_references(alert['evidence'])}", "      ")
+    if plan.get("held"):
+        lines += ["", HELD_HEADING]
+        for reason, entries in held_by_reason(plan):
+            lines += _wrap(f"Held: {reason}", "  ")
+            for entry in entries:
+                lines += _wrap(f"- {entry['title']}", "    ")
+            lines += _wrap(f"Basis: {_references(entries[0]['evidence'])}", "      ")
     for section in plan["sections"]:
         lines += ["", section["title"]]
         if not section["items"]:

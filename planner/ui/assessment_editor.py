@@ -29,9 +29,12 @@ from planner.assessment.schema import (
     ADL_FIELDS,
     ADL_LEVELS,
     AMBULATION,
+    ENTRAPMENT_SITES,
     ETIOLOGIES,
     HISTORY_FLAGS,
+    IMPLANTED_DEVICES,
     JPS_VALUES,
+    NEUROPATHIC_AGENTS,
     SEXES,
     SIDES_AFFECTED,
     SYMPTOMS,
@@ -53,6 +56,23 @@ FLAG_LABELS = {
     "arterial_insufficiency": "Arterial insufficiency",
     "infection": "Acute infection",
 }
+DEVICE_LABELS = {
+    "pacemaker": "Pacemaker",
+    "defibrillator": "Defibrillator",
+    "neurostimulator": "Neurostimulator",
+    "other": "Other device",
+}
+AGENT_LABELS = {
+    "tricyclic": "Tricyclic",
+    "ssri": "SSRI",
+    "snri": "SNRI",
+    "gabapentin": "Gabapentin",
+    "pregabalin": "Pregabalin",
+    "lidocaine_patch": "Lidocaine patch",
+    "capsaicin": "Capsaicin",
+    "other": "Other",
+}
+ENTRAPMENT_SITE_LABELS = ("piriformis (sciatic nerve)", "other site")
 SYMPTOM_LABELS = {
     "numbness": "Numbness",
     "paresthesia": "Paresthesia",
@@ -137,6 +157,15 @@ class AssessmentEditor(QWidget):
         form.addRow("Trauma type:", b.choice(("history", "trauma_type"), "Trauma type", TRAUMA_TYPES))
         form.addRow("Surgery on:", b.date(("history", "surgery_on"), "Surgery date"))
         form.addRow(
+            "Suspected entrapment site:",
+            b.choice(
+                ("history", "entrapment_site"),
+                "Suspected entrapment site",
+                ENTRAPMENT_SITES,
+                labels=ENTRAPMENT_SITE_LABELS,
+            ),
+        )
+        form.addRow(
             "Creatinine clearance (mL/min):",
             b.number(("history", "creatinine_clearance_ml_min"), "Creatinine clearance", "0-200"),
         )
@@ -144,6 +173,15 @@ class AssessmentEditor(QWidget):
         flags_layout = QVBoxLayout(flags)
         for name in HISTORY_FLAGS:
             flags_layout.addWidget(b.flag(("history", name), FLAG_LABELS[name]))
+        flags_layout.addWidget(QLabel("Implanted electronic devices:"))
+        flags_layout.addWidget(
+            b.choices(
+                ("history", "implanted_devices"),
+                "Implanted electronic devices",
+                IMPLANTED_DEVICES,
+                [DEVICE_LABELS[name] for name in IMPLANTED_DEVICES],
+            )
+        )
         flags_layout.addStretch(1)
         grid.addWidget(patient, 0, 0)
         grid.addWidget(flags, 0, 1)
@@ -212,6 +250,15 @@ class AssessmentEditor(QWidget):
         )
         form.addRow(
             "&Pregabalin (mg/day):", b.number(("pain", "pregabalin_mg_day"), "Pregabalin total daily dose", "0-1200")
+        )
+        form.addRow(
+            "Neuropathic agents tried:",
+            b.choices(
+                ("pain", "neuropathic_agents_tried"),
+                "Neuropathic agents already tried",
+                NEUROPATHIC_AGENTS,
+                [AGENT_LABELS[name] for name in NEUROPATHIC_AGENTS],
+            ),
         )
         sensation = QGroupBox("Sensation")
         form = _form(sensation)

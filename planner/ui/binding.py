@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import QSignalBlocker
-from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QSpinBox, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QGridLayout, QLineEdit, QSpinBox, QWidget
 
 from planner.ui.session import AssessmentSession, Path
 
@@ -134,6 +134,36 @@ class Binder:
         box = QCheckBox(label)
         box.toggled.connect(lambda on: self.session.set_value(path, True if on else None, f"Set {label}"))
         self._register(path, box, label, lambda value: box.setChecked(bool(value)))
+        return box
+
+    def choices(
+        self, path: Path, label: str, values: Sequence[str], labels: Sequence[str], *, columns: int = 2
+    ) -> QWidget:
+        """A set of check boxes for a list field whose members come from ``values`` (empty list: not set)."""
+        box = QWidget()
+        grid = QGridLayout(box)
+        grid.setContentsMargins(0, 0, 0, 0)
+        checks: dict[str, QCheckBox] = {}
+        for index, (value, text) in enumerate(zip(values, labels, strict=True)):
+            check = QCheckBox(text)
+            check.setAccessibleName(f"{label}: {text}")
+            checks[value] = check
+            grid.addWidget(check, index // columns, index % columns)
+
+        def write(_on: bool) -> None:
+            chosen = [value for value in values if checks[value].isChecked()]
+            self.session.set_value(path, chosen or None, f"Set {label}")
+
+        for check in checks.values():
+            check.toggled.connect(write)
+
+        def load(value: Any) -> None:
+            chosen = set(value) if isinstance(value, list) else set()
+            for value_key, check in checks.items():
+                with QSignalBlocker(check):
+                    check.setChecked(value_key in chosen)
+
+        self._register(path, box, label, load)
         return box
 
     def count(self, path: Path, label: str, low: int, high: int, *, optional: bool = False) -> QSpinBox:

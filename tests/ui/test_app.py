@@ -423,3 +423,46 @@ def test_live_plan_compares_with_the_previous_visit(window: Any) -> None:
     assert dorsiflexion["mrc"] == [2, 0]
     session.undo_stack.undo()
     assert "red-alert-cancer-weakness-worsening" not in plan_ids(window)
+
+
+def test_new_fields_reach_the_plan_and_held_items_show_with_their_reason(window: Any) -> None:
+    """An implanted device ticked in the editor holds TENS back: the plan view lists it under the safety screen
+    with the reason, never as an item; agents tried and the entrapment site are written as lists and text."""
+    from PySide6.QtWidgets import QCheckBox
+
+    from planner.ui.plan_review import EntryRole, KindRole
+
+    add_example(window)
+    session = window.session
+    assert "nlsp-analgesia-tens-anodyne" in plan_ids(window)
+    boxes = [b for b in window.editor.findChildren(QCheckBox) if b.accessibleName().endswith(": Pacemaker")]
+    assert len(boxes) == 1
+    pacemaker = boxes[0]
+    pacemaker.setChecked(True)
+    assert session.value(("history", "implanted_devices")) == ["pacemaker"]
+    assert "nlsp-analgesia-tens-anodyne" not in plan_ids(window)
+    held = {entry["id"]: entry for entry in session.plan["held"]}
+    assert "implanted electronic device" in held["nlsp-analgesia-tens-anodyne"]["reason"]
+    model = window.plan_review.model
+    rows = [model.item(r) for r in range(model.rowCount())]
+    group = next(row for row in rows if row.data(KindRole) == "held-group")
+    children = [group.child(r) for r in range(group.rowCount())]
+    tens = next(c for c in children if c.data(EntryRole)["id"] == "nlsp-analgesia-tens-anodyne")
+    assert "held:" in tens.text() and "implanted electronic device" in tens.text()
+    assert not tens.isCheckable()
+    window.plan_review.tree.setCurrentIndex(tens.index())
+    assert "implanted electronic device" in window.plan_review.evidence.toPlainText()
+    # Agents tried: a list in the assessment, cleared back to absent when none is ticked
+    snri = next(b for b in window.editor.findChildren(QCheckBox) if b.accessibleName().endswith(": SNRI"))
+    snri.setChecked(True)
+    assert session.value(("pain", "neuropathic_agents_tried")) == ["snri"]
+    snri.setChecked(False)
+    assert session.value(("pain", "neuropathic_agents_tried")) is None
+    choose(widget(window, "history.entrapment_site"), "piriformis")
+    assert session.value(("history", "entrapment_site")) == "piriformis"
+    assert session.issues == []
+    # Undo puts the device back off, and TENS is offered again
+    while session.value(("history", "implanted_devices")):
+        session.undo_stack.undo()
+    assert not pacemaker.isChecked()
+    assert "nlsp-analgesia-tens-anodyne" in plan_ids(window)
