@@ -118,6 +118,13 @@ def test_a_valid_exercise_compiles_with_its_figure() -> None:
         ),
         ({"groups": "quadriceps"}, "groups: unknown muscle group 'quadriceps'"),
         ({"cites": "NLSP-TM: No such section"}, "cites: NLSP-TM has no section"),
+        # the gate fields every offered block shares, checked by the same code as for recommendations
+        ({"screen": "exercise_holds"}, "screen: unknown finding 'exercise_holds'"),
+        ({"screen": "dvt"}, "screen: 'dvt' must be a text finding"),
+        ({"screen": "exercise_hold, exercise_hold"}, "screen: a finding is named twice"),
+        ({"screen": "exercise hold"}, "screen: finding names separated by commas"),
+        ({"exclusive": "Knee Work"}, "exclusive: a group name of lower-case letters"),
+        ({"exclusive": "ladder-step"}, "exclusive: group 'ladder-step' already holds recommendation blocks"),
     ],
 )
 def test_exercise_errors_name_the_line_and_the_rule(fields: dict[str, Any], expected: str) -> None:
@@ -136,6 +143,36 @@ def test_exercise_ids_share_one_namespace_with_recommendations() -> None:
     assert any("exercise id 'clinic-reassess' is already used by CLINIC" in p for p in found)
     found = problems(HEADER + exercise("ex-t") + exercise("ex-t") + FIGURE)
     assert any("exercise id 'ex-t' appears twice" in p for p in found)
+
+
+def test_a_screen_error_points_at_its_line() -> None:
+    text = HEADER + exercise(screen="heat_hold, nope") + FIGURE
+    line = text.split("\n").index("screen: heat_hold, nope") + 1
+    assert f"line {line}: screen: unknown finding 'nope'" in problems(text)
+
+
+def test_equipment_passes_the_same_screen_and_lands_in_held(library: Any) -> None:
+    """An equipment item a clinic gates on a safety finding: held with the screen's reason and passage, like a
+    recommendation, and named by the plan list it would have joined."""
+    text = HEADER + (
+        "::: equipment eq-heat-pack\ncategory: home\nname: Wheat bag\npurpose: Warms a sore area.\n"
+        "step: Warm it as the label says.\nwhen: pain_nrs >= 1\nscreen: heat_hold\nexclusive: warm-aids\n"
+        "illustration: fig-t\n:::\n"
+        "::: equipment eq-heat-pad\ncategory: home\nname: Heat pad\npurpose: Warms a sore area.\n"
+        "step: Use the low setting.\nwhen: false\nexclusive: warm-aids\nillustration: icon-reacher\n:::\n"
+    )
+    custom = compile_text(text + FIGURE)
+    entry = next(e for e in custom.equipment if e.id == "eq-heat-pack")
+    assert entry.screen == ("heat_hold",) and entry.exclusive == "warm-aids"
+    clear = generate_plan(make_assessment(pain={"nrs": 3}), custom)
+    assert "eq-heat-pack" in {e["id"] for e in clear["equipment"]}
+    numb = generate_plan(make_assessment(pain={"nrs": 3}, symptoms={"numbness": True}), custom)
+    assert "eq-heat-pack" not in {e["id"] for e in numb["equipment"]}
+    held = next(e for e in numb["held"] if e["id"] == "eq-heat-pack")
+    assert held["section"] == "equipment" and held["title"] == "Wheat bag"
+    assert held["reason"] == "skin sensation is reduced (numbness or allodynia)" and held["screen"] == ["heat_hold"]
+    assert held["evidence"][0]["document_id"] == "SAFETY" and held["evidence"][0]["section"] == "Heat and cold"
+    Draft202012Validator(CAREPLAN_SCHEMA).validate(numb)
 
 
 def test_progression_cycles_are_refused() -> None:
@@ -252,16 +289,71 @@ def test_grade_0_and_1_get_passive_movement_and_positioning(library: Any, group:
     assert passive not in exercises(plan_for(library, strength={group: {"left": 2}}))
 
 
-def test_nothing_resisted_with_an_acute_dvt(library: Any) -> None:
-    strength = {group: {"right": 4} for group in MUSCLE_GROUPS}
-    plain = plan_for(library, strength=strength, pain={"nrs": 1, "acute": False}, **WALKS)
-    assert any(e["category"] == "resisted" for e in plain["exercises"])
-    clot = plan_for(library, strength=strength, pain={"nrs": 1, "acute": False}, history={"dvt": True}, **WALKS)
-    assert not [e["id"] for e in clot["exercises"] if e["category"] == "resisted"]
-    assert "ex-knee-straighten-seated" in exercises(clot)  # active work stays
+def held_ids(plan: dict[str, Any], section: str = "exercises") -> dict[str, dict[str, Any]]:
+    return {e["id"]: e for e in plan["held"] if e["section"] == section}
+
+
+HELD_BY_DVT = {"active", "resisted", "balance", "walking", "circulation"}
+"""Exercise categories the DVT screen (SAFETY exercise_hold) holds back: work against gravity or resistance,
+standing and walking practice, ankle pumps. Positioning, passive and helped movement, stretches, nerve glides,
+transfers and pressure relief stay."""
+
+
+def test_an_acute_dvt_holds_back_exertion_and_lists_it_with_the_reason(library: Any) -> None:
+    strength = {
+        "hip_flexion": {"right": 3},
+        "knee_extension": {"right": 4},
+        "ankle_dorsiflexion": {"right": 2},
+        "ankle_plantarflexion": {"right": 4},
+    }
+    changes = {"strength": strength, "pain": {"nrs": 1, "acute": False}, "function": {"ambulation": "assisted"}}
+    plain = plan_for(library, **changes)
+    offered = {e["category"] for e in plain["exercises"]}
+    assert {"active", "resisted", "walking", "circulation", "assisted", "stretch"} <= offered
+    assert not held_ids(plain)
+    clot = plan_for(library, **(changes | {"history": {"dvt": True}}))
+    assert not [e["id"] for e in clot["exercises"] if e["category"] in HELD_BY_DVT]
+    held = held_ids(clot)
+    # everything the tier offered and the screen held is listed, none dropped silently
+    expected = {e["id"] for e in plain["exercises"] if e["category"] in HELD_BY_DVT or e["id"] == "ex-sit-to-stand"}
+    assert set(held) == expected
+    kept = {e["id"] for e in plain["exercises"]} - expected
+    assert kept == set(exercises(clot)) and {"ex-ankle-assisted", "ex-calf-stretch"} <= kept
+    reason = next(iter(held.values()))["reason"]
+    assert "acute DVT" in reason and all(e["reason"] == reason for e in held.values())
+    assert all(e["screen"] == ["exercise_hold"] for e in held.values())
+    assert held["ex-knee-straighten-weight"]["title"] == "Knee straightening with an ankle weight"
+    assert held["ex-knee-straighten-weight"]["evidence"][0]["document_id"] == "SAFETY"
+    # the grade-4 group does not fall back to work against gravity: that is held too, through the tier
+    assert "ex-knee-straighten-seated" not in exercises(clot) and "ex-knee-straighten-seated" not in held
+    Draft202012Validator(CAREPLAN_SCHEMA).validate(clot)
+
+
+@pytest.mark.parametrize(("history", "words"), [({"dvt": True}, "DVT"), ({"infection": True}, "infection")])
+def test_self_massage_is_held_with_a_clot_or_an_infection(library: Any, history: dict[str, Any], words: str) -> None:
     swollen = {"lymphedema": {"present": True, "side": "right", "phase": "reduction"}}
     assert "ex-lymph-self-massage" in exercises(plan_for(library, **swollen))
-    assert "ex-lymph-self-massage" not in exercises(plan_for(library, history={"dvt": True}, **swollen))
+    plan = plan_for(library, history=history, **swollen)
+    assert "ex-lymph-self-massage" not in exercises(plan)
+    assert words in held_ids(plan)["ex-lymph-self-massage"]["reason"]
+
+
+def test_acute_pain_chooses_the_easier_tier_instead_of_holding(library: Any) -> None:
+    """Acute pain is a tier, not a screen: the group keeps its exercise against gravity and nothing is held."""
+    acute = plan_for(library, strength={"knee_extension": {"right": 4}}, pain={"nrs": 7, "acute": True}, **WALKS)
+    assert "ex-knee-straighten-seated" in exercises(acute) and "ex-knee-straighten-weight" not in exercises(acute)
+    assert not held_ids(acute)
+
+
+def test_exercises_in_the_bandage_wait_for_compression(library: Any) -> None:
+    swollen = {"lymphedema": {"present": True, "side": "right", "phase": "reduction"}}
+    assert "ex-lymph-routine" in exercises(plan_for(library, **swollen))
+    ischaemic = plan_for(library, history={"arterial_insufficiency": True}, **swollen)
+    assert "arterial insufficiency" in held_ids(ischaemic)["ex-lymph-routine"]["reason"]
+    assert "ex-ankle-pumps" in exercises(ischaemic)  # calf pumps on their own while compression waits
+    assert "raising the leg can reduce its blood supply" in exercises(ischaemic)["ex-lymph-elevation"]["detail"]
+    assert "Ask your doctor" in exercises(ischaemic)["ex-lymph-elevation"]["precautions"]
+    assert "Ask your doctor" not in exercises(plan_for(library, **swollen))["ex-lymph-elevation"]["precautions"]
 
 
 STANDING = {"walking", "balance"}

@@ -16,6 +16,7 @@ import pytest
 
 from planner.library.files import read_shipped_documents
 from planner.library.readability import (
+    as_read,
     combined_reading_ease,
     measure,
     patient_texts,
@@ -75,11 +76,35 @@ def test_the_check_bites_on_clinical_prose() -> None:
     assert reading_ease(plain) >= EACH
 
 
+def test_templates_are_read_as_printed_at_their_longest() -> None:
+    """Optional segments print, their tests stay silent, an inserted finding reads as one short word."""
+    text = "Use it gently.[[ {?known_malignancy}Never put warmth over {heat_site}.]][[ Side: {side}.]]"
+    assert as_read(text) == "Use it gently. Never put warmth over it. Side: it."
+    assert "[" not in as_read("[[{?a}{?b}Stop.]]") and as_read("[[{?a}{?b}Stop.]]") == "Stop."
+
+
+# Handout lines issue 12 added or rewrote: held to the same plain-language floor as every other.
+ISSUE_12_LINES = {
+    "clinic-pt-passive",
+    "clinic-pt-active-assisted",
+    "clinic-pt-non-ambulatory",
+    "clinic-afo-positioning",
+    "mgmt-analgesia-heat",
+    "mgmt-analgesia-cold",
+    "mgmt-pt-strength-flexibility-gait",
+    "nlsp-analgesia-tens-anodyne",
+    "clinic-ot-chair",
+    "clinic-ot-toilet-seat",
+}
+
+
 def test_every_patient_text_in_the_shipped_library_is_plain() -> None:
     texts = patient_texts(read_shipped_documents())
     labels = {label.split(":")[0] for label, _ in texts}
     assert len(texts) >= 100
     assert {"ex-bridge", "eq-reacher", "clinic-call-fall", "nlsp-pt-acute-positioning"} <= labels
+    assert labels >= ISSUE_12_LINES
+    assert not [text for _, text in texts if "[[" in text or "]]" in text or "{" in text]
     failures = []
     for label, text in texts:
         score = reading_ease(text)

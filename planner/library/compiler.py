@@ -267,6 +267,7 @@ def compile_library(documents: Iterable[ParsedDocument], prefer_errors_of: str |
     figures = _figures(docs.values(), problems)
     item_ids = {r.id: r.document_id for r in recommendations}
     entries = _entries(docs.values(), kinds, passages, figures, item_ids, problems, context)
+    _check_exclusive_kinds(docs.values(), problems)
     problems.raise_if_any(prefer_errors_of)
     return CompiledLibrary(
         documents={d.id: DocumentInfo(d.id, d.title, d.version, d.kind, d.source) for d in docs.values()},
@@ -711,6 +712,27 @@ def _entries(
     _check_links(parsed, problems)
     compiled.sort(key=lambda e: (e.order, e.id))
     return compiled
+
+
+def _check_exclusive_kinds(docs: Iterable[ParsedDocument], problems: _Collector) -> None:
+    """An exclusive group holds one kind of block: recommendations, exercises and equipment are separate lists
+    of the plan, so "at most one of them" across two lists would say nothing a reader could see."""
+    kinds: dict[str, str] = {}
+    for doc in docs:
+        for rec in doc.recommendations:
+            if rec.exclusive:
+                kinds.setdefault(rec.exclusive, "recommendation")
+    for doc in docs:
+        for entry in doc.entries:
+            if not entry.exclusive:
+                continue
+            first = kinds.setdefault(entry.exclusive, entry.kind)
+            if first != entry.kind:
+                problems.add(
+                    doc.id,
+                    entry.line,
+                    f"exclusive: group '{entry.exclusive}' already holds {first} blocks; a group holds one kind",
+                )
 
 
 def _check_links(parsed: Mapping[str, tuple[ParsedDocument, CatalogueEntry]], problems: _Collector) -> None:
