@@ -240,7 +240,33 @@ def cmd_docs_check(args: argparse.Namespace) -> int:
     library = compile_library(documents.values(), prefer_errors_of=checked[0].id if checked else None)
     for doc in checked or sorted(documents.values(), key=lambda d: d.id):
         count = sum(1 for r in library.recommendations if r.document_id == doc.id)
-        print(f"{doc.id} {doc.version}: ok ({count} recommendations, {len(doc.passages)} sections)")
+        extras = "".join(
+            f", {len(items)} {label}"
+            for label, items in (
+                ("exercises", [e for e in doc.entries if e.kind == "exercise"]),
+                ("equipment items", [e for e in doc.entries if e.kind == "equipment"]),
+                ("figures", doc.figures),
+            )
+            if items
+        )
+        print(f"{doc.id} {doc.version}: ok ({count} recommendations{extras}, {len(doc.passages)} sections)")
+    return EXIT_OK
+
+
+def cmd_docs_figures(args: argparse.Namespace) -> int:
+    """A contact sheet of the figures of the shipped library and the given files (touches no database)."""
+    from planner.export.figure_sheet import figure_sheet_pdf
+    from planner.export.files import write_file_atomically
+    from planner.library.compiler import compile_library
+    from planner.library.files import read_document_file, read_shipped_documents
+
+    documents = {doc.id: doc for doc in read_shipped_documents()}
+    checked = [read_document_file(Path(name)) for name in args.files]
+    for doc in checked:
+        documents[doc.id] = doc
+    library = compile_library(documents.values(), prefer_errors_of=checked[0].id if checked else None)
+    written = write_file_atomically(Path(args.output), figure_sheet_pdf(library), overwrite=args.force)
+    print(f"wrote {written} ({len(library.figures)} figures)")
     return EXIT_OK
 
 
@@ -440,6 +466,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = _add(docs_sub, "check", cmd_docs_check, "check document files without importing them")
     p.add_argument("files", nargs="*")
     _add(docs_sub, "findings", cmd_docs_findings, "list the finding names conditions may use")
+    p = _add(docs_sub, "figures", cmd_docs_figures, "print every figure of the library to a PDF contact sheet")
+    p.add_argument("files", nargs="*", help="document files to add to the shipped library first")
+    p.add_argument("-o", "--output", required=True, help="the PDF to write")
+    p.add_argument("--force", action="store_true", help="replace the output file if it exists")
     p = _add(docs_sub, "rules", cmd_docs_rules, "every rule in words with its safety gates and source (Markdown)")
     p.add_argument(
         "--shipped", action="store_true", help="the shipped library as in resources/ (docs/clinical-rules.md)"

@@ -169,3 +169,7 @@ def test_plan_text_lists_held_items_under_their_reason(cli: Any, tmp_path: Path)
     assert "Basis: General physiotherapy, pharmacology and radiology safety knowledge" in held
     code, out, _err = cli("plan", str(write_json(tmp_path, "clear.json", make_assessment(pain={"nrs": 5}))))
     assert code == 0 and "Held back" not in out
+    clot = make_assessment(history={"dvt": True}, strength={"knee_extension": {"right": 4}})
+    code, out, _err = cli("plan", str(write_json(tmp_path, "clot.json", clot)))
+    held = out[out.index("Held back by the safety screen") : out.index("Physical therapy")]
+    assert code == 0 and "- Home exercise: Knee straightening with an ankle weight" in held

@@ -39,7 +39,12 @@ EXPECTATIONS: dict[str, Expect] = {
             "mgmt-pt-strength-flexibility-gait": "DVT",
             "mgmt-pt-gait-training": "DVT",
             "mgmt-analgesia-heat": "DVT",
+            # the home programme passes the same screen: resisted work and walking practice are held, not dropped
+            "ex-hip-back-band": "DVT",
+            "ex-knee-straighten-weight": "DVT",
+            "ex-walking": "DVT",
         },
+        not_offered={"ex-bridge", "ex-knee-straighten-seated"},
         ladder="who-step-2",
     ),
     # TENS asks about the device; radiotherapy alone opens the known-malignancy pathway (CT: MRI ruled out)
@@ -120,8 +125,26 @@ EXPECTATIONS: dict[str, Expect] = {
             "clinic-aid-wheelchair",
             "clinic-afo-positioning",
             "clinic-ot-transfer-board",
+            # the same tiers in the home programme and the equipment list
+            "ex-prom-hip",
+            "ex-prom-knee",
+            "ex-prom-ankle",
+            "ex-sidelying-hip-back",
+            "ex-transfer-board",
+            "eq-resting-splint",
+            "eq-transfer-board",
+            "eq-wheelchair",
         },
-        not_offered={"mgmt-pt-gait-training", "clinic-afo", "nlsp-pt-arom-progression", "clinic-kafo"},
+        not_offered={
+            "mgmt-pt-gait-training",
+            "clinic-afo",
+            "nlsp-pt-arom-progression",
+            "clinic-kafo",
+            "ex-walking",
+            "ex-sit-to-stand",
+            "eq-afo",
+            "eq-kafo",
+        },
         texts={"clinic-afo-positioning": "positioning splint", "mgmt-analgesia-heat": "known tumour site"},
     ),
     # Clearance 20 on the top step with tumour pain: renal cautions in place, ablation for the pain service
@@ -163,18 +186,30 @@ EXPECTATIONS: dict[str, Expect] = {
     ),
     # Lymphedema with arterial insufficiency: compression, heat and cold held; elevation with a caution
     "16-lymphedema-arterial-insufficiency": Expect(
-        offered={"clinic-alert-compression-hold", "clinic-lymph-hold-compression"},
         not_offered={"clinic-lymph-screen"},
         held={
             "nlsp-lymph-reduction-wrap-massage": "arterial insufficiency",
             "mgmt-analgesia-heat": "lymphedema",
             "mgmt-analgesia-cold": "arterial insufficiency",
+            "ex-lymph-routine": "arterial insufficiency",
         },
-        texts={"nlsp-lymph-reduction-elevation-education": "raising the leg can reduce its blood supply"},
+        offered={
+            "clinic-alert-compression-hold",
+            "clinic-lymph-hold-compression",
+            "ex-lymph-elevation",
+            "eq-leg-wedge",
+            "ex-lymph-self-massage",
+        },
+        texts={
+            "nlsp-lymph-reduction-elevation-education": "raising the leg can reduce its blood supply",
+            "ex-lymph-elevation": "raising the leg can reduce its blood supply",
+            "eq-leg-wedge": "raising the leg can reduce its blood supply",
+        },
     ),
     # Walking only with help: a walker, never a cane
     "17-unknown-assisted-walker": Expect(
-        offered={"clinic-aid-walker", "mgmt-pt-gait-training"}, not_offered={"clinic-aid-cane"}
+        offered={"clinic-aid-walker", "mgmt-pt-gait-training", "eq-walker", "ex-walking"},
+        not_offered={"clinic-aid-cane", "eq-cane"},
     ),
     # Radiotherapy without a cancer text: the ACR pathway
     "18-unknown-radiotherapy-only": Expect(
@@ -193,7 +228,7 @@ EXPECTATIONS: dict[str, Expect] = {
     ),
     # Acute infection: injections, TENS and heat held
     "20-entrapment-infection": Expect(
-        offered={"entrap-pt-nerve-mobilization", "mgmt-analgesia-cold"},
+        offered={"entrap-pt-nerve-mobilization", "mgmt-analgesia-cold", "ex-sciatic-glide", "ex-piriformis-stretch"},
         held={
             "entrap-analgesia-steroid-injection": "infection",
             "entrap-analgesia-botulinum-piriformis": "infection",
@@ -224,6 +259,7 @@ def test_case(library: Any, path: Path) -> None:
     plan = generate_plan(assessment, library)
     findings = all_findings(assessment, library)
     entries = {a["id"]: a for a in plan["alerts"]} | {i["id"]: i for s in plan["sections"] for i in s["items"]}
+    entries |= {e["id"]: e for e in (*plan["exercises"], *plan["equipment"])}
     held = {e["id"]: e for e in plan["held"]}
     assert expect.offered <= entries.keys(), f"missing {expect.offered - entries.keys()}"
     assert not expect.not_offered & entries.keys(), f"unexpected {expect.not_offered & entries.keys()}"
@@ -232,7 +268,7 @@ def test_case(library: Any, path: Path) -> None:
         assert item_id not in entries
     for item_id, words in expect.texts.items():
         entry = entries[item_id]
-        assert words in " ".join(str(entry.get(k, "")) for k in ("title", "text", "detail")), item_id
+        assert words in " ".join(str(entry.get(k, "")) for k in ("title", "text", "detail", "precautions")), item_id
     if expect.ladder is not None:
         assert [i for i in entries if i.startswith("who-step-")] == [expect.ladder]
     assert lint_plan(plan, library, findings) == []

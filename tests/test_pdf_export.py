@@ -356,6 +356,8 @@ def test_held_items_print_on_the_clinician_plan_once_per_reason_and_never_in_the
         assert block.count(f"Held:{squash(reason)}[") == 1, reason
     for entry in plan["held"]:
         assert contains(block, entry["title"])
+    # a held home exercise is marked as one, under the same reason as the plan items it shares it with
+    assert held["ex-bridge"]["section"] == "exercises" and contains(block, "Home exercise: Bridge")
     handout = full_text(render_handout_pdf(plan, assessment, context()))
     assert not contains(handout, "TENS") and not contains(handout, "warmth")
     assert not contains(handout, "Practise walking")

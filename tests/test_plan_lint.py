@@ -82,6 +82,37 @@ def clinical_invariants(assessment: dict[str, Any], plan: dict[str, Any], findin
     pregabalin = [i for i in items.values() if "regabalin" in i["title"]]
     if len(pregabalin) > 1:
         faults.append("more than one pregabalin item")
+    faults += programme_invariants(assessment, plan)
+    return faults
+
+
+STANDING_EXERCISES = {"ex-sit-to-stand", "ex-hip-back-band", "ex-heel-raises-standing"}
+EXERTION = {"active", "resisted", "balance", "walking", "circulation"}
+
+
+def programme_invariants(assessment: dict[str, Any], plan: dict[str, Any]) -> list[str]:
+    """The home programme and the equipment list follow the same spec as the plan items: nothing standing or
+    walking for a patient who does not walk, no exertion of a leg with an acute DVT, no self-massage with a DVT
+    or an infection, no exercise in a bandage while compression is held back."""
+    faults: list[str] = []
+    exercises = {e["id"]: e for e in plan["exercises"]}
+    equipment = {e["id"] for e in plan["equipment"]}
+    history = assessment["history"]
+    if (assessment.get("function") or {}).get("ambulation") == "non_ambulatory":
+        standing = [
+            i for i, e in exercises.items() if e["category"] in ("balance", "walking") or i in STANDING_EXERCISES
+        ]
+        faults += [f"{i} offered to a patient who does not walk" for i in standing]
+        faults += [
+            f"{i} offered to a patient who does not walk" for i in ("eq-afo", "eq-kafo", "eq-cane") if i in equipment
+        ]
+    if history.get("dvt"):
+        faults += [f"{i} offered with an acute DVT" for i, e in exercises.items() if e["category"] in EXERTION]
+    if (history.get("dvt") or history.get("infection")) and "ex-lymph-self-massage" in exercises:
+        faults.append("self-massage offered with a DVT or an infection")
+    held_compression = history.get("dvt") or history.get("infection") or history.get("arterial_insufficiency")
+    if held_compression and "ex-lymph-routine" in exercises:
+        faults.append("exercise in a bandage offered while compression is held back")
     return faults
 
 
@@ -177,3 +208,56 @@ def test_lint_finds_an_item_offered_while_its_screen_says_hold(library: Any) -> 
     problems = lint_plan(plan, library, findings)
     assert any("mgmt-analgesia-heat is offered although its screen says hold: heat_hold" in p for p in problems)
     assert any("both offered and held back" in p for p in problems)
+
+
+# --- The lint reads the exercise programme and the equipment list too --------------------------------------
+
+FIGURE = "::: figure fig-lint\nbody: sitting\nstart: knee 90\nprops: chair\n:::\n"
+
+
+def equipment_block(entry_id: str, **fields: str) -> str:
+    values = {
+        "category": "home",
+        "name": entry_id,
+        "purpose": "Helps.",
+        "step": "Use it.",
+        "when": "true",
+        "illustration": "fig-lint",
+    } | fields
+    return f"::: equipment {entry_id}\n" + "\n".join(f"{k}: {v}" for k, v in values.items()) + "\n:::\n"
+
+
+def test_lint_finds_not_recorded_in_an_exercise_or_equipment_text() -> None:
+    library = library_with(
+        "## S\nText.\n\n" + equipment_block("eq-lint", detail="Onset {months_since_onset} months ago.") + FIGURE
+    )
+    assert any("equipment eq-lint: 'not recorded' inside a sentence" in p for p in lint(library))
+    steps = library_with("## S\nText.\n\n" + equipment_block("eq-lint", step="Walk {walking_aid} daily.") + FIGURE)
+    assert any("equipment eq-lint" in p for p in lint(steps))
+
+
+def test_lint_finds_two_equipment_items_of_one_exclusive_group() -> None:
+    body = equipment_block("eq-one", exclusive="lint-aids") + equipment_block("eq-two", exclusive="lint-aids")
+    library = library_with("## S\nText.\n\n" + body + FIGURE)
+    assert any("exclusive group 'lint-aids' offered more than once: eq-one, eq-two" in p for p in lint(library))
+
+
+def test_lint_finds_an_exercise_offered_while_its_screen_says_hold(library: Any) -> None:
+    assessment = make_assessment(strength={"knee_extension": {"right": 4}}, history={"dvt": True})
+    plan = generate_plan(assessment, library)
+    findings = all_findings(assessment, library)
+    assert lint_plan(plan, library, findings) == []
+    held = next(entry for entry in plan["held"] if entry["id"] == "ex-knee-straighten-weight")
+    assert held["section"] == "exercises"
+    plan["exercises"].append({"id": held["id"], "name": held["title"], "evidence": held["evidence"]})
+    problems = lint_plan(plan, library, findings)
+    assert any(
+        "ex-knee-straighten-weight is offered although its screen says hold: exercise_hold" in p for p in problems
+    )
+    assert any("ex-knee-straighten-weight is both offered and held back" in p for p in problems)
+    assert any(
+        "offered with an acute DVT" in f
+        for f in programme_invariants(
+            assessment, plan | {"exercises": [{"id": "ex-knee-straighten-weight", "category": "resisted"}]}
+        )
+    )

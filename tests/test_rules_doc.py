@@ -34,6 +34,23 @@ def test_every_rule_is_listed_with_its_gates_and_source(library: Any) -> None:
     assert "held when `heat_hold` says hold" in heat
 
 
+def test_every_exercise_and_equipment_item_is_listed_with_its_gates(library: Any) -> None:
+    text = clinical_rules_markdown(library)
+    lines = text.splitlines()
+    assert "## Home exercises" in lines and "## Adaptive equipment" in lines
+    for entry in (*library.exercises, *library.equipment):
+        row = next(line for line in lines if line.startswith(f"| **{entry.id}** ({entry.category})"))
+        for name in entry.screen:
+            assert f"held when `{name}` says hold" in row
+        if entry.exclusive:
+            assert f"| {entry.exclusive} |" in row
+        assert f"{entry.document_id} (" in row
+    band = next(line for line in lines if line.startswith("| **ex-knee-straighten-weight**"))
+    assert "`mrc_knee_extension` is 4 and not `pain_acute`" in band and "held when `exercise_hold` says hold" in band
+    wedge = next(line for line in lines if line.startswith("| **eq-leg-wedge**"))
+    assert "adds `elevation_caution`" in wedge
+
+
 @pytest.mark.parametrize(
     ("expression", "words"),
     [

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from planner.errors import DocumentError
-from planner.library.compiler import compile_library
+from planner.library.compiler import CompiledEntry, compile_library
 from planner.library.files import read_shipped_documents
 from planner.library.parser import parse_document
 from planner.plan.generate import generate_plan
@@ -205,30 +205,46 @@ GATES: list[tuple[str, str]] = [
 ]
 
 
+def _gated_texts(rule: Any) -> tuple[list[Any], str]:
+    """A rule's templates and their literal text (segments included): a recommendation's title, detail and
+    handout; an exercise's or equipment item's name, purpose, steps, precautions and detail."""
+    if isinstance(rule, CompiledEntry):
+        templates = [rule.name, rule.purpose, *rule.steps, rule.precautions, rule.detail]
+    else:
+        templates = [rule.title, rule.detail, rule.handout]
+    text = " ".join(part for template in templates for part in template.parts[0::2] if part)
+    text += " " + " ".join(p for t in templates for s in t.segments for p in s.parts)
+    return templates, text
+
+
 def test_every_item_offering_a_gated_treatment_names_its_gate(library: Any) -> None:
     """Heat, cold, TENS, massage, compression, NSAIDs, opioids named, contrast, injections and resisted work:
-    each item (not alerts, which warn) that mentions one uses the matching safety finding: as its screen, in its
-    condition, or in its text as a caution."""
+    each item (not alerts, which warn), home exercise and equipment item that mentions one uses the matching
+    safety finding: as its screen, in its condition, or in its text as a caution."""
     missing = []
-    for rec in library.recommendations:
-        if rec.target == "alert":
+    for rule in (*library.recommendations, *library.exercises, *library.equipment):
+        if getattr(rule, "target", None) == "alert":
             continue
-        text = " ".join(
-            part for template in (rec.title, rec.detail, rec.handout) for part in template.parts[0::2] if part
-        )
-        text += " " + " ".join(p for t in (rec.title, rec.detail, rec.handout) for s in t.segments for p in s.parts)
-        uses = set(rec.screen) | set(rec.condition.symbols)
-        uses |= {name for t in (rec.title, rec.detail, rec.handout) for name in t.names}
+        templates, text = _gated_texts(rule)
+        uses = set(rule.screen) | set(rule.condition.symbols)
+        uses |= {name for t in templates for name in t.names}
         for pattern, gate in GATES:
             if re.search(pattern, text) and not uses & set(gate.split("|")):
-                missing.append(f"{rec.id}: mentions /{pattern}/ without {gate}")
+                missing.append(f"{rule.id}: mentions /{pattern}/ without {gate}")
     assert missing == []
+
+
+def test_resisted_exercises_name_the_exercise_screen(library: Any) -> None:
+    """The words of an exercise can say 'band' or 'weight' without 'resist': its category says what it is."""
+    gated = {"active", "resisted", "balance", "walking", "circulation"}
+    assert [e.id for e in library.exercises if e.category in gated and "exercise_hold" not in e.screen] == []
 
 
 def test_gated_exclusive_groups_are_used_by_more_than_one_rule(library: Any) -> None:
     """A group with one member is a typo in a document (the plan lint could never catch it)."""
     groups: dict[str, list[str]] = {}
-    for rec in library.recommendations:
-        if rec.exclusive:
-            groups.setdefault(rec.exclusive, []).append(rec.id)
+    for rule in (*library.recommendations, *library.exercises, *library.equipment):
+        if rule.exclusive:
+            groups.setdefault(rule.exclusive, []).append(rule.id)
     assert groups and all(len(members) > 1 for members in groups.values()), groups
+    assert any(e.exclusive for e in library.exercises) and any(e.exclusive for e in library.equipment)

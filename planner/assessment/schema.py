@@ -157,6 +157,38 @@ _ITEM_PROPERTIES: dict[str, Any] = {
     "due_rule": {"type": "string"},
 }
 
+_DOSAGE = {
+    "type": ["object", "null"],
+    "properties": {
+        **{
+            name: {"type": ["integer", "null"], "minimum": 0}
+            for name in ("sets", "reps", "hold_seconds", "rest_seconds", "minutes", "times", "every_minutes")
+        },
+        "per": {"enum": ["day", "week", None]},
+        "text": {"type": "string"},
+    },
+}
+_CATALOGUE_ENTRY: dict[str, Any] = {
+    "type": "object",
+    "required": ["id", "name", "purpose", "instructions", "illustration", "evidence"],
+    "properties": {
+        "id": {"type": "string"},
+        "name": {"type": "string"},
+        "category": {"type": "string"},
+        "purpose": {"type": "string"},
+        "instructions": {"type": "array", "items": {"type": "string"}},
+        "dosage": _DOSAGE,
+        "progression": {"type": "array", "items": {"type": "string"}},
+        "regression": {"type": "array", "items": {"type": "string"}},
+        "groups": {"type": "array", "items": {"enum": list(MUSCLE_GROUPS)}},
+        "precautions": {"type": "string"},
+        "detail": {"type": "string"},
+        "illustration": {"type": "string"},
+        "evidence": _EVIDENCE_LIST,
+    },
+}
+"""An exercise or an equipment item of the plan (an addition to lsp-careplan/1, see docs/careplan-additions.md)."""
+
 _SERIES = {"type": "array"}
 _PROGRESS: dict[str, Any] = {
     "type": "object",
@@ -261,6 +293,8 @@ CAREPLAN_SCHEMA: dict[str, Any] = {
             ],
         },
         "progress": _PROGRESS,
+        "exercises": {"type": "array", "items": _CATALOGUE_ENTRY},
+        "equipment": {"type": "array", "items": _CATALOGUE_ENTRY},
         "held": {
             "type": "array",
             "items": {
@@ -268,7 +302,7 @@ CAREPLAN_SCHEMA: dict[str, Any] = {
                 "required": ["id", "section", "title", "reason", "evidence"],
                 "properties": {
                     "id": {"type": "string"},
-                    "section": {"enum": list(SECTION_KEYS)},
+                    "section": {"enum": [*SECTION_KEYS, "exercises", "equipment"]},
                     "title": {"type": "string"},
                     "reason": {"type": "string"},
                     "screen": {"type": "array", "items": {"type": "string"}},

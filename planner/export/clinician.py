@@ -56,7 +56,7 @@ from planner.export.pdf_common import (
     text_table,
 )
 from planner.export.progress_page import progress_page
-from planner.plan.text import HELD_HEADING, held_by_reason
+from planner.plan.text import HELD_HEADING, held_by_reason, held_title
 
 BODY_SIZE = 9.5
 TITLE = "Care plan: lumbosacral plexopathy"
@@ -254,7 +254,7 @@ def held_block(plan: dict[str, Any], refs: References, styles: Style) -> list[Fl
     label = Run("Held:", FONT_BOLD, body.fontSize, body.textColor)
     for reason, entries in groups:
         numbers = refs.cite([evidence for entry in entries for evidence in entry.get("evidence") or ()])
-        titles = "; ".join(escape(entry.get("title")) for entry in entries)
+        titles = "; ".join(escape(held_title(entry)) for entry in entries)
         story.append(
             Keep(
                 [

@@ -14,11 +14,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from planner.engine.conditions import Compiled, ExpressionError, compile_expression
+from planner.engine.conditions import Compiled, ExpressionError, compile_expression, expression_context
+from planner.engine.dosage import Dosage
 from planner.engine.schedule import DueRule
 from planner.engine.vocabulary import BASE_FINDINGS, MUSCLE_GROUPS, Kind
 from planner.errors import DocumentError, Problem
-from planner.library.parser import ParsedDocument
+from planner.figures.spec import FigureError, FigureSpec, parse_figure
+from planner.library.parser import CatalogueEntry, ParsedDocument, Recommendation
 
 MUSCLE_TABLE = "muscle_groups"
 SETTINGS_TABLE = "settings"
@@ -145,6 +147,33 @@ class CompiledRecommendation:
 
 
 @dataclass(frozen=True, slots=True)
+class CompiledEntry:
+    """An exercise or an equipment item, ready to evaluate: the same condition machinery as a recommendation,
+    texts as templates (``steps`` one per instruction), and its picture by figure id."""
+
+    kind: str  # exercise | equipment
+    id: str
+    document_id: str
+    section: str
+    category: str
+    order: int
+    condition: Compiled
+    name: Template
+    purpose: Template
+    steps: tuple[Template, ...]
+    precautions: Template
+    detail: Template
+    illustration: str
+    cites: tuple[tuple[str, str], ...]
+    dosage: Dosage | None = None
+    progression: tuple[str, ...] = ()
+    regression: tuple[str, ...] = ()
+    groups: tuple[str, ...] = ()
+    screen: tuple[str, ...] = ()
+    exclusive: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class CompiledFinding:
     name: str
     document_id: str
@@ -169,6 +198,9 @@ class CompiledLibrary:
     recommendations: list[CompiledRecommendation]
     version: str
     finding_kinds: dict[str, Kind] = field(default_factory=dict)
+    exercises: list[CompiledEntry] = field(default_factory=list)
+    equipment: list[CompiledEntry] = field(default_factory=list)
+    figures: dict[str, FigureSpec] = field(default_factory=dict)
     finding_places: dict[str, tuple[str, str]] = field(default_factory=dict)
     """(document id, section) where each derived finding is defined: a held item cites its screen's passage."""
 
@@ -229,8 +261,13 @@ def compile_library(documents: Iterable[ParsedDocument], prefer_errors_of: str |
     muscle_groups = _muscle_groups(docs.values(), problems)
     settings = _settings(docs.values(), problems)
     kinds: dict[str, Kind] = {name: f.kind for name, f in BASE_FINDINGS.items()}
-    derived = _derived_findings(docs.values(), kinds, problems)
-    recommendations = _recommendations(docs.values(), kinds, passages, problems)
+    context = expression_context(kinds)  # one for every expression: derived findings add to kinds as they go
+    derived = _derived_findings(docs.values(), kinds, problems, context)
+    recommendations = _recommendations(docs.values(), kinds, passages, problems, context)
+    figures = _figures(docs.values(), problems)
+    item_ids = {r.id: r.document_id for r in recommendations}
+    entries = _entries(docs.values(), kinds, passages, figures, item_ids, problems, context)
+    _check_exclusive_kinds(docs.values(), problems)
     problems.raise_if_any(prefer_errors_of)
     return CompiledLibrary(
         documents={d.id: DocumentInfo(d.id, d.title, d.version, d.kind, d.source) for d in docs.values()},
@@ -241,6 +278,9 @@ def compile_library(documents: Iterable[ParsedDocument], prefer_errors_of: str |
         recommendations=recommendations,
         version=library_version(docs.values()),
         finding_kinds=kinds,
+        exercises=[e for e in entries if e.kind == "exercise"],
+        equipment=[e for e in entries if e.kind == "equipment"],
+        figures=figures,
         finding_places={d.name: (d.document_id, d.section) for d in derived},
     )
 
@@ -332,7 +372,7 @@ def _symbols_of(text: str) -> set[str] | None:
 
 
 def _derived_findings(
-    docs: Iterable[ParsedDocument], kinds: dict[str, Kind], problems: _Collector
+    docs: Iterable[ParsedDocument], kinds: dict[str, Kind], problems: _Collector, context: Any
 ) -> list[CompiledFinding]:
     owners: dict[str, tuple[ParsedDocument, Any]] = {}
     for doc in docs:
@@ -361,10 +401,10 @@ def _derived_findings(
         failed = False
         for case in finding.cases:
             try:
-                condition = compile_expression(case.condition, kinds) if case.condition else None
+                condition = compile_expression(case.condition, kinds, context) if case.condition else None
                 if condition is not None and condition.kind is not Kind.FLAG:
                     raise ExpressionError("the condition before '=>' must be true or false")
-                value = compile_expression(case.value, kinds)
+                value = compile_expression(case.value, kinds, context)
             except ExpressionError as exc:
                 problems.add(doc.id, case.line, f"finding '{name}': {exc}")
                 failed = True
@@ -489,11 +529,66 @@ def _parts(text: str, kinds: Mapping[str, Kind], guards: list[str] | None) -> li
     return parts
 
 
+def _gate(
+    doc_id: str, block: Recommendation | CatalogueEntry, kinds: Mapping[str, Kind], problems: _Collector, context: Any
+) -> Compiled | None:
+    """The gate of any block the plan offers, checked the one way for every kind: its ``when:`` condition
+    compiled and true or false, and each ``screen:`` a known text finding (the reason to hold, null when clear).
+    Returns the condition, or None when it cannot be used (every problem is reported)."""
+    for name in block.screen:
+        if name not in kinds:
+            problems.add(doc_id, block.screen_line, f"screen: unknown finding '{name}'")
+        elif kinds[name] is not Kind.TEXT:
+            problems.add(
+                doc_id,
+                block.screen_line,
+                f"screen: '{name}' must be a text finding (the reason to hold the item, null when clear)",
+            )
+    try:
+        condition = compile_expression(block.when, kinds, context)
+    except ExpressionError as exc:
+        problems.add(doc_id, block.when_line, f"when: {exc}")
+        return None
+    if condition.kind is not Kind.FLAG:
+        problems.add(doc_id, block.when_line, "when: the condition must be true or false")
+        return None
+    return condition
+
+
+def _templates(
+    doc_id: str, texts: Iterable[tuple[str, str, int]], kinds: Mapping[str, Kind], problems: _Collector
+) -> list[Template] | None:
+    """Each (field, text, line) compiled as a template, in order; None when any is wrong (each one reported)."""
+    templates: list[Template] = []
+    failed = False
+    for name, text, line in texts:
+        template = _template(text, kinds)
+        if isinstance(template, str):
+            problems.add(doc_id, line, f"{name}: {template}")
+            failed = True
+        else:
+            templates.append(template)
+    return None if failed else templates
+
+
+def _check_cites(
+    doc_id: str,
+    cites: Iterable[tuple[str, str, int]],
+    doc_ids: set[str],
+    passages: Mapping[tuple[str, str], str],
+    problems: _Collector,
+) -> None:
+    for cited_doc, heading, line in cites:
+        if cited_doc in doc_ids and (cited_doc, heading) not in passages:
+            problems.add(doc_id, line, f"cites: {cited_doc} has no section '{heading}'")
+
+
 def _recommendations(
     docs: Iterable[ParsedDocument],
     kinds: Mapping[str, Kind],
     passages: Mapping[tuple[str, str], str],
     problems: _Collector,
+    context: Any,
 ) -> list[CompiledRecommendation]:
     seen: dict[str, str] = {}
     compiled: list[CompiledRecommendation] = []
@@ -504,38 +599,17 @@ def _recommendations(
                 problems.add(doc.id, rec.line, f"recommendation id '{rec.id}' is already used by {seen[rec.id]}")
                 continue
             seen[rec.id] = doc.id
-            try:
-                condition = compile_expression(rec.when, kinds)
-            except ExpressionError as exc:
-                problems.add(doc.id, rec.when_line, f"when: {exc}")
+            condition = _gate(doc.id, rec, kinds, problems, context)
+            if condition is None:
                 continue
-            if condition.kind is not Kind.FLAG:
-                problems.add(doc.id, rec.when_line, "when: the condition must be true or false")
-                continue
-            templates: dict[str, Template] = {}
-            for name, text, line in (
+            texts = (
                 ("title", rec.title, rec.title_line),
                 ("detail", rec.detail, rec.detail_line),
                 ("handout", rec.handout, rec.handout_line),
-            ):
-                template = _template(text, kinds)
-                if isinstance(template, str):
-                    problems.add(doc.id, line, f"{name}: {template}")
-                else:
-                    templates[name] = template
-            for name in rec.screen:
-                if name not in kinds:
-                    problems.add(doc.id, rec.screen_line, f"screen: unknown finding '{name}'")
-                elif kinds[name] is not Kind.TEXT:
-                    problems.add(
-                        doc.id,
-                        rec.screen_line,
-                        f"screen: '{name}' must be a text finding (the reason to hold the item, null when clear)",
-                    )
-            for cited_doc, heading, line in rec.cites:
-                if cited_doc in doc_ids and (cited_doc, heading) not in passages:
-                    problems.add(doc.id, line, f"cites: {cited_doc} has no section '{heading}'")
-            if len(templates) < 3:
+            )
+            templates = _templates(doc.id, texts, kinds, problems)
+            _check_cites(doc.id, rec.cites, doc_ids, passages, problems)
+            if templates is None:
                 continue
             compiled.append(
                 CompiledRecommendation(
@@ -546,9 +620,9 @@ def _recommendations(
                     level=rec.level,
                     order=rec.order,
                     condition=condition,
-                    title=templates["title"],
-                    detail=templates["detail"],
-                    handout=templates["handout"],
+                    title=templates[0],
+                    detail=templates[1],
+                    handout=templates[2],
                     cites=tuple((d, h) for d, h, _ in rec.cites),
                     due=rec.due,
                     screen=tuple(rec.screen),
@@ -557,3 +631,150 @@ def _recommendations(
             )
     compiled.sort(key=lambda r: (r.order, r.id))
     return compiled
+
+
+def _figures(docs: Iterable[ParsedDocument], problems: _Collector) -> dict[str, FigureSpec]:
+    figures: dict[str, FigureSpec] = {}
+    owners: dict[str, str] = {}
+    for doc in docs:
+        for block in doc.figures:
+            if block.id in owners:
+                problems.add(doc.id, block.line, f"figure id '{block.id}' is already used by {owners[block.id]}")
+                continue
+            owners[block.id] = doc.id
+            try:
+                figures[block.id] = parse_figure(block.id, {k: v for k, (v, _line) in block.fields.items()})
+            except FigureError as exc:
+                problems.add(doc.id, block.fields.get(exc.key, ("", block.line))[1], f"figure '{block.id}': {exc}")
+    return figures
+
+
+def _entries(
+    docs: Iterable[ParsedDocument],
+    kinds: Mapping[str, Kind],
+    passages: Mapping[tuple[str, str], str],
+    figures: Mapping[str, FigureSpec],
+    item_ids: Mapping[str, str],
+    problems: _Collector,
+    context: Any,
+) -> list[CompiledEntry]:
+    """Exercises and equipment: compiled like recommendations (ids share one namespace with them, since a
+    clinician's decision is kept by id), then their links checked across the whole library."""
+    seen: dict[str, str] = dict(item_ids)
+    parsed: dict[str, tuple[ParsedDocument, CatalogueEntry]] = {}
+    compiled: list[CompiledEntry] = []
+    doc_ids = {d.id for d in docs}
+    for doc in docs:
+        for entry in doc.entries:
+            if entry.id in seen:
+                problems.add(doc.id, entry.line, f"{entry.kind} id '{entry.id}' is already used by {seen[entry.id]}")
+                continue
+            seen[entry.id] = doc.id
+            parsed[entry.id] = (doc, entry)
+            condition = _gate(doc.id, entry, kinds, problems, context)
+            fields = ("name", "purpose", "precautions", "detail")
+            texts = [(key, *entry.texts.get(key, ("", 0))) for key in fields]
+            texts += [("step", text, line) for text, line in entry.steps]
+            templates = _templates(doc.id, texts, kinds, problems)
+            _check_cites(doc.id, entry.cites, doc_ids, passages, problems)
+            if entry.illustration not in figures and entry.illustration:
+                problems.add(doc.id, entry.illustration_line, f"illustration: no figure '{entry.illustration}'")
+            for group, line in entry.groups:
+                if group not in MUSCLE_GROUPS:
+                    problems.add(doc.id, line, f"groups: unknown muscle group '{group}'")
+            if condition is None or templates is None:
+                continue
+            name, purpose, precautions, detail, *steps = templates
+            compiled.append(
+                CompiledEntry(
+                    kind=entry.kind,
+                    id=entry.id,
+                    document_id=doc.id,
+                    section=entry.section,
+                    category=entry.category,
+                    order=entry.order,
+                    condition=condition,
+                    name=name,
+                    purpose=purpose,
+                    steps=tuple(steps),
+                    precautions=precautions,
+                    detail=detail,
+                    illustration=entry.illustration,
+                    cites=tuple((d, h) for d, h, _ in entry.cites),
+                    dosage=entry.dosage,
+                    progression=tuple(i for i, _ in entry.progression),
+                    regression=tuple(i for i, _ in entry.regression),
+                    groups=tuple(g for g, _ in entry.groups),
+                    screen=tuple(entry.screen),
+                    exclusive=entry.exclusive,
+                )
+            )
+    _check_links(parsed, problems)
+    compiled.sort(key=lambda e: (e.order, e.id))
+    return compiled
+
+
+def _check_exclusive_kinds(docs: Iterable[ParsedDocument], problems: _Collector) -> None:
+    """An exclusive group holds one kind of block: recommendations, exercises and equipment are separate lists
+    of the plan, so "at most one of them" across two lists would say nothing a reader could see."""
+    kinds: dict[str, str] = {}
+    for doc in docs:
+        for rec in doc.recommendations:
+            if rec.exclusive:
+                kinds.setdefault(rec.exclusive, "recommendation")
+    for doc in docs:
+        for entry in doc.entries:
+            if not entry.exclusive:
+                continue
+            first = kinds.setdefault(entry.exclusive, entry.kind)
+            if first != entry.kind:
+                problems.add(
+                    doc.id,
+                    entry.line,
+                    f"exclusive: group '{entry.exclusive}' already holds {first} blocks; a group holds one kind",
+                )
+
+
+def _check_links(parsed: Mapping[str, tuple[ParsedDocument, CatalogueEntry]], problems: _Collector) -> None:
+    """Progression and regression name other exercises, never the exercise itself, never both ways at once,
+    and never lead back to where they started."""
+    graphs: dict[str, dict[str, list[str]]] = {"progression": {}, "regression": {}}
+    for entry_id, (doc, entry) in parsed.items():
+        for field_name, links in (("progression", entry.progression), ("regression", entry.regression)):
+            for target, line in links:
+                other = parsed.get(target)
+                if other is None:
+                    problems.add(doc.id, line, f"{field_name}: no exercise '{target}'")
+                elif other[1].kind != "exercise" or entry.kind != "exercise":
+                    problems.add(doc.id, line, f"{field_name}: '{target}' is not an exercise")
+                elif target == entry_id:
+                    problems.add(doc.id, line, f"{field_name}: an exercise cannot lead to itself")
+                else:
+                    graphs[field_name].setdefault(entry_id, []).append(target)
+        both = {t for t, _ in entry.progression} & {t for t, _ in entry.regression}
+        for target in sorted(both):
+            problems.add(doc.id, entry.line, f"'{target}' is both the progression and the regression of '{entry_id}'")
+    for field_name, graph in graphs.items():
+        for cycle in _cycles(graph):
+            doc, entry = parsed[cycle[0]]
+            problems.add(doc.id, entry.line, f"{field_name} goes round in a circle: {' -> '.join(cycle)}")
+
+
+def _cycles(graph: Mapping[str, list[str]]) -> list[list[str]]:
+    found: list[list[str]] = []
+    state: dict[str, int] = {}
+
+    def visit(node: str, trail: list[str]) -> None:
+        if state.get(node) == 2:
+            return
+        if state.get(node) == 1:
+            found.append([*trail[trail.index(node) :], node])
+            return
+        state[node] = 1
+        for target in graph.get(node, ()):
+            visit(target, [*trail, node])
+        state[node] = 2
+
+    for node in sorted(graph):
+        visit(node, [])
+    return found

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from planner.engine.dosage import Dosage
 from planner.engine.schedule import DueRule
 from planner.errors import DocumentError, Problem
 from planner.library.files import normalize_text
@@ -24,20 +25,53 @@ SECTION_TARGETS = ("pt", "ot", "orthosis", "lymphedema", "analgesia", "medical",
 HANDOUT_TARGETS = ("checklist", "call")
 TARGETS = (*SECTION_TARGETS, "alert", *HANDOUT_TARGETS)
 ALERT_LEVELS = ("urgent", "caution", "info")
-RECOMMENDATION_FIELDS = {
-    "target",
-    "level",
-    "when",
-    "screen",
-    "exclusive",
-    "title",
+GATE_FIELDS = frozenset({"when", "screen", "exclusive", "cites"})
+"""The fields every block that the plan offers shares (recommendations, exercises, equipment): the condition
+it is offered under, the safety screens that must be clear, the group of which at most one member is offered,
+and the further passages that support it. Each is read, checked and compiled the same way for all three kinds
+(``_parse_gate`` here, ``_gate`` in the compiler), so an exercise is held back by the same screen as the
+recommendation that names the same treatment."""
+RECOMMENDATION_FIELDS = GATE_FIELDS | {"target", "level", "title", "detail", "handout", "order", "due"}
+CATALOGUE_KINDS = ("exercise", "equipment")
+"""Block kinds that add an entry to the plan's exercise programme or equipment list."""
+_CATALOGUE_COMMON = GATE_FIELDS | {
+    "name",
+    "purpose",
+    "step",
+    "precautions",
+    "illustration",
     "detail",
-    "handout",
     "order",
-    "cites",
-    "due",
+    "category",
 }
-REPEATABLE_FIELDS = {"cites"}
+CATALOGUE_FIELDS: dict[str, frozenset[str]] = {
+    "exercise": frozenset(_CATALOGUE_COMMON | {"dosage", "progression", "regression", "groups"}),
+    "equipment": frozenset(_CATALOGUE_COMMON),
+}
+CATALOGUE_REQUIRED: dict[str, tuple[str, ...]] = {
+    "exercise": ("name", "purpose", "step", "dosage", "when", "illustration", "category"),
+    "equipment": ("name", "purpose", "step", "when", "illustration", "category"),
+}
+CATEGORIES: dict[str, tuple[str, ...]] = {
+    "exercise": (
+        "positioning",
+        "passive",
+        "assisted",
+        "active",
+        "resisted",
+        "stretch",
+        "nerve",
+        "balance",
+        "walking",
+        "transfer",
+        "wheelchair",
+        "circulation",
+        "lymphedema",
+    ),
+    "equipment": ("dressing", "bathing", "toileting", "transfers", "walking", "orthosis", "positioning", "home"),
+}
+FIGURE_FIELDS = frozenset({"view", "body", "start", "end", "props", "arrow", "anchor", "frame"})
+REPEATABLE_FIELDS = {"cites", "step"}
 
 _DOC_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,63}$")
 _REC_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$")
@@ -78,6 +112,41 @@ class Recommendation:
 
 
 @dataclass(slots=True)
+class CatalogueEntry:
+    """An ``::: exercise`` or ``::: equipment`` block: texts for the patient, a condition, a picture."""
+
+    kind: str  # exercise | equipment
+    id: str
+    line: int
+    section: str
+    when: str
+    when_line: int
+    texts: dict[str, tuple[str, int]]  # name, purpose, precautions, detail: (template text, line)
+    steps: list[tuple[str, int]]
+    illustration: str
+    illustration_line: int
+    category: str
+    order: int = 100
+    cites: list[tuple[str, str, int]] = field(default_factory=list)
+    dosage: Dosage | None = None
+    progression: list[tuple[str, int]] = field(default_factory=list)
+    regression: list[tuple[str, int]] = field(default_factory=list)
+    groups: list[tuple[str, int]] = field(default_factory=list)
+    screen: list[str] = field(default_factory=list)
+    screen_line: int = 0
+    exclusive: str | None = None
+
+
+@dataclass(slots=True)
+class FigureBlock:
+    """An ``::: figure`` block: the data of one drawing, read by planner.figures when the library compiles."""
+
+    id: str
+    line: int
+    fields: dict[str, tuple[str, int]]
+
+
+@dataclass(slots=True)
 class DerivedCase:
     condition: str | None  # None for "otherwise"
     value: str
@@ -115,6 +184,8 @@ class ParsedDocument:
     recommendations: list[Recommendation]
     findings: list[DerivedFinding]
     tables: list[Table]
+    entries: list[CatalogueEntry] = field(default_factory=list)
+    figures: list[FigureBlock] = field(default_factory=list)
 
 
 def parse_document(text: str, origin_name: str) -> ParsedDocument:
@@ -188,7 +259,7 @@ def _parse_body(lines: list[str], start: int, doc: ParsedDocument, problems: lis
     current = Passage(heading=doc.title, line=start + 1)
     prose: list[str] = []
     headings: set[str] = set()
-    rec_ids: set[str] = set()
+    rec_ids: set[tuple[str, str]] = set()
     index = start
     while index < len(lines):
         line = lines[index]
@@ -246,7 +317,7 @@ def _parse_block(
     section: str,
     doc: ParsedDocument,
     problems: list[Problem],
-    rec_ids: set[str],
+    rec_ids: set[tuple[str, str]],
 ) -> None:
     number = start + 1
     match = _BLOCK_OPEN.match(lines[start].strip())
@@ -255,17 +326,26 @@ def _parse_block(
         return
     kind, name = match.group(1), match.group(2) or ""
     body = [(i + 1, lines[i]) for i in range(start + 1, end)]
-    if kind == "recommendation":
+    if kind in ("recommendation", *CATALOGUE_KINDS, "figure"):
         if not _REC_ID.match(name):
-            problems.append(Problem(number, "recommendation id: letters, digits, '-', '_' and '.' only"))
+            problems.append(Problem(number, f"{kind} id: letters, digits, '-', '_' and '.' only"))
             return
-        if name in rec_ids:
-            problems.append(Problem(number, f"recommendation id '{name}' appears twice"))
+        namespace = "figure" if kind == "figure" else "item"
+        if (namespace, name) in rec_ids:
+            problems.append(Problem(number, f"{kind} id '{name}' appears twice"))
             return
-        rec_ids.add(name)
+        rec_ids.add((namespace, name))
+    if kind == "recommendation":
         recommendation = _parse_recommendation(name, number, section, body, problems)
         if recommendation is not None:
             doc.recommendations.append(recommendation)
+    elif kind in CATALOGUE_KINDS:
+        entry = _parse_entry(kind, name, number, section, body, problems)
+        if entry is not None:
+            doc.entries.append(entry)
+    elif kind == "figure":
+        fields = _read_fields(kind, name, number, body, FIGURE_FIELDS, problems)
+        doc.figures.append(FigureBlock(name, number, fields.values))
     elif kind == "finding":
         if not _NAME.match(name):
             problems.append(Problem(number, "finding name: lower-case letters, digits and '_', starting with a letter"))
@@ -279,7 +359,8 @@ def _parse_block(
         if table is not None:
             doc.tables.append(table)
     else:
-        problems.append(Problem(number, f"unknown block kind '{kind}' (known: recommendation, finding, table)"))
+        known = "recommendation, exercise, equipment, figure, finding, table"
+        problems.append(Problem(number, f"unknown block kind '{kind}' (known: {known})"))
 
 
 def _parse_fields(body: list[tuple[int, str]], problems: list[Problem]) -> list[tuple[str, str, int]]:
@@ -302,30 +383,69 @@ def _parse_fields(body: list[tuple[int, str]], problems: list[Problem]) -> list[
     return fields
 
 
-def _parse_recommendation(
-    rec_id: str, line: int, section: str, body: list[tuple[int, str]], problems: list[Problem]
-) -> Recommendation | None:
-    values: dict[str, tuple[str, int]] = {}
-    cites: list[tuple[str, str, int]] = []
-    before = len(problems)
+@dataclass(slots=True)
+class _Fields:
+    """A block's fields as read: single fields by name, repeatable ones as lists, each with its line."""
+
+    values: dict[str, tuple[str, int]]
+    repeated: dict[str, list[tuple[str, int]]]
+    cites: list[tuple[str, str, int]]
+
+    def text(self, key: str, default: str = "") -> str:
+        return self.values.get(key, (default, 0))[0]
+
+    def line(self, key: str, default: int) -> int:
+        return self.values.get(key, ("", default))[1]
+
+
+def _read_fields(
+    kind: str, block_id: str, line: int, body: list[tuple[int, str]], known: frozenset[str], problems: list[Problem]
+) -> _Fields:
+    """The one reader of block fields: unknown fields, fields given twice and the ``cites`` form are checked
+    here, the same way for every kind of block."""
+    fields = _Fields({}, {}, [])
     for key, value, number in _parse_fields(body, problems):
-        if key not in RECOMMENDATION_FIELDS:
-            problems.append(
-                Problem(number, f"unknown field '{key}' (known: {', '.join(sorted(RECOMMENDATION_FIELDS))})")
-            )
-        elif key in REPEATABLE_FIELDS:
+        if key not in known:
+            problems.append(Problem(number, f"unknown field '{key}' (known: {', '.join(sorted(known))})"))
+        elif key == "cites":
             doc_id, sep, heading = value.partition(":")
             if not sep or not doc_id.strip() or not heading.strip():
                 problems.append(Problem(number, "cites: write 'DOC-ID: Section heading'"))
             else:
-                cites.append((doc_id.strip(), heading.strip(), number))
-        elif key in values:
+                fields.cites.append((doc_id.strip(), heading.strip(), number))
+        elif key in REPEATABLE_FIELDS:
+            fields.repeated.setdefault(key, []).append((value, number))
+        elif key in fields.values:
             problems.append(Problem(number, f"field '{key}' given twice"))
         else:
-            values[key] = (value, number)
-    for key in ("target", "when", "title"):
-        if not values.get(key, ("", 0))[0]:
-            problems.append(Problem(line, f"recommendation '{rec_id}': field '{key}' is required"))
+            fields.values[key] = (value, number)
+    return fields
+
+
+def _require(
+    kind: str, block_id: str, line: int, fields: _Fields, required: tuple[str, ...], problems: list[Problem]
+) -> None:
+    for key in required:
+        given = fields.repeated.get(key) if key in REPEATABLE_FIELDS else fields.text(key)
+        if not given:
+            problems.append(Problem(line, f"{kind} '{block_id}': field '{key}' is required"))
+
+
+def _order(fields: _Fields, line: int, problems: list[Problem]) -> int:
+    try:
+        return int(fields.text("order", "100"))
+    except ValueError:
+        problems.append(Problem(fields.line("order", line), "order must be a whole number"))
+        return 100
+
+
+def _parse_recommendation(
+    rec_id: str, line: int, section: str, body: list[tuple[int, str]], problems: list[Problem]
+) -> Recommendation | None:
+    before = len(problems)
+    fields = _read_fields("recommendation", rec_id, line, body, RECOMMENDATION_FIELDS, problems)
+    values = fields.values
+    _require("recommendation", rec_id, line, fields, ("target", "when", "title"), problems)
     target, target_line = values.get("target", ("", line))
     if target and target not in TARGETS:
         problems.append(Problem(target_line, f"target must be one of: {', '.join(TARGETS)}"))
@@ -336,12 +456,7 @@ def _parse_recommendation(
         problems.append(Problem(level_line, "level is only for alerts"))
     if "handout" in values and target not in SECTION_TARGETS:
         problems.append(Problem(values["handout"][1], "handout text is only for plan-section items"))
-    order_text, order_line = values.get("order", ("100", line))
-    try:
-        order = int(order_text)
-    except ValueError:
-        problems.append(Problem(order_line, "order must be a whole number"))
-        order = 100
+    order = _order(fields, line, problems)
     due: DueRule | None = None
     if "due" in values:
         due_text, due_line = values["due"]
@@ -352,10 +467,7 @@ def _parse_recommendation(
                 due = DueRule.parse(due_text)
             except ValueError as exc:
                 problems.append(Problem(due_line, str(exc)))
-    screen, screen_line = _parse_screen(values.get("screen"), target, line, problems)
-    exclusive, exclusive_line = values.get("exclusive", ("", line))
-    if exclusive and not _GROUP.match(exclusive):
-        problems.append(Problem(exclusive_line, "exclusive: a group name of lower-case letters, digits and '-'"))
+    screen, screen_line, exclusive = _parse_gate(fields, target, line, problems)
     if len(problems) > before:
         return None
     when, when_line = values["when"]
@@ -377,18 +489,87 @@ def _parse_recommendation(
         handout_line=handout_line,
         level=level or None,
         order=order,
-        cites=cites,
+        cites=fields.cites,
         due=due,
         screen=screen,
         screen_line=screen_line,
-        exclusive=exclusive or None,
+        exclusive=exclusive,
     )
 
 
-def _parse_screen(
-    value: tuple[str, int] | None, target: str, line: int, problems: list[Problem]
-) -> tuple[list[str], int]:
-    """``screen: heat_hold, tens_hold``: the findings that must all be clear (null) for the item to be offered."""
+def _id_list(text: str, line: int, what: str, problems: list[Problem]) -> list[tuple[str, int]]:
+    ids = [part.strip() for part in text.split(",")]
+    if any(not _REC_ID.match(i) for i in ids):
+        problems.append(Problem(line, f"{what}: a comma-separated list of ids"))
+        return []
+    return [(i, line) for i in ids]
+
+
+def _parse_entry(
+    kind: str, entry_id: str, line: int, section: str, body: list[tuple[int, str]], problems: list[Problem]
+) -> CatalogueEntry | None:
+    """An exercise or an equipment item: the same reader, the same required texts, kind-specific extras."""
+    before = len(problems)
+    fields = _read_fields(kind, entry_id, line, body, CATALOGUE_FIELDS[kind], problems)
+    values = fields.values
+    _require(kind, entry_id, line, fields, CATALOGUE_REQUIRED[kind], problems)
+    category = fields.text("category")
+    if category and category not in CATEGORIES[kind]:
+        problems.append(
+            Problem(fields.line("category", line), f"category must be one of: {', '.join(CATEGORIES[kind])}")
+        )
+    order = _order(fields, line, problems)
+    dosage: Dosage | None = None
+    if fields.text("dosage"):
+        try:
+            dosage = Dosage.parse(fields.text("dosage"))
+        except ValueError as exc:
+            problems.append(Problem(fields.line("dosage", line), str(exc)))
+    screen, screen_line, exclusive = _parse_gate(fields, kind, line, problems)
+    links = {
+        key: _id_list(values[key][0], values[key][1], key, problems) if key in values else []
+        for key in ("progression", "regression", "groups")
+    }
+    if len(problems) > before:
+        return None
+    return CatalogueEntry(
+        kind=kind,
+        id=entry_id,
+        line=line,
+        section=section,
+        when=values["when"][0],
+        when_line=values["when"][1],
+        screen=screen,
+        screen_line=screen_line,
+        exclusive=exclusive,
+        texts={key: values[key] for key in ("name", "purpose", "precautions", "detail") if key in values},
+        steps=fields.repeated.get("step", []),
+        illustration=values["illustration"][0],
+        illustration_line=values["illustration"][1],
+        category=category,
+        order=order,
+        cites=fields.cites,
+        dosage=dosage,
+        progression=links["progression"],
+        regression=links["regression"],
+        groups=links["groups"],
+    )
+
+
+def _parse_gate(fields: _Fields, target: str, line: int, problems: list[Problem]) -> tuple[list[str], int, str | None]:
+    """The gate fields beyond ``when`` that every offered block shares: its screens and its exclusive group.
+
+    ``screen: heat_hold, tens_hold`` names the findings that must all be clear (null) for the block to be
+    offered; ``exclusive: group`` names the group of which a plan offers at most one member.
+    """
+    exclusive, exclusive_line = fields.values.get("exclusive", ("", line))
+    if exclusive and not _GROUP.match(exclusive):
+        problems.append(Problem(exclusive_line, "exclusive: a group name of lower-case letters, digits and '-'"))
+    screen, screen_line = _parse_screen(fields.values.get("screen"), target, problems)
+    return screen, screen_line, exclusive or None
+
+
+def _parse_screen(value: tuple[str, int] | None, target: str, problems: list[Problem]) -> tuple[list[str], int]:
     if value is None:
         return [], 0
     text, screen_line = value

@@ -3,8 +3,9 @@
 Each rule can be right alone and the plan still wrong as a whole: two steps of the ladder side by side, a
 sentence with a hole in it ("Onset not recorded months ago"), the list of weak groups repeated item after
 item, or an item offered although its own safety screen says hold. The lint reads a generated plan with the
-findings it was drafted from and names every such fault; the tests run it over the shipped examples and a
-few hundred generated assessments.
+findings it was drafted from and names every such fault, in the plan's items, alerts and handout lines and in
+its exercises and equipment alike; the tests run it over the shipped examples and a few hundred generated
+assessments.
 """
 
 from __future__ import annotations
@@ -15,14 +16,14 @@ from typing import Any
 
 from planner.engine.findings import all_findings
 from planner.library.compiler import CompiledLibrary, format_value, has_value
-from planner.plan.generate import generate_plan
+from planner.plan.generate import CATALOGUE_LISTS, generate_plan
 
 MISSING_TEXT = format_value(None)
 """What a finding that was not recorded prints as; it must never stand inside a plan's sentence."""
 
 
 def _entries(plan: Mapping[str, Any]) -> Iterator[tuple[str, str, dict[str, Any]]]:
-    """(kind, id, entry) for every alert, item and handout line the plan offers."""
+    """(kind, id, entry) for every alert, item, handout line, exercise and equipment item the plan offers."""
     for alert in plan.get("alerts", []):
         yield "alert", alert.get("id", ""), alert
     for section in plan["sections"]:
@@ -31,10 +32,17 @@ def _entries(plan: Mapping[str, Any]) -> Iterator[tuple[str, str, dict[str, Any]
     for target, lines in (plan.get("handout") or {}).items():
         for line in lines:
             yield target, line["id"], line
+    for key in CATALOGUE_LISTS.values():
+        for entry in plan.get(key) or []:
+            yield key, entry["id"], entry
+
+
+_TEXT_KEYS = ("title", "text", "detail", "handout", "name", "purpose", "precautions")
 
 
 def _texts(entry: Mapping[str, Any]) -> list[str]:
-    return [entry[key] for key in ("title", "text", "detail", "handout") if isinstance(entry.get(key), str)]
+    texts = [entry[key] for key in _TEXT_KEYS if isinstance(entry.get(key), str)]
+    return texts + [step for step in entry.get("instructions") or () if isinstance(step, str)]
 
 
 def weak_labels(plan: Mapping[str, Any], library: CompiledLibrary) -> list[str]:
@@ -49,7 +57,7 @@ def weak_labels(plan: Mapping[str, Any], library: CompiledLibrary) -> list[str]:
 
 def lint_plan(plan: Mapping[str, Any], library: CompiledLibrary, findings: Mapping[str, Any]) -> list[str]:
     """Every fault found in ``plan`` (drafted from ``findings``), each as one readable line; empty when clean."""
-    rules = {rec.id: rec for rec in library.recommendations}
+    rules = {rec.id: rec for rec in (*library.recommendations, *library.exercises, *library.equipment)}
     problems: list[str] = []
     entries = list(_entries(plan))
 

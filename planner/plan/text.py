@@ -25,6 +25,17 @@ HELD_HEADING = "Held back by the safety screen"
 """Heading of the items a plan does not offer because their safety screen says hold (text, app and PDF)."""
 
 
+HELD_LIST_LABELS = {"exercises": "Home exercise", "equipment": "Equipment"}
+"""How a held entry that is not a plan item names the list it would have joined."""
+
+
+def held_title(entry: dict[str, Any]) -> str:
+    """A held entry's title as the text plan, the app and the PDF show it: an exercise or an equipment item is
+    marked as such, so it is not read as a plan item."""
+    label = HELD_LIST_LABELS.get(entry.get("section") or "")
+    return f"{label}: {entry['title']}" if label else entry["title"]
+
+
 def held_by_reason(plan: dict[str, Any]) -> list[tuple[str, list[dict[str, Any]]]]:
     """The items a plan holds back, grouped by their reason so that each reason is said once."""
     groups: dict[str, list[dict[str, Any]]] = {}
@@ -110,7 +121,7 @@ def render_plan_text(plan: dict[str, Any]) -> str:
         for reason, entries in held_by_reason(plan):
             lines += _wrap(f"Held: {reason}", "  ")
             for entry in entries:
-                lines += _wrap(f"- {entry['title']}", "    ")
+                lines += _wrap(f"- {held_title(entry)}", "    ")
             lines += _wrap(f"Basis: {_references(entries[0]['evidence'])}", "      ")
     for section in plan["sections"]:
         lines += ["", section["title"]]

@@ -38,7 +38,7 @@ from planner.edits import AddedItem, check_section, check_text
 from planner.engine.schedule import window_text
 from planner.errors import UserError
 from planner.plan.generate import SECTION_TITLES
-from planner.plan.text import HELD_HEADING, held_by_reason
+from planner.plan.text import HELD_HEADING, held_by_reason, held_title
 from planner.ui.session import AssessmentSession
 
 ItemIdRole = Qt.ItemDataRole.UserRole + 1
@@ -88,11 +88,11 @@ class PlanItemModel(QStandardItemModel):
             icon = style.standardIcon(QStyle.StandardPixmap.SP_DialogCancelButton)
             for reason, entries in held_by_reason(plan):
                 for entry in entries:
-                    row = QStandardItem(icon, f"{entry['title']}  (held: {reason})")
+                    row = QStandardItem(icon, f"{held_title(entry)}  (held: {reason})")
                     row.setData(entry, EntryRole)
                     row.setData("held", KindRole)
                     row.setEditable(False)
-                    row.setAccessibleText(f"Held back: {entry['title']}. Reason: {reason}")
+                    row.setAccessibleText(f"Held back: {held_title(entry)}. Reason: {reason}")
                     held.appendRow(row)
             root.appendRow(held)
         excluded = {e["id"]: e for e in plan.get("excluded", [])}
@@ -195,8 +195,10 @@ class SignDialog(QDialog):
 
 def evidence_html(entry: dict[str, Any]) -> str:
     """The detail and the cited passages, every text escaped (documents and clinicians write plain text)."""
-    parts = [f"<h3>{html.escape(entry.get('title') or entry.get('text', ''))}</h3>"]
-    if entry.get("reason") and entry.get("screen"):
+    held = bool(entry.get("reason") and entry.get("screen"))
+    title = held_title(entry) if held else entry.get("title") or entry.get("text", "")
+    parts = [f"<h3>{html.escape(title)}</h3>"]
+    if held:
         parts.append(
             f"<p><b>{html.escape(HELD_HEADING)}:</b> {html.escape(entry['reason'])}. "
             "<i>Not offered in this plan while this holds.</i></p>"

@@ -468,3 +468,30 @@ def test_new_fields_reach_the_plan_and_held_items_show_with_their_reason(window:
         session.undo_stack.undo()
     assert not pacemaker.isChecked()
     assert "nlsp-analgesia-tens-anodyne" in plan_ids(window)
+
+
+def test_a_dvt_holds_home_exercises_and_the_plan_view_lists_them_with_the_reason(window: Any) -> None:
+    """Exercises pass the same safety screen as plan items: ticking DVT moves the bridge (hip extension graded
+    3) from the exercise list to the held group of the plan view, with its reason; undo offers it again."""
+    from PySide6.QtWidgets import QCheckBox
+
+    from planner.ui.plan_review import EntryRole, KindRole
+
+    add_example(window)
+    session = window.session
+    assert "ex-bridge" in {e["id"] for e in session.plan["exercises"]}
+    dvt = next(b for b in window.editor.findChildren(QCheckBox) if b.text() == "Deep venous thrombosis")
+    dvt.setChecked(True)
+    assert "ex-bridge" not in {e["id"] for e in session.plan["exercises"]}
+    held = {entry["id"]: entry for entry in session.plan["held"]}
+    assert held["ex-bridge"]["section"] == "exercises" and "acute DVT" in held["ex-bridge"]["reason"]
+    model = window.plan_review.model
+    group = next(model.item(r) for r in range(model.rowCount()) if model.item(r).data(KindRole) == "held-group")
+    rows = {group.child(r).data(EntryRole)["id"]: group.child(r) for r in range(group.rowCount())}
+    bridge = rows["ex-bridge"]
+    assert bridge.text().startswith("Home exercise: Bridge  (held: an acute DVT") and not bridge.isCheckable()
+    window.plan_review.tree.setCurrentIndex(bridge.index())
+    evidence = window.plan_review.evidence.toPlainText()
+    assert "Home exercise: Bridge" in evidence and "exercise and walking of the leg are agreed" in evidence
+    session.undo_stack.undo()
+    assert "ex-bridge" in {e["id"] for e in session.plan["exercises"]}
