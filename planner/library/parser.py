@@ -27,6 +27,9 @@ ALERT_LEVELS = ("urgent", "caution", "info")
 RECOMMENDATION_FIELDS = {"target", "level", "when", "title", "detail", "handout", "order", "cites", "due"}
 REPEATABLE_FIELDS = {"cites"}
 
+MAX_ORDER = 999_999
+"""Orders sort items; six digits are plenty, and the stored column is a 64-bit integer."""
+_ORDER = re.compile(r"-?[0-9]{1,6}", re.ASCII)
 _DOC_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,63}$")
 _REC_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$")
 _NAME = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
@@ -320,10 +323,10 @@ def _parse_recommendation(
     if "handout" in values and target not in SECTION_TARGETS:
         problems.append(Problem(values["handout"][1], "handout text is only for plan-section items"))
     order_text, order_line = values.get("order", ("100", line))
-    try:
+    if _ORDER.fullmatch(order_text):
         order = int(order_text)
-    except ValueError:
-        problems.append(Problem(order_line, "order must be a whole number"))
+    else:
+        problems.append(Problem(order_line, f"order must be a whole number from -{MAX_ORDER} to {MAX_ORDER}"))
         order = 100
     due: DueRule | None = None
     if "due" in values:
