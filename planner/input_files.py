@@ -3,7 +3,8 @@
 A size taken from ``stat`` says nothing about a FIFO, a character device or standard input: ``/dev/zero``
 has size 0 and never ends, and ``yes | planner plan -`` floods. So a file is opened without blocking,
 refused when it is a folder, a device or a socket, and read up to one byte past the limit: past it is "too
-large", before anything is parsed. A pipe (``planner plan <(...)``, standard input) is read the same way.
+large", before anything is parsed. A pipe (``planner plan <(...)``, standard input) is read the same way; a
+named pipe is opened again to wait for its writer, as ``cat`` does.
 """
 
 from __future__ import annotations
@@ -53,8 +54,9 @@ def read_limited(path: Path, limit: int) -> bytes:
             raise InputFileError("is a device or socket, not a file")
         if stat.S_ISREG(mode) and os.fstat(descriptor).st_size > limit:
             raise InputFileError(f"is larger than {_size_words(limit)}")
-        if hasattr(os, "set_blocking"):
-            os.set_blocking(descriptor, True)  # a pipe with a writer is read to its end
+        if stat.S_ISFIFO(mode):
+            with open(path, "rb") as handle:  # blocks until a writer opens the pipe, then reads to its end
+                return read_stream(handle, limit)
         with os.fdopen(descriptor, "rb", closefd=False) as handle:
             return read_stream(handle, limit)
     except OSError as exc:
