@@ -87,13 +87,13 @@ def _count(low: int, high: int) -> Callable[[str], int]:
     def parse(value: str) -> int:
         text = value.strip()
         digits = text.removeprefix("-")
-        if not text.isascii() or not digits.isdigit() or len(digits) > 20:
+        if not text.isascii() or not digits.isdigit():
             raise argparse.ArgumentTypeError(f"'{value}' is not a whole number")
-        number = int(text)
+        number = int(text) if len(digits) <= 20 else (high + 1 if text[0] != "-" else low - 1)
         if number < low:
-            raise argparse.ArgumentTypeError(f"must be {low} or more (got {number})")
+            raise argparse.ArgumentTypeError(f"must be {low} or more")
         if number > high:
-            raise argparse.ArgumentTypeError(f"must be at most {high} (got {number})")
+            raise argparse.ArgumentTypeError(f"must be at most {high}")
         return number
 
     parse.__name__ = "whole number"
