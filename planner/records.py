@@ -23,7 +23,7 @@ from planner.dates import as_date
 from planner.db.engine import Database, get_or_raise
 from planner.edits import PlanEdits, apply_edits, check_text
 from planner.errors import NotFoundError, UserError
-from planner.identity import id_key, name_key, normalize_id
+from planner.identity import id_key, is_normalized_id, name_key, normalize_id
 from planner.library.store import load_library
 from planner.models import Assessment, Patient, Plan
 from planner.patient_list import PatientRow, list_patients
@@ -124,6 +124,29 @@ def find_patient_id(database: Database, raw_id: str) -> str:
     if found is None:
         raise NotFoundError(f"no patient with id {normalize_id(raw_id)!r}")
     return found
+
+
+def unnormalized_patient_ids(database: Database) -> list[str]:
+    """Notes for ``db check``: stored ids that are not in normalised form, or that look like another stored id.
+    They are reported, never rewritten: signed plans and the audit trail refer to them as they are."""
+    with database.read() as session:
+        ids = [stored for (stored,) in session.execute(text("SELECT id FROM patient ORDER BY id"))]
+    notes = [
+        f"patient id {stored!r} is stored in a form new ids no longer take ({normalize_id(stored)!r}); "
+        "lookups by either form find it"
+        for stored in ids
+        if not is_normalized_id(stored)
+    ]
+    by_key: dict[str, list[str]] = {}
+    for stored in ids:
+        by_key.setdefault(id_key(stored), []).append(stored)
+    notes += [
+        f"patient ids {', '.join(repr(i) for i in same)} cannot be told apart on screen or paper; check whether "
+        "they are one patient"
+        for same in by_key.values()
+        if len(same) > 1
+    ]
+    return notes
 
 
 def _new_patient_checks(session: Session, patient_id: str, name: str, birth_date: str | None) -> list[str]:
