@@ -32,6 +32,8 @@ def id_key(text: str) -> str:
     """What an id looks like to a person: compatibility forms folded (full-width letters, ligatures), case
     folded, invisible format characters (zero-width spaces, joiners, direction marks) dropped, runs of
     whitespace as one space."""
+    if text.isascii():  # most ids: NFKC leaves ASCII alone, case folding is lower-casing, no format characters
+        return " ".join(text.lower().split())
     folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).casefold())
     visible = "".join(character for character in folded if unicodedata.category(character) != "Cf")
     return " ".join(visible.split())
