@@ -14,10 +14,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from planner.engine.conditions import Compiled, ExpressionError, compile_expression
+from planner.engine.conditions import Compiled, ExpressionError, compile_expression, screen
 from planner.engine.schedule import DueRule
 from planner.engine.vocabulary import BASE_FINDINGS, MUSCLE_GROUPS, Kind
-from planner.errors import DocumentError, Problem
+from planner.errors import DocumentError, EvaluationError, Problem
 from planner.library.parser import ParsedDocument
 
 MUSCLE_TABLE = "muscle_groups"
@@ -85,6 +85,13 @@ class CompiledRecommendation:
     cites: tuple[tuple[str, str], ...]
     due: DueRule | None = None
 
+    def fires(self, findings: Mapping[str, Any]) -> bool:
+        """Whether the condition holds for ``findings``."""
+        try:
+            return bool(self.condition.evaluate(findings))
+        except Exception as exc:  # the compiler's closures do not raise; if one ever did, say where
+            raise EvaluationError(self.document_id, f"recommendation '{self.id}'", exc) from exc
+
 
 @dataclass(frozen=True, slots=True)
 class CompiledFinding:
@@ -94,9 +101,12 @@ class CompiledFinding:
     cases: tuple[tuple[Compiled | None, Compiled], ...]
 
     def evaluate(self, findings: Mapping[str, Any]) -> Any:
-        for condition, value in self.cases:
-            if condition is None or condition.evaluate(findings):
-                return value.evaluate(findings)
+        try:
+            for condition, value in self.cases:
+                if condition is None or condition.evaluate(findings):
+                    return value.evaluate(findings)
+        except Exception as exc:  # the compiler's closures do not raise; if one ever did, say where
+            raise EvaluationError(self.document_id, f"finding '{self.name}'", exc) from exc
         return None
 
 
@@ -258,13 +268,15 @@ def _settings(docs: Iterable[ParsedDocument], problems: _Collector) -> dict[str,
 
 
 def _symbols_of(text: str) -> set[str] | None:
-    """The names an expression uses, read without type information (to order derived findings)."""
+    """The names an expression uses, read without type information (to order derived findings); None for
+    an expression that the safe subset refuses or that does not parse (its compilation reports why)."""
     import rule_engine
 
     context = rule_engine.Context()
     try:
+        screen(text)  # before rule-engine, which evaluates constant parts as it parses
         rule_engine.Rule(text, context=context)
-    except (rule_engine.errors.EngineError, ValueError, TypeError, RecursionError):
+    except (rule_engine.errors.EngineError, ValueError, TypeError, ArithmeticError, RecursionError):
         return None
     return {s for s in context.symbols if not s.startswith("$")}
 

@@ -124,7 +124,7 @@ def generate_plan(
     alerts: list[tuple[int, int, str, dict[str, Any]]] = []
     handout: dict[str, list[dict[str, Any]]] = {target: [] for target in HANDOUT_TARGETS}
     for rec in library.recommendations:  # already sorted by (order, id)
-        if not rec.condition.evaluate(findings):
+        if not rec.fires(findings):
             continue
         evidence = evidence_for(library, rec)
         title = rec.title.render(findings)
