@@ -126,12 +126,10 @@ def chained_document(count: int, value: str, first: str = "pain_nrs + 2") -> str
     blocks += [
         f"::: finding grow_{i}\notherwise => {value.format(previous=f'grow_{i - 1}')}\n:::" for i in range(1, count)
     ]
-    blocks.append(
-        f"::: recommendation grow-item\ntarget: pt\nwhen: grow_{count - 1} != null\ntitle: Grown {{grow_{count - 1}}}\n:::"
-    )
-    return document_with("true").replace(
-        "::: recommendation hostile-1", "\n\n".join(blocks) + "\n\n::: recommendation h"
-    )
+    last = f"grow_{count - 1}"
+    blocks.append(f"::: recommendation grow-item\ntarget: pt\nwhen: {last} != null\ntitle: Grown {{{last}}}\n:::")
+    text = "\n\n".join(blocks) + "\n\n::: recommendation h"
+    return document_with("true").replace("::: recommendation hostile-1", text)
 
 
 def test_derived_findings_cannot_grow_a_number_without_bound() -> None:
