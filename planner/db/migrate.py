@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from planner.db.engine import Database
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
-HEAD_REVISION = "0005_patient_dates"
+HEAD_REVISION = "0006_search_stemming"
 """The newest migration; a test checks it against Alembic's own view of the scripts."""
 
 

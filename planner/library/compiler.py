@@ -22,6 +22,11 @@ from planner.library.parser import ParsedDocument
 
 MUSCLE_TABLE = "muscle_groups"
 SETTINGS_TABLE = "settings"
+SYNONYMS_TABLE = "search_synonyms"
+KNOWN_TABLES = (MUSCLE_TABLE, SETTINGS_TABLE, SYNONYMS_TABLE)
+MAX_SYNONYMS = 12
+"""Words in one synonym group: each search word expands into its group, so groups stay small."""
+_SYNONYM_WORD = re.compile(r"[^\W_]{1,40}")
 MUSCLE_COLUMNS = ("key", "movement", "muscles", "nerve", "roots", "region")
 REGIONS = ("proximal", "distal")
 KNOWN_SETTINGS = {"weak_mrc_at_most": Kind.NUMBER}
@@ -120,6 +125,7 @@ class CompiledLibrary:
     recommendations: list[CompiledRecommendation]
     version: str
     finding_kinds: dict[str, Kind] = field(default_factory=dict)
+    synonyms: tuple[tuple[str, ...], ...] = ()
 
 
 def library_version(documents: Iterable[ParsedDocument]) -> str:
@@ -177,6 +183,7 @@ def compile_library(documents: Iterable[ParsedDocument], prefer_errors_of: str |
     passages = {(d.id, p.heading): p.text for d in docs.values() for p in d.passages}
     muscle_groups = _muscle_groups(docs.values(), problems)
     settings = _settings(docs.values(), problems)
+    synonyms = tuple(group for doc in docs.values() for _line, group in synonym_groups(doc, problems))
     kinds: dict[str, Kind] = {name: f.kind for name, f in BASE_FINDINGS.items()}
     derived = _derived_findings(docs.values(), kinds, problems)
     recommendations = _recommendations(docs.values(), kinds, passages, problems)
@@ -190,6 +197,7 @@ def compile_library(documents: Iterable[ParsedDocument], prefer_errors_of: str |
         recommendations=recommendations,
         version=library_version(docs.values()),
         finding_kinds=kinds,
+        synonyms=synonyms,
     )
 
 
@@ -262,9 +270,34 @@ def _settings(docs: Iterable[ParsedDocument], problems: _Collector) -> dict[str,
                     owners[name] = doc.id
     for doc in docs:
         for table in doc.tables:
-            if table.name not in (MUSCLE_TABLE, SETTINGS_TABLE):
-                problems.add(doc.id, table.line, f"unknown table '{table.name}' (known: muscle_groups, settings)")
+            if table.name not in KNOWN_TABLES:
+                problems.add(doc.id, table.line, f"unknown table '{table.name}' (known: {', '.join(KNOWN_TABLES)})")
     return settings
+
+
+def synonym_groups(doc: ParsedDocument, problems: _Collector | None = None) -> list[tuple[int, tuple[str, ...]]]:
+    """The word groups of a document's ``search_synonyms`` tables, as (line, words); with ``problems``, each
+    broken rule is reported there and its row left out (the library store writes what compiled)."""
+    groups = []
+    for table in (t for t in doc.tables if t.name == SYNONYMS_TABLE):
+        if table.columns != ["words"]:
+            if problems is not None:
+                problems.add(doc.id, table.line, f"table '{SYNONYMS_TABLE}' has one column: words")
+            continue
+        for row in table.rows:
+            line = int(row["__line__"])
+            words = tuple(dict.fromkeys(word.strip() for word in row["words"].split(",") if word.strip()))
+            wrong = next((word for word in words if not _SYNONYM_WORD.fullmatch(word)), None)
+            if wrong is not None:
+                message = f"'{wrong}' is not one word (letters and digits, at most 40)"
+            elif not 2 <= len(words) <= MAX_SYNONYMS:
+                message = f"a row lists 2 to {MAX_SYNONYMS} words that search treats as the same, separated by commas"
+            else:
+                groups.append((line, words))
+                continue
+            if problems is not None:
+                problems.add(doc.id, line, f"{SYNONYMS_TABLE}: {message}")
+    return groups
 
 
 def _symbols_of(text: str) -> set[str] | None:
