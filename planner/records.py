@@ -415,13 +415,10 @@ class AssessmentSummary:
 
 
 def assessments_for(database: Database, patient_id: str) -> list[AssessmentSummary]:
-    """A patient's assessments, newest first, with the state of each one's latest plan."""
+    """A patient's assessments, newest first (dates compared as dates), with the state of each one's latest plan."""
     with database.read() as session:
-        rows = session.exec(
-            select(Assessment)
-            .where(Assessment.patient_id == patient_id)
-            .order_by(col(Assessment.assessed_on).desc(), col(Assessment.id).desc())
-        ).all()
+        rows = session.exec(select(Assessment).where(Assessment.patient_id == patient_id)).all()
+        rows = sorted(rows, key=lambda row: (as_date(row.assessed_on), row.id or 0), reverse=True)
         out = []
         for row in rows:
             assert row.id is not None

@@ -198,3 +198,26 @@ def test_date_arithmetic_stops_at_the_end_of_the_calendar() -> None:
     assert add_days(date(9999, 12, 31), 14) == date.max
     assert add_days(date(2026, 1, 1), 10**12) == date.max
     assert add_days(date(2026, 1, 1), -(10**12)) == date.min
+
+
+def test_a_patients_assessments_are_listed_by_date_not_by_text(db: Any, db_path: Path) -> None:
+    """An assessment stored with a week date before input was strict still takes its place by its day."""
+    import sqlite3
+
+    from planner.history import plan_for_patient
+    from planner.records import assessments_for, store_assessment
+
+    first = store_assessment(db, make_assessment(assessed_on="2026-10-30"))
+    second = store_assessment(db, make_assessment(assessed_on="2026-11-01"))
+    legacy = store_assessment(db, make_assessment(assessed_on="2026-10-20"))
+    with sqlite3.connect(db_path) as connection:  # as an older version would have stored it
+        document = json.dumps(make_assessment(assessed_on="2026-W43-1"))  # Monday 19 October 2026
+        connection.execute(
+            "UPDATE assessment SET assessed_on = '2026-W43-1', document = ? WHERE id = ?",
+            (document, legacy.assessment_id),
+        )
+    connection.close()
+    order = [summary.id for summary in assessments_for(db, "T-1")]
+    assert order == [second.assessment_id, first.assessment_id, legacy.assessment_id]
+    latest, _plan = plan_for_patient(db, "T-1")
+    assert latest["assessed_on"] == "2026-11-01"
