@@ -370,11 +370,11 @@ def cmd_bench(args: argparse.Namespace) -> int:
     from planner.bench import as_json, run_benchmarks, table
 
     try:
-        sizes = [int(part) for part in args.recommendations.split(",") if part.strip()]
-    except ValueError:
-        raise UserError("--recommendations: a comma-separated list of whole numbers, e.g. 1000,10000") from None
-    if args.patients < 1 or args.documents < 1 or args.repeat < 1 or not sizes or min(sizes) < 1:
-        raise UserError("--patients, --documents, --repeat and --recommendations must be at least 1")
+        sizes = [_count(1, 1_000_000)(part) for part in args.recommendations.split(",") if part.strip()]
+    except argparse.ArgumentTypeError as exc:
+        raise UserError(f"--recommendations: whole numbers separated by commas, e.g. 1000,10000 ({exc})") from None
+    if not sizes:
+        raise UserError("--recommendations: a comma-separated list of whole numbers, e.g. 1000,10000")
     figures = run_benchmarks(
         patients=args.patients,
         recommendations=sizes,
@@ -508,10 +508,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = _add(sub, "bench", cmd_bench, "measure speed and memory, each figure beside its floor")
     p.add_argument("--json", action="store_true", help="print the figures as JSON")
-    p.add_argument("--patients", type=int, default=10_000)
+    p.add_argument("--patients", type=_count(1, MAX_DEMO_PATIENTS), default=10_000)
     p.add_argument("--recommendations", default="1000,10000,100000", help="synthetic library sizes")
-    p.add_argument("--documents", type=int, default=5_000, help="synthetic documents for full-text search")
-    p.add_argument("--repeat", type=int, default=5)
+    p.add_argument(
+        "--documents", type=_count(1, 100_000), default=5_000, help="synthetic documents for full-text search"
+    )
+    p.add_argument("--repeat", type=_count(1, 1000), default=5)
 
     p = _add(sub, "schema", cmd_schema, "print the JSON Schema of a format")
     p.add_argument("which", choices=["assessment", "careplan"])
