@@ -1,8 +1,12 @@
 """The command line: the same core as the desktop app, with no display needed.
 
 Exit status 0 when done, 2 for bad input or usage (with a message naming the file, the field and the
-rule), 1 for an unexpected failure (logged, reported in one line, never as a traceback). Subcommands import
-what they need when they run, so ``planner schema`` does not pay for ReportLab or the database.
+rule), 1 for an unexpected failure (logged, reported in one line, never as a traceback), 141 quietly when
+the reader of the output went away (``planner plan x.json | head -1``), as other Unix tools do. Subcommands
+import what they need when they run, so ``planner schema`` does not pay for ReportLab or the database.
+
+Everything a command prints passes through :class:`~planner.terminal.TerminalWriter`: names, titles and
+passages are data, and no control or escape sequence in them reaches the terminal.
 """
 
 from __future__ import annotations
@@ -18,6 +22,13 @@ from planner.errors import UserError
 EXIT_OK = 0
 EXIT_FAILURE = 1
 EXIT_USAGE = 2
+EXIT_PIPE_CLOSED = 128 + 13
+"""Killed by SIGPIPE, in the shell's words: what ``cat`` or ``grep`` report when the reader goes away."""
+
+MAX_ROW_ID = 2**63 - 1
+"""SQLite's largest row id: a larger number names nothing (and cannot even be looked up)."""
+MAX_SEARCH_RESULTS = 1000
+MAX_DEMO_PATIENTS = 100_000
 
 
 class _Parser(argparse.ArgumentParser):
@@ -35,17 +46,58 @@ def _open(args: argparse.Namespace) -> Any:
 
 
 def _read_assessment(name: str) -> dict[str, Any]:
-    from planner.assessment.validate import load_assessment_file, parse_assessment_text
+    from planner.assessment.validate import load_assessment_file, load_assessment_stream
 
     if name == "-":
-        return parse_assessment_text(sys.stdin.read(), "<stdin>")
+        return load_assessment_stream(sys.stdin.buffer, "<stdin>")
     return load_assessment_file(Path(name))
 
 
 def _dump(value: Any) -> None:
     import json
 
-    sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=2) + "\n")
+    from planner.terminal import json_for_terminal
+
+    sys.stdout.write(json_for_terminal(json.dumps(value, ensure_ascii=False, indent=2)) + "\n")
+
+
+def _text(value: str) -> str:
+    """An argument that is text (an id, a name, search words): it must decode as text."""
+    if any("\ud800" <= character <= "\udfff" for character in value):
+        from planner.terminal import for_terminal
+
+        raise argparse.ArgumentTypeError(f"'{for_terminal(value)}' is not valid text (the argument is not UTF-8)")
+    return value
+
+
+def _row_id(value: str) -> int:
+    """A stored item's number, as 'due' and 'history' show them."""
+    if not value.isascii() or not value.isdigit():
+        raise argparse.ArgumentTypeError(f"'{value}' is not an item number (a whole number such as 12)")
+    number = int(value) if len(value) <= 20 else MAX_ROW_ID + 1
+    if not 1 <= number <= MAX_ROW_ID:
+        shown = value if len(value) <= 30 else f"{value[:30]}…"
+        raise argparse.ArgumentTypeError(f"there is no item {shown} (numbers run from 1 to {MAX_ROW_ID})")
+    return number
+
+
+def _count(low: int, high: int) -> Callable[[str], int]:
+    """A whole-number option between ``low`` and ``high``."""
+
+    def parse(value: str) -> int:
+        text = value.strip()
+        digits = text.removeprefix("-")
+        if not text.isascii() or not digits.isdigit():
+            raise argparse.ArgumentTypeError(f"'{value}' is not a whole number")
+        number = int(text) if len(digits) <= 20 else (high + 1 if text[0] != "-" else low - 1)
+        if number < low:
+            raise argparse.ArgumentTypeError(f"must be {low} or more")
+        if number > high:
+            raise argparse.ArgumentTypeError(f"must be at most {high}")
+        return number
+
+    parse.__name__ = "whole number"
+    return parse
 
 
 def cmd_plan(args: argparse.Namespace) -> int:
@@ -71,12 +123,14 @@ def cmd_plan(args: argparse.Namespace) -> int:
 def _date_option(value: str | None, name: str) -> Any:
     from datetime import date
 
+    from planner.dates import parse_date
+
     if value is None:
         return date.today()
     try:
-        return date.fromisoformat(value)
+        return parse_date(value)
     except ValueError:
-        raise UserError(f"{name}: '{value}' is not a date (YYYY-MM-DD)") from None
+        raise UserError(f"{name}: '{value}' is not a date (write it YYYY-MM-DD, for example 2026-11-28)") from None
 
 
 def cmd_history(args: argparse.Namespace) -> int:
@@ -95,8 +149,6 @@ def cmd_due(args: argparse.Namespace) -> int:
 
     from planner.followup import due_list, due_text
 
-    if args.days < 0:
-        raise UserError("--days: must be 0 or more")
     today = _date_option(args.on, "--on")
     items = due_list(_open(args), today, days_ahead=args.days)
     if args.json:
@@ -138,18 +190,42 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    """Every file is read and checked before any is stored (a problem in one stores none); each is then stored
+    in its own transaction, and a failure part way says which files were stored and which were not."""
     from planner.records import store_assessment
 
-    assessments = [(name, _read_assessment(name)) for name in args.files]
+    assessments, problems = [], []
+    for name in args.files:
+        try:
+            assessments.append((name, _read_assessment(name)))
+        except UserError as exc:
+            problems.append(str(exc))
+    if problems:
+        raise UserError("\n".join([*problems, "nothing was stored (fix the files above and import them again)"]))
     database = _open(args)
-    for name, assessment in assessments:
-        stored = store_assessment(database, assessment)
-        new = "new patient" if stored.patient_created else "patient"
+    stored: list[str] = []
+    for index, (name, assessment) in enumerate(assessments):
+        try:
+            result = store_assessment(database, assessment)
+        except Exception as exc:
+            rest = [n for n, _ in assessments[index:]]
+            summary = (
+                f"stored: {', '.join(stored) if stored else 'none'}\n"
+                f"not stored: {', '.join(rest)} (the first of these failed; import the files not stored again)"
+            )
+            if isinstance(exc, UserError):
+                raise UserError(f"{name}: {exc}\n{summary}") from None
+            print(f"planner: {summary}", file=sys.stderr)
+            raise
+        stored.append(name)
+        new = "new patient" if result.patient_created else "patient"
         print(
-            f"{name}: {new} {stored.patient_id}, assessment {stored.assessment_id}, "
-            f"draft plan {stored.plan_id} (version {stored.plan_version})",
+            f"{name}: {new} {result.patient_id}, assessment {result.assessment_id}, "
+            f"draft plan {result.plan_id} (version {result.plan_version})",
             flush=True,
         )
+        for note in result.notes:
+            print(f"{name}: note: {note}", file=sys.stderr, flush=True)
     return EXIT_OK
 
 
@@ -191,13 +267,21 @@ def cmd_docs_search(args: argparse.Namespace) -> int:
 
     query = " ".join(args.query)
     hits = search_passages(_open(args), query, limit=args.limit)
-    bold = sys.stdout.isatty()
+    out = sys.stdout
+    bold = out.isatty()
     start, end = ("\033[1m", "\033[0m") if bold else ("**", "**")
+    markup = getattr(out, "write_markup", out.write)  # the bold codes are ours; the snippet's text is not
     if not hits:
         print(f"no passage matches '{query}'")
     for hit in hits:
-        snippet = hit.snippet.replace(HIGHLIGHT_START, start).replace(HIGHLIGHT_END, end).replace("\n", " ")
-        print(f"{hit.document_id} § {hit.heading}\n    {snippet}")
+        out.write(f"{hit.document_id} § {hit.heading}\n    ")
+        for index, part in enumerate(
+            hit.snippet.replace("\n", " ").replace(HIGHLIGHT_END, HIGHLIGHT_START).split(HIGHLIGHT_START)
+        ):
+            if index:
+                markup(start if index % 2 else end)
+            out.write(part)
+        out.write("\n")
     return EXIT_OK
 
 
@@ -302,8 +386,6 @@ def cmd_docs_rules(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     from planner.demo import generate_demo
 
-    if args.patients < 1:
-        raise UserError("--patients: must be at least 1")
     count = generate_demo(_open(args), args.patients, seed=args.seed)
     print(f"stored {args.patients} synthetic patients with {count} assessments and draft plans")
     return EXIT_OK
@@ -344,11 +426,11 @@ def cmd_bench(args: argparse.Namespace) -> int:
     from planner.bench import as_json, run_benchmarks, table
 
     try:
-        sizes = [int(part) for part in args.recommendations.split(",") if part.strip()]
-    except ValueError:
-        raise UserError("--recommendations: a comma-separated list of whole numbers, e.g. 1000,10000") from None
-    if args.patients < 1 or args.documents < 1 or args.repeat < 1 or not sizes or min(sizes) < 1:
-        raise UserError("--patients, --documents, --repeat and --recommendations must be at least 1")
+        sizes = [_count(1, 1_000_000)(part) for part in args.recommendations.split(",") if part.strip()]
+    except argparse.ArgumentTypeError as exc:
+        raise UserError(f"--recommendations: whole numbers separated by commas, e.g. 1000,10000 ({exc})") from None
+    if not sizes:
+        raise UserError("--recommendations: a comma-separated list of whole numbers, e.g. 1000,10000")
     figures = run_benchmarks(
         patients=args.patients,
         recommendations=sizes,
@@ -410,24 +492,29 @@ def build_parser() -> argparse.ArgumentParser:
     p = _add(sub, "plan", cmd_plan, "draft the care plan for an assessment file (lsp-assessment/1 JSON)")
     p.add_argument("file", nargs="?", help="assessment JSON file, or - for standard input")
     p.add_argument(
-        "--patient", metavar="ID", help="instead of a file: the patient's latest stored assessment, with its history"
+        "--patient",
+        metavar="ID",
+        type=_text,
+        help="instead of a file: the patient's latest stored assessment, with its history",
     )
     p.add_argument("--json", action="store_true", help="print lsp-careplan/1 JSON")
 
     p = _add(sub, "history", cmd_history, "a patient's assessments, plan versions, trends and follow-up")
-    p.add_argument("patient", metavar="ID")
+    p.add_argument("patient", metavar="ID", type=_text)
     p.add_argument("--on", metavar="DATE", help="date the follow-up status is judged on (default: today)")
     p.add_argument("--json", action="store_true", help="print JSON")
 
     p = _add(sub, "due", cmd_due, "follow-up items due or overdue across all active patients")
     p.add_argument("--on", metavar="DATE", help="as of this date (default: today)")
-    p.add_argument("--days", type=int, default=14, help="also list items due within this many days (default 14)")
+    p.add_argument(
+        "--days", type=_count(0, 10**9), default=14, help="also list items due within this many days (default 14)"
+    )
     p.add_argument("--json", action="store_true", help="print JSON")
 
     p = _add(sub, "done", cmd_done, "mark a follow-up item done (its number is shown by 'due' and 'history')")
-    p.add_argument("id", type=int)
+    p.add_argument("id", type=_row_id)
     p.add_argument("--on", metavar="DATE", help="date it was done (default: today)")
-    p.add_argument("--by", help="who did it (default: the operating-system user)")
+    p.add_argument("--by", type=_text, help="who did it (default: the operating-system user)")
     p.add_argument("--reopen", action="store_true", help="mark it not done again")
 
     p = _add(sub, "sign", cmd_sign, "sign a draft plan version as it is stored (it can no longer change)")
@@ -448,20 +535,20 @@ def build_parser() -> argparse.ArgumentParser:
     docs_sub = docs.add_subparsers(dest="docs_command", required=True, parser_class=_Parser)
     _add(docs_sub, "list", cmd_docs_list, "list the documents")
     p = _add(docs_sub, "show", cmd_docs_show, "show a document and what it contributes")
-    p.add_argument("id")
+    p.add_argument("id", type=_text)
     p.add_argument("--text", action="store_true", help="print the whole document")
     p = _add(docs_sub, "search", cmd_docs_search, "full-text search of all passages")
-    p.add_argument("query", nargs="+")
-    p.add_argument("--limit", type=int, default=20)
+    p.add_argument("query", nargs="+", type=_text)
+    p.add_argument("--limit", type=_count(1, MAX_SEARCH_RESULTS), default=20)
     p = _add(docs_sub, "import", cmd_docs_import, "import guidance documents (all or none)")
     p.add_argument("files", nargs="+")
     p = _add(docs_sub, "remove", cmd_docs_remove, "remove an imported document")
-    p.add_argument("id")
+    p.add_argument("id", type=_text)
     p = _add(docs_sub, "enable", cmd_docs_enable, "use a document in plans again")
-    p.add_argument("id")
+    p.add_argument("id", type=_text)
     p.set_defaults(enable=True)
     p = _add(docs_sub, "disable", cmd_docs_enable, "stop using a document in plans")
-    p.add_argument("id")
+    p.add_argument("id", type=_text)
     p.set_defaults(enable=False)
     p = _add(docs_sub, "check", cmd_docs_check, "check document files without importing them")
     p.add_argument("files", nargs="*")
@@ -476,8 +563,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     p = _add(sub, "demo", cmd_demo, "fill the database with synthetic patients (for demonstrations and benchmarks)")
-    p.add_argument("--patients", type=int, required=True)
-    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--patients", type=_count(1, MAX_DEMO_PATIENTS), required=True)
+    p.add_argument("--seed", type=_count(-(2**63), 2**63 - 1), default=1)
 
     db = sub.add_parser("db", help="the database file")
     db_sub = db.add_subparsers(dest="db_command", required=True, parser_class=_Parser)
@@ -491,10 +578,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = _add(sub, "bench", cmd_bench, "measure speed and memory, each figure beside its floor")
     p.add_argument("--json", action="store_true", help="print the figures as JSON")
-    p.add_argument("--patients", type=int, default=10_000)
+    p.add_argument("--patients", type=_count(1, MAX_DEMO_PATIENTS), default=10_000)
     p.add_argument("--recommendations", default="1000,10000,100000", help="synthetic library sizes")
-    p.add_argument("--documents", type=int, default=5_000, help="synthetic documents for full-text search")
-    p.add_argument("--repeat", type=int, default=5)
+    p.add_argument(
+        "--documents", type=_count(1, 100_000), default=5_000, help="synthetic documents for full-text search"
+    )
+    p.add_argument("--repeat", type=_count(1, 1000), default=5)
 
     p = _add(sub, "schema", cmd_schema, "print the JSON Schema of a format")
     p.add_argument("which", choices=["assessment", "careplan"])
@@ -508,15 +597,58 @@ def run(argv: list[str]) -> int:
             from planner.ui.launch import launch_gui
 
             return launch_gui(args)
-        return int(args.handler(args))
     except UserError as exc:
-        print(f"planner: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+        return _usage_error(exc)
     except KeyboardInterrupt:
         return 130
+    return _run_command(args)
+
+
+def _run_command(args: argparse.Namespace) -> int:
+    from planner.terminal import TerminalWriter
+
+    streams = sys.stdout, sys.stderr
+    for stream in streams:
+        if hasattr(stream, "reconfigure"):  # a terminal that cannot show a letter gets an escape, not a crash
+            stream.reconfigure(errors="backslashreplace")
+    sys.stdout, sys.stderr = TerminalWriter(streams[0]), TerminalWriter(streams[1])  # type: ignore[assignment]
+    try:
+        code = int(args.handler(args))
+        sys.stdout.flush()
+        return code
+    except UserError as exc:
+        return _usage_error(exc)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        _silence_stdout(streams[0])
+        return EXIT_PIPE_CLOSED
     except Exception as exc:  # a bug: log it whole, tell the user in one line
         from planner.logs import log_exception
 
         where = log_exception(exc)
         print(f"planner: unexpected error ({type(exc).__name__}); details were written to {where}", file=sys.stderr)
         return EXIT_FAILURE
+    finally:
+        sys.stdout, sys.stderr = streams
+
+
+def _usage_error(exc: UserError) -> int:
+    print(f"planner: {exc}", file=sys.stderr)
+    return EXIT_USAGE
+
+
+def _silence_stdout(stream: Any) -> None:
+    """The reader of standard output went away: send what is still buffered nowhere, so Python does not
+    report the broken pipe again when it flushes at exit."""
+    import os
+
+    try:
+        descriptor = stream.fileno()
+    except (AttributeError, OSError, ValueError):
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, descriptor)
+    finally:
+        os.close(devnull)

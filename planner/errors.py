@@ -73,3 +73,15 @@ class LibraryError(UserError):
 
 class StorageError(UserError):
     """The database could not be read or written; the message says what to do."""
+
+
+class EvaluationError(UserError):
+    """A document's condition or derived finding failed while a plan was drafted. The message names the
+    document and the recommendation or finding, and the kind of failure; never a value of the patient's (an
+    exception's own message may quote one, so it is not repeated)."""
+
+    def __init__(self, document_id: str, what: str, error: BaseException) -> None:
+        super().__init__(
+            f"{document_id}: {what} could not be evaluated ({type(error).__name__}); the plan was not drafted. "
+            "Check the document with 'planner docs check'."
+        )

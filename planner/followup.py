@@ -13,9 +13,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from planner.dates import add_days
 from planner.db.engine import Database, get_or_raise
 from planner.engine.schedule import status_on, window_text
 
@@ -135,7 +136,7 @@ def _items(database: Database, where: str, assessments: str, params: dict[str, A
 
 def due_list(database: Database, today: date, days_ahead: int = 14) -> list[DueItem]:
     """Open follow-ups of active patients that are overdue, due, or due within ``days_ahead`` days."""
-    horizon = (today + timedelta(days=days_ahead)).isoformat()
+    horizon = add_days(today, days_ahead).isoformat()  # 9999-12-31 at the latest, never an overflow
     return _items(
         database,
         "f.completed_on IS NULL AND f.due_on <= :horizon AND NOT p.archived",

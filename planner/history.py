@@ -20,12 +20,12 @@ from planner.library.compiler import CompiledLibrary
 from planner.library.store import load_library
 from planner.plan.generate import generate_plan, progress_block
 from planner.plan.text import trend_lines
-from planner.records import patient_assessments, plan_versions
+from planner.records import find_patient_id, patient_assessments, plan_versions
 
 
 def plan_for_patient(database: Database, patient_id: str) -> tuple[dict[str, Any], dict[str, Any]]:
     """The patient's latest stored assessment and a fresh plan for it that takes the earlier ones into account."""
-    visits = patient_assessments(database, patient_id)
+    visits = patient_assessments(database, find_patient_id(database, patient_id))
     if not visits:
         raise NotFoundError(f"patient '{patient_id}' has no stored assessment")
     latest, earlier = visits[-1][1], [a for _, a in visits[:-1]]
@@ -39,6 +39,7 @@ def trends(assessments: list[dict[str, Any]], library: CompiledLibrary) -> dict[
 
 
 def patient_history(database: Database, patient_id: str, today: date) -> dict[str, Any]:
+    patient_id = find_patient_id(database, patient_id)
     visits = patient_assessments(database, patient_id)
     out: dict[str, Any] = {"patient_id": patient_id, "assessments": [], "trends": None, "follow_up": []}
     for assessment_id, assessment in reversed(visits):  # newest first, as the app lists them

@@ -14,13 +14,16 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from sqlalchemy import text
 from sqlmodel import Session, col, func, select
 
 from planner import audit, followup
 from planner.clock import utc_now
+from planner.dates import as_date
 from planner.db.engine import Database, get_or_raise
 from planner.edits import PlanEdits, apply_edits, check_text
 from planner.errors import NotFoundError, UserError
+from planner.identity import id_key, is_normalized_id, name_key, normalize_id
 from planner.library.store import load_library
 from planner.models import Assessment, Patient, Plan
 from planner.patient_list import PatientRow, list_patients
@@ -45,6 +48,10 @@ class PlanStamp:
 
     plan_id: int
     row_version: int
+
+
+class SimilarPatientError(UserError):
+    """A new patient has the name and birth date of a stored one; creating it anyway takes a second yes."""
 
 
 def canonical_json(value: Any) -> str:
@@ -157,6 +164,73 @@ def _refuse_if_changed(session: Session, latest: Plan | None, opened: PlanStamp,
     )
 
 
+def _stored_patient_id(session: Session, raw_id: str) -> str | None:
+    """The stored id that ``raw_id`` names: the id exactly as given, else its normalised form, else a stored id
+    that normalises to the same (stored before ids were normalised; never rewritten, see planner.identity)."""
+    for candidate in dict.fromkeys((raw_id, normalize_id(raw_id))):
+        if candidate and session.get(Patient, candidate) is not None:
+            return candidate
+    wanted = normalize_id(raw_id)
+    for (stored,) in session.execute(text("SELECT id FROM patient")):
+        if normalize_id(stored) == wanted:
+            return stored
+    return None
+
+
+def find_patient_id(database: Database, raw_id: str) -> str:
+    """The stored id of the patient a user named (``--patient``, ``history ID``); NotFoundError when none."""
+    with database.read() as session:
+        found = _stored_patient_id(session, raw_id)
+    if found is None:
+        raise NotFoundError(f"no patient with id {normalize_id(raw_id)!r}")
+    return found
+
+
+def unnormalized_patient_ids(database: Database) -> list[str]:
+    """Notes for ``db check``: stored ids that are not in normalised form, or that look like another stored id.
+    They are reported, never rewritten: signed plans and the audit trail refer to them as they are."""
+    with database.read() as session:
+        ids = [stored for (stored,) in session.execute(text("SELECT id FROM patient ORDER BY id"))]
+    notes = [
+        f"patient id {stored!r} is stored in a form new ids no longer take ({normalize_id(stored)!r}); "
+        "lookups by either form find it"
+        for stored in ids
+        if not is_normalized_id(stored)
+    ]
+    by_key: dict[str, list[str]] = {}
+    for stored in ids:
+        by_key.setdefault(id_key(stored), []).append(stored)
+    notes += [
+        f"patient ids {', '.join(repr(i) for i in same)} cannot be told apart on screen or paper; check whether "
+        "they are one patient"
+        for same in by_key.values()
+        if len(same) > 1
+    ]
+    return notes
+
+
+def _new_patient_checks(session: Session, patient_id: str, name: str, birth_date: str | None) -> list[str]:
+    """Before a new patient is created: refuse an id that looks like a stored one; return a note for a stored
+    patient with the same name and birth date (the caller decides whether that stops it)."""
+    key = id_key(patient_id)
+    similar_name = name_key(name)
+    notes = []
+    rows = session.execute(text("SELECT id, name, birth_date FROM patient")).all()
+    for stored_id, stored_name, stored_birth in rows:
+        if id_key(stored_id) == key:
+            raise UserError(
+                f"patient.id: '{patient_id}' cannot be told apart from the id '{stored_id}' of the stored patient "
+                f"{stored_name} (they differ only in case, spacing, width or invisible characters). Use that "
+                "patient's id, or an id that differs visibly."
+            )
+        if birth_date and stored_birth == birth_date and name_key(stored_name) == similar_name:
+            notes.append(
+                f"the new patient {patient_id} has the same name and birth date as the stored patient {stored_id}: "
+                "check that they are two people, not one person under two ids"
+            )
+    return notes
+
+
 def _upsert_patient(session: Session, info: dict[str, Any]) -> bool:
     now = utc_now()
     patient = session.get(Patient, info["id"])
@@ -188,32 +262,34 @@ class StoredAssessment:
     assessment_id: int
     plan_id: int
     plan_version: int
+    notes: tuple[str, ...] = ()
+    """What the user should know about the import (a patient who looks like another), in words."""
 
 
 def earlier_visits(
     visits: list[tuple[int, dict[str, Any]]], assessed_on: str, assessment_id: int | None = None
 ) -> list[dict[str, Any]]:
     """Of a patient's stored (id, assessment) pairs, those before this one, oldest first: earlier dates, and
-    on the same date those stored before it (a new assessment, with no id yet, follows every stored one)."""
-    earlier = [
-        (visit["assessed_on"], visit_id, visit)
-        for visit_id, visit in visits
-        if visit_id != assessment_id
-        and (
-            visit["assessed_on"] < assessed_on
-            or (visit["assessed_on"] == assessed_on and (assessment_id is None or visit_id < assessment_id))
-        )
-    ]
+    on the same date those stored before it (a new assessment, with no id yet, follows every stored one).
+
+    Dates are compared as dates: a value stored in another ISO form before input was strict (a week date)
+    still sorts on its day."""
+    day = as_date(assessed_on)
+    earlier = []
+    for visit_id, visit in visits:
+        if visit_id == assessment_id:
+            continue
+        visit_day = as_date(visit["assessed_on"])
+        if visit_day < day or (visit_day == day and (assessment_id is None or visit_id < assessment_id)):
+            earlier.append((visit_day, visit_id, visit))
     return [visit for *_key, visit in sorted(earlier, key=lambda e: e[:2])]
 
 
 def _stored_visits(session: Session, patient_id: str) -> list[tuple[int, dict[str, Any]]]:
-    query = (
-        select(Assessment.id, Assessment.document)
-        .where(Assessment.patient_id == patient_id)
-        .order_by(col(Assessment.assessed_on), col(Assessment.id))
-    )
-    return [(row_id, json.loads(document)) for row_id, document in session.exec(query).all()]  # type: ignore[misc]
+    """(id, assessment) of the patient's stored assessments, oldest first by date (as dates), then by id."""
+    query = select(Assessment.id, Assessment.document).where(Assessment.patient_id == patient_id)
+    visits = [(row_id, json.loads(document)) for row_id, document in session.exec(query).all()]  # type: ignore[misc]
+    return sorted(visits, key=lambda visit: (as_date(visit[1]["assessed_on"]), visit[0]))
 
 
 def _earlier_assessments(
@@ -227,15 +303,26 @@ def store_assessment(
 ) -> StoredAssessment:
     """Store a validated assessment and a draft plan generated from it, creating the patient when new.
 
+    The patient id is normalised (see :mod:`planner.identity`): an id naming a stored patient in another
+    spelling joins that patient; a new id that cannot be told apart from a stored one is refused; a new
+    patient with a stored patient's name and birth date is stored and reported in ``notes``.
     The plan sees the patient's earlier assessments, so its progress findings compare with them.
     """
     library = load_library(database)
     with database.write() as session:
-        history = _earlier_assessments(session, assessment["patient"]["id"], assessment["assessed_on"])
+        info = assessment["patient"]
+        patient_id = _stored_patient_id(session, info["id"])
+        notes: list[str] = []
+        if patient_id is None:
+            patient_id = normalize_id(info["id"])
+            notes = _new_patient_checks(session, patient_id, info["name"], info.get("birth_date"))
+        if patient_id != info["id"]:
+            assessment = {**assessment, "patient": {**info, "id": patient_id}}
+        history = _earlier_assessments(session, patient_id, assessment["assessed_on"])
         plan = generate_plan(assessment, library, history)
         created = _upsert_patient(session, assessment["patient"])
         row = Assessment(
-            patient_id=assessment["patient"]["id"],
+            patient_id=patient_id,
             created_at=utc_now(),
             assessed_on="",
             etiology="",
@@ -266,7 +353,7 @@ def store_assessment(
             f"assessment:{row.id}",
             {"patient": row.patient_id, "plan": stored.id, "new_patient": created},
         )
-        return StoredAssessment(row.patient_id, created, row.id, stored.id, stored.version)
+        return StoredAssessment(row.patient_id, created, row.id, stored.id, stored.version, tuple(notes))
 
 
 def _latest_plan(session: Session, assessment_id: int) -> Plan | None:
@@ -287,8 +374,10 @@ def save_draft(
     library = load_library(database)
     with database.write() as session:
         row = get_or_raise(session, Assessment, assessment_id)
-        if assessment["patient"]["id"] != row.patient_id:
+        if normalize_id(assessment["patient"]["id"]) != normalize_id(row.patient_id):
             raise UserError("patient.id: cannot change on a stored assessment (record a new patient instead)")
+        if assessment["patient"]["id"] != row.patient_id:
+            assessment = {**assessment, "patient": {**assessment["patient"], "id": row.patient_id}}
         latest = _latest_plan(session, assessment_id)
         _refuse_if_changed(session, latest, opened, "Not saved")
         history = _earlier_assessments(session, row.patient_id, assessment["assessed_on"], assessment_id)
@@ -412,13 +501,10 @@ class AssessmentSummary:
 
 
 def assessments_for(database: Database, patient_id: str) -> list[AssessmentSummary]:
-    """A patient's assessments, newest first, with the state of each one's latest plan."""
+    """A patient's assessments, newest first (dates compared as dates), with the state of each one's latest plan."""
     with database.read() as session:
-        rows = session.exec(
-            select(Assessment)
-            .where(Assessment.patient_id == patient_id)
-            .order_by(col(Assessment.assessed_on).desc(), col(Assessment.id).desc())
-        ).all()
+        rows = session.exec(select(Assessment).where(Assessment.patient_id == patient_id)).all()
+        rows = sorted(rows, key=lambda row: (as_date(row.assessed_on), row.id or 0), reverse=True)
         out = []
         for row in rows:
             assert row.id is not None
@@ -454,18 +540,37 @@ def count_rows(database: Database) -> dict[str, int]:
 
 
 def save_patient(
-    database: Database, patient_id: str, name: str, birth_date: str | None = None, sex: str | None = None, *, new: bool
+    database: Database,
+    patient_id: str,
+    name: str,
+    birth_date: str | None = None,
+    sex: str | None = None,
+    *,
+    new: bool,
+    allow_similar: bool = False,
 ) -> PatientRow:
-    """Create (``new``) or update a patient, with the same rules as the assessment format."""
+    """Create (``new``) or update a patient, with the same rules as the assessment format.
+
+    A new id is normalised and refused when it cannot be told apart from a stored one; a new patient with a
+    stored patient's name and birth date raises :class:`SimilarPatientError` unless ``allow_similar``.
+    """
     from planner.assessment.validate import validate_patient
 
     info = validate_patient({"id": patient_id, "name": name, "birth_date": birth_date or None, "sex": sex or None})
     with database.write() as session:
-        existing = session.get(Patient, info["id"])
+        stored_id = _stored_patient_id(session, info["id"])
+        existing = session.get(Patient, stored_id) if stored_id is not None else None
         if new and existing is not None:
-            raise UserError(f"patient.id: '{info['id']}' is already used by {existing.name}")
+            raise UserError(f"patient.id: '{normalize_id(info['id'])}' is already used by {existing.name}")
         if not new and existing is None:
             raise NotFoundError(f"no patient with id '{info['id']}'")
+        if new:
+            info["id"] = normalize_id(info["id"])
+            notes = _new_patient_checks(session, info["id"], info["name"], info.get("birth_date"))
+            if notes and not allow_similar:
+                raise SimilarPatientError(f"{notes[0][0].upper()}{notes[0][1:]}. Choose OK again to create it anyway.")
+        else:
+            info["id"] = stored_id
         now = utc_now()
         patient = existing or Patient(id=info["id"], name=info["name"], created_at=now, updated_at=now)
         patient.name, patient.birth_date, patient.sex, patient.updated_at = (

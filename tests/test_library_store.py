@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from itertools import pairwise
 from pathlib import Path
@@ -171,7 +172,7 @@ def test_search_follows_imports_and_removals(db: Any, tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("query", "expected"),
-    [("walker", '"walker"*'), ("deep vein", '"deep" "vein"*'), ('a" OR b', '"a" "OR" "b"*'), ("  ", "")],
+    [("walker", '"walker"*'), ("deep vein", '"deep" AND "vein"*'), ('a" OR b', '"a" AND "OR" AND "b"*'), ("  ", "")],
 )
 def test_fts_query_quotes_every_word(query: str, expected: str) -> None:
     assert fts_query(query) == expected
@@ -228,11 +229,13 @@ def test_search_answers_as_the_plain_join_did(db: Any, db_path: Path, tmp_path: 
     numbers = [7, 2, 11, 0, 10, 5, 1, 9, 3, 8, 6, 4]
     import_documents(db, [write(tmp_path, f"tie-{n}.md", tied_document(n)) for n in numbers])
     queries = ["walker", "gait fem", "neuropathic gait", "sciatic lumbar", "joint position", "pain", "b", "w"]
+    queries += ["lymphoedema", "orthoses gait", "walking oedema", "tumour"]  # expanded by the synonym table
     params = {"hs": HIGHLIGHT_START, "he": HIGHLIGHT_END}
 
     def reference(query: str, limit: int) -> list[tuple[Any, ...]]:
         with sqlite3.connect(db_path) as connection:
-            return connection.execute(REFERENCE_SEARCH, {**params, "q": fts_query(query), "limit": limit}).fetchall()
+            match = store.search_match(connection, query)
+            return connection.execute(REFERENCE_SEARCH, {**params, "q": match, "limit": limit}).fetchall()
 
     def answered(query: str, limit: int) -> list[tuple[Any, ...]]:
         return [
@@ -255,7 +258,73 @@ def test_search_answers_as_the_plain_join_did(db: Any, db_path: Path, tmp_path: 
     set_document_enabled(db, best, False)
     set_document_enabled(db, "TIE-10", False)
     with sqlite3.connect(db_path) as connection:
-        everything = connection.execute(store.SEARCH_ALL, {**params, "q": fts_query("walker"), "limit": 5}).fetchall()
+        match = store.search_match(connection, "walker")
+        everything = connection.execute(store.SEARCH_ALL, {**params, "q": match, "limit": 5}).fetchall()
     assert any(row[1] is None for row in everything)
     check_all()
     assert not {best, "TIE-10"} & {hit.document_id for hit in search_passages(db, "walker", 50)}
+
+
+def passages_with(db_path: Path, word: str) -> set[tuple[str, str]]:
+    """(document, heading) of the enabled passages whose text has ``word`` as a whole word (any case)."""
+    with sqlite3.connect(db_path) as connection:
+        rows = connection.execute(
+            "SELECT p.document_id, p.heading, p.heading || ' ' || p.text FROM passage p "
+            "JOIN document d ON d.id = p.document_id WHERE d.enabled"
+        ).fetchall()
+    return {(d, h) for d, h, text in rows if word in "".join(c if c.isalnum() else " " for c in text.lower()).split()}
+
+
+def found(db: Any, query: str) -> set[tuple[str, str]]:
+    return {(hit.document_id, hit.heading) for hit in search_passages(db, query, limit=500)}
+
+
+def test_search_finds_british_and_american_spellings_and_plural_forms(db: Any, db_path: Path) -> None:
+    american = passages_with(db_path, "lymphedema")
+    assert american and not passages_with(db_path, "lymphoedema")  # the shipped documents spell it one way
+    assert found(db, "lymphoedema") == found(db, "lymphedema") >= american
+    singular, plural = passages_with(db_path, "orthosis"), passages_with(db_path, "orthoses")
+    assert singular - plural and plural - singular
+    assert found(db, "orthoses") == found(db, "orthosis") >= singular | plural
+    assert found(db, "tumours") >= passages_with(db_path, "tumor")  # a plural of the other spelling, stemmed
+    assert found(db, "bandages") >= passages_with(db_path, "bandage")  # the stemmer alone
+
+
+def test_synonyms_come_from_the_enabled_documents(db: Any, tmp_path: Path) -> None:
+    set_document_enabled(db, "SEARCH-TERMS", False)
+    assert found(db, "lymphoedema") == set()
+    set_document_enabled(db, "SEARCH-TERMS", True)
+    assert found(db, "lymphoedema")
+    extra = NEW_DOC.replace(
+        "## Aquatic therapy",
+        "## Aquatic therapy\n\n::: table search_synonyms\n| words |\n| --- |\n| pool, hydrotherapy |\n:::",
+    )
+    import_documents(db, [write(tmp_path, "extra.md", extra)])
+    assert [hit.document_id for hit in search_passages(db, "hydrotherapy")] == ["CLINIC-EXTRA"]
+    remove_document(db, "CLINIC-EXTRA")
+    assert search_passages(db, "hydrotherapy") == []
+
+
+@pytest.mark.parametrize(
+    ("rows", "message"),
+    [
+        ("| walker |", "a row lists 2 to 12 words"),
+        ("| walker, frame-walker |", "'frame-walker' is not one word"),
+        ("| " + ", ".join(f"w{i}" for i in range(13)) + " |", "2 to 12 words"),
+    ],
+)
+def test_synonym_rows_are_checked(db: Any, tmp_path: Path, rows: str, message: str) -> None:
+    extra = NEW_DOC.replace(
+        "## Aquatic therapy", f"## Aquatic therapy\n\n::: table search_synonyms\n| words |\n| --- |\n{rows}\n:::"
+    )
+    with pytest.raises(DocumentError, match=f"line 14: search_synonyms: .*{re.escape(message)}"):
+        import_documents(db, [write(tmp_path, "extra.md", extra)])
+
+
+def test_a_search_is_bounded_before_it_costs_anything(db: Any) -> None:
+    pasted = "A pasted page of text. " * 500_000  # 11 MB: refused at once, before any of it is read
+    with pytest.raises(store.SearchQueryError, match="at most 200 characters"):
+        search_passages(db, pasted)
+    with pytest.raises(store.SearchQueryError, match="at most 16"):
+        search_passages(db, " ".join(["gait"] * 17))
+    assert found(db, " ".join(["gait"] * 16)) == found(db, "gait")

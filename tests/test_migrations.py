@@ -29,7 +29,7 @@ def test_migrated_schema_matches_models(db: Any) -> None:
         differences = [
             d
             for d in compare_metadata(context, SQLModel.metadata)
-            if not (d[0] == "remove_table" and d[1].name.startswith("passage_fts"))
+            if not (d[0] == "remove_table" and d[1].name.startswith(("passage_fts", "synonym_fts")))
         ]
     assert differences == []
 

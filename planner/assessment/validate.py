@@ -7,16 +7,21 @@ the whole list rather than one error per attempt.
 
 from __future__ import annotations
 
-import json
+import math
+import re
 from datetime import date
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
+from planner.assessment.json_input import MAX_DEPTH, Duplicated, JSONInputError, Refused, loads
 from planner.assessment.schema import ASSESSMENT_FORMAT, ASSESSMENT_SCHEMA, HISTORY_DATES
+from planner.dates import is_calendar_date, parse_date
 from planner.errors import AssessmentError, FieldIssue
+from planner.input_files import InputFileError, read_limited, read_stream
 
 MAX_ASSESSMENT_BYTES = 1024 * 1024
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @cache
@@ -25,12 +30,9 @@ def _validator() -> Any:
 
     checker = FormatChecker(formats=())
 
-    @checker.checks("date", raises=ValueError)
+    @checker.checks("date")
     def _is_date(value: object) -> bool:
-        if not isinstance(value, str):
-            return True
-        date.fromisoformat(value)
-        return len(value) == 10
+        return not isinstance(value, str) or is_calendar_date(value)
 
     return Draft202012Validator(ASSESSMENT_SCHEMA, format_checker=checker)
 
@@ -104,10 +106,46 @@ def _range_rule(what: str, schema: dict[str, Any], instance: Any) -> str:
     return f"must be {what}{bounds} (got {instance!r})"
 
 
+def value_issues(value: Any, field: str = "", depth: int = 0) -> list[FieldIssue]:
+    """What no field of the format can hold, wherever it stands: numbers that are not finite (NaN, Infinity)
+    or absurdly long, keys given twice, text with unpaired surrogates (which no file encoding can write),
+    nesting beyond the bound. Checked before the schema, whose messages would quote such values."""
+    if depth > MAX_DEPTH:
+        return [FieldIssue(field, f"nested more than {MAX_DEPTH} levels deep")]
+    if isinstance(value, Refused):
+        return [FieldIssue(field, value.rule)]
+    if isinstance(value, float) and not math.isfinite(value):
+        return [FieldIssue(field, f"{value!r} is not a number the format allows (numbers must be finite)")]
+    if isinstance(value, str):
+        if _SURROGATE.search(value):
+            return [FieldIssue(field, "contains an unpaired surrogate code (such as \\ud800), which is not text")]
+        return []
+    issues: list[FieldIssue] = []
+    if isinstance(value, dict):
+        for key in value.duplicates if isinstance(value, Duplicated) else ():
+            issues.append(FieldIssue(_join(field, key), "is given twice (each field may appear once in an object)"))
+        for key, item in value.items():
+            if isinstance(key, str) and _SURROGATE.search(key):
+                issues.append(FieldIssue(field, "has a field name with an unpaired surrogate code, which is not text"))
+                continue
+            issues += value_issues(item, _join(field, str(key)), depth + 1)
+    elif isinstance(value, list | tuple):
+        for index, item in enumerate(value):
+            issues += value_issues(item, f"{field}[{index}]", depth + 1)
+    return issues
+
+
+def _join(field: str, key: str) -> str:
+    return f"{field}.{key}" if field else key
+
+
 def validate_assessment(data: Any, *, today: date | None = None, origin: str | None = None) -> dict[str, Any]:
     """Return ``data`` unchanged if it follows lsp-assessment/1, else raise AssessmentError listing issues."""
     if not isinstance(data, dict):
         raise AssessmentError([FieldIssue("", "an assessment must be a JSON object")], origin)
+    broken = value_issues(data)
+    if broken:
+        raise AssessmentError(list(dict.fromkeys(broken)), origin)
     if data.get("format") != ASSESSMENT_FORMAT:
         raise AssessmentError([FieldIssue("format", f"must be exactly '{ASSESSMENT_FORMAT}'")], origin)
     issues = [issue for error in _validator().iter_errors(data) for issue in _describe(error)]
@@ -121,16 +159,16 @@ def validate_assessment(data: Any, *, today: date | None = None, origin: str | N
 
 def _cross_field_issues(data: dict[str, Any], today: date) -> list[FieldIssue]:
     issues: list[FieldIssue] = []
-    assessed = date.fromisoformat(data["assessed_on"])
+    assessed = parse_date(data["assessed_on"])
     if assessed > today:
         issues.append(FieldIssue("assessed_on", f"must not be in the future (today is {today.isoformat()})"))
     birth = data["patient"].get("birth_date")
-    if birth and date.fromisoformat(birth) > assessed:
+    if birth and parse_date(birth) > assessed:
         issues.append(FieldIssue("patient.birth_date", "must not be after assessed_on"))
     history = data["history"]
     for name in HISTORY_DATES:
         value = history.get(name)
-        if value and date.fromisoformat(value) > assessed:
+        if value and parse_date(value) > assessed:
             issues.append(FieldIssue(f"history.{name}", "must not be after assessed_on"))
     lymphedema = data.get("lymphedema")
     if lymphedema and lymphedema.get("present"):
@@ -154,6 +192,9 @@ def validate_patient(patient: dict[str, Any]) -> dict[str, Any]:
 
     schema = ASSESSMENT_SCHEMA["properties"]["patient"]
     cleaned = {k: v for k, v in patient.items() if v is not None}
+    broken = value_issues(cleaned, "patient")
+    if broken:
+        raise AssessmentError(broken)
     issues = [
         FieldIssue(f"patient.{issue.field}" if issue.field else "patient", issue.rule)
         for error in Draft202012Validator(schema, format_checker=_validator().format_checker).iter_errors(cleaned)
@@ -166,24 +207,35 @@ def validate_patient(patient: dict[str, Any]) -> dict[str, Any]:
 
 def parse_assessment_text(text: str, origin: str | None = None, *, today: date | None = None) -> dict[str, Any]:
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise AssessmentError(
-            [FieldIssue("", f"not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})")], origin
-        ) from None
+        data = loads(text)
+    except JSONInputError as exc:
+        raise AssessmentError([FieldIssue("", str(exc))], origin) from None
     return validate_assessment(data, today=today, origin=origin)
 
 
-def load_assessment_file(path: Path, *, today: date | None = None) -> dict[str, Any]:
-    origin = str(path)
-    try:
-        if path.stat().st_size > MAX_ASSESSMENT_BYTES:
-            raise AssessmentError([FieldIssue("", "file is larger than 1 MiB")], origin)
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise AssessmentError([FieldIssue("", f"cannot be read: {exc.strerror or exc}")], origin) from None
+def _parse_bytes(raw: bytes, origin: str, today: date | None) -> dict[str, Any]:
     try:
         text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise AssessmentError([FieldIssue("", "is not UTF-8 text")], origin) from None
+    except UnicodeDecodeError as exc:
+        raise AssessmentError([FieldIssue("", f"is not UTF-8 text (byte {exc.start})")], origin) from None
     return parse_assessment_text(text, origin, today=today)
+
+
+def load_assessment_file(path: Path, *, today: date | None = None) -> dict[str, Any]:
+    """Read and validate the file at ``path``: a regular file or a pipe, at most 1 MiB (a folder or device is
+    refused before anything is read)."""
+    origin = str(path)
+    try:
+        raw = read_limited(path, MAX_ASSESSMENT_BYTES)
+    except InputFileError as exc:
+        raise AssessmentError([FieldIssue("", str(exc))], origin) from None
+    return _parse_bytes(raw, origin, today)
+
+
+def load_assessment_stream(stream: BinaryIO, origin: str, *, today: date | None = None) -> dict[str, Any]:
+    """Read and validate an assessment from a stream (standard input), at most 1 MiB of it."""
+    try:
+        raw = read_stream(stream, MAX_ASSESSMENT_BYTES)
+    except InputFileError as exc:
+        raise AssessmentError([FieldIssue("", str(exc))], origin) from None
+    return _parse_bytes(raw, origin, today)

@@ -77,7 +77,7 @@ def _trail_problems(database: Database, plans: list[Plan]) -> tuple[list[str], l
 
 def check_database(database: Database) -> CheckReport:
     from planner.library.store import load_library
-    from planner.records import signature_hash
+    from planner.records import signature_hash, unnormalized_patient_ids
 
     report = CheckReport()
     with database.engine.connect() as connection:
@@ -119,6 +119,7 @@ def check_database(database: Database) -> CheckReport:
             for evidence in entry.get("evidence", []):
                 if (evidence.get("document_id"), evidence.get("section")) not in library.passages:
                     stale += 1
+    report.notes += unnormalized_patient_ids(database)
     if stale:
         report.notes.append(
             f"{stale} citations in draft plans point to passages no longer in the library "

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from planner.db.engine import Database
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
-HEAD_REVISION = "0006_guards_and_versions"
+HEAD_REVISION = "0007_search_stemming"
 """The newest migration; a test checks it against Alembic's own view of the scripts."""
 
 

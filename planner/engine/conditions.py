@@ -11,13 +11,36 @@ into nested closures, for two reasons:
 * **Speed.** A closure tree evaluates a typical condition in a microsecond or two, against ~25 us through
   rule-engine's own evaluator; the plan follows each keystroke in the editor.
 
-Node types without a dedicated closure fall back to rule-engine's own ``evaluate`` on that subtree.
+**A document is untrusted code in a small language.** A condition must not be able to hang an import or a
+plan, exhaust memory, or crash every plan when it is evaluated. So the language is a safe subset of
+rule-engine's, decided here and documented in docs/document-format.md ("Conditions"):
+
+* Before rule-engine sees the text (its parser already evaluates constant parts, so ``1 << 10**10`` would
+  be computed while *checking* a document), :func:`screen` reads the tokens and refuses what the subset
+  leaves out: powers, bit operations and shifts, regular expressions (backtracking patterns such as
+  ``(a+)+$`` take exponential time on a patient's text), mappings, sets, comprehensions, comments, byte,
+  date and duration literals, and every built-in but ``$min``, ``$max``, ``$sum`` and ``$abs``
+  (``$range`` builds lists of any length; ``$random``, ``$now`` and ``$today`` would make a plan differ
+  from one drafting to the next). It also bounds the text (:data:`MAX_EXPRESSION_CHARS`) and its nesting.
+* :func:`_compile` then accepts exactly the node types it has a closure for (:data:`ALLOWED_NODES`); any
+  other is refused at load time. There is no fallback to rule-engine's evaluator and its other null rules.
+* The closures never raise on a valid assessment: arithmetic is on numbers, and ``+`` also joins two texts
+  (a hold reason built from its parts) up to :data:`MAX_TEXT_CHARS` (a chain of derived findings that each
+  double their text would otherwise grow exponentially; a longer result is null). Whole numbers beyond 2**53
+  continue as floating point, and a result that is not a finite number (overflow, division by zero) is null.
+  Every operation is constant-time or linear in a bounded input, and the tree depth is bounded, so an
+  expression evaluates in bounded time and memory (a hypothesis fuzz test, tests/test_condition_safety.py,
+  checks this against hostile expressions).
+
+rule-engine is pinned below its next major version (pyproject.toml): the compiler reads its tree.
 """
 
 from __future__ import annotations
 
 import difflib
+import math
 import operator
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -88,6 +111,102 @@ class ExpressionError(ValueError):
     """A condition that does not parse or type-check; the message is meant for a document author."""
 
 
+MAX_TEXT_CHARS = 4000
+"""The longest text ``+`` may build; a longer join is null (see the module docstring)."""
+MAX_EXPRESSION_CHARS = 1000
+"""The longest condition or value the library accepts (the shipped documents' longest is under 300)."""
+MAX_NESTING = 16
+"""Parentheses and brackets inside one another."""
+MAX_TOKENS = 250
+"""Words, numbers and operators in one expression."""
+MAX_DEPTH = 48
+"""Depth of the compiled tree (a chain of 200 additions is a tree 200 deep, refused here)."""
+
+ALLOWED_FUNCTIONS = ("abs", "max", "min", "sum")
+"""The built-in functions a condition may call (written ``$min([...])``); see docs/document-format.md."""
+NON_DETERMINISTIC = ("now", "random", "today")
+
+_TOKEN = re.compile(
+    r"""
+    (?P<space>\s+)
+    | (?P<string>(?P<prefix>[A-Za-z]?)(?P<quote>['"])(?:[^\\\n]|\\.)*?(?P=quote))
+    | (?P<number>(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?[A-Za-z_0-9]*)
+    | (?P<name>\$?[A-Za-z_][A-Za-z0-9_]*)
+    | (?P<operator>\*\*|//|<<|>>|<=|>=|==|!=|=~~|=~|!~~|!~|\?\?|&\.|.)
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+_REFUSED_OPERATORS = {
+    "**": "powers",
+    "<<": "bit shifts",
+    ">>": "bit shifts",
+    "&": "bit operations",
+    "&.": "safe navigation (&.)",
+    "|": "bit operations",
+    "^": "bit operations",
+    "=~": "regular expressions",
+    "=~~": "regular expressions",
+    "!~": "regular expressions",
+    "!~~": "regular expressions",
+    "{": "mappings and sets",
+    "}": "mappings and sets",
+    "#": "comments",
+}
+_REFUSED_WORDS = {"for": "comprehensions", "if": "comprehensions", "inf": "infinity", "nan": "not-a-number"}
+_NUMBER = re.compile(r"(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+
+
+def _refused(what: str, token: str, column: int) -> ExpressionError:
+    return ExpressionError(
+        f"'{token}' at column {column}: {what} are not part of the condition language (see docs/document-format.md)"
+    )
+
+
+def screen(text: str) -> None:
+    """Refuse what the safe subset leaves out, by reading the tokens, before rule-engine parses (and partly
+    evaluates) the text; ExpressionError names the token and its column."""
+    if len(text) > MAX_EXPRESSION_CHARS:
+        raise ExpressionError(f"longer than {MAX_EXPRESSION_CHARS} characters")
+    depth = tokens = 0
+    for match in _TOKEN.finditer(text):
+        kind, token, column = match.lastgroup, match.group(), match.start() + 1
+        if kind == "space":
+            continue
+        tokens += 1
+        if tokens > MAX_TOKENS:
+            raise ExpressionError(f"more than {MAX_TOKENS} words and operators; split it into derived findings")
+        if kind == "string" and match.group("prefix"):
+            raise _refused("prefixed literals (bytes, dates, durations, raw text)", token[:12], column)
+        if kind == "number" and not _NUMBER.fullmatch(token):
+            raise ExpressionError(f"'{token[:20]}' at column {column}: write numbers in decimal digits, such as 12.5")
+        if kind == "name":
+            if token.startswith("$"):
+                _check_function(token[1:], column)
+            elif token in _REFUSED_WORDS:
+                raise _refused(_REFUSED_WORDS[token], token, column)
+        if kind == "operator":
+            if token in _REFUSED_OPERATORS:
+                raise _refused(_REFUSED_OPERATORS[token], token, column)
+            if token in "([":
+                depth += 1
+                if depth > MAX_NESTING:
+                    raise ExpressionError(f"brackets nested more than {MAX_NESTING} deep (column {column})")
+            elif token in ")]":
+                depth -= 1
+
+
+def _check_function(name: str, column: int) -> None:
+    if name in ALLOWED_FUNCTIONS:
+        return
+    available = ", ".join(f"${function}" for function in ALLOWED_FUNCTIONS)
+    if name in NON_DETERMINISTIC:
+        raise ExpressionError(
+            f"'${name}' at column {column}: not allowed, a plan must come out the same every time it is drafted "
+            f"(built-in functions: {available})"
+        )
+    raise ExpressionError(f"'${name}' at column {column}: not an available built-in function ({available})")
+
+
 @dataclass(frozen=True, slots=True)
 class Compiled:
     text: str
@@ -104,8 +223,9 @@ def expression_context(types: Mapping[str, Kind]) -> Any:
 
 
 def compile_expression(text: str, types: Mapping[str, Kind], context: Any = None) -> Compiled:
-    """Parse, type-check and compile ``text`` against the finding names in ``types`` (with ``context`` from
-    :func:`expression_context` for the same ``types``, when compiling many)."""
+    """Screen, parse, type-check and compile ``text`` against the finding names in ``types`` (with ``context``
+    from :func:`expression_context` for the same ``types``, when compiling many)."""
+    screen(text)
     rule_engine = _engine()
     re_errors = rule_engine.errors
     if context is None:
@@ -120,23 +240,43 @@ def compile_expression(text: str, types: Mapping[str, Kind], context: Any = None
         token = getattr(exc, "token", None)
         where = f" near '{token.value}'" if token is not None and getattr(token, "value", None) else ""
         raise ExpressionError(f"syntax error{where}") from None
+    except re_errors.ArithmeticError:
+        raise ExpressionError(
+            "its constant part cannot be computed (a division by zero, or a number too large)"
+        ) from None
     except re_errors.EngineError as exc:
         raise ExpressionError(str(getattr(exc, "message", exc))) from None
-    except (ValueError, TypeError, RecursionError) as exc:
-        raise ExpressionError(f"cannot read the expression: {exc}") from None
+    except RecursionError:
+        raise ExpressionError("nested too deeply") from None
+    except (ValueError, TypeError, ArithmeticError) as exc:
+        raise ExpressionError(f"cannot read the expression ({type(exc).__name__})") from None
     expression = rule.statement.expression
     symbols: set[str] = set()
-    evaluator = _compile(expression, symbols)
+    evaluator = _compile(expression, symbols, 0)
     return Compiled(text, evaluator, kind_of(expression.result_type), frozenset(symbols))
 
 
-def _number(value: Any) -> Any:
-    return float(value) if isinstance(value, Decimal) else value
+_INTEGER_LIMIT = 2**53
+"""Whole numbers beyond this continue as floating point, so repeated multiplication (also across derived
+findings that use one another) cannot grow a number without bound."""
+
+
+def _bounded(value: Any) -> Any:
+    """A computed number kept within fixed size: a large whole number as a float, a non-finite float as null."""
+    if isinstance(value, Decimal):
+        value = float(value)
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        return value if -_INTEGER_LIMIT <= value <= _INTEGER_LIMIT else float(value)
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
 
 
 def _literal(value: Any) -> Any:
     if isinstance(value, Decimal):
-        return float(value)
+        return _bounded(value)
     if isinstance(value, tuple):
         re_ast = _engine().ast
         return tuple(_literal(v.value if isinstance(v, re_ast.LiteralExpressionBase) else v) for v in value)
@@ -165,9 +305,21 @@ def _arithmetic(op: Callable[[Any, Any], Any], left: Evaluator, right: Evaluator
         if a is None or b is None:
             return None
         try:
-            return op(a, b)
-        except (ZeroDivisionError, TypeError):
+            return _bounded(op(a, b))
+        except (ArithmeticError, TypeError, ValueError):  # division by zero, overflow
             return None
+
+    return evaluate
+
+
+def _join(left: Evaluator, right: Evaluator) -> Evaluator:
+    """``+`` on two texts: joined when the result stays within MAX_TEXT_CHARS, else null (as for null parts)."""
+
+    def evaluate(findings: Findings) -> Any:
+        a, b = left(findings), right(findings)
+        if not isinstance(a, str) or not isinstance(b, str) or len(a) + len(b) > MAX_TEXT_CHARS:
+            return None
+        return a + b
 
     return evaluate
 
@@ -186,6 +338,7 @@ _BUILTINS: dict[str, Callable[..., Any]] = {
     "sum": lambda values: sum(v for v in (values or ()) if v is not None),
     "abs": lambda value: None if value is None else abs(value),
 }
+assert set(_BUILTINS) == set(ALLOWED_FUNCTIONS)
 
 _ORDERING = {"ge": operator.ge, "gt": operator.gt, "le": operator.le, "lt": operator.lt}
 _ARITHMETIC = {
@@ -195,116 +348,149 @@ _ARITHMETIC = {
     "tdiv": operator.truediv,
     "fdiv": operator.floordiv,
     "mod": operator.mod,
-    "pow": operator.pow,
+}
+
+ALLOWED_NODES = (
+    "BooleanExpression",
+    "FloatExpression",
+    "StringExpression",
+    "NullExpression",
+    "ArrayExpression",
+    "SymbolExpression",
+    "FunctionCallExpression",
+    "LogicExpression",
+    "ArithmeticComparisonExpression",
+    "ComparisonExpression",
+    "ContainsExpression",
+    "UnaryExpression",
+    "TernaryExpression",
+    "CoalesceExpression",
+    "AddExpression",
+    "SubtractExpression",
+    "ArithmeticExpression",
+    "GetAttributeExpression",
+)
+"""The rule-engine node types the compiler handles (each with the operator types :func:`_compile` names);
+any other is refused when a document is loaded."""
+
+_DESCRIPTIONS = {
+    "BitwiseExpression": "bit operations",
+    "BitwiseShiftExpression": "bit shifts",
+    "FuzzyComparisonExpression": "regular expressions",
+    "ComprehensionExpression": "comprehensions",
+    "GetItemExpression": "indexing with [...]",
+    "GetSliceExpression": "slices",
+    "MappingExpression": "mappings",
+    "SetExpression": "sets",
+    "BytesExpression": "byte strings",
+    "DatetimeExpression": "dates",
+    "TimedeltaExpression": "durations",
+    "FunctionExpression": "function values",
 }
 
 
-def _compile(node: Any, symbols: set[str]) -> Evaluator:
+def _not_allowed(what: str) -> ExpressionError:
+    return ExpressionError(f"{what} are not part of the condition language (see docs/document-format.md)")
+
+
+def _compile(node: Any, symbols: set[str], depth: int) -> Evaluator:
+    """The closure for ``node``: exactly the node types of :data:`ALLOWED_NODES`, or ExpressionError."""
+    if depth > MAX_DEPTH:
+        raise ExpressionError(f"nested more than {MAX_DEPTH} operations deep; split it into derived findings")
     re_ast = _engine().ast
-    if isinstance(node, re_ast.LiteralExpressionBase) and not isinstance(node, re_ast.ArrayExpression):
+    name = type(node).__name__
+    if name not in ALLOWED_NODES:
+        raise _not_allowed(_DESCRIPTIONS.get(name, f"expressions of the kind {name}"))
+    depth += 1
+
+    def sub(child: Any) -> Evaluator:
+        return _compile(child, symbols, depth)
+
+    if isinstance(node, re_ast.ArrayExpression):
+        members = [sub(member) for member in node.value]
+        return lambda f: tuple(m(f) for m in members)
+    if isinstance(node, re_ast.LiteralExpressionBase):
         value = _literal(node.value)
         return lambda _f: value
-    if isinstance(node, re_ast.ArrayExpression):
-        members = [_compile(member, symbols) for member in node.value]
-        return lambda f: tuple(m(f) for m in members)
     if isinstance(node, re_ast.SymbolExpression):
         if node.scope == "built-in":
-            builtin = _BUILTINS.get(node.name)
-            if builtin is not None:
-                return lambda _f: builtin
-            return node.evaluate
+            raise ExpressionError(f"${node.name} can only be called, as in $min([a, b])")
         name = node.name
         symbols.add(name)
         return lambda f: f.get(name)
     if isinstance(node, re_ast.FunctionCallExpression):
-        function = _compile(node.function, symbols)
-        arguments = [_compile(argument, symbols) for argument in node.arguments]
+        function = node.function
+        if not (
+            isinstance(function, re_ast.SymbolExpression)
+            and function.scope == "built-in"
+            and function.name in _BUILTINS
+        ):
+            raise _not_allowed("calls of anything but $abs, $max, $min and $sum")
+        builtin = _BUILTINS[function.name]
+        arguments = [sub(argument) for argument in node.arguments]
 
         def call(f: Findings) -> Any:
-            return _number(function(f)(*(a(f) for a in arguments)))
+            try:
+                return _bounded(builtin(*(a(f) for a in arguments)))
+            except (ArithmeticError, TypeError, ValueError):
+                return None
 
         return call
     if isinstance(node, re_ast.LogicExpression):
-        left, right = _compile(node.left, symbols), _compile(node.right, symbols)
+        left, right = sub(node.left), sub(node.right)
         if node.type == "and":
             return lambda f: bool(left(f)) and bool(right(f))
         if node.type == "or":
             return lambda f: bool(left(f)) or bool(right(f))
     if isinstance(node, re_ast.ArithmeticComparisonExpression) and node.type in _ORDERING:
-        return _ordering(_ORDERING[node.type], _compile(node.left, symbols), _compile(node.right, symbols))
-    if isinstance(node, re_ast.ComparisonExpression) and node.type in ("eq", "ne"):
-        left, right = _compile(node.left, symbols), _compile(node.right, symbols)
+        return _ordering(_ORDERING[node.type], sub(node.left), sub(node.right))
+    if name == "ComparisonExpression" and node.type in ("eq", "ne"):
+        left, right = sub(node.left), sub(node.right)
         if node.type == "eq":
             return lambda f: left(f) == right(f)
         return lambda f: left(f) != right(f)
     if isinstance(node, re_ast.ContainsExpression):
-        container, member = _compile(node.container, symbols), _compile(node.member, symbols)
+        container, member = sub(node.container), sub(node.member)
 
         def contains(f: Findings) -> bool:
             values = container(f)
-            return values is not None and member(f) in values
+            if values is None:
+                return False
+            try:
+                return member(f) in values
+            except TypeError:  # None in a text: never contained
+                return False
 
         return contains
     if isinstance(node, re_ast.UnaryExpression):
-        right = _compile(node.right, symbols)
+        right = sub(node.right)
         if node.type == "not":
             return lambda f: not right(f)
         if node.type == "uminus":
-            return lambda f: None if (v := right(f)) is None else -v
+            return lambda f: None if (v := right(f)) is None else _bounded(-v)
     if isinstance(node, re_ast.TernaryExpression):
-        condition = _compile(node.condition, symbols)
-        case_true, case_false = _compile(node.case_true, symbols), _compile(node.case_false, symbols)
+        condition = sub(node.condition)
+        case_true, case_false = sub(node.case_true), sub(node.case_false)
         return lambda f: case_true(f) if condition(f) else case_false(f)
     if isinstance(node, re_ast.CoalesceExpression):
-        left, right = _compile(node.left, symbols), _compile(node.right, symbols)
+        left, right = sub(node.left), sub(node.right)
         return lambda f: v if (v := left(f)) is not None else right(f)
     if isinstance(node, re_ast.BinaryExpressionBase) and node.type in _ARITHMETIC:
-        return _arithmetic(_ARITHMETIC[node.type], _compile(node.left, symbols), _compile(node.right, symbols))
-    if isinstance(node, re_ast.GetAttributeExpression) and node.name == "length":
-        target = _compile(node.object, symbols)
+        kind = kind_of(node.result_type)
+        if node.type == "add" and kind is Kind.TEXT:
+            return _join(sub(node.left), sub(node.right))
+        if kind is not Kind.NUMBER:
+            raise ExpressionError(
+                f"'{_SYMBOLS[node.type]}' works on numbers only ('+' also joins two texts; lists cannot be joined)"
+            )
+        return _arithmetic(_ARITHMETIC[node.type], sub(node.left), sub(node.right))
+    if isinstance(node, re_ast.GetAttributeExpression):
+        if node.name != "length":
+            raise _not_allowed(f"attributes other than .length (here .{node.name})")
+        target = sub(node.object)
         return lambda f: None if (v := target(f)) is None else len(v)
-    return _fallback(node, symbols)
+    what = getattr(node, "type", None) or getattr(node, "name", None) or name
+    raise _not_allowed(f"'{_SYMBOLS.get(str(what), what)}' operations")
 
 
-def _fallback(node: Any, symbols: set[str]) -> Evaluator:
-    """Evaluate an uncommon node with rule-engine itself; an evaluation error there counts as null."""
-    _collect_symbols(node, symbols)
-
-    engine_error = _engine().errors.EngineError
-
-    def evaluate(f: Findings) -> Any:
-        try:
-            return _number(node.evaluate(dict(f)))
-        except engine_error:
-            return None
-
-    return evaluate
-
-
-def _collect_symbols(node: Any, symbols: set[str]) -> None:
-    re_ast = _engine().ast
-    if isinstance(node, re_ast.SymbolExpression):
-        if node.scope != "built-in":
-            symbols.add(node.name)
-        return
-    for attribute in (
-        "left",
-        "right",
-        "container",
-        "member",
-        "object",
-        "condition",
-        "case_true",
-        "case_false",
-        "function",
-        "iterable",
-        "result",
-        "item",
-        "start",
-        "stop",
-    ):
-        child = getattr(node, attribute, None)
-        if isinstance(child, re_ast.ExpressionBase):
-            _collect_symbols(child, symbols)
-    for child in getattr(node, "arguments", ()) or ():
-        _collect_symbols(child, symbols)
+_SYMBOLS = {"add": "+", "sub": "-", "mul": "*", "tdiv": "/", "fdiv": "//", "mod": "%", "pow": "**"}

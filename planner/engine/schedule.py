@@ -11,8 +11,10 @@ import calendar
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
+
+from planner.dates import add_days, as_date
 
 ANCHORS: dict[str, tuple[str, ...]] = {
     "assessment": (),
@@ -34,7 +36,7 @@ OVERDUE, DUE, UPCOMING, DONE = "overdue", "due", "upcoming", "done"
 """Where a dated follow-up item stands on a given day."""
 
 _DUE = re.compile(
-    r"^\s*(?P<start>\d{1,4})(?:\s*-\s*(?P<end>\d{1,4}))?\s+(?P<unit>days?|weeks?|months?)\s+after\s+(?P<anchor>[a-z]+)\s*$"
+    r"^\s*(?P<start>[0-9]{1,4})(?:\s*-\s*(?P<end>[0-9]{1,4}))?\s+(?P<unit>days?|weeks?|months?)\s+after\s+(?P<anchor>[a-z]+)\s*$"
 )
 
 
@@ -69,23 +71,26 @@ class DueRule:
         return cls(start, end, match["unit"].rstrip("s"), anchor)
 
     def _shift(self, day: date, amount: int) -> date:
+        """``day`` moved on by ``amount`` units, held at the end of the calendar (year 9999)."""
         if self.unit == "month":
-            return add_months(day, amount)
-        return day + timedelta(days=amount * (7 if self.unit == "week" else 1))
+            try:
+                return add_months(day, amount)
+            except ValueError:  # past year 9999
+                return date.max
+        return add_days(day, amount * (7 if self.unit == "week" else 1))
 
     def dates(self, assessment: Mapping[str, Any]) -> tuple[date, date | None] | None:
         """(due on, due until) for this assessment, or None when the anchor date was not recorded.
 
         A window that opened before the visit is due from the visit itself: the item is due now.
         """
-        visit = date.fromisoformat(assessment["assessed_on"])
+        visit = as_date(assessment["assessed_on"])
         fields = ANCHORS[self.anchor]
         history = assessment.get("history") or {}
-        recorded = [history[field] for field in fields if history.get(field)]
-        anchor_text = visit.isoformat() if not fields else max(recorded, default=None)
-        if not anchor_text:
+        recorded = [as_date(history[field]) for field in fields if history.get(field)]
+        anchor = visit if not fields else max(recorded, default=None)
+        if anchor is None:
             return None
-        anchor = date.fromisoformat(anchor_text)
         start = max(self._shift(anchor, self.start), visit)
         end = self._shift(anchor, self.end) if self.end is not None else None
         return start, (end if end is not None and end >= start else None)
@@ -100,9 +105,9 @@ def status_on(today: date, due_on: str, due_until: str | None, completed_on: str
     """Overdue once the last day of the item's window has passed; due from its first day."""
     if completed_on:
         return DONE
-    if today.isoformat() > (due_until or due_on):
+    if today > as_date(due_until or due_on):
         return OVERDUE
-    return DUE if today.isoformat() >= due_on else UPCOMING
+    return DUE if today >= as_date(due_on) else UPCOMING
 
 
 def window_text(due_on: str, due_until: str | None) -> str:

@@ -50,6 +50,7 @@ from planner.export.pdf_common import (
     humanize,
     letterhead,
     load_logo,
+    page_table,
     paragraphs_of,
     stylesheet,
     table_style,
@@ -220,7 +221,9 @@ def alerts_block(plan: dict[str, Any], refs: References, styles: Style, width: f
         level_style = ParagraphStyle(
             "level", parent=styles["cell_bold"], textColor=LEVEL_TEXT.get(level, INK), fontSize=BODY_SIZE * 0.85
         )
-        table = Table([[_p(escape(level.upper()), level_style), content]], colWidths=[level_width, width - level_width])
+        table = page_table(
+            [[_p(escape(level.upper()), level_style), content]], colWidths=[level_width, width - level_width]
+        )
         table.setStyle(
             table_style(
                 [
@@ -495,7 +498,7 @@ def signature_block(context: ExportContext, styles: Style, width: float) -> list
             RuledLines(1, 9 * mm, field_width),
         ],
     ]
-    table = Table(cells, colWidths=[label_width, field_width, 8 * mm, label_width, field_width], hAlign="LEFT")
+    table = page_table(cells, colWidths=[label_width, field_width, 8 * mm, label_width, field_width], hAlign="LEFT")
     table.setStyle(
         table_style(
             [

@@ -32,6 +32,7 @@ from planner.export.pdf_common import (
     frame_width,
     letterhead,
     load_logo,
+    page_table,
     stylesheet,
     table_style,
 )
@@ -85,7 +86,7 @@ def _checklist(entries: list[dict[str, Any]], styles: Style, width: float) -> li
         return []
     box = 6 * mm
     rows = [[CheckBox(box), Para(escape(text), styles["body"])] for text in texts]
-    table = Table(rows, colWidths=[box + 5 * mm, width - box - 5 * mm], hAlign="LEFT")
+    table = page_table(rows, colWidths=[box + 5 * mm, width - box - 5 * mm], hAlign="LEFT")
     table.setStyle(
         table_style(
             [
@@ -109,7 +110,7 @@ def _contact(context: ExportContext, styles: Style, width: float) -> list[Flowab
     address = [escape(line) for line in str(clinic.address or "").splitlines() if clean(line)]
     if address:
         lines.append(Para("<br/>".join(address), styles["body"]))
-    phone = Table(
+    phone = page_table(
         [[Para("Phone:", styles["body"]), RuledLines(1, 9 * mm, width * 0.55)]],
         colWidths=[26 * mm, width * 0.55],
         hAlign="LEFT",
@@ -124,7 +125,7 @@ def _contact(context: ExportContext, styles: Style, width: float) -> list[Flowab
         )
     )
     lines.append(phone)
-    box = Table([[lines]], colWidths=[width])
+    box = page_table([[lines]], colWidths=[width])
     box.setStyle(
         table_style(
             [

@@ -54,6 +54,7 @@ from reportlab.platypus import (
 )
 from reportlab.platypus.paragraph import cleanBlockQuotedText
 
+from planner.export.fallback_font import draw_runs, font_runs, mark_fallback_runs, needs_fallback, runs_width
 from planner.paths import fonts_dir
 
 FONT = "DejaVuSans"
@@ -135,16 +136,18 @@ def escape(text: object) -> str:
 
     ``<b>``, ``<img src="http://...">`` or ``<font color=red>`` in a patient's name or a passage must
     print literally: markup would change the document, and ``<img>`` would make ReportLab load a file or
-    URL. Quotes are escaped too so the text is safe inside an attribute value.
+    URL. Quotes are escaped too. Letters the DejaVu fonts lack (a CJK name) come back inside a ``<font>``
+    tag of our own naming the fallback font (see :mod:`planner.export.fallback_font`).
     """
     value = clean(text)
-    return (
+    escaped = (
         value.replace("&", "&amp;")
         .replace("<", "&lt;")
         .replace(">", "&gt;")
         .replace('"', "&quot;")
         .replace("'", "&#39;")
     )
+    return mark_fallback_runs(escaped)  # CJK and other letters DejaVu lacks, in the fallback font
 
 
 def paragraphs_of(text: object) -> list[str]:
@@ -538,6 +541,7 @@ class MixedPara(Para):
             getattr(frag, "text", None) is None
             or (frag.fontName, frag.fontSize) != (style.fontName, style.fontSize)
             or not _plain_drawable(indented, self.bulletText)
+            or any(needs_fallback(run.text) for run in (*head, *tail))  # runs in two fonts: ReportLab sets them
         ):
             super().__init__(_mixed_markup(head, text, tail, joint), style, **kwargs)
             return
@@ -611,7 +615,8 @@ def _runs_width(runs: Sequence[Run], space: float) -> float:
 
 
 def _run_markup(run: Run) -> str:
-    return f'<font name="{run.font}" size="{run.size:g}" color="{run.color.hexval()}">{_escape_markup(run.text)}</font>'
+    text = mark_fallback_runs(_escape_markup(run.text))
+    return f'<font name="{run.font}" size="{run.size:g}" color="{run.color.hexval()}">{text}</font>'
 
 
 def _mixed_markup(head: Sequence[Run], text: str, tail: Sequence[Run], joint: str) -> str:
@@ -713,6 +718,21 @@ class RuledLines(Flowable):
             self.canv.line(0, y, self.width, y)
 
 
+ROW_SPLIT_MIN = 72.0
+"""A table row taller than the rest of a page splits across pages, in parts of at least an inch (72 pt)."""
+
+
+def page_table(data: Sequence[Sequence[Any]], **options: Any) -> Table:
+    """Every table of both PDFs is made here: a row may split across pages (ReportLab's ``splitInRow``).
+
+    Without it a row taller than a page (a 120-line clinic address in the letterhead, twenty long pain sites
+    in the findings) cannot be placed anywhere and the export fails with a LayoutError. Each part of a split
+    row is at least :data:`ROW_SPLIT_MIN` high, so the ordinary rows of a plan, far shorter than a page,
+    still move to the next page whole, as before (their pages are unchanged, checked on the examples).
+    """
+    return Table(data, splitInRow=ROW_SPLIT_MIN, **options)
+
+
 def table_style(commands: Sequence[tuple[Any, ...]]) -> TableStyle:
     """A TableStyle whose cells use DejaVu: ReportLab sets each cell's font (Helvetica by default) even
     when the cell holds a Paragraph, which would add an unembedded Type 1 font to the file.
@@ -760,7 +780,7 @@ def text_table(
             else:
                 out.append(Para(markup, style))
         cells.append(out)
-    table = Table(cells, colWidths=list(widths), **options)
+    table = page_table(cells, colWidths=list(widths), **options)
     padded = [("LEFTPADDING", (0, 0), (-1, -1), left), ("RIGHTPADDING", (0, 0), (-1, -1), right)]
     table.setStyle(table_style([*padded, *commands, *_look_commands(looks)]))
     return table
@@ -798,9 +818,9 @@ def letterhead(
     documents open with it, the handout's a size larger."""
     if logo is not None:
         logo_width = logo.drawWidth + 6 * mm
-        table = Table([[logo, text or Spacer(1, 1)]], colWidths=[logo_width, width - logo_width])
+        table = page_table([[logo, text or Spacer(1, 1)]], colWidths=[logo_width, width - logo_width])
     else:
-        table = Table([[text or Spacer(1, 1)]], colWidths=[width])
+        table = page_table([[text or Spacer(1, 1)]], colWidths=[width])
     table.setStyle(
         table_style(
             [
@@ -897,11 +917,11 @@ class NumberedCanvas(rl_canvas.Canvas):
         first = footer.document_label
         if footer.patient_line:
             first = f"{first} · {footer.patient_line}" if first else footer.patient_line
-        self.drawString(left, top, _fit(first, FONT, 8, (right - left) * 0.7))
+        draw_runs(self, left, top, _fit(first, FONT, 8, (right - left) * 0.7), 8)
         generated = f"Generated {format_datetime(footer.generated_at)}"
         if footer.library_version:
             generated += f" · Library version {clean(footer.library_version)}"
-        self.drawString(left, top - 3.8 * mm, _fit(generated, FONT, 8, (right - left) * 0.62))
+        draw_runs(self, left, top - 3.8 * mm, _fit(generated, FONT, 8, (right - left) * 0.62), 8)
         if footer.draft:
             self.setFont(FONT_BOLD, 8.5)
             self.setFillColor(DRAFT_INK)
@@ -909,14 +929,15 @@ class NumberedCanvas(rl_canvas.Canvas):
         self.endForm()
 
 
-def _fit(text: str, font: str, size: float, width: float) -> str:
-    """Shorten a single canvas line with an ellipsis so a 200-character name cannot run off the page."""
+def _fit(text: str, font: str, size: float, width: float) -> list[tuple[str, str]]:
+    """A single canvas line as (font, text) runs, shortened with an ellipsis so that a 200-character name
+    cannot run off the page; letters DejaVu lacks are in the fallback font."""
     text = clean(text)
-    if pdfmetrics.stringWidth(text, font, size) <= width:
-        return text
-    while text and pdfmetrics.stringWidth(text + "…", font, size) > width:
+    if runs_width(font_runs(text, font), size) <= width:
+        return font_runs(text, font)
+    while text and runs_width(font_runs(text + "…", font), size) > width:
         text = text[:-1]
-    return text.rstrip() + "…"
+    return font_runs(text.rstrip() + "…", font)
 
 
 def build_pdf(
@@ -989,7 +1010,7 @@ def frame_width(margin: float = MARGIN) -> float:
 def draft_box(content: Flowable, width: float) -> Table:
     """The boxed draft mark both PDFs print when unsigned: border, fill and words, so it survives
     black-and-white printing."""
-    table = Table([[content]], colWidths=[width])
+    table = page_table([[content]], colWidths=[width])
     table.setStyle(
         table_style(
             [

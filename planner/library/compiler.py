@@ -14,16 +14,21 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from planner.engine.conditions import Compiled, ExpressionError, compile_expression, expression_context
+from planner.engine.conditions import Compiled, ExpressionError, compile_expression, expression_context, screen
 from planner.engine.dosage import Dosage
 from planner.engine.schedule import DueRule
 from planner.engine.vocabulary import BASE_FINDINGS, MUSCLE_GROUPS, Kind
-from planner.errors import DocumentError, Problem
+from planner.errors import DocumentError, EvaluationError, Problem
 from planner.figures.spec import FigureError, FigureSpec, parse_figure
 from planner.library.parser import CatalogueEntry, ParsedDocument, Recommendation
 
 MUSCLE_TABLE = "muscle_groups"
 SETTINGS_TABLE = "settings"
+SYNONYMS_TABLE = "search_synonyms"
+KNOWN_TABLES = (MUSCLE_TABLE, SETTINGS_TABLE, SYNONYMS_TABLE)
+MAX_SYNONYMS = 12
+"""Words in one synonym group: each search word expands into its group, so groups stay small."""
+_SYNONYM_WORD = re.compile(r"[^\W_]{1,40}")
 MUSCLE_COLUMNS = ("key", "movement", "muscles", "nerve", "roots", "region")
 REGIONS = ("proximal", "distal")
 KNOWN_SETTINGS = {"weak_mrc_at_most": Kind.NUMBER}
@@ -128,8 +133,28 @@ def has_value(value: Any) -> bool:
     return True
 
 
+class _Offered:
+    """What every block the plan offers shares: its condition, evaluated with a failure named by where it
+    stands (the document and the block), never by the patient's values."""
+
+    __slots__ = ()
+    condition: Compiled
+    document_id: str
+
+    @property
+    def label(self) -> str:
+        raise NotImplementedError
+
+    def fires(self, findings: Mapping[str, Any]) -> bool:
+        """Whether the condition holds for ``findings``."""
+        try:
+            return bool(self.condition.evaluate(findings))
+        except Exception as exc:  # the compiler's closures do not raise; if one ever did, say where
+            raise EvaluationError(self.document_id, self.label, exc) from exc
+
+
 @dataclass(frozen=True, slots=True)
-class CompiledRecommendation:
+class CompiledRecommendation(_Offered):
     id: str
     document_id: str
     section: str
@@ -145,9 +170,13 @@ class CompiledRecommendation:
     screen: tuple[str, ...] = ()
     exclusive: str | None = None
 
+    @property
+    def label(self) -> str:
+        return f"recommendation '{self.id}'"
+
 
 @dataclass(frozen=True, slots=True)
-class CompiledEntry:
+class CompiledEntry(_Offered):
     """An exercise or an equipment item, ready to evaluate: the same condition machinery as a recommendation,
     texts as templates (``steps`` one per instruction), and its picture by figure id."""
 
@@ -172,6 +201,10 @@ class CompiledEntry:
     screen: tuple[str, ...] = ()
     exclusive: str | None = None
 
+    @property
+    def label(self) -> str:
+        return f"{self.kind} '{self.id}'"
+
 
 @dataclass(frozen=True, slots=True)
 class CompiledFinding:
@@ -182,9 +215,12 @@ class CompiledFinding:
     section: str = ""
 
     def evaluate(self, findings: Mapping[str, Any]) -> Any:
-        for condition, value in self.cases:
-            if condition is None or condition.evaluate(findings):
-                return value.evaluate(findings)
+        try:
+            for condition, value in self.cases:
+                if condition is None or condition.evaluate(findings):
+                    return value.evaluate(findings)
+        except Exception as exc:  # the compiler's closures do not raise; if one ever did, say where
+            raise EvaluationError(self.document_id, f"finding '{self.name}'", exc) from exc
         return None
 
 
@@ -203,6 +239,7 @@ class CompiledLibrary:
     figures: dict[str, FigureSpec] = field(default_factory=dict)
     finding_places: dict[str, tuple[str, str]] = field(default_factory=dict)
     """(document id, section) where each derived finding is defined: a held item cites its screen's passage."""
+    synonyms: tuple[tuple[str, ...], ...] = ()
 
 
 def library_version(documents: Iterable[ParsedDocument]) -> str:
@@ -260,6 +297,7 @@ def compile_library(documents: Iterable[ParsedDocument], prefer_errors_of: str |
     passages = {(d.id, p.heading): p.text for d in docs.values() for p in d.passages}
     muscle_groups = _muscle_groups(docs.values(), problems)
     settings = _settings(docs.values(), problems)
+    synonyms = tuple(group for doc in docs.values() for _line, group in synonym_groups(doc, problems))
     kinds: dict[str, Kind] = {name: f.kind for name, f in BASE_FINDINGS.items()}
     context = expression_context(kinds)  # one for every expression: derived findings add to kinds as they go
     derived = _derived_findings(docs.values(), kinds, problems, context)
@@ -282,6 +320,7 @@ def compile_library(documents: Iterable[ParsedDocument], prefer_errors_of: str |
         equipment=[e for e in entries if e.kind == "equipment"],
         figures=figures,
         finding_places={d.name: (d.document_id, d.section) for d in derived},
+        synonyms=synonyms,
     )
 
 
@@ -354,19 +393,46 @@ def _settings(docs: Iterable[ParsedDocument], problems: _Collector) -> dict[str,
                     owners[name] = doc.id
     for doc in docs:
         for table in doc.tables:
-            if table.name not in (MUSCLE_TABLE, SETTINGS_TABLE):
-                problems.add(doc.id, table.line, f"unknown table '{table.name}' (known: muscle_groups, settings)")
+            if table.name not in KNOWN_TABLES:
+                problems.add(doc.id, table.line, f"unknown table '{table.name}' (known: {', '.join(KNOWN_TABLES)})")
     return settings
 
 
+def synonym_groups(doc: ParsedDocument, problems: _Collector | None = None) -> list[tuple[int, tuple[str, ...]]]:
+    """The word groups of a document's ``search_synonyms`` tables, as (line, words); with ``problems``, each
+    broken rule is reported there and its row left out (the library store writes what compiled)."""
+    groups = []
+    for table in (t for t in doc.tables if t.name == SYNONYMS_TABLE):
+        if table.columns != ["words"]:
+            if problems is not None:
+                problems.add(doc.id, table.line, f"table '{SYNONYMS_TABLE}' has one column: words")
+            continue
+        for row in table.rows:
+            line = int(row["__line__"])
+            words = tuple(dict.fromkeys(word.strip() for word in row["words"].split(",") if word.strip()))
+            wrong = next((word for word in words if not _SYNONYM_WORD.fullmatch(word)), None)
+            if wrong is not None:
+                message = f"'{wrong}' is not one word (letters and digits, at most 40)"
+            elif not 2 <= len(words) <= MAX_SYNONYMS:
+                message = f"a row lists 2 to {MAX_SYNONYMS} words that search treats as the same, separated by commas"
+            else:
+                groups.append((line, words))
+                continue
+            if problems is not None:
+                problems.add(doc.id, line, f"{SYNONYMS_TABLE}: {message}")
+    return groups
+
+
 def _symbols_of(text: str) -> set[str] | None:
-    """The names an expression uses, read without type information (to order derived findings)."""
+    """The names an expression uses, read without type information (to order derived findings); None for
+    an expression that the safe subset refuses or that does not parse (its compilation reports why)."""
     import rule_engine
 
     context = rule_engine.Context()
     try:
+        screen(text)  # before rule-engine, which evaluates constant parts as it parses
         rule_engine.Rule(text, context=context)
-    except (rule_engine.errors.EngineError, ValueError, TypeError, RecursionError):
+    except (rule_engine.errors.EngineError, ValueError, TypeError, ArithmeticError, RecursionError):
         return None
     return {s for s in context.symbols if not s.startswith("$")}
 

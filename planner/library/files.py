@@ -26,17 +26,16 @@ def normalize_text(text: str) -> str:
 
 
 def read_document_file(path: Path) -> ParsedDocument:
-    """Parse one file, refusing oversized or undecodable files before parsing."""
+    """Parse one file, refusing oversized, non-regular (a device, a folder) or undecodable files before
+    parsing; a pipe is read up to the size limit."""
+    from planner.input_files import InputFileError, read_limited
     from planner.library.parser import MAX_DOCUMENT_BYTES, parse_document
 
     name = str(path)
     try:
-        size = path.stat().st_size
-        if size > MAX_DOCUMENT_BYTES:
-            raise DocumentError(name, [Problem(0, f"larger than {MAX_DOCUMENT_BYTES // 1024} KiB")])
-        data = path.read_bytes()
-    except OSError as exc:
-        raise DocumentError(name, [Problem(0, f"cannot be read: {exc.strerror or exc}")]) from None
+        data = read_limited(path, MAX_DOCUMENT_BYTES)
+    except InputFileError as exc:
+        raise DocumentError(name, [Problem(0, str(exc))]) from None
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:

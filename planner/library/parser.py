@@ -73,6 +73,9 @@ CATEGORIES: dict[str, tuple[str, ...]] = {
 FIGURE_FIELDS = frozenset({"view", "body", "start", "end", "props", "arrow", "anchor", "frame"})
 REPEATABLE_FIELDS = {"cites", "step"}
 
+MAX_ORDER = 999_999
+"""Orders sort items; six digits are plenty, and the stored column is a 64-bit integer."""
+_ORDER = re.compile(r"-?[0-9]{1,6}", re.ASCII)
 _DOC_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,63}$")
 _REC_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$")
 _NAME = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
@@ -432,11 +435,14 @@ def _require(
 
 
 def _order(fields: _Fields, line: int, problems: list[Problem]) -> int:
-    try:
-        return int(fields.text("order", "100"))
-    except ValueError:
-        problems.append(Problem(fields.line("order", line), "order must be a whole number"))
-        return 100
+    """The block's order: a whole number small enough for SQLite's integer column and for sorting."""
+    text = fields.text("order", "100")
+    if _ORDER.fullmatch(text):
+        return int(text)
+    problems.append(
+        Problem(fields.line("order", line), f"order must be a whole number from -{MAX_ORDER} to {MAX_ORDER}")
+    )
+    return 100
 
 
 def _parse_recommendation(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,8 +21,8 @@ from sqlmodel import Session, select
 from planner import audit
 from planner.clock import utc_now
 from planner.db.engine import Database, get_or_raise
-from planner.errors import DocumentError, LibraryError
-from planner.library.compiler import CompiledLibrary, compile_library
+from planner.errors import DocumentError, LibraryError, UserError
+from planner.library.compiler import CompiledLibrary, compile_library, synonym_groups
 from planner.library.files import SHIPPED, read_document_file, shipped_document_paths
 from planner.library.parser import ParsedDocument, parse_document
 from planner.models import Definition, Document, Passage, Recommendation
@@ -85,6 +85,10 @@ def _write_document(session: Session, parsed: ParsedDocument, origin: str, enabl
         ),
         {"d": parsed.id},
     )
+    for _line, words in synonym_groups(parsed):
+        session.execute(
+            text("INSERT INTO synonym_fts(words, document_id) VALUES (:w, :d)"), {"w": " ".join(words), "d": parsed.id}
+        )
     for rec in parsed.recommendations:
         session.add(
             Recommendation(
@@ -119,6 +123,7 @@ def _delete_document(session: Session, document_id: str) -> None:
         ),
         {"d": document_id},
     )
+    session.execute(text("DELETE FROM synonym_fts WHERE document_id = :d"), {"d": document_id})
     for model in (Passage, Recommendation, Definition):
         session.exec(delete(model).where(model.document_id == document_id))  # type: ignore[call-overload]
     session.exec(delete(Document).where(Document.id == document_id))  # type: ignore[call-overload]
@@ -283,15 +288,61 @@ HIGHLIGHT_START = "\x02"
 HIGHLIGHT_END = "\x03"
 
 
-def fts_query(query: str) -> str:
-    """User words to an FTS5 query: each word quoted (so no FTS syntax can be injected), all required,
-    the last one matched as a prefix so results follow typing."""
-    words = [w for w in "".join(c if c.isalnum() else " " for c in query).split() if w]
-    if not words:
-        return ""
-    quoted = [f'"{w}"' for w in words]
-    quoted[-1] += "*"
-    return " ".join(quoted)
+MAX_QUERY_CHARS = 200
+MAX_QUERY_WORDS = 16
+"""A search is a few words: the bounds keep its cost small (each word is one lookup in the index and one in
+the synonyms), whatever is pasted into the field."""
+
+
+class SearchQueryError(UserError):
+    """A search longer than :data:`MAX_QUERY_CHARS` or :data:`MAX_QUERY_WORDS`."""
+
+
+def _words(query: str) -> list[str]:
+    if len(query) > MAX_QUERY_CHARS:
+        raise SearchQueryError(f"Search for a few words: at most {MAX_QUERY_CHARS} characters.")
+    words = "".join(c if c.isalnum() else " " for c in query).split()
+    if len(words) > MAX_QUERY_WORDS:
+        raise SearchQueryError(f"Search for a few words: at most {MAX_QUERY_WORDS}.")
+    return words
+
+
+def fts_query(query: str, synonyms: Callable[[str], Iterable[str]] | None = None) -> str:
+    """User words to an FTS5 query: each word quoted (so no FTS syntax can be injected), all required, the
+    last one matched as a prefix so results follow typing. ``synonyms`` gives the words a document declares
+    the same as a word (see :func:`synonyms_of`); each word then matches any of them.
+
+    Linear in the query's length, which is bounded (SearchQueryError beyond the bound, checked first)."""
+    words = _words(query)
+    terms = []
+    for index, word in enumerate(words):
+        star = "*" if index == len(words) - 1 else ""
+        alternatives = {word.casefold(): f'"{word}"{star}'}
+        for other in synonyms(word) if synonyms else ():
+            alternatives.setdefault(other.casefold(), f'"{other}"')
+        either = " OR ".join(alternatives.values())
+        terms.append(f"({either})" if len(alternatives) > 1 else either)
+    return " AND ".join(terms)  # explicit: FTS5 joins bare phrases by AND, but not a phrase and a group
+
+
+_SYNONYMS = (
+    "SELECT words FROM synonym_fts WHERE synonym_fts MATCH :word "
+    "AND document_id NOT IN (SELECT id FROM document WHERE NOT enabled) LIMIT 4"
+)
+
+
+def synonyms_of(cursor: Any, word: str) -> list[str]:
+    """The words the enabled documents' synonym tables group with ``word`` (matched through the same
+    stemmer as the passages, so a plural finds its group)."""
+    found: list[str] = []
+    for (words,) in cursor.execute(_SYNONYMS, {"word": f'words:"{word}"'}).fetchall():
+        found += words.split()
+    return found
+
+
+def search_match(cursor: Any, query: str) -> str:
+    """The FTS5 MATCH expression a search for ``query`` runs, synonyms included."""
+    return fts_query(query, lambda word: synonyms_of(cursor, word))
 
 
 SEARCH_RANK = "bm25(passage_fts, 4.0, 1.0)"
@@ -319,11 +370,12 @@ def search_passages(database: Database, query: str, limit: int = 50) -> list[Sea
     documents are the answer: SEARCH_ALL runs first, and SEARCH_ENABLED only when a disabled document got
     among them (its title comes back NULL). Each statement reads one state of the database on its own.
     """
-    match = fts_query(query)
-    if not match:
-        return []
-    params = {"q": match, "hs": HIGHLIGHT_START, "he": HIGHLIGHT_END, "limit": limit}
+    _words(query)  # a query beyond the bounds is refused before the database is touched
     with search_cursor(database) as cursor:
+        match = search_match(cursor, query)
+        if not match:
+            return []
+        params = {"q": match, "hs": HIGHLIGHT_START, "he": HIGHLIGHT_END, "limit": limit}
         rows = cursor.execute(SEARCH_ALL, params).fetchall()
         if any(row[1] is None for row in rows):
             rows = cursor.execute(SEARCH_ENABLED, params).fetchall()

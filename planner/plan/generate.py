@@ -181,7 +181,7 @@ def _catalogue(
     the same screen check as a recommendation."""
     offered = []
     for entry in entries:
-        if not entry.condition.evaluate(findings):
+        if not entry.fires(findings):
             continue
         reasons = hold_reasons(entry, findings)
         if reasons:
@@ -201,7 +201,7 @@ def generate_plan(
     handout: dict[str, list[dict[str, Any]]] = {target: [] for target in HANDOUT_TARGETS}
     held: list[dict[str, Any]] = []
     for rec in library.recommendations:  # already sorted by (order, id)
-        if not rec.condition.evaluate(findings):
+        if not rec.fires(findings):
             continue
         if rec.screen:
             reasons = hold_reasons(rec, findings)

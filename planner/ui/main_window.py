@@ -308,12 +308,18 @@ class MainWindow(QMainWindow):
     def new_patient(self) -> None:
         from PySide6.QtWidgets import QDialog
 
-        from planner.records import save_patient
+        from planner.records import SimilarPatientError, save_patient
 
         dialog = PatientDialog(self)
+        confirmed: dict[str, Any] | None = None  # values the user chose OK for again after a similar-patient note
         while dialog.exec() == QDialog.DialogCode.Accepted:
+            values = dialog.values()
             try:
-                row = save_patient(self.database, **dialog.values(), new=True)
+                row = save_patient(self.database, **values, new=True, allow_similar=values == confirmed)
+            except SimilarPatientError as exc:
+                confirmed = values
+                dialog.show_error(str(exc))
+                continue
             except UserError as exc:
                 dialog.show_error(str(exc))
                 continue
@@ -687,6 +693,9 @@ class MainWindow(QMainWindow):
                 imported.append(store_assessment(self.database, assessment))
         except UserError as exc:
             self.warn("Import", f"{exc}\n\n{len(imported)} assessment(s) were imported before this.")
+        notes = [note for stored in imported for note in stored.notes]
+        if notes:
+            self.warn("Import", "\n\n".join(notes))
         self.patient_model.reload()
         self.due.reload()
         if imported:

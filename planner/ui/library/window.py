@@ -73,6 +73,7 @@ from planner.errors import DocumentError, UserError
 from planner.library.parser import Recommendation, parse_document
 from planner.library.store import get_document, import_documents, remove_document, search_passages
 from planner.models import Document
+from planner.ui.background import Background, failure_text
 from planner.ui.library.models import (
     AnyIndex,
     ContributionTableModel,
@@ -319,6 +320,9 @@ class LibraryWindow(QWidget):
         self._settings = settings  # None: the application's QSettings, opened when the import dialog opens
         self._shown_id: str | None = None
         self._heading_anchors: dict[str, str] = {}
+        self._search_job: Background | None = None
+        self._search_waiting: tuple[str, bool] | None = None  # the newest query, while a search runs
+        self._focus_results = False
         self.setWindowTitle("Document library")
         self.setAccessibleName("Document library")
         self.setAcceptDrops(True)
@@ -711,21 +715,53 @@ class LibraryWindow(QWidget):
     # -- search --------------------------------------------------------------------------------------------
 
     def _search_now(self) -> None:
+        """Enter in the search field: search at once, and move into the results when they come."""
+        self._focus_results = True
         self._run_search()
-        if self.search_model.rowCount():
-            self.results_view.setFocus(Qt.FocusReason.OtherFocusReason)
-            self.results_view.setCurrentIndex(self.search_model.index(0, 0))
 
     def _run_search(self, *, announce: bool = True) -> None:
-        """Query the passages; ``announce`` brings the results forward (not when only refreshing them)."""
+        """Query the passages on a worker thread; ``announce`` brings the results forward (not when only
+        refreshing them).
+
+        The window never waits for a search: the query runs in the background (its own pooled connection),
+        and while one runs the newest query waits its turn; results of a query the field no longer holds
+        are dropped. So a pasted page, or a slow disk, never freezes typing.
+        """
         self._search_timer.stop()  # a query now makes a pending debounced one redundant
         query = self.search_field.text().strip()
-        try:
-            hits = search_passages(self._database, query, SEARCH_LIMIT) if query else []
-        except UserError as exc:
-            hits = []
-            self._set_status(str(exc))
+        if self._search_job is not None:
+            self._search_waiting = (query, announce)
+            return
+        if not query:
+            self._show_hits(query, [], announce)
+            return
+        database = self._database
+        job = Background(lambda: search_passages(database, query, SEARCH_LIMIT), "library-search", self)
+        job.finished.connect(lambda hits, error: self._search_done(job, query, announce, hits, error))
+        self._search_job = job
+        job.start()
+
+    def searching(self) -> bool:
+        """Whether a search is running or waiting (for tests and for the status line)."""
+        return self._search_job is not None
+
+    def _search_done(self, job: Background, query: str, announce: bool, hits: Any, error: Exception | None) -> None:
+        self._search_job = None
+        job.deleteLater()
+        waiting, self._search_waiting = self._search_waiting, None
+        if waiting is not None and waiting[0] != query:
+            self._run_search(announce=waiting[1])  # the field changed meanwhile: these results are stale
+            return
+        if error is not None:
+            self._set_status(str(error) if isinstance(error, UserError) else f"Search failed: {failure_text(error)}")
+            self.search_model.set_hits([])
+            self.tabs.setTabText(self.results_tab, "Search results")
+            return
+        self._show_hits(query, hits, announce)
+
+    def _show_hits(self, query: str, hits: list[Any], announce: bool) -> None:
         self.search_model.set_hits(hits)
+        focus, self._focus_results = self._focus_results, False
         if not query:
             self.tabs.setTabText(self.results_tab, "Search results")
             return
@@ -737,6 +773,9 @@ class LibraryWindow(QWidget):
             self._set_status(f"No enabled document has a passage matching “{query}”.")
         else:
             self._set_status(f"{len(hits)} passage{'s' if len(hits) != 1 else ''} match “{query}”.")
+        if focus and self.search_model.rowCount():
+            self.results_view.setFocus(Qt.FocusReason.OtherFocusReason)
+            self.results_view.setCurrentIndex(self.search_model.index(0, 0))
 
     def _open_hit(self, index: QModelIndex) -> None:
         if index.isValid():
