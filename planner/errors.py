@@ -16,22 +16,35 @@ class UserError(Exception):
 
 @dataclass(frozen=True, slots=True)
 class Problem:
-    """One thing wrong in a document: where (1-based line, 0 when it is about the whole file) and what."""
+    """One thing wrong in a document: where (1-based line, 0 when it is about the whole file; 1-based column
+    within the line, 0 when it is about the whole line) and what."""
 
     line: int
     message: str
+    column: int = 0
 
     def __str__(self) -> str:
-        return f"line {self.line}: {self.message}" if self.line else self.message
+        if not self.line:
+            return self.message
+        where = f"line {self.line}, column {self.column}" if self.column else f"line {self.line}"
+        return f"{where}: {self.message}"
 
 
 class DocumentError(UserError):
-    """A guidance document was rejected; nothing of it was stored."""
+    """A guidance document was rejected; nothing of it was stored.
 
-    def __init__(self, origin: str, problems: list[Problem], document_id: str | None = None) -> None:
+    ``partial`` is what could be read of a document the parser refused (a ParsedDocument without the parts
+    that had problems), so the library compiler can check the rest and every problem of the file is reported
+    at once; None when the file could not be read at all.
+    """
+
+    def __init__(
+        self, origin: str, problems: list[Problem], document_id: str | None = None, partial: object = None
+    ) -> None:
         self.origin = origin
-        self.problems = sorted(problems, key=lambda p: p.line)
+        self.problems = sorted(problems, key=lambda p: (p.line, p.column))
         self.document_id = document_id
+        self.partial = partial
         super().__init__(self._format())
 
     def _format(self) -> str:

@@ -18,7 +18,7 @@ from planner.engine.conditions import Compiled, ExpressionError, compile_express
 from planner.engine.schedule import DueRule
 from planner.engine.vocabulary import BASE_FINDINGS, MUSCLE_GROUPS, Kind
 from planner.errors import DocumentError, Problem
-from planner.library.parser import ParsedDocument
+from planner.library.parser import ParsedDocument, locate
 
 MUSCLE_TABLE = "muscle_groups"
 SETTINGS_TABLE = "settings"
@@ -140,12 +140,20 @@ def format_value(value: Any) -> str:
 class _Collector:
     """Problems found while compiling, grouped by the document they belong to."""
 
-    def __init__(self, documents: Mapping[str, ParsedDocument]) -> None:
+    def __init__(
+        self, documents: Mapping[str, ParsedDocument], known: Mapping[str, Iterable[Problem]] | None = None
+    ) -> None:
         self.documents = documents
-        self.by_document: dict[str, list[Problem]] = {}
+        self.by_document: dict[str, list[Problem]] = {key: list(found) for key, found in (known or {}).items()}
 
-    def add(self, document_id: str, line: int, message: str) -> None:
-        self.by_document.setdefault(document_id, []).append(Problem(line, message))
+    def add(self, document_id: str, line: int, message: str, column: int = 0) -> None:
+        self.by_document.setdefault(document_id, []).append(Problem(line, message, column))
+
+    def add_expression(self, document_id: str, where: tuple[int, int], offset: int | None, message: str) -> None:
+        """A problem in an expression: at its character ``offset`` when the expression error knows it, else at
+        the start of the expression. ``where`` is the (line, column) of the expression's first character."""
+        line, column = where
+        self.add(document_id, line, message, column + (offset or 0) if column else 0)
 
     def raise_if_any(self, prefer: str | None) -> None:
         if not self.by_document:
@@ -156,10 +164,19 @@ class _Collector:
         raise DocumentError(origin, self.by_document[doc_id], document_id=doc_id)
 
 
-def compile_library(documents: Iterable[ParsedDocument], prefer_errors_of: str | None = None) -> CompiledLibrary:
-    """Check and compile ``documents`` as one library; raise DocumentError naming document and line."""
-    docs = {}
-    problems = _Collector(docs)
+def compile_library(
+    documents: Iterable[ParsedDocument],
+    prefer_errors_of: str | None = None,
+    known_problems: Mapping[str, Iterable[Problem]] | None = None,
+) -> CompiledLibrary:
+    """Check and compile ``documents`` as one library; raise DocumentError naming document and line.
+
+    ``known_problems`` (by document id) are problems already found in some documents, such as the parser's in
+    a partly read document: they are reported together with the compiler's, so an author sees every problem
+    of a file at once, in line order.
+    """
+    docs: dict[str, ParsedDocument] = {}
+    problems = _Collector(docs, known_problems)
     for doc in documents:
         if doc.id in docs:
             problems.add(doc.id, 1, f"document id '{doc.id}' is used by two documents")
@@ -298,13 +315,15 @@ def _derived_findings(
         value_kinds: set[Kind] = set()
         failed = False
         for case in finding.cases:
+            where = (case.line, case.condition_column)
             try:
                 condition = compile_expression(case.condition, kinds) if case.condition else None
                 if condition is not None and condition.kind is not Kind.FLAG:
-                    raise ExpressionError("the condition before '=>' must be true or false")
+                    raise ExpressionError("the condition before '=>' must be true or false", 0)
+                where = (case.line, case.value_column)
                 value = compile_expression(case.value, kinds)
             except ExpressionError as exc:
-                problems.add(doc.id, case.line, f"finding '{name}': {exc}")
+                problems.add_expression(doc.id, where, exc.offset, f"finding '{name}': {exc}")
                 failed = True
                 continue
             if value.kind is not None:
@@ -389,14 +408,16 @@ def _recommendations(
                 problems.add(doc.id, rec.line, f"recommendation id '{rec.id}' is already used by {seen[rec.id]}")
                 continue
             seen[rec.id] = doc.id
+            condition: Compiled | None = None
             try:
                 condition = compile_expression(rec.when, kinds)
             except ExpressionError as exc:
-                problems.add(doc.id, rec.when_line, f"when: {exc}")
-                continue
-            if condition.kind is not Kind.FLAG:
-                problems.add(doc.id, rec.when_line, "when: the condition must be true or false")
-                continue
+                line, column = locate(rec.when_spans, exc.offset) if exc.offset is not None else (rec.when_line, 0)
+                problems.add(doc.id, line or rec.when_line, f"when: {exc}", column)
+            else:
+                if condition.kind is not Kind.FLAG:
+                    problems.add(doc.id, rec.when_line, "when: the condition must be true or false")
+                    condition = None
             templates: dict[str, Template] = {}
             for name, text, line in (
                 ("title", rec.title, rec.title_line),
@@ -411,8 +432,8 @@ def _recommendations(
             for cited_doc, heading, line in rec.cites:
                 if cited_doc in doc_ids and (cited_doc, heading) not in passages:
                     problems.add(doc.id, line, f"cites: {cited_doc} has no section '{heading}'")
-            if len(templates) < 3:
-                continue
+            if condition is None or len(templates) < 3:
+                continue  # every problem of the recommendation is reported; it is not compiled
             compiled.append(
                 CompiledRecommendation(
                     id=rec.id,

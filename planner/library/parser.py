@@ -41,6 +41,23 @@ class Passage:
     text: str = ""
 
 
+Span = tuple[int, int, int]
+"""Where a piece of a field's value stands in the file: (line, 1-based column, length)."""
+
+
+def locate(spans: tuple[Span, ...], offset: int) -> tuple[int, int]:
+    """The (line, column) of character ``offset`` of a value joined from ``spans`` with single spaces (as
+    :func:`_parse_fields` joins a value continued on indented lines); (0, 0) when the spans are unknown."""
+    for line, column, length in spans:
+        if offset <= length:
+            return line, column + offset
+        offset -= length + 1
+    if spans:
+        line, column, length = spans[-1]
+        return line, column + length
+    return 0, 0
+
+
 @dataclass(slots=True)
 class Recommendation:
     id: str
@@ -59,6 +76,7 @@ class Recommendation:
     order: int = 100
     cites: list[tuple[str, str, int]] = field(default_factory=list)
     due: DueRule | None = None
+    when_spans: tuple[Span, ...] = ()
 
 
 @dataclass(slots=True)
@@ -66,6 +84,8 @@ class DerivedCase:
     condition: str | None  # None for "otherwise"
     value: str
     line: int
+    condition_column: int = 0  # 1-based, where the condition starts in its line
+    value_column: int = 0  # 1-based, where the value after '=>' starts
 
 
 @dataclass(slots=True)
@@ -127,7 +147,7 @@ def parse_document(text: str, origin_name: str) -> ParsedDocument:
     )
     _parse_body(lines, body_start, doc, problems)
     if problems:
-        raise DocumentError(origin_name, problems, document_id=doc.id or None)
+        raise DocumentError(origin_name, problems, document_id=doc.id or None, partial=doc)
     return doc
 
 
@@ -265,8 +285,9 @@ def _parse_block(
         problems.append(Problem(number, f"unknown block kind '{kind}' (known: recommendation, finding, table)"))
 
 
-def _parse_fields(body: list[tuple[int, str]], problems: list[Problem]) -> list[tuple[str, str, int]]:
-    fields: list[tuple[str, str, int]] = []
+def _parse_fields(body: list[tuple[int, str]], problems: list[Problem]) -> list[tuple[str, str, int, tuple[Span, ...]]]:
+    """(key, value, line, spans) of each field; a value continued on indented lines is joined with spaces."""
+    fields: list[tuple[str, str, int, tuple[Span, ...]]] = []
     for number, line in body:
         if not line.strip():
             continue
@@ -274,14 +295,19 @@ def _parse_fields(body: list[tuple[int, str]], problems: list[Problem]) -> list[
             if not fields:
                 problems.append(Problem(number, "continuation line with no field before it"))
                 continue
-            key, value, first = fields[-1]
-            fields[-1] = (key, f"{value} {line.strip()}".strip(), first)
+            key, value, first, spans = fields[-1]
+            piece = line.strip()
+            column = len(line) - len(line.lstrip()) + 1
+            fields[-1] = (key, f"{value} {piece}".strip(), first, (*spans, (number, column, len(piece))))
             continue
         match = _FIELD.match(line)
         if not match:
             problems.append(Problem(number, "block lines are 'key: value' (indent a line to continue a value)"))
             continue
-        fields.append((match.group(1), match.group(2).strip(), number))
+        raw = match.group(2)
+        value = raw.strip()
+        column = match.start(2) + len(raw) - len(raw.lstrip()) + 1
+        fields.append((match.group(1), value, number, ((number, column, len(value)),)))
     return fields
 
 
@@ -289,9 +315,10 @@ def _parse_recommendation(
     rec_id: str, line: int, section: str, body: list[tuple[int, str]], problems: list[Problem]
 ) -> Recommendation | None:
     values: dict[str, tuple[str, int]] = {}
+    spans: dict[str, tuple[Span, ...]] = {}
     cites: list[tuple[str, str, int]] = []
     before = len(problems)
-    for key, value, number in _parse_fields(body, problems):
+    for key, value, number, where in _parse_fields(body, problems):
         if key not in RECOMMENDATION_FIELDS:
             problems.append(
                 Problem(number, f"unknown field '{key}' (known: {', '.join(sorted(RECOMMENDATION_FIELDS))})")
@@ -306,6 +333,7 @@ def _parse_recommendation(
             problems.append(Problem(number, f"field '{key}' given twice"))
         else:
             values[key] = (value, number)
+            spans[key] = where
     for key in ("target", "when", "title"):
         if not values.get(key, ("", 0))[0]:
             problems.append(Problem(line, f"recommendation '{rec_id}': field '{key}' is required"))
@@ -358,6 +386,7 @@ def _parse_recommendation(
         order=order,
         cites=cites,
         due=due,
+        when_spans=spans["when"],
     )
 
 
@@ -373,8 +402,14 @@ def _parse_cases(body: list[tuple[int, str]], problems: list[Problem]) -> list[D
             continue
         if cases and cases[-1].condition is None:
             problems.append(Problem(number, "'otherwise' must be the last case"))
+        condition_column = len(line) - len(line.lstrip()) + 1
+        value_column = line.index("=>") + 3 + len(value) - len(value.lstrip())
         condition = condition.strip()
-        cases.append(DerivedCase(None if condition == "otherwise" else condition, value.strip(), number))
+        cases.append(
+            DerivedCase(
+                None if condition == "otherwise" else condition, value.strip(), number, condition_column, value_column
+            )
+        )
     if not cases and not problems:
         problems.append(Problem(body[0][0] if body else 0, "a finding needs at least one case"))
     return cases
