@@ -57,13 +57,23 @@ class DocumentError(UserError):
 
 @dataclass(frozen=True, slots=True)
 class FieldIssue:
-    """One field of an assessment that breaks a rule of lsp-assessment/1."""
+    """One field of an assessment that breaks a rule of lsp-assessment/1.
+
+    ``field`` and ``rule`` are the format's words (the command line prints them); ``code`` names the kind of
+    rule and ``params`` its figures (bounds, choices, the other field), so a screen can say the same thing in
+    the words of its own labels ("Left leg, point 2: enter a circumference between 5 and 150 cm").
+    """
 
     field: str
     rule: str
+    code: str = ""
+    params: tuple[tuple[str, object], ...] = ()
 
     def __str__(self) -> str:
         return f"{self.field}: {self.rule}" if self.field else self.rule
+
+    def param(self, name: str, default: object = None) -> object:
+        return dict(self.params).get(name, default)
 
 
 class AssessmentError(UserError):
