@@ -107,7 +107,7 @@ def parse_date(text: str, *, day_first: bool = True, today: date | None = None) 
         if len(year_text) not in (2, 4) or len(day_text) > 2:
             raise DateError(f"write the year with four digits, e.g. {EXAMPLE}")
         return _make(_year(year_text, today), month, int(day_text))
-    if len(numbers) == 2 and not words or (len(parts) == 2 and len(words) == 1):
+    if (len(numbers) == 2 and not words) or (len(parts) == 2 and len(words) == 1):
         raise DateError(f"the year is missing; e.g. {EXAMPLE}")
     raise DateError(f"not a date I can read; type it as e.g. {EXAMPLE} or 1958-04-03")
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -81,6 +81,6 @@ def test_moments_read_as_people_say_them() -> None:
     assert format_moment(now - timedelta(days=1), now) == "yesterday at 16:00"
     assert format_moment(datetime(2026, 11, 20, 9, 30).astimezone(), now) == "Friday 20 November 2026 at 09:30"
     # A stored UTC time is shown in the machine's zone.
-    stored = datetime(2026, 11, 20, 9, 30, tzinfo=timezone.utc)
+    stored = datetime(2026, 11, 20, 9, 30, tzinfo=UTC)
     local = stored.astimezone()
     assert format_moment(stored, now).endswith(f"at {local.hour:02d}:{local.minute:02d}")

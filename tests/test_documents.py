@@ -98,7 +98,10 @@ def test_header_errors(text: str, expected: str) -> None:
     [
         ("## S\n::: recommendation r1\ntarget: pt\nwhen: pain_nrs > 3\n", "line 9: block is not closed"),
         ("## S\n::: advice r1\n:::\n", "line 9: unknown block kind 'advice'"),
-        ("## S\n::: recommendation r1\ntarget: pt\nwhen: x > 3\ntitle: t\n:::\n", "line 11, column 7: when: unknown finding 'x'"),
+        (
+            "## S\n::: recommendation r1\ntarget: pt\nwhen: x > 3\ntitle: t\n:::\n",
+            "line 11, column 7: when: unknown finding 'x'",
+        ),
         (
             "## S\n::: recommendation r1\ntarget: pt\nwhen: pain_nrs >\ntitle: t\n:::\n",
             "line 11, column 17: when: the condition ends after '>': a value is missing",

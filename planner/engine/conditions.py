@@ -141,7 +141,9 @@ def syntax_error(text: str, token: Any) -> ExpressionError:
             return ExpressionError("'(' is never closed: a ')' is missing", unclosed)
         operator_text = _last_operator(text)
         if operator_text is not None:
-            return ExpressionError(f"the condition ends after '{operator_text}': a value is missing", len(text.rstrip()))
+            return ExpressionError(
+                f"the condition ends after '{operator_text}': a value is missing", len(text.rstrip())
+            )
         return ExpressionError("the condition ends too early", len(text.rstrip()))
     offset = int(getattr(token, "lexpos", 0) or 0)
     value = str(getattr(token, "value", "") or "")

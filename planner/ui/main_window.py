@@ -420,12 +420,12 @@ class MainWindow(QMainWindow):
 
     def new_assessment(self) -> None:
         from planner.records import assessments_for, latest_plan
-        from planner.settings import DEFAULT_ASSESSOR, get_settings
+        from planner.settings import assessor_text, default_assessor
         from planner.ui.session import AssessmentSession, blank_assessment, follow_up_assessment
 
         if self.patient_id is None or not self.confirm_discard():
             return
-        assessor = get_settings(self.database).get(DEFAULT_ASSESSOR, "")
+        assessor = assessor_text(*default_assessor(self.database))
         summaries = assessments_for(self.database, self.patient_id)
         if summaries:
             previous = latest_plan(self.database, summaries[0].id).assessment
@@ -534,13 +534,13 @@ class MainWindow(QMainWindow):
     def sign(self) -> None:
         from PySide6.QtWidgets import QDialog
 
-        from planner.settings import DEFAULT_ASSESSOR, get_settings
+        from planner.settings import default_assessor
         from planner.ui.plan_review import SignDialog
 
         session = self.session
         if session is None:
             return
-        dialog = SignDialog(self, get_settings(self.database).get(DEFAULT_ASSESSOR, ""))
+        dialog = SignDialog(self, *default_assessor(self.database))
         while dialog.exec() == QDialog.DialogCode.Accepted:
             try:
                 record = session.sign(dialog.name.text(), dialog.credentials.text())

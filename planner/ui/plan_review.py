@@ -153,7 +153,9 @@ class ItemDialog(QDialog):
 
 
 class SignDialog(QDialog):
-    def __init__(self, parent: QWidget | None, name: str = "") -> None:
+    """Name and credentials of the signing clinician, each prefilled from the default assessor's."""
+
+    def __init__(self, parent: QWidget | None, name: str = "", credentials: str = "") -> None:
         super().__init__(parent)
         self.setWindowTitle("Sign the plan")
         form = QFormLayout(self)
@@ -165,7 +167,7 @@ class SignDialog(QDialog):
         )
         self.name = QLineEdit(name)
         self.name.setAccessibleName("Clinician name")
-        self.credentials = QLineEdit()
+        self.credentials = QLineEdit(credentials)
         self.credentials.setAccessibleName("Credentials")
         self.credentials.setPlaceholderText("e.g. PT, DPT")
         form.addRow("&Name:", self.name)

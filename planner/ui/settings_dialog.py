@@ -22,7 +22,15 @@ from PySide6.QtWidgets import (
 from planner.db.backup import backup_database
 from planner.db.engine import Database
 from planner.errors import UserError
-from planner.settings import CLINIC_ADDRESS, CLINIC_LOGO, CLINIC_NAME, DEFAULT_ASSESSOR, get_settings, set_settings
+from planner.settings import (
+    CLINIC_ADDRESS,
+    CLINIC_LOGO,
+    CLINIC_NAME,
+    assessor_settings,
+    default_assessor,
+    get_settings,
+    set_settings,
+)
 from planner.ui.background import Background, failure_text, show_outcome
 from planner.ui.preferences import DATABASE_SETTING
 
@@ -49,19 +57,24 @@ class SettingsDialog(QDialog):
         logo_row = QHBoxLayout()
         logo_row.addWidget(self.logo, 1)
         logo_row.addWidget(browse)
-        self.assessor = QLineEdit(values.get(DEFAULT_ASSESSOR, ""))
-        self.assessor.setPlaceholderText("e.g. J. Rivera, PT")
+        name, credentials = default_assessor(database)
+        self.assessor = QLineEdit(name)
+        self.assessor.setPlaceholderText("e.g. J. Rivera")
+        self.credentials = QLineEdit(credentials)
+        self.credentials.setPlaceholderText("e.g. PT, DPT")
         for label, widget in (
             ("Clinic name", self.clinic_name),
             ("Clinic address", self.clinic_address),
             ("Logo image", self.logo),
-            ("Default assessor", self.assessor),
+            ("Default assessor's name", self.assessor),
+            ("Default assessor's credentials", self.credentials),
         ):
             widget.setAccessibleName(label)
         form.addRow("Clinic &name:", self.clinic_name)
         form.addRow("Clinic &address:", self.clinic_address)
         form.addRow("&Logo (PNG or JPEG):", logo_row)
         form.addRow("Default &assessor:", self.assessor)
+        form.addRow("Assessor's c&redentials:", self.credentials)
         location = QLabel(str(database.path))
         location.setTextInteractionFlags(
             location.textInteractionFlags() | location.textInteractionFlags().TextSelectableByMouse
@@ -146,7 +159,7 @@ class SettingsDialog(QDialog):
                     CLINIC_NAME: self.clinic_name.text(),
                     CLINIC_ADDRESS: self.clinic_address.toPlainText(),
                     CLINIC_LOGO: logo,
-                    DEFAULT_ASSESSOR: self.assessor.text(),
+                    **assessor_settings(self.assessor.text(), self.credentials.text()),
                 },
             )
         except UserError as exc:
