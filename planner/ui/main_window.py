@@ -389,7 +389,8 @@ class MainWindow(QMainWindow):
         if session is None:
             self._update_actions()
             return
-        self.editor = AssessmentEditor(session)
+        self.editor = AssessmentEditor(session, settings=self.settings)
+        self.editor.amendRequested.connect(self.amend)
         self.plan_review = PlanReview(session)
         self.plan_review.openPassage.connect(self.open_library)
         self.plan_review.signRequested.connect(self.sign)
@@ -478,7 +479,10 @@ class MainWindow(QMainWindow):
         try:
             record = session.save()
         except UserError as exc:
-            self.warn("Not saved", f"The assessment was not saved:\n\n{exc}\n\nYour entries are kept in the form.")
+            self.warn(
+                "Not saved",
+                f"The assessment was not saved:\n\n{self._in_words(exc)}\n\nYour entries are kept in the form.",
+            )
             return False
         if self.patient_id:
             self.drafts.remove(self.patient_id, None)
@@ -490,6 +494,17 @@ class MainWindow(QMainWindow):
         self.due.reload()
         self.statusBar().showMessage(f"Saved: plan version {record.version} (draft)")
         return True
+
+    def _in_words(self, error: UserError) -> str:
+        """An error as the screen says it: an assessment's problems in the words of the form's labels."""
+        from planner.errors import AssessmentError
+        from planner.ui.fields import describe
+        from planner.ui.preferences import day_first
+
+        if isinstance(error, AssessmentError):
+            order = day_first(self.settings)
+            return "\n".join(describe(issue, day_first=order) for issue in error.issues)
+        return str(error)
 
     def confirm_discard(self) -> bool:
         """Ask about unsaved changes; True when it is fine to move on."""

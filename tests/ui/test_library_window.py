@@ -296,7 +296,7 @@ def test_a_bad_condition_is_reported_at_its_line(libwin: LibraryWindow, dialogs:
     line = bad.split("\n").index("when: pain_nrs >= four") + 1
     before = [(d.id, d.version, d.enabled) for d in list_documents(libwin._database)]
     assert libwin.import_paths([write(tmp_path, "bad.md", bad)]) is False
-    assert f"bad.md: line {line}: when: unknown finding 'four'" in dialogs.error_text()
+    assert f"bad.md: line {line}, column 19: when: unknown finding 'four'" in dialogs.error_text()
     assert [(d.id, d.version, d.enabled) for d in list_documents(libwin._database)] == before
     assert "Nothing was imported" in libwin.status_label.text()
 
