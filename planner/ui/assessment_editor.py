@@ -237,7 +237,7 @@ class AssessmentEditor(QWidget):
         self.body_map.setAnatomy({g: (a.movement, a.nerve, a.roots_text) for g, a in anatomy.items()})
         self.body_map.gradeRequested.connect(self._grade_from_map)
         self.body_map.selectionChanged.connect(self._select_from_map)
-        self.strength_reflow = Reflow(box, self.body_map, (3, 4))
+        self.strength_reflow = Reflow(box, self.body_map, (0, 1))  # the grid as it likes, the map the rest
         layout = QVBoxLayout(page)
         layout.addWidget(self.strength_reflow, 1)
         return page

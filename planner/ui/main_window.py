@@ -233,7 +233,7 @@ class MainWindow(QMainWindow):
         if isinstance(state, QByteArray):
             self.restoreState(state)
         else:
-            self.resizeDocks([self.due_dock], [180], Qt.Orientation.Vertical)
+            self.resizeDocks([self.due_dock], [140], Qt.Orientation.Vertical)
 
     def showEvent(self, event: QShowEvent) -> None:
         """Splitter sizes are restored once the window has its real size, or they would be rescaled."""
@@ -377,6 +377,7 @@ class MainWindow(QMainWindow):
     def _set_session(self, session: AssessmentSession | None) -> None:
         from planner.ui.assessment_editor import AssessmentEditor
         from planner.ui.plan_review import PlanReview
+        from planner.ui.preferences import day_first
 
         if self.session is not None:
             # The old session's signals must not reach the window while it is being destroyed.
@@ -391,7 +392,7 @@ class MainWindow(QMainWindow):
             return
         self.editor = AssessmentEditor(session, settings=self.settings)
         self.editor.amendRequested.connect(self.amend)
-        self.plan_review = PlanReview(session)
+        self.plan_review = PlanReview(session, day_first=day_first(self.settings))
         self.plan_review.openPassage.connect(self.open_library)
         self.plan_review.signRequested.connect(self.sign)
         self.plan_review.amendRequested.connect(self.amend)

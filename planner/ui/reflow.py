@@ -13,8 +13,8 @@ from PySide6.QtWidgets import QBoxLayout, QWidget
 
 
 class Reflow(QWidget):
-    """``first`` beside ``second`` (stretched ``stretch``) when the width allows both their preferred widths
-    (``first``'s size hint, ``second``'s minimum), else ``first`` above ``second``."""
+    """``first`` beside ``second`` (stretched ``stretch``) when the width allows both their minimum widths,
+    else ``first`` above ``second``."""
 
     def __init__(
         self, first: QWidget, second: QWidget, stretch: tuple[int, int] = (3, 4), parent: QWidget | None = None
@@ -27,7 +27,7 @@ class Reflow(QWidget):
         self.box.addWidget(second, stretch[1])
 
     def side_by_side_width(self) -> int:
-        return self.first.sizeHint().width() + self.box.spacing() + self.second.minimumSizeHint().width()
+        return self.first.minimumSizeHint().width() + self.box.spacing() + self.second.minimumSizeHint().width()
 
     def is_side_by_side(self) -> bool:
         return self.box.direction() == QBoxLayout.Direction.LeftToRight
