@@ -10,7 +10,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QByteArray, QModelIndex, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QItemSelectionModel, QModelIndex, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -60,6 +60,7 @@ class MainWindow(QMainWindow):
         self.session: AssessmentSession | None = None
         self.patient_id: str | None = None
         self.library_window: Any = None
+        self._shortcut_filter: Any = None
         self.setWindowTitle("LSP Planner")
         self._autosave_timer = QTimer(self, singleShot=True, interval=AUTOSAVE_DELAY_MS)
         self._autosave_timer.timeout.connect(self.autosave)
@@ -95,6 +96,12 @@ class MainWindow(QMainWindow):
         self.patient_search.setAccessibleName("Find patient")
         self.patient_search.setClearButtonEnabled(True)
         self.patient_search.textChanged.connect(self.patient_filter.set_text)
+        self.patient_search.returnPressed.connect(self.open_first_match)
+        into_list = QAction("Go to the patient list", self.patient_search)
+        into_list.setShortcut(QKeySequence(Qt.Key.Key_Down))
+        into_list.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        into_list.triggered.connect(self.focus_patient_list)
+        self.patient_search.addAction(into_list)
         self.patient_view = QTableView()
         self.patient_view.setModel(self.patient_filter)
         self.patient_view.setAccessibleName("Patients")
@@ -112,7 +119,8 @@ class MainWindow(QMainWindow):
         self.patient_view.selectionModel().currentRowChanged.connect(self._patient_chosen)
         self.show_archived = QCheckBox("Show &archived")
         self.show_archived.toggled.connect(self.patient_filter.set_show_archived)
-        new_button = QPushButton("&New patient…")
+        new_button = QPushButton("New patient…")
+        new_button.setToolTip("New patient (Ctrl+N)")
         new_button.clicked.connect(self.new_patient)
         buttons = QHBoxLayout()
         buttons.addWidget(new_button)
@@ -160,12 +168,12 @@ class MainWindow(QMainWindow):
         key = QKeySequence.StandardKey
         self.new_patient_action = self._action("&New patient…", key.New, self.new_patient)
         self.edit_patient_action = self._action("&Edit patient…", None, self.edit_patient)
-        self.archive_action = self._action("&Archive or restore patient", None, self.toggle_archived)
+        self.archive_action = self._action("A&rchive or restore patient", None, self.toggle_archived)
         self.new_assessment_action = self._action(
             "New &assessment", "Ctrl+Shift+N", self.new_assessment, "New assessment (starts from the previous one)"
         )
         self.save_action = self._action("&Save", key.Save, self.save)
-        self.export_action = self._action("&Export clinician plan (PDF)…", "Ctrl+E", lambda: self.export(False))
+        self.export_action = self._action("E&xport clinician plan (PDF)…", "Ctrl+E", lambda: self.export(False))
         self.handout_action = self._action("Export patient &handout (PDF)…", "Ctrl+Shift+E", lambda: self.export(True))
         self.print_action = self._action("&Print plan…", key.Print, lambda: self.print_plan(False))
         self.print_handout_action = self._action("Print hando&ut…", None, lambda: self.print_plan(True))
@@ -174,6 +182,16 @@ class MainWindow(QMainWindow):
         self.quit_action = self._action("&Quit", key.Quit, self.close)
         self.find_action = self._action("&Find patient", key.Find, self.focus_search)
         self.library_action = self._action("Document &library", "Ctrl+L", lambda: self.open_library())
+        self.tab_actions = [
+            self._action(text, f"Ctrl+{number}", lambda _checked=False, n=number: self.tabs.setCurrentIndex(n - 1))
+            for number, text in enumerate(("&Assessment", "&Plan", "&History"), start=1)
+        ]
+        self.next_tab_action = self._action("&Next tab", None, lambda: self.step_tab(+1))
+        self.next_tab_action.setShortcuts([QKeySequence("Ctrl+Tab"), QKeySequence("Ctrl+PgDown")])
+        self.previous_tab_action = self._action("Pre&vious tab", None, lambda: self.step_tab(-1))
+        self.previous_tab_action.setShortcuts(
+            [QKeySequence("Ctrl+Shift+Tab"), QKeySequence("Ctrl+Shift+Backtab"), QKeySequence("Ctrl+PgUp")]
+        )
         self.undo_action = self._action("&Undo", key.Undo, self.undo)
         self.redo_action = self._action("&Redo", key.Redo, self.redo)
         file_menu = self.menuBar().addMenu("&File")
@@ -200,6 +218,9 @@ class MainWindow(QMainWindow):
         for action in (self.undo_action, self.redo_action, None, self.find_action):
             edit_menu.addSeparator() if action is None else edit_menu.addAction(action)
         view_menu = self.menuBar().addMenu("&View")
+        for action in (*self.tab_actions, self.next_tab_action, self.previous_tab_action):
+            view_menu.addAction(action)
+        view_menu.addSeparator()
         view_menu.addAction(self.library_action)
         due_action = self.due_dock.toggleViewAction()
         due_action.setShortcut(QKeySequence("Ctrl+Shift+D"))
@@ -358,6 +379,24 @@ class MainWindow(QMainWindow):
         self.patient_search.setFocus()
         self.patient_search.selectAll()
 
+    def open_first_match(self) -> None:
+        """Enter in the search: open the first patient listed, and go on in the list."""
+        if self.patient_filter.rowCount():
+            if not self.patient_view.currentIndex().isValid() or self.patient_search.text():
+                self.patient_view.setCurrentIndex(self.patient_filter.index(0, 0))
+            self.patient_view.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def focus_patient_list(self) -> None:
+        """Down in the search: into the list, on the current patient (or the first listed)."""
+        if self.patient_filter.rowCount() and not self.patient_view.currentIndex().isValid():
+            self.patient_view.selectionModel().setCurrentIndex(
+                self.patient_filter.index(0, 0), QItemSelectionModel.SelectionFlag.NoUpdate
+            )
+        self.patient_view.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def step_tab(self, step: int) -> None:
+        self.tabs.setCurrentIndex((self.tabs.currentIndex() + step) % self.tabs.count())
+
     # --- sessions ------------------------------------------------------------------------------------------
     def _clear_layout(self, layout: QVBoxLayout) -> None:
         while layout.count():
@@ -365,7 +404,27 @@ class MainWindow(QMainWindow):
             if widget is not None:
                 widget.deleteLater()
 
+    def _focus_in_record(self) -> bool:
+        """Whether the keyboard focus is in the Assessment or Plan page (about to be rebuilt)."""
+        focus = self.focusWidget()
+        return focus is not None and any(page.isAncestorOf(focus) for page in (self.assessment_page, self.plan_page))
+
+    def _focus_record(self) -> None:
+        """After the pages are rebuilt, the focus goes to the new contents of the current tab. A focused widget
+        that is deleted would leave the window without focus, and Qt would give it, when the window is next
+        activated (after any dialog), to the first field of the window: the patient search."""
+        page = self.tabs.currentWidget()
+        if page is self.assessment_page and self.session is not None:
+            self.editor.tabs.tabBar().setFocus(Qt.FocusReason.OtherFocusReason)
+        elif page is self.plan_page and self.session is not None:
+            self.plan_review.tree.setFocus(Qt.FocusReason.OtherFocusReason)
+        else:
+            self.tabs.tabBar().setFocus(Qt.FocusReason.OtherFocusReason)
+
     def _show_empty(self, text: str = "Select or create a patient.") -> None:
+        refocus = self._focus_in_record()
+        if refocus:
+            self.tabs.tabBar().setFocus(Qt.FocusReason.OtherFocusReason)
         for layout in (self.assessment_layout, self.plan_layout):
             self._clear_layout(layout)
             label = QLabel(text)
@@ -379,6 +438,9 @@ class MainWindow(QMainWindow):
         from planner.ui.plan_review import PlanReview
         from planner.ui.preferences import day_first
 
+        refocus = self._focus_in_record()
+        if refocus:
+            self.tabs.tabBar().setFocus(Qt.FocusReason.OtherFocusReason)  # off the widgets about to go
         if self.session is not None:
             # The old session's signals must not reach the window while it is being destroyed.
             self.session.undo_stack.blockSignals(True)
@@ -402,7 +464,23 @@ class MainWindow(QMainWindow):
         session.undo_stack.canUndoChanged.connect(self._update_actions)
         session.undo_stack.canRedoChanged.connect(self._update_actions)
         session.savedChanged.connect(self._update_actions)
+        self._yield_shortcuts()
+        if refocus:
+            self._focus_record()
         self._update_actions()
+
+    def _yield_shortcuts(self) -> None:
+        """Text fields let the window's shortcuts (Ctrl+E export...) through; see planner.ui.shortcuts. Set up
+        when a patient is opened, not at start-up."""
+        from PySide6.QtWidgets import QLineEdit
+
+        from planner.ui.shortcuts import YieldToWindow, window_keys
+
+        if self._shortcut_filter is None:
+            self._shortcut_filter = YieldToWindow(window_keys(self), self)
+            self._shortcut_filter.watch(self.patient_search)
+        for field in self.editor.findChildren(QLineEdit):
+            self._shortcut_filter.watch(field)
 
     def open_plan(self, plan_id: int) -> None:
         """Open a stored plan version: the latest draft is editable, anything else read-only."""

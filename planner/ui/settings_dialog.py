@@ -6,6 +6,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import (
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -32,7 +33,7 @@ from planner.settings import (
     set_settings,
 )
 from planner.ui.background import Background, failure_text, show_outcome
-from planner.ui.preferences import DATABASE_SETTING
+from planner.ui.preferences import DATABASE_SETTING, DAY_FIRST_SETTING, day_first
 
 BACKUP_NOW = "&Backup now"
 BACKUP_DONE_BOX = "backupDone"
@@ -51,7 +52,7 @@ class SettingsDialog(QDialog):
         self.clinic_address.setTabChangesFocus(True)
         self.clinic_address.setMaximumHeight(80)
         self.logo = QLineEdit(values.get(CLINIC_LOGO, ""))
-        browse = QPushButton("&Browse…")
+        browse = QPushButton("Bro&wse…")
         browse.setAccessibleName("Choose logo file")
         browse.clicked.connect(self._choose_logo)
         logo_row = QHBoxLayout()
@@ -70,11 +71,19 @@ class SettingsDialog(QDialog):
             ("Default assessor's credentials", self.credentials),
         ):
             widget.setAccessibleName(label)
-        form.addRow("Clinic &name:", self.clinic_name)
-        form.addRow("Clinic &address:", self.clinic_address)
-        form.addRow("&Logo (PNG or JPEG):", logo_row)
+        form.addRow("Clinic na&me:", self.clinic_name)
+        form.addRow("Clinic a&ddress:", self.clinic_address)
+        logo_label = QLabel("&Logo (PNG or JPEG):")
+        logo_label.setBuddy(self.logo)  # the row is a layout: the label needs its field named
+        form.addRow(logo_label, logo_row)
         form.addRow("Default &assessor:", self.assessor)
         form.addRow("Assessor's c&redentials:", self.credentials)
+        self.date_order = QComboBox()
+        self.date_order.addItem("Day first: 3/4/1958 is 3 April 1958", True)
+        self.date_order.addItem("Month first: 3/4/1958 is March 4, 1958", False)
+        self.date_order.setCurrentIndex(0 if day_first(self.settings) else 1)
+        self.date_order.setAccessibleName("Order of day and month in dates typed as numbers")
+        form.addRow("Dates typed as &numbers:", self.date_order)
         location = QLabel(str(database.path))
         location.setTextInteractionFlags(
             location.textInteractionFlags() | location.textInteractionFlags().TextSelectableByMouse
@@ -165,4 +174,5 @@ class SettingsDialog(QDialog):
         except UserError as exc:
             QMessageBox.warning(self, "Settings", str(exc))
             return
+        self.settings.setValue(DAY_FIRST_SETTING, bool(self.date_order.currentData()))
         self.accept()
