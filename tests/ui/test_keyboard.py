@@ -49,9 +49,7 @@ def shown_mnemonics(window: QWidget) -> dict[str, list[str]]:
             continue
         if isinstance(widget, QToolButton) and widget.defaultAction() is not None:
             continue  # a toolbar button shows its action without the mnemonic
-        if isinstance(widget, QAbstractButton):
-            claim(widget.text())
-        elif isinstance(widget, QLabel) and widget.buddy() is not None:
+        if isinstance(widget, QAbstractButton) or (isinstance(widget, QLabel) and widget.buddy() is not None):
             claim(widget.text())
         elif isinstance(widget, QGroupBox):
             claim(widget.title())
@@ -102,7 +100,7 @@ def check_menus(window: Any) -> list[str]:
                 letter = mnemonic(action.text())
                 if letter:
                     claims[letter].append(action.text())
-        problems += [f"menu {menu.title()}: '{l}' in {t}" for l, t in claims.items() if len(t) > 1]
+        problems += [f"menu {menu.title()}: '{key}' in {texts}" for key, texts in claims.items() if len(texts) > 1]
     return problems
 
 
@@ -260,10 +258,14 @@ def test_a_text_field_lets_the_window_shortcuts_through(
 
     class GreedyEdit(QLineEdit):
         def event(self, event: QEvent) -> bool:
-            if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent):
-                if event.modifiers() & Qt.KeyboardModifier.ControlModifier and event.key() != Qt.Key.Key_Control:
-                    event.accept()
-                    return True
+            if (
+                event.type() == QEvent.Type.ShortcutOverride
+                and isinstance(event, QKeyEvent)
+                and event.modifiers() & Qt.KeyboardModifier.ControlModifier
+                and event.key() != Qt.Key.Key_Control
+            ):
+                event.accept()
+                return True
             return super().event(event)
 
     greedy = GreedyEdit(window.editor)
