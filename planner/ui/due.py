@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from planner.errors import UserError
+from planner.ui.colours import DUE_STATUS
 from planner.ui.row_table import RowTableModel
 
 if TYPE_CHECKING:
@@ -44,10 +45,15 @@ def _status_text() -> dict[str, str]:
 
 
 @cache
-def _status_colour() -> dict[str, QColor]:
+def _status_colours() -> dict[str, tuple[QBrush, QBrush]]:
+    """(text, background) of the status cell of an overdue or due item: a fixed pair, never the palette's
+    text on a fixed pale colour (light text on pale yellow in a dark theme)."""
     from planner.engine.schedule import DUE, OVERDUE
 
-    return {OVERDUE: QColor("#f6d5d5"), DUE: QColor("#fbecc8")}
+    return {
+        status: (QBrush(QColor(DUE_STATUS[name][0])), QBrush(QColor(DUE_STATUS[name][1])))
+        for status, name in ((OVERDUE, "overdue"), (DUE, "due"))
+    }
 
 
 _SECTION_TEXT = {
@@ -84,8 +90,11 @@ class DueListModel(RowTableModel):
             if column == self.ITEM:
                 return item.title
             return _SECTION_TEXT.get(item.section, item.section)
-        if role == Qt.ItemDataRole.BackgroundRole and column == self.STATUS and item.status in _status_colour():
-            return QBrush(_status_colour()[item.status])
+        if column == self.STATUS and item.status in _status_colours():
+            if role == Qt.ItemDataRole.ForegroundRole:
+                return _status_colours()[item.status][0]
+            if role == Qt.ItemDataRole.BackgroundRole:
+                return _status_colours()[item.status][1]
         if role == Qt.ItemDataRole.ToolTipRole and column == self.ITEM:
             return item.title
         return None

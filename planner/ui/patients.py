@@ -350,6 +350,7 @@ class PatientDialog(QDialog):
         from PySide6.QtWidgets import QComboBox, QDialogButtonBox, QFormLayout, QLabel
 
         from planner.assessment.schema import SEXES  # the format's rules load when a patient is edited
+        from planner.ui.colours import BANNER
 
         super().__init__(parent)
         self.setWindowTitle("Edit patient" if patient else "New patient")
@@ -375,7 +376,8 @@ class PatientDialog(QDialog):
             form.addRow(f"&{label}:", widget)
         self.error = QLabel()
         self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: palette(highlighted-text); background: #b00020; padding: 4px;")
+        text, background = BANNER["error"]
+        self.error.setStyleSheet(f"color: {text}; background: {background}; padding: 4px;")
         self.error.hide()
         form.addRow(self.error)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)

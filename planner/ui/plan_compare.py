@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from planner.plan.compare import ADDED, CHANGED, FIELD_LABELS, REMOVED, Change, by_section, compare_plans
 from planner.plan.generate import SECTION_TITLES
 from planner.records import PlanRecord
+from planner.ui.colours import CHANGE_KIND
 from planner.ui.row_table import RowTableModel
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -32,12 +33,8 @@ AnyIndex = QModelIndex | QPersistentModelIndex
 KindRole = Qt.ItemDataRole.UserRole + 1  # added | removed | changed
 ItemIdRole = Qt.ItemDataRole.UserRole + 2
 
-KIND_STYLE = {
-    ADDED: ("+ added", "#e3f4e6"),
-    REMOVED: ("− removed", "#fbe3e1"),
-    CHANGED: ("~ changed", "#fff1d6"),
-}
-"""The sign and word of each kind of change, and a pale background that keeps black text readable."""
+KIND_STYLE = {ADDED: "+ added", REMOVED: "− removed", CHANGED: "~ changed"}
+"""The sign and word of each kind of change (its colours: planner.ui.colours.CHANGE_KIND)."""
 SHOWN_FIELDS = ("detail", "due_on", "due_until", "level")
 """What an added or removed item lists besides its title (which has its own column)."""
 
@@ -55,7 +52,7 @@ def field_text(field: str, entry: dict[str, Any]) -> str:
 
 def kind_text(change: Change) -> str:
     """'+ added', '− removed (excluded: reason)', '~ changed: title, due date (reworded by the clinician)'."""
-    text = KIND_STYLE[change.kind][0]
+    text = KIND_STYLE[change.kind]
     if change.kind == CHANGED:
         text += ": " + ", ".join(FIELD_LABELS[f] for f in change.fields)
     return f"{text} ({change.note})" if change.note else text
@@ -105,9 +102,9 @@ class PlanChangesModel(RowTableModel):
         if role == Qt.ItemDataRole.AccessibleTextRole:
             return f"{self.HEADERS[index.column()]}: {self.text(index.row(), index.column()) or 'nothing'}"
         if role == Qt.ItemDataRole.BackgroundRole:
-            return QColor(KIND_STYLE[change.kind][1])
+            return QColor(CHANGE_KIND[change.kind][1])
         if role == Qt.ItemDataRole.ForegroundRole:
-            return QColor("#000000")  # on the pale backgrounds above, in light and dark themes alike
+            return QColor(CHANGE_KIND[change.kind][0])  # its own text colour, in light and dark themes alike
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         if role == KindRole:
