@@ -8,6 +8,7 @@ the whole list rather than one error per attempt.
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 from functools import cache
 from pathlib import Path
@@ -103,6 +104,11 @@ def _rule_for(field: str, schema: dict[str, Any], instance: Any) -> FieldIssue:
     return FieldIssue(field, "is not valid here", "invalid")
 
 
+def _natural(field: str) -> list[Any]:
+    """Sort key putting 'left[2]' before 'left[10]'."""
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", field)]
+
+
 def _range_rule(what: str, schema: dict[str, Any], instance: Any) -> str:
     low, high = schema.get("minimum"), schema.get("maximum")
     bounds = f" from {low} to {high}" if low is not None and high is not None else ""
@@ -129,7 +135,7 @@ def validate_assessment(data: Any, *, today: date | None = None, origin: str | N
         issues = _cross_field_issues(data, today or date.today())
     if issues:
         unique = list(dict.fromkeys(issues))
-        raise AssessmentError(sorted(unique, key=lambda i: i.field), origin)
+        raise AssessmentError(sorted(unique, key=lambda i: _natural(i.field)), origin)
     return data
 
 

@@ -330,13 +330,14 @@ class MainWindow(QMainWindow):
         from PySide6.QtWidgets import QDialog
 
         from planner.records import save_patient
+        from planner.ui.preferences import day_first
 
-        dialog = PatientDialog(self)
+        dialog = PatientDialog(self, day_first=day_first(self.settings))
         while dialog.exec() == QDialog.DialogCode.Accepted:
             try:
                 row = save_patient(self.database, **dialog.values(), new=True)
             except UserError as exc:
-                dialog.show_error(str(exc))
+                dialog.show_error(self._in_words(exc))
                 continue
             self.patient_model.reload()
             self.select_patient(row.id)
@@ -347,16 +348,17 @@ class MainWindow(QMainWindow):
         from PySide6.QtWidgets import QDialog
 
         from planner.records import save_patient
+        from planner.ui.preferences import day_first
 
         if self.patient_id is None:
             return
         row = self.patient_model.patient(self.patient_model.row_for(self.patient_id))
-        dialog = PatientDialog(self, row)
+        dialog = PatientDialog(self, row, day_first=day_first(self.settings))
         while dialog.exec() == QDialog.DialogCode.Accepted:
             try:
                 save_patient(self.database, **dialog.values(), new=False)
             except UserError as exc:
-                dialog.show_error(str(exc))
+                dialog.show_error(self._in_words(exc))
                 continue
             self.patient_model.reload()
             self.due.reload()  # the list names the patient

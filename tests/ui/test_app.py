@@ -78,7 +78,7 @@ def test_patient_dialog_shows_rule_and_keeps_input(window: Any, monkeypatch: pyt
 
     monkeypatch.setattr(PatientDialog, "exec", fill)
     window.new_patient()
-    assert "patient.birth_date" in attempts[1]
+    assert "Birth date: “1970-02-31” is not a date (February 1970 has no day 31)" in attempts[1]
     assert window.patient_model.row_for("X-1") == -1
 
 
