@@ -50,6 +50,25 @@ if TYPE_CHECKING:
 AUTOSAVE_DELAY_MS = 2000
 
 
+def draft_question(draft: Any) -> str:
+    """What the crash-recovery question says about a draft, with its dates as people read them: "Unsaved
+    changes to the assessment of 20 Nov 2026 for Walter K. were kept today at 14:05. Restore them?"."""
+    from datetime import datetime
+
+    from planner.dates import format_date, format_moment
+
+    who = draft.patient_name or draft.patient_id
+    assessed = draft.assessment.get("assessed_on") if isinstance(draft.assessment, dict) else None
+    what = f"the assessment of {format_date(assessed)}" if assessed else "an assessment"
+    try:
+        when = format_moment(datetime.fromisoformat(draft.saved_at))
+    except ValueError:
+        when = draft.saved_at or "in an earlier session"
+    if not when.startswith(("today", "yesterday", "in ")):
+        when = f"on {when}"
+    return f"Unsaved changes to {what} for {who} were kept {when}. Restore them?"
+
+
 class MainWindow(QMainWindow):
     patientsLoaded = Signal()
 
@@ -817,19 +836,18 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentWidget(self.plan_page)
 
     def offer_drafts(self) -> None:
-        from PySide6.QtWidgets import QMessageBox
-
         for draft in self.drafts.drafts():
-            answer = QMessageBox.question(
-                self,
-                "Recover unsaved work",
-                f"Unsaved changes to an assessment for {draft.patient_name or draft.patient_id} were kept from "
-                f"{draft.saved_at}. Restore them?",
-            )
-            if answer == QMessageBox.StandardButton.Yes:
+            if self.ask_restore(draft_question(draft)):
                 self.restore_draft(draft.patient_id, draft.assessment_id, draft.assessment, draft.edits)
                 return
             draft.path.unlink(missing_ok=True)
+
+    def ask_restore(self, text: str) -> bool:
+        """Whether to restore a recovered draft (a method, so tests answer it)."""
+        from PySide6.QtWidgets import QMessageBox
+
+        answer = QMessageBox.question(self, "Recover unsaved work", text)
+        return answer == QMessageBox.StandardButton.Yes
 
     # --- state ---------------------------------------------------------------------------------------------
     def _update_actions(self, *_ignored: object) -> None:

@@ -246,3 +246,19 @@ def test_a_clock_behind_the_assessment_date_keeps_a_signed_plan(window: Any, mon
     assert window.export_action.isEnabled() and window.print_action.isEnabled()
     assert window.plan_review.model.rowCount() > 0
     assert window._render(False) is not None
+
+
+def test_crash_recovery_says_dates_as_people_read_them(window: Any) -> None:
+    import re
+
+    assessment = load_example("neoplastic-after-radiation")
+    window.drafts.write("MRN-0042", None, assessment, {})
+    asked: list[str] = []
+    window.ask_restore = lambda text: asked.append(text) or False
+    window.offer_drafts()
+    assert len(asked) == 1
+    pattern = (
+        r"Unsaved changes to the assessment of 20 Nov 2026 for Walter K\. were kept today at \d\d:\d\d\. Restore them\?"
+    )
+    assert re.fullmatch(pattern, asked[0]), asked[0]
+    assert window.drafts.drafts() == []  # declined: the draft is dropped
