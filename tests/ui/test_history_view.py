@@ -343,15 +343,15 @@ def test_compare_two_selected_versions(window: Any, qtmodeltester: Any) -> None:
         "Monitoring and follow-up",
         reassess_title,
     ]
-    assert found["clinic-reassess"][4] == ""
+    reassess = next(i for s in first.final()["sections"] for i in s["items"] if i["id"] == "clinic-reassess")
+    assert found["clinic-reassess"][3].startswith(f"detail: {reassess['detail']}\ndue date: ")  # what it said
     assert found["nlsp-pt-arom-progression"] == [
         "~ changed: title, detail (reworded by the clinician)",
         "Physical therapy",
         "AROM daily",
-        f"title: {arom['title']}\ndetail: {arom['detail']}",
-        "title: AROM daily\ndetail: Ten of each.",
+        f"title: {arom['title']} → AROM daily\ndetail: {arom['detail']} → Ten of each.",  # reworded whole
     ]
-    assert found["clinician-1"][:4] == ["+ added (clinician's item)", "Physical therapy", "Pool therapy", ""]
+    assert found["clinician-1"] == ["+ added (clinician's item)", "Physical therapy", "Pool therapy", ""]
     # grouped by section: the physical therapy rows come before monitoring, removed or not
     sections = [model.index(r, 1).data() for r in range(model.rowCount())]
     assert sections == ["Physical therapy", "Physical therapy", "Monitoring and follow-up"]
@@ -361,8 +361,8 @@ def test_compare_two_selected_versions(window: Any, qtmodeltester: Any) -> None:
         for r in range(model.rowCount())
     }
     assert len({QColor(c).name() for c in backgrounds.values()}) == 3
-    assert dialog.heading.text().startswith("From version 1 of the 2026-01-10 assessment (signed ")
-    assert dialog.heading.text().endswith("to version 2 of the 2026-01-10 assessment (draft)")
+    assert dialog.heading.text().startswith("From version 1 of the 10 Jan 2026 assessment (signed ")
+    assert dialog.heading.text().endswith("to version 2 of the 10 Jan 2026 assessment (draft)")
     assert dialog.summary.text() == "3 changes: 1 added, 1 removed, 1 changed."
 
 
@@ -437,3 +437,35 @@ def test_history_contents_reached_before_the_tab_is_shown_are_built_then(qtbot: 
     assert history.previous_version(history._chronology[0]) is None
     with pytest.raises(AttributeError):
         history.no_such_part  # noqa: B018
+
+
+def test_compare_shows_the_words_that_changed_inside_an_item(window: Any) -> None:
+    """A grade that went from 2 to 3 shows as 'MRC 2 → 3' in its sentence, not as two whole paragraphs."""
+    import copy
+
+    from tests.conftest import load_example
+
+    example = load_example("neoplastic-after-radiation")
+    stored = store_assessment(window.database, example)
+    first = latest_plan(window.database, stored.assessment_id)
+    sign_plan(window.database, first.id, "J. Doe", "PT")  # the next save starts version 2
+    better = copy.deepcopy(example)
+    better["strength"]["ankle_dorsiflexion"]["right"] = 3
+    second = save_draft(window.database, stored.assessment_id, better, PlanEdits())
+    window.patient_model.reload()
+    window.select_patient(example["patient"]["id"])
+    window.tabs.setCurrentWidget(window.history)
+    dialog = window.history.compare(first.id, second.id)
+    found = rows(dialog.model)
+    arom = found["nlsp-pt-arom-progression"][3]
+    assert arom.startswith("detail: … ") and "right ankle dorsiflexion MRC 2 → 3 (deep fibular" in arom
+    assert len(arom) < 200  # the unchanged rest of the paragraph is cut short
+    from planner.ui.plan_compare import HtmlRole, PlanChangesModel
+
+    row = next(
+        r for r in range(dialog.model.rowCount()) if dialog.model.change(r).item_id == "nlsp-pt-arom-progression"
+    )
+    marked = dialog.model.index(row, PlanChangesModel.CHANGES).data(HtmlRole)
+    assert "text-decoration:line-through'>2</span> → <span" in marked and "font-weight:bold'>3</span>" in marked
+    dialog.show()
+    assert dialog.view.rowHeight(row) < 6 * dialog.view.fontMetrics().lineSpacing()
