@@ -39,11 +39,10 @@ from PySide6.QtCore import (
     Qt,
     QTime,
 )
-from PySide6.QtGui import QBrush, QColor, QCursor, QImage, QPainter, QPainterPath, QPalette, QPen, QPixmap
+from PySide6.QtGui import QBrush, QColor, QCursor, QIcon, QImage, QPainter, QPainterPath, QPalette, QPen, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
-    QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -57,6 +56,7 @@ from PySide6.QtWidgets import (
 from planner.engine.progress import recovery_window_dates
 from planner.engine.schedule import add_months
 from planner.plan.text import PAIN_LABEL, VOLUME_LABEL, cell, strength_label, strength_row_label, trend_rows
+from planner.ui.flow_layout import FlowLayout, flow_policy
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -71,6 +71,9 @@ WINDOW_NAME = "expected recovery window"
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 MAX_TICKS = 5
 NARROW_TICKS = 3
+MAX_LINES = 4
+"""Strength lines shown at first: more than this many crossing lines cannot be told apart, so with more weak
+groups the most affected are shown and the clinician ticks any other in the legend (the table lists all)."""
 """At most this many time labels on the wide strength chart and on the narrow ones."""
 
 
@@ -260,6 +263,9 @@ class TrendCharts(QWidget):
         self.views: dict[str, QChartView] = {}
         self.columns: dict[str, QWidget] = {}  # a chart view with its legend, as placed in the row
         self.legends: dict[str, list[str]] = {}  # the legend's names, per chart that has one
+        self.lines: dict[str, list[QLineSeries]] = {}  # the series of each strength measure, by name
+        self.choices: dict[str, QCheckBox] = {}  # the legend's tick box of each strength measure
+        self.chosen: set[str] | None = None  # the strength measures shown; None: the default choice
         self.hover_text = ""  # what the last hover showed
         self.window_text = ""
         self.note = QLabel()
@@ -272,6 +278,10 @@ class TrendCharts(QWidget):
             "The recovery window is a shaded band with dashed edges; unticked, the time axis spans the visits only"
         )
         self.show_window.toggled.connect(self._rebuild_charts)
+        self.choice_note = QLabel()
+        self.choice_note.setWordWrap(True)
+        self.choice_note.setAccessibleName("Muscle groups shown")
+        self.choice_note.hide()
         self.charts_host = QWidget()
         self.row = QHBoxLayout(self.charts_host)
         self.row.setContentsMargins(0, 0, 0, 0)
@@ -283,6 +293,7 @@ class TrendCharts(QWidget):
         heading.addWidget(self.note, 1)
         heading.addWidget(self.show_window, 0, Qt.AlignmentFlag.AlignTop)
         top_layout.addLayout(heading)
+        top_layout.addWidget(self.choice_note)
         top_layout.addWidget(self.charts_host, 1)
         self.table_model = TrendTableModel(self)
         self.table = QTableView()
@@ -307,6 +318,12 @@ class TrendCharts(QWidget):
 
     # --- content -------------------------------------------------------------------------------------------
     def show_trend(self, trend: dict[str, Any]) -> None:
+        if (
+            self.trend is None
+            or self.trend.get("dates") != trend.get("dates")
+            or self._names(self.trend) != self._names(trend)
+        ):
+            self.chosen = None  # another patient (or another visit): the default choice again
         self.trend = trend
         self.table_model.set_trend(trend)
         self.table.resizeColumnsToContents()
@@ -353,6 +370,51 @@ class TrendCharts(QWidget):
         return " ".join(parts)
 
     @staticmethod
+    def _names(trend: dict[str, Any]) -> list[str]:
+        return [strength_label(entry) for entry in trend.get("strength", [])]
+
+    @staticmethod
+    def default_choice(measures: list[Measure]) -> set[str]:
+        """The strength lines shown at first: all of them up to MAX_LINES, else the MAX_LINES most affected
+        (lowest grade at the latest visit that graded them, then the largest loss since the first)."""
+        if len(measures) <= MAX_LINES:
+            return {m.name for m in measures}
+
+        def affected(measure: Measure) -> tuple[float, float]:
+            graded = [v for v in measure.values if v is not None]
+            latest = graded[-1] if graded else 6
+            return (latest, graded[-1] - graded[0] if graded else 0)
+
+        return {m.name for m in sorted(measures, key=affected)[:MAX_LINES]}
+
+    def choose(self, name: str, shown: bool) -> None:
+        """Show or hide one strength measure's line (the legend's tick box calls this)."""
+        if self.chosen is None:
+            self.chosen = {n for n, box in self.choices.items() if box.isChecked()}
+        (self.chosen.add if shown else self.chosen.discard)(name)
+        for series in self.lines.get(name, []):
+            series.setVisible(shown)
+        box = self.choices.get(name)
+        if box is not None and box.isChecked() != shown:
+            box.setChecked(shown)
+        self._update_choice_note()
+
+    def shown_lines(self) -> list[str]:
+        """The strength measures whose lines are on the chart now, in legend order."""
+        return [name for name, box in self.choices.items() if box.isChecked()]
+
+    def _update_choice_note(self) -> None:
+        total = len(self.choices)
+        shown = len(self.shown_lines())
+        if total > MAX_LINES or shown < total:
+            self.choice_note.setText(
+                f"Showing {shown} of {total} muscle groups: tick the ones to compare (the table lists all)."
+            )
+            self.choice_note.show()
+        else:
+            self.choice_note.hide()
+
+    @staticmethod
     def _measures(trend: dict[str, Any]) -> dict[str, list[Measure]]:
         dates = trend["dates"]
         out = {
@@ -374,6 +436,8 @@ class TrendCharts(QWidget):
         self.views.clear()
         self.charts.clear()
         self.legends.clear()
+        self.lines.clear()
+        self.choices.clear()
         trend = self.trend
         if trend is None:
             return
@@ -464,29 +528,49 @@ class TrendCharts(QWidget):
         layout.setSpacing(2)
         layout.addWidget(view, 1)
         if len(measures) > 1:  # one line needs no legend: the chart's title names it
-            layout.addWidget(self._legend(title, entries))
+            chosen = self.chosen if self.chosen is not None else self.default_choice(measures)
+            layout.addWidget(self._legend(title, entries, {m.name for m in measures}, chosen))
             self.legends[key] = [text for _pixmap, text in entries]
+            for measure in measures:
+                for series in self.lines.get(measure.name, []):
+                    series.setVisible(measure.name in chosen)
+            self._update_choice_note()
         self.charts[key] = chart
         self.views[key] = view
         self.columns[key] = column
 
-    @staticmethod
-    def _legend(title: str, entries: list[tuple[QPixmap, str]], columns: int = 2) -> QWidget:
-        """Each line's sample (dash pattern and marker shape in its colour) and name, in rows of two."""
+    def _legend(self, title: str, entries: list[tuple[QPixmap, str]], choosable: set[str], chosen: set[str]) -> QWidget:
+        """Each line's sample (dash pattern and marker shape in its colour) and name, wrapping to the width;
+        a measure's entry is a tick box that shows or hides its line."""
         box = QWidget()
         box.setAccessibleName(f"{title} legend")
-        grid = QGridLayout(box)
-        grid.setContentsMargins(8, 0, 8, 2)
-        grid.setHorizontalSpacing(6)
-        grid.setVerticalSpacing(1)
-        for index, (pixmap, text) in enumerate(entries):
-            row, column = divmod(index, columns)
-            sample = QLabel()
-            sample.setPixmap(pixmap)
-            name = QLabel(text)
-            grid.addWidget(sample, row, column * 2)
-            grid.addWidget(name, row, column * 2 + 1)
-            grid.setColumnStretch(column * 2 + 1, 1)
+        layout = QVBoxLayout(box)
+        layout.setContentsMargins(8, 0, 8, 2)
+        layout.setSpacing(2)
+        flow_host = QWidget()
+        flow = FlowLayout(flow_host, spacing=10)
+        flow_policy(flow_host)
+        for pixmap, text in entries:
+            if text in choosable:
+                tick = QCheckBox(text)
+                tick.setIcon(QIcon(pixmap))
+                tick.setIconSize(pixmap.size())
+                tick.setChecked(text in chosen)
+                tick.setAccessibleName(f"Show {text}")
+                tick.toggled.connect(lambda shown, name=text: self.choose(name, shown))
+                self.choices[text] = tick
+                flow.addWidget(tick)
+            else:
+                entry = QWidget()
+                row = QHBoxLayout(entry)
+                row.setContentsMargins(0, 0, 0, 0)
+                row.setSpacing(4)
+                sample_label = QLabel()
+                sample_label.setPixmap(pixmap)
+                row.addWidget(sample_label)
+                row.addWidget(QLabel(text))
+                flow.addWidget(entry)
+        layout.addWidget(flow_host)
         return box
 
     def _add_measure(
@@ -512,6 +596,8 @@ class TrendCharts(QWidget):
             series.hovered.connect(
                 lambda point, state, s=series, m=measure, r=run: self._hovered(key, s, m, r, point, state)
             )
+            if key == "strength":
+                self.lines.setdefault(measure.name, []).append(series)
         return sample(pen, marker), measure.name
 
     def _add_window(

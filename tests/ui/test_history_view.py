@@ -18,13 +18,14 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QApplication, QLabel, QToolTip
+from PySide6.QtWidgets import QApplication, QCheckBox, QLabel, QToolTip
 
 from planner.edits import AddedItem, PlanEdits
 from planner.engine.progress import recovery_window_dates
 from planner.history import patient_history
 from planner.plan.text import cell, trend_rows
 from planner.records import get_plan, latest_plan, save_draft, save_patient, sign_plan, store_assessment
+from tests.conftest import make_assessment
 from tests.test_progress import FIRST, SECOND, THIRD
 
 REPO = Path(__file__).resolve().parents[2]
@@ -94,8 +95,11 @@ def test_three_visits_chart_every_weak_group_with_gaps_for_missing_grades(window
         "ankle dorsiflexion (right)",
     ]
     assert set(charts.legends) == {"strength"}  # one line: the chart's title names it
-    shown = [label.text() for label in charts.columns["strength"].findChildren(QLabel)]
-    assert all(name in shown for name in charts.legends["strength"])  # as labels a screen reader reads
+    column = charts.columns["strength"]
+    shown = [w.text() for w in column.findChildren(QLabel)] + [w.text() for w in column.findChildren(QCheckBox)]
+    assert all(name in shown for name in charts.legends["strength"])  # as text a screen reader reads
+    assert charts.shown_lines() == ["hip extension (right)", "knee flexion (right)", "ankle dorsiflexion (right)"]
+    assert not charts.choice_note.isVisibleTo(charts)  # three lines: all shown, nothing to choose
     assert measure_points(charts.charts["pain"]) == {
         "Pain NRS": [[("2026-01-10", 7.0), ("2026-02-07", 5.0), ("2026-03-07", 8.0)]]
     }
@@ -469,3 +473,42 @@ def test_compare_shows_the_words_that_changed_inside_an_item(window: Any) -> Non
     assert "text-decoration:line-through'>2</span> → <span" in marked and "font-weight:bold'>3</span>" in marked
     dialog.show()
     assert dialog.view.rowHeight(row) < 6 * dialog.view.fontMetrics().lineSpacing()
+
+
+def eleven_weak_groups() -> list[dict[str, Any]]:
+    """Three visits with every muscle group of the right leg weak: eleven lines."""
+    from planner.engine.vocabulary import MUSCLE_GROUPS
+
+    out = []
+    for number, (day, gain) in enumerate((("2026-01-10", 0), ("2026-02-07", 1), ("2026-03-07", 1))):
+        grades = {
+            group: {"left": 5, "right": min(4, [1, 2, 2, 3, 1, 2, 0, 3, 2, 3, 4][i] + gain * (i % 2 or number))}
+            for i, group in enumerate(MUSCLE_GROUPS)
+        }
+        history = {"etiology": "entrapment", "onset": ONSET}
+        out.append(make_assessment(assessed_on=day, history=history, strength=grades))
+    return out
+
+
+def test_eleven_weak_groups_stay_readable(window: Any, qtbot: Any) -> None:
+    """Eleven crossing lines cannot be told apart: the most affected four are drawn, the legend ticks any
+    other on or off, the table keeps all eleven, and the recovery window stays."""
+    charts = open_trends(window, eleven_weak_groups())
+    assert len(charts.legends["strength"]) == 12  # the window and eleven groups, each named
+    assert len(charts.choices) == 11
+    shown = charts.shown_lines()
+    assert len(shown) == 4
+    visible = {s.name() for s in charts.charts["strength"].series() if s.isVisible() and s.name() in charts.choices}
+    assert visible == set(shown)
+    assert "ankle dorsiflexion (right)" in shown  # graded 0, then 1: the most affected
+    assert charts.choice_note.isVisibleTo(charts)
+    assert charts.choice_note.text().startswith("Showing 4 of 11 muscle groups")
+    assert len(window_series(charts.charts["strength"])) == 1  # the recovery window is kept
+    assert sum(1 for label, _ in charts.table_model.rows() if label.endswith(", MRC")) == 11
+    extra = next(name for name in charts.choices if name not in shown)
+    qtbot.mouseClick(charts.choices[extra], Qt.MouseButton.LeftButton, pos=charts.choices[extra].rect().center())
+    assert extra in charts.shown_lines()
+    assert all(s.isVisible() for s in charts.lines[extra])
+    assert charts.choice_note.text().startswith("Showing 5 of 11")
+    charts.show_window.setChecked(False)  # the charts are rebuilt: the choice stays
+    assert extra in charts.shown_lines() and len(charts.shown_lines()) == 5
