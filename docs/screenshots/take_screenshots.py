@@ -30,7 +30,7 @@ SHOTS = ("plan", "strength", "lymphedema", "assessment", "history", "trends", "c
 def _visits(example: dict[str, Any]) -> list[dict[str, Any]]:
     """A patient seen three times with weakness in all eleven muscle groups of the right leg, recovering."""
     first = copy.deepcopy(example)
-    first["patient"] = {"id": "MRN-0311", "name": "Dee O'Neil", "birth_date": "1961-07-19", "sex": "female"}
+    first["patient"] = {"id": "MRN-0420", "name": "Rosa Lind", "birth_date": "1961-07-19", "sex": "female"}
     first["history"]["onset"] = "2026-05-04"
     grades = [1, 2, 2, 3, 1, 2, 1, 0, 2, 3, 2]
     visits = []
@@ -80,7 +80,7 @@ def main() -> int:
     examples = {path.stem: load_assessment_file(path) for path in sorted(examples_dir().glob("*.json"))}
     for assessment in examples.values():
         store_assessment(database, assessment)
-    for visit in _visits(examples["neoplastic-after-radiation"]):
+    for visit in _visits(examples["entrapment-piriformis"]):
         store_assessment(database, validate_assessment(visit))
     settings = QSettings(str(folder / "settings.ini"), QSettings.Format.IniFormat)
     settings.setValue("dates/dayFirst", True)
@@ -113,7 +113,7 @@ def main() -> int:
         if name in wanted:
             window.editor.tabs.setCurrentIndex(page)
             save(name)
-    window.select_patient("MRN-0311")
+    window.select_patient("MRN-0420")
     window.tabs.setCurrentWidget(window.history)
     if "history" in wanted:
         window.history.pages.setCurrentIndex(0)

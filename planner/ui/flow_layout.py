@@ -18,6 +18,7 @@ class FlowLayout(QLayout):
         self._items: list[QLayoutItem] = []
         self._trailing: set[int] = set()
         self._spacing = spacing
+        self._height = 0  # the height the rows took at the last width they were placed in
         self.setContentsMargins(0, 0, 0, 0)
 
     def addItem(self, item: QLayoutItem) -> None:
@@ -52,7 +53,12 @@ class FlowLayout(QLayout):
 
     def setGeometry(self, rect: QRect) -> None:
         super().setGeometry(rect)
-        self._place(rect, move=True)
+        height = self._place(rect, move=True)
+        if height != self._height:
+            # Box layouts ask a minimum height that does not depend on the width: tell them the height the
+            # rows need at this width, and have them lay out again.
+            self._height = height
+            self.invalidate()
 
     def sizeHint(self) -> QSize:
         """All in one row."""
@@ -62,12 +68,13 @@ class FlowLayout(QLayout):
         return QSize(width + margins.left() + margins.right(), height + margins.top() + margins.bottom())
 
     def minimumSize(self) -> QSize:
-        """As wide as the widest item: everything else wraps."""
+        """As wide as the widest item (everything else wraps), as tall as the rows at the current width."""
         size = QSize()
         for item in self._visible():
             size = size.expandedTo(item.minimumSize())
         margins: QMargins = self.contentsMargins()
-        return size + QSize(margins.left() + margins.right(), margins.top() + margins.bottom())
+        size += QSize(margins.left() + margins.right(), margins.top() + margins.bottom())
+        return QSize(size.width(), max(size.height(), self._height))
 
     def _visible(self) -> list[QLayoutItem]:
         return [i for i in self._items if not (i.widget() and i.widget().isHidden())]

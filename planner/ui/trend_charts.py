@@ -46,6 +46,8 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QScrollArea,
+    QSizePolicy,
     QSplitter,
     QTableView,
     QToolTip,
@@ -523,13 +525,15 @@ class TrendCharts(QWidget):
         view.setAccessibleName(f"{title} chart")
         view.setAccessibleDescription("One line per measure across visits; the table below lists the same figures")
         column = QWidget()
-        layout = QVBoxLayout(column)
+        many = len(measures) > MAX_LINES
+        layout: QHBoxLayout | QVBoxLayout = QHBoxLayout(column) if many else QVBoxLayout(column)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
         layout.addWidget(view, 1)
         if len(measures) > 1:  # one line needs no legend: the chart's title names it
             chosen = self.chosen if self.chosen is not None else self.default_choice(measures)
-            layout.addWidget(self._legend(title, entries, {m.name for m in measures}, chosen))
+            legend = self._legend(title, entries, {m.name for m in measures}, chosen, column=many)
+            layout.addWidget(self._scrolling(legend) if many else legend)
             self.legends[key] = [text for _pixmap, text in entries]
             for measure in measures:
                 for series in self.lines.get(measure.name, []):
@@ -539,17 +543,42 @@ class TrendCharts(QWidget):
         self.views[key] = view
         self.columns[key] = column
 
-    def _legend(self, title: str, entries: list[tuple[QPixmap, str]], choosable: set[str], chosen: set[str]) -> QWidget:
-        """Each line's sample (dash pattern and marker shape in its colour) and name, wrapping to the width;
-        a measure's entry is a tick box that shows or hides its line."""
+    @staticmethod
+    def _scrolling(legend: QWidget) -> QScrollArea:
+        """A long legend beside its chart, scrolling when it is taller than the chart."""
+        area = QScrollArea()
+        area.setWidget(legend)
+        area.setWidgetResizable(True)
+        area.setFrameShape(QScrollArea.Shape.NoFrame)
+        area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        area.setMinimumWidth(legend.sizeHint().width() + area.verticalScrollBar().sizeHint().width())
+        area.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Preferred)
+        return area
+
+    def _legend(
+        self,
+        title: str,
+        entries: list[tuple[QPixmap, str]],
+        choosable: set[str],
+        chosen: set[str],
+        *,
+        column: bool = False,
+    ) -> QWidget:
+        """Each line's sample (dash pattern and marker shape in its colour) and name, in rows that wrap to the
+        width, or (``column``) one under the other; a measure's entry is a tick box that shows or hides its
+        line."""
         box = QWidget()
         box.setAccessibleName(f"{title} legend")
         layout = QVBoxLayout(box)
         layout.setContentsMargins(8, 0, 8, 2)
         layout.setSpacing(2)
         flow_host = QWidget()
-        flow = FlowLayout(flow_host, spacing=10)
-        flow_policy(flow_host)
+        flow: FlowLayout | QVBoxLayout = QVBoxLayout(flow_host) if column else FlowLayout(flow_host, spacing=10)
+        if column:
+            flow.setContentsMargins(0, 0, 0, 0)
+            flow.setSpacing(0)
+        else:
+            flow_policy(flow_host)
         for pixmap, text in entries:
             if text in choosable:
                 tick = QCheckBox(text)
@@ -571,6 +600,8 @@ class TrendCharts(QWidget):
                 row.addWidget(QLabel(text))
                 flow.addWidget(entry)
         layout.addWidget(flow_host)
+        if column:
+            layout.addStretch(1)
         return box
 
     def _add_measure(
