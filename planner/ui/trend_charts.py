@@ -36,6 +36,7 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     QPointF,
     QRectF,
+    QSize,
     Qt,
     QTime,
 )
@@ -43,6 +44,7 @@ from PySide6.QtGui import QBrush, QColor, QCursor, QIcon, QImage, QPainter, QPai
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
+    QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -255,6 +257,76 @@ class TrendTableModel(QAbstractTableModel):
         return None
 
 
+class ChartGrid(QWidget):
+    """The charts in one row (the first twice as wide) when the width allows their minimums, else the first
+    on a row of its own above the others."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.grid = QGridLayout(self)
+        self.grid.setContentsMargins(0, 0, 0, 0)
+        self.grid.setSpacing(6)
+        self.columns: list[QWidget] = []
+        self.wide = True
+
+    def clear(self) -> None:
+        for column in self.columns:
+            self.grid.removeWidget(column)
+        self.columns = []
+
+    def set_charts(self, columns: list[QWidget]) -> None:
+        self.clear()
+        self.columns = columns
+        self._arrange(self._fits(self.width()) if self.width() > 0 else True)
+
+    def _fits(self, width: int) -> bool:
+        needed = sum(c.minimumSizeHint().width() for c in self.columns) + self.grid.spacing() * len(self.columns)
+        return width >= needed
+
+    def _arrange(self, wide: bool) -> None:
+        self.wide = wide
+        for column in self.columns:
+            self.grid.removeWidget(column)
+        for index in range(4):
+            self.grid.setColumnStretch(index, 0)
+            self.grid.setRowStretch(index, 0)
+        if not self.columns:
+            return
+        first, rest = self.columns[0], self.columns[1:]
+        if wide:
+            self.grid.addWidget(first, 0, 0)
+            self.grid.setColumnStretch(0, 2)
+            for index, column in enumerate(rest, start=1):
+                self.grid.addWidget(column, 0, index)
+                self.grid.setColumnStretch(index, 1)
+            self.grid.setRowStretch(0, 1)
+        else:
+            self.grid.addWidget(first, 0, 0, 1, max(1, len(rest)))
+            for index, column in enumerate(rest):
+                self.grid.addWidget(column, 1, index)
+                self.grid.setColumnStretch(index, 1)
+            self.grid.setRowStretch(0, 3)
+            self.grid.setRowStretch(1, 2)
+        self.updateGeometry()
+
+    def minimumSizeHint(self) -> QSize:
+        """As wide as the first chart or the others side by side: never the whole row."""
+        if not self.columns:
+            return QSize(0, 0)
+        first, rest = self.columns[0].minimumSizeHint(), [c.minimumSizeHint() for c in self.columns[1:]]
+        rest_width = sum(size.width() for size in rest) + self.grid.spacing() * max(0, len(rest) - 1)
+        width = max(first.width(), rest_width)
+        if self.wide:
+            return QSize(width, max([first.height(), *(size.height() for size in rest)]))
+        return QSize(width, first.height() + self.grid.spacing() + max((size.height() for size in rest), default=0))
+
+    def resizeEvent(self, event: Any) -> None:
+        wide = self._fits(event.size().width())
+        if wide != self.wide:
+            self._arrange(wide)
+        super().resizeEvent(event)
+
+
 class TrendCharts(QWidget):
     """Charts and table for one patient's trend block; :meth:`show_trend` replaces everything shown."""
 
@@ -284,10 +356,7 @@ class TrendCharts(QWidget):
         self.choice_note.setWordWrap(True)
         self.choice_note.setAccessibleName("Muscle groups shown")
         self.choice_note.hide()
-        self.charts_host = QWidget()
-        self.row = QHBoxLayout(self.charts_host)
-        self.row.setContentsMargins(0, 0, 0, 0)
-        self.row.setSpacing(6)
+        self.charts_host = ChartGrid()
         top = QWidget()
         top_layout = QVBoxLayout(top)
         top_layout.setContentsMargins(0, 4, 0, 0)
@@ -309,7 +378,12 @@ class TrendCharts(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(False)
         self.splitter = QSplitter(Qt.Orientation.Vertical)
-        self.splitter.addWidget(top)
+        # Small or zoomed screens: the charts scroll rather than make the window taller or wider.
+        top_area = QScrollArea()
+        top_area.setWidget(top)
+        top_area.setWidgetResizable(True)
+        top_area.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.splitter.addWidget(top_area)
         self.splitter.addWidget(self.table)
         self.splitter.setStretchFactor(0, 4)
         self.splitter.setStretchFactor(1, 1)
@@ -431,8 +505,8 @@ class TrendCharts(QWidget):
         return out
 
     def _rebuild_charts(self) -> None:
+        self.charts_host.clear()
         for column in self.columns.values():
-            self.row.removeWidget(column)
             column.deleteLater()
         self.columns.clear()
         self.views.clear()
@@ -464,10 +538,10 @@ class TrendCharts(QWidget):
 
     def _place_charts(self) -> None:
         """One row, strength twice as wide as the others (it has most lines): the tab is short once the
-        follow-up panel sits below it, and the table needs its rows too."""
-        for key in ("strength", "pain", "volume"):
-            if key in self.columns:
-                self.row.addWidget(self.columns[key], 2 if key == "strength" else 1)
+        follow-up panel sits below it, and the table needs its rows too. Narrow, strength above the others."""
+        self.charts_host.set_charts(
+            [self.columns[key] for key in ("strength", "pain", "volume") if key in self.columns]
+        )
 
     @staticmethod
     def _x_range(days: list[date], window: tuple[date | None, date | None] | None) -> tuple[float, float]:
