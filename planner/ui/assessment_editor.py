@@ -112,7 +112,13 @@ class StatusPanel(QStackedWidget):
         for page in (self.issues, self.clear_line, self.banner):
             self.addWidget(page)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
-        self.setFixedHeight(self.fontMetrics().lineSpacing() * PANEL_LINES + 14)
+        self.setFixedHeight(self.fontMetrics().lineSpacing() * self.lines() + 14)
+
+    def lines(self) -> int:
+        """How many problems show at once: PANEL_LINES, one fewer on a short screen (1080 at 200 %)."""
+        screen = self.screen()
+        short = screen is not None and screen.availableGeometry().height() < 640
+        return PANEL_LINES - 1 if short else PANEL_LINES
 
     def show_issues(self, issues: list[tuple[str, str]]) -> None:
         """(field path, words) of each problem, in the validator's order."""
@@ -286,6 +292,7 @@ class AssessmentEditor(QWidget):
         self.volumes = QLabel()
         self.volumes.setAccessibleName("Computed limb volumes")
         self.volumes.setWordWrap(True)
+        self.volumes.setMinimumHeight(self.volumes.fontMetrics().lineSpacing() * 2)  # its text wraps: no jump
         table_layout.addWidget(self.circumferences)
         table_layout.addLayout(buttons)
         table_layout.addWidget(self.volumes)

@@ -122,6 +122,10 @@ class DueListView(QWidget):
         # (10,000 patients) that is 10 ms per reload instead of 90, at start-up and after every save.
         self.view.horizontalHeader().setResizeContentsPrecision(100)
         self.view.doubleClicked.connect(self._open)
+        # A short screen may leave the list two rows: it scrolls, and the record above keeps its room.
+        self.view.setMinimumHeight(
+            self.view.horizontalHeader().sizeHint().height() + 2 * self.fontMetrics().lineSpacing() + 8
+        )
         self.view.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
         self.days = QSpinBox()
         self.days.setRange(0, 365)

@@ -10,7 +10,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QByteArray, QItemSelectionModel, QModelIndex, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QItemSelectionModel, QModelIndex, QSettings, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -268,12 +268,21 @@ class MainWindow(QMainWindow):
         if isinstance(geometry, QByteArray):
             self.restoreGeometry(geometry)
         else:
-            self.resize(1280, 820)
+            self.resize(self._first_size())
         state = self.settings.value("window/state")
         if isinstance(state, QByteArray):
             self.restoreState(state)
         else:
-            self.resizeDocks([self.due_dock], [140], Qt.Orientation.Vertical)
+            # The follow-up list a seventh of the screen's height: a small or zoomed screen keeps room for the
+            # record.
+            self.resizeDocks([self.due_dock], [max(90, min(140, self.height() // 7))], Qt.Orientation.Vertical)
+
+    def _first_size(self) -> QSize:
+        """1280x820, or the screen's available size when that is smaller (1920x1080 at 200 %: 960x540)."""
+        screen = self.screen().availableGeometry() if self.screen() is not None else None
+        if screen is None or screen.isEmpty():
+            return QSize(1280, 820)
+        return QSize(min(1280, screen.width()), min(820, screen.height()))
 
     def showEvent(self, event: QShowEvent) -> None:
         """Splitter sizes are restored once the window has its real size, or they would be rescaled."""
@@ -285,7 +294,8 @@ class MainWindow(QMainWindow):
         if isinstance(state, QByteArray):
             self.splitter.restoreState(state)
         else:
-            self.splitter.setSizes([330, max(400, self.width() - 330)])
+            patients = min(330, self.width() // 4 + 60)  # 330 at 1280 wide, 300 at 960
+            self.splitter.setSizes([patients, max(400, self.width() - patients)])
 
     def _store_geometry(self) -> None:
         self.settings.setValue("window/geometry", self.saveGeometry())

@@ -281,11 +281,15 @@ class PlanReview(QWidget):
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
         splitter.setChildrenCollapsible(False)
+        for pane in (self.tree, self.evidence):  # a short screen: each pane scrolls from three lines up
+            pane.setMinimumHeight(pane.fontMetrics().lineSpacing() * 3 + 2 * pane.frameWidth() + 4)
         self.splitter = splitter
         self.body = QStackedWidget()
         self.body.addWidget(splitter)
         self.body.addWidget(self.needs)
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.setSpacing(4)
         layout.addWidget(self.banner)
         layout.addWidget(self.alerts)
         layout.addWidget(self.body, 1)
