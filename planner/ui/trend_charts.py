@@ -412,7 +412,9 @@ class TrendCharts(QWidget):
             self.table.rowHeight(r) for r in range(self.table_model.rowCount())
         )
         total = max(self.splitter.height(), 400)
-        table_height = min(rows_height + 2 * self.table.frameWidth() + 4, total * 2 // 5)
+        screen = self.screen()
+        short = screen is not None and screen.availableGeometry().height() < 640  # 1080 at 200 %: charts first
+        table_height = min(rows_height + 2 * self.table.frameWidth() + 4, total // 4 if short else total * 2 // 5)
         self.splitter.setSizes([total - table_height, table_height])
 
     @staticmethod
