@@ -262,3 +262,33 @@ def test_crash_recovery_says_dates_as_people_read_them(window: Any) -> None:
     )
     assert re.fullmatch(pattern, asked[0]), asked[0]
     assert window.drafts.drafts() == []  # declined: the draft is dropped
+
+
+def test_cited_passages_wrap_as_paragraphs(qtbot: Any) -> None:
+    """Passages are stored hard-wrapped as in their documents; the detail pane sets them as paragraphs (a
+    line break inside a sentence used to break the line there)."""
+    from PySide6.QtWidgets import QTextBrowser
+
+    from planner.plan.text import passage_paragraphs
+    from planner.ui.plan_review import evidence_html
+
+    text = (
+        "The need for a walking aid is judged from\nthe weakest of the hip extensors.\n\nA cane suits\nmild weakness."
+    )
+    assert passage_paragraphs(text) == [
+        "The need for a walking aid is judged from the weakest of the hip extensors.",
+        "A cane suits mild weakness.",
+    ]
+    assert passage_paragraphs("Steps:\n- rest\n- ice\n1. elevate") == ["Steps:", "- rest", "- ice", "1. elevate"]
+    shown = evidence_html({"title": "Walker", "evidence": [{"document": "D", "section": "S", "text": text}]})
+    assert "<br>" not in shown
+    browser = QTextBrowser()
+    qtbot.addWidget(browser)
+    browser.setHtml(shown)
+    blocks = []
+    block = browser.document().begin()
+    while block.isValid():
+        blocks.append(block.text())
+        block = block.next()
+    assert "The need for a walking aid is judged from the weakest of the hip extensors." in blocks
+    assert "A cane suits mild weakness." in blocks

@@ -301,6 +301,25 @@ def test_a_bad_condition_is_reported_at_its_line(libwin: LibraryWindow, dialogs:
     assert "Nothing was imported" in libwin.status_label.text()
 
 
+def test_import_shows_every_problem_of_a_file_in_line_order(
+    libwin: LibraryWindow, dialogs: Dialogs, tmp_path: Path
+) -> None:
+    """A header problem used to hide the rest; a syntax error says what is wrong and where in the line."""
+    bad = GOOD_DOC.replace("kind: convention", "kind: convention\ncolour: red").replace(
+        "when: pain_nrs >= 4", "when: pain_nrs >= 4 &&"
+    )
+    bad += "\n::: recommendation test-local-2\ntarget: gym\nwhen: true\ntitle: Gym\n:::\n"
+    assert libwin.import_paths([write(tmp_path, "bad.md", bad)]) is False
+    (summary, details) = dialogs.errors[-1]
+    assert summary == "Nothing was imported. bad.md was refused:"
+    assert details == [
+        "bad.md: line 7: unknown header key 'colour' (known: date, id, kind, publisher, source, title, version)",
+        "bad.md: line 16, column 21: when: '&&' is not part of this language: write 'and'",
+        "bad.md: line 22: target must be one of: pt, ot, orthosis, lymphedema, analgesia, medical, monitoring, "
+        "alert, checklist, call",
+    ]
+
+
 def test_dropping_a_markdown_file_imports_it(qtbot: Any, libwin: LibraryWindow, tmp_path: Path) -> None:
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(write(tmp_path, "good.md", GOOD_DOC)))])
