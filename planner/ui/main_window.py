@@ -117,7 +117,7 @@ class MainWindow(QMainWindow):
         self.patient_search.textChanged.connect(self.patient_filter.set_text)
         self.patient_search.returnPressed.connect(self.open_first_match)
         into_list = QAction("Go to the patient list", self.patient_search)
-        into_list.setShortcut(QKeySequence(Qt.Key.Key_Down))
+        into_list.setShortcut(QKeySequence("Down"))  # a string: Qt.Key is a large enumeration to build at start-up
         into_list.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         into_list.triggered.connect(self.focus_patient_list)
         self.patient_search.addAction(into_list)

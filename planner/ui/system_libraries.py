@@ -12,7 +12,6 @@ and no memory. No Qt is imported here.
 
 from __future__ import annotations
 
-import ctypes
 import os
 import re
 import struct
@@ -83,6 +82,8 @@ def needed_libraries(path: Path) -> list[str]:
 
 def missing_libraries(pyside_dir: Path) -> list[str]:
     """System libraries the xcb plugin needs that the dynamic loader cannot find, in the order it needs them."""
+    import ctypes  # only where the check runs: an offscreen or Wayland start does not need it
+
     missing: list[str] = []
     for relative in PLUGIN_FILES:
         path = pyside_dir / relative

@@ -48,7 +48,7 @@ def test_missing_libraries_are_named_with_their_packages(monkeypatch: pytest.Mon
             raise OSError(f"{name}: cannot open shared object file: No such file or directory")
         return real(name, *args, **kwargs)
 
-    monkeypatch.setattr(system_libraries.ctypes, "CDLL", load)
+    monkeypatch.setattr(ctypes, "CDLL", load)
     advice = check_display_libraries({"QT_QPA_PLATFORM": "xcb"})
     assert advice is not None
     assert "libxcb-icccm.so.4, libxcb-keysyms.so.1" in advice
