@@ -24,32 +24,43 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 
-SHOTS = ("plan", "strength", "lymphedema", "assessment", "history", "trends", "compare", "library", "new-patient")
+SHOTS = (
+    "plan",
+    "strength",
+    "lymphedema",
+    "assessment",
+    "visits",
+    "history",
+    "compare",
+    "library",
+    "new-patient",
+    "signed",
+)
+
+
+GRADES = (
+    (2, 3, 3, 2, 1, 3, 0, 0, 1, 2, 3),
+    (3, 3, 4, 3, 2, 3, 1, 0, 2, 3, 4),
+    (4, 4, 4, 3, 3, 4, 2, 1, 2, 3, 4),
+)
+"""Right-leg MRC grades of the eleven muscle groups (in the format's order) at three visits."""
 
 
 def _visits(example: dict[str, Any]) -> list[dict[str, Any]]:
     """A patient seen three times with weakness in all eleven muscle groups of the right leg, recovering."""
+    from planner.engine.vocabulary import MUSCLE_GROUPS
+
     first = copy.deepcopy(example)
     first["patient"] = {"id": "MRN-0420", "name": "Rosa Lind", "birth_date": "1961-07-19", "sex": "female"}
     first["history"]["onset"] = "2026-05-04"
-    grades = [1, 2, 2, 3, 1, 2, 1, 0, 2, 3, 2]
     visits = []
-    for number, (day, gain, pain) in enumerate((("2026-06-01", 0, 7), ("2026-08-03", 1, 5), ("2026-10-05", 2, 4))):
+    for day, pain, grades in zip(("2026-06-01", "2026-08-03", "2026-10-05"), (7, 5, 4), GRADES, strict=True):
         visit = copy.deepcopy(first)
         visit["assessed_on"] = day
         visit["pain"]["nrs"] = pain
-        visit["strength"] = {
-            group: {"left": 5, "right": min(4, grade + gain + (index % 2 if number else 0))}
-            for index, (group, grade) in enumerate(zip(_groups(), grades, strict=True))
-        }
+        visit["strength"] = {g: {"left": 5, "right": grade} for g, grade in zip(MUSCLE_GROUPS, grades, strict=True)}
         visits.append(visit)
     return visits
-
-
-def _groups() -> tuple[str, ...]:
-    from planner.engine.vocabulary import MUSCLE_GROUPS
-
-    return MUSCLE_GROUPS
 
 
 def main() -> int:
@@ -59,7 +70,7 @@ def main() -> int:
     parser.add_argument("--only", nargs="*", choices=SHOTS)
     args = parser.parse_args()
 
-    from PySide6.QtCore import QSettings
+    from PySide6.QtCore import QEvent, QSettings
     from PySide6.QtWidgets import QApplication
 
     app = QApplication(sys.argv[:1])
@@ -95,6 +106,7 @@ def main() -> int:
     def settle() -> None:
         for _ in range(5):
             app.processEvents()
+            app.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
     def save(name: str, widget: Any = None) -> None:
         settle()
@@ -115,12 +127,12 @@ def main() -> int:
             save(name)
     window.select_patient("MRN-0420")
     window.tabs.setCurrentWidget(window.history)
-    if "history" in wanted:
+    if "visits" in wanted:
         window.history.pages.setCurrentIndex(0)
-        save("history")
-    if "trends" in wanted:
+        save("visits")
+    if "history" in wanted:  # the README's History picture: the Trends page
         window.history.show_trends()
-        save("trends")
+        save("history")
     if "compare" in wanted:
         window.history.pages.setCurrentIndex(0)
         chronology = window.history._chronology
@@ -147,6 +159,12 @@ def main() -> int:
         dialog.show()
         save("new-patient", dialog)
         dialog.close()
+    if "signed" in wanted:
+        window.select_patient(walter)
+        window.session.sign("J. Rivera", "PT, DPT")
+        window.tabs.setCurrentWidget(window.assessment_page)
+        window.editor.tabs.setCurrentIndex(0)
+        save("signed")
     window.close()
     database.dispose()
     return 0

@@ -50,7 +50,11 @@ def _format_number(value: Any) -> str:
 
 def read_only_look(field: QWidget, read_only: bool) -> None:
     """A field that takes no typing looks like it: the window's colour behind its text instead of the base
-    (white in a light palette) of a field waiting for input, in any palette."""
+    (white in a light palette) of a field waiting for input, in any palette, and no "e.g. ..." hint."""
+    if isinstance(field, QLineEdit):
+        if read_only and field.property("hint") is None:
+            field.setProperty("hint", field.placeholderText())
+        field.setPlaceholderText("" if read_only else str(field.property("hint") or field.placeholderText()))
     if not read_only:
         field.setPalette(QPalette())  # back to the inherited palette
         return

@@ -433,6 +433,7 @@ class MainWindow(QMainWindow):
         while layout.count():
             widget = layout.takeAt(0).widget()
             if widget is not None:
+                widget.hide()  # off screen now, not when the event loop deletes it
                 widget.deleteLater()
 
     def _focus_in_record(self) -> bool:

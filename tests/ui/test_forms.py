@@ -191,10 +191,13 @@ def test_signed_assessment_looks_read_only(window: Any) -> None:
     assert base == name.palette().color(QPalette.ColorRole.Window)  # no "type here" white field
     onset = editor.binder.widget(("history", "onset"))
     assert onset.isReadOnly() and not onset.button.isEnabled()
+    trauma = editor.binder.widget(("history", "trauma_on"))
+    assert trauma.edit.placeholderText() == ""  # no "e.g. 3 Apr 1958" inviting typing
     assert not editor.binder.widget(("history", "etiology")).isEnabled()
     assert editor.body_map.isReadOnly()
     editor.status.amend_button.click()
     assert not name.isReadOnly() and name.palette().color(QPalette.ColorRole.Base) != base
+    assert trauma.edit.placeholderText() == "e.g. 3 Apr 1958"
     assert editor.status.currentWidget() is not editor.status.banner
 
 
