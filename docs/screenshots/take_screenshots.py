@@ -35,6 +35,8 @@ SHOTS = (
     "library",
     "new-patient",
     "signed",
+    "problems",
+    "needs",
 )
 
 
@@ -165,6 +167,24 @@ def main() -> int:
         window.tabs.setCurrentWidget(window.assessment_page)
         window.editor.tabs.setCurrentIndex(0)
         save("signed")
+    if "problems" in wanted or "needs" in wanted:
+        from planner.records import save_patient
+
+        save_patient(database, "MRN-0500", "Noor Haddad", "1958-04-03", "female", new=True)
+        window.patient_model.reload()
+        window.select_patient("MRN-0500")
+        window.new_assessment()
+        session = window.session
+        session.set_value(("lymphedema", "present"), True)
+        session.set_value(("lymphedema", "circumferences_cm"), {"left": [22.0, 240], "right": [24.0, 27.5]})
+        if "problems" in wanted:
+            window.tabs.setCurrentWidget(window.assessment_page)
+            window.editor.tabs.setCurrentIndex(3)
+            save("problems")
+        if "needs" in wanted:
+            window.tabs.setCurrentWidget(window.plan_page)
+            save("needs")
+        session.undo_stack.setClean()
     window.close()
     database.dispose()
     return 0

@@ -55,6 +55,7 @@ from planner.ui.fields import (
     SENSATION,
     Field,
     describe,
+    form_order,
     label_for,
     strength_field,
 )
@@ -112,7 +113,10 @@ class StatusPanel(QStackedWidget):
         for page in (self.issues, self.clear_line, self.banner):
             self.addWidget(page)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
-        self.setFixedHeight(self.fontMetrics().lineSpacing() * self.lines() + 14)
+        self.issues.addItem("")
+        row = self.issues.sizeHintForRow(0)  # the style's row height, measured once
+        self.issues.clear()
+        self.setFixedHeight(row * self.lines() + 2 * self.issues.frameWidth() + 2)
 
     def lines(self) -> int:
         """How many problems show at once: PANEL_LINES, one fewer on a short screen (1080 at 200 %)."""
@@ -356,7 +360,8 @@ class AssessmentEditor(QWidget):
                 self.status.show_banner(text, "earlier", can_amend=False)
             return
         day_first_order = self.binder.day_first
-        self.status.show_issues([(i.field, describe(i, day_first=day_first_order)) for i in session.issues])
+        issues = sorted(session.issues, key=form_order)
+        self.status.show_issues([(i.field, describe(i, day_first=day_first_order)) for i in issues])
 
     def issue_words(self) -> list[str]:
         """The problems as the panel shows them."""

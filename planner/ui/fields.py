@@ -243,6 +243,16 @@ def label_for(key: str) -> str:
     return f"{field.label}, {field.item} {int(match[2]) + 1}" if match else field.label
 
 
+_ORDER = {key: position for position, key in enumerate(FIELDS)}
+
+
+def form_order(issue: FieldIssue) -> int:
+    """Sort key putting problems in the order the form shows their fields (patient, history, pain...); a
+    stable sort keeps the validator's order within a field ('point 2' before 'point 10')."""
+    field = field_for(issue.field)
+    return _ORDER.get(field.key, len(_ORDER)) if field else -1
+
+
 def _amount(value: Any) -> str:
     return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
 

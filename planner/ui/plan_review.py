@@ -342,10 +342,11 @@ class PlanReview(QWidget):
         if self.session.plan is not None:
             self.body.setCurrentWidget(self.splitter)
             return
-        from planner.ui.fields import describe
+        from planner.ui.fields import describe, form_order
 
         needed = "".join(
-            f"<li>{html.escape(describe(issue, day_first=self.day_first))}</li>" for issue in self.session.issues
+            f"<li>{html.escape(describe(issue, day_first=self.day_first))}</li>"
+            for issue in sorted(self.session.issues, key=form_order)
         )
         self.needs.setText(
             "<p><b>No plan yet.</b> The plan is drafted as soon as the assessment has what it needs:</p>"
@@ -379,7 +380,7 @@ class PlanReview(QWidget):
             kind = "draft"
         foreground, background = BANNER[kind]
         self.banner.setStyleSheet(f"background:{background}; color:{foreground}; font-weight:bold;")
-        editable = not session.read_only
+        editable = not session.read_only and session.plan is not None
         for button in (self.edit_button, self.up_button, self.down_button, self.add_button):
             button.setEnabled(editable)
         self.sign_button.setEnabled(editable and session.plan_is_current)
