@@ -96,7 +96,6 @@ class StatusPanel(QStackedWidget):
         self.issues.itemActivated.connect(self._chosen)
         self.issues.itemClicked.connect(self._chosen)
         self.clear_line = QLabel(NO_PROBLEMS)
-        self.clear_line.setForegroundRole(self.clear_line.foregroundRole())
         self.clear_line.setAccessibleName("Problems in this assessment")
         self.clear_line.setMargin(4)
         self.clear_line.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
