@@ -2,17 +2,25 @@
 
 Entries name the acting user (the signer for sign-offs, otherwise the operating-system account) and what was
 done to which record; they carry no clinical content and no patient names, only ids.
+
+The log is a hash chain: each entry stores the hash of the entry before it and a hash of that and its own
+content, so an entry changed, removed or slipped in shows when the chain is checked (``planner db check``).
+The schema makes entries go at the end only (planner.db.guards). The chain has no secret: someone who can
+rewrite the file can recompute it all, which the signed plans' hashes printed on paper would then expose.
 """
 
 from __future__ import annotations
 
 import getpass
+import hashlib
 import json
+import sqlite3
 from typing import Any
 
+from sqlalchemy import text
 from sqlmodel import Session, col, select
 
-from planner.clock import utc_now
+from planner.clock import stored_time, utc_now
 from planner.db.engine import Database
 from planner.models.audit import AuditEntry
 
@@ -24,18 +32,65 @@ def current_user() -> str:
         return "unknown"
 
 
+def chain_hash(
+    prev_hash: str | None, entry_id: int, at: str, actor: str, action: str, subject: str, detail: str
+) -> str:
+    """An entry's hash: the previous entry's hash and this entry's stored values, as stored (text). Fixed for
+    good: every database's chain was computed with it (migration 0006 chained the entries before it)."""
+    payload = json.dumps([prev_hash or "", entry_id, at, actor, action, subject, detail], ensure_ascii=False)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+_APPEND = text(
+    "INSERT INTO audit_log (id, at, actor, action, subject, detail, prev_hash, entry_hash) "
+    "VALUES (:id, :at, :actor, :action, :subject, :detail, :prev_hash, :entry_hash)"
+)
+
+
 def record(
     session: Session, action: str, subject: str, detail: dict[str, Any] | None = None, actor: str | None = None
 ) -> None:
-    session.add(
-        AuditEntry(
-            at=utc_now(),
-            actor=actor or current_user(),
-            action=action,
-            subject=subject,
-            detail=json.dumps(detail or {}, ensure_ascii=False, sort_keys=True),
-        )
+    """Append an entry after the last one, in the action's own transaction (BEGIN IMMEDIATE: no other writer
+    can append in between). Written as text exactly as it is hashed."""
+    last = session.execute(text("SELECT id, entry_hash FROM audit_log ORDER BY id DESC LIMIT 1")).first()
+    values = {
+        "id": last[0] + 1 if last else 1,
+        "at": stored_time(utc_now()),
+        "actor": actor or current_user(),
+        "action": action,
+        "subject": subject,
+        "detail": json.dumps(detail or {}, ensure_ascii=False, sort_keys=True),
+        "prev_hash": last[1] if last else None,
+    }
+    values["entry_hash"] = chain_hash(
+        values["prev_hash"],
+        values["id"],
+        values["at"],
+        values["actor"],
+        values["action"],
+        values["subject"],
+        values["detail"],
     )
+    session.execute(_APPEND, values)
+
+
+def chain_problems(connection: sqlite3.Connection, limit: int = 20) -> list[str]:
+    """Where the audit log's hash chain breaks: an entry whose content no longer matches its hash, or that does
+    not name the hash of the entry before it (one was changed, removed or inserted)."""
+    problems: list[str] = []
+    previous = None
+    rows = connection.execute(
+        "SELECT id, at, actor, action, subject, detail, prev_hash, entry_hash FROM audit_log ORDER BY id"
+    )
+    for entry_id, at, actor, action, subject, detail, prev_hash, entry_hash in rows:
+        if prev_hash != previous:
+            problems.append(f"audit entry {entry_id} does not follow the entry before it (one was removed or added)")
+        if entry_hash != chain_hash(prev_hash, entry_id, str(at), actor, action, subject, detail):
+            problems.append(f"audit entry {entry_id} was changed after it was written")
+        previous = entry_hash
+        if len(problems) >= limit:
+            break
+    return problems
 
 
 def log_action(database: Database, action: str, subject: str, detail: dict[str, Any] | None = None) -> None:

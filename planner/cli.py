@@ -115,6 +115,19 @@ def cmd_done(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_sign(args: argparse.Namespace) -> int:
+    """Sign a draft plan version as stored, by the same core function as the app's Sign button."""
+    from planner.export.context import short_hash
+    from planner.records import sign_stored_plan
+
+    record = sign_stored_plan(_open(args), args.plan_id, args.signer, args.credentials)
+    print(
+        f"signed plan {record.id} (version {record.version}) of patient {record.patient_id} as {record.signer}; "
+        f"content hash {short_hash(record.content_hash or '')}"
+    )
+    return EXIT_OK
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     from planner.export.service import export_pdf
 
@@ -228,7 +241,33 @@ def cmd_docs_check(args: argparse.Namespace) -> int:
     library = compile_library(documents.values(), prefer_errors_of=prefer, known_problems=problems)
     for doc in checked or sorted(documents.values(), key=lambda d: d.id):
         count = sum(1 for r in library.recommendations if r.document_id == doc.id)
-        print(f"{doc.id} {doc.version}: ok ({count} recommendations, {len(doc.passages)} sections)")
+        extras = "".join(
+            f", {len(items)} {label}"
+            for label, items in (
+                ("exercises", [e for e in doc.entries if e.kind == "exercise"]),
+                ("equipment items", [e for e in doc.entries if e.kind == "equipment"]),
+                ("figures", doc.figures),
+            )
+            if items
+        )
+        print(f"{doc.id} {doc.version}: ok ({count} recommendations{extras}, {len(doc.passages)} sections)")
+    return EXIT_OK
+
+
+def cmd_docs_figures(args: argparse.Namespace) -> int:
+    """A contact sheet of the figures of the shipped library and the given files (touches no database)."""
+    from planner.export.figure_sheet import figure_sheet_pdf
+    from planner.export.files import write_file_atomically
+    from planner.library.compiler import compile_library
+    from planner.library.files import read_document_file, read_shipped_documents
+
+    documents = {doc.id: doc for doc in read_shipped_documents()}
+    checked = [read_document_file(Path(name)) for name in args.files]
+    for doc in checked:
+        documents[doc.id] = doc
+    library = compile_library(documents.values(), prefer_errors_of=checked[0].id if checked else None)
+    written = write_file_atomically(Path(args.output), figure_sheet_pdf(library), overwrite=args.force)
+    print(f"wrote {written} ({len(library.figures)} figures)")
     return EXIT_OK
 
 
@@ -241,6 +280,23 @@ def cmd_docs_findings(args: argparse.Namespace) -> int:
         print(f"{finding.name:<32} {finding.kind.value:<7} {finding.description}")
     for derived in library.derived:
         print(f"{derived.name:<32} {derived.kind.value:<7} defined by {derived.document_id}")
+    return EXIT_OK
+
+
+def cmd_docs_rules(args: argparse.Namespace) -> int:
+    """The clinical review table: every rule with its condition in words, its gates and its source."""
+    from planner.library.rules_doc import clinical_rules_markdown
+
+    if args.shipped:
+        from planner.library.compiler import compile_library
+        from planner.library.files import read_shipped_documents
+
+        library = compile_library(read_shipped_documents())
+    else:
+        from planner.library.store import load_library
+
+        library = load_library(_open(args))
+    sys.stdout.write(clinical_rules_markdown(library))
     return EXIT_OK
 
 
@@ -263,11 +319,11 @@ def cmd_db_backup(args: argparse.Namespace) -> int:
 
 def cmd_db_restore(args: argparse.Namespace) -> int:
     """Does not open the current database first: it may be the damaged file being replaced."""
-    from planner.db.backup import restore_backup
+    from planner.db.restore import restore_backup
     from planner.paths import default_database_path
 
     target = Path(args.db or default_database_path())
-    kept = restore_backup(target, Path(args.backup))
+    kept = restore_backup(target, Path(args.backup), force=args.force)
     print(f"restored {args.backup} to {target}" + (f"; the previous file is kept as {kept}" if kept else ""))
     return EXIT_OK
 
@@ -375,6 +431,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--by", help="who did it (default: the operating-system user)")
     p.add_argument("--reopen", action="store_true", help="mark it not done again")
 
+    p = _add(sub, "sign", cmd_sign, "sign a draft plan version as it is stored (it can no longer change)")
+    p.add_argument("plan_id", type=int, metavar="PLAN_ID", help="the plan's number, as 'history' shows it")
+    p.add_argument("--signer", required=True, help="the signing clinician's name")
+    p.add_argument("--credentials", required=True, help="their credentials, e.g. 'PT, DPT'")
+
     p = _add(sub, "export", cmd_export, "write the clinician plan (or the patient handout) as PDF")
     p.add_argument("file", help="assessment JSON file, or - for standard input")
     p.add_argument("-o", "--output", required=True, help="PDF file to write")
@@ -406,6 +467,14 @@ def build_parser() -> argparse.ArgumentParser:
     p = _add(docs_sub, "check", cmd_docs_check, "check document files without importing them")
     p.add_argument("files", nargs="*")
     _add(docs_sub, "findings", cmd_docs_findings, "list the finding names conditions may use")
+    p = _add(docs_sub, "figures", cmd_docs_figures, "print every figure of the library to a PDF contact sheet")
+    p.add_argument("files", nargs="*", help="document files to add to the shipped library first")
+    p.add_argument("-o", "--output", required=True, help="the PDF to write")
+    p.add_argument("--force", action="store_true", help="replace the output file if it exists")
+    p = _add(docs_sub, "rules", cmd_docs_rules, "every rule in words with its safety gates and source (Markdown)")
+    p.add_argument(
+        "--shipped", action="store_true", help="the shipped library as in resources/ (docs/clinical-rules.md)"
+    )
 
     p = _add(sub, "demo", cmd_demo, "fill the database with synthetic patients (for demonstrations and benchmarks)")
     p.add_argument("--patients", type=int, required=True)
@@ -419,6 +488,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add(db_sub, "check", cmd_db_check, "integrity check plus citations and signed-plan hashes")
     p = _add(db_sub, "restore", cmd_db_restore, "replace the database by a backup (the current file is kept)")
     p.add_argument("backup", help="backup file to restore")
+    p.add_argument("--force", action="store_true", help="restore it even if it is a backup of another database")
 
     p = _add(sub, "bench", cmd_bench, "measure speed and memory, each figure beside its floor")
     p.add_argument("--json", action="store_true", help="print the figures as JSON")

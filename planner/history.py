@@ -14,6 +14,7 @@ from planner.db.engine import Database
 from planner.engine.findings import all_findings
 from planner.engine.schedule import window_text
 from planner.errors import NotFoundError
+from planner.export.context import short_hash
 from planner.followup import patient_schedule
 from planner.library.compiler import CompiledLibrary
 from planner.library.store import load_library
@@ -55,6 +56,7 @@ def patient_history(database: Database, patient_id: str, today: date) -> dict[st
                         "status": plan.status,
                         "signer": plan.signer,
                         "signed_at": plan.signed_at.isoformat() if plan.signed_at else None,
+                        "content_hash": plan.content_hash,
                         "library_version": plan.library_version,
                     }
                     for plan in plan_versions(database, assessment_id)
@@ -79,7 +81,11 @@ def history_text(history: dict[str, Any]) -> str:
             f"  {entry['assessor'] or ''}".rstrip()
         )
         for plan in entry["plans"]:
-            signed = f" by {plan['signer']} at {plan['signed_at'][:16]}" if plan["signed_at"] else ""
+            signed = ""
+            if plan["signed_at"]:
+                signed = (
+                    f" by {plan['signer']} at {plan['signed_at'][:16]}, hash {short_hash(plan['content_hash'] or '')}"
+                )
             lines.append(f"      plan {plan['id']} version {plan['version']}: {plan['status']}{signed}")
     lines += ["", *trend_lines(history["trends"])]
     if history["follow_up"]:

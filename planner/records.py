@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlmodel import Session, col, func, select
@@ -34,6 +34,19 @@ class PlanSignedError(UserError):
     """A signed plan was about to be changed; amending creates a new version instead."""
 
 
+class PlanChangedError(UserError):
+    """Someone changed the plan since the screen opened it (another window or workstation): the save or the
+    sign-off was refused and nothing was stored; the message names who and when, from the audit log."""
+
+
+@dataclass(frozen=True, slots=True)
+class PlanStamp:
+    """Which plan row a screen opened, and in which row version: what a save or a sign-off is checked against."""
+
+    plan_id: int
+    row_version: int
+
+
 def canonical_json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
@@ -54,10 +67,20 @@ class PlanRecord:
     signer_credentials: str | None = None
     signed_at: datetime | None = None
     content_hash: str | None = None
+    row_version: int = 1
 
     @property
     def signed(self) -> bool:
         return self.status == SIGNED
+
+    @property
+    def stamp(self) -> PlanStamp:
+        return PlanStamp(self.id, self.row_version)
+
+    @property
+    def draft_hash(self) -> str:
+        """The hash of what this version holds (see :func:`draft_hash`)."""
+        return draft_hash(self.assessment, self.content, self.edits.to_json())
 
     def final(self) -> dict[str, Any]:
         """The plan as the clinician left it (edits applied)."""
@@ -81,6 +104,7 @@ def _record(plan: Plan, patient_id: str) -> PlanRecord:
         signer_credentials=plan.signer_credentials,
         signed_at=plan.signed_at,
         content_hash=plan.content_hash,
+        row_version=plan.row_version,
     )
 
 
@@ -95,6 +119,42 @@ def signature_hash(plan: Plan) -> str:
         "signed_at": plan.signed_at.isoformat() if plan.signed_at else None,
     }
     return hashlib.sha256(canonical_json(payload).encode("utf-8")).hexdigest()
+
+
+def draft_hash(assessment: dict[str, Any], content: dict[str, Any], edits: dict[str, Any]) -> str:
+    """What a screen shows of a plan version, as one hash: the assessment, the generated content and the
+    clinician's edits. Signing compares the screen's with the stored version's, so a clinician never signs
+    content other than what they see."""
+    payload = {"assessment": assessment, "content": content, "edits": edits}
+    return hashlib.sha256(canonical_json(payload).encode("utf-8")).hexdigest()
+
+
+def _changed_by(session: Session, plan: Plan) -> str:
+    """Who last changed ``plan`` and when, from the audit log, for a message."""
+    from planner.models import AuditEntry
+
+    entry = session.exec(
+        select(AuditEntry).where(AuditEntry.subject == f"plan:{plan.id}").order_by(col(AuditEntry.id).desc())
+    ).first()
+    if entry is None:
+        return "by someone else"
+    what = {"plan.sign": "signed", "plan.save_draft": "saved", "assessment.store": "stored"}.get(
+        entry.action, "changed"
+    )
+    when = entry.at.replace(tzinfo=UTC).astimezone().strftime("%Y-%m-%d %H:%M")
+    return f"{what} by {entry.actor} at {when}"
+
+
+def _refuse_if_changed(session: Session, latest: Plan | None, opened: PlanStamp, doing: str) -> None:
+    """Refuse when the assessment's latest plan is not the row version the screen opened."""
+    if latest is not None and latest.id == opened.plan_id and latest.row_version == opened.row_version:
+        return
+    if latest is None:
+        raise PlanChangedError(f"{doing}: the plan you opened no longer exists. Your entries are kept.")
+    raise PlanChangedError(
+        f"{doing}: plan version {latest.version} of this assessment was {_changed_by(session, latest)}, since you "
+        "opened it. Nothing was stored and your entries are kept; open the plan again to see that change."
+    )
 
 
 def _upsert_patient(session: Session, info: dict[str, Any]) -> bool:
@@ -214,22 +274,28 @@ def _latest_plan(session: Session, assessment_id: int) -> Plan | None:
     return session.exec(query).first()
 
 
-def save_draft(database: Database, assessment_id: int, assessment: dict[str, Any], edits: PlanEdits) -> PlanRecord:
+def save_draft(
+    database: Database, assessment_id: int, assessment: dict[str, Any], edits: PlanEdits, *, opened: PlanStamp
+) -> PlanRecord:
     """Save the edited assessment and the clinician's edits, regenerating the draft plan.
 
-    When the latest plan version is signed, a new draft version is started (the signed one is untouched).
+    ``opened`` is the plan row version the screen opened: when the assessment's latest plan is another one
+    now (someone saved, signed or amended it meanwhile), nothing is stored and :class:`PlanChangedError` says
+    who and when. When the latest plan version is signed, a new draft version is started (the signed one is
+    untouched).
     """
     library = load_library(database)
     with database.write() as session:
         row = get_or_raise(session, Assessment, assessment_id)
         if assessment["patient"]["id"] != row.patient_id:
             raise UserError("patient.id: cannot change on a stored assessment (record a new patient instead)")
+        latest = _latest_plan(session, assessment_id)
+        _refuse_if_changed(session, latest, opened, "Not saved")
         history = _earlier_assessments(session, row.patient_id, assessment["assessed_on"], assessment_id)
         content = generate_plan(assessment, library, history)
         _upsert_patient(session, assessment["patient"])
         _fill_assessment(row, assessment)
         session.add(row)
-        latest = _latest_plan(session, assessment_id)
         if latest is None or latest.status == SIGNED:
             latest = Plan(
                 assessment_id=assessment_id,
@@ -261,13 +327,26 @@ def save_draft(database: Database, assessment_id: int, assessment: dict[str, Any
         return _record(latest, row.patient_id)
 
 
-def sign_plan(database: Database, plan_id: int, signer: str, credentials: str) -> PlanRecord:
+def sign_plan(
+    database: Database, plan_id: int, signer: str, credentials: str, *, opened: PlanStamp, shown_hash: str
+) -> PlanRecord:
+    """Sign a draft plan version, exactly as the signer's screen shows it: ``opened`` is the row version the
+    screen holds and ``shown_hash`` the :func:`draft_hash` of what it shows. When the plan changed since, or
+    holds other content than shown, nothing is signed (:class:`PlanChangedError`). The desktop app and
+    ``planner sign`` both sign through here."""
     signer = check_text("signer", signer, required=True)
     credentials = check_text("credentials", credentials, required=True)
     with database.write() as session:
         plan = get_or_raise(session, Plan, plan_id)
+        _refuse_if_changed(session, plan, opened, "Not signed")
         if plan.status == SIGNED:
             raise PlanSignedError(f"plan {plan_id} (version {plan.version}) is already signed by {plan.signer}")
+        stored = draft_hash(json.loads(plan.assessment), json.loads(plan.content), json.loads(plan.edits))
+        if stored != shown_hash:
+            raise PlanChangedError(
+                f"Not signed: plan {plan_id} (version {plan.version}) as stored differs from the plan shown. "
+                "Nothing was signed; review the plan as it is now and sign again."
+            )
         plan.status = SIGNED
         plan.signer = signer
         plan.signer_credentials = credentials
@@ -284,6 +363,13 @@ def sign_plan(database: Database, plan_id: int, signer: str, credentials: str) -
         )
         patient_id = session.get(Assessment, plan.assessment_id).patient_id  # type: ignore[union-attr]
         return _record(plan, patient_id)
+
+
+def sign_stored_plan(database: Database, plan_id: int, signer: str, credentials: str) -> PlanRecord:
+    """Sign a draft plan version as it is stored now, for ``planner sign`` and scripts (which show the signer
+    nothing but what is stored), through :func:`sign_plan`."""
+    record = get_plan(database, plan_id)
+    return sign_plan(database, plan_id, signer, credentials, opened=record.stamp, shown_hash=record.draft_hash)
 
 
 def get_plan(database: Database, plan_id: int) -> PlanRecord:

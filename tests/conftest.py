@@ -6,7 +6,10 @@ import copy
 import json
 import os
 import sqlite3
+import subprocess
+import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -105,3 +108,26 @@ def damage_table(path: Path, table: str) -> None:
     with path.open("r+b") as handle:
         handle.seek((root - 1) * page_size)
         handle.write(b"\xa5" * page_size)
+
+
+@contextmanager
+def lock_held(path: Path, mode: str = "EXCLUSIVE") -> Iterator[subprocess.Popen[str]]:
+    """Another process holding an SQLite lock on ``path`` (tests/lock_holder.py) until the block ends."""
+    child = subprocess.Popen(
+        [sys.executable, "-m", "tests.lock_holder", str(path), mode],
+        cwd=REPO,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert child.stdout is not None and child.stdin is not None
+    try:
+        line = child.stdout.readline()
+        assert line.strip() == "locked", child.stderr.read() if child.stderr else line
+        yield child
+    finally:
+        if child.poll() is None:
+            child.stdin.write("\n")
+            child.stdin.close()
+        child.wait(timeout=60)

@@ -58,6 +58,11 @@ def test_minimal_assessment_is_valid() -> None:
         ({"strength": {"hip_flexors": {"left": 3}}}, "strength.hip_flexors", "unknown field"),
         ({"strength": {"hip_flexion": {"middle": 3}}}, "strength.hip_flexion.middle", "unknown field"),
         ({"joint_position_sense": {"left": "reduced"}}, "joint_position_sense.left", "normal, impaired, absent"),
+        ({"history": {"implanted_devices": "pacemaker"}}, "history.implanted_devices", "must be a list"),
+        ({"history": {"implanted_devices": ["toaster"]}}, "history.implanted_devices[0]", "pacemaker, defibrillator"),
+        ({"history": {"implanted_devices": ["other", "other"]}}, "history.implanted_devices", "same value twice"),
+        ({"history": {"entrapment_site": "knee"}}, "history.entrapment_site", "piriformis, other"),
+        ({"pain": {"nrs": 3, "neuropathic_agents_tried": ["opioid"]}}, "pain.neuropathic_agents_tried[0]", "tricyclic"),
         ({"symptoms": {"saddle_numbness": 1}}, "symptoms.saddle_numbness", "true or false"),
         ({"pain": {"nrs": 11}}, "pain.nrs", "0 to 10"),
         ({"pain": {"nrs": "5"}}, "pain.nrs", "whole number"),
@@ -183,3 +188,25 @@ def test_issues_carry_their_rule_and_figures_for_a_screen_to_word() -> None:
     side = issues["history.affected_side"]
     assert side.code == "choice" and side.param("choices") == ("left", "right", "bilateral")
     assert str(point) == "lymphedema.circumferences_cm.left[1]: must be a number from 5 to 150 (got None)"
+
+
+def test_added_fields_are_optional_and_accepted() -> None:
+    """The planner's additions to the format (docs/assessment-additions.md): all optional, null or absent alike."""
+    full = make_assessment(
+        history={"implanted_devices": ["pacemaker", "neurostimulator"], "entrapment_site": "piriformis"},
+        pain={"nrs": 5, "neuropathic_agents_tried": ["snri", "pregabalin"]},
+    )
+    assert validate_assessment(full, today=TODAY) is full
+    empty = make_assessment(
+        history={"implanted_devices": None, "entrapment_site": None}, pain={"nrs": 5, "neuropathic_agents_tried": []}
+    )
+    assert validate_assessment(empty, today=TODAY) is empty
+
+
+def test_published_schema_lists_the_added_fields() -> None:
+    from planner.assessment.schema import schema_for
+
+    history = schema_for("assessment")["properties"]["history"]["properties"]
+    pain = schema_for("assessment")["properties"]["pain"]["properties"]
+    assert {"implanted_devices", "entrapment_site"} <= history.keys()
+    assert "neuropathic_agents_tried" in pain

@@ -11,7 +11,7 @@ from planner.audit import entries
 from planner.edits import PlanEdits
 from planner.export.service import export_pdf
 from planner.library.store import import_documents, remove_document
-from planner.records import get_plan, save_draft, sign_plan, store_assessment
+from planner.records import get_plan, save_draft, sign_stored_plan, store_assessment
 from tests.conftest import example_paths
 from tests.test_library_store import NEW_DOC
 
@@ -28,8 +28,9 @@ def test_trail_of_a_plan(db: Any, tmp_path: Path) -> None:
         stored.assessment_id,
         get_plan(db, stored.plan_id).assessment,
         PlanEdits(excluded={"clinic-aid-walker": "already has one"}),
+        opened=get_plan(db, stored.plan_id).stamp,
     )
-    sign_plan(db, stored.plan_id, "J. Rivera", "PT")
+    sign_stored_plan(db, stored.plan_id, "J. Rivera", "PT")
     export_pdf(db, assessment, tmp_path / "plan.pdf")
     trail = [a for a in actions(db) if not a[0].startswith("document.")]
     assert [a[0] for a in trail] == ["assessment.store", "plan.save_draft", "plan.sign", "export.clinician_pdf"]
@@ -58,7 +59,7 @@ def test_db_check_finds_tampered_signed_plan(db: Any, capsys: Any) -> None:
     from planner.db.check import check_database
 
     stored = store_assessment(db, load_assessment_file(example_paths()[0]))
-    sign_plan(db, stored.plan_id, "J. Rivera", "PT")
+    sign_stored_plan(db, stored.plan_id, "J. Rivera", "PT")
     assert check_database(db).ok
     assert run(["--db", str(db.path), "db", "check"]) == 0
     assert "ok (" in capsys.readouterr().out
@@ -66,6 +67,6 @@ def test_db_check_finds_tampered_signed_plan(db: Any, capsys: Any) -> None:
         connection.execute("DROP TRIGGER plan_signed_no_update")
         connection.execute("UPDATE plan SET edits = ? WHERE id = ?", ('{"excluded": {"x": ""}}', stored.plan_id))
     report = check_database(db)
-    assert not report.ok and f"plan {stored.plan_id}" in report.problems[0]
+    assert not report.ok and any(f"plan {stored.plan_id} (version 1) differs" in p for p in report.problems)
     assert run(["--db", str(db.path), "db", "check"]) == 1
     assert "PROBLEM: plan" in capsys.readouterr().out

@@ -12,8 +12,9 @@ from typing import Any
 
 import pytest
 
-from planner.db.backup import KEEP, automatic_backup, list_backups, restore_backup, rotate
+from planner.db.backup import KEEP, automatic_backup, list_backups, rotate
 from planner.db.engine import DamagedDatabaseError, open_database
+from planner.db.restore import restore_backup
 from planner.errors import UserError
 from planner.records import count_rows, store_assessment
 from tests.conftest import make_assessment
@@ -103,3 +104,15 @@ def test_flipped_bytes_never_crash_and_reported_files_are_untouched(template_db:
             reported += 1
             assert path.read_bytes() == bytes(data), "a reported file must be left exactly as it was"
     assert opened + reported == 60 and reported > 0
+
+
+def test_schema_text_that_is_no_longer_utf8_is_reported_as_damage(template_db: Path, tmp_path: Path) -> None:
+    """SQLite quotes the damaged schema in its message, which then fails to decode: still damage, not a crash."""
+    data = bytearray(template_db.read_bytes())
+    at = data.index(b"CREATE TRIGGER")
+    data[at + 2] = 0xE1  # a UTF-8 lead byte followed by ASCII: invalid
+    path = tmp_path / "planner.sqlite3"
+    path.write_bytes(bytes(data))
+    with pytest.raises(DamagedDatabaseError):
+        open_database(path)
+    assert path.read_bytes() == bytes(data)

@@ -168,3 +168,22 @@ def test_entry_point_runs_as_a_program(db_path: Path) -> None:
         check=False,
     )
     assert done.returncode == 0 and '"lsp-careplan/1"' in done.stdout
+
+
+def test_plan_text_lists_held_items_under_their_reason(cli: Any, tmp_path: Path) -> None:
+    assessment = make_assessment(
+        history={"implanted_devices": ["defibrillator"], "infection": True}, pain={"nrs": 5, "neuropathic": True}
+    )
+    code, out, _err = cli("plan", str(write_json(tmp_path, "held.json", assessment)))
+    assert code == 0
+    held = out[out.index("Held back by the safety screen") : out.index("Physical therapy")]
+    assert "Held: an implanted electronic device is recorded" in held
+    assert "- TENS or Anodyne therapy for neuropathic pain" in held
+    assert "Held: an acute infection is recorded" in held and "- Physical pain measure: heat" in held
+    assert "Basis: General physiotherapy, pharmacology and radiology safety knowledge" in held
+    code, out, _err = cli("plan", str(write_json(tmp_path, "clear.json", make_assessment(pain={"nrs": 5}))))
+    assert code == 0 and "Held back" not in out
+    clot = make_assessment(history={"dvt": True}, strength={"knee_extension": {"right": 4}})
+    code, out, _err = cli("plan", str(write_json(tmp_path, "clot.json", clot)))
+    held = out[out.index("Held back by the safety screen") : out.index("Physical therapy")]
+    assert code == 0 and "- Home exercise: Knee straightening with an ankle weight" in held

@@ -18,7 +18,7 @@ from planner.engine.progress import recovery_window_dates
 from planner.history import patient_history, plan_for_patient
 from planner.plan.compare import ADDED, CHANGED, COMPARED_FIELDS, FIELD_LABELS, REMOVED, by_section, compare_plans
 from planner.plan.generate import generate_plan
-from planner.records import latest_plan, save_draft, sign_plan, store_assessment
+from planner.records import get_plan, latest_plan, save_draft, sign_stored_plan, store_assessment
 from tests.conftest import make_assessment
 from tests.test_progress import FIRST, SECOND, THIRD
 
@@ -39,13 +39,13 @@ def test_compare_finds_added_removed_and_changed(library: Any) -> None:
 def test_compare_sees_clinician_edits(db: Any) -> None:
     stored = store_assessment(db, FIRST)
     first = latest_plan(db, stored.assessment_id)
-    sign_plan(db, first.id, "J. Doe", "PT")
+    sign_stored_plan(db, first.id, "J. Doe", "PT")
     edits = PlanEdits(
         excluded={"clinic-reassess": "seen weekly instead"},
         rewritten={"nlsp-pt-arom-progression": {"title": "AROM daily", "detail": "Ten of each."}},
         added=[AddedItem("clinician-1", "pt", "Pool therapy", "")],
     )
-    second = save_draft(db, stored.assessment_id, first.assessment, edits)
+    second = save_draft(db, stored.assessment_id, first.assessment, edits, opened=get_plan(db, first.id).stamp)
     assert second.version == 2
     changes = compare_plans(first.final(), second.final())
     kinds = {(c.kind, c.item_id): c.fields for c in changes}

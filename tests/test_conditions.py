@@ -93,3 +93,22 @@ def test_syntax_errors_say_what_is_wrong_and_where(text: str, message: str, offs
 def test_symbols_are_collected() -> None:
     compiled = compile_expression("pain_nrs > 3 and $min([mrc_hip_extension]) < 4", KINDS)
     assert compiled.symbols == {"pain_nrs", "mrc_hip_extension"}
+
+
+def test_one_context_serves_many_expressions_and_names_added_later() -> None:
+    """The library compiles every expression with one rule-engine context (building one costs more than
+    parsing a condition): a name added to the mapping afterwards still resolves, and each compiled expression
+    keeps only its own symbols and type."""
+    from planner.engine.conditions import expression_context
+
+    types = {"pain_nrs": Kind.NUMBER}
+    context = expression_context(types)
+    first = compile_expression("pain_nrs > 3", types, context)
+    types["band"] = Kind.TEXT
+    second = compile_expression("band == 'severe'", types, context)
+    assert (first.symbols, first.kind) == (frozenset({"pain_nrs"}), Kind.FLAG)
+    assert (second.symbols, second.kind) == (frozenset({"band"}), Kind.FLAG)
+    assert first.evaluate({"pain_nrs": 5}) and second.evaluate({"band": "severe"})
+    with pytest.raises(ExpressionError, match="unknown finding 'nope'"):
+        compile_expression("nope > 1", types, context)
+    assert compile_expression("pain_nrs + 1", types, context).kind is Kind.NUMBER

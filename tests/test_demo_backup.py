@@ -37,4 +37,4 @@ def test_backup_is_a_verified_copy(db: Any, tmp_path: Path) -> None:
         assert connection.execute("SELECT count(*) FROM patient").fetchone() == (3,)
     assert target.stat().st_mode & 0o777 == 0o600
     default = backup_database(db)
-    assert default.parent.name == "backups" and default.exists()
+    assert default.parent == db.path.parent / "backups" / db.path.name and default.exists()

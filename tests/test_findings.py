@@ -143,3 +143,74 @@ def test_ambulation_mrc_is_lowest_of_the_three_groups(library: Any) -> None:
     )
     assert result["ambulation_mrc"] == 2
     assert findings(library, strength={"hip_flexion": {"left": 1}})["ambulation_mrc"] is None
+
+
+def test_single_root_test_is_made_for_each_leg(library: Any) -> None:
+    """One root cannot explain weakness in both legs (clinical-spec: weakness pattern, side by side)."""
+    l5_both = findings(
+        library,
+        strength={"ankle_dorsiflexion": {"left": 3, "right": 3}, "great_toe_extension": {"left": 3, "right": 4}},
+    )
+    assert l5_both["fits_single_root_left"] is True and l5_both["fits_single_root_right"] is True
+    assert l5_both["common_roots_left"] == ("L5",) and l5_both["common_roots_right"] == ("L5",)
+    assert l5_both["weak_both_legs"] is True
+    assert l5_both["fits_single_root"] is False
+    s1_both = findings(library, strength={"ankle_plantarflexion": {"left": 4, "right": 4}})
+    assert (s1_both["fits_single_root"], s1_both["weak_both_legs"]) == (False, True)
+    left_only = findings(library, strength={"ankle_plantarflexion": {"left": 4, "right": 5}})
+    assert (left_only["fits_single_root"], left_only["fits_single_root_left"]) == (True, True)
+    assert (left_only["fits_single_root_right"], left_only["weak_both_legs"]) == (False, False)
+    assert left_only["common_roots_right"] == ()
+    # Left L5 pattern, right a plexus pattern: neither one root nor one leg
+    mixed = findings(
+        library,
+        strength={"ankle_dorsiflexion": {"left": 3}, "hip_flexion": {"right": 3}, "ankle_plantarflexion": {"right": 3}},
+    )
+    assert mixed["fits_single_root_left"] is True and mixed["fits_single_root_right"] is False
+    assert mixed["fits_single_root"] is False
+
+
+def test_lowest_grade_per_side_and_groups_by_grade(library: Any) -> None:
+    result = findings(
+        library,
+        strength={
+            "hip_flexion": {"left": 1, "right": 4},
+            "knee_extension": {"left": 2},
+            "ankle_dorsiflexion": {"left": 5, "right": 0},
+        },
+    )
+    assert (result["lowest_mrc_left"], result["lowest_mrc_right"], result["lowest_mrc"]) == (1, 0, 0)
+    assert result["groups_at_mrc_0"] == ("right ankle dorsiflexion",)
+    assert result["groups_at_mrc_1"] == ("left hip flexion",)
+    assert result["groups_at_mrc_2"] == ("left knee extension",)
+    assert result["groups_at_mrc_3"] == ()
+    assert result["groups_at_mrc_4"] == ("right hip flexion",)
+    assert result["groups_at_mrc_5"] == ("left ankle dorsiflexion",)
+    none = findings(library)
+    assert (none["lowest_mrc_left"], none["lowest_mrc_right"]) == (None, None)
+
+
+def test_added_history_and_pain_fields_become_findings(library: Any) -> None:
+    result = findings(
+        library,
+        history={"implanted_devices": ["pacemaker"], "entrapment_site": "piriformis"},
+        pain={"nrs": 4, "neuropathic_agents_tried": ["snri"]},
+    )
+    assert result["implanted_devices"] == ("pacemaker",)
+    assert result["entrapment_site"] == "piriformis"
+    assert result["neuropathic_agents_tried"] == ("snri",)
+    empty = findings(library)
+    assert (empty["implanted_devices"], empty["entrapment_site"], empty["neuropathic_agents_tried"]) == ((), None, ())
+
+
+@pytest.mark.parametrize(
+    ("history", "days"),
+    [
+        ({}, None),
+        ({"trauma_on": "2026-10-20"}, 12),
+        ({"surgery_on": "2026-10-25"}, 7),
+        ({"trauma_on": "2026-09-01", "surgery_on": "2026-10-25"}, 7),  # the latest event counts
+    ],
+)
+def test_days_since_the_latest_acute_event(library: Any, history: dict[str, Any], days: int | None) -> None:
+    assert findings(library, history=history)["acute_event_days"] == days

@@ -45,6 +45,12 @@ def test_due_rule_dates() -> None:
     # no onset recorded: no date
     assert DueRule.parse("3-6 months after onset").dates(make_assessment()) is None
     assert str(DueRule.parse("1 day after trauma")) == "1 day after trauma"
+    # 'event' counts from the latest acute event, the later of the trauma and the surgery
+    event = DueRule.parse("3 weeks after event")
+    both = make_assessment(history={"trauma_on": "2026-09-01", "surgery_on": "2026-10-25"})
+    assert event.dates(both) == (date(2026, 11, 15), None)
+    assert event.dates(make_assessment(history={"trauma_on": "2026-10-20"})) == (date(2026, 11, 10), None)
+    assert event.dates(make_assessment()) is None
 
 
 @pytest.mark.parametrize(
@@ -152,7 +158,7 @@ def test_done_survives_a_new_draft_and_exclusion_drops_the_row(db: Any) -> None:
 
     plan = latest_plan(db, stored.assessment_id)
     edits = PlanEdits(excluded={"entrap-mon-repeat-edx": "done elsewhere"})
-    save_draft(db, stored.assessment_id, plan.assessment, edits)
+    save_draft(db, stored.assessment_id, plan.assessment, edits, opened=plan.stamp)
     schedule = {d.item_id: d for d in patient_schedule(db, "P-A", today)}
     assert set(schedule) == {"clinic-reassess"}
     assert schedule["clinic-reassess"].status == DONE  # kept through the regenerated draft

@@ -18,7 +18,7 @@ from planner.db.migrate import HEAD_REVISION, alembic_config, current_revision
 
 
 def test_head_constant_matches_scripts(db: Any) -> None:
-    script = ScriptDirectory.from_config(alembic_config(db))  # type: ignore[arg-type]
+    script = ScriptDirectory.from_config(alembic_config())  # type: ignore[arg-type]
     assert script.get_current_head() == HEAD_REVISION
     assert current_revision(db) == HEAD_REVISION
 
@@ -74,9 +74,17 @@ FIXTURES = sorted((Path(__file__).parent / "fixtures").glob("schema-*.sqlite3"))
 TABLES = ("document", "passage", "recommendation", "definition", "patient", "assessment", "plan")
 
 
-def _rows(path: Path) -> dict[str, list[tuple[Any, ...]]]:
+def _rows(path: Path, like: dict[str, list[tuple[Any, ...]]] | None = None) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of the record's tables; with ``like``, only the columns those rows had (migrations add
+    columns at the end)."""
     with sqlite3.connect(path) as connection:
-        return {table: connection.execute(f"SELECT * FROM {table} ORDER BY 1").fetchall() for table in TABLES}
+        rows = {table: connection.execute(f"SELECT * FROM {table} ORDER BY 1").fetchall() for table in TABLES}
+    if like is not None:
+        rows = {
+            table: [row[: len(like[table][0])] if like[table] else row for row in found]
+            for table, found in rows.items()
+        }
+    return rows
 
 
 @pytest.mark.parametrize("fixture", FIXTURES, ids=lambda p: p.stem)
@@ -90,21 +98,30 @@ def test_old_schema_upgrades_with_every_record_intact(fixture: Path, tmp_path: P
     database = open_database(path, seed_library=False)
     assert current_revision(database) == HEAD_REVISION
     database.dispose()
-    assert _rows(path) == before
+    assert _rows(path, like=before) == before
     seeded = open_database(path)  # and the shipped library loads beside the clinic's document
     seeded.dispose()
-    after = _rows(path)
+    after = _rows(path, like=before)
     assert {"FIX-DOC", "CLINIC"} <= {row[0] for row in after["document"]}
     assert after["plan"] == before["plan"] and after["patient"] == before["patient"]
+    # 0006: every plan at row version 1, a database id, the guards, and an audit chain that holds
+    from planner.audit import chain_problems
+    from planner.db.guards import guard_problems
+
+    with sqlite3.connect(path) as connection:
+        assert {row[0] for row in connection.execute("SELECT row_version FROM plan")} == {1}
+        assert len(connection.execute("SELECT id FROM database_identity").fetchall()) == 1
+        assert guard_problems(connection) == [] and chain_problems(connection) == []
+    connection.close()
 
 
 def test_signed_plans_refuse_raw_sql_changes(db: Any) -> None:
     from planner.assessment.validate import load_assessment_file
-    from planner.records import sign_plan, store_assessment
+    from planner.records import sign_stored_plan, store_assessment
     from tests.conftest import example_paths
 
     stored = store_assessment(db, load_assessment_file(example_paths()[0]))
-    sign_plan(db, stored.plan_id, "J. Rivera", "PT")
+    sign_stored_plan(db, stored.plan_id, "J. Rivera", "PT")
     with sqlite3.connect(db.path) as connection:
         for statement in ("UPDATE plan SET content = '{}' WHERE id = ?", "DELETE FROM plan WHERE id = ?"):
             with pytest.raises(sqlite3.IntegrityError, match="signed plan"):

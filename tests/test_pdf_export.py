@@ -338,3 +338,26 @@ def test_escape_neutralises_markup() -> None:
     assert escape("<img src=\"x\"> & 'q'") == "&lt;img src=&quot;x&quot;&gt; &amp; &#39;q&#39;"
     assert escape("a\x00b\x1fc\nd") == "abc d"
     assert escape(None) == ""
+
+
+def test_held_items_print_on_the_clinician_plan_once_per_reason_and_never_in_the_handout(
+    library: CompiledLibrary,
+) -> None:
+    """The example with a DVT and a pacemaker: the safety screen's reasons print once each, with the items
+    they hold, on the clinician plan; the patient handout carries none of the held advice."""
+    assessment = copy.deepcopy(load_assessment_file(EXAMPLES_DIR / "neoplastic-after-radiation.json"))
+    assessment["history"] |= {"dvt": True, "implanted_devices": ["pacemaker"]}
+    plan = generate_plan(validate_assessment(assessment), library)
+    held = {entry["id"]: entry for entry in plan["held"]}
+    assert {"nlsp-analgesia-tens-anodyne", "mgmt-pt-gait-training", "mgmt-analgesia-heat"} <= held.keys()
+    text = full_text(render_clinician_pdf(plan, assessment, context()))
+    block = text[text.index(squash("Held back by the safety screen")) : text.index(squash("Assessment summary"))]
+    for reason in {entry["reason"] for entry in plan["held"]}:
+        assert block.count(f"Held:{squash(reason)}[") == 1, reason
+    for entry in plan["held"]:
+        assert contains(block, entry["title"])
+    # a held home exercise is marked as one, under the same reason as the plan items it shares it with
+    assert held["ex-bridge"]["section"] == "exercises" and contains(block, "Home exercise: Bridge")
+    handout = full_text(render_handout_pdf(plan, assessment, context()))
+    assert not contains(handout, "TENS") and not contains(handout, "warmth")
+    assert not contains(handout, "Practise walking")

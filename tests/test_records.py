@@ -19,7 +19,7 @@ from planner.records import (
     save_draft,
     save_patient,
     set_patient_archived,
-    sign_plan,
+    sign_stored_plan,
     signature_hash,
     store_assessment,
 )
@@ -69,26 +69,33 @@ def test_edits_exclude_reword_reorder_and_add(db: Any) -> None:
     added = next(i for i in pt if i["id"] == "clinician-1")
     assert added["source"] == "clinician"
     # The stored edits survive a save and come back the same.
-    record = save_draft(db, stored.assessment_id, get_plan(db, stored.plan_id).assessment, edits)
+    opened = get_plan(db, stored.plan_id)
+    record = save_draft(db, stored.assessment_id, opened.assessment, edits, opened=opened.stamp)
     assert record.edits.to_json() == edits.to_json()
     assert record.version == 1
 
 
 def test_draft_follows_assessment_changes(db: Any) -> None:
     stored = store_assessment(db, make_assessment(pain={"nrs": 2}))
-    record = save_draft(db, stored.assessment_id, make_assessment(pain={"nrs": 8}), PlanEdits())
+    record = save_draft(
+        db,
+        stored.assessment_id,
+        make_assessment(pain={"nrs": 8}),
+        PlanEdits(),
+        opened=get_plan(db, stored.plan_id).stamp,
+    )
     assert record.content["findings"]["pain_band"] == "severe"
     assert assessments_for(db, "T-1")[0].pain_nrs == 8
 
 
 def test_signing_locks_the_version_and_changes_start_a_new_draft(db: Any) -> None:
     stored = store_assessment(db, make_assessment(pain={"nrs": 5}))
-    signed = sign_plan(db, stored.plan_id, "J. Rivera", "PT, DPT")
+    signed = sign_stored_plan(db, stored.plan_id, "J. Rivera", "PT, DPT")
     assert signed.signed and signed.signer == "J. Rivera" and signed.signed_at is not None
     assert signed.content_hash and len(signed.content_hash) == 64
     with pytest.raises(PlanSignedError, match="already signed"):
-        sign_plan(db, stored.plan_id, "Someone", "OT")
-    draft = save_draft(db, stored.assessment_id, make_assessment(pain={"nrs": 7}), PlanEdits())
+        sign_stored_plan(db, stored.plan_id, "Someone", "OT")
+    draft = save_draft(db, stored.assessment_id, make_assessment(pain={"nrs": 7}), PlanEdits(), opened=signed.stamp)
     assert draft.version == 2 and draft.status == "draft" and draft.id != stored.plan_id
     kept = get_plan(db, stored.plan_id)
     assert kept.signed and kept.content["findings"]["pain_band"] == "moderate"
@@ -100,7 +107,7 @@ def test_signature_hash_covers_content(db: Any) -> None:
     from planner.models import Plan
 
     stored = store_assessment(db, make_assessment())
-    sign_plan(db, stored.plan_id, "A", "PT")
+    sign_stored_plan(db, stored.plan_id, "A", "PT")
     with db.read() as session:
         plan = session.get(Plan, stored.plan_id)
         assert signature_hash(plan) == plan.content_hash
@@ -115,7 +122,7 @@ def test_signature_hash_covers_content(db: Any) -> None:
 def test_signing_requires_name_and_credentials(db: Any, signer: str, credentials: str, message: str) -> None:
     stored = store_assessment(db, make_assessment())
     with pytest.raises(UserError, match=message):
-        sign_plan(db, stored.plan_id, signer, credentials)
+        sign_stored_plan(db, stored.plan_id, signer, credentials)
     assert not get_plan(db, stored.plan_id).signed
 
 
@@ -137,4 +144,10 @@ def test_patients_create_update_archive(db: Any) -> None:
 def test_changing_patient_id_of_a_stored_assessment_is_refused(db: Any) -> None:
     stored = store_assessment(db, make_assessment())
     with pytest.raises(UserError, match=r"patient\.id"):
-        save_draft(db, stored.assessment_id, make_assessment(patient={"id": "OTHER"}), PlanEdits())
+        save_draft(
+            db,
+            stored.assessment_id,
+            make_assessment(patient={"id": "OTHER"}),
+            PlanEdits(),
+            opened=get_plan(db, stored.plan_id).stamp,
+        )

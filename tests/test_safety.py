@@ -15,94 +15,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from planner.assessment.schema import (
-    ADL_FIELDS,
-    ADL_LEVELS,
-    AMBULATION,
-    ETIOLOGIES,
-    JPS_VALUES,
-    SECTION_KEYS,
-    SIDES_AFFECTED,
-    TRAUMA_TYPES,
-)
+from planner.assessment.schema import SECTION_KEYS
 from planner.assessment.validate import parse_assessment_text, validate_assessment
 from planner.db.engine import JOURNAL_MODE, journal_mode_for
-from planner.engine.vocabulary import MUSCLE_GROUPS
 from planner.errors import AssessmentError, DocumentError
 from planner.library.parser import parse_document
 from planner.plan.generate import generate_plan
-
-DATES = st.dates(
-    min_value=__import__("datetime").date(1930, 1, 1), max_value=__import__("datetime").date(2026, 11, 1)
-).map(lambda d: d.isoformat())
-GRADE = st.one_of(st.none(), st.integers(0, 5))
-
-
-@st.composite
-def assessments(draw: Any) -> dict[str, Any]:
-    groups = draw(st.lists(st.sampled_from(MUSCLE_GROUPS), unique=True))
-    strength = {
-        g: {k: v for k, v in {"left": draw(GRADE), "right": draw(GRADE)}.items() if v is not None} for g in groups
-    }
-    count = draw(st.integers(2, 8))
-    lymphedema = draw(
-        st.one_of(
-            st.none(),
-            st.fixed_dictionaries(
-                {
-                    "present": st.just(True),
-                    "side": st.sampled_from(SIDES_AFFECTED),
-                    "phase": st.sampled_from(["reduction", "maintenance"]),
-                    "limb_shape": st.sampled_from(["regular", "irregular"]),
-                    "interval_cm": st.integers(1, 20),
-                    "circumferences_cm": st.fixed_dictionaries(
-                        {
-                            "left": st.lists(st.floats(5, 150), min_size=count, max_size=count),
-                            "right": st.lists(st.floats(5, 150), min_size=count, max_size=count),
-                        }
-                    ),
-                }
-            ),
-        )
-    )
-    data: dict[str, Any] = {
-        "format": "lsp-assessment/1",
-        "patient": {
-            "id": draw(st.text(min_size=1, max_size=20).filter(str.strip)),
-            "name": draw(st.text(min_size=1, max_size=40).filter(str.strip)),
-        },
-        "assessed_on": "2026-11-01",
-        "history": {
-            "etiology": draw(st.sampled_from(ETIOLOGIES)),
-            "affected_side": draw(st.sampled_from(SIDES_AFFECTED)),
-            "onset": draw(st.one_of(st.none(), DATES)),
-            "malignancy": draw(st.one_of(st.none(), st.text(max_size=10))),
-            "trauma_on": draw(st.one_of(st.none(), DATES)),
-            "trauma_type": draw(st.one_of(st.none(), st.sampled_from(TRAUMA_TYPES))),
-            "creatinine_clearance_ml_min": draw(st.one_of(st.none(), st.floats(0, 200))),
-            "dvt": draw(st.booleans()),
-            "mri_contraindicated": draw(st.booleans()),
-            "radiation_completed_on": draw(st.one_of(st.none(), DATES)),
-        },
-        "strength": strength,
-        "joint_position_sense": {"left": draw(st.sampled_from(JPS_VALUES)), "right": draw(st.sampled_from(JPS_VALUES))},
-        "symptoms": {"saddle_numbness": draw(st.booleans()), "bowel_bladder_change": draw(st.booleans())},
-        "pain": {
-            "nrs": draw(st.integers(0, 10)),
-            "acute": draw(st.booleans()),
-            "neuropathic": draw(st.booleans()),
-            "current_ladder_step": draw(st.integers(0, 3)),
-            "pregabalin_mg_day": draw(st.one_of(st.none(), st.floats(0, 1200))),
-        },
-        "function": {
-            "ambulation": draw(st.sampled_from(AMBULATION)),
-            "falls_past_3_months": draw(st.integers(0, 100)),
-            **{name: draw(st.sampled_from(ADL_LEVELS)) for name in ADL_FIELDS},
-        },
-    }
-    if lymphedema:
-        data["lymphedema"] = lymphedema
-    return data
+from tests.strategies import assessments
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])

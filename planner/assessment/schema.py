@@ -24,11 +24,21 @@ ADL_LEVELS = ("independent", "needs_help", "unable")
 ADL_FIELDS = ("sit_to_stand", "standing_transfer", "lower_body_dressing", "bathing")
 HISTORY_DATES = ("onset", "radiation_completed_on", "trauma_on", "surgery_on")
 HISTORY_FLAGS = ("palliative", "mri_contraindicated", "dvt", "arterial_insufficiency", "infection")
+IMPLANTED_DEVICES = ("pacemaker", "defibrillator", "neurostimulator", "other")
+"""Implanted electronic devices (history.implanted_devices): TENS and MRI both ask about them."""
+ENTRAPMENT_SITES = ("piriformis", "other")
+"""Suspected entrapment site (history.entrapment_site): piriformis (the sciatic nerve at the piriformis) or other."""
+NEUROPATHIC_AGENTS = ("tricyclic", "ssri", "snri", "gabapentin", "pregabalin", "lidocaine_patch", "capsaicin", "other")
+"""Agents for neuropathic pain already tried (pain.neuropathic_agents_tried), so refractory pain is recorded."""
 SYMPTOMS = ("numbness", "paresthesia", "allodynia", "bowel_bladder_change", "saddle_numbness")
 SECTION_KEYS = ("pt", "ot", "orthosis", "lymphedema", "analgesia", "medical", "monitoring")
 
 _DATE = {"type": "string", "format": "date"}
 _TEXT200 = {"type": "string", "maxLength": 200}
+
+
+def _set_of(values: tuple[str, ...]) -> dict[str, Any]:
+    return {"type": "array", "items": {"enum": list(values)}, "uniqueItems": True}
 
 
 def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
@@ -74,6 +84,8 @@ ASSESSMENT_SCHEMA: dict[str, Any] = {
                     "trauma_type": _nullable({"enum": list(TRAUMA_TYPES)}),
                     **{name: _nullable({"type": "boolean"}) for name in HISTORY_FLAGS},
                     "creatinine_clearance_ml_min": _nullable({"type": "number", "minimum": 0, "maximum": 200}),
+                    "implanted_devices": _nullable(_set_of(IMPLANTED_DEVICES)),
+                    "entrapment_site": _nullable({"enum": list(ENTRAPMENT_SITES)}),
                 },
                 ("etiology", "affected_side"),
             ),
@@ -92,6 +104,7 @@ ASSESSMENT_SCHEMA: dict[str, Any] = {
                     ),
                     "current_ladder_step": _nullable({"type": "integer", "minimum": 0, "maximum": 3}),
                     "pregabalin_mg_day": _nullable({"type": "number", "minimum": 0, "maximum": 1200}),
+                    "neuropathic_agents_tried": _nullable(_set_of(NEUROPATHIC_AGENTS)),
                 },
                 ("nrs",),
             ),
@@ -143,6 +156,38 @@ _ITEM_PROPERTIES: dict[str, Any] = {
     "due_until": _DATE,
     "due_rule": {"type": "string"},
 }
+
+_DOSAGE = {
+    "type": ["object", "null"],
+    "properties": {
+        **{
+            name: {"type": ["integer", "null"], "minimum": 0}
+            for name in ("sets", "reps", "hold_seconds", "rest_seconds", "minutes", "times", "every_minutes")
+        },
+        "per": {"enum": ["day", "week", None]},
+        "text": {"type": "string"},
+    },
+}
+_CATALOGUE_ENTRY: dict[str, Any] = {
+    "type": "object",
+    "required": ["id", "name", "purpose", "instructions", "illustration", "evidence"],
+    "properties": {
+        "id": {"type": "string"},
+        "name": {"type": "string"},
+        "category": {"type": "string"},
+        "purpose": {"type": "string"},
+        "instructions": {"type": "array", "items": {"type": "string"}},
+        "dosage": _DOSAGE,
+        "progression": {"type": "array", "items": {"type": "string"}},
+        "regression": {"type": "array", "items": {"type": "string"}},
+        "groups": {"type": "array", "items": {"enum": list(MUSCLE_GROUPS)}},
+        "precautions": {"type": "string"},
+        "detail": {"type": "string"},
+        "illustration": {"type": "string"},
+        "evidence": _EVIDENCE_LIST,
+    },
+}
+"""An exercise or an equipment item of the plan (an addition to lsp-careplan/1, see docs/careplan-additions.md)."""
 
 _SERIES = {"type": "array"}
 _PROGRESS: dict[str, Any] = {
@@ -248,6 +293,23 @@ CAREPLAN_SCHEMA: dict[str, Any] = {
             ],
         },
         "progress": _PROGRESS,
+        "exercises": {"type": "array", "items": _CATALOGUE_ENTRY},
+        "equipment": {"type": "array", "items": _CATALOGUE_ENTRY},
+        "held": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["id", "section", "title", "reason", "evidence"],
+                "properties": {
+                    "id": {"type": "string"},
+                    "section": {"enum": [*SECTION_KEYS, "exercises", "equipment"]},
+                    "title": {"type": "string"},
+                    "reason": {"type": "string"},
+                    "screen": {"type": "array", "items": {"type": "string"}},
+                    "evidence": _EVIDENCE_LIST,
+                },
+            },
+        },
         "handout": {
             "type": "object",
             "properties": {

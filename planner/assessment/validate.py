@@ -54,6 +54,8 @@ def _describe(error: Any) -> list[FieldIssue]:
             FieldIssue(f"{field}.{name}" if field else name, f"unknown field (known here: {known})", "unknown_field")
             for name in extra
         ]
+    if error.validator == "uniqueItems":
+        return [FieldIssue(field, "must not list the same value twice", "unique")]
     if error.validator == "required":
         missing = error.message.split("'")[1] if "'" in error.message else "?"
         return [FieldIssue(f"{field}.{missing}" if field else missing, "is required", "required")]

@@ -1,110 +1,201 @@
-"""Backups with SQLite's online backup API: consistent even while the app is writing (never a file copy).
+"""Backups with SQLite's online backup API (consistent even while the app is writing, never a file copy), kept
+apart for each database.
 
-Automatic backups rotate in the ``backups`` folder beside the database: one before any migration, and at
-most one a day when the data changed. A new backup is verified (integrity check) before the oldest beyond
-``KEEP`` is deleted, so a failing disk never costs the last good copy. A damaged database is never deleted
-or overwritten: restoring renames it aside first.
+Each database has its own backups folder, ``backups/<database file name>/`` beside it, and an id stored
+inside it (see planner.db.identity) that its backups carry too, being copies. Automatic backups rotate there:
+one before any migration, and at most one a day when the data changed. A new backup is written to a partial
+file, verified (integrity check) and only then renamed into place, before the oldest beyond ``KEEP`` is
+deleted, so a failing disk never costs the last good copy; a partial file left by a backup cut short is
+removed by the next one. Backups from before the per-database folders (``backups/<stem>-<time>-<reason>
+.sqlite3``) are still listed for their database, matched by their exact name, and never deleted by rotation.
+Putting a backup back is planner.db.restore.
 """
 
 from __future__ import annotations
 
-import contextlib
 import os
+import re
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
 from planner.clock import utc_now
+from planner.db.engine import BUSY_TIMEOUT_MS, DatabaseBusyError, is_busy
+from planner.db.files import (
+    PART_SUFFIX,
+    READ_ERRORS,
+    PartialFile,
+    read_only_connection,
+    remove_left_over_parts,
+    sync_file,
+    sync_folder,
+)
+from planner.db.identity import file_database_id, read_database_id
 from planner.errors import StorageError
 
 KEEP = 10
 DAILY = timedelta(days=1)
+BACKUP_SUFFIX = ".sqlite3"
+_STAMP = "%Y%m%d-%H%M%S-%f"
 
 
-def backup_folder(database_path: Path) -> Path:
+def backups_root(database_path: Path) -> Path:
     return database_path.parent / "backups"
 
 
-def _copy(source_path: Path, target: Path) -> Path:
-    partial = target.with_name(target.name + ".part")
+def backup_folder(database_path: Path) -> Path:
+    """This database's own backups: ``backups/<file name>/`` beside it (``clinic.sqlite`` and
+    ``clinic-b.sqlite`` in one folder never share or rotate each other's)."""
+    return backups_root(database_path) / database_path.name
+
+
+def _legacy_name(database_path: Path) -> re.Pattern[str]:
+    """The exact name of a backup written before per-database folders: ``<stem>-<date>-<time>-<µs>-<reason>``
+    (a prefix match would also take ``clinic-b``'s backups for ``clinic``)."""
+    return re.compile(re.escape(database_path.stem) + r"-\d{8}-\d{6}-\d{6}-(daily|manual|before-migration)\.sqlite3")
+
+
+def stamp() -> str:
+    return utc_now().strftime(_STAMP)
+
+
+def storage_failure(exc: BaseException, source: Path, doing: str) -> StorageError:
+    if is_busy(exc):
+        return DatabaseBusyError(source, doing)
+    reason = getattr(exc, "strerror", None) or str(exc)
+    return StorageError(f"{doing}: {reason}")
+
+
+def copy_database(partial: Path, source: Path, busy_timeout_ms: int) -> str | None:
+    """Copy the database at ``source`` into ``partial`` with the backup API, leave it self-contained (rollback
+    journal mode, no WAL) and durable, and check it; returns the database id it holds."""
+    reader = read_only_connection(source, busy_timeout_ms / 1000)
+    writer = sqlite3.connect(partial, isolation_level=None)
+    try:
+        reader.backup(writer)
+        writer.execute("PRAGMA journal_mode = DELETE")
+        result = writer.execute("PRAGMA integrity_check").fetchone()[0]
+        if result != "ok":
+            raise StorageError(f"the copy written to {partial} did not pass its integrity check ({result})")
+        database_id = read_database_id(writer)
+    finally:
+        reader.close()
+        writer.close()
+    sync_file(partial)
+    return database_id
+
+
+def _copy(source: Path, target: Path, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Path:
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(partial, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
-        os.close(fd)
-        source = sqlite3.connect(f"file:{source_path}?mode=ro", uri=True)
-        destination = sqlite3.connect(partial)
-        try:
-            with destination:
-                source.backup(destination)
-            if destination.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
-                raise StorageError(f"the backup written to {target} did not pass its integrity check")
-        finally:
-            source.close()
-            destination.close()
-        os.replace(partial, target)
+    except OSError as exc:
+        raise StorageError(f"backup to {target} failed: the folder {target.parent} cannot be made ({exc})") from None
+    try:
+        with PartialFile(target.with_name(target.name + PART_SUFFIX)) as partial:
+            copy_database(partial.path, source, busy_timeout_ms)
+            os.replace(partial.path, target)
+            partial.done()
+            sync_folder(target.parent)
     except (OSError, sqlite3.Error) as exc:
-        with contextlib.suppress(OSError):  # nothing to remove when the folder itself could not be made
-            partial.unlink(missing_ok=True)
-        raise StorageError(f"backup to {target} failed: {exc}") from None
+        raise storage_failure(exc, source, f"backup to {target} failed") from None
     return target
 
 
 def backup_database(database: object, target: Path | None = None, *, reason: str = "manual") -> Path:
-    """Copy the database (a Database or a path) into ``target`` or a dated file in the backups folder."""
-    path = Path(getattr(database, "path", database))  # type: ignore[arg-type]
+    """Copy the database (a Database or a path) into ``target`` or a dated file in its backups folder."""
+    path = Path(getattr(database, "path", database)).absolute()  # type: ignore[arg-type]
     if target is None:
-        stamp = utc_now().strftime("%Y%m%d-%H%M%S-%f")
-        target = backup_folder(path) / f"{path.stem}-{stamp}-{reason}.sqlite3"
-    return _copy(path, target)
+        folder = backup_folder(path)
+        remove_left_over_parts(folder)
+        target = folder / f"{path.stem}-{stamp()}-{reason}{BACKUP_SUFFIX}"
+    return _copy(path, Path(target).absolute())
 
 
 @dataclass(frozen=True, slots=True)
 class Backup:
     path: Path
     taken_at: datetime
+    legacy: bool = False  # in the shared folder of before per-database folders: listed, never rotated away
+
+
+def _files(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    return [Path(entry.path) for entry in os.scandir(folder) if entry.is_file()]
 
 
 def list_backups(database_path: Path) -> list[Backup]:
-    """Backups of this database, newest first."""
-    folder = backup_folder(database_path)
-    found = (
-        [
-            Backup(p, datetime.fromtimestamp(p.stat().st_mtime).astimezone())
-            for p in folder.glob(f"{database_path.stem}-*.sqlite3")
-        ]
-        if folder.is_dir()
-        else []
-    )
+    """This database's backups, newest first."""
+    database_path = Path(database_path).absolute()
+    own = [p for p in _files(backup_folder(database_path)) if p.name.endswith(BACKUP_SUFFIX)]
+    legacy_name = _legacy_name(database_path)
+    legacy = [p for p in _files(backups_root(database_path)) if legacy_name.fullmatch(p.name)]
+    found = [Backup(p, datetime.fromtimestamp(p.stat().st_mtime).astimezone()) for p in own] + [
+        Backup(p, datetime.fromtimestamp(p.stat().st_mtime).astimezone(), legacy=True) for p in legacy
+    ]
     return sorted(found, key=lambda b: b.taken_at, reverse=True)
 
 
-def is_good(path: Path) -> bool:
+@dataclass(frozen=True, slots=True)
+class BackupInfo:
+    database_id: str | None
+    revision: str
+
+
+def inspect_backup(path: Path) -> BackupInfo:
+    """What a backup holds, after checking it can be put back: SQLite's integrity check passes and it has a
+    planner schema this version knows. A StorageError says why not."""
+    from planner.db.migrate import known_revisions
+
+    if not path.is_file():
+        raise StorageError(f"{path} is not a backup file (it does not exist or is not a regular file)")
     try:
-        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        connection = read_only_connection(path)
         try:
-            ok = connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+            result = connection.execute("PRAGMA integrity_check").fetchone()[0]
+            if result != "ok":
+                raise StorageError(f"{path} is not a good planner backup (it fails the integrity check: {result})")
             has_schema = connection.execute(
-                "SELECT 1 FROM sqlite_master WHERE type='table' AND name='alembic_version'"
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'"
             ).fetchone()
-            return ok and has_schema is not None
+            row = connection.execute("SELECT version_num FROM alembic_version").fetchone() if has_schema else None
+            if row is None:
+                raise StorageError(f"{path} is not a planner backup (it has no planner schema)")
+            if row[0] not in known_revisions():
+                raise StorageError(f"{path} was written by another or newer version of the planner (schema {row[0]})")
+            return BackupInfo(read_database_id(connection), row[0])
         finally:
             connection.close()
-    except sqlite3.Error:
-        return False
+    except READ_ERRORS as exc:
+        raise StorageError(f"{path} is not a good planner backup ({exc})") from None
 
 
 def newest_good_backup(database_path: Path) -> Backup | None:
-    return next((b for b in list_backups(database_path) if is_good(b.path)), None)
+    """The newest backup of this database that can be put back. When the database's id can still be read,
+    only backups with that id (or, made before ids, from its own folder) count."""
+    current = file_database_id(database_path) if Path(database_path).is_file() else None
+    for backup in list_backups(database_path):
+        try:
+            info = inspect_backup(backup.path)
+        except StorageError:
+            continue
+        if current is None or info.database_id in (current, None):
+            return backup
+    return None
 
 
 def rotate(database_path: Path, keep: int = KEEP) -> None:
-    for old in list_backups(database_path)[keep:]:
+    own = [b for b in list_backups(database_path) if not b.legacy]
+    for old in own[keep:]:
         old.path.unlink(missing_ok=True)
 
 
 def automatic_backup(database_path: Path, *, before_migration: bool = False) -> Path | None:
-    """Back up before a migration always; otherwise when the data changed and the last backup is a day old."""
+    """Back up before a migration always; otherwise when the data changed and the last backup is a day old.
+    Partial files left by a backup cut short are removed first, whether or not a backup is due."""
+    database_path = Path(database_path).absolute()
+    remove_left_over_parts(backup_folder(database_path))
     if not database_path.exists() or database_path.stat().st_size == 0:
         return None
     backups = list_backups(database_path)
@@ -116,23 +207,3 @@ def automatic_backup(database_path: Path, *, before_migration: bool = False) -> 
     target = backup_database(database_path, reason="before-migration" if before_migration else "daily")
     rotate(database_path)
     return target
-
-
-def restore_backup(database_path: Path, backup: Path) -> Path | None:
-    """Put ``backup`` in place of the database; the current file, damaged or not, is kept renamed aside.
-
-    Returns where the previous file was moved (None when there was none).
-    """
-    if not is_good(backup):
-        raise StorageError(f"{backup} is not a good planner backup (it fails the integrity check)")
-    kept = None
-    if database_path.exists():
-        stamp = utc_now().strftime("%Y%m%d-%H%M%S")
-        kept = database_path.with_name(f"{database_path.name}.replaced-{stamp}")
-        os.replace(database_path, kept)
-        for suffix in ("-wal", "-shm", "-journal"):
-            side = database_path.with_name(database_path.name + suffix)
-            if side.exists():
-                os.replace(side, kept.with_name(kept.name + suffix))
-    _copy(backup, database_path)
-    return kept

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from planner.db.engine import Database
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
-HEAD_REVISION = "0005_patient_dates"
+HEAD_REVISION = "0006_guards_and_versions"
 """The newest migration; a test checks it against Alembic's own view of the scripts."""
 
 
@@ -35,12 +35,14 @@ def current_revision(database: Database) -> str | None:
         return row[0] if row else None
 
 
-def alembic_config(database: Database) -> object:
+def alembic_config() -> object:
+    """Alembic's configuration: where the scripts are, and nothing about the database. The migrations run on the
+    connection :func:`upgrade` hands in, never on a URL (Alembic's options pass through configparser, where a
+    '%' in a path starts an interpolation)."""
     from alembic.config import Config
 
     config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS_DIR))
-    config.set_main_option("sqlalchemy.url", str(database.engine.url))
+    config.set_main_option("script_location", str(MIGRATIONS_DIR).replace("%", "%%"))
     return config
 
 
@@ -49,7 +51,7 @@ def upgrade(database: Database, revision: str = "head") -> None:
         return
     from alembic import command
 
-    config = alembic_config(database)
+    config = alembic_config()
     with database.engine.begin() as connection:
         config.attributes["connection"] = connection  # type: ignore[attr-defined]
         command.upgrade(config, revision)  # type: ignore[arg-type]

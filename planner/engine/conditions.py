@@ -177,11 +177,20 @@ class Compiled:
     symbols: frozenset[str]
 
 
-def compile_expression(text: str, types: Mapping[str, Kind]) -> Compiled:
-    """Parse, type-check and compile ``text`` against the finding names in ``types``."""
+def expression_context(types: Mapping[str, Kind]) -> Any:
+    """A rule-engine context resolving finding names in ``types`` (looked up as they are asked for, so names
+    added to the mapping later resolve too). Building one costs more than parsing a typical condition (its
+    table of built-in functions), so a library compiles all its expressions with one."""
+    return _engine().Context(type_resolver=_resolver(types))
+
+
+def compile_expression(text: str, types: Mapping[str, Kind], context: Any = None) -> Compiled:
+    """Parse, type-check and compile ``text`` against the finding names in ``types`` (with ``context`` from
+    :func:`expression_context` for the same ``types``, when compiling many)."""
     rule_engine = _engine()
     re_errors = rule_engine.errors
-    context = rule_engine.Context(type_resolver=_resolver(types))
+    if context is None:
+        context = expression_context(types)
     try:
         rule = rule_engine.Rule(text, context=context)
     except re_errors.SymbolResolutionError as exc:

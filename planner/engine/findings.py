@@ -64,12 +64,25 @@ def weak_group_entries(assessment: dict[str, Any], library: CompiledLibrary) -> 
     return entries
 
 
+def _roots_of(entries: list[dict[str, Any]], library: CompiledLibrary) -> list[set[str]]:
+    return [set(library.muscle_groups[e["group"]].roots) for e in entries if e["group"] in library.muscle_groups]
+
+
+def _common(root_sets: list[set[str]]) -> tuple[str, ...]:
+    common = set.intersection(*root_sets) if root_sets else set()
+    return tuple(r for r in ROOT_ORDER if r in common)
+
+
 def _strength_findings(assessment: dict[str, Any], library: CompiledLibrary) -> dict[str, Any]:
     strength = assessment.get("strength") or {}
     out: dict[str, Any] = {}
     tested = 0
+    by_grade: dict[int, list[str]] = {grade: [] for grade in range(6)}
+    lowest: dict[str, int | None] = dict.fromkeys(SIDES)
     for group in MUSCLE_GROUPS:
         grades = strength.get(group) or {}
+        anatomy_row = library.muscle_groups.get(group)
+        movement = anatomy_row.movement if anatomy_row else group.replace("_", " ")
         values = []
         for side in SIDES:
             grade = grades.get(side)
@@ -77,6 +90,9 @@ def _strength_findings(assessment: dict[str, Any], library: CompiledLibrary) -> 
             if grade is not None:
                 values.append(grade)
                 tested += 1
+                by_grade[grade].append(f"{side} {movement}")
+                current = lowest[side]
+                lowest[side] = grade if current is None else min(current, grade)
         out[f"mrc_{group}"] = min(values) if values else None
     weak = weak_group_entries(assessment, library)
     anatomy: list[MuscleGroup] = [
@@ -85,18 +101,23 @@ def _strength_findings(assessment: dict[str, Any], library: CompiledLibrary) -> 
     keys = list(dict.fromkeys(e["group"] for e in weak))
     proximal = any(e["region"] == "proximal" for e in weak)
     distal = any(e["region"] == "distal" for e in weak)
-    root_sets = [set(a.roots) for a in anatomy]
-    common = set.intersection(*root_sets) if root_sets else set()
+    root_sets = _roots_of(weak, library)
     union = set().union(*root_sets) if root_sets else set()
-    grades = [g for k, g in out.items() if k.endswith(("_left", "_right")) and g is not None]
+    per_side = {side: [e for e in weak if e["side"] == side] for side in SIDES}
+    common_by_side = {side: _common(_roots_of(per_side[side], library)) for side in SIDES}
+    single_by_side = {side: bool(per_side[side]) and bool(common_by_side[side]) for side in SIDES}
+    both_legs = all(per_side[side] for side in SIDES)
+    grades = [g for g in lowest.values() if g is not None]
     out.update(
         {
             "weak_groups": tuple(keys),
-            "weak_groups_left": tuple(e["group"] for e in weak if e["side"] == "left"),
-            "weak_groups_right": tuple(e["group"] for e in weak if e["side"] == "right"),
+            "weak_groups_left": tuple(e["group"] for e in per_side["left"]),
+            "weak_groups_right": tuple(e["group"] for e in per_side["right"]),
             "weak_count": len(weak),
             "weak_summary": "; ".join(_describe_weak(e, library) for e in weak) or "none",
             "lowest_mrc": min(grades) if grades else None,
+            "lowest_mrc_left": lowest["left"],
+            "lowest_mrc_right": lowest["right"],
             "proximal_weak": proximal,
             "distal_weak": distal,
             "distribution": "mixed"
@@ -109,9 +130,16 @@ def _strength_findings(assessment: dict[str, Any], library: CompiledLibrary) -> 
             "nerves_involved": tuple(dict.fromkeys(a.nerve for a in anatomy)),
             "nerve_count": len({a.nerve for a in anatomy}),
             "roots_involved": tuple(r for r in ROOT_ORDER if r in union),
-            "common_roots": tuple(r for r in ROOT_ORDER if r in common),
-            "fits_single_root": bool(weak) and bool(common),
+            "common_roots": _common(root_sets),
+            "common_roots_left": common_by_side["left"],
+            "common_roots_right": common_by_side["right"],
+            # One root cannot explain weakness in both legs: the test is made for each leg on its own.
+            "fits_single_root": not both_legs and any(single_by_side.values()),
+            "fits_single_root_left": single_by_side["left"],
+            "fits_single_root_right": single_by_side["right"],
+            "weak_both_legs": both_legs,
             "strength_tested_count": tested,
+            **{f"groups_at_mrc_{grade}": tuple(labels) for grade, labels in by_grade.items()},
         }
     )
     return out
@@ -174,6 +202,8 @@ def base_findings(assessment: dict[str, Any], library: CompiledLibrary) -> dict[
         "surgery": history["etiology"] == "postsurgical" or bool(history.get("surgery_on")),
         "days_since_surgery": _days_between(history.get("surgery_on"), on),
         "creatinine_clearance": history.get("creatinine_clearance_ml_min"),
+        "implanted_devices": tuple(history.get("implanted_devices") or ()),
+        "entrapment_site": history.get("entrapment_site"),
         "jps_left": jps.get("left"),
         "jps_right": jps.get("right"),
         "jps_impaired": any(jps.get(s) in ("impaired", "absent") for s in SIDES),
@@ -185,6 +215,7 @@ def base_findings(assessment: dict[str, Any], library: CompiledLibrary) -> dict[
         "current_ladder_step": pain.get("current_ladder_step") or 0,
         "pregabalin_mg_day": pregabalin,
         "on_pregabalin": bool(pregabalin),
+        "neuropathic_agents_tried": tuple(pain.get("neuropathic_agents_tried") or ()),
         "ambulation": ambulation,
         "ambulatory": ambulation is not None and ambulation != "non_ambulatory",
         "sit_to_stand": function.get("sit_to_stand"),

@@ -14,14 +14,16 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-ANCHORS: dict[str, str | None] = {
-    "assessment": None,
-    "onset": "onset",
-    "radiotherapy": "radiation_completed_on",
-    "trauma": "trauma_on",
-    "surgery": "surgery_on",
+ANCHORS: dict[str, tuple[str, ...]] = {
+    "assessment": (),
+    "onset": ("onset",),
+    "radiotherapy": ("radiation_completed_on",),
+    "trauma": ("trauma_on",),
+    "surgery": ("surgery_on",),
+    "event": ("trauma_on", "surgery_on"),
 }
-"""What an interval may be counted from, and the assessment history date it reads (None: the visit itself)."""
+"""What an interval may be counted from, and the assessment history dates it reads: the latest of them that
+was recorded (``event``, the latest acute event, is the later of the trauma and the surgery); none: the visit."""
 
 UNITS = ("day", "week", "month")
 
@@ -77,8 +79,10 @@ class DueRule:
         A window that opened before the visit is due from the visit itself: the item is due now.
         """
         visit = date.fromisoformat(assessment["assessed_on"])
-        field = ANCHORS[self.anchor]
-        anchor_text = visit.isoformat() if field is None else (assessment.get("history") or {}).get(field)
+        fields = ANCHORS[self.anchor]
+        history = assessment.get("history") or {}
+        recorded = [history[field] for field in fields if history.get(field)]
+        anchor_text = visit.isoformat() if not fields else max(recorded, default=None)
         if not anchor_text:
             return None
         anchor = date.fromisoformat(anchor_text)

@@ -80,6 +80,8 @@ _BASE: list[Finding] = [
     _f("arterial_insufficiency", F, "arterial insufficiency is recorded"),
     _f("infection", F, "an acute infection is recorded"),
     _f("creatinine_clearance", N, "creatinine clearance in mL/min", True),
+    _f("implanted_devices", L, "implanted electronic devices: pacemaker, defibrillator, neurostimulator, other"),
+    _f("entrapment_site", T, "suspected entrapment site: piriformis or other", True),
     # Strength
     _f("weak_groups", L, "muscle-group keys weak on either side"),
     _f("weak_groups_left", L, "muscle-group keys weak on the left"),
@@ -94,7 +96,18 @@ _BASE: list[Finding] = [
     _f("nerve_count", N, "number of distinct peripheral nerves among the weak groups"),
     _f("roots_involved", L, "roots spanned by the weak groups (union)"),
     _f("common_roots", L, "roots shared by every weak group (intersection)"),
-    _f("fits_single_root", F, "at least one group is weak and a single root could explain all of them"),
+    _f(
+        "fits_single_root",
+        F,
+        "weakness in one leg only, and a single root could explain every weak group of that leg",
+    ),
+    _f("fits_single_root_left", F, "a group is weak on the left and a single root could explain every one of them"),
+    _f("fits_single_root_right", F, "a group is weak on the right and a single root could explain every one of them"),
+    _f("common_roots_left", L, "roots shared by every weak group on the left"),
+    _f("common_roots_right", L, "roots shared by every weak group on the right"),
+    _f("weak_both_legs", F, "at least one group is weak on each side"),
+    _f("lowest_mrc_left", N, "lowest grade recorded on the left", True),
+    _f("lowest_mrc_right", N, "lowest grade recorded on the right", True),
     _f("strength_tested_count", N, "number of group-and-side grades recorded"),
     # Joint position sense
     _f("jps_left", T, "normal, impaired or absent", True),
@@ -115,6 +128,12 @@ _BASE: list[Finding] = [
     _f("current_ladder_step", N, "analgesic ladder step the patient is on (0 none, 1-3)"),
     _f("pregabalin_mg_day", N, "recorded pregabalin total daily dose", True),
     _f("on_pregabalin", F, "a pregabalin dose above zero is recorded"),
+    _f(
+        "neuropathic_agents_tried",
+        L,
+        "agents for neuropathic pain already tried: tricyclic, ssri, snri, gabapentin, pregabalin, lidocaine_patch,"
+        " capsaicin, other",
+    ),
     # Lymphedema
     _f("lymphedema", F, "lymphedema is present"),
     _f("lymphedema_side", T, "left, right or bilateral", True),
@@ -133,6 +152,10 @@ _BASE: list[Finding] = [
     _f("falls_past_3_months", N, "falls in the last three months", True),
 ]
 
+for _grade in range(6):
+    _BASE.append(
+        _f(f"groups_at_mrc_{_grade}", L, f"groups graded {_grade}, each as side and movement ('right hip flexion')")
+    )
 for _group in MUSCLE_GROUPS:
     label = _group.replace("_", " ")
     _BASE.append(_f(f"mrc_{_group}", N, f"lowest grade of {label} on either side", True))

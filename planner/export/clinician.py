@@ -21,7 +21,7 @@ from reportlab.platypus import CondPageBreak, Flowable, Spacer, Table
 
 from planner.engine.schedule import window_text
 from planner.engine.vocabulary import MUSCLE_GROUPS
-from planner.export.context import ClinicInfo, ExportContext
+from planner.export.context import ClinicInfo, ExportContext, short_hash
 from planner.export.pdf_common import (
     ACCENT,
     DRAFT_MARK,
@@ -56,6 +56,7 @@ from planner.export.pdf_common import (
     text_table,
 )
 from planner.export.progress_page import progress_page
+from planner.plan.text import HELD_HEADING, held_by_reason, held_title
 
 BODY_SIZE = 9.5
 TITLE = "Care plan: lumbosacral plexopathy"
@@ -240,6 +241,28 @@ def alerts_block(plan: dict[str, Any], refs: References, styles: Style, width: f
             )
         )
         story.extend([table, Spacer(1, 2 * mm)])
+    return story
+
+
+def held_block(plan: dict[str, Any], refs: References, styles: Style) -> list[Flowable]:
+    """What the safety screen held back, each reason once with the items it holds; nothing when none was."""
+    groups = held_by_reason(plan)
+    if not groups:
+        return []
+    story: list[Flowable] = [_p(HELD_HEADING, styles["h2"])]
+    body = styles["body"]
+    label = Run("Held:", FONT_BOLD, body.fontSize, body.textColor)
+    for reason, entries in groups:
+        numbers = refs.cite([evidence for entry in entries for evidence in entry.get("evidence") or ()])
+        titles = "; ".join(escape(held_title(entry)) for entry in entries)
+        story.append(
+            Keep(
+                [
+                    MixedPara(escape(reason), body, head=[label], tail=_markers(numbers)),
+                    _p(titles, styles["detail"]),
+                ]
+            )
+        )
     return story
 
 
@@ -451,6 +474,8 @@ def signature_block(context: ExportContext, styles: Style, width: float) -> list
             ["Credentials", escape(signature.credentials)],
             ["Signed at", escape(format_datetime(signature.signed_at))],
         ]
+        if signature.content_hash:
+            rows.append(["Content hash", escape(short_hash(signature.content_hash))])
         return [Keep([heading, _key_value_table(rows, styles, [32 * mm, width - 32 * mm])])]
     label_width = 26 * mm
     field_width = width / 2 - label_width - 4 * mm
@@ -498,6 +523,7 @@ def render_clinician_pdf(plan: dict[str, Any], assessment: dict[str, Any], conte
     if context.signature is None:
         story.extend([draft_banner(styles, width), Spacer(1, 1 * mm)])
     story.extend(alerts_block(plan, refs, styles, width))
+    story.extend(held_block(plan, refs, styles))
     story.append(_p("Assessment summary", styles["h1"]))
     story.extend(strength_table(plan, assessment, styles, width))
     story.extend(findings_block(plan, assessment, styles, width))

@@ -14,11 +14,19 @@ class ClinicInfo:
     logo_path: Path | None = None
 
 
+def short_hash(content_hash: str) -> str:
+    """The first 64 bits of a signed plan's content hash in groups of four, for paper: enough to check a
+    printout against the record (``planner history`` and ``db check`` show the same)."""
+    head = content_hash[:16]
+    return " ".join(head[i : i + 4] for i in range(0, len(head), 4))
+
+
 @dataclass(frozen=True, slots=True)
 class Signature:
     signer: str
     credentials: str
     signed_at: datetime
+    content_hash: str = ""  # of what was signed (planner.records.signature_hash); printed in short form
 
 
 @dataclass(frozen=True, slots=True)

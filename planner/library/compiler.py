@@ -14,11 +14,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from planner.engine.conditions import Compiled, ExpressionError, compile_expression
+from planner.engine.conditions import Compiled, ExpressionError, compile_expression, expression_context
+from planner.engine.dosage import Dosage
 from planner.engine.schedule import DueRule
 from planner.engine.vocabulary import BASE_FINDINGS, MUSCLE_GROUPS, Kind
 from planner.errors import DocumentError, Problem
-from planner.library.parser import ParsedDocument, locate
+from planner.figures.spec import FigureError, FigureSpec, parse_figure
+from planner.library.parser import CatalogueEntry, ParsedDocument, Place, Recommendation
 
 MUSCLE_TABLE = "muscle_groups"
 SETTINGS_TABLE = "settings"
@@ -51,23 +53,79 @@ class DocumentInfo:
 
 
 @dataclass(frozen=True, slots=True)
-class Template:
-    """Literal text and finding names, alternating: parts[0] text, parts[1] name, parts[2] text ..."""
+class Segment:
+    """An optional part of a template, ``[[ ... ]]``: printed only when every finding it names has a value.
+
+    ``parts`` alternate like a template's (text, name, text ...); ``guards`` are findings named with
+    ``{?name}``, tested but not printed.
+    """
 
     parts: tuple[str, ...]
+    guards: tuple[str, ...]
 
     @property
     def names(self) -> tuple[str, ...]:
-        return self.parts[1::2]
+        return (*self.parts[1::2], *self.guards)
+
+    def render(self, findings: Mapping[str, Any]) -> str:
+        if not all(has_value(findings.get(name)) for name in self.names):
+            return ""
+        return _render_parts(self.parts, findings)
+
+
+@dataclass(frozen=True, slots=True)
+class Template:
+    """Literal text and finding names, alternating: parts[0] text, parts[1] name, parts[2] text ...
+
+    ``segments`` holds the optional parts: a name ``\x00N`` in ``parts`` stands for segment N.
+    """
+
+    parts: tuple[str, ...]
+    segments: tuple[Segment, ...] = ()
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        direct = tuple(name for name in self.parts[1::2] if not name.startswith(SEGMENT_MARK))
+        return direct + tuple(name for segment in self.segments for name in segment.names)
 
     def render(self, findings: Mapping[str, Any]) -> str:
         parts = self.parts
         if len(parts) == 1:  # no finding named: most details and handout notes
             return parts[0]
+        if not self.segments:
+            return _render_parts(parts, findings)
         out = []
         for index, part in enumerate(parts):
-            out.append(format_value(findings.get(part)) if index % 2 else part)
-        return "".join(out)
+            if not index % 2:
+                out.append(part)
+            elif part.startswith(SEGMENT_MARK):
+                out.append(self.segments[int(part[1:])].render(findings))
+            else:
+                out.append(format_value(findings.get(part)))
+        return _tidy("".join(out))
+
+
+SEGMENT_MARK = "\x00"
+"""Marks a template part that stands for an optional segment (a finding name cannot contain it)."""
+
+
+def _render_parts(parts: tuple[str, ...], findings: Mapping[str, Any]) -> str:
+    return "".join(format_value(findings.get(part)) if index % 2 else part for index, part in enumerate(parts))
+
+
+def _tidy(text: str) -> str:
+    """Spacing left by segments that printed nothing: runs of spaces, and a space before punctuation."""
+    text = re.sub(r" {2,}", " ", text)
+    return re.sub(r" ([.,;:)])", r"\1", text).strip()
+
+
+def has_value(value: Any) -> bool:
+    """Whether a finding counts as recorded for an optional segment: not null, false, empty text or empty list."""
+    if value is None or value is False:
+        return False
+    if isinstance(value, str | tuple | list):
+        return bool(value)
+    return True
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +142,35 @@ class CompiledRecommendation:
     handout: Template
     cites: tuple[tuple[str, str], ...]
     due: DueRule | None = None
+    screen: tuple[str, ...] = ()
+    exclusive: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledEntry:
+    """An exercise or an equipment item, ready to evaluate: the same condition machinery as a recommendation,
+    texts as templates (``steps`` one per instruction), and its picture by figure id."""
+
+    kind: str  # exercise | equipment
+    id: str
+    document_id: str
+    section: str
+    category: str
+    order: int
+    condition: Compiled
+    name: Template
+    purpose: Template
+    steps: tuple[Template, ...]
+    precautions: Template
+    detail: Template
+    illustration: str
+    cites: tuple[tuple[str, str], ...]
+    dosage: Dosage | None = None
+    progression: tuple[str, ...] = ()
+    regression: tuple[str, ...] = ()
+    groups: tuple[str, ...] = ()
+    screen: tuple[str, ...] = ()
+    exclusive: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +179,7 @@ class CompiledFinding:
     document_id: str
     kind: Kind
     cases: tuple[tuple[Compiled | None, Compiled], ...]
+    section: str = ""
 
     def evaluate(self, findings: Mapping[str, Any]) -> Any:
         for condition, value in self.cases:
@@ -110,6 +198,11 @@ class CompiledLibrary:
     recommendations: list[CompiledRecommendation]
     version: str
     finding_kinds: dict[str, Kind] = field(default_factory=dict)
+    exercises: list[CompiledEntry] = field(default_factory=list)
+    equipment: list[CompiledEntry] = field(default_factory=list)
+    figures: dict[str, FigureSpec] = field(default_factory=dict)
+    finding_places: dict[str, tuple[str, str]] = field(default_factory=dict)
+    """(document id, section) where each derived finding is defined: a held item cites its screen's passage."""
 
 
 def library_version(documents: Iterable[ParsedDocument]) -> str:
@@ -149,11 +242,13 @@ class _Collector:
     def add(self, document_id: str, line: int, message: str, column: int = 0) -> None:
         self.by_document.setdefault(document_id, []).append(Problem(line, message, column))
 
-    def add_expression(self, document_id: str, where: tuple[int, int], offset: int | None, message: str) -> None:
-        """A problem in an expression: at its character ``offset`` when the expression error knows it, else at
-        the start of the expression. ``where`` is the (line, column) of the expression's first character."""
-        line, column = where
-        self.add(document_id, line, message, column + (offset or 0) if column else 0)
+    def add_in(self, document_id: str, line: int, place: Place | None, offset: int | None, message: str) -> None:
+        """A problem inside a field's value: at its character ``offset`` when both the offset and where the
+        value stands are known, else on ``line`` as a whole."""
+        at_line, column = place.at(offset) if place is not None and offset is not None else (line, 0)
+        if not at_line or not column:
+            at_line, column = line, 0
+        self.add(document_id, at_line, message, column)
 
     def raise_if_any(self, prefer: str | None) -> None:
         if not self.by_document:
@@ -185,8 +280,13 @@ def compile_library(
     muscle_groups = _muscle_groups(docs.values(), problems)
     settings = _settings(docs.values(), problems)
     kinds: dict[str, Kind] = {name: f.kind for name, f in BASE_FINDINGS.items()}
-    derived = _derived_findings(docs.values(), kinds, problems)
-    recommendations = _recommendations(docs.values(), kinds, passages, problems)
+    context = expression_context(kinds)  # one for every expression: derived findings add to kinds as they go
+    derived = _derived_findings(docs.values(), kinds, problems, context)
+    recommendations = _recommendations(docs.values(), kinds, passages, problems, context)
+    figures = _figures(docs.values(), problems)
+    item_ids = {r.id: r.document_id for r in recommendations}
+    entries = _entries(docs.values(), kinds, passages, figures, item_ids, problems, context)
+    _check_exclusive_kinds(docs.values(), problems)
     problems.raise_if_any(prefer_errors_of)
     return CompiledLibrary(
         documents={d.id: DocumentInfo(d.id, d.title, d.version, d.kind, d.source) for d in docs.values()},
@@ -197,6 +297,10 @@ def compile_library(
         recommendations=recommendations,
         version=library_version(docs.values()),
         finding_kinds=kinds,
+        exercises=[e for e in entries if e.kind == "exercise"],
+        equipment=[e for e in entries if e.kind == "equipment"],
+        figures=figures,
+        finding_places={d.name: (d.document_id, d.section) for d in derived},
     )
 
 
@@ -224,18 +328,20 @@ def _muscle_groups(docs: Iterable[ParsedDocument], problems: _Collector) -> dict
         problems.add(doc.id, table.line, f"table '{MUSCLE_TABLE}' needs columns: {', '.join(missing)}")
         return {}
     groups: dict[str, MuscleGroup] = {}
-    for row in table.rows:
+    for row, cells in zip(table.rows, table.places, strict=True):
         line = int(row["__line__"])
         key = row["key"]
         roots = parse_roots(row["roots"])
         if key not in MUSCLE_GROUPS:
-            problems.add(doc.id, line, f"unknown muscle group '{key}' (the assessment format fixes the groups)")
+            message = f"unknown muscle group '{key}' (the assessment format fixes the groups)"
+            problems.add_in(doc.id, line, cells["key"], 0, message)
         elif key in groups:
-            problems.add(doc.id, line, f"muscle group '{key}' appears twice")
+            problems.add_in(doc.id, line, cells["key"], 0, f"muscle group '{key}' appears twice")
         elif roots is None:
-            problems.add(doc.id, line, f"roots '{row['roots']}' is not a root or a range such as L4-S1")
+            message = f"roots '{row['roots']}' is not a root or a range such as L4-S1"
+            problems.add_in(doc.id, line, cells["roots"], 0, message)
         elif row["region"] not in REGIONS:
-            problems.add(doc.id, line, f"region must be one of: {', '.join(REGIONS)}")
+            problems.add_in(doc.id, line, cells["region"], 0, f"region must be one of: {', '.join(REGIONS)}")
         else:
             groups[key] = MuscleGroup(
                 key, row["movement"], row["muscles"], row["nerve"], roots, row["roots"], row["region"]
@@ -254,17 +360,19 @@ def _settings(docs: Iterable[ParsedDocument], problems: _Collector) -> dict[str,
             if "name" not in table.columns or "value" not in table.columns:
                 problems.add(doc.id, table.line, "table 'settings' needs columns: name, value")
                 continue
-            for row in table.rows:
+            for row, cells in zip(table.rows, table.places, strict=True):
                 line, name = int(row["__line__"]), row["name"]
                 if name not in KNOWN_SETTINGS:
-                    problems.add(doc.id, line, f"unknown setting '{name}' (known: {', '.join(KNOWN_SETTINGS)})")
+                    message = f"unknown setting '{name}' (known: {', '.join(KNOWN_SETTINGS)})"
+                    problems.add_in(doc.id, line, cells["name"], 0, message)
                 elif name in settings:
-                    problems.add(doc.id, line, f"setting '{name}' is already defined by {owners[name]}")
+                    message = f"setting '{name}' is already defined by {owners[name]}"
+                    problems.add_in(doc.id, line, cells["name"], 0, message)
                 else:
                     try:
                         settings[name] = float(row["value"])
                     except ValueError:
-                        problems.add(doc.id, line, f"setting '{name}' must be a number")
+                        problems.add_in(doc.id, line, cells["value"], 0, f"setting '{name}' must be a number")
                         continue
                     owners[name] = doc.id
     for doc in docs:
@@ -287,7 +395,7 @@ def _symbols_of(text: str) -> set[str] | None:
 
 
 def _derived_findings(
-    docs: Iterable[ParsedDocument], kinds: dict[str, Kind], problems: _Collector
+    docs: Iterable[ParsedDocument], kinds: dict[str, Kind], problems: _Collector, context: Any
 ) -> list[CompiledFinding]:
     owners: dict[str, tuple[ParsedDocument, Any]] = {}
     for doc in docs:
@@ -315,15 +423,17 @@ def _derived_findings(
         value_kinds: set[Kind] = set()
         failed = False
         for case in finding.cases:
-            where = (case.line, case.condition_column)
+            where = case.places.get("condition")
             try:
-                condition = compile_expression(case.condition, kinds) if case.condition else None
+                condition = compile_expression(case.condition, kinds, context) if case.condition else None
                 if condition is not None and condition.kind is not Kind.FLAG:
                     raise ExpressionError("the condition before '=>' must be true or false", 0)
-                where = (case.line, case.value_column)
-                value = compile_expression(case.value, kinds)
+                where = case.places.get("value")
+                value = compile_expression(case.value, kinds, context)
             except ExpressionError as exc:
-                problems.add_expression(doc.id, where, exc.offset, f"finding '{name}': {exc}")
+                # a case is one line (CONDITION => VALUE): without a known offset, point at the part at fault
+                offset = exc.offset if exc.offset is not None else 0
+                problems.add_in(doc.id, case.line, where, offset, f"finding '{name}': {exc}")
                 failed = True
                 continue
             if value.kind is not None:
@@ -337,7 +447,7 @@ def _derived_findings(
             continue
         kind = value_kinds.pop()
         kinds[name] = kind
-        compiled.append(CompiledFinding(name, doc.id, kind, tuple(cases)))
+        compiled.append(CompiledFinding(name, doc.id, kind, tuple(cases), finding.section))
     return compiled
 
 
@@ -369,6 +479,52 @@ def _topological(
 def _template(text: str, kinds: Mapping[str, Kind]) -> Template | str:
     """Compile a template, or return the reason it is wrong."""
     parts: list[str] = []
+    segments: list[Segment] = []
+    position = 0
+    while True:
+        start, stray = text.find("[[", position), text.find("]]", position)
+        if stray >= 0 and (start < 0 or stray < start):
+            return "']]' closes no '[['"
+        if start < 0:
+            break
+        end = text.find("]]", start + 2)
+        if end < 0:
+            return "'[[' is not closed by ']]'"
+        if 0 <= text.find("[[", start + 2) < end:
+            return "optional segments '[[ ]]' cannot nest"
+        before = _parts(text[position:start], kinds, guards=None)
+        if isinstance(before, str):
+            return before
+        guards: list[str] = []
+        inner = _parts(text[start + 2 : end], kinds, guards=guards)
+        if isinstance(inner, str):
+            return inner
+        if not inner[1::2] and not guards:
+            return "an optional segment '[[ ]]' must name a finding"
+        _join(parts, before)
+        parts.extend([f"{SEGMENT_MARK}{len(segments)}", ""])
+        segments.append(Segment(tuple(inner), tuple(guards)))
+        position = end + 2
+    rest = _parts(text[position:], kinds, guards=None)
+    if isinstance(rest, str):
+        return rest
+    _join(parts, rest)
+    return Template(tuple(parts), tuple(segments))
+
+
+def _join(parts: list[str], more: list[str]) -> None:
+    """Append alternating parts (text, name, text ...) to alternating parts ending in text, merging the texts
+    that meet."""
+    if parts:
+        parts[-1] += more[0]
+        parts.extend(more[1:])
+    else:
+        parts.extend(more)
+
+
+def _parts(text: str, kinds: Mapping[str, Kind], guards: list[str] | None) -> list[str] | str:
+    """Alternating literal text and finding names; ``{?name}`` guards go to ``guards`` (inside a segment)."""
+    parts: list[str] = []
     literal: list[str] = []
     position = 0
     for match in _PLACEHOLDER.finditer(text):
@@ -382,15 +538,79 @@ def _template(text: str, kinds: Mapping[str, Kind]) -> Template | str:
             return f"unmatched '{token}' (write '{token}{token}' for a literal brace)"
         else:
             name = match.group(1).strip()
+            guard = name.startswith("?")
+            name = name[1:].strip() if guard else name
             if name not in kinds:
                 return f"unknown finding '{{{name}}}' in the text"
-            parts.append("".join(literal))
-            parts.append(name)
-            literal = []
+            if guard:
+                if guards is None:
+                    return f"'{{?{name}}}' tests a finding and belongs inside an optional segment '[[ ]]'"
+                guards.append(name)
+            else:
+                parts.append("".join(literal))
+                parts.append(name)
+                literal = []
         position = match.end()
     literal.append(text[position:])
     parts.append("".join(literal))
-    return Template(tuple(parts))
+    return parts
+
+
+def _gate(
+    doc_id: str, block: Recommendation | CatalogueEntry, kinds: Mapping[str, Kind], problems: _Collector, context: Any
+) -> Compiled | None:
+    """The gate of any block the plan offers, checked the one way for every kind: its ``when:`` condition
+    compiled and true or false, and each ``screen:`` a known text finding (the reason to hold, null when clear).
+    Returns the condition, or None when it cannot be used (every problem is reported)."""
+    screen = block.places.get("screen")
+    for name in block.screen:
+        line, column = screen.of(name) if screen is not None else (block.screen_line, 0)
+        if name not in kinds:
+            problems.add(doc_id, line, f"screen: unknown finding '{name}'", column)
+        elif kinds[name] is not Kind.TEXT:
+            problems.add(
+                doc_id,
+                line,
+                f"screen: '{name}' must be a text finding (the reason to hold the item, null when clear)",
+                column,
+            )
+    try:
+        condition = compile_expression(block.when, kinds, context)
+    except ExpressionError as exc:
+        problems.add_in(doc_id, block.when_line, block.places.get("when"), exc.offset, f"when: {exc}")
+        return None
+    if condition.kind is not Kind.FLAG:
+        problems.add(doc_id, block.when_line, "when: the condition must be true or false")
+        return None
+    return condition
+
+
+def _templates(
+    doc_id: str, texts: Iterable[tuple[str, str, int]], kinds: Mapping[str, Kind], problems: _Collector
+) -> list[Template] | None:
+    """Each (field, text, line) compiled as a template, in order; None when any is wrong (each one reported)."""
+    templates: list[Template] = []
+    failed = False
+    for name, text, line in texts:
+        template = _template(text, kinds)
+        if isinstance(template, str):
+            problems.add(doc_id, line, f"{name}: {template}")
+            failed = True
+        else:
+            templates.append(template)
+    return None if failed else templates
+
+
+def _check_cites(
+    doc_id: str,
+    cites: Iterable[tuple[str, str, int]],
+    doc_ids: set[str],
+    passages: Mapping[tuple[str, str], str],
+    problems: _Collector,
+) -> None:
+    for cited_doc, heading, line in cites:
+        if cited_doc in doc_ids and (cited_doc, heading) not in passages:
+            problems.add(doc_id, line, f"cites: {cited_doc} has no section '{heading}'")
 
 
 def _recommendations(
@@ -398,6 +618,7 @@ def _recommendations(
     kinds: Mapping[str, Kind],
     passages: Mapping[tuple[str, str], str],
     problems: _Collector,
+    context: Any,
 ) -> list[CompiledRecommendation]:
     seen: dict[str, str] = {}
     compiled: list[CompiledRecommendation] = []
@@ -408,31 +629,15 @@ def _recommendations(
                 problems.add(doc.id, rec.line, f"recommendation id '{rec.id}' is already used by {seen[rec.id]}")
                 continue
             seen[rec.id] = doc.id
-            condition: Compiled | None = None
-            try:
-                condition = compile_expression(rec.when, kinds)
-            except ExpressionError as exc:
-                line, column = locate(rec.when_spans, exc.offset) if exc.offset is not None else (rec.when_line, 0)
-                problems.add(doc.id, line or rec.when_line, f"when: {exc}", column)
-            else:
-                if condition.kind is not Kind.FLAG:
-                    problems.add(doc.id, rec.when_line, "when: the condition must be true or false")
-                    condition = None
-            templates: dict[str, Template] = {}
-            for name, text, line in (
+            condition = _gate(doc.id, rec, kinds, problems, context)
+            texts = (
                 ("title", rec.title, rec.title_line),
                 ("detail", rec.detail, rec.detail_line),
                 ("handout", rec.handout, rec.handout_line),
-            ):
-                template = _template(text, kinds)
-                if isinstance(template, str):
-                    problems.add(doc.id, line, f"{name}: {template}")
-                else:
-                    templates[name] = template
-            for cited_doc, heading, line in rec.cites:
-                if cited_doc in doc_ids and (cited_doc, heading) not in passages:
-                    problems.add(doc.id, line, f"cites: {cited_doc} has no section '{heading}'")
-            if condition is None or len(templates) < 3:
+            )
+            templates = _templates(doc.id, texts, kinds, problems)
+            _check_cites(doc.id, rec.cites, doc_ids, passages, problems)
+            if condition is None or templates is None:
                 continue  # every problem of the recommendation is reported; it is not compiled
             compiled.append(
                 CompiledRecommendation(
@@ -443,12 +648,164 @@ def _recommendations(
                     level=rec.level,
                     order=rec.order,
                     condition=condition,
-                    title=templates["title"],
-                    detail=templates["detail"],
-                    handout=templates["handout"],
+                    title=templates[0],
+                    detail=templates[1],
+                    handout=templates[2],
                     cites=tuple((d, h) for d, h, _ in rec.cites),
                     due=rec.due,
+                    screen=tuple(rec.screen),
+                    exclusive=rec.exclusive,
                 )
             )
     compiled.sort(key=lambda r: (r.order, r.id))
     return compiled
+
+
+def _figures(docs: Iterable[ParsedDocument], problems: _Collector) -> dict[str, FigureSpec]:
+    figures: dict[str, FigureSpec] = {}
+    owners: dict[str, str] = {}
+    for doc in docs:
+        for block in doc.figures:
+            if block.id in owners:
+                problems.add(doc.id, block.line, f"figure id '{block.id}' is already used by {owners[block.id]}")
+                continue
+            owners[block.id] = doc.id
+            try:
+                figures[block.id] = parse_figure(block.id, {k: v for k, (v, _line) in block.fields.items()})
+            except FigureError as exc:
+                line = block.fields.get(exc.key, ("", block.line))[1]
+                place = block.places.get(exc.key)
+                at_line, column = place.of(exc.part) if place is not None else (line, 0)
+                problems.add(doc.id, at_line or line, f"figure '{block.id}': {exc}", column)
+    return figures
+
+
+def _entries(
+    docs: Iterable[ParsedDocument],
+    kinds: Mapping[str, Kind],
+    passages: Mapping[tuple[str, str], str],
+    figures: Mapping[str, FigureSpec],
+    item_ids: Mapping[str, str],
+    problems: _Collector,
+    context: Any,
+) -> list[CompiledEntry]:
+    """Exercises and equipment: compiled like recommendations (ids share one namespace with them, since a
+    clinician's decision is kept by id), then their links checked across the whole library."""
+    seen: dict[str, str] = dict(item_ids)
+    parsed: dict[str, tuple[ParsedDocument, CatalogueEntry]] = {}
+    compiled: list[CompiledEntry] = []
+    doc_ids = {d.id for d in docs}
+    for doc in docs:
+        for entry in doc.entries:
+            if entry.id in seen:
+                problems.add(doc.id, entry.line, f"{entry.kind} id '{entry.id}' is already used by {seen[entry.id]}")
+                continue
+            seen[entry.id] = doc.id
+            parsed[entry.id] = (doc, entry)
+            condition = _gate(doc.id, entry, kinds, problems, context)
+            fields = ("name", "purpose", "precautions", "detail")
+            texts = [(key, *entry.texts.get(key, ("", 0))) for key in fields]
+            texts += [("step", text, line) for text, line in entry.steps]
+            templates = _templates(doc.id, texts, kinds, problems)
+            _check_cites(doc.id, entry.cites, doc_ids, passages, problems)
+            if entry.illustration not in figures and entry.illustration:
+                problems.add(doc.id, entry.illustration_line, f"illustration: no figure '{entry.illustration}'")
+            for group, line in entry.groups:
+                if group not in MUSCLE_GROUPS:
+                    problems.add(doc.id, line, f"groups: unknown muscle group '{group}'")
+            if condition is None or templates is None:
+                continue
+            name, purpose, precautions, detail, *steps = templates
+            compiled.append(
+                CompiledEntry(
+                    kind=entry.kind,
+                    id=entry.id,
+                    document_id=doc.id,
+                    section=entry.section,
+                    category=entry.category,
+                    order=entry.order,
+                    condition=condition,
+                    name=name,
+                    purpose=purpose,
+                    steps=tuple(steps),
+                    precautions=precautions,
+                    detail=detail,
+                    illustration=entry.illustration,
+                    cites=tuple((d, h) for d, h, _ in entry.cites),
+                    dosage=entry.dosage,
+                    progression=tuple(i for i, _ in entry.progression),
+                    regression=tuple(i for i, _ in entry.regression),
+                    groups=tuple(g for g, _ in entry.groups),
+                    screen=tuple(entry.screen),
+                    exclusive=entry.exclusive,
+                )
+            )
+    _check_links(parsed, problems)
+    compiled.sort(key=lambda e: (e.order, e.id))
+    return compiled
+
+
+def _check_exclusive_kinds(docs: Iterable[ParsedDocument], problems: _Collector) -> None:
+    """An exclusive group holds one kind of block: recommendations, exercises and equipment are separate lists
+    of the plan, so "at most one of them" across two lists would say nothing a reader could see."""
+    kinds: dict[str, str] = {}
+    for doc in docs:
+        for rec in doc.recommendations:
+            if rec.exclusive:
+                kinds.setdefault(rec.exclusive, "recommendation")
+    for doc in docs:
+        for entry in doc.entries:
+            if not entry.exclusive:
+                continue
+            first = kinds.setdefault(entry.exclusive, entry.kind)
+            if first != entry.kind:
+                problems.add(
+                    doc.id,
+                    entry.line,
+                    f"exclusive: group '{entry.exclusive}' already holds {first} blocks; a group holds one kind",
+                )
+
+
+def _check_links(parsed: Mapping[str, tuple[ParsedDocument, CatalogueEntry]], problems: _Collector) -> None:
+    """Progression and regression name other exercises, never the exercise itself, never both ways at once,
+    and never lead back to where they started."""
+    graphs: dict[str, dict[str, list[str]]] = {"progression": {}, "regression": {}}
+    for entry_id, (doc, entry) in parsed.items():
+        for field_name, links in (("progression", entry.progression), ("regression", entry.regression)):
+            for target, line in links:
+                other = parsed.get(target)
+                if other is None:
+                    problems.add(doc.id, line, f"{field_name}: no exercise '{target}'")
+                elif other[1].kind != "exercise" or entry.kind != "exercise":
+                    problems.add(doc.id, line, f"{field_name}: '{target}' is not an exercise")
+                elif target == entry_id:
+                    problems.add(doc.id, line, f"{field_name}: an exercise cannot lead to itself")
+                else:
+                    graphs[field_name].setdefault(entry_id, []).append(target)
+        both = {t for t, _ in entry.progression} & {t for t, _ in entry.regression}
+        for target in sorted(both):
+            problems.add(doc.id, entry.line, f"'{target}' is both the progression and the regression of '{entry_id}'")
+    for field_name, graph in graphs.items():
+        for cycle in _cycles(graph):
+            doc, entry = parsed[cycle[0]]
+            problems.add(doc.id, entry.line, f"{field_name} goes round in a circle: {' -> '.join(cycle)}")
+
+
+def _cycles(graph: Mapping[str, list[str]]) -> list[list[str]]:
+    found: list[list[str]] = []
+    state: dict[str, int] = {}
+
+    def visit(node: str, trail: list[str]) -> None:
+        if state.get(node) == 2:
+            return
+        if state.get(node) == 1:
+            found.append([*trail[trail.index(node) :], node])
+            return
+        state[node] = 1
+        for target in graph.get(node, ()):
+            visit(target, [*trail, node])
+        state[node] = 2
+
+    for node in sorted(graph):
+        visit(node, [])
+    return found

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from planner.engine.dosage import Dosage
 from planner.engine.schedule import DueRule
 from planner.errors import DocumentError, Problem
 from planner.library.files import normalize_text
@@ -24,12 +25,58 @@ SECTION_TARGETS = ("pt", "ot", "orthosis", "lymphedema", "analgesia", "medical",
 HANDOUT_TARGETS = ("checklist", "call")
 TARGETS = (*SECTION_TARGETS, "alert", *HANDOUT_TARGETS)
 ALERT_LEVELS = ("urgent", "caution", "info")
-RECOMMENDATION_FIELDS = {"target", "level", "when", "title", "detail", "handout", "order", "cites", "due"}
-REPEATABLE_FIELDS = {"cites"}
+GATE_FIELDS = frozenset({"when", "screen", "exclusive", "cites"})
+"""The fields every block that the plan offers shares (recommendations, exercises, equipment): the condition
+it is offered under, the safety screens that must be clear, the group of which at most one member is offered,
+and the further passages that support it. Each is read, checked and compiled the same way for all three kinds
+(``_parse_gate`` here, ``_gate`` in the compiler), so an exercise is held back by the same screen as the
+recommendation that names the same treatment."""
+RECOMMENDATION_FIELDS = GATE_FIELDS | {"target", "level", "title", "detail", "handout", "order", "due"}
+CATALOGUE_KINDS = ("exercise", "equipment")
+"""Block kinds that add an entry to the plan's exercise programme or equipment list."""
+_CATALOGUE_COMMON = GATE_FIELDS | {
+    "name",
+    "purpose",
+    "step",
+    "precautions",
+    "illustration",
+    "detail",
+    "order",
+    "category",
+}
+CATALOGUE_FIELDS: dict[str, frozenset[str]] = {
+    "exercise": frozenset(_CATALOGUE_COMMON | {"dosage", "progression", "regression", "groups"}),
+    "equipment": frozenset(_CATALOGUE_COMMON),
+}
+CATALOGUE_REQUIRED: dict[str, tuple[str, ...]] = {
+    "exercise": ("name", "purpose", "step", "dosage", "when", "illustration", "category"),
+    "equipment": ("name", "purpose", "step", "when", "illustration", "category"),
+}
+CATEGORIES: dict[str, tuple[str, ...]] = {
+    "exercise": (
+        "positioning",
+        "passive",
+        "assisted",
+        "active",
+        "resisted",
+        "stretch",
+        "nerve",
+        "balance",
+        "walking",
+        "transfer",
+        "wheelchair",
+        "circulation",
+        "lymphedema",
+    ),
+    "equipment": ("dressing", "bathing", "toileting", "transfers", "walking", "orthosis", "positioning", "home"),
+}
+FIGURE_FIELDS = frozenset({"view", "body", "start", "end", "props", "arrow", "anchor", "frame"})
+REPEATABLE_FIELDS = {"cites", "step"}
 
 _DOC_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,63}$")
 _REC_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$")
 _NAME = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
+_GROUP = re.compile(r"^[a-z][a-z0-9-]{0,63}$")
 _BLOCK_OPEN = re.compile(r"^:::\s*(\S+)(?:\s+(\S+))?\s*$")
 _FIELD = re.compile(r"^([a-z_]+)\s*:\s?(.*)$")
 
@@ -58,6 +105,25 @@ def locate(spans: tuple[Span, ...], offset: int) -> tuple[int, int]:
     return 0, 0
 
 
+@dataclass(frozen=True, slots=True)
+class Place:
+    """Where a field's value stands in the file: the value as read (continued lines joined with single
+    spaces) and the pieces it was joined from. Every kind of block keeps one per single field, so a problem
+    inside a value (an expression, a screen name, a figure's pose) names its line and column."""
+
+    text: str
+    spans: tuple[Span, ...]
+
+    def at(self, offset: int) -> tuple[int, int]:
+        """(line, column) of character ``offset`` of the value."""
+        return locate(self.spans, offset)
+
+    def of(self, part: str) -> tuple[int, int]:
+        """(line, column) of the first place ``part`` stands as a whole word in the value (its start if not)."""
+        found = re.search(rf"(?<!\w){re.escape(part.strip())}(?!\w)", self.text) if part.strip() else None
+        return self.at(found.start() if found else 0)
+
+
 @dataclass(slots=True)
 class Recommendation:
     id: str
@@ -76,7 +142,49 @@ class Recommendation:
     order: int = 100
     cites: list[tuple[str, str, int]] = field(default_factory=list)
     due: DueRule | None = None
-    when_spans: tuple[Span, ...] = ()
+    screen: list[str] = field(default_factory=list)
+    screen_line: int = 0
+    exclusive: str | None = None
+    places: dict[str, Place] = field(default_factory=dict)
+    """Where each single field's value stands in the file, for problems that name a column."""
+
+
+@dataclass(slots=True)
+class CatalogueEntry:
+    """An ``::: exercise`` or ``::: equipment`` block: texts for the patient, a condition, a picture."""
+
+    kind: str  # exercise | equipment
+    id: str
+    line: int
+    section: str
+    when: str
+    when_line: int
+    texts: dict[str, tuple[str, int]]  # name, purpose, precautions, detail: (template text, line)
+    steps: list[tuple[str, int]]
+    illustration: str
+    illustration_line: int
+    category: str
+    order: int = 100
+    cites: list[tuple[str, str, int]] = field(default_factory=list)
+    dosage: Dosage | None = None
+    progression: list[tuple[str, int]] = field(default_factory=list)
+    regression: list[tuple[str, int]] = field(default_factory=list)
+    groups: list[tuple[str, int]] = field(default_factory=list)
+    screen: list[str] = field(default_factory=list)
+    screen_line: int = 0
+    exclusive: str | None = None
+    places: dict[str, Place] = field(default_factory=dict)
+    """Where each single field's value stands in the file, for problems that name a column."""
+
+
+@dataclass(slots=True)
+class FigureBlock:
+    """An ``::: figure`` block: the data of one drawing, read by planner.figures when the library compiles."""
+
+    id: str
+    line: int
+    fields: dict[str, tuple[str, int]]
+    places: dict[str, Place] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -84,8 +192,8 @@ class DerivedCase:
     condition: str | None  # None for "otherwise"
     value: str
     line: int
-    condition_column: int = 0  # 1-based, where the condition starts in its line
-    value_column: int = 0  # 1-based, where the value after '=>' starts
+    places: dict[str, Place] = field(default_factory=dict)
+    """Where the condition and the value stand in the line ("condition", "value")."""
 
 
 @dataclass(slots=True)
@@ -93,6 +201,7 @@ class DerivedFinding:
     name: str
     line: int
     cases: list[DerivedCase]
+    section: str = ""
 
 
 @dataclass(slots=True)
@@ -101,6 +210,8 @@ class Table:
     line: int
     columns: list[str]
     rows: list[dict[str, str]]
+    places: list[dict[str, Place]] = field(default_factory=list)
+    """Where each cell of each row stands (by column name), in the order of ``rows``."""
 
 
 @dataclass(slots=True)
@@ -118,6 +229,8 @@ class ParsedDocument:
     recommendations: list[Recommendation]
     findings: list[DerivedFinding]
     tables: list[Table]
+    entries: list[CatalogueEntry] = field(default_factory=list)
+    figures: list[FigureBlock] = field(default_factory=list)
 
 
 def parse_document(text: str, origin_name: str) -> ParsedDocument:
@@ -191,7 +304,7 @@ def _parse_body(lines: list[str], start: int, doc: ParsedDocument, problems: lis
     current = Passage(heading=doc.title, line=start + 1)
     prose: list[str] = []
     headings: set[str] = set()
-    rec_ids: set[str] = set()
+    rec_ids: set[tuple[str, str]] = set()
     index = start
     while index < len(lines):
         line = lines[index]
@@ -249,7 +362,7 @@ def _parse_block(
     section: str,
     doc: ParsedDocument,
     problems: list[Problem],
-    rec_ids: set[str],
+    rec_ids: set[tuple[str, str]],
 ) -> None:
     number = start + 1
     match = _BLOCK_OPEN.match(lines[start].strip())
@@ -258,22 +371,31 @@ def _parse_block(
         return
     kind, name = match.group(1), match.group(2) or ""
     body = [(i + 1, lines[i]) for i in range(start + 1, end)]
-    if kind == "recommendation":
+    if kind in ("recommendation", *CATALOGUE_KINDS, "figure"):
         if not _REC_ID.match(name):
-            problems.append(Problem(number, "recommendation id: letters, digits, '-', '_' and '.' only"))
+            problems.append(Problem(number, f"{kind} id: letters, digits, '-', '_' and '.' only"))
             return
-        if name in rec_ids:
-            problems.append(Problem(number, f"recommendation id '{name}' appears twice"))
+        namespace = "figure" if kind == "figure" else "item"
+        if (namespace, name) in rec_ids:
+            problems.append(Problem(number, f"{kind} id '{name}' appears twice"))
             return
-        rec_ids.add(name)
+        rec_ids.add((namespace, name))
+    if kind == "recommendation":
         recommendation = _parse_recommendation(name, number, section, body, problems)
         if recommendation is not None:
             doc.recommendations.append(recommendation)
+    elif kind in CATALOGUE_KINDS:
+        entry = _parse_entry(kind, name, number, section, body, problems)
+        if entry is not None:
+            doc.entries.append(entry)
+    elif kind == "figure":
+        fields = _read_fields(kind, name, number, body, FIGURE_FIELDS, problems)
+        doc.figures.append(FigureBlock(name, number, fields.values, fields.places))
     elif kind == "finding":
         if not _NAME.match(name):
             problems.append(Problem(number, "finding name: lower-case letters, digits and '_', starting with a letter"))
             return
-        doc.findings.append(DerivedFinding(name, number, _parse_cases(body, problems)))
+        doc.findings.append(DerivedFinding(name, number, _parse_cases(body, problems), section))
     elif kind == "table":
         if not _NAME.match(name):
             problems.append(Problem(number, "table name: lower-case letters, digits and '_'"))
@@ -282,7 +404,8 @@ def _parse_block(
         if table is not None:
             doc.tables.append(table)
     else:
-        problems.append(Problem(number, f"unknown block kind '{kind}' (known: recommendation, finding, table)"))
+        known = "recommendation, exercise, equipment, figure, finding, table"
+        problems.append(Problem(number, f"unknown block kind '{kind}' (known: {known})"))
 
 
 def _parse_fields(body: list[tuple[int, str]], problems: list[Problem]) -> list[tuple[str, str, int, tuple[Span, ...]]]:
@@ -311,32 +434,72 @@ def _parse_fields(body: list[tuple[int, str]], problems: list[Problem]) -> list[
     return fields
 
 
-def _parse_recommendation(
-    rec_id: str, line: int, section: str, body: list[tuple[int, str]], problems: list[Problem]
-) -> Recommendation | None:
-    values: dict[str, tuple[str, int]] = {}
-    spans: dict[str, tuple[Span, ...]] = {}
-    cites: list[tuple[str, str, int]] = []
-    before = len(problems)
-    for key, value, number, where in _parse_fields(body, problems):
-        if key not in RECOMMENDATION_FIELDS:
-            problems.append(
-                Problem(number, f"unknown field '{key}' (known: {', '.join(sorted(RECOMMENDATION_FIELDS))})")
-            )
-        elif key in REPEATABLE_FIELDS:
+@dataclass(slots=True)
+class _Fields:
+    """A block's fields as read: single fields by name, repeatable ones as lists, each with its line."""
+
+    values: dict[str, tuple[str, int]]
+    repeated: dict[str, list[tuple[str, int]]]
+    cites: list[tuple[str, str, int]]
+    places: dict[str, Place]
+
+    def text(self, key: str, default: str = "") -> str:
+        return self.values.get(key, (default, 0))[0]
+
+    def line(self, key: str, default: int) -> int:
+        return self.values.get(key, ("", default))[1]
+
+
+def _read_fields(
+    kind: str, block_id: str, line: int, body: list[tuple[int, str]], known: frozenset[str], problems: list[Problem]
+) -> _Fields:
+    """The one reader of block fields: unknown fields, fields given twice and the ``cites`` form are checked
+    here, the same way for every kind of block, and where each single field's value stands is kept
+    (``places``) so that a problem found later, in the compiler, can name its column."""
+    fields = _Fields({}, {}, [], {})
+    for key, value, number, spans in _parse_fields(body, problems):
+        if key not in known:
+            problems.append(Problem(number, f"unknown field '{key}' (known: {', '.join(sorted(known))})"))
+        elif key == "cites":
             doc_id, sep, heading = value.partition(":")
             if not sep or not doc_id.strip() or not heading.strip():
                 problems.append(Problem(number, "cites: write 'DOC-ID: Section heading'"))
             else:
-                cites.append((doc_id.strip(), heading.strip(), number))
-        elif key in values:
+                fields.cites.append((doc_id.strip(), heading.strip(), number))
+        elif key in REPEATABLE_FIELDS:
+            fields.repeated.setdefault(key, []).append((value, number))
+        elif key in fields.values:
             problems.append(Problem(number, f"field '{key}' given twice"))
         else:
-            values[key] = (value, number)
-            spans[key] = where
-    for key in ("target", "when", "title"):
-        if not values.get(key, ("", 0))[0]:
-            problems.append(Problem(line, f"recommendation '{rec_id}': field '{key}' is required"))
+            fields.values[key] = (value, number)
+            fields.places[key] = Place(value, spans)
+    return fields
+
+
+def _require(
+    kind: str, block_id: str, line: int, fields: _Fields, required: tuple[str, ...], problems: list[Problem]
+) -> None:
+    for key in required:
+        given = fields.repeated.get(key) if key in REPEATABLE_FIELDS else fields.text(key)
+        if not given:
+            problems.append(Problem(line, f"{kind} '{block_id}': field '{key}' is required"))
+
+
+def _order(fields: _Fields, line: int, problems: list[Problem]) -> int:
+    try:
+        return int(fields.text("order", "100"))
+    except ValueError:
+        problems.append(Problem(fields.line("order", line), "order must be a whole number"))
+        return 100
+
+
+def _parse_recommendation(
+    rec_id: str, line: int, section: str, body: list[tuple[int, str]], problems: list[Problem]
+) -> Recommendation | None:
+    before = len(problems)
+    fields = _read_fields("recommendation", rec_id, line, body, RECOMMENDATION_FIELDS, problems)
+    values = fields.values
+    _require("recommendation", rec_id, line, fields, ("target", "when", "title"), problems)
     target, target_line = values.get("target", ("", line))
     if target and target not in TARGETS:
         problems.append(Problem(target_line, f"target must be one of: {', '.join(TARGETS)}"))
@@ -347,12 +510,7 @@ def _parse_recommendation(
         problems.append(Problem(level_line, "level is only for alerts"))
     if "handout" in values and target not in SECTION_TARGETS:
         problems.append(Problem(values["handout"][1], "handout text is only for plan-section items"))
-    order_text, order_line = values.get("order", ("100", line))
-    try:
-        order = int(order_text)
-    except ValueError:
-        problems.append(Problem(order_line, "order must be a whole number"))
-        order = 100
+    order = _order(fields, line, problems)
     due: DueRule | None = None
     if "due" in values:
         due_text, due_line = values["due"]
@@ -363,6 +521,7 @@ def _parse_recommendation(
                 due = DueRule.parse(due_text)
             except ValueError as exc:
                 problems.append(Problem(due_line, str(exc)))
+    screen, screen_line, exclusive = _parse_gate(fields, target, line, problems)
     if len(problems) > before:
         return None
     when, when_line = values["when"]
@@ -384,10 +543,101 @@ def _parse_recommendation(
         handout_line=handout_line,
         level=level or None,
         order=order,
-        cites=cites,
+        cites=fields.cites,
         due=due,
-        when_spans=spans["when"],
+        screen=screen,
+        screen_line=screen_line,
+        exclusive=exclusive,
+        places=fields.places,
     )
+
+
+def _id_list(text: str, line: int, what: str, problems: list[Problem]) -> list[tuple[str, int]]:
+    ids = [part.strip() for part in text.split(",")]
+    if any(not _REC_ID.match(i) for i in ids):
+        problems.append(Problem(line, f"{what}: a comma-separated list of ids"))
+        return []
+    return [(i, line) for i in ids]
+
+
+def _parse_entry(
+    kind: str, entry_id: str, line: int, section: str, body: list[tuple[int, str]], problems: list[Problem]
+) -> CatalogueEntry | None:
+    """An exercise or an equipment item: the same reader, the same required texts, kind-specific extras."""
+    before = len(problems)
+    fields = _read_fields(kind, entry_id, line, body, CATALOGUE_FIELDS[kind], problems)
+    values = fields.values
+    _require(kind, entry_id, line, fields, CATALOGUE_REQUIRED[kind], problems)
+    category = fields.text("category")
+    if category and category not in CATEGORIES[kind]:
+        problems.append(
+            Problem(fields.line("category", line), f"category must be one of: {', '.join(CATEGORIES[kind])}")
+        )
+    order = _order(fields, line, problems)
+    dosage: Dosage | None = None
+    if fields.text("dosage"):
+        try:
+            dosage = Dosage.parse(fields.text("dosage"))
+        except ValueError as exc:
+            problems.append(Problem(fields.line("dosage", line), str(exc)))
+    screen, screen_line, exclusive = _parse_gate(fields, kind, line, problems)
+    links = {
+        key: _id_list(values[key][0], values[key][1], key, problems) if key in values else []
+        for key in ("progression", "regression", "groups")
+    }
+    if len(problems) > before:
+        return None
+    return CatalogueEntry(
+        kind=kind,
+        id=entry_id,
+        line=line,
+        section=section,
+        when=values["when"][0],
+        when_line=values["when"][1],
+        screen=screen,
+        screen_line=screen_line,
+        exclusive=exclusive,
+        texts={key: values[key] for key in ("name", "purpose", "precautions", "detail") if key in values},
+        steps=fields.repeated.get("step", []),
+        illustration=values["illustration"][0],
+        illustration_line=values["illustration"][1],
+        category=category,
+        order=order,
+        cites=fields.cites,
+        dosage=dosage,
+        progression=links["progression"],
+        regression=links["regression"],
+        groups=links["groups"],
+        places=fields.places,
+    )
+
+
+def _parse_gate(fields: _Fields, target: str, line: int, problems: list[Problem]) -> tuple[list[str], int, str | None]:
+    """The gate fields beyond ``when`` that every offered block shares: its screens and its exclusive group.
+
+    ``screen: heat_hold, tens_hold`` names the findings that must all be clear (null) for the block to be
+    offered; ``exclusive: group`` names the group of which a plan offers at most one member.
+    """
+    exclusive, exclusive_line = fields.values.get("exclusive", ("", line))
+    if exclusive and not _GROUP.match(exclusive):
+        problems.append(Problem(exclusive_line, "exclusive: a group name of lower-case letters, digits and '-'"))
+    screen, screen_line = _parse_screen(fields.values.get("screen"), target, problems)
+    return screen, screen_line, exclusive or None
+
+
+def _parse_screen(value: tuple[str, int] | None, target: str, problems: list[Problem]) -> tuple[list[str], int]:
+    if value is None:
+        return [], 0
+    text, screen_line = value
+    names = [name.strip() for name in text.split(",")]
+    if target == "alert":
+        problems.append(Problem(screen_line, "screen is for plan items and handout lines, not alerts"))
+    if not text.strip() or not all(_NAME.match(name) for name in names):
+        problems.append(Problem(screen_line, "screen: finding names separated by commas"))
+        return [], screen_line
+    if len(set(names)) != len(names):
+        problems.append(Problem(screen_line, "screen: a finding is named twice"))
+    return names, screen_line
 
 
 def _parse_cases(body: list[tuple[int, str]], problems: list[Problem]) -> list[DerivedCase]:
@@ -402,36 +652,46 @@ def _parse_cases(body: list[tuple[int, str]], problems: list[Problem]) -> list[D
             continue
         if cases and cases[-1].condition is None:
             problems.append(Problem(number, "'otherwise' must be the last case"))
-        condition_column = len(line) - len(line.lstrip()) + 1
         value_column = line.index("=>") + 3 + len(value) - len(value.lstrip())
-        condition = condition.strip()
-        cases.append(
-            DerivedCase(
-                None if condition == "otherwise" else condition, value.strip(), number, condition_column, value_column
-            )
-        )
+        condition, value = condition.strip(), value.strip()
+        places = {
+            "condition": Place(condition, ((number, len(line) - len(line.lstrip()) + 1, len(condition)),)),
+            "value": Place(value, ((number, value_column, len(value)),)),
+        }
+        cases.append(DerivedCase(None if condition == "otherwise" else condition, value, number, places))
     if not cases and not problems:
         problems.append(Problem(body[0][0] if body else 0, "a finding needs at least one case"))
     return cases
 
 
 def _parse_table(name: str, line: int, body: list[tuple[int, str]], problems: list[Problem]) -> Table | None:
-    rows = [(number, text.strip()) for number, text in body if text.strip()]
-    if len(rows) < 2 or not rows[0][1].startswith("|"):
+    rows = [(number, text) for number, text in body if text.strip()]
+    if len(rows) < 2 or not rows[0][1].strip().startswith("|"):
         problems.append(Problem(line, "a table block holds a Markdown table with a header row"))
         return None
-    columns = _cells(rows[0][1])
+    columns = [cell.text for cell in _cells(rows[0][0], rows[0][1])]
     table = Table(name, line, columns, [])
     for number, text in rows[1:]:
-        cells = _cells(text)
-        if all(set(cell) <= set("-: ") for cell in cells):
+        cells = _cells(number, text)
+        if all(set(cell.text) <= set("-: ") for cell in cells):
             continue
         if len(cells) != len(columns):
             problems.append(Problem(number, f"row has {len(cells)} cells, the header has {len(columns)}"))
             continue
-        table.rows.append(dict(zip(columns, cells, strict=True)) | {"__line__": str(number)})
+        table.rows.append({c: cell.text for c, cell in zip(columns, cells, strict=True)} | {"__line__": str(number)})
+        table.places.append(dict(zip(columns, cells, strict=True)))
     return table
 
 
-def _cells(row: str) -> list[str]:
-    return [cell.strip() for cell in row.strip().strip("|").split("|")]
+def _cells(number: int, row: str) -> list[Place]:
+    """The cells of a table row, each with where it stands in line ``number``."""
+    cells: list[Place] = []
+    stripped = row.strip()
+    start = len(row) - len(row.lstrip()) + len(stripped) - len(stripped.lstrip("|"))
+    stripped = stripped.strip("|")
+    for raw in stripped.split("|"):
+        text = raw.strip()
+        column = start + len(raw) - len(raw.lstrip()) + 1
+        cells.append(Place(text, ((number, column, len(text)),)))
+        start += len(raw) + 1
+    return cells

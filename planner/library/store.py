@@ -105,6 +105,10 @@ def _write_document(session: Session, parsed: ParsedDocument, origin: str, enabl
         session.add(Definition(document_id=parsed.id, kind="finding", name=finding.name, line=finding.line))
     for table in parsed.tables:
         session.add(Definition(document_id=parsed.id, kind="table", name=table.name, line=table.line))
+    for entry in parsed.entries:
+        session.add(Definition(document_id=parsed.id, kind=entry.kind, name=entry.id, line=entry.line))
+    for figure in parsed.figures:
+        session.add(Definition(document_id=parsed.id, kind="figure", name=figure.id, line=figure.line))
 
 
 def _delete_document(session: Session, document_id: str) -> None:

@@ -1,4 +1,6 @@
-"""The audit trail: who did what, when; rows are only ever added (the schema refuses updates and deletes)."""
+"""The audit trail: who did what, when; rows are only ever appended (the schema refuses anything else), each
+carrying the hash of the entry before it and of its own content, so a changed or removed entry shows
+(planner.audit)."""
 
 from __future__ import annotations
 
@@ -16,3 +18,5 @@ class AuditEntry(SQLModel, table=True):
     action: str
     subject: str
     detail: str = ""
+    prev_hash: str | None = None
+    entry_hash: str = Field(default="", sa_column_kwargs={"server_default": ""})

@@ -57,12 +57,13 @@ class Recommendation(SQLModel, table=True):
 
 
 class Definition(SQLModel, table=True):
-    """A derived finding or a data table a document defines (kept for display: 'what this document adds')."""
+    """A derived finding, a data table, an exercise, an equipment item or a figure a document defines (kept
+    for display: 'what this document adds')."""
 
     __tablename__ = "definition"
 
     id: int | None = Field(default=None, primary_key=True)
     document_id: str = Field(foreign_key="document.id", index=True, ondelete="CASCADE")
-    kind: str  # finding | table
+    kind: str  # finding | table | exercise | equipment | figure
     name: str
     line: int

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Index, UniqueConstraint
+from sqlalchemy import Column, Index, Integer, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -41,9 +41,17 @@ class Assessment(SQLModel, table=True):
     created_at: datetime
 
 
+_PLAN_ROW_VERSION = Column("row_version", Integer, nullable=False, server_default="1")
+
+
 class Plan(SQLModel, table=True):
+    """A plan version of an assessment. ``row_version`` counts the changes to the row: every UPDATE checks the
+    value it read and increments it (SQLAlchemy's version counter; a trigger does it for other writers), so a
+    screen that opened one row version can tell when someone else changed the plan since (migration 0006)."""
+
     __tablename__ = "plan"
     __table_args__ = (UniqueConstraint("assessment_id", "version", name="uq_plan_assessment_version"),)
+    __mapper_args__ = {"version_id_col": _PLAN_ROW_VERSION}
 
     id: int | None = Field(default=None, primary_key=True)
     assessment_id: int = Field(foreign_key="assessment.id", index=True)
@@ -58,6 +66,7 @@ class Plan(SQLModel, table=True):
     signed_at: datetime | None = None
     content_hash: str | None = None
     created_at: datetime
+    row_version: int = Field(default=1, sa_column=_PLAN_ROW_VERSION)
 
 
 class FollowUp(SQLModel, table=True):

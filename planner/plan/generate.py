@@ -14,7 +14,7 @@ from planner.assessment.schema import CAREPLAN_FORMAT, SECTION_KEYS
 from planner.engine.findings import all_findings, weak_group_entries
 from planner.engine.limbvolume import limb_volumes
 from planner.engine.progress import Visit, ordered_visits, trend_series
-from planner.library.compiler import CompiledLibrary, CompiledRecommendation
+from planner.library.compiler import CompiledEntry, CompiledLibrary, CompiledRecommendation, has_value
 from planner.library.parser import HANDOUT_TARGETS
 
 SECTION_TITLES = {
@@ -42,9 +42,15 @@ _EXTRA_FINDINGS = (
 )
 
 
-def evidence_for(library: CompiledLibrary, recommendation: CompiledRecommendation) -> list[dict[str, str]]:
-    """The passage the recommendation stands in, then any further passages it cites that still exist."""
-    places = [(recommendation.document_id, recommendation.section), *recommendation.cites]
+def evidence_for(
+    library: CompiledLibrary, recommendation: CompiledRecommendation | CompiledEntry
+) -> list[dict[str, str]]:
+    """The passage the recommendation (or exercise, or equipment item) stands in, then any further passages it
+    cites that still exist."""
+    return _passages(library, [(recommendation.document_id, recommendation.section), *recommendation.cites])
+
+
+def _passages(library: CompiledLibrary, places: Sequence[tuple[str, str]]) -> list[dict[str, str]]:
     evidence = []
     for document_id, section in places:
         text = library.passages.get((document_id, section))
@@ -104,6 +110,38 @@ def progress_block(
     return trends
 
 
+CATALOGUE_LISTS = {"exercise": "exercises", "equipment": "equipment"}
+"""The plan list each kind of catalogue entry goes to; a held entry names that list as its ``section``."""
+
+
+def hold_reasons(rec: CompiledRecommendation | CompiledEntry, findings: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """(screen finding, reason) for each of the item's screens that says hold; empty when the item may be offered."""
+    return [(name, str(findings[name])) for name in rec.screen if has_value(findings.get(name))]
+
+
+def _held_entry(
+    rec: CompiledRecommendation | CompiledEntry,
+    reasons: list[tuple[str, str]],
+    findings: Mapping[str, Any],
+    library: CompiledLibrary,
+) -> dict[str, Any]:
+    """One entry of the plan's ``held`` list: a recommendation names its plan section, an exercise or an
+    equipment item the list it would have joined (``exercises``, ``equipment``)."""
+    places = list(dict.fromkeys(place for name, _ in reasons if (place := library.finding_places.get(name))))
+    if isinstance(rec, CompiledEntry):
+        section, title = CATALOGUE_LISTS[rec.kind], rec.name.render(findings)
+    else:
+        section, title = rec.target, rec.title.render(findings)
+    return {
+        "id": rec.id,
+        "section": section,
+        "title": title,
+        "reason": reasons[0][1],  # the first screen that holds; "screen" names every one
+        "screen": [name for name, _ in reasons],
+        "evidence": _passages(library, places) or evidence_for(library, rec),
+    }
+
+
 def _due_fields(rec: CompiledRecommendation, assessment: dict[str, Any]) -> dict[str, str]:
     dates = rec.due.dates(assessment) if rec.due else None
     if dates is None:
@@ -115,6 +153,44 @@ def _due_fields(rec: CompiledRecommendation, assessment: dict[str, Any]) -> dict
     return fields
 
 
+def catalogue_entry(entry: CompiledEntry, library: CompiledLibrary, findings: Mapping[str, Any]) -> dict[str, Any]:
+    """One exercise or equipment item of the plan, its texts rendered for this patient."""
+    out: dict[str, Any] = {
+        "id": entry.id,
+        "name": entry.name.render(findings),
+        "category": entry.category,
+        "purpose": entry.purpose.render(findings),
+        "instructions": [step.render(findings) for step in entry.steps],
+    }
+    if entry.kind == "exercise":
+        out["dosage"] = entry.dosage.as_dict() if entry.dosage else None
+        out["progression"] = list(entry.progression)
+        out["regression"] = list(entry.regression)
+        out["groups"] = list(entry.groups)
+    out["precautions"] = entry.precautions.render(findings)
+    out["detail"] = entry.detail.render(findings)
+    out["illustration"] = entry.illustration
+    out["evidence"] = evidence_for(library, entry)
+    return out
+
+
+def _catalogue(
+    entries: Sequence[CompiledEntry], library: CompiledLibrary, findings: Mapping[str, Any], held: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """The entries whose condition holds, rendered; those a screen holds back go to ``held`` instead, through
+    the same screen check as a recommendation."""
+    offered = []
+    for entry in entries:
+        if not entry.condition.evaluate(findings):
+            continue
+        reasons = hold_reasons(entry, findings)
+        if reasons:
+            held.append(_held_entry(entry, reasons, findings, library))
+        else:
+            offered.append(catalogue_entry(entry, library, findings))
+    return offered
+
+
 def generate_plan(
     assessment: dict[str, Any], library: CompiledLibrary, history: Sequence[Mapping[str, Any]] = ()
 ) -> dict[str, Any]:
@@ -123,9 +199,16 @@ def generate_plan(
     sections: dict[str, list[dict[str, Any]]] = {key: [] for key in SECTION_KEYS}
     alerts: list[tuple[int, int, str, dict[str, Any]]] = []
     handout: dict[str, list[dict[str, Any]]] = {target: [] for target in HANDOUT_TARGETS}
+    held: list[dict[str, Any]] = []
     for rec in library.recommendations:  # already sorted by (order, id)
         if not rec.condition.evaluate(findings):
             continue
+        if rec.screen:
+            reasons = hold_reasons(rec, findings)
+            if reasons:
+                if rec.target in sections:  # a handout line held with its item needs no entry of its own
+                    held.append(_held_entry(rec, reasons, findings, library))
+                continue
         evidence = evidence_for(library, rec)
         title = rec.title.render(findings)
         detail = rec.detail.render(findings)
@@ -141,6 +224,8 @@ def generate_plan(
                 item["handout"] = handout_text
             item.update(_due_fields(rec, assessment))
             sections[rec.target].append(item)
+    exercises = _catalogue(library.exercises, library, findings, held)
+    equipment = _catalogue(library.equipment, library, findings, held)
     patient = assessment["patient"]
     plan = {
         "format": CAREPLAN_FORMAT,
@@ -151,6 +236,9 @@ def generate_plan(
         "alerts": [entry for *_key, entry in sorted(alerts, key=lambda a: a[:3])],
         "sections": [{"key": key, "title": SECTION_TITLES[key], "items": sections[key]} for key in SECTION_KEYS],
         "handout": handout,
+        "exercises": exercises,
+        "equipment": equipment,
+        "held": held,
     }
     if history:
         plan["progress"] = progress_block(assessment, history, library, findings)

@@ -45,6 +45,29 @@ def cell(value: Any) -> str:
     return "-" if value is None else str(value).replace("_", " ")
 
 
+HELD_HEADING = "Held back by the safety screen"
+"""Heading of the items a plan does not offer because their safety screen says hold (text, app and PDF)."""
+
+
+HELD_LIST_LABELS = {"exercises": "Home exercise", "equipment": "Equipment"}
+"""How a held entry that is not a plan item names the list it would have joined."""
+
+
+def held_title(entry: dict[str, Any]) -> str:
+    """A held entry's title as the text plan, the app and the PDF show it: an exercise or an equipment item is
+    marked as such, so it is not read as a plan item."""
+    label = HELD_LIST_LABELS.get(entry.get("section") or "")
+    return f"{label}: {entry['title']}" if label else entry["title"]
+
+
+def held_by_reason(plan: dict[str, Any]) -> list[tuple[str, list[dict[str, Any]]]]:
+    """The items a plan holds back, grouped by their reason so that each reason is said once."""
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for entry in plan.get("held") or []:
+        groups.setdefault(entry["reason"], []).append(entry)
+    return list(groups.items())
+
+
 PAIN_LABEL = "pain NRS"
 VOLUME_LABEL = "excess limb volume %"
 """Row labels of the trend table; the app's charts name their series and tooltips with the same words."""
@@ -117,6 +140,13 @@ def render_plan_text(plan: dict[str, Any]) -> str:
             if alert.get("detail"):
                 lines += _wrap(alert["detail"], "      ")
             lines += _wrap(f"Basis: {_references(alert['evidence'])}", "      ")
+    if plan.get("held"):
+        lines += ["", HELD_HEADING]
+        for reason, entries in held_by_reason(plan):
+            lines += _wrap(f"Held: {reason}", "  ")
+            for entry in entries:
+                lines += _wrap(f"- {held_title(entry)}", "    ")
+            lines += _wrap(f"Basis: {_references(entries[0]['evidence'])}", "      ")
     for section in plan["sections"]:
         lines += ["", section["title"]]
         if not section["items"]:

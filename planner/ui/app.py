@@ -7,8 +7,9 @@ drafts and the first-run offer. What opening a patient needs is loaded when the 
 written), and the resident memory then.
 
 The first screen needs only PySide6 and sqlite3: SQLAlchemy, the validator, the rule engine and ReportLab
-load when a patient is opened or a command needs them. A damaged file found after the first paint is reported
-as one found before it: the window goes, the newest good backup is offered, and the app starts again on it.
+load when a patient is opened or a command needs them. A damaged or busy file found after the first paint is
+reported as one found before it: the window goes, the newest good backup is offered (damaged) or Retry
+(busy), and the app starts again.
 """
 
 from __future__ import annotations
@@ -31,6 +32,8 @@ from planner.paths import APP_AUTHOR, APP_NAME, default_database_path
 from planner.ui.preferences import DATABASE_SETTING
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QAbstractButton, QMessageBox
+
     from planner.db.engine import Database
     from planner.ui.background import Background
     from planner.ui.main_window import MainWindow
@@ -48,6 +51,13 @@ def _install_exception_hook(app: QApplication) -> None:
 
         if isinstance(value, UserError):
             QMessageBox.warning(app.activeWindow(), "LSP Planner", str(value))
+            return
+        from planner.db.engine import DatabaseBusyError, is_busy
+
+        if is_busy(value):  # a read that waited in vain for another program: not a bug, nothing lost
+            window = app.activeWindow()
+            path = getattr(getattr(window, "database", None), "path", None)
+            QMessageBox.warning(window, "LSP Planner", str(DatabaseBusyError(path or Path("the database"))))
             return
         from planner.logs import log_exception
 
@@ -83,22 +93,33 @@ def _open_or_recover(path: Path) -> Database | None:
 
 
 def _recover(path: Path, failure: UserError) -> Database | None:
-    """Report why the database cannot be used; when it is damaged, offer the newest good backup (the damaged
-    file is kept) and open the restored file. None when the app cannot go on."""
+    """Report why the database cannot be used, and offer what may help; None when the app cannot go on.
+
+    Busy (another program holds the database): Retry, the default, opens it again; never a restore. Damaged
+    (SQLite reports it corrupt or not a database) with a good backup: the backup is offered, the damaged file
+    being kept, but the default button keeps the file and quits: nothing destructive happens on Enter.
+    """
     from PySide6.QtWidgets import QMessageBox  # built by PySide6 on first use: not before the first paint
 
-    from planner.db.backup import restore_backup
-    from planner.db.engine import DamagedDatabaseError, open_schema
+    from planner.db.engine import DamagedDatabaseError, DatabaseBusyError, open_schema
+    from planner.db.restore import restore_backup
 
+    while isinstance(failure, DatabaseBusyError):
+        box, retry = busy_box(failure)
+        box.exec()
+        if box.clickedButton() is not retry:
+            return None
+        try:
+            return open_schema(path)
+        except UserError as again:
+            failure = again
     if not isinstance(failure, DamagedDatabaseError):
         QMessageBox.critical(None, "LSP Planner", f"The database could not be opened.\n\n{failure}")
         return None
     if failure.backup is None:
         QMessageBox.critical(None, "LSP Planner", str(failure))
         return None
-    box = QMessageBox(QMessageBox.Icon.Critical, "LSP Planner", str(failure))
-    restore = box.addButton("Restore the backup", QMessageBox.ButtonRole.AcceptRole)
-    box.addButton(QMessageBox.StandardButton.Cancel)
+    box, restore = damaged_box(failure)
     box.exec()
     if box.clickedButton() is not restore:
         return None
@@ -110,6 +131,40 @@ def _recover(path: Path, failure: UserError) -> Database | None:
         return None
     QMessageBox.information(None, "LSP Planner", f"The backup was restored. The damaged file is kept as {kept}.")
     return database
+
+
+def busy_box(failure: UserError) -> tuple[QMessageBox, QAbstractButton]:
+    """The database is in use by another program: Retry (the default) or Quit."""
+    from PySide6.QtWidgets import QMessageBox
+
+    box = QMessageBox(QMessageBox.Icon.Warning, "LSP Planner", "The database is in use by another program.")
+    box.setObjectName("databaseBusy")
+    box.setInformativeText(
+        f"{failure}\n\nWhen the other program has finished (or has been closed), choose Retry. "
+        "Your data is not affected."
+    )
+    retry = box.addButton(QMessageBox.StandardButton.Retry)
+    quit_button = box.addButton("Quit", QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(retry)
+    box.setEscapeButton(quit_button)
+    return box, retry
+
+
+def damaged_box(failure: UserError) -> tuple[QMessageBox, QAbstractButton]:
+    """SQLite reports the database damaged: restoring the newest good backup is offered, never the default."""
+    from PySide6.QtWidgets import QMessageBox
+
+    box = QMessageBox(QMessageBox.Icon.Critical, "LSP Planner", "The database file is damaged.")
+    box.setObjectName("databaseDamaged")
+    box.setInformativeText(
+        f"{failure}\n\nRestoring puts the backup in place of the database; the damaged file is kept beside it, "
+        "renamed. Entries made since the backup are not in it."
+    )
+    restore = box.addButton("Restore the backup", QMessageBox.ButtonRole.DestructiveRole)
+    keep = box.addButton("Keep the file and quit", QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(keep)
+    box.setEscapeButton(keep)
+    return box, restore
 
 
 def _load_view(load: Callable[[], object]) -> None:

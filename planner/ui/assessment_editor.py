@@ -44,6 +44,7 @@ from planner.ui.binding import Binder, _number, read_only_look
 from planner.ui.bodymap import BodyMapWidget
 from planner.ui.colours import BANNER, WORD_CHANGE
 from planner.ui.fields import (
+    CHOICES,
     FLAG,
     FLAGS,
     FUNCTION,
@@ -179,9 +180,14 @@ class AssessmentEditor(QWidget):
     # --- pages ---------------------------------------------------------------------------------------------
     def _row(self, form: QFormLayout, field: Field, extra: QWidget | None = None) -> QWidget:
         """One field as a form row: its label (the buddy of its widget, so the mnemonic reaches it), the
-        widget, and its unit or ``extra`` beside it."""
+        widget, and its unit or ``extra`` beside it. A flag is its own labelled check box; a set of check
+        boxes goes under its label, the full width of the form."""
         widget = self.binder.bind(field)
-        if field.kind == FLAG:
+        if field.kind in (FLAG, CHOICES):
+            if field.kind == CHOICES:
+                label = QLabel(f"{field.text}:")
+                label.setBuddy(widget)
+                form.addRow(label)
             form.addRow(widget)
             return widget
         beside = extra if extra is not None else (QLabel(field.unit) if field.kind == NUMBER and field.unit else None)
@@ -210,11 +216,7 @@ class AssessmentEditor(QWidget):
     def _history_page(self) -> QWidget:
         page = QWidget()
         patient = self._group("Patient and visit", PATIENT)
-        flags = QGroupBox("Flags")
-        flags_layout = QVBoxLayout(flags)
-        for field in FLAGS:
-            flags_layout.addWidget(self.binder.bind(field))
-        flags_layout.addStretch(1)
+        flags = self._group("Flags", FLAGS)
         top = Reflow(patient, flags, (3, 2))
         layout = QVBoxLayout(page)
         layout.addWidget(top)

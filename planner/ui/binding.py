@@ -17,12 +17,12 @@ from typing import Any
 
 from PySide6.QtCore import QSignalBlocker
 from PySide6.QtGui import QPalette
-from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QSpinBox, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QFrame, QGridLayout, QLineEdit, QSpinBox, QWidget
 
 from planner.errors import FieldIssue
 from planner.ui.colours import INVALID_FRAME
 from planner.ui.date_field import DateField
-from planner.ui.fields import CHOICE, COUNT, DATE, FLAG, LIST, NUMBER, TEXT, Field, describe
+from planner.ui.fields import CHOICE, CHOICES, COUNT, DATE, FLAG, LIST, NUMBER, TEXT, Field, describe
 from planner.ui.session import AssessmentSession, Path
 
 INVALID_STYLE = f"border: 2px solid {INVALID_FRAME};"
@@ -92,7 +92,10 @@ class Binder:
             issue = self.session.issue_for(path)
             words = describe(issue, day_first=self.day_first) if issue else ""
             target = widget.edit if isinstance(widget, DateField) else widget
-            target.setStyleSheet(INVALID_STYLE if issue else "")
+            style = INVALID_STYLE if issue else ""
+            if style and type(target) is QFrame:  # check boxes: one frame around them, none on each box
+                style = f"QFrame {{ {style} }}"
+            target.setStyleSheet(style)
             target.setToolTip(words or (target.toolTip() if isinstance(widget, DateField) else ""))
             widget.setAccessibleDescription(words)
 
@@ -128,6 +131,7 @@ class Binder:
             COUNT: self._count,
             FLAG: self._flag,
             LIST: self._text_list,
+            CHOICES: self._choices,
         }[field.kind]
         return make(field)
 
@@ -185,6 +189,38 @@ class Binder:
         box = QCheckBox(field.text)
         box.toggled.connect(lambda on: self.session.set_value(field.path, True if on else None, f"Set {field.label}"))
         self._register(field, box, lambda value: box.setChecked(bool(value)))
+        return box
+
+    def _choices(self, field: Field, *, columns: int = 2) -> QFrame:
+        """A check box for each value of a list field (nothing ticked: not recorded, None). The label's
+        mnemonic reaches the first box; each box is named "<field>: <value>" for a screen reader."""
+        box = QFrame()  # a frame, so a problem can frame the boxes as a whole
+        grid = QGridLayout(box)
+        grid.setContentsMargins(0, 0, 0, 0)
+        checks: dict[Any, QCheckBox] = {}
+        for index, value in enumerate(field.values):
+            text = field.value_text(value)
+            check = QCheckBox(text.replace("&", "&&"))
+            check.setAccessibleName(f"{field.label}: {text}")
+            checks[value] = check
+            grid.addWidget(check, index // columns, index % columns)
+        if checks:
+            box.setFocusProxy(next(iter(checks.values())))
+
+        def write(_on: bool) -> None:
+            chosen = [value for value in field.values if checks[value].isChecked()]
+            self.session.set_value(field.path, chosen or None, f"Set {field.label}")
+
+        for check in checks.values():
+            check.toggled.connect(write)
+
+        def load(value: Any) -> None:
+            chosen = set(value) if isinstance(value, list) else set()
+            for key, check in checks.items():
+                with QSignalBlocker(check):
+                    check.setChecked(key in chosen)
+
+        self._register(field, box, load)
         return box
 
     def _count(self, field: Field) -> QSpinBox:

@@ -18,9 +18,12 @@ from planner.assessment.schema import (
     ADL_FIELDS,
     ADL_LEVELS,
     AMBULATION,
+    ENTRAPMENT_SITES,
     ETIOLOGIES,
     HISTORY_FLAGS,
+    IMPLANTED_DEVICES,
     JPS_VALUES,
+    NEUROPATHIC_AGENTS,
     SEXES,
     SIDES_AFFECTED,
     SYMPTOMS,
@@ -31,6 +34,8 @@ from planner.engine.vocabulary import MUSCLE_GROUPS, SIDES
 from planner.errors import FieldIssue
 
 TEXT, DATE, CHOICE, NUMBER, COUNT, FLAG, LIST = "text", "date", "choice", "number", "count", "flag", "list"
+CHOICES = "choices"
+"""A list whose members come from ``values``: one check box each (nothing ticked: not recorded)."""
 
 Path = tuple[str, ...]
 
@@ -43,7 +48,7 @@ class Field:
     text: str
     kind: str
     values: tuple[Any, ...] = ()
-    labels: tuple[str, ...] = ()  # how each value of a choice is shown (default: the value in words)
+    labels: tuple[str, ...] = ()  # how each value of a choice (or choices) is shown (default: the value in words)
     placeholder: str = ""
     low: float | None = None  # bounds of a number or count, as the format sets them (for the messages)
     high: float | None = None
@@ -82,6 +87,22 @@ SYMPTOM_LABELS = {
     "bowel_bladder_change": "New bowel or bladder change",
     "saddle_numbness": "Saddle numbness",
 }
+DEVICE_LABELS = {
+    "pacemaker": "Pacemaker",
+    "defibrillator": "Defibrillator",
+    "neurostimulator": "Neurostimulator",
+    "other": "Other device",
+}
+AGENT_LABELS = {
+    "tricyclic": "Tricyclic",
+    "ssri": "SSRI",
+    "snri": "SNRI",
+    "gabapentin": "Gabapentin",
+    "pregabalin": "Pregabalin",
+    "lidocaine_patch": "Lidocaine patch",
+    "capsaicin": "Capsaicin",
+    "other": "Other",
+}
 ADL_LABELS = {
     "sit_to_stand": "Sit to stan&d",
     "standing_transfer": "Standing t&ransfer",
@@ -101,11 +122,18 @@ HISTORY = (
     Field(("history", "etiology"), "&Cause", CHOICE, ETIOLOGIES, required=True),
     Field(("history", "affected_side"), "Affected si&de", CHOICE, SIDES_AFFECTED, required=True),
     Field(("history", "onset"), "Onse&t", DATE),
-    Field(("history", "malignancy"), "Known &malignancy", TEXT, placeholder="e.g. prostate; leave empty if none"),
+    Field(("history", "malignancy"), "Kno&wn malignancy", TEXT, placeholder="e.g. prostate; leave empty if none"),
     Field(("history", "radiation_completed_on"), "Radiotherapy completed", DATE),
     Field(("history", "trauma_on"), "Trauma on", DATE),
     Field(("history", "trauma_type"), "Trauma type", CHOICE, TRAUMA_TYPES),
     Field(("history", "surgery_on"), "Sur&gery on", DATE),
+    Field(
+        ("history", "entrapment_site"),
+        "Suspected entrapment site",
+        CHOICE,
+        ENTRAPMENT_SITES,
+        ("piriformis (sciatic nerve)", "other site"),
+    ),
     Field(
         ("history", "creatinine_clearance_ml_min"),
         "Creatinine clearance",
@@ -116,7 +144,17 @@ HISTORY = (
         unit="mL/min",
     ),
 )
-FLAGS = tuple(Field(("history", name), FLAG_LABELS[name], FLAG) for name in HISTORY_FLAGS)
+FLAGS = (
+    *(Field(("history", name), FLAG_LABELS[name], FLAG) for name in HISTORY_FLAGS),
+    Field(
+        ("history", "implanted_devices"),
+        "I&mplanted electronic devices",
+        CHOICES,
+        IMPLANTED_DEVICES,
+        tuple(DEVICE_LABELS[name] for name in IMPLANTED_DEVICES),
+        item="device",
+    ),
+)
 PAIN = (
     Field(("pain", "nrs"), "Pain N&RS (0-10)", COUNT, low=0, high=10, required=True, blank="not recorded"),
     Field(("pain", "acute"), "Acute pain", FLAG),
@@ -138,6 +176,14 @@ PAIN = (
         high=1200,
         unit="mg/day",
         noun="a daily dose",
+    ),
+    Field(
+        ("pain", "neuropathic_agents_tried"),
+        "&Neuropathic agents tried",
+        CHOICES,
+        NEUROPATHIC_AGENTS,
+        tuple(AGENT_LABELS[name] for name in NEUROPATHIC_AGENTS),
+        item="agent",
     ),
 )
 SENSATION = (
@@ -303,6 +349,8 @@ def describe(issue: FieldIssue, *, day_first: bool = True) -> str:
         condition = (other.when or f"{other.label} is entered") if other else str(issue.param("other"))
         what = "choose one" if field and field.kind == CHOICE else "enter it"
         return f"{label}: {what}, since {condition}"
+    if code == "unique":
+        return f"{label}: the same {field.item if field else 'value'} is listed twice; keep it once"
     if code == "same_count":
         return f"{label}: measure both legs at the same number of points"
     if code == "too_few":

@@ -552,17 +552,32 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage("New assessment (not saved yet)")
 
     def restore_draft(
-        self, patient_id: str, assessment_id: int | None, assessment: dict[str, Any], edits: dict[str, Any]
+        self,
+        patient_id: str,
+        assessment_id: int | None,
+        assessment: dict[str, Any],
+        edits: dict[str, Any],
+        opened: tuple[int, int] | None = None,
+        writer: str = "",
     ) -> None:
+        """Bring back an autosaved draft. It works from the plan row version it was typed over (``opened``),
+        so saving it is refused if someone changed the plan since; a draft from before drafts recorded that
+        works from the latest."""
         from planner.edits import PlanEdits
-        from planner.records import latest_plan
+        from planner.records import PlanStamp, latest_plan
         from planner.ui.session import AssessmentSession
 
         self.patient_model.reload()
         self.select_patient(patient_id)
         record = latest_plan(self.database, assessment_id) if assessment_id is not None else None
         session = AssessmentSession(
-            self.database, assessment, assessment_id=assessment_id, record=record, read_only=False
+            self.database,
+            assessment,
+            assessment_id=assessment_id,
+            record=record,
+            read_only=False,
+            opened=PlanStamp(*opened) if opened else None,
+            draft_writer=writer,
         )
         session.set_edits(PlanEdits.from_json(edits), "Restore draft")
         self._set_session(session)
@@ -579,7 +594,15 @@ class MainWindow(QMainWindow):
         if session is None or not session.dirty or self.patient_id is None:
             return
         try:
-            self.drafts.write(self.patient_id, session.assessment_id, session.assessment(), session.edits.to_json())
+            opened = (session.opened.plan_id, session.opened.row_version) if session.opened else None
+            self.drafts.write(
+                self.patient_id,
+                session.assessment_id,
+                session.assessment(),
+                session.edits.to_json(),
+                opened,
+                session.draft_writer,
+            )
         except OSError as exc:
             self.statusBar().showMessage(f"Autosave failed: {exc.strerror}")
 
@@ -596,8 +619,8 @@ class MainWindow(QMainWindow):
             )
             return False
         if self.patient_id:
-            self.drafts.remove(self.patient_id, None)
-            self.drafts.remove(self.patient_id, record.assessment_id)
+            self.drafts.remove(self.patient_id, None, session.draft_writer)
+            self.drafts.remove(self.patient_id, record.assessment_id, session.draft_writer)
         self._autosave_timer.stop()
         self.patient_model.reload()
         self.select_patient(record.patient_id)
@@ -629,7 +652,7 @@ class MainWindow(QMainWindow):
             return self.save()
         if answer == QMessageBox.StandardButton.Discard:
             if self.patient_id:
-                self.drafts.remove(self.patient_id, session.assessment_id)
+                self.drafts.remove(self.patient_id, session.assessment_id, session.draft_writer)
             return True
         return False
 
@@ -660,6 +683,7 @@ class MainWindow(QMainWindow):
     def sign(self) -> None:
         from PySide6.QtWidgets import QDialog
 
+        from planner.records import PlanChangedError
         from planner.settings import default_assessor
         from planner.ui.plan_review import SignDialog
 
@@ -670,11 +694,14 @@ class MainWindow(QMainWindow):
         while dialog.exec() == QDialog.DialogCode.Accepted:
             try:
                 record = session.sign(dialog.name.text(), dialog.credentials.text())
+            except PlanChangedError as exc:
+                self.warn("Not signed", str(exc))
+                return
             except UserError as exc:
                 dialog.setWindowTitle(str(exc))
                 continue
             if self.patient_id:
-                self.drafts.remove(self.patient_id, record.assessment_id)
+                self.drafts.remove(self.patient_id, record.assessment_id, session.draft_writer)
             self.history.show_patient(record.patient_id)
             self.statusBar().showMessage(f"Plan version {record.version} signed by {record.signer}")
             return
@@ -696,7 +723,9 @@ class MainWindow(QMainWindow):
         record = session.record
         signature = None
         if record is not None and record.signed and session.read_only and record.signed_at is not None:
-            signature = Signature(record.signer or "", record.signer_credentials or "", record.signed_at)
+            signature = Signature(
+                record.signer or "", record.signer_credentials or "", record.signed_at, record.content_hash or ""
+            )
         return ExportContext(
             clinic=clinic_info(self.database),
             generated_at=utc_now(),
@@ -849,7 +878,9 @@ class MainWindow(QMainWindow):
     def offer_drafts(self) -> None:
         for draft in self.drafts.drafts():
             if self.ask_restore(draft_question(draft)):
-                self.restore_draft(draft.patient_id, draft.assessment_id, draft.assessment, draft.edits)
+                self.restore_draft(
+                    draft.patient_id, draft.assessment_id, draft.assessment, draft.edits, draft.opened, draft.writer
+                )
                 return
             draft.path.unlink(missing_ok=True)
 
@@ -857,7 +888,13 @@ class MainWindow(QMainWindow):
         """Whether to restore a recovered draft (a method, so tests answer it)."""
         from PySide6.QtWidgets import QMessageBox
 
-        answer = QMessageBox.question(self, "Recover unsaved work", text)
+        answer = QMessageBox.question(
+            self,
+            "Recover unsaved work",
+            text,
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.Yes,  # the default keeps the work; only No discards it
+        )
         return answer == QMessageBox.StandardButton.Yes
 
     # --- state ---------------------------------------------------------------------------------------------

@@ -39,7 +39,7 @@ from planner.edits import AddedItem, check_section, check_text
 from planner.engine.schedule import window_text
 from planner.errors import UserError
 from planner.plan.generate import SECTION_TITLES
-from planner.plan.text import passage_paragraphs
+from planner.plan.text import HELD_HEADING, held_by_reason, held_title, passage_paragraphs
 from planner.ui.colours import ALERT_LEVEL, BANNER
 from planner.ui.flow_layout import FlowLayout, flow_policy
 from planner.ui.session import AssessmentSession
@@ -86,6 +86,22 @@ class PlanItemModel(QStandardItemModel):
                 row.setEditable(False)
                 alerts.appendRow(row)
             root.appendRow(alerts)
+        if plan.get("held"):
+            held = QStandardItem(f"{HELD_HEADING} ({len(plan['held'])})")
+            held.setData("held-group", KindRole)
+            held.setEditable(False)
+            held.setFont(bold)
+            icon = style.standardIcon(QStyle.StandardPixmap.SP_DialogCancelButton)
+            for reason, entries in held_by_reason(plan):
+                for entry in entries:
+                    row = QStandardItem(icon, f"{held_title(entry)}  (held: {reason})")
+                    row.setData(entry, EntryRole)
+                    row.setData("held", KindRole)
+                    row.setData(entry["id"], ItemIdRole)  # so a refresh keeps it current, like any row
+                    row.setEditable(False)
+                    row.setAccessibleText(f"Held back: {held_title(entry)}. Reason: {reason}")
+                    held.appendRow(row)
+            root.appendRow(held)
         excluded = {e["id"]: e for e in plan.get("excluded", [])}
         for section in plan["sections"]:
             head = QStandardItem(f"{section['title']} ({len(section['items'])})")
@@ -188,7 +204,14 @@ class SignDialog(QDialog):
 
 def evidence_html(entry: dict[str, Any]) -> str:
     """The detail and the cited passages, every text escaped (documents and clinicians write plain text)."""
-    parts = [f"<h3>{html.escape(entry.get('title') or entry.get('text', ''))}</h3>"]
+    held = bool(entry.get("reason") and entry.get("screen"))
+    title = held_title(entry) if held else entry.get("title") or entry.get("text", "")
+    parts = [f"<h3>{html.escape(title)}</h3>"]
+    if held:
+        parts.append(
+            f"<p><b>{html.escape(HELD_HEADING)}:</b> {html.escape(entry['reason'])}. "
+            "<i>Not offered in this plan while this holds.</i></p>"
+        )
     if entry.get("detail"):
         parts.append(f"<p>{html.escape(entry['detail'])}</p>")
     if entry.get("due_on"):

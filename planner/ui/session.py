@@ -9,6 +9,7 @@ generation are the core's (``validate_assessment``, ``generate_plan``); nothing 
 from __future__ import annotations
 
 import copy
+import uuid
 from datetime import date
 from typing import Any
 
@@ -23,7 +24,10 @@ from planner.errors import AssessmentError, FieldIssue, NotFoundError
 from planner.library.store import load_library
 from planner.plan.generate import generate_plan
 from planner.records import (
+    PlanChangedError,
     PlanRecord,
+    PlanStamp,
+    draft_hash,
     earlier_visits,
     patient_assessments,
     save_draft,
@@ -153,6 +157,8 @@ class AssessmentSession(QObject):
         assessment_id: int | None = None,
         record: PlanRecord | None = None,
         read_only: bool = False,
+        opened: PlanStamp | None = None,
+        draft_writer: str = "",
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -160,6 +166,12 @@ class AssessmentSession(QObject):
         self._data = copy.deepcopy(assessment)
         self.assessment_id = assessment_id
         self.record = record
+        # The plan row version this screen works from (a recovered draft's may be older than ``record``'s): a
+        # save or a sign-off is refused when the plan changed since.
+        self.opened = opened or (record.stamp if record else None)
+        # Names this session's autosaved draft apart from another window's of the same assessment; a recovered
+        # draft's session goes on writing (and finally removes) that draft.
+        self.draft_writer = draft_writer or uuid.uuid4().hex[:12]
         self._edits = record.edits.copy() if record else PlanEdits()
         self.read_only = read_only or bool(record and record.signed)
         self.undo_stack = QUndoStack(self)
@@ -280,15 +292,36 @@ class AssessmentSession(QObject):
 
             self.record = get_plan(self.database, stored.plan_id)
         else:
-            self.record = save_draft(self.database, self.assessment_id, assessment, self._edits)
+            assert self.opened is not None, "a stored assessment is opened with its plan"
+            self.record = save_draft(self.database, self.assessment_id, assessment, self._edits, opened=self.opened)
+        self.opened = self.record.stamp
         self.undo_stack.setClean()
         self.savedChanged.emit()
         self.changed.emit()
         return self.record
 
+    def shown_hash(self) -> str:
+        """The :func:`~planner.records.draft_hash` of the plan as this screen shows it."""
+        assert self.content is not None
+        return draft_hash(validate_assessment(self.assessment()), self.content, self._edits.to_json())
+
     def sign(self, signer: str, credentials: str) -> PlanRecord:
-        record = self.save() if self.dirty or self.record is None else self.record
-        self.record = sign_plan(self.database, record.id, signer, credentials)
+        """Sign what the screen shows. It is saved first when it is not what is stored (unsaved entries, or a
+        draft regenerated from a library changed since it was saved); the sign-off is refused if the stored
+        plan then differs from the one shown, or someone changed it since it was opened."""
+        shown = self.shown_hash()
+        if self.dirty or self.record is None or self.record.draft_hash != shown:
+            self.save()
+        assert self.record is not None and self.opened is not None
+        try:
+            self.record = sign_plan(
+                self.database, self.record.id, signer, credentials, opened=self.opened, shown_hash=shown
+            )
+        except PlanChangedError:
+            self._stored_visits = None  # show the plan as it is drafted now, to be reviewed again
+            self.refresh_plan()
+            raise
+        self.opened = self.record.stamp
         self.read_only = True
         self.undo_stack.clear()
         self.refresh_plan()

@@ -223,11 +223,11 @@ def test_sign_off_locks_and_change_starts_new_draft(window: Any, monkeypatch: py
 
 
 def test_history_opens_old_versions_read_only(window: Any) -> None:
-    from planner.records import sign_plan
+    from planner.records import sign_stored_plan
 
     patient = add_example(window)
     first = window.session.record
-    sign_plan(window.database, first.id, "A. Okafor", "PT")
+    sign_stored_plan(window.database, first.id, "A. Okafor", "PT")
     window.open_patient(patient)
     assert window.session.read_only
     window.history.show_patient(patient)
@@ -275,7 +275,9 @@ def test_autosave_recovery(window: Any, qtbot: Any, db: Any, settings: Any) -> N
     qtbot.addWidget(second)
     second.load_patients()
     draft = second.drafts.drafts()[0]
-    second.restore_draft(draft.patient_id, draft.assessment_id, draft.assessment, draft.edits)
+    second.restore_draft(
+        draft.patient_id, draft.assessment_id, draft.assessment, draft.edits, draft.opened, draft.writer
+    )
     assert second.session.value(("pain", "nrs")) == 3 and second.session.dirty
     assert second.save()
     assert second.drafts.drafts() == []
@@ -433,3 +435,73 @@ def test_live_plan_compares_with_the_previous_visit(window: Any) -> None:
     assert dorsiflexion["mrc"] == [2, 0]
     session.undo_stack.undo()
     assert "red-alert-cancer-weakness-worsening" not in plan_ids(window)
+
+
+def test_new_fields_reach_the_plan_and_held_items_show_with_their_reason(window: Any) -> None:
+    """An implanted device ticked in the editor holds TENS back: the plan view lists it under the safety screen
+    with the reason, never as an item; agents tried and the entrapment site are written as lists and text."""
+    from PySide6.QtWidgets import QCheckBox
+
+    from planner.ui.plan_review import EntryRole, KindRole
+
+    add_example(window)
+    session = window.session
+    assert "nlsp-analgesia-tens-anodyne" in plan_ids(window)
+    boxes = [b for b in window.editor.findChildren(QCheckBox) if b.accessibleName().endswith(": Pacemaker")]
+    assert len(boxes) == 1
+    pacemaker = boxes[0]
+    pacemaker.setChecked(True)
+    assert session.value(("history", "implanted_devices")) == ["pacemaker"]
+    assert "nlsp-analgesia-tens-anodyne" not in plan_ids(window)
+    held = {entry["id"]: entry for entry in session.plan["held"]}
+    assert "implanted electronic device" in held["nlsp-analgesia-tens-anodyne"]["reason"]
+    model = window.plan_review.model
+    rows = [model.item(r) for r in range(model.rowCount())]
+    group = next(row for row in rows if row.data(KindRole) == "held-group")
+    children = [group.child(r) for r in range(group.rowCount())]
+    tens = next(c for c in children if c.data(EntryRole)["id"] == "nlsp-analgesia-tens-anodyne")
+    assert "held:" in tens.text() and "implanted electronic device" in tens.text()
+    assert not tens.isCheckable()
+    window.plan_review.tree.setCurrentIndex(tens.index())
+    assert "implanted electronic device" in window.plan_review.evidence.toPlainText()
+    # Agents tried: a list in the assessment, cleared back to absent when none is ticked
+    snri = next(b for b in window.editor.findChildren(QCheckBox) if b.accessibleName().endswith(": SNRI"))
+    snri.setChecked(True)
+    assert session.value(("pain", "neuropathic_agents_tried")) == ["snri"]
+    snri.setChecked(False)
+    assert session.value(("pain", "neuropathic_agents_tried")) is None
+    choose(widget(window, "history.entrapment_site"), "piriformis")
+    assert session.value(("history", "entrapment_site")) == "piriformis"
+    assert session.issues == []
+    # Undo puts the device back off, and TENS is offered again
+    while session.value(("history", "implanted_devices")):
+        session.undo_stack.undo()
+    assert not pacemaker.isChecked()
+    assert "nlsp-analgesia-tens-anodyne" in plan_ids(window)
+
+
+def test_a_dvt_holds_home_exercises_and_the_plan_view_lists_them_with_the_reason(window: Any) -> None:
+    """Exercises pass the same safety screen as plan items: ticking DVT moves the bridge (hip extension graded
+    3) from the exercise list to the held group of the plan view, with its reason; undo offers it again."""
+    from PySide6.QtWidgets import QCheckBox
+
+    from planner.ui.plan_review import EntryRole, KindRole
+
+    add_example(window)
+    session = window.session
+    assert "ex-bridge" in {e["id"] for e in session.plan["exercises"]}
+    dvt = next(b for b in window.editor.findChildren(QCheckBox) if b.text() == "Deep venous thrombosis")
+    dvt.setChecked(True)
+    assert "ex-bridge" not in {e["id"] for e in session.plan["exercises"]}
+    held = {entry["id"]: entry for entry in session.plan["held"]}
+    assert held["ex-bridge"]["section"] == "exercises" and "acute DVT" in held["ex-bridge"]["reason"]
+    model = window.plan_review.model
+    group = next(model.item(r) for r in range(model.rowCount()) if model.item(r).data(KindRole) == "held-group")
+    rows = {group.child(r).data(EntryRole)["id"]: group.child(r) for r in range(group.rowCount())}
+    bridge = rows["ex-bridge"]
+    assert bridge.text().startswith("Home exercise: Bridge  (held: an acute DVT") and not bridge.isCheckable()
+    window.plan_review.tree.setCurrentIndex(bridge.index())
+    evidence = window.plan_review.evidence.toPlainText()
+    assert "Home exercise: Bridge" in evidence and "exercise and walking of the leg are agreed" in evidence
+    session.undo_stack.undo()
+    assert "ex-bridge" in {e["id"] for e in session.plan["exercises"]}

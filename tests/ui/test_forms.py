@@ -92,6 +92,19 @@ def test_problems_are_in_words_on_screen_and_paths_on_the_command_line(window: A
             "Side: choose left, right or bilateral",
         ),
         (FieldIssue("strength.hip_flexion.left", "", "integer", (("low", 0), ("high", 5))), None),
+        # the fields issue 12 added, worded from the same table
+        (
+            FieldIssue("history.implanted_devices", "must not list the same value twice", "unique"),
+            "Implanted electronic devices: the same device is listed twice; keep it once",
+        ),
+        (
+            FieldIssue("history.entrapment_site", "", "choice", (("choices", ("piriformis", "other")),)),
+            "Suspected entrapment site: choose piriformis (sciatic nerve) or other site",
+        ),
+        (
+            FieldIssue("pain.neuropathic_agents_tried[1]", "", "choice", (("choices", ("snri", "capsaicin")),)),
+            "Neuropathic agents tried, agent 2: choose SNRI or Capsaicin",
+        ),
     ],
 )
 def test_issue_words_use_the_form_labels(issue: FieldIssue, words: str | None) -> None:
@@ -119,6 +132,63 @@ def test_every_field_of_the_form_has_a_label_and_no_path_is_shown_raw() -> None:
     unlabelled = [key for key in paths(ASSESSMENT_SCHEMA) if key not in FIELDS and key != "format"]
     assert unlabelled == []
     assert label_for("lymphedema.circumferences_cm.right[0]") == "Right leg, point 1"
+
+
+def test_added_fields_are_rows_of_the_field_table_worded_undoable_and_read_only_when_signed(window: Any) -> None:
+    """The three fields issue 12 added (implanted devices and agents tried as check boxes, the entrapment site
+    as a choice) are laid out from the field table: labelled (a mnemonic that reaches the first box), their
+    problems in words in the panel and as a frame, every tick undoable, and read-only once signed."""
+    from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel
+
+    session = open_example(window)
+    editor = window.editor
+    devices = editor.binder.widget(("history", "implanted_devices"))
+    agents = editor.binder.widget(("pain", "neuropathic_agents_tried"))
+    site = editor.binder.widget(("history", "entrapment_site"))
+    labels = {label.buddy(): label.text() for label in editor.findChildren(QLabel) if label.buddy() is not None}
+    assert labels[devices] == "I&mplanted electronic devices:"
+    assert labels[agents] == "&Neuropathic agents tried:"
+    assert labels[site] == "Suspected entrapment site:"
+    boxes = devices.findChildren(QCheckBox)
+    assert [b.text() for b in boxes] == ["Pacemaker", "Defibrillator", "Neurostimulator", "Other device"]
+    assert devices.focusProxy() is boxes[0] and boxes[0].accessibleName() == "Implanted electronic devices: Pacemaker"
+    assert isinstance(site, QComboBox) and [site.itemText(i) for i in range(site.count())] == [
+        "—",
+        "piriformis (sciatic nerve)",
+        "other site",
+    ]
+    # Worded problems (a draft or a file may hold what the boxes cannot write), framed beside the field
+    session.set_value(("history", "implanted_devices"), ["pacemaker", "pacemaker"])
+    session.set_value(("pain", "neuropathic_agents_tried"), ["snri", "opioid"])
+    words = editor.issue_words()
+    assert "Implanted electronic devices: the same device is listed twice; keep it once" in words
+    assert any(w.startswith("Neuropathic agents tried, agent 2: choose Tricyclic, SSRI, SNRI") for w in words)
+    assert "border" in devices.styleSheet() and boxes[0].isChecked()
+    session.undo_stack.undo()
+    session.undo_stack.undo()
+    assert editor.issue_words() == []
+    assert devices.styleSheet() == "" and not boxes[0].isChecked()
+    # Ticks and choices are undoable, one step each
+    snri = next(b for b in agents.findChildren(QCheckBox) if b.text() == "SNRI")
+    snri.setChecked(True)
+    boxes[1].setChecked(True)
+    site.setCurrentIndex(1)
+    site.activated.emit(1)
+    assert session.value(("pain", "neuropathic_agents_tried")) == ["snri"]
+    assert session.value(("history", "implanted_devices")) == ["defibrillator"]
+    assert session.value(("history", "entrapment_site")) == "piriformis"
+    session.undo_stack.undo()
+    assert session.value(("history", "entrapment_site")) is None and site.currentIndex() == 0
+    session.undo_stack.undo()
+    assert session.value(("history", "implanted_devices")) is None and not boxes[1].isChecked()
+    session.undo_stack.undo()
+    assert session.value(("pain", "neuropathic_agents_tried")) is None and not snri.isChecked()
+    session.undo_stack.redo()
+    assert snri.isChecked()
+    # Signed: nothing to tick
+    session.sign("J. Rivera", "PT")
+    QApplication.processEvents()
+    assert not devices.isEnabled() and not agents.isEnabled() and not site.isEnabled()
 
 
 def test_dates_are_typed_as_a_clinic_writes_them_and_shown_back_in_words(window: Any, qtbot: Any) -> None:

@@ -24,7 +24,7 @@ from planner.edits import AddedItem, PlanEdits
 from planner.engine.progress import recovery_window_dates
 from planner.history import patient_history
 from planner.plan.text import cell, trend_rows
-from planner.records import get_plan, latest_plan, save_draft, save_patient, sign_plan, store_assessment
+from planner.records import get_plan, latest_plan, save_draft, save_patient, sign_stored_plan, store_assessment
 from tests.conftest import make_assessment
 from tests.test_progress import FIRST, SECOND, THIRD
 
@@ -297,13 +297,15 @@ def edited_versions(window: Any) -> tuple[Any, Any]:
     """Version 1 signed; version 2 excludes one item with a reason, rewords one and adds a free-text item."""
     stored = store_assessment(window.database, FIRST)
     first = latest_plan(window.database, stored.assessment_id)
-    sign_plan(window.database, first.id, "J. Doe", "PT")
+    sign_stored_plan(window.database, first.id, "J. Doe", "PT")
     edits = PlanEdits(
         excluded={"clinic-reassess": "seen weekly instead"},
         rewritten={"nlsp-pt-arom-progression": {"title": "AROM daily", "detail": "Ten of each."}},
         added=[AddedItem("clinician-1", "pt", "Pool therapy", "")],
     )
-    second = save_draft(window.database, stored.assessment_id, first.assessment, edits)
+    second = save_draft(
+        window.database, stored.assessment_id, first.assessment, edits, opened=get_plan(window.database, first.id).stamp
+    )
     window.patient_model.reload()
     window.select_patient("T-1")
     window.tabs.setCurrentWidget(window.history)
@@ -452,22 +454,24 @@ def test_compare_shows_the_words_that_changed_inside_an_item(window: Any) -> Non
     example = load_example("neoplastic-after-radiation")
     stored = store_assessment(window.database, example)
     first = latest_plan(window.database, stored.assessment_id)
-    sign_plan(window.database, first.id, "J. Doe", "PT")  # the next save starts version 2
+    sign_stored_plan(window.database, first.id, "J. Doe", "PT")  # the next save starts version 2
     better = copy.deepcopy(example)
     better["strength"]["ankle_dorsiflexion"]["right"] = 3
-    second = save_draft(window.database, stored.assessment_id, better, PlanEdits())
+    opened = get_plan(window.database, first.id).stamp
+    second = save_draft(window.database, stored.assessment_id, better, PlanEdits(), opened=opened)
     window.patient_model.reload()
     window.select_patient(example["patient"]["id"])
     window.tabs.setCurrentWidget(window.history)
     dialog = window.history.compare(first.id, second.id)
     found = rows(dialog.model)
-    arom = found["nlsp-pt-arom-progression"][3]
-    assert arom.startswith("detail: … ") and "right ankle dorsiflexion MRC 2 → 3 (deep fibular" in arom
-    assert len(arom) < 200  # the unchanged rest of the paragraph is cut short
+    # (the item chosen names the lowest grade in its first sentence since issue 12 rewrote the PT texts)
+    contracture = found["nlsp-pt-contracture-prevention"][3]
+    assert contracture.startswith("detail: Lowest recorded grade: MRC 2 → 3. Ambulation")
+    assert contracture.endswith(" …") and len(contracture) < 200  # the unchanged rest is cut short
     from planner.ui.plan_compare import HtmlRole, PlanChangesModel
 
     row = next(
-        r for r in range(dialog.model.rowCount()) if dialog.model.change(r).item_id == "nlsp-pt-arom-progression"
+        r for r in range(dialog.model.rowCount()) if dialog.model.change(r).item_id == "nlsp-pt-contracture-prevention"
     )
     marked = dialog.model.index(row, PlanChangesModel.CHANGES).data(HtmlRole)
     assert "text-decoration:line-through'>2</span> → <span" in marked and "font-weight:bold'>3</span>" in marked

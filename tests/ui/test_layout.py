@@ -62,13 +62,22 @@ def states(window: Any) -> Iterator[str]:
             yield f"tab {window.tabs.tabText(tab)}"
 
 
+def held_back() -> dict[str, Any]:
+    """The example patient with a DVT and a pacemaker: the plan holds back many items (the held-items node)."""
+    assessment = load_example("neoplastic-after-radiation")
+    assessment["patient"] = {**assessment["patient"], "id": "HELD-1"}
+    assessment["history"] |= {"dvt": True, "implanted_devices": ["pacemaker"]}
+    return assessment
+
+
 def test_main_window_and_every_tab_fit_the_small_screen(window: Any, font_size: float | None) -> None:
     for visit in eleven_weak_groups():  # a long history: eleven weak groups across three visits
         store_assessment(window.database, visit)
     store_assessment(window.database, load_example("neoplastic-after-radiation"))
+    store_assessment(window.database, held_back())
     window.patient_model.reload()
     too_big = {}
-    for patient in ("T-1", "MRN-0042"):
+    for patient in ("T-1", "MRN-0042", "HELD-1"):
         assert window.select_patient(patient)
         for state in states(window):
             hint = window.minimumSizeHint()
@@ -159,3 +168,23 @@ def test_excluding_an_item_keeps_the_list_where_it_was(window: Any, monkeypatch:
     assert bar.value() == before
     assert review.tree.currentIndex().data(ItemIdRole) == "clinic-reassess"
     assert review.tree.selectionModel().isSelected(review.tree.currentIndex())
+
+
+def test_a_held_item_stays_current_when_the_plan_is_rebuilt(window: Any) -> None:
+    """The held-items node is part of the list like any section: a held row that was current stays current
+    (and its reason stays in the detail pane) when an edit rebuilds the plan."""
+    from planner.ui.plan_review import ItemIdRole, KindRole
+
+    store_assessment(window.database, held_back())
+    window.patient_model.reload()
+    assert window.select_patient("HELD-1")
+    window.tabs.setCurrentIndex(1)
+    window.resize(1280, 800)
+    settle()
+    review = window.plan_review
+    assert review.select_item("nlsp-analgesia-tens-anodyne")
+    assert review.tree.currentIndex().data(KindRole) == "held"
+    window.session.set_value(("pain", "nrs"), 6)  # any edit: the plan is generated and the list rebuilt
+    settle()
+    assert review.tree.currentIndex().data(ItemIdRole) == "nlsp-analgesia-tens-anodyne"
+    assert "implanted electronic device" in review.evidence.toPlainText()

@@ -125,7 +125,7 @@ def _answer_message_boxes(answers: list[str]) -> list[str]:
     def click() -> None:
         box = QApplication.activeModalWidget()
         if isinstance(box, QMessageBox):
-            seen.append(box.text())
+            seen.append(f"{box.text()}\n{box.informativeText()}")
             wanted = answers.pop(0)
             next(b for b in box.buttons() if b.text().replace("&", "") == wanted).click()
         if answers:

@@ -10,9 +10,7 @@ import planner.models  # noqa: F401  (registers the tables on SQLModel.metadata)
 config = context.config
 connection = config.attributes.get("connection")
 if connection is None:  # pragma: no cover - only when someone runs the alembic CLI by hand
-    from sqlalchemy import create_engine
-
-    connection = create_engine(config.get_main_option("sqlalchemy.url")).connect()
+    raise SystemExit("the planner's migrations run inside the planner: open the database with it")
 
 context.configure(connection=connection, target_metadata=SQLModel.metadata, render_as_batch=True)
 with context.begin_transaction():

@@ -1,0 +1,108 @@
+"""Plan lint: what a clinician reading a plan must never meet, checked on the plan itself.
+
+Each rule can be right alone and the plan still wrong as a whole: two steps of the ladder side by side, a
+sentence with a hole in it ("Onset not recorded months ago"), the list of weak groups repeated item after
+item, or an item offered although its own safety screen says hold. The lint reads a generated plan with the
+findings it was drafted from and names every such fault, in the plan's items, alerts and handout lines and in
+its exercises and equipment alike; the tests run it over the shipped examples and a few hundred generated
+assessments.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
+
+from planner.engine.findings import all_findings
+from planner.library.compiler import CompiledLibrary, format_value, has_value
+from planner.plan.generate import CATALOGUE_LISTS, generate_plan
+
+MISSING_TEXT = format_value(None)
+"""What a finding that was not recorded prints as; it must never stand inside a plan's sentence."""
+
+
+def _entries(plan: Mapping[str, Any]) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    """(kind, id, entry) for every alert, item, handout line, exercise and equipment item the plan offers."""
+    for alert in plan.get("alerts", []):
+        yield "alert", alert.get("id", ""), alert
+    for section in plan["sections"]:
+        for item in section["items"]:
+            yield section["key"], item["id"], item
+    for target, lines in (plan.get("handout") or {}).items():
+        for line in lines:
+            yield target, line["id"], line
+    for key in CATALOGUE_LISTS.values():
+        for entry in plan.get(key) or []:
+            yield key, entry["id"], entry
+
+
+_TEXT_KEYS = ("title", "text", "detail", "handout", "name", "purpose", "precautions")
+
+
+def _texts(entry: Mapping[str, Any]) -> list[str]:
+    texts = [entry[key] for key in _TEXT_KEYS if isinstance(entry.get(key), str)]
+    return texts + [step for step in entry.get("instructions") or () if isinstance(step, str)]
+
+
+def weak_labels(plan: Mapping[str, Any], library: CompiledLibrary) -> list[str]:
+    """The weak groups of the plan's findings as the texts name them: 'right hip extension'."""
+    labels = []
+    for entry in (plan.get("findings") or {}).get("weak_groups") or []:
+        anatomy = library.muscle_groups.get(entry["group"])
+        movement = anatomy.movement if anatomy else entry["group"].replace("_", " ")
+        labels.append(f"{entry['side']} {movement}")
+    return labels
+
+
+def lint_plan(plan: Mapping[str, Any], library: CompiledLibrary, findings: Mapping[str, Any]) -> list[str]:
+    """Every fault found in ``plan`` (drafted from ``findings``), each as one readable line; empty when clean."""
+    rules = {rec.id: rec for rec in (*library.recommendations, *library.exercises, *library.equipment)}
+    problems: list[str] = []
+    entries = list(_entries(plan))
+
+    groups: dict[str, list[str]] = defaultdict(list)
+    for _kind, item_id, _entry in entries:
+        rec = rules.get(item_id)
+        if rec is not None and rec.exclusive:
+            groups[rec.exclusive].append(item_id)
+    for group, members in sorted(groups.items()):
+        if len(members) > 1:
+            problems.append(f"exclusive group '{group}' offered more than once: {', '.join(members)}")
+
+    for kind, item_id, entry in [*entries, *(("held", e["id"], e) for e in plan.get("held", []))]:
+        for text in _texts(entry):
+            if MISSING_TEXT in text.lower():
+                problems.append(f"{kind} {item_id}: '{MISSING_TEXT}' inside a sentence: {text!r}")
+
+    labels = weak_labels(plan, library)
+    seen: dict[frozenset[str], str] = {}
+    for _kind, item_id, entry in entries:
+        joined = " ".join(_texts(entry))
+        mentioned = frozenset(label for label in labels if label in joined)
+        if len(mentioned) < 2:
+            continue
+        if mentioned in seen:
+            problems.append(f"the same list of weak groups is written in {seen[mentioned]} and {item_id}")
+        else:
+            seen[mentioned] = item_id
+
+    held = {entry["id"] for entry in plan.get("held", [])}
+    for _kind, item_id, _entry in entries:
+        rec = rules.get(item_id)
+        if rec is None:
+            continue
+        holding = [name for name in rec.screen if has_value(findings.get(name))]
+        if holding:
+            problems.append(f"{item_id} is offered although its screen says hold: {', '.join(holding)}")
+        if item_id in held:
+            problems.append(f"{item_id} is both offered and held back")
+    return problems
+
+
+def lint_assessment(
+    assessment: dict[str, Any], library: CompiledLibrary, history: Sequence[Mapping[str, Any]] = ()
+) -> list[str]:
+    """Draft the plan for ``assessment`` and lint it."""
+    plan = generate_plan(assessment, library, history)
+    return lint_plan(plan, library, all_findings(assessment, library, history))

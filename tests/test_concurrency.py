@@ -1,0 +1,122 @@
+"""Two sessions on one plan: a save or a sign-off of a version someone changed since it was opened is refused,
+naming who and when; nothing is signed but what the signer was shown. ``planner sign`` signs through the same
+core function."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from planner.cli import run
+from planner.edits import PlanEdits
+from planner.export.context import short_hash
+from planner.records import (
+    PlanChangedError,
+    PlanSignedError,
+    draft_hash,
+    get_plan,
+    latest_plan,
+    plan_versions,
+    save_draft,
+    sign_plan,
+    store_assessment,
+)
+from tests.conftest import make_assessment
+
+
+def opened_twice(db: Any) -> tuple[Any, Any]:
+    """One stored draft, as two screens opened it."""
+    stored = store_assessment(db, make_assessment(pain={"nrs": 4}))
+    return get_plan(db, stored.plan_id), get_plan(db, stored.plan_id)
+
+
+def test_a_save_over_someone_elses_save_is_refused_naming_them(db: Any) -> None:
+    first, second = opened_twice(db)
+    saved = save_draft(db, first.assessment_id, make_assessment(pain={"nrs": 7}), PlanEdits(), opened=first.stamp)
+    assert saved.row_version == first.row_version + 1
+    with pytest.raises(PlanChangedError) as refused:
+        save_draft(db, second.assessment_id, make_assessment(pain={"nrs": 2}), PlanEdits(), opened=second.stamp)
+    message = str(refused.value)
+    assert "saved by" in message and saved.created_at.strftime("%Y-%m-%d") in message
+    assert "your entries are kept" in message
+    assert get_plan(db, first.id).assessment["pain"]["nrs"] == 7  # the other save stands, nothing stored
+
+
+def test_a_save_over_someone_elses_sign_off_is_refused(db: Any) -> None:
+    first, second = opened_twice(db)
+    sign_plan(db, first.id, "J. Rivera", "PT", opened=first.stamp, shown_hash=first.draft_hash)
+    with pytest.raises(PlanChangedError, match=r"signed by J\. Rivera"):
+        save_draft(db, second.assessment_id, make_assessment(pain={"nrs": 2}), PlanEdits(), opened=second.stamp)
+    assert [v.version for v in plan_versions(db, first.assessment_id)] == [1]  # no version started
+
+
+def test_a_sign_off_after_someone_saved_a_new_draft_is_refused(db: Any) -> None:
+    """The screen shows the draft as opened; someone saves other content meanwhile: signing would sign what
+    the screen never showed."""
+    first, second = opened_twice(db)
+    save_draft(db, first.assessment_id, make_assessment(pain={"nrs": 9}), PlanEdits(), opened=first.stamp)
+    with pytest.raises(PlanChangedError, match="saved by"):
+        sign_plan(db, second.id, "A. Okafor", "PT", opened=second.stamp, shown_hash=second.draft_hash)
+    assert not get_plan(db, second.id).signed
+
+
+def test_a_sign_off_of_content_other_than_shown_is_refused(db: Any) -> None:
+    plan, _ = opened_twice(db)
+    shown = draft_hash(make_assessment(pain={"nrs": 8}), plan.content, plan.edits.to_json())
+    with pytest.raises(PlanChangedError, match="differs from the plan shown"):
+        sign_plan(db, plan.id, "A. Okafor", "PT", opened=plan.stamp, shown_hash=shown)
+    signed = sign_plan(db, plan.id, "A. Okafor", "PT", opened=plan.stamp, shown_hash=plan.draft_hash)
+    assert signed.signed and signed.row_version == plan.row_version + 1
+
+
+def test_an_amendment_over_someone_elses_amendment_is_refused(db: Any) -> None:
+    plan, _ = opened_twice(db)
+    signed = sign_plan(db, plan.id, "J. Rivera", "PT", opened=plan.stamp, shown_hash=plan.draft_hash)
+    save_draft(db, plan.assessment_id, make_assessment(pain={"nrs": 5}), PlanEdits(), opened=signed.stamp)
+    with pytest.raises(PlanChangedError, match="plan version 2"):
+        save_draft(db, plan.assessment_id, make_assessment(pain={"nrs": 6}), PlanEdits(), opened=signed.stamp)
+    assert [v.version for v in plan_versions(db, plan.assessment_id)] == [1, 2]
+
+
+def test_the_update_itself_checks_the_row_version(db: Any) -> None:
+    """Besides the comparison in the transaction, SQLAlchemy's UPDATE names the row version it read."""
+    from sqlalchemy import event
+
+    plan, _ = opened_twice(db)
+    statements: list[str] = []
+    event.listen(db.engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
+    save_draft(db, plan.assessment_id, make_assessment(pain={"nrs": 3}), PlanEdits(), opened=plan.stamp)
+    assert any(s.startswith('UPDATE "plan"') and '"plan".row_version = ?' in s for s in statements)
+
+
+def test_planner_sign_signs_the_stored_draft(db: Any, capsys: pytest.CaptureFixture) -> None:
+    stored = store_assessment(db, make_assessment())
+    code = run(["--db", str(db.path), "sign", str(stored.plan_id), "--signer", "J. Rivera", "--credentials", "PT"])
+    out = capsys.readouterr().out
+    record = get_plan(db, stored.plan_id)
+    assert code == 0 and record.signed and record.signer == "J. Rivera"
+    assert f"signed plan {stored.plan_id} (version 1)" in out and short_hash(record.content_hash or "") in out
+    again = ["--db", str(db.path), "sign", str(stored.plan_id), "--signer", "X", "--credentials", "OT"]
+    assert run(again) == 2 and "already signed by J. Rivera" in capsys.readouterr().err
+    assert run(["--db", str(db.path), "sign", "999", "--signer", "X", "--credentials", "OT"]) == 2
+    assert run(["--db", str(db.path), "sign", str(stored.plan_id), "--signer", "X"]) == 2  # usage
+
+
+def test_history_shows_the_short_hash_of_a_signed_plan(db: Any, capsys: pytest.CaptureFixture) -> None:
+    stored = store_assessment(db, make_assessment())
+    assert run(["--db", str(db.path), "sign", str(stored.plan_id), "--signer", "J", "--credentials", "PT"]) == 0
+    capsys.readouterr()
+    assert run(["--db", str(db.path), "history", "T-1"]) == 0
+    record = latest_plan(db, stored.assessment_id)
+    assert short_hash(record.content_hash or "") in capsys.readouterr().out
+    assert run(["--db", str(db.path), "history", "T-1", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["assessments"][0]["plans"][0]["content_hash"] == record.content_hash
+
+
+def test_already_signed_is_still_its_own_error(db: Any) -> None:
+    plan, _ = opened_twice(db)
+    signed = sign_plan(db, plan.id, "J. Rivera", "PT", opened=plan.stamp, shown_hash=plan.draft_hash)
+    with pytest.raises(PlanSignedError):
+        sign_plan(db, plan.id, "J. Rivera", "PT", opened=signed.stamp, shown_hash=signed.draft_hash)
