@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QSignalBlocker
+from PySide6.QtCore import QSignalBlocker, Qt
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QCheckBox, QComboBox, QFrame, QGridLayout, QLineEdit, QSpinBox, QWidget
 
@@ -204,7 +204,8 @@ class Binder:
             check.setAccessibleName(f"{field.label}: {text}")
             checks[value] = check
             grid.addWidget(check, index // columns, index % columns)
-        if checks:
+        if checks:  # the label's mnemonic focuses a buddy that takes focus: this frame hands it to the first box
+            box.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
             box.setFocusProxy(next(iter(checks.values())))
 
         def write(_on: bool) -> None:

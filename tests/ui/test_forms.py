@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QPalette
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QDialog, QLineEdit
 
 from planner.errors import FieldIssue
@@ -151,7 +152,21 @@ def test_added_fields_are_rows_of_the_field_table_worded_undoable_and_read_only_
     assert labels[site] == "Suspected entrapment site:"
     boxes = devices.findChildren(QCheckBox)
     assert [b.text() for b in boxes] == ["Pacemaker", "Defibrillator", "Neurostimulator", "Other device"]
-    assert devices.focusProxy() is boxes[0] and boxes[0].accessibleName() == "Implanted electronic devices: Pacemaker"
+    assert boxes[0].accessibleName() == "Implanted electronic devices: Pacemaker"
+    editor.tabs.setCurrentIndex(0)
+    editor.binder.widget(("assessor",)).setFocus()
+    QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_M, Qt.KeyboardModifier.AltModifier)
+    assert QApplication.focusWidget() is boxes[0] and not boxes[0].isChecked()  # reached, not ticked
+    QTest.keyClick(boxes[0], Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is boxes[1]  # then Tab goes box by box
+    QTest.keyClick(boxes[1], Qt.Key.Key_Backtab)
+    assert QApplication.focusWidget() is boxes[0]
+    QTest.keyClick(boxes[0], Qt.Key.Key_Backtab)
+    assert QApplication.focusWidget().text() == "Acute infection"  # the frame itself is no extra stop
+    editor.tabs.setCurrentIndex(2)
+    editor.binder.widget(("pain", "sites")).setFocus()
+    QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_N, Qt.KeyboardModifier.AltModifier)
+    assert QApplication.focusWidget() is agents.findChildren(QCheckBox)[0]
     assert isinstance(site, QComboBox) and [site.itemText(i) for i in range(site.count())] == [
         "—",
         "piriformis (sciatic nerve)",
