@@ -37,6 +37,8 @@ SHOTS = (
     "signed",
     "problems",
     "needs",
+    "pain",
+    "held",
 )
 
 
@@ -123,7 +125,7 @@ def main() -> int:
         window.plan_review.select_item("clinic-aid-walker")
         save("plan")
     window.tabs.setCurrentWidget(window.assessment_page)
-    for name, page in (("assessment", 0), ("strength", 1), ("lymphedema", 3)):
+    for name, page in (("assessment", 0), ("strength", 1), ("pain", 2), ("lymphedema", 3)):
         if name in wanted:
             window.editor.tabs.setCurrentIndex(page)
             save(name)
@@ -185,6 +187,19 @@ def main() -> int:
             window.tabs.setCurrentWidget(window.plan_page)
             save("needs")
         session.undo_stack.setClean()
+    if "held" in wanted:  # a DVT and a pacemaker: the safety screen holds items, exercises and equipment back
+        held = copy.deepcopy(examples["neoplastic-after-radiation"])
+        held["patient"] = {"id": "MRN-0512", "name": "Joan Park", "birth_date": "1952-09-14", "sex": "female"}
+        held["history"] |= {"dvt": True, "implanted_devices": ["pacemaker"]}
+        store_assessment(database, validate_assessment(held))
+        from PySide6.QtWidgets import QMessageBox
+
+        window.ask_unsaved = lambda: QMessageBox.StandardButton.Discard  # leave Noor's new assessment unasked
+        window.patient_model.reload()
+        window.select_patient("MRN-0512")
+        window.tabs.setCurrentWidget(window.plan_page)
+        window.plan_review.select_item("nlsp-analgesia-tens-anodyne")
+        save("held")
     window.close()
     database.dispose()
     return 0
