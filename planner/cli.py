@@ -315,13 +315,14 @@ def cmd_docs_enable(args: argparse.Namespace) -> int:
 def cmd_docs_check(args: argparse.Namespace) -> int:
     """Check files as they would be imported, against the shipped library; touches no database."""
     from planner.library.compiler import compile_library
-    from planner.library.files import read_document_file, read_shipped_documents
+    from planner.library.files import read_document_files, read_shipped_documents
 
     documents = {doc.id: doc for doc in read_shipped_documents()}
-    checked = [read_document_file(Path(name)) for name in args.files]
+    checked, problems = read_document_files([Path(name) for name in args.files])
     for doc in checked:
         documents[doc.id] = doc
-    library = compile_library(documents.values(), prefer_errors_of=checked[0].id if checked else None)
+    prefer = next((doc.id for doc in checked if doc.id in problems), checked[0].id if checked else None)
+    library = compile_library(documents.values(), prefer_errors_of=prefer, known_problems=problems)
     for doc in checked or sorted(documents.values(), key=lambda d: d.id):
         count = sum(1 for r in library.recommendations if r.document_id == doc.id)
         extras = "".join(

@@ -16,22 +16,35 @@ class UserError(Exception):
 
 @dataclass(frozen=True, slots=True)
 class Problem:
-    """One thing wrong in a document: where (1-based line, 0 when it is about the whole file) and what."""
+    """One thing wrong in a document: where (1-based line, 0 when it is about the whole file; 1-based column
+    within the line, 0 when it is about the whole line) and what."""
 
     line: int
     message: str
+    column: int = 0
 
     def __str__(self) -> str:
-        return f"line {self.line}: {self.message}" if self.line else self.message
+        if not self.line:
+            return self.message
+        where = f"line {self.line}, column {self.column}" if self.column else f"line {self.line}"
+        return f"{where}: {self.message}"
 
 
 class DocumentError(UserError):
-    """A guidance document was rejected; nothing of it was stored."""
+    """A guidance document was rejected; nothing of it was stored.
 
-    def __init__(self, origin: str, problems: list[Problem], document_id: str | None = None) -> None:
+    ``partial`` is what could be read of a document the parser refused (a ParsedDocument without the parts
+    that had problems), so the library compiler can check the rest and every problem of the file is reported
+    at once; None when the file could not be read at all.
+    """
+
+    def __init__(
+        self, origin: str, problems: list[Problem], document_id: str | None = None, partial: object = None
+    ) -> None:
         self.origin = origin
-        self.problems = sorted(problems, key=lambda p: p.line)
+        self.problems = sorted(problems, key=lambda p: (p.line, p.column))
         self.document_id = document_id
+        self.partial = partial
         super().__init__(self._format())
 
     def _format(self) -> str:
@@ -44,13 +57,23 @@ class DocumentError(UserError):
 
 @dataclass(frozen=True, slots=True)
 class FieldIssue:
-    """One field of an assessment that breaks a rule of lsp-assessment/1."""
+    """One field of an assessment that breaks a rule of lsp-assessment/1.
+
+    ``field`` and ``rule`` are the format's words (the command line prints them); ``code`` names the kind of
+    rule and ``params`` its figures (bounds, choices, the other field), so a screen can say the same thing in
+    the words of its own labels ("Left leg, point 2: enter a circumference between 5 and 150 cm").
+    """
 
     field: str
     rule: str
+    code: str = ""
+    params: tuple[tuple[str, object], ...] = ()
 
     def __str__(self) -> str:
         return f"{self.field}: {self.rule}" if self.field else self.rule
+
+    def param(self, name: str, default: object = None) -> object:
+        return dict(self.params).get(name, default)
 
 
 class AssessmentError(UserError):

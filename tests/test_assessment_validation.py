@@ -172,6 +172,24 @@ def test_file_errors_name_the_file(tmp_path: Any) -> None:
         load_assessment_file(binary)
 
 
+def test_issues_carry_their_rule_and_figures_for_a_screen_to_word() -> None:
+    """The command line prints field and rule; the app words the same issue with its labels, from the code
+    and figures each issue carries."""
+    data = make_assessment(
+        lymphedema={"present": True, "interval_cm": 4, "circumferences_cm": {"left": [20, None], "right": [21, 22]}},
+        history={"affected_side": "middle"},
+    )
+    with pytest.raises(AssessmentError) as caught:
+        validate_assessment(data)
+    issues = {issue.field: issue for issue in caught.value.issues}
+    point = issues["lymphedema.circumferences_cm.left[1]"]
+    assert point.code == "number" and point.param("low") == 5 and point.param("high") == 150
+    assert point.param("got") is None
+    side = issues["history.affected_side"]
+    assert side.code == "choice" and side.param("choices") == ("left", "right", "bilateral")
+    assert str(point) == "lymphedema.circumferences_cm.left[1]: must be a number from 5 to 150 (got None)"
+
+
 def test_added_fields_are_optional_and_accepted() -> None:
     """The planner's additions to the format (docs/assessment-additions.md): all optional, null or absent alike."""
     full = make_assessment(

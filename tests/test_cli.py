@@ -140,7 +140,21 @@ def test_bad_document_import_exits_2_with_line(cli: Any, tmp_path: Path) -> None
         encoding="utf-8",
     )
     code, _, err = cli("docs", "import", str(doc))
-    assert code == 2 and "broken.md: line 11: when: syntax error" in err
+    assert code == 2 and "broken.md: line 11, column 7: when: '(' is never closed" in err
+
+
+def test_docs_check_lists_parse_and_condition_problems_together(cli: Any, tmp_path: Path) -> None:
+    doc = tmp_path / "two.md"
+    doc.write_text(
+        "---\nid: B\ntitle: B\nsource: s\nversion: 1\nkind: evidence\n---\n## S\n"
+        "::: recommendation b-1\ntarget: pt\nwhen: pain_nrs >\ntitle: t\n:::\n"
+        "::: recommendation b-2\ntarget: gym\nwhen: true\ntitle: t\n:::\n",
+        encoding="utf-8",
+    )
+    code, _, err = cli("docs", "check", str(doc))
+    assert code == 2
+    lines = [line for line in err.splitlines() if "two.md: line" in line]
+    assert [line.split("two.md: ")[1].split(": ")[0] for line in lines] == ["line 11, column 17", "line 15"], err
 
 
 def test_entry_point_runs_as_a_program(db_path: Path) -> None:

@@ -9,6 +9,7 @@ an exception, in bounded time and memory.
 from __future__ import annotations
 
 import functools
+import re
 import time
 import tracemalloc
 from pathlib import Path
@@ -39,10 +40,10 @@ REFUSED = [
     ("pain_nrs << 100000000 > 1", "bit shifts"),
     ("1 << 10000000000 > 1", "bit shifts"),
     ("(pain_nrs >> 2) > 1", "bit shifts"),
-    ("(pain_nrs & 1) == 1", "bit operations"),
-    ("(pain_nrs | 1) == 1", "bit operations"),
+    ("(pain_nrs & 1) == 1", "'&' is not part of this language: write 'and'"),
+    ("(pain_nrs | 1) == 1", "'|' is not part of this language: write 'or'"),
     ("(pain_nrs ^ 1) == 1", "bit operations"),
-    ("$range(10000000000).length > 0", "'$range' at column 1: not an available built-in function"),
+    ("$range(10000000000).length > 0", "'$range': not an available built-in function"),
     ("malignancy =~ '(a+)+$'", "regular expressions"),
     ("'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!' =~ '(a+)+$'", "regular expressions"),
     ("malignancy =~~ 'x'", "regular expressions"),
@@ -115,7 +116,7 @@ def test_docs_check_refuses_the_issues_examples(
     path.write_text(document_with(condition), encoding="utf-8")
     assert run(["docs", "check", str(path)]) == 2
     err = capsys.readouterr().err
-    assert "hostile.md: line 15: when: '" in err
+    assert re.search(r"hostile\.md: line 15, column [0-9]+: when: '", err)
     assert "not part of the condition language" in err or "not an available built-in function" in err
 
 

@@ -56,14 +56,38 @@ def test_result_kinds() -> None:
     ("text", "message"),
     [
         ("pain_nsr > 3", "unknown finding 'pain_nsr'"),
-        ("pain_nrs >", "syntax error"),
+        ("pain_nrs >", "the condition ends after '>': a value is missing"),
         ("pain_nrs > 'high'", "mismatch"),
-        ("", "syntax error"),
+        ("", "the condition is empty"),
     ],
 )
 def test_bad_expressions_are_rejected(text: str, message: str) -> None:
     with pytest.raises(ExpressionError, match=message):
         compile_expression(text, KINDS)
+
+
+@pytest.mark.parametrize(
+    ("text", "message", "offset"),
+    [
+        ("mrc_knee_extension <= and 2", "a value is missing between '<=' and 'and'", 22),
+        ("(pain_nrs > 3", "'(' is never closed: a ')' is missing", 0),
+        ("pain_nrs > 3 and (jps_impaired", "'(' is never closed", 17),
+        ("pain_nrs > 3)", "')' has no matching '('", 12),
+        ("pain_nrs => 3", "'=' is not part of this language: write '==' to compare", 9),
+        ("pain_nrs > 3 && jps_impaired", "'&&' is not part of this language: write 'and'", 13),
+        ("pain_nrs > 3 || jps_impaired", "'||' is not part of this language: write 'or'", 13),
+        ("pain_nrs > 3 and", "the condition ends after 'and': a value is missing", 16),
+        ("pain_nrs 3", "'3' cannot follow 'pain_nrs'", 9),
+        ("'high", "the text opened with ' is never closed", 0),
+        ("pain_nrs @ 3", "'@' cannot be used in a condition", 9),
+        ("pain_nrs > 3 and pain_nsr < 5", "unknown finding 'pain_nsr'", 17),
+    ],
+)
+def test_syntax_errors_say_what_is_wrong_and_where(text: str, message: str, offset: int) -> None:
+    with pytest.raises(ExpressionError) as caught:
+        compile_expression(text, KINDS)
+    assert message in str(caught.value)
+    assert caught.value.offset == offset
 
 
 def test_symbols_are_collected() -> None:

@@ -98,8 +98,14 @@ def test_header_errors(text: str, expected: str) -> None:
     [
         ("## S\n::: recommendation r1\ntarget: pt\nwhen: pain_nrs > 3\n", "line 9: block is not closed"),
         ("## S\n::: advice r1\n:::\n", "line 9: unknown block kind 'advice'"),
-        ("## S\n::: recommendation r1\ntarget: pt\nwhen: x > 3\ntitle: t\n:::\n", "line 11: when: unknown finding 'x'"),
-        ("## S\n::: recommendation r1\ntarget: pt\nwhen: pain_nrs >\ntitle: t\n:::\n", "line 11: when: syntax error"),
+        (
+            "## S\n::: recommendation r1\ntarget: pt\nwhen: x > 3\ntitle: t\n:::\n",
+            "line 11, column 7: when: unknown finding 'x'",
+        ),
+        (
+            "## S\n::: recommendation r1\ntarget: pt\nwhen: pain_nrs >\ntitle: t\n:::\n",
+            "line 11, column 17: when: the condition ends after '>': a value is missing",
+        ),
         ("## S\n::: recommendation r1\ntarget: pt\nwhen: pain_nrs + 1\ntitle: t\n:::\n", "must be true or false"),
         ("## S\n::: recommendation r1\ntarget: spa\nwhen: true\ntitle: t\n:::\n", "line 10: target must be one of"),
         ("## S\n::: recommendation r1\ntarget: alert\nwhen: true\ntitle: t\n:::\n", "an alert needs level"),

@@ -146,9 +146,10 @@ def test_exercise_ids_share_one_namespace_with_recommendations() -> None:
 
 
 def test_a_screen_error_points_at_its_line() -> None:
+    """A screen problem names its line and the column of the name at fault."""
     text = HEADER + exercise(screen="heat_hold, nope") + FIGURE
     line = text.split("\n").index("screen: heat_hold, nope") + 1
-    assert f"line {line}: screen: unknown finding 'nope'" in problems(text)
+    assert f"line {line}, column 20: screen: unknown finding 'nope'" in problems(text)
 
 
 def test_equipment_passes_the_same_screen_and_lands_in_held(library: Any) -> None:
@@ -211,7 +212,7 @@ def test_figure_error_points_at_the_faulty_line() -> None:
     text = HEADER + exercise() + "::: figure fig-t\nbody: sitting\nview: side\nstart: knee 900\n:::\n"
     found = problems(text)
     line = text.split("\n").index("start: knee 900") + 1
-    assert any(p.startswith(f"line {line}: figure 'fig-t': start: knee") for p in found), found
+    assert any(p.startswith(f"line {line}, column 8: figure 'fig-t': start: knee") for p in found), found
 
 
 def test_equipment_uses_the_same_reader() -> None:

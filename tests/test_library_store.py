@@ -90,12 +90,136 @@ def test_import_changes_the_next_plan_and_removal_takes_it_away(db: Any, tmp_pat
     assert "extra-aquatic" not in item_ids(generate_plan(ASSESSMENT, load_library(db)))
 
 
+MANY_PROBLEMS = """---
+id: CLINIC-BROKEN
+title: Broken in several places
+source: Local convention
+version: 1
+kind: convention
+colour: red
+---
+
+## First
+
+::: recommendation broken-when
+target: pt
+when: pain_nrs >= 4 &&
+  ambulation == 'independent'
+title: One
+:::
+
+::: recommendation broken-field
+target: pt
+when: true
+title: Two
+colour: blue
+:::
+
+::: finding broken_finding
+pain_nrs > (3 => 'high'
+otherwise => 'low'
+:::
+
+::: recommendation broken-title
+target: pt
+when: pain_nrss > 3
+title: Three {nope}
+:::
+"""
+
+
+def test_import_lists_every_problem_of_a_file_in_line_order(db: Any, db_path: Path, tmp_path: Path) -> None:
+    """Parser and compiler problems of one file come in one report (the parser's used to hide the others),
+    sorted by line; an expression's problem names its column, also on a continued line."""
+    before = snapshot(db_path)
+    with pytest.raises(DocumentError) as caught:
+        import_documents(db, [write(tmp_path, "broken.md", MANY_PROBLEMS)])
+    found = [str(problem) for problem in caught.value.problems]
+    assert found == [
+        "line 7: unknown header key 'colour' (known: date, id, kind, publisher, source, title, version)",
+        "line 14, column 21: when: '&&' is not part of this language: write 'and'",
+        "line 23: unknown field 'colour' (known: cites, detail, due, exclusive, handout, level, order, screen, target, "
+        "title, when)",
+        "line 27, column 12: finding 'broken_finding': '(' is never closed: a ')' is missing",
+        "line 33, column 7: when: unknown finding 'pain_nrss' (did you mean 'pain_nrs'?)",
+        "line 34: title: unknown finding '{nope}' in the text",
+    ]
+    assert snapshot(db_path) == before
+
+
+EVERY_KIND = """---
+id: CLINIC-KINDS
+title: Problems in every kind of block
+source: Local convention
+version: 1
+kind: convention
+---
+
+## Blocks
+
+::: exercise ex-broken
+category: active
+name: Knee lifts
+purpose: Makes your thigh stronger.
+step: Sit on a chair.
+dosage: 2 sets, 10 reps, once a day
+when: mrc_knee_extension == 3 and
+  (pain_nrs > 4
+illustration: icon-reacher
+:::
+
+::: equipment eq-broken
+category: home
+name: Wheat bag
+purpose: Warms a sore area.
+step: Warm it as the label says.
+when: true
+screen: heat_hold, warmth_hold
+illustration: icon-reacher
+:::
+
+::: figure fig-broken
+body: sitting
+start: hip 90, knee 400
+:::
+
+::: finding kinds_band
+pain_nrs > 3 => 'high' +
+otherwise => 'low'
+:::
+
+::: table settings
+| name  | value |
+| ----- | ----- |
+| speed | 3     |
+:::
+"""
+
+
+def test_every_kind_of_block_names_the_column_of_its_problem(db: Any, db_path: Path, tmp_path: Path) -> None:
+    """Exercises, equipment, figures, findings and tables are read by the same field and cell readers as
+    recommendations: each problem in one report, in line order, at the column of the part at fault (on a
+    continued ``when:`` line too)."""
+    before = snapshot(db_path)
+    with pytest.raises(DocumentError) as caught:
+        import_documents(db, [write(tmp_path, "kinds.md", EVERY_KIND)])
+    found = [str(problem) for problem in caught.value.problems]
+    assert found == [
+        "line 18, column 3: when: '(' is never closed: a ')' is missing",
+        "line 28, column 20: screen: unknown finding 'warmth_hold'",
+        "line 34, column 16: figure 'fig-broken': start: knee must be from 0 to 150, not 400",
+        "line 38, column 25: finding 'kinds_band': the condition ends after '+': a value is missing",
+        "line 45, column 3: unknown setting 'speed' (known: weak_mrc_at_most)",
+    ], found
+    assert snapshot(db_path) == before
+
+
 def test_bad_document_is_rejected_whole_and_library_unchanged(db: Any, db_path: Path, tmp_path: Path) -> None:
     before = snapshot(db_path)
     bad = NEW_DOC.replace("pain_band == 'moderate'", "pain_bnad == 'moderate'")
     with pytest.raises(DocumentError) as caught:
         import_documents(db, [write(tmp_path, "bad.md", bad)])
-    assert "bad.md: line 16: when: unknown finding 'pain_bnad'" in str(caught.value)
+    assert "bad.md: line 16, column 7: when: unknown finding 'pain_bnad'" in str(caught.value)
     assert snapshot(db_path) == before
 
 

@@ -52,13 +52,14 @@ def _describe(error: Any) -> list[FieldIssue]:
         known = ", ".join(schema.get("properties", {}))
         extra = sorted(set(error.instance) - set(schema.get("properties", {})))
         return [
-            FieldIssue(f"{field}.{name}" if field else name, f"unknown field (known here: {known})") for name in extra
+            FieldIssue(f"{field}.{name}" if field else name, f"unknown field (known here: {known})", "unknown_field")
+            for name in extra
         ]
     if error.validator == "uniqueItems":
-        return [FieldIssue(field, "must not list the same value twice")]
+        return [FieldIssue(field, "must not list the same value twice", "unique")]
     if error.validator == "required":
         missing = error.message.split("'")[1] if "'" in error.message else "?"
-        return [FieldIssue(f"{field}.{missing}" if field else missing, "is required")]
+        return [FieldIssue(f"{field}.{missing}" if field else missing, "is required", "required")]
     if error.validator == "anyOf":
         # Nullable fields: report the rule of the non-null branch, down to the innermost field.
         branch = next(i for i, s in enumerate(schema["anyOf"]) if s.get("type") != "null")
@@ -70,34 +71,45 @@ def _describe(error: Any) -> list[FieldIssue]:
 
 
 def _rule_for(field: str, schema: dict[str, Any], instance: Any) -> FieldIssue:
+    got = (("got", _hashable(instance)),)
     if "const" in schema:
-        return FieldIssue(field, f"must be exactly '{schema['const']}'")
+        return FieldIssue(field, f"must be exactly '{schema['const']}'", "const", (("value", schema["const"]),))
     if "enum" in schema:
-        return FieldIssue(field, f"must be one of: {', '.join(map(str, schema['enum']))} (got {instance!r})")
+        choices = tuple(schema["enum"])
+        rule = f"must be one of: {', '.join(map(str, choices))} (got {instance!r})"
+        return FieldIssue(field, rule, "choice", (("choices", choices), *got))
     kind = schema.get("type")
-    if kind == "integer":
-        return FieldIssue(field, _range_rule("a whole number", schema, instance))
-    if kind == "number":
-        return FieldIssue(field, _range_rule("a number", schema, instance))
+    if kind in ("integer", "number"):
+        what = "a whole number" if kind == "integer" else "a number"
+        bounds = (("low", schema.get("minimum")), ("high", schema.get("maximum")))
+        return FieldIssue(field, _range_rule(what, schema, instance), kind, (*bounds, *got))
     if kind == "boolean":
-        return FieldIssue(field, f"must be true or false (got {instance!r})")
+        return FieldIssue(field, f"must be true or false (got {instance!r})", "boolean", got)
     if kind == "string" and schema.get("format") == "date":
-        return FieldIssue(field, f"must be a date written YYYY-MM-DD (got {instance!r})")
+        return FieldIssue(field, f"must be a date written YYYY-MM-DD (got {instance!r})", "date", got)
     if kind == "string":
         if not isinstance(instance, str):
-            return FieldIssue(field, f"must be text (got {instance!r})")
+            return FieldIssue(field, f"must be text (got {instance!r})", "text", got)
         if len(instance) > schema.get("maxLength", len(instance)):
-            return FieldIssue(field, f"must be at most {schema['maxLength']} characters")
-        return FieldIssue(field, "must not be empty")
+            limit = schema["maxLength"]
+            return FieldIssue(field, f"must be at most {limit} characters", "too_long", (("limit", limit),))
+        return FieldIssue(field, "must not be empty", "empty")
     if kind == "array":
         if not isinstance(instance, list):
-            return FieldIssue(field, "must be a list")
+            return FieldIssue(field, "must be a list", "list")
         if "minItems" in schema and len(instance) < schema["minItems"]:
-            return FieldIssue(field, f"needs at least {schema['minItems']} values")
-        return FieldIssue(field, f"must have at most {schema.get('maxItems')} values")
+            count = schema["minItems"]
+            return FieldIssue(field, f"needs at least {count} values", "too_few", (("count", count),))
+        count = schema.get("maxItems")
+        return FieldIssue(field, f"must have at most {count} values", "too_many", (("count", count),))
     if kind == "object":
-        return FieldIssue(field, "must be an object ({...})")
-    return FieldIssue(field, "is not valid here")
+        return FieldIssue(field, "must be an object ({...})", "object")
+    return FieldIssue(field, "is not valid here", "invalid")
+
+
+def _natural(field: str) -> list[Any]:
+    """Sort key putting 'left[2]' before 'left[10]'."""
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", field)]
 
 
 def _range_rule(what: str, schema: dict[str, Any], instance: Any) -> str:
@@ -139,6 +151,15 @@ def _join(field: str, key: str) -> str:
     return f"{field}.{key}" if field else key
 
 
+def _hashable(value: Any) -> Any:
+    """A value as an issue can hold it (issues are compared and de-duplicated)."""
+    if isinstance(value, list | tuple):
+        return tuple(_hashable(v) for v in value)
+    if isinstance(value, dict):
+        return tuple((k, _hashable(v)) for k, v in value.items())
+    return value
+
+
 def validate_assessment(data: Any, *, today: date | None = None, origin: str | None = None) -> dict[str, Any]:
     """Return ``data`` unchanged if it follows lsp-assessment/1, else raise AssessmentError listing issues."""
     if not isinstance(data, dict):
@@ -153,7 +174,7 @@ def validate_assessment(data: Any, *, today: date | None = None, origin: str | N
         issues = _cross_field_issues(data, today or date.today())
     if issues:
         unique = list(dict.fromkeys(issues))
-        raise AssessmentError(sorted(unique, key=lambda i: i.field), origin)
+        raise AssessmentError(sorted(unique, key=lambda i: _natural(i.field)), origin)
     return data
 
 
@@ -161,28 +182,34 @@ def _cross_field_issues(data: dict[str, Any], today: date) -> list[FieldIssue]:
     issues: list[FieldIssue] = []
     assessed = parse_date(data["assessed_on"])
     if assessed > today:
-        issues.append(FieldIssue("assessed_on", f"must not be in the future (today is {today.isoformat()})"))
+        rule = f"must not be in the future (today is {today.isoformat()})"
+        issues.append(FieldIssue("assessed_on", rule, "future", (("today", today.isoformat()),)))
+    after = (("other", "assessed_on"), ("date", assessed.isoformat()))
     birth = data["patient"].get("birth_date")
     if birth and parse_date(birth) > assessed:
-        issues.append(FieldIssue("patient.birth_date", "must not be after assessed_on"))
+        issues.append(FieldIssue("patient.birth_date", "must not be after assessed_on", "after", after))
     history = data["history"]
     for name in HISTORY_DATES:
         value = history.get(name)
         if value and parse_date(value) > assessed:
-            issues.append(FieldIssue(f"history.{name}", "must not be after assessed_on"))
+            issues.append(FieldIssue(f"history.{name}", "must not be after assessed_on", "after", after))
     lymphedema = data.get("lymphedema")
     if lymphedema and lymphedema.get("present"):
         for name in ("side", "phase"):
             if not lymphedema.get(name):
-                issues.append(FieldIssue(f"lymphedema.{name}", "is required when lymphedema.present is true"))
+                rule = "is required when lymphedema.present is true"
+                issues.append(
+                    FieldIssue(f"lymphedema.{name}", rule, "required_when", (("other", "lymphedema.present"),))
+                )
     circumferences = (lymphedema or {}).get("circumferences_cm")
     if circumferences:
         if len(circumferences["left"]) != len(circumferences["right"]):
-            issues.append(
-                FieldIssue("lymphedema.circumferences_cm", "left and right must have the same number of measurements")
-            )
+            rule = "left and right must have the same number of measurements"
+            issues.append(FieldIssue("lymphedema.circumferences_cm", rule, "same_count"))
         if not lymphedema.get("interval_cm"):
-            issues.append(FieldIssue("lymphedema.interval_cm", "is required when circumferences are given"))
+            rule = "is required when circumferences are given"
+            other = (("other", "lymphedema.circumferences_cm"),)
+            issues.append(FieldIssue("lymphedema.interval_cm", rule, "required_when", other))
     return issues
 
 
@@ -196,7 +223,7 @@ def validate_patient(patient: dict[str, Any]) -> dict[str, Any]:
     if broken:
         raise AssessmentError(broken)
     issues = [
-        FieldIssue(f"patient.{issue.field}" if issue.field else "patient", issue.rule)
+        FieldIssue(f"patient.{issue.field}" if issue.field else "patient", issue.rule, issue.code, issue.params)
         for error in Draft202012Validator(schema, format_checker=_validator().format_checker).iter_errors(cleaned)
         for issue in _describe(error)
     ]

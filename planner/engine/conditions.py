@@ -108,7 +108,87 @@ def kind_of(data_type: Any) -> Kind | None:
 
 
 class ExpressionError(ValueError):
-    """A condition that does not parse or type-check; the message is meant for a document author."""
+    """A condition that does not parse or type-check; the message is meant for a document author.
+
+    ``offset`` is where in the expression's text the problem lies (0-based), when it is known: the compiler
+    turns it into a line and column of the document.
+    """
+
+    def __init__(self, message: str, offset: int | None = None) -> None:
+        super().__init__(message)
+        self.offset = offset
+
+
+_OPERATORS = ("==", "!=", "<=", ">=", "=~", "<", ">", "+", "-", "*", "/", "%", "(", ",", "and", "or", "not", "in")
+"""What a value must follow: an expression that stops right after one of these is missing a value."""
+_SPELLINGS = {"=": "'==' to compare", "&": "'and'", "|": "'or'", "!": "'not' (or '!=' to compare)"}
+"""Characters authors type from other languages, and what this language writes instead."""
+
+
+def _last_operator(before: str) -> str | None:
+    """The operator ``before`` ends with (a word operator only as a whole word), or None."""
+    stripped = before.rstrip()
+    for operator_text in sorted(_OPERATORS, key=len, reverse=True):
+        if stripped.endswith(operator_text):
+            if operator_text.isalpha() and stripped[: -len(operator_text)][-1:].isalnum():
+                continue
+            return operator_text
+    return None
+
+
+def _open_parenthesis(text: str) -> int | None:
+    """The offset of the first '(' that is never closed (outside quoted text), or None."""
+    stack: list[int] = []
+    quote = ""
+    for index, char in enumerate(text):
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "'\"":
+            quote = char
+        elif char == "(":
+            stack.append(index)
+        elif char == ")" and stack:
+            stack.pop()
+    return stack[0] if stack else None
+
+
+def syntax_error(text: str, token: Any) -> ExpressionError:
+    """What is wrong with a condition that does not parse, and where: ``token`` is the rule engine's token
+    where parsing stopped (None when the text ended too early)."""
+    if token is None:
+        if not text.strip():
+            return ExpressionError("the condition is empty", 0)
+        unclosed = _open_parenthesis(text)
+        if unclosed is not None:
+            return ExpressionError("'(' is never closed: a ')' is missing", unclosed)
+        operator_text = _last_operator(text)
+        if operator_text is not None:
+            return ExpressionError(
+                f"the condition ends after '{operator_text}': a value is missing", len(text.rstrip())
+            )
+        return ExpressionError("the condition ends too early", len(text.rstrip()))
+    offset = int(getattr(token, "lexpos", 0) or 0)
+    value = str(getattr(token, "value", "") or "")
+    char = value[:1]
+    if char in _SPELLINGS and (getattr(token, "type", "") == "error" or value == char):
+        while offset > 0 and text[offset - 1] == char:
+            offset -= 1  # '&&' and '||' are reported where they start
+        typed = char * 2 if text[offset : offset + 2] == char * 2 else char
+        return ExpressionError(f"'{typed}' is not part of this language: write {_SPELLINGS[char]}", offset)
+    if getattr(token, "type", "") == "error":
+        if char in "'\"":
+            return ExpressionError(f"the text opened with {char} is never closed", offset)
+        return ExpressionError(f"'{char}' cannot be used in a condition", offset)
+    before = text[:offset]
+    if value == ")" and before.count("(") <= before.count(")"):
+        return ExpressionError("')' has no matching '('", offset)
+    operator_text = _last_operator(before)
+    if operator_text is not None and operator_text != "not":
+        return ExpressionError(f"a value is missing between '{operator_text}' and '{value}'", offset)
+    previous = before.split()[-1] if before.split() else ""
+    if previous:
+        return ExpressionError(f"'{value}' cannot follow '{previous}' (an operator such as 'and' is missing?)", offset)
+    return ExpressionError(f"a condition cannot start with '{value}'", offset)
 
 
 MAX_TEXT_CHARS = 4000
@@ -140,9 +220,7 @@ _REFUSED_OPERATORS = {
     "**": "powers",
     "<<": "bit shifts",
     ">>": "bit shifts",
-    "&": "bit operations",
     "&.": "safe navigation (&.)",
-    "|": "bit operations",
     "^": "bit operations",
     "=~": "regular expressions",
     "=~~": "regular expressions",
@@ -156,55 +234,60 @@ _REFUSED_WORDS = {"for": "comprehensions", "if": "comprehensions", "inf": "infin
 _NUMBER = re.compile(r"(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 
 
-def _refused(what: str, token: str, column: int) -> ExpressionError:
+def _refused(what: str, token: str, offset: int) -> ExpressionError:
     return ExpressionError(
-        f"'{token}' at column {column}: {what} are not part of the condition language (see docs/document-format.md)"
+        f"'{token}': {what} are not part of the condition language (see docs/document-format.md)", offset
     )
 
 
 def screen(text: str) -> None:
     """Refuse what the safe subset leaves out, by reading the tokens, before rule-engine parses (and partly
-    evaluates) the text; ExpressionError names the token and its column."""
+    evaluates) the text; ExpressionError names the token and carries its offset (the compiler reports it as a
+    line and column of the document)."""
     if len(text) > MAX_EXPRESSION_CHARS:
         raise ExpressionError(f"longer than {MAX_EXPRESSION_CHARS} characters")
     depth = tokens = 0
     for match in _TOKEN.finditer(text):
-        kind, token, column = match.lastgroup, match.group(), match.start() + 1
+        kind, token, offset = match.lastgroup, match.group(), match.start()
         if kind == "space":
             continue
         tokens += 1
         if tokens > MAX_TOKENS:
             raise ExpressionError(f"more than {MAX_TOKENS} words and operators; split it into derived findings")
         if kind == "string" and match.group("prefix"):
-            raise _refused("prefixed literals (bytes, dates, durations, raw text)", token[:12], column)
+            raise _refused("prefixed literals (bytes, dates, durations, raw text)", token[:12], offset)
         if kind == "number" and not _NUMBER.fullmatch(token):
-            raise ExpressionError(f"'{token[:20]}' at column {column}: write numbers in decimal digits, such as 12.5")
+            raise ExpressionError(f"'{token[:20]}': write numbers in decimal digits, such as 12.5", offset)
         if kind == "name":
             if token.startswith("$"):
-                _check_function(token[1:], column)
+                _check_function(token[1:], offset)
             elif token in _REFUSED_WORDS:
-                raise _refused(_REFUSED_WORDS[token], token, column)
+                raise _refused(_REFUSED_WORDS[token], token, offset)
         if kind == "operator":
+            if token in ("&", "|"):  # most often 'and' or 'or' as other languages spell them
+                typed = token * 2 if text[offset : offset + 2] == token * 2 else token
+                raise ExpressionError(f"'{typed}' is not part of this language: write {_SPELLINGS[token]}", offset)
             if token in _REFUSED_OPERATORS:
-                raise _refused(_REFUSED_OPERATORS[token], token, column)
+                raise _refused(_REFUSED_OPERATORS[token], token, offset)
             if token in "([":
                 depth += 1
                 if depth > MAX_NESTING:
-                    raise ExpressionError(f"brackets nested more than {MAX_NESTING} deep (column {column})")
+                    raise ExpressionError(f"brackets nested more than {MAX_NESTING} deep", offset)
             elif token in ")]":
                 depth -= 1
 
 
-def _check_function(name: str, column: int) -> None:
+def _check_function(name: str, offset: int) -> None:
     if name in ALLOWED_FUNCTIONS:
         return
     available = ", ".join(f"${function}" for function in ALLOWED_FUNCTIONS)
     if name in NON_DETERMINISTIC:
         raise ExpressionError(
-            f"'${name}' at column {column}: not allowed, a plan must come out the same every time it is drafted "
-            f"(built-in functions: {available})"
+            f"'${name}': not allowed, a plan must come out the same every time it is drafted "
+            f"(built-in functions: {available})",
+            offset,
         )
-    raise ExpressionError(f"'${name}' at column {column}: not an available built-in function ({available})")
+    raise ExpressionError(f"'${name}': not an available built-in function ({available})", offset)
 
 
 @dataclass(frozen=True, slots=True)
@@ -235,11 +318,12 @@ def compile_expression(text: str, types: Mapping[str, Kind], context: Any = None
     except re_errors.SymbolResolutionError as exc:
         close = difflib.get_close_matches(exc.symbol_name, list(types), n=1, cutoff=0.75)
         suggestion = f" (did you mean '{close[0]}'?)" if close else ""
-        raise ExpressionError(f"unknown finding '{exc.symbol_name}'{suggestion}") from None
+        found = re.search(rf"(?<![\w$]){re.escape(exc.symbol_name)}(?!\w)", text)
+        raise ExpressionError(
+            f"unknown finding '{exc.symbol_name}'{suggestion}", found.start() if found else None
+        ) from None
     except re_errors.RuleSyntaxError as exc:
-        token = getattr(exc, "token", None)
-        where = f" near '{token.value}'" if token is not None and getattr(token, "value", None) else ""
-        raise ExpressionError(f"syntax error{where}") from None
+        raise syntax_error(text, getattr(exc, "token", None)) from None
     except re_errors.ArithmeticError:
         raise ExpressionError(
             "its constant part cannot be computed (a division by zero, or a number too large)"

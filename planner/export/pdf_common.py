@@ -56,6 +56,7 @@ from reportlab.platypus.paragraph import cleanBlockQuotedText
 
 from planner.export.fallback_font import draw_runs, font_runs, mark_fallback_runs, needs_fallback, runs_width
 from planner.paths import fonts_dir
+from planner.plan.text import passage_paragraphs
 
 FONT = "DejaVuSans"
 FONT_BOLD = "DejaVuSans-Bold"
@@ -90,7 +91,6 @@ _fonts_registered = False
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 _LINE_BREAKS = re.compile("[\t\n\r\x0b\x0c\x85\u2028\u2029]")
 _SPACES = re.compile(r"[ \u00a0]{2,}")
-_BLANK_LINE = re.compile(r"\n[ \t]*\n")
 _UNCLEAN_TEXT = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff\u2028\u2029]|[ \u00a0]{2}")
 """Anything :func:`clean` would change inside a string: a control character, a line break, a double space."""
 
@@ -156,8 +156,7 @@ def paragraphs_of(text: object) -> list[str]:
     Passages are stored hard-wrapped as in their source documents; reflowing them keeps the printed
     reference list compact while keeping the author's paragraph breaks.
     """
-    raw = "" if text is None else str(text).replace("\r\n", "\n")
-    return [part for part in (escape(chunk) for chunk in _BLANK_LINE.split(raw)) if part]
+    return [part for part in (escape(chunk) for chunk in passage_paragraphs(text)) if part]
 
 
 def humanize(value: object, empty: str = "not recorded") -> str:

@@ -108,11 +108,13 @@ _NUMBER = re.compile(r"^[+-]?\d{1,4}$")
 
 
 class FigureError(ValueError):
-    """A figure field that cannot be read; ``key`` names the field (for the line number)."""
+    """A figure field that cannot be read; ``key`` names the field (for the line number) and ``part`` the piece
+    of its value at fault, when it is one piece (for the column)."""
 
-    def __init__(self, key: str, message: str) -> None:
+    def __init__(self, key: str, message: str, part: str = "") -> None:
         super().__init__(message)
         self.key = key
+        self.part = part
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,7 +156,7 @@ def parse_figure(figure_id: str, fields: dict[str, str]) -> FigureSpec:
             raise FigureError("props", "a figure with no body needs at least one object in props")
         for prop in props:
             if prop.mode or prop.name in (*UNDER_PROPS, *LINE_PROPS, *BETWEEN_PROPS, *WORN_PROPS):
-                raise FigureError("props", f"'{prop.name}' needs a body to stand on or near")
+                raise FigureError("props", f"'{prop.name}' needs a body to stand on or near", prop.name)
     arrow, both = None, False
     if fields.get("arrow", "").strip():
         words = fields["arrow"].split()
@@ -180,15 +182,17 @@ def _pose(text: str, key: str) -> dict[str, float]:
         if not words:
             continue
         if len(words) != 2 or not _NUMBER.match(words[1]):
-            raise FigureError(key, f"{key}: write 'joint degrees' pairs, e.g. 'hip 90, knee 45' (not '{part.strip()}')")
+            raise FigureError(
+                key, f"{key}: write 'joint degrees' pairs, e.g. 'hip 90, knee 45' (not '{part.strip()}')", part
+            )
         name, value = words[0], int(words[1])
         if name not in PARAMETERS:
-            raise FigureError(key, f"{key}: unknown joint '{name}' (known: {', '.join(PARAMETERS)})")
+            raise FigureError(key, f"{key}: unknown joint '{name}' (known: {', '.join(PARAMETERS)})", part)
         low, high = PARAMETERS[name]
         if not low <= value <= high:
-            raise FigureError(key, f"{key}: {name} must be from {low} to {high}, not {value}")
+            raise FigureError(key, f"{key}: {name} must be from {low} to {high}, not {value}", part)
         if name in pose:
-            raise FigureError(key, f"{key}: {name} is given twice")
+            raise FigureError(key, f"{key}: {name} is given twice", part)
         pose[name] = float(value)
     return pose
 
@@ -197,11 +201,11 @@ def _prop(text: str) -> PropSpec:
     words = text.split()
     name, rest = words[0], words[1:]
     if name not in PROPS:
-        raise FigureError("props", f"unknown prop '{name}' (known: {', '.join(PROPS)})")
+        raise FigureError("props", f"unknown prop '{name}' (known: {', '.join(PROPS)})", text)
 
     def point(word: str) -> str:
         if word not in POINTS:
-            raise FigureError("props", f"{name}: '{word}' is not a body point ({', '.join(POINTS)})")
+            raise FigureError("props", f"{name}: '{word}' is not a body point ({', '.join(POINTS)})", text)
         return word
 
     usage = {
@@ -212,7 +216,7 @@ def _prop(text: str) -> PropSpec:
         "weight": "weight at POINT",
         "wall": "wall front|back",
     }.get(name, "NAME alone")
-    bad = FigureError("props", f"{name}: write '{usage.replace('NAME', name)}'")
+    bad = FigureError("props", f"{name}: write '{usage.replace('NAME', name)}'", text)
     if name in SURFACES:
         if rest and rest not in (["at", "start"], ["at", "end"]):
             raise bad

@@ -20,7 +20,7 @@ from planner.engine.schedule import DueRule
 from planner.engine.vocabulary import BASE_FINDINGS, MUSCLE_GROUPS, Kind
 from planner.errors import DocumentError, EvaluationError, Problem
 from planner.figures.spec import FigureError, FigureSpec, parse_figure
-from planner.library.parser import CatalogueEntry, ParsedDocument, Recommendation
+from planner.library.parser import CatalogueEntry, ParsedDocument, Place, Recommendation
 
 MUSCLE_TABLE = "muscle_groups"
 SETTINGS_TABLE = "settings"
@@ -270,12 +270,22 @@ def format_value(value: Any) -> str:
 class _Collector:
     """Problems found while compiling, grouped by the document they belong to."""
 
-    def __init__(self, documents: Mapping[str, ParsedDocument]) -> None:
+    def __init__(
+        self, documents: Mapping[str, ParsedDocument], known: Mapping[str, Iterable[Problem]] | None = None
+    ) -> None:
         self.documents = documents
-        self.by_document: dict[str, list[Problem]] = {}
+        self.by_document: dict[str, list[Problem]] = {key: list(found) for key, found in (known or {}).items()}
 
-    def add(self, document_id: str, line: int, message: str) -> None:
-        self.by_document.setdefault(document_id, []).append(Problem(line, message))
+    def add(self, document_id: str, line: int, message: str, column: int = 0) -> None:
+        self.by_document.setdefault(document_id, []).append(Problem(line, message, column))
+
+    def add_in(self, document_id: str, line: int, place: Place | None, offset: int | None, message: str) -> None:
+        """A problem inside a field's value: at its character ``offset`` when both the offset and where the
+        value stands are known, else on ``line`` as a whole."""
+        at_line, column = place.at(offset) if place is not None and offset is not None else (line, 0)
+        if not at_line or not column:
+            at_line, column = line, 0
+        self.add(document_id, at_line, message, column)
 
     def raise_if_any(self, prefer: str | None) -> None:
         if not self.by_document:
@@ -286,10 +296,19 @@ class _Collector:
         raise DocumentError(origin, self.by_document[doc_id], document_id=doc_id)
 
 
-def compile_library(documents: Iterable[ParsedDocument], prefer_errors_of: str | None = None) -> CompiledLibrary:
-    """Check and compile ``documents`` as one library; raise DocumentError naming document and line."""
-    docs = {}
-    problems = _Collector(docs)
+def compile_library(
+    documents: Iterable[ParsedDocument],
+    prefer_errors_of: str | None = None,
+    known_problems: Mapping[str, Iterable[Problem]] | None = None,
+) -> CompiledLibrary:
+    """Check and compile ``documents`` as one library; raise DocumentError naming document and line.
+
+    ``known_problems`` (by document id) are problems already found in some documents, such as the parser's in
+    a partly read document: they are reported together with the compiler's, so an author sees every problem
+    of a file at once, in line order.
+    """
+    docs: dict[str, ParsedDocument] = {}
+    problems = _Collector(docs, known_problems)
     for doc in documents:
         if doc.id in docs:
             problems.add(doc.id, 1, f"document id '{doc.id}' is used by two documents")
@@ -348,18 +367,20 @@ def _muscle_groups(docs: Iterable[ParsedDocument], problems: _Collector) -> dict
         problems.add(doc.id, table.line, f"table '{MUSCLE_TABLE}' needs columns: {', '.join(missing)}")
         return {}
     groups: dict[str, MuscleGroup] = {}
-    for row in table.rows:
+    for row, cells in zip(table.rows, table.places, strict=True):
         line = int(row["__line__"])
         key = row["key"]
         roots = parse_roots(row["roots"])
         if key not in MUSCLE_GROUPS:
-            problems.add(doc.id, line, f"unknown muscle group '{key}' (the assessment format fixes the groups)")
+            message = f"unknown muscle group '{key}' (the assessment format fixes the groups)"
+            problems.add_in(doc.id, line, cells["key"], 0, message)
         elif key in groups:
-            problems.add(doc.id, line, f"muscle group '{key}' appears twice")
+            problems.add_in(doc.id, line, cells["key"], 0, f"muscle group '{key}' appears twice")
         elif roots is None:
-            problems.add(doc.id, line, f"roots '{row['roots']}' is not a root or a range such as L4-S1")
+            message = f"roots '{row['roots']}' is not a root or a range such as L4-S1"
+            problems.add_in(doc.id, line, cells["roots"], 0, message)
         elif row["region"] not in REGIONS:
-            problems.add(doc.id, line, f"region must be one of: {', '.join(REGIONS)}")
+            problems.add_in(doc.id, line, cells["region"], 0, f"region must be one of: {', '.join(REGIONS)}")
         else:
             groups[key] = MuscleGroup(
                 key, row["movement"], row["muscles"], row["nerve"], roots, row["roots"], row["region"]
@@ -378,17 +399,19 @@ def _settings(docs: Iterable[ParsedDocument], problems: _Collector) -> dict[str,
             if "name" not in table.columns or "value" not in table.columns:
                 problems.add(doc.id, table.line, "table 'settings' needs columns: name, value")
                 continue
-            for row in table.rows:
+            for row, cells in zip(table.rows, table.places, strict=True):
                 line, name = int(row["__line__"]), row["name"]
                 if name not in KNOWN_SETTINGS:
-                    problems.add(doc.id, line, f"unknown setting '{name}' (known: {', '.join(KNOWN_SETTINGS)})")
+                    message = f"unknown setting '{name}' (known: {', '.join(KNOWN_SETTINGS)})"
+                    problems.add_in(doc.id, line, cells["name"], 0, message)
                 elif name in settings:
-                    problems.add(doc.id, line, f"setting '{name}' is already defined by {owners[name]}")
+                    message = f"setting '{name}' is already defined by {owners[name]}"
+                    problems.add_in(doc.id, line, cells["name"], 0, message)
                 else:
                     try:
                         settings[name] = float(row["value"])
                     except ValueError:
-                        problems.add(doc.id, line, f"setting '{name}' must be a number")
+                        problems.add_in(doc.id, line, cells["value"], 0, f"setting '{name}' must be a number")
                         continue
                     owners[name] = doc.id
     for doc in docs:
@@ -466,13 +489,17 @@ def _derived_findings(
         value_kinds: set[Kind] = set()
         failed = False
         for case in finding.cases:
+            where = case.places.get("condition")
             try:
                 condition = compile_expression(case.condition, kinds, context) if case.condition else None
                 if condition is not None and condition.kind is not Kind.FLAG:
-                    raise ExpressionError("the condition before '=>' must be true or false")
+                    raise ExpressionError("the condition before '=>' must be true or false", 0)
+                where = case.places.get("value")
                 value = compile_expression(case.value, kinds, context)
             except ExpressionError as exc:
-                problems.add(doc.id, case.line, f"finding '{name}': {exc}")
+                # a case is one line (CONDITION => VALUE): without a known offset, point at the part at fault
+                offset = exc.offset if exc.offset is not None else 0
+                problems.add_in(doc.id, case.line, where, offset, f"finding '{name}': {exc}")
                 failed = True
                 continue
             if value.kind is not None:
@@ -601,19 +628,22 @@ def _gate(
     """The gate of any block the plan offers, checked the one way for every kind: its ``when:`` condition
     compiled and true or false, and each ``screen:`` a known text finding (the reason to hold, null when clear).
     Returns the condition, or None when it cannot be used (every problem is reported)."""
+    screen = block.places.get("screen")
     for name in block.screen:
+        line, column = screen.of(name) if screen is not None else (block.screen_line, 0)
         if name not in kinds:
-            problems.add(doc_id, block.screen_line, f"screen: unknown finding '{name}'")
+            problems.add(doc_id, line, f"screen: unknown finding '{name}'", column)
         elif kinds[name] is not Kind.TEXT:
             problems.add(
                 doc_id,
-                block.screen_line,
+                line,
                 f"screen: '{name}' must be a text finding (the reason to hold the item, null when clear)",
+                column,
             )
     try:
         condition = compile_expression(block.when, kinds, context)
     except ExpressionError as exc:
-        problems.add(doc_id, block.when_line, f"when: {exc}")
+        problems.add_in(doc_id, block.when_line, block.places.get("when"), exc.offset, f"when: {exc}")
         return None
     if condition.kind is not Kind.FLAG:
         problems.add(doc_id, block.when_line, "when: the condition must be true or false")
@@ -666,8 +696,6 @@ def _recommendations(
                 continue
             seen[rec.id] = doc.id
             condition = _gate(doc.id, rec, kinds, problems, context)
-            if condition is None:
-                continue
             texts = (
                 ("title", rec.title, rec.title_line),
                 ("detail", rec.detail, rec.detail_line),
@@ -675,8 +703,8 @@ def _recommendations(
             )
             templates = _templates(doc.id, texts, kinds, problems)
             _check_cites(doc.id, rec.cites, doc_ids, passages, problems)
-            if templates is None:
-                continue
+            if condition is None or templates is None:
+                continue  # every problem of the recommendation is reported; it is not compiled
             compiled.append(
                 CompiledRecommendation(
                     id=rec.id,
@@ -711,7 +739,10 @@ def _figures(docs: Iterable[ParsedDocument], problems: _Collector) -> dict[str, 
             try:
                 figures[block.id] = parse_figure(block.id, {k: v for k, (v, _line) in block.fields.items()})
             except FigureError as exc:
-                problems.add(doc.id, block.fields.get(exc.key, ("", block.line))[1], f"figure '{block.id}': {exc}")
+                line = block.fields.get(exc.key, ("", block.line))[1]
+                place = block.places.get(exc.key)
+                at_line, column = place.of(exc.part) if place is not None else (line, 0)
+                problems.add(doc.id, at_line or line, f"figure '{block.id}': {exc}", column)
     return figures
 
 

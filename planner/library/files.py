@@ -6,6 +6,7 @@ usually needs none of it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -41,6 +42,28 @@ def read_document_file(path: Path) -> ParsedDocument:
     except UnicodeDecodeError as exc:
         raise DocumentError(name, [Problem(0, f"is not UTF-8 text (byte {exc.start})")]) from None
     return parse_document(text, path.name)
+
+
+def read_document_files(paths: Sequence[Path]) -> tuple[list[ParsedDocument], dict[str, list[Problem]]]:
+    """Parse files for checking or importing, keeping what could be read of a file the parser refused.
+
+    Returns the documents (partly read ones included) and the parser's problems by document id, so the library
+    compiler can check the rest of a refused file and report every problem of it at once. A file that cannot
+    be read at all (missing, too large, not UTF-8) raises at once.
+    """
+    documents: list[ParsedDocument] = []
+    problems: dict[str, list[Problem]] = {}
+    for path in paths:
+        try:
+            document = read_document_file(path)
+        except DocumentError as exc:
+            if exc.partial is None:
+                raise
+            document = exc.partial  # type: ignore[assignment]
+            document.id = document.id or f"({document.origin_name})"
+            problems.setdefault(document.id, []).extend(exc.problems)
+        documents.append(document)
+    return documents, problems
 
 
 def shipped_document_paths() -> list[Path]:

@@ -91,6 +91,42 @@ class Passage:
     text: str = ""
 
 
+Span = tuple[int, int, int]
+"""Where a piece of a field's value stands in the file: (line, 1-based column, length)."""
+
+
+def locate(spans: tuple[Span, ...], offset: int) -> tuple[int, int]:
+    """The (line, column) of character ``offset`` of a value joined from ``spans`` with single spaces (as
+    :func:`_parse_fields` joins a value continued on indented lines); (0, 0) when the spans are unknown."""
+    for line, column, length in spans:
+        if offset <= length:
+            return line, column + offset
+        offset -= length + 1
+    if spans:
+        line, column, length = spans[-1]
+        return line, column + length
+    return 0, 0
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """Where a field's value stands in the file: the value as read (continued lines joined with single
+    spaces) and the pieces it was joined from. Every kind of block keeps one per single field, so a problem
+    inside a value (an expression, a screen name, a figure's pose) names its line and column."""
+
+    text: str
+    spans: tuple[Span, ...]
+
+    def at(self, offset: int) -> tuple[int, int]:
+        """(line, column) of character ``offset`` of the value."""
+        return locate(self.spans, offset)
+
+    def of(self, part: str) -> tuple[int, int]:
+        """(line, column) of the first place ``part`` stands as a whole word in the value (its start if not)."""
+        found = re.search(rf"(?<!\w){re.escape(part.strip())}(?!\w)", self.text) if part.strip() else None
+        return self.at(found.start() if found else 0)
+
+
 @dataclass(slots=True)
 class Recommendation:
     id: str
@@ -112,6 +148,8 @@ class Recommendation:
     screen: list[str] = field(default_factory=list)
     screen_line: int = 0
     exclusive: str | None = None
+    places: dict[str, Place] = field(default_factory=dict)
+    """Where each single field's value stands in the file, for problems that name a column."""
 
 
 @dataclass(slots=True)
@@ -138,6 +176,8 @@ class CatalogueEntry:
     screen: list[str] = field(default_factory=list)
     screen_line: int = 0
     exclusive: str | None = None
+    places: dict[str, Place] = field(default_factory=dict)
+    """Where each single field's value stands in the file, for problems that name a column."""
 
 
 @dataclass(slots=True)
@@ -147,6 +187,7 @@ class FigureBlock:
     id: str
     line: int
     fields: dict[str, tuple[str, int]]
+    places: dict[str, Place] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -154,6 +195,8 @@ class DerivedCase:
     condition: str | None  # None for "otherwise"
     value: str
     line: int
+    places: dict[str, Place] = field(default_factory=dict)
+    """Where the condition and the value stand in the line ("condition", "value")."""
 
 
 @dataclass(slots=True)
@@ -170,6 +213,8 @@ class Table:
     line: int
     columns: list[str]
     rows: list[dict[str, str]]
+    places: list[dict[str, Place]] = field(default_factory=list)
+    """Where each cell of each row stands (by column name), in the order of ``rows``."""
 
 
 @dataclass(slots=True)
@@ -218,7 +263,7 @@ def parse_document(text: str, origin_name: str) -> ParsedDocument:
     )
     _parse_body(lines, body_start, doc, problems)
     if problems:
-        raise DocumentError(origin_name, problems, document_id=doc.id or None)
+        raise DocumentError(origin_name, problems, document_id=doc.id or None, partial=doc)
     return doc
 
 
@@ -348,7 +393,7 @@ def _parse_block(
             doc.entries.append(entry)
     elif kind == "figure":
         fields = _read_fields(kind, name, number, body, FIGURE_FIELDS, problems)
-        doc.figures.append(FigureBlock(name, number, fields.values))
+        doc.figures.append(FigureBlock(name, number, fields.values, fields.places))
     elif kind == "finding":
         if not _NAME.match(name):
             problems.append(Problem(number, "finding name: lower-case letters, digits and '_', starting with a letter"))
@@ -366,8 +411,9 @@ def _parse_block(
         problems.append(Problem(number, f"unknown block kind '{kind}' (known: {known})"))
 
 
-def _parse_fields(body: list[tuple[int, str]], problems: list[Problem]) -> list[tuple[str, str, int]]:
-    fields: list[tuple[str, str, int]] = []
+def _parse_fields(body: list[tuple[int, str]], problems: list[Problem]) -> list[tuple[str, str, int, tuple[Span, ...]]]:
+    """(key, value, line, spans) of each field; a value continued on indented lines is joined with spaces."""
+    fields: list[tuple[str, str, int, tuple[Span, ...]]] = []
     for number, line in body:
         if not line.strip():
             continue
@@ -375,14 +421,19 @@ def _parse_fields(body: list[tuple[int, str]], problems: list[Problem]) -> list[
             if not fields:
                 problems.append(Problem(number, "continuation line with no field before it"))
                 continue
-            key, value, first = fields[-1]
-            fields[-1] = (key, f"{value} {line.strip()}".strip(), first)
+            key, value, first, spans = fields[-1]
+            piece = line.strip()
+            column = len(line) - len(line.lstrip()) + 1
+            fields[-1] = (key, f"{value} {piece}".strip(), first, (*spans, (number, column, len(piece))))
             continue
         match = _FIELD.match(line)
         if not match:
             problems.append(Problem(number, "block lines are 'key: value' (indent a line to continue a value)"))
             continue
-        fields.append((match.group(1), match.group(2).strip(), number))
+        raw = match.group(2)
+        value = raw.strip()
+        column = match.start(2) + len(raw) - len(raw.lstrip()) + 1
+        fields.append((match.group(1), value, number, ((number, column, len(value)),)))
     return fields
 
 
@@ -393,6 +444,7 @@ class _Fields:
     values: dict[str, tuple[str, int]]
     repeated: dict[str, list[tuple[str, int]]]
     cites: list[tuple[str, str, int]]
+    places: dict[str, Place]
 
     def text(self, key: str, default: str = "") -> str:
         return self.values.get(key, (default, 0))[0]
@@ -405,9 +457,10 @@ def _read_fields(
     kind: str, block_id: str, line: int, body: list[tuple[int, str]], known: frozenset[str], problems: list[Problem]
 ) -> _Fields:
     """The one reader of block fields: unknown fields, fields given twice and the ``cites`` form are checked
-    here, the same way for every kind of block."""
-    fields = _Fields({}, {}, [])
-    for key, value, number in _parse_fields(body, problems):
+    here, the same way for every kind of block, and where each single field's value stands is kept
+    (``places``) so that a problem found later, in the compiler, can name its column."""
+    fields = _Fields({}, {}, [], {})
+    for key, value, number, spans in _parse_fields(body, problems):
         if key not in known:
             problems.append(Problem(number, f"unknown field '{key}' (known: {', '.join(sorted(known))})"))
         elif key == "cites":
@@ -422,6 +475,7 @@ def _read_fields(
             problems.append(Problem(number, f"field '{key}' given twice"))
         else:
             fields.values[key] = (value, number)
+            fields.places[key] = Place(value, spans)
     return fields
 
 
@@ -500,6 +554,7 @@ def _parse_recommendation(
         screen=screen,
         screen_line=screen_line,
         exclusive=exclusive,
+        places=fields.places,
     )
 
 
@@ -559,6 +614,7 @@ def _parse_entry(
         progression=links["progression"],
         regression=links["regression"],
         groups=links["groups"],
+        places=fields.places,
     )
 
 
@@ -602,30 +658,46 @@ def _parse_cases(body: list[tuple[int, str]], problems: list[Problem]) -> list[D
             continue
         if cases and cases[-1].condition is None:
             problems.append(Problem(number, "'otherwise' must be the last case"))
-        condition = condition.strip()
-        cases.append(DerivedCase(None if condition == "otherwise" else condition, value.strip(), number))
+        value_column = line.index("=>") + 3 + len(value) - len(value.lstrip())
+        condition, value = condition.strip(), value.strip()
+        places = {
+            "condition": Place(condition, ((number, len(line) - len(line.lstrip()) + 1, len(condition)),)),
+            "value": Place(value, ((number, value_column, len(value)),)),
+        }
+        cases.append(DerivedCase(None if condition == "otherwise" else condition, value, number, places))
     if not cases and not problems:
         problems.append(Problem(body[0][0] if body else 0, "a finding needs at least one case"))
     return cases
 
 
 def _parse_table(name: str, line: int, body: list[tuple[int, str]], problems: list[Problem]) -> Table | None:
-    rows = [(number, text.strip()) for number, text in body if text.strip()]
-    if len(rows) < 2 or not rows[0][1].startswith("|"):
+    rows = [(number, text) for number, text in body if text.strip()]
+    if len(rows) < 2 or not rows[0][1].strip().startswith("|"):
         problems.append(Problem(line, "a table block holds a Markdown table with a header row"))
         return None
-    columns = _cells(rows[0][1])
+    columns = [cell.text for cell in _cells(rows[0][0], rows[0][1])]
     table = Table(name, line, columns, [])
     for number, text in rows[1:]:
-        cells = _cells(text)
-        if all(set(cell) <= set("-: ") for cell in cells):
+        cells = _cells(number, text)
+        if all(set(cell.text) <= set("-: ") for cell in cells):
             continue
         if len(cells) != len(columns):
             problems.append(Problem(number, f"row has {len(cells)} cells, the header has {len(columns)}"))
             continue
-        table.rows.append(dict(zip(columns, cells, strict=True)) | {"__line__": str(number)})
+        table.rows.append({c: cell.text for c, cell in zip(columns, cells, strict=True)} | {"__line__": str(number)})
+        table.places.append(dict(zip(columns, cells, strict=True)))
     return table
 
 
-def _cells(row: str) -> list[str]:
-    return [cell.strip() for cell in row.strip().strip("|").split("|")]
+def _cells(number: int, row: str) -> list[Place]:
+    """The cells of a table row, each with where it stands in line ``number``."""
+    cells: list[Place] = []
+    stripped = row.strip()
+    start = len(row) - len(row.lstrip()) + len(stripped) - len(stripped.lstrip("|"))
+    stripped = stripped.strip("|")
+    for raw in stripped.split("|"):
+        text = raw.strip()
+        column = start + len(raw) - len(raw.lstrip()) + 1
+        cells.append(Place(text, ((number, column, len(text)),)))
+        start += len(raw) + 1
+    return cells

@@ -21,9 +21,9 @@ from sqlmodel import Session, select
 from planner import audit
 from planner.clock import utc_now
 from planner.db.engine import Database, get_or_raise
-from planner.errors import DocumentError, LibraryError, UserError
+from planner.errors import DocumentError, LibraryError, Problem, UserError
 from planner.library.compiler import CompiledLibrary, compile_library, synonym_groups
-from planner.library.files import SHIPPED, read_document_file, shipped_document_paths
+from planner.library.files import SHIPPED, read_document_file, read_document_files, shipped_document_paths
 from planner.library.parser import ParsedDocument, parse_document
 from planner.models import Definition, Document, Passage, Recommendation
 
@@ -137,8 +137,10 @@ def _check_candidate(
     disable: Iterable[str] = (),
     enable: Iterable[str] = (),
     prefer: str | None = None,
+    known_problems: dict[str, list[Problem]] | None = None,
 ) -> CompiledLibrary:
-    """Compile the enabled library as it would be after the change; raise if it would not compile."""
+    """Compile the enabled library as it would be after the change; raise if it would not compile (with
+    ``known_problems``, the parser's problems of partly read documents, in the same report)."""
     drop, disable, enable = set(drop), set(disable), set(enable)
     candidate: dict[str, ParsedDocument] = {}
     for stored in _stored_documents(session, enabled_only=False):
@@ -148,7 +150,7 @@ def _check_candidate(
             candidate[stored.id] = _parse_stored(stored)
     for parsed in replace:
         candidate[parsed.id] = parsed
-    return compile_library(candidate.values(), prefer_errors_of=prefer)
+    return compile_library(candidate.values(), prefer_errors_of=prefer, known_problems=known_problems)
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,14 +184,18 @@ def sync_shipped_documents(database: Database) -> SyncReport:
 
 
 def import_documents(database: Database, paths: Sequence[Path]) -> list[ParsedDocument]:
-    """Import files as clinic documents, all or nothing; a file with an existing id replaces that document."""
-    parsed = [read_document_file(path) for path in paths]
+    """Import files as clinic documents, all or nothing; a file with an existing id replaces that document.
+
+    A refused file is reported with every problem found in it, the parser's and the compiler's, in line order.
+    """
+    parsed, problems = read_document_files(paths)
     ids = [p.id for p in parsed]
     duplicates = {i for i in ids if ids.count(i) > 1}
     if duplicates:
         raise LibraryError(f"two of the files have the same document id: {', '.join(sorted(duplicates))}")
+    prefer = next((doc.id for doc in parsed if doc.id in problems), parsed[0].id if parsed else None)
     with database.write() as session:
-        _check_candidate(session, replace=parsed, enable=ids, prefer=parsed[0].id if parsed else None)
+        _check_candidate(session, replace=parsed, enable=ids, prefer=prefer, known_problems=problems)
         for document in parsed:
             _write_document(session, document, IMPORTED)
     return parsed

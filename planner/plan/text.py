@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import textwrap
 from typing import Any
 
@@ -15,6 +16,29 @@ def _wrap(text: str, indent: str) -> list[str]:
 
 def _references(evidence: list[dict[str, Any]]) -> str:
     return "; ".join(f"{e['document']}, {e['section']}" for e in evidence)
+
+
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+_LIST_ITEM = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+")
+
+
+def passage_paragraphs(text: object) -> list[str]:
+    """Stored passage text as paragraphs to set in a reader's width: blank lines separate paragraphs, and the
+    line breaks inside one (passages are stored hard-wrapped, as their source documents are) become spaces.
+    A list item ('- ', '1. ') starts a paragraph of its own."""
+    raw = "" if text is None else str(text).replace("\r\n", "\n")
+    paragraphs: list[str] = []
+    for chunk in _BLANK_LINE.split(raw):
+        current: list[str] = []
+        for line in chunk.split("\n"):
+            if _LIST_ITEM.match(line) and current:
+                paragraphs.append(" ".join(current))
+                current = []
+            if line.strip():
+                current.append(line.strip())
+        if current:
+            paragraphs.append(" ".join(current))
+    return paragraphs
 
 
 def cell(value: Any) -> str:

@@ -350,6 +350,11 @@ def run_app(args: argparse.Namespace, started: float | None = None) -> int:
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(APP_AUTHOR)
     app.setApplicationDisplayName("LSP Planner")
+    from planner.ui.colours import readable
+
+    app.setPalette(
+        readable(app.palette())
+    )  # the desktop's colours, where a focus ring or disabled text is too faint lifted
     settings = QSettings()
 
     path = database_path(args, settings)

@@ -1,23 +1,33 @@
-"""The assessment editor: every field of lsp-assessment/1, the strength grid beside the body map, and the
-lymphedema table with volumes that follow each keystroke."""
+"""The assessment editor: every field of lsp-assessment/1, the strength grid beside (or, when narrow, above)
+the body map, and the lymphedema table with volumes that follow each keystroke.
+
+The pages are laid out from the field table (:mod:`planner.ui.fields`). Above them, a panel of fixed height
+shows the problems in words (or that there are none, or that the assessment is signed and read-only), so the
+form never moves while the clinician types and a click always lands where it was aimed.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QFormLayout,
+    QFrame,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QListWidget,
+    QListWidgetItem,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
+    QStackedWidget,
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
@@ -25,67 +35,39 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from planner.assessment.schema import (
-    ADL_FIELDS,
-    ADL_LEVELS,
-    AMBULATION,
-    ENTRAPMENT_SITES,
-    ETIOLOGIES,
-    HISTORY_FLAGS,
-    IMPLANTED_DEVICES,
-    JPS_VALUES,
-    NEUROPATHIC_AGENTS,
-    SEXES,
-    SIDES_AFFECTED,
-    SYMPTOMS,
-    TRAUMA_TYPES,
-)
+from planner.dates import format_date, format_moment
 from planner.engine.limbvolume import excess_percent, frustum_volume_ml
 from planner.engine.vocabulary import MUSCLE_GROUPS, SIDES
+from planner.errors import FieldIssue
 from planner.library.store import load_library
-from planner.ui.binding import Binder
+from planner.ui.binding import Binder, _number, read_only_look
 from planner.ui.bodymap import BodyMapWidget
+from planner.ui.colours import BANNER, WORD_CHANGE
+from planner.ui.fields import (
+    CHOICES,
+    FLAG,
+    FLAGS,
+    FUNCTION,
+    HISTORY,
+    LYMPHEDEMA,
+    NUMBER,
+    PAIN,
+    PATIENT,
+    SENSATION,
+    Field,
+    describe,
+    form_order,
+    label_for,
+    strength_field,
+)
+from planner.ui.preferences import day_first
+from planner.ui.reflow import Reflow
 from planner.ui.session import AssessmentSession
 
-GRADE_LABELS = ("not tested", "0", "1", "2", "3", "4", "5")
-GRADE_VALUES: tuple[int | None, ...] = (None, 0, 1, 2, 3, 4, 5)
-FLAG_LABELS = {
-    "palliative": "Palliative care",
-    "mri_contraindicated": "MRI contraindicated (e.g. pacemaker)",
-    "dvt": "Deep venous thrombosis",
-    "arterial_insufficiency": "Arterial insufficiency",
-    "infection": "Acute infection",
-}
-DEVICE_LABELS = {
-    "pacemaker": "Pacemaker",
-    "defibrillator": "Defibrillator",
-    "neurostimulator": "Neurostimulator",
-    "other": "Other device",
-}
-AGENT_LABELS = {
-    "tricyclic": "Tricyclic",
-    "ssri": "SSRI",
-    "snri": "SNRI",
-    "gabapentin": "Gabapentin",
-    "pregabalin": "Pregabalin",
-    "lidocaine_patch": "Lidocaine patch",
-    "capsaicin": "Capsaicin",
-    "other": "Other",
-}
-ENTRAPMENT_SITE_LABELS = ("piriformis (sciatic nerve)", "other site")
-SYMPTOM_LABELS = {
-    "numbness": "Numbness",
-    "paresthesia": "Paresthesia",
-    "allodynia": "Allodynia",
-    "bowel_bladder_change": "New bowel or bladder change",
-    "saddle_numbness": "Saddle numbness",
-}
-
-
-def _form(box: QGroupBox) -> QFormLayout:
-    form = QFormLayout(box)
-    form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-    return form
+ISSUE_FIELD_ROLE = Qt.ItemDataRole.UserRole + 1
+PANEL_LINES = 3
+"""Problems shown at once in the panel above the form (more scroll): its height never changes."""
+NO_PROBLEMS = "No problems: the plan follows every entry."
 
 
 def _scroll(widget: QWidget) -> QScrollArea:
@@ -96,28 +78,97 @@ def _scroll(widget: QWidget) -> QScrollArea:
     return area
 
 
+def _banner_style(kind: str) -> str:
+    text, background = BANNER[kind]
+    return f"background:{background}; color:{text}; font-weight:bold; padding:4px;"
+
+
+class StatusPanel(QStackedWidget):
+    """The fixed-size panel above the form: the problems in words (click one to go to its field), a line
+    saying there are none, or the read-only banner of a signed or earlier version."""
+
+    issueChosen = Signal(str)  # the issue's field path
+    amendRequested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.issues = QListWidget()
+        self.issues.setAccessibleName("Problems in this assessment")
+        self.issues.itemActivated.connect(self._chosen)
+        self.issues.itemClicked.connect(self._chosen)
+        self.clear_line = QLabel(NO_PROBLEMS)
+        self.clear_line.setAccessibleName("Problems in this assessment")
+        self.clear_line.setMargin(4)
+        self.clear_line.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.banner_text = QLabel()
+        self.banner_text.setWordWrap(True)
+        self.banner_text.setAccessibleName("Assessment status")
+        self.amend_button = QPushButton("Amend (new draft version)")
+        self.amend_button.clicked.connect(self.amendRequested.emit)
+        self.banner = QFrame()
+        banner_layout = QHBoxLayout(self.banner)
+        banner_layout.setContentsMargins(6, 4, 6, 4)
+        banner_layout.addWidget(self.banner_text, 1)
+        banner_layout.addWidget(self.amend_button, 0, Qt.AlignmentFlag.AlignTop)
+        for page in (self.issues, self.clear_line, self.banner):
+            self.addWidget(page)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        self.issues.addItem("")
+        row = self.issues.sizeHintForRow(0)  # the style's row height, measured once
+        self.issues.clear()
+        self.setFixedHeight(row * self.lines() + 2 * self.issues.frameWidth() + 2)
+
+    def lines(self) -> int:
+        """How many problems show at once: PANEL_LINES, one fewer on a short screen (1080 at 200 %)."""
+        screen = self.screen()
+        short = screen is not None and screen.availableGeometry().height() < 640
+        return PANEL_LINES - 1 if short else PANEL_LINES
+
+    def show_issues(self, issues: list[tuple[str, str]]) -> None:
+        """(field path, words) of each problem, in the validator's order."""
+        self.issues.clear()
+        for field, words in issues:
+            item = QListWidgetItem(words)
+            item.setData(ISSUE_FIELD_ROLE, field)
+            item.setToolTip(f"{words}\n(field {field}; click to go to it)")
+            self.issues.addItem(item)
+        self.setCurrentWidget(self.issues if issues else self.clear_line)
+
+    def show_banner(self, text: str, kind: str, can_amend: bool) -> None:
+        self.banner_text.setText(text)
+        self.banner.setStyleSheet(f"QFrame {{ {_banner_style(kind)} }}")
+        self.amend_button.setVisible(can_amend)
+        self.setCurrentWidget(self.banner)
+
+    def _chosen(self, item: QListWidgetItem) -> None:
+        self.issueChosen.emit(str(item.data(ISSUE_FIELD_ROLE)))
+
+
 class AssessmentEditor(QWidget):
     """Form over an :class:`AssessmentSession`; it holds no state of its own beyond the widgets."""
 
-    def __init__(self, session: AssessmentSession, parent: QWidget | None = None) -> None:
+    amendRequested = Signal()
+
+    def __init__(
+        self, session: AssessmentSession, parent: QWidget | None = None, *, settings: QSettings | None = None
+    ) -> None:
         super().__init__(parent)
         self.session = session
-        self.binder = Binder(session)
-        self.issues = QListWidget()
-        self.issues.setAccessibleName("Problems in this assessment")
-        self.issues.setMaximumHeight(90)
-        self.issues.itemActivated.connect(self._focus_issue)
+        self.binder = Binder(session, day_first=day_first(settings))
+        self.status = StatusPanel()
+        self.status.issueChosen.connect(self.focus_field)
+        self.status.amendRequested.connect(self.amendRequested.emit)
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
-        self.tabs.addTab(_scroll(self._history_page()), "&History and flags")
+        self.tabs.addTab(_scroll(self._history_page()), "Histor&y and flags")
         self.tabs.addTab(_scroll(self._strength_page()), "&Strength")
-        self.tabs.addTab(_scroll(self._pain_page()), "Pain and &sensation")
+        self.tabs.addTab(_scroll(self._pain_page()), "&Pain and sensation")
         self.tabs.addTab(_scroll(self._lymphedema_page()), "&Lymphedema")
-        self.tabs.addTab(_scroll(self._function_page()), "&Function")
+        self.tabs.addTab(_scroll(self._function_page()), "F&unction")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.issues)
-        layout.addWidget(self.tabs)
+        layout.addWidget(self.status)
+        layout.addWidget(self.tabs, 1)
         session.planChanged.connect(self._on_plan)
         session.valueChanged.connect(self._on_value)
         session.changed.connect(self._follow_lock)
@@ -127,177 +178,116 @@ class AssessmentEditor(QWidget):
         self.set_read_only(session.read_only)
 
     # --- pages ---------------------------------------------------------------------------------------------
+    def _row(self, form: QFormLayout, field: Field, extra: QWidget | None = None) -> QWidget:
+        """One field as a form row: its label (the buddy of its widget, so the mnemonic reaches it), the
+        widget, and its unit or ``extra`` beside it. A flag is its own labelled check box; a set of check
+        boxes goes under its label, the full width of the form."""
+        widget = self.binder.bind(field)
+        if field.kind in (FLAG, CHOICES):
+            if field.kind == CHOICES:
+                label = QLabel(f"{field.text}:")
+                label.setBuddy(widget)
+                form.addRow(label)
+            form.addRow(widget)
+            return widget
+        beside = extra if extra is not None else (QLabel(field.unit) if field.kind == NUMBER and field.unit else None)
+        label = QLabel(f"{field.text}:")
+        label.setBuddy(widget)
+        if beside is None:
+            form.addRow(label, widget)
+        else:
+            row = QWidget()
+            row_layout = QHBoxLayout(row)
+            row_layout.setContentsMargins(0, 0, 0, 0)
+            row_layout.addWidget(widget, 1)
+            row_layout.addWidget(beside)
+            form.addRow(label, row)
+        return widget
+
+    def _group(self, title: str, fields: tuple[Field, ...]) -> QGroupBox:
+        box = QGroupBox(title)
+        form = QFormLayout(box)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        for field in fields:
+            self._row(form, field)
+        return box
+
     def _history_page(self) -> QWidget:
-        b = self.binder
         page = QWidget()
-        grid = QGridLayout(page)
-        patient = QGroupBox("Patient and visit")
-        form = _form(patient)
-        form.addRow("Patient &ID:", b.text(("patient", "id"), "Patient ID", required=True))
-        form.addRow("&Name:", b.text(("patient", "name"), "Patient name", required=True))
-        form.addRow("&Birth date:", b.date(("patient", "birth_date"), "Birth date"))
-        form.addRow("Se&x:", b.choice(("patient", "sex"), "Sex", SEXES))
-        form.addRow("&Assessed on:", b.date(("assessed_on",), "Assessed on", required=True))
-        form.addRow("Assess&or:", b.text(("assessor",), "Assessor"))
-        history = QGroupBox("History")
-        form = _form(history)
-        form.addRow("&Cause:", b.choice(("history", "etiology"), "Cause (etiology)", ETIOLOGIES, optional=False))
-        form.addRow(
-            "Affected &side:", b.choice(("history", "affected_side"), "Affected side", SIDES_AFFECTED, optional=False)
-        )
-        form.addRow("Onset:", b.date(("history", "onset"), "Onset date"))
-        form.addRow(
-            "Known &malignancy:",
-            b.text(("history", "malignancy"), "Known malignancy", placeholder="e.g. prostate; leave empty if none"),
-        )
-        form.addRow(
-            "Radiotherapy completed:", b.date(("history", "radiation_completed_on"), "Radiotherapy completed on")
-        )
-        form.addRow("Trauma on:", b.date(("history", "trauma_on"), "Trauma date"))
-        form.addRow("Trauma type:", b.choice(("history", "trauma_type"), "Trauma type", TRAUMA_TYPES))
-        form.addRow("Surgery on:", b.date(("history", "surgery_on"), "Surgery date"))
-        form.addRow(
-            "Suspected entrapment site:",
-            b.choice(
-                ("history", "entrapment_site"),
-                "Suspected entrapment site",
-                ENTRAPMENT_SITES,
-                labels=ENTRAPMENT_SITE_LABELS,
-            ),
-        )
-        form.addRow(
-            "Creatinine clearance (mL/min):",
-            b.number(("history", "creatinine_clearance_ml_min"), "Creatinine clearance", "0-200"),
-        )
-        flags = QGroupBox("Flags")
-        flags_layout = QVBoxLayout(flags)
-        for name in HISTORY_FLAGS:
-            flags_layout.addWidget(b.flag(("history", name), FLAG_LABELS[name]))
-        flags_layout.addWidget(QLabel("Implanted electronic devices:"))
-        flags_layout.addWidget(
-            b.choices(
-                ("history", "implanted_devices"),
-                "Implanted electronic devices",
-                IMPLANTED_DEVICES,
-                [DEVICE_LABELS[name] for name in IMPLANTED_DEVICES],
-            )
-        )
-        flags_layout.addStretch(1)
-        grid.addWidget(patient, 0, 0)
-        grid.addWidget(flags, 0, 1)
-        grid.addWidget(history, 1, 0, 1, 2)
-        grid.setRowStretch(2, 1)
+        patient = self._group("Patient and visit", PATIENT)
+        flags = self._group("Flags", FLAGS)
+        top = Reflow(patient, flags, (3, 2))
+        layout = QVBoxLayout(page)
+        layout.addWidget(top)
+        layout.addWidget(self._group("History", HISTORY))
+        layout.addStretch(1)
         return page
 
     def _strength_page(self) -> QWidget:
         page = QWidget()
-        layout = QHBoxLayout(page)
         box = QGroupBox("MRC grade per muscle group (weak at 4 or below)")
         grid = QGridLayout(box)
         anatomy = load_library(self.session.database).muscle_groups
         for column, title in enumerate(("Muscle group", "Nerve · roots", "Left", "Right")):
-            header = QLabel(f"<b>{title}</b>")
-            grid.addWidget(header, 0, column)
+            grid.addWidget(QLabel(f"<b>{title}</b>"), 0, column)
         for row, group in enumerate(MUSCLE_GROUPS, start=1):
             info = anatomy.get(group)
             movement = info.movement if info else group.replace("_", " ")
             grid.addWidget(QLabel(movement.capitalize()), row, 0)
             nerve = QLabel(f"{info.nerve} · {info.roots_text}" if info else "")
+            nerve.setWordWrap(True)
             nerve.setForegroundRole(nerve.foregroundRole())
             nerve.setEnabled(False)
             grid.addWidget(nerve, row, 1)
             for column, side in enumerate(SIDES, start=2):
-                combo = self.binder.choice(
-                    ("strength", group, side),
-                    f"{side.capitalize()} {movement} grade",
-                    GRADE_VALUES[1:],
-                    labels=GRADE_LABELS[1:],
-                )
-                combo.setItemText(0, GRADE_LABELS[0])
-                grid.addWidget(combo, row, column)
+                grid.addWidget(self.binder.bind(strength_field(group, side, movement)), row, column)
+        grid.setColumnStretch(1, 1)
         grid.setRowStretch(len(MUSCLE_GROUPS) + 1, 1)
         self.body_map = BodyMapWidget()
         self.body_map.setAnatomy({g: (a.movement, a.nerve, a.roots_text) for g, a in anatomy.items()})
         self.body_map.gradeRequested.connect(self._grade_from_map)
         self.body_map.selectionChanged.connect(self._select_from_map)
-        layout.addWidget(box, 3)
-        layout.addWidget(self.body_map, 4)
+        self.strength_reflow = Reflow(box, self.body_map, (0, 1))  # the grid as it likes, the map the rest
+        layout = QVBoxLayout(page)
+        layout.addWidget(self.strength_reflow, 1)
         return page
 
     def _pain_page(self) -> QWidget:
-        b = self.binder
         page = QWidget()
-        layout = QHBoxLayout(page)
         pain = QGroupBox("Pain")
-        form = _form(pain)
-        nrs_row = QHBoxLayout()
-        nrs_row.addWidget(b.count(("pain", "nrs"), "Pain NRS 0-10", 0, 10))
+        form = QFormLayout(pain)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         self.pain_band = QLabel()
         self.pain_band.setAccessibleName("Pain band")
-        nrs_row.addWidget(self.pain_band, 1)
-        form.addRow("Pain &NRS (0-10):", nrs_row)
-        form.addRow(b.flag(("pain", "acute"), "Acute pain"))
-        form.addRow(b.flag(("pain", "neuropathic"), "Neuropathic pain"))
-        form.addRow("Si&tes:", b.text_list(("pain", "sites"), "Pain sites", "comma separated, e.g. buttock, thigh"))
-        form.addRow(
-            "Current analgesic &step:",
-            b.choice(
-                ("pain", "current_ladder_step"),
-                "Current analgesic ladder step",
-                (0, 1, 2, 3),
-                labels=("0 none", "1", "2", "3"),
-            ),
-        )
-        form.addRow(
-            "&Pregabalin (mg/day):", b.number(("pain", "pregabalin_mg_day"), "Pregabalin total daily dose", "0-1200")
-        )
-        form.addRow(
-            "Neuropathic agents tried:",
-            b.choices(
-                ("pain", "neuropathic_agents_tried"),
-                "Neuropathic agents already tried",
-                NEUROPATHIC_AGENTS,
-                [AGENT_LABELS[name] for name in NEUROPATHIC_AGENTS],
-            ),
-        )
-        sensation = QGroupBox("Sensation")
-        form = _form(sensation)
-        form.addRow(
-            "Joint position sense, left:",
-            b.choice(("joint_position_sense", "left"), "Joint position sense left", JPS_VALUES),
-        )
-        form.addRow(
-            "Joint position sense, right:",
-            b.choice(("joint_position_sense", "right"), "Joint position sense right", JPS_VALUES),
-        )
-        for name in SYMPTOMS:
-            form.addRow(b.flag(("symptoms", name), SYMPTOM_LABELS[name]))
-        layout.addWidget(pain)
-        layout.addWidget(sensation)
+        self._row(form, PAIN[0], self.pain_band)
+        for field in PAIN[1:]:
+            self._row(form, field)
+        sensation = self._group("Sensation", SENSATION)
+        layout = QVBoxLayout(page)
+        layout.addWidget(Reflow(pain, sensation, (1, 1)))
+        layout.addStretch(1)
         return page
 
     def _lymphedema_page(self) -> QWidget:
-        b = self.binder
         page = QWidget()
         layout = QVBoxLayout(page)
-        box = QGroupBox("Lymphedema")
-        form = _form(box)
-        form.addRow(b.flag(("lymphedema", "present"), "Lymphedema present"))
-        form.addRow("Side:", b.choice(("lymphedema", "side"), "Lymphedema side", SIDES_AFFECTED))
-        form.addRow("Phase:", b.choice(("lymphedema", "phase"), "Lymphedema phase", ("reduction", "maintenance")))
-        form.addRow("Limb shape:", b.choice(("lymphedema", "limb_shape"), "Limb shape", ("regular", "irregular")))
-        form.addRow("Interval (cm):", b.number(("lymphedema", "interval_cm"), "Measurement interval in cm", "1-20"))
-        layout.addWidget(box)
-        table_box = QGroupBox("Circumferences (cm), from the same landmark at each interval")
+        layout.addWidget(self._group("Lymphedema", LYMPHEDEMA))
+        table_box = QGroupBox("Circumferences (cm)")
         table_layout = QVBoxLayout(table_box)
+        how = QLabel("Measured from the same landmark at each interval, both legs at the same points.")
+        how.setWordWrap(True)
+        table_layout.addWidget(how)
         self.circumferences = QTableWidget(0, 2)
-        self.circumferences.setHorizontalHeaderLabels(["Left", "Right"])
+        self.circumferences.setHorizontalHeaderLabels([label_for(f"lymphedema.circumferences_cm.{s}") for s in SIDES])
         self.circumferences.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.circumferences.setAccessibleName("Limb circumferences table")
         self.circumferences.setEditTriggers(QAbstractItemView.EditTrigger.AllEditTriggers)
+        self.circumferences.setMinimumHeight(self.fontMetrics().lineSpacing() * 8)
         self.circumferences.itemChanged.connect(self._circumferences_edited)
         buttons = QHBoxLayout()
-        self.add_point = QPushButton("&Add measurement point")
+        self.add_point = QPushButton("Add measurement poi&nt")
         self.add_point.clicked.connect(lambda: self._resize_circumferences(+1))
         self.remove_point = QPushButton("&Remove last point")
         self.remove_point.clicked.connect(lambda: self._resize_circumferences(-1))
@@ -307,6 +297,7 @@ class AssessmentEditor(QWidget):
         self.volumes = QLabel()
         self.volumes.setAccessibleName("Computed limb volumes")
         self.volumes.setWordWrap(True)
+        self.volumes.setMinimumHeight(self.volumes.fontMetrics().lineSpacing() * 2)  # its text wraps: no jump
         table_layout.addWidget(self.circumferences)
         table_layout.addLayout(buttons)
         table_layout.addWidget(self.volumes)
@@ -314,25 +305,9 @@ class AssessmentEditor(QWidget):
         return page
 
     def _function_page(self) -> QWidget:
-        b = self.binder
         page = QWidget()
         layout = QVBoxLayout(page)
-        box = QGroupBox("Function")
-        form = _form(box)
-        form.addRow("&Walking:", b.choice(("function", "ambulation"), "Walking (ambulation)", AMBULATION))
-        labels = {
-            "sit_to_stand": "Sit to stand",
-            "standing_transfer": "Standing transfer",
-            "lower_body_dressing": "Lower-body dressing",
-            "bathing": "Bathing",
-        }
-        for name in ADL_FIELDS:
-            form.addRow(f"{labels[name]}:", b.choice(("function", name), labels[name], ADL_LEVELS))
-        form.addRow(
-            "Falls in the last 3 months:",
-            b.count(("function", "falls_past_3_months"), "Falls in the last 3 months", 0, 100, optional=True),
-        )
-        layout.addWidget(box)
+        layout.addWidget(self._group("Function", FUNCTION))
         layout.addStretch(1)
         return page
 
@@ -347,44 +322,93 @@ class AssessmentEditor(QWidget):
 
     def _on_value(self, path: Any) -> None:
         if not path or path[0] == "strength":
-            self.body_map.setGrades(self.session.value(("strength",)) or {})
+            self.body_map.setGrades(self._grades())
         if not path or path[0] == "lymphedema":
             self._load_circumferences()
 
+    def _grades(self) -> dict[str, Any]:
+        """The strength object as the body map can show it: a grade that is not 0-5 (an invalid import) shows
+        as not tested, and the problems panel names it."""
+        grades = self.session.value(("strength",)) or {}
+        return {
+            group: {side: g for side, g in sides.items() if side in SIDES and (g is None or g in range(6))}
+            for group, sides in grades.items()
+            if group in MUSCLE_GROUPS and isinstance(sides, dict)
+        }
+
     def _on_plan(self) -> None:
-        self.issues.clear()
-        for issue in self.session.issues:
-            self.issues.addItem(str(issue))
-        self.issues.setVisible(bool(self.session.issues))
         findings = (self.session.plan or {}).get("findings", {})
         band = findings.get("pain_band") if self.session.plan_is_current else None
         self.pain_band.setText(f"band: {band}" if band else "")
         self._show_volumes()
+        self._mark_circumferences()
+        self._show_status()
 
-    def _focus_issue(self, item: Any) -> None:
-        field = item.text().split(":", 1)[0].split("[", 1)[0]
-        for path in self.binder._widgets:
-            if ".".join(path) == field:
-                widget = self.binder.widget(path)
-                page = widget
-                while page is not None and self.tabs.indexOf(page) < 0:
-                    page = page.parentWidget()
-                if page is not None:
-                    self.tabs.setCurrentWidget(page)
-                widget.setFocus()
-                return
+    def _show_status(self) -> None:
+        session = self.session
+        record = session.record
+        if session.read_only and record is not None:
+            if record.signed:
+                when = format_moment(record.signed_at) if record.signed_at else ""
+                text = (
+                    f"Signed: plan version {record.version}, {record.signer}, {record.signer_credentials}, {when}. "
+                    "This assessment is read-only; amending starts a new draft version."
+                )
+                self.status.show_banner(text, "signed", can_amend=True)
+            else:
+                assessed = format_date(record.assessment.get("assessed_on"))
+                text = f"An earlier version (plan version {record.version} of the {assessed} assessment): read-only."
+                self.status.show_banner(text, "earlier", can_amend=False)
+            return
+        day_first_order = self.binder.day_first
+        issues = sorted(session.issues, key=form_order)
+        self.status.show_issues([(i.field, describe(i, day_first=day_first_order)) for i in issues])
+
+    def issue_words(self) -> list[str]:
+        """The problems as the panel shows them."""
+        return [self.status.issues.item(row).text() for row in range(self.status.issues.count())]
+
+    def focus_field(self, field: str) -> None:
+        """Bring the page of a field forward and put the cursor in it (a circumference: its table cell)."""
+        issue = FieldIssue(field, "")
+        if field.startswith("lymphedema.circumferences_cm"):
+            self.tabs.setCurrentIndex(3)
+            row, column = self._cell_of(field)
+            if row is not None:
+                self.circumferences.setCurrentCell(row, column)
+            self.circumferences.setFocus()
+            return
+        widget = self.binder.issue_widget(issue)
+        if widget is None:
+            return
+        page = widget
+        while page is not None and self.tabs.indexOf(page) < 0:
+            page = page.parentWidget()
+        if page is not None:
+            self.tabs.setCurrentWidget(page)
+        widget.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    @staticmethod
+    def _cell_of(field: str) -> tuple[int | None, int]:
+        """'lymphedema.circumferences_cm.right[2]' -> (2, 1)."""
+        rest = field.removeprefix("lymphedema.circumferences_cm")
+        column = 1 if rest.startswith(".right") else 0
+        if "[" in rest:
+            return int(rest.split("[", 1)[1].rstrip("]")), column
+        return None, column
 
     # --- lymphedema table ----------------------------------------------------------------------------------
     def _rows(self) -> dict[str, list[Any]]:
-        return self.session.value(("lymphedema", "circumferences_cm")) or {"left": [], "right": []}
+        rows = self.session.value(("lymphedema", "circumferences_cm"))
+        return rows if isinstance(rows, dict) else {"left": [], "right": []}
 
     def _load_circumferences(self) -> None:
         rows = self._rows()
-        count = max(len(rows.get("left", [])), len(rows.get("right", [])))
+        count = max(len(rows.get("left") or []), len(rows.get("right") or []))
         self.circumferences.blockSignals(True)
         self.circumferences.setRowCount(count)
         for column, side in enumerate(SIDES):
-            values = rows.get(side, [])
+            values = rows.get(side) or []
             for row in range(count):
                 text = "" if row >= len(values) or values[row] is None else str(values[row])
                 item = self.circumferences.item(row, column)
@@ -394,11 +418,31 @@ class AssessmentEditor(QWidget):
                     item.setText(text)
         self.circumferences.setVerticalHeaderLabels([f"{i + 1}" for i in range(count)])
         self.circumferences.blockSignals(False)
+        self._mark_circumferences()
         self._show_volumes()
 
-    def _table_values(self) -> dict[str, list[Any]]:
-        from planner.ui.binding import _number
+    def _mark_circumferences(self) -> None:
+        """A cell with a problem is tinted and says the problem in its tooltip: beside the value."""
+        marked: dict[tuple[int, int], str] = {}
+        for issue in self.session.issues:
+            if issue.field.startswith("lymphedema.circumferences_cm") and "[" in issue.field:
+                row, column = self._cell_of(issue.field)
+                if row is not None:
+                    marked[(row, column)] = describe(issue, day_first=self.binder.day_first)
+        text, background = WORD_CHANGE["deleted"]
+        self.circumferences.blockSignals(True)
+        for row in range(self.circumferences.rowCount()):
+            for column in range(2):
+                item = self.circumferences.item(row, column)
+                if item is None:
+                    continue
+                words = marked.get((row, column))
+                item.setToolTip(words or "")
+                item.setBackground(QBrush(QColor(background)) if words else QBrush())
+                item.setForeground(QBrush(QColor(text)) if words else QBrush())
+        self.circumferences.blockSignals(False)
 
+    def _table_values(self) -> dict[str, list[Any]]:
         values: dict[str, list[Any]] = {"left": [], "right": []}
         for row in range(self.circumferences.rowCount()):
             for column, side in enumerate(SIDES):
@@ -425,8 +469,8 @@ class AssessmentEditor(QWidget):
     def _show_volumes(self) -> None:
         rows = self._rows()
         interval = self.session.value(("lymphedema", "interval_cm"))
-        numbers = {s: [v for v in rows.get(s, []) if isinstance(v, int | float)] for s in SIDES}
-        complete = all(len(numbers[s]) == len(rows.get(s, [])) >= 2 for s in SIDES)
+        numbers = {s: [v for v in rows.get(s) or [] if isinstance(v, int | float)] for s in SIDES}
+        complete = all(len(numbers[s]) == len(rows.get(s) or []) >= 2 for s in SIDES)
         if not complete or not isinstance(interval, int | float) or interval <= 0:
             self.volumes.setText("Volumes appear when both legs have at least two measurements and an interval.")
             return
@@ -443,9 +487,11 @@ class AssessmentEditor(QWidget):
             text += f" · {findings['lymphedema_severity']}"
         self.volumes.setText(text)
 
+    # --- read-only -----------------------------------------------------------------------------------------
     def _follow_lock(self) -> None:
         if self.session.read_only != self._read_only:
             self.set_read_only(self.session.read_only)
+        self._show_status()
 
     def set_read_only(self, read_only: bool) -> None:
         self._read_only = read_only
@@ -454,5 +500,7 @@ class AssessmentEditor(QWidget):
         self.circumferences.setEditTriggers(
             QAbstractItemView.EditTrigger.NoEditTriggers if read_only else QAbstractItemView.EditTrigger.AllEditTriggers
         )
+        read_only_look(self.circumferences, read_only)
         self.add_point.setEnabled(not read_only)
         self.remove_point.setEnabled(not read_only)
+        self._show_status()

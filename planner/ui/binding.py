@@ -3,21 +3,29 @@
 Each widget writes its value through the session (so every keystroke is undoable) and is refreshed from the
 session when that path changes (undo, redo, a click on the body map). Invalid values are never silently
 dropped: the text as typed goes to the session, the core's validation names the rule, and the widget shows
-it inline (a red frame, the rule as tooltip and accessible description).
+it inline (a red frame, the problem in words as tooltip and accessible description).
+
+Widgets are made from the form's field table (:mod:`planner.ui.fields`): the label, the kind of widget and
+what it shows when nothing is recorded all come from there. Nothing is pre-filled: a required field starts
+empty ("—", "not recorded") until the clinician records it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QSignalBlocker
-from PySide6.QtWidgets import QCheckBox, QComboBox, QGridLayout, QLineEdit, QSpinBox, QWidget
+from PySide6.QtCore import QSignalBlocker, Qt
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import QCheckBox, QComboBox, QFrame, QGridLayout, QLineEdit, QSpinBox, QWidget
 
+from planner.errors import FieldIssue
+from planner.ui.colours import INVALID_FRAME
+from planner.ui.date_field import DateField
+from planner.ui.fields import CHOICE, CHOICES, COUNT, DATE, FLAG, LIST, NUMBER, TEXT, Field, describe
 from planner.ui.session import AssessmentSession, Path
 
-INVALID_STYLE = "border: 2px solid #c62828;"
-NOT_SET = "—"
+INVALID_STYLE = f"border: 2px solid {INVALID_FRAME};"
 
 
 def _number(text: str) -> Any:
@@ -40,20 +48,38 @@ def _format_number(value: Any) -> str:
     return str(value)
 
 
+def read_only_look(field: QWidget, read_only: bool) -> None:
+    """A field that takes no typing looks like it: the window's colour behind its text instead of the base
+    (white in a light palette) of a field waiting for input, in any palette, and no "e.g. ..." hint."""
+    if isinstance(field, QLineEdit):
+        if read_only and field.property("hint") is None:
+            field.setProperty("hint", field.placeholderText())
+        field.setPlaceholderText("" if read_only else str(field.property("hint") or field.placeholderText()))
+    if not read_only:
+        field.setPalette(QPalette())  # back to the inherited palette
+        return
+    palette = QPalette(field.palette())
+    palette.setColor(QPalette.ColorRole.Base, palette.color(QPalette.ColorRole.Window))
+    field.setPalette(palette)
+
+
 class Binder:
     """Creates bound widgets; ``refresh(path)`` and ``show_issues()`` keep them in step with the session."""
 
-    def __init__(self, session: AssessmentSession) -> None:
+    def __init__(self, session: AssessmentSession, *, day_first: bool = True) -> None:
         self.session = session
+        self.day_first = day_first
         self._widgets: dict[Path, tuple[QWidget, Callable[[Any], None]]] = {}
+        self.fields: dict[Path, Field] = {}
         session.valueChanged.connect(self.refresh)
         session.planChanged.connect(self.show_issues)
 
-    def _register(self, path: Path, widget: QWidget, label: str, load: Callable[[Any], None]) -> None:
-        widget.setAccessibleName(label)
-        widget.setObjectName(".".join(path))
-        self._widgets[path] = (widget, load)
-        load(self.session.value(path))
+    def _register(self, field: Field, widget: QWidget, load: Callable[[Any], None]) -> None:
+        widget.setAccessibleName(field.label)
+        widget.setObjectName(field.key)
+        self._widgets[field.path] = (widget, load)
+        self.fields[field.path] = field
+        load(self.session.value(field.path))
 
     def refresh(self, path: Path) -> None:
         for bound_path, (widget, load) in self._widgets.items():
@@ -63,129 +89,160 @@ class Binder:
 
     def show_issues(self) -> None:
         for path, (widget, _load) in self._widgets.items():
-            rule = self.session.issue_for(path)
-            widget.setStyleSheet(INVALID_STYLE if rule else "")
-            widget.setToolTip(rule or "")
-            widget.setAccessibleDescription(rule or "")
+            issue = self.session.issue_for(path)
+            words = describe(issue, day_first=self.day_first) if issue else ""
+            target = widget.edit if isinstance(widget, DateField) else widget
+            style = INVALID_STYLE if issue else ""
+            if style and type(target) is QFrame:  # check boxes: one frame around them, none on each box
+                style = f"QFrame {{ {style} }}"
+            target.setStyleSheet(style)
+            target.setToolTip(words or (target.toolTip() if isinstance(widget, DateField) else ""))
+            widget.setAccessibleDescription(words)
 
     def set_read_only(self, read_only: bool) -> None:
         for widget, _load in self._widgets.values():
-            if isinstance(widget, QLineEdit):
+            if isinstance(widget, DateField):
                 widget.setReadOnly(read_only)
+                read_only_look(widget.edit, read_only)
+            elif isinstance(widget, QLineEdit):
+                widget.setReadOnly(read_only)
+                read_only_look(widget, read_only)
             else:
                 widget.setEnabled(not read_only)
 
     def widget(self, path: Path) -> QWidget:
         return self._widgets[path][0]
 
+    def issue_widget(self, issue: FieldIssue) -> QWidget | None:
+        """The widget that shows the field an issue is about (for an element of a list: none of its own)."""
+        for path, (widget, _load) in self._widgets.items():
+            if ".".join(path) == issue.field.split("[", 1)[0]:
+                return widget
+        return None
+
     # --- widget kinds --------------------------------------------------------------------------------------
-    def text(self, path: Path, label: str, *, required: bool = False, placeholder: str = "") -> QLineEdit:
+    def bind(self, field: Field) -> QWidget:
+        """The widget for ``field``, by its kind."""
+        make = {
+            TEXT: self._text,
+            DATE: self._date,
+            CHOICE: self._choice,
+            NUMBER: self._number,
+            COUNT: self._count,
+            FLAG: self._flag,
+            LIST: self._text_list,
+            CHOICES: self._choices,
+        }[field.kind]
+        return make(field)
+
+    def _text(self, field: Field) -> QLineEdit:
         edit = QLineEdit()
-        edit.setPlaceholderText(placeholder)
+        edit.setPlaceholderText(field.placeholder)
+        path, required = field.path, field.required
         edit.textEdited.connect(
-            lambda text: self.session.set_value(path, text if (text or required) else None, f"Edit {label}")
+            lambda text: self.session.set_value(path, text if (text or required) else None, f"Edit {field.label}")
         )
 
         def load(value: Any) -> None:
             if edit.text() != (value or ""):
                 edit.setText(value or "")
 
-        self._register(path, edit, label, load)
+        self._register(field, edit, load)
         return edit
 
-    def date(self, path: Path, label: str, *, required: bool = False) -> QLineEdit:
-        return self.text(path, label, required=required, placeholder="YYYY-MM-DD")
+    def _date(self, field: Field) -> DateField:
+        date_field = DateField(day_first=self.day_first)
+        date_field.edit.setAccessibleName(field.label)
+        date_field.button.setAccessibleName(f"Choose the {field.label.lower()} from a calendar")
+        date_field.edited.connect(lambda value: self.session.set_value(field.path, value, f"Edit {field.label}"))
+        self._register(field, date_field, date_field.set_value)
+        return date_field
 
-    def number(self, path: Path, label: str, placeholder: str = "") -> QLineEdit:
+    def _number(self, field: Field) -> QLineEdit:
         edit = QLineEdit()
-        edit.setPlaceholderText(placeholder)
-        edit.textEdited.connect(lambda text: self.session.set_value(path, _number(text), f"Edit {label}"))
+        edit.setPlaceholderText(field.placeholder)
+        edit.textEdited.connect(lambda text: self.session.set_value(field.path, _number(text), f"Edit {field.label}"))
 
         def load(value: Any) -> None:
             if _number(edit.text()) != value:
                 edit.setText(_format_number(value))
 
-        self._register(path, edit, label, load)
+        self._register(field, edit, load)
         return edit
 
-    def choice(
-        self,
-        path: Path,
-        label: str,
-        values: Sequence[Any],
-        *,
-        optional: bool = True,
-        labels: Sequence[str] | None = None,
-    ) -> QComboBox:
+    def _choice(self, field: Field) -> QComboBox:
         combo = QComboBox()
-        if optional:
-            combo.addItem(NOT_SET, None)
-        for index, value in enumerate(values):
-            combo.addItem(labels[index] if labels else str(value).replace("_", " "), value)
-        combo.activated.connect(lambda _i: self.session.set_value(path, combo.currentData(), f"Set {label}"))
+        combo.addItem(field.blank, None)
+        for value in field.values:
+            combo.addItem(field.value_text(value), value)
+        combo.activated.connect(
+            lambda _i: self.session.set_value(field.path, combo.currentData(), f"Set {field.label}")
+        )
 
         def load(value: Any) -> None:
             combo.setCurrentIndex(max(0, combo.findData(value)))
 
-        self._register(path, combo, label, load)
+        self._register(field, combo, load)
         return combo
 
-    def flag(self, path: Path, label: str) -> QCheckBox:
-        box = QCheckBox(label)
-        box.toggled.connect(lambda on: self.session.set_value(path, True if on else None, f"Set {label}"))
-        self._register(path, box, label, lambda value: box.setChecked(bool(value)))
+    def _flag(self, field: Field) -> QCheckBox:
+        box = QCheckBox(field.text)
+        box.toggled.connect(lambda on: self.session.set_value(field.path, True if on else None, f"Set {field.label}"))
+        self._register(field, box, lambda value: box.setChecked(bool(value)))
         return box
 
-    def choices(
-        self, path: Path, label: str, values: Sequence[str], labels: Sequence[str], *, columns: int = 2
-    ) -> QWidget:
-        """A set of check boxes for a list field whose members come from ``values`` (empty list: not set)."""
-        box = QWidget()
+    def _choices(self, field: Field, *, columns: int = 2) -> QFrame:
+        """A check box for each value of a list field (nothing ticked: not recorded, None). The label's
+        mnemonic reaches the first box; each box is named "<field>: <value>" for a screen reader."""
+        box = QFrame()  # a frame, so a problem can frame the boxes as a whole
         grid = QGridLayout(box)
         grid.setContentsMargins(0, 0, 0, 0)
-        checks: dict[str, QCheckBox] = {}
-        for index, (value, text) in enumerate(zip(values, labels, strict=True)):
-            check = QCheckBox(text)
-            check.setAccessibleName(f"{label}: {text}")
+        checks: dict[Any, QCheckBox] = {}
+        for index, value in enumerate(field.values):
+            text = field.value_text(value)
+            check = QCheckBox(text.replace("&", "&&"))
+            check.setAccessibleName(f"{field.label}: {text}")
             checks[value] = check
             grid.addWidget(check, index // columns, index % columns)
+        if checks:  # the label's mnemonic focuses a buddy that takes focus: this frame hands it to the first box
+            box.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+            box.setFocusProxy(next(iter(checks.values())))
 
         def write(_on: bool) -> None:
-            chosen = [value for value in values if checks[value].isChecked()]
-            self.session.set_value(path, chosen or None, f"Set {label}")
+            chosen = [value for value in field.values if checks[value].isChecked()]
+            self.session.set_value(field.path, chosen or None, f"Set {field.label}")
 
         for check in checks.values():
             check.toggled.connect(write)
 
         def load(value: Any) -> None:
             chosen = set(value) if isinstance(value, list) else set()
-            for value_key, check in checks.items():
+            for key, check in checks.items():
                 with QSignalBlocker(check):
-                    check.setChecked(value_key in chosen)
+                    check.setChecked(key in chosen)
 
-        self._register(path, box, label, load)
+        self._register(field, box, load)
         return box
 
-    def count(self, path: Path, label: str, low: int, high: int, *, optional: bool = False) -> QSpinBox:
+    def _count(self, field: Field) -> QSpinBox:
+        """A whole number, or nothing recorded (the value below the lowest, shown as the field's blank)."""
+        low, high = int(field.low or 0), int(field.high or 0)
         spin = QSpinBox()
-        spin.setRange(low - 1 if optional else low, high)
-        if optional:
-            spin.setSpecialValueText(NOT_SET)
+        spin.setRange(low - 1, high)
+        spin.setSpecialValueText(field.blank)
         spin.valueChanged.connect(
-            lambda v: self.session.set_value(path, None if optional and v < low else v, f"Set {label}")
+            lambda v: self.session.set_value(field.path, None if v < low else v, f"Set {field.label}")
         )
-        self._register(
-            path, spin, label, lambda value: spin.setValue(low - 1 if value is None and optional else int(value or low))
-        )
+        self._register(field, spin, lambda value: spin.setValue(value if isinstance(value, int) else low - 1))
         return spin
 
-    def text_list(self, path: Path, label: str, placeholder: str = "") -> QLineEdit:
+    def _text_list(self, field: Field) -> QLineEdit:
         edit = QLineEdit()
-        edit.setPlaceholderText(placeholder)
+        edit.setPlaceholderText(field.placeholder)
 
         def write(text: str) -> None:
             items = [part.strip() for part in text.split(",") if part.strip()]
-            self.session.set_value(path, items or None, f"Edit {label}")
+            self.session.set_value(field.path, items or None, f"Edit {field.label}")
 
         edit.textEdited.connect(write)
 
@@ -194,5 +251,5 @@ class Binder:
             if current != (value or []):
                 edit.setText(", ".join(value or []))
 
-        self._register(path, edit, label, load)
+        self._register(field, edit, load)
         return edit

@@ -129,6 +129,14 @@ def _luminance(colour: QColor) -> float:
     return 0.2126 * channel(colour.redF()) + 0.7152 * channel(colour.greenF()) + 0.0722 * channel(colour.blueF())
 
 
+def label_text_on(fill: QColor) -> QColor:
+    """The colour of a grade number drawn on ``fill``: near-black or white, whichever contrasts more."""
+    dark, light = QColor("#1a1a1a"), QColor("#ffffff")
+    on_dark = (_luminance(light) + 0.05) / (_luminance(fill) + 0.05)
+    on_light = (_luminance(fill) + 0.05) / (_luminance(dark) + 0.05)
+    return light if on_dark > on_light else dark
+
+
 def _blend(a: QColor, b: QColor, amount: float) -> QColor:
     return QColor.fromRgbF(
         a.redF() + (b.redF() - a.redF()) * amount,
@@ -522,14 +530,20 @@ class BodyMapWidget(QWidget):
         for key, region in placed.items():
             grade = self._grades[key[0]][key[1]]
             label = NOT_TESTED_TEXT if grade is None else str(grade)
+            rect = self._label_rect(region.label_pos, metrics)
             if region.label_inside:
-                fill = GRADE_COLOURS[grade] if grade is not None else _blend(window, text, 0.18)
-                painter.setPen(QColor("#ffffff") if _luminance(fill) < 0.2 else QColor("#1a1a1a"))
+                painter.setPen(label_text_on(self.label_background(grade, window, text)))
             else:
                 painter.setPen(QPen(faint, max(0.8, 1.0 * scale)))
                 painter.drawLine(self._leader_start(region, metrics), region.leader_to)
+                # A number set beside its region may lie over another region's colour: it sits on a patch of
+                # the window's colour, so it reads as text on the window in any palette.
+                painter.setPen(Qt.PenStyle.NoPen)
+                painter.setBrush(window)
+                painter.drawRoundedRect(rect.adjusted(-1, 0, 1, 0), 3, 3)
+                painter.setBrush(Qt.BrushStyle.NoBrush)
                 painter.setPen(text)
-            painter.drawText(self._label_rect(region.label_pos, metrics), Qt.AlignmentFlag.AlignCenter, label)
+            painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, label)
 
         for anchor, word, font in self._texts:
             painter.setFont(font)
@@ -541,6 +555,27 @@ class BodyMapWidget(QWidget):
 
         self._paint_legend(painter, window, text, line)
         painter.end()
+
+    @staticmethod
+    def label_background(grade: Grade, window: QColor, text: QColor) -> QColor:
+        """What a grade number drawn inside its region stands on: the grade's colour, or the not-tested grey."""
+        return GRADE_COLOURS[grade] if grade is not None else _blend(window, text, 0.18)
+
+    def label_colours(self) -> dict[tuple[str, str], tuple[QColor, QColor]]:
+        """(text, background) of each region's number as painted now: on the region's colour, or beside the
+        region on the window's colour."""
+        palette = self.palette()
+        window = palette.color(QPalette.ColorRole.Window)
+        text = palette.color(QPalette.ColorRole.WindowText)
+        colours = {}
+        for key, region in self._placed_regions().items():
+            grade = self._grades[key[0]][key[1]]
+            if region.label_inside:
+                background = self.label_background(grade, window, text)
+                colours[key] = (label_text_on(background), background)
+            else:
+                colours[key] = (text, window)
+        return colours
 
     def _leader_start(self, region: _Placed, metrics: QFontMetricsF) -> QPointF:
         rect = self._label_rect(region.label_pos, metrics).adjusted(-2, -2, 2, 2)

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from planner.errors import UserError
+from planner.ui.colours import DUE_STATUS
 from planner.ui.row_table import RowTableModel
 
 if TYPE_CHECKING:
@@ -44,10 +45,15 @@ def _status_text() -> dict[str, str]:
 
 
 @cache
-def _status_colour() -> dict[str, QColor]:
+def _status_colours() -> dict[str, tuple[QBrush, QBrush]]:
+    """(text, background) of the status cell of an overdue or due item: a fixed pair, never the palette's
+    text on a fixed pale colour (light text on pale yellow in a dark theme)."""
     from planner.engine.schedule import DUE, OVERDUE
 
-    return {OVERDUE: QColor("#f6d5d5"), DUE: QColor("#fbecc8")}
+    return {
+        status: (QBrush(QColor(DUE_STATUS[name][0])), QBrush(QColor(DUE_STATUS[name][1])))
+        for status, name in ((OVERDUE, "overdue"), (DUE, "due"))
+    }
 
 
 _SECTION_TEXT = {
@@ -84,8 +90,11 @@ class DueListModel(RowTableModel):
             if column == self.ITEM:
                 return item.title
             return _SECTION_TEXT.get(item.section, item.section)
-        if role == Qt.ItemDataRole.BackgroundRole and column == self.STATUS and item.status in _status_colour():
-            return QBrush(_status_colour()[item.status])
+        if column == self.STATUS and item.status in _status_colours():
+            if role == Qt.ItemDataRole.ForegroundRole:
+                return _status_colours()[item.status][0]
+            if role == Qt.ItemDataRole.BackgroundRole:
+                return _status_colours()[item.status][1]
         if role == Qt.ItemDataRole.ToolTipRole and column == self.ITEM:
             return item.title
         return None
@@ -113,6 +122,10 @@ class DueListView(QWidget):
         # (10,000 patients) that is 10 ms per reload instead of 90, at start-up and after every save.
         self.view.horizontalHeader().setResizeContentsPrecision(100)
         self.view.doubleClicked.connect(self._open)
+        # A short screen may leave the list two rows: it scrolls, and the record above keeps its room.
+        self.view.setMinimumHeight(
+            self.view.horizontalHeader().sizeHint().height() + 2 * self.fontMetrics().lineSpacing() + 8
+        )
         self.view.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
         self.days = QSpinBox()
         self.days.setRange(0, 365)
@@ -121,10 +134,10 @@ class DueListView(QWidget):
         self.days.setValue(int(self.settings.value(DAYS_AHEAD_SETTING, 14)))
         self.days.valueChanged.connect(self._days_changed)
         self.summary = QLabel()
-        self.done_button = QPushButton("Mark &done")
+        self.done_button = QPushButton("Mar&k done")
         self.done_button.setToolTip("Record the selected follow-up as done today")
         self.done_button.clicked.connect(self.mark_done)
-        self.reopen_button = QPushButton("&Reopen last")
+        self.reopen_button = QPushButton("Reopen last")
         self.reopen_button.setToolTip("Put back the item last marked done")
         self.reopen_button.clicked.connect(self.reopen_last)
         top = QHBoxLayout()

@@ -89,6 +89,7 @@ class HistoryView(QWidget):
         self.compare_button.setEnabled(False)
         self.compare_button.clicked.connect(self.compare_selected)
         self.compare_hint = QLabel(COMPARE_HINT)
+        self.compare_hint.setWordWrap(True)
         visits = QWidget()
         visits_layout = QVBoxLayout(visits)
         visits_layout.setContentsMargins(0, 4, 0, 0)

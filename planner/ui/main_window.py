@@ -10,7 +10,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QByteArray, QModelIndex, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QItemSelectionModel, QModelIndex, QSettings, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -50,6 +50,25 @@ if TYPE_CHECKING:
 AUTOSAVE_DELAY_MS = 2000
 
 
+def draft_question(draft: Any) -> str:
+    """What the crash-recovery question says about a draft, with its dates as people read them: "Unsaved
+    changes to the assessment of 20 Nov 2026 for Walter K. were kept today at 14:05. Restore them?"."""
+    from datetime import datetime
+
+    from planner.dates import format_date, format_moment
+
+    who = draft.patient_name or draft.patient_id
+    assessed = draft.assessment.get("assessed_on") if isinstance(draft.assessment, dict) else None
+    what = f"the assessment of {format_date(assessed)}" if assessed else "an assessment"
+    try:
+        when = format_moment(datetime.fromisoformat(draft.saved_at))
+    except ValueError:
+        when = draft.saved_at or "in an earlier session"
+    if not when.startswith(("today", "yesterday", "in ")):
+        when = f"on {when}"
+    return f"Unsaved changes to {what} for {who} were kept {when}. Restore them?"
+
+
 class MainWindow(QMainWindow):
     patientsLoaded = Signal()
 
@@ -60,6 +79,7 @@ class MainWindow(QMainWindow):
         self.session: AssessmentSession | None = None
         self.patient_id: str | None = None
         self.library_window: Any = None
+        self._shortcut_filter: Any = None
         self.setWindowTitle("LSP Planner")
         self._autosave_timer = QTimer(self, singleShot=True, interval=AUTOSAVE_DELAY_MS)
         self._autosave_timer.timeout.connect(self.autosave)
@@ -95,6 +115,12 @@ class MainWindow(QMainWindow):
         self.patient_search.setAccessibleName("Find patient")
         self.patient_search.setClearButtonEnabled(True)
         self.patient_search.textChanged.connect(self.patient_filter.set_text)
+        self.patient_search.returnPressed.connect(self.open_first_match)
+        into_list = QAction("Go to the patient list", self.patient_search)
+        into_list.setShortcut(QKeySequence("Down"))  # a string: Qt.Key is a large enumeration to build at start-up
+        into_list.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        into_list.triggered.connect(self.focus_patient_list)
+        self.patient_search.addAction(into_list)
         self.patient_view = QTableView()
         self.patient_view.setModel(self.patient_filter)
         self.patient_view.setAccessibleName("Patients")
@@ -112,7 +138,8 @@ class MainWindow(QMainWindow):
         self.patient_view.selectionModel().currentRowChanged.connect(self._patient_chosen)
         self.show_archived = QCheckBox("Show &archived")
         self.show_archived.toggled.connect(self.patient_filter.set_show_archived)
-        new_button = QPushButton("&New patient…")
+        new_button = QPushButton("New patient…")
+        new_button.setToolTip("New patient (Ctrl+N)")
         new_button.clicked.connect(self.new_patient)
         buttons = QHBoxLayout()
         buttons.addWidget(new_button)
@@ -160,12 +187,12 @@ class MainWindow(QMainWindow):
         key = QKeySequence.StandardKey
         self.new_patient_action = self._action("&New patient…", key.New, self.new_patient)
         self.edit_patient_action = self._action("&Edit patient…", None, self.edit_patient)
-        self.archive_action = self._action("&Archive or restore patient", None, self.toggle_archived)
+        self.archive_action = self._action("A&rchive or restore patient", None, self.toggle_archived)
         self.new_assessment_action = self._action(
             "New &assessment", "Ctrl+Shift+N", self.new_assessment, "New assessment (starts from the previous one)"
         )
         self.save_action = self._action("&Save", key.Save, self.save)
-        self.export_action = self._action("&Export clinician plan (PDF)…", "Ctrl+E", lambda: self.export(False))
+        self.export_action = self._action("E&xport clinician plan (PDF)…", "Ctrl+E", lambda: self.export(False))
         self.handout_action = self._action("Export patient &handout (PDF)…", "Ctrl+Shift+E", lambda: self.export(True))
         self.print_action = self._action("&Print plan…", key.Print, lambda: self.print_plan(False))
         self.print_handout_action = self._action("Print hando&ut…", None, lambda: self.print_plan(True))
@@ -174,6 +201,16 @@ class MainWindow(QMainWindow):
         self.quit_action = self._action("&Quit", key.Quit, self.close)
         self.find_action = self._action("&Find patient", key.Find, self.focus_search)
         self.library_action = self._action("Document &library", "Ctrl+L", lambda: self.open_library())
+        self.tab_actions = [
+            self._action(text, f"Ctrl+{number}", lambda _checked=False, n=number: self.tabs.setCurrentIndex(n - 1))
+            for number, text in enumerate(("&Assessment", "&Plan", "&History"), start=1)
+        ]
+        self.next_tab_action = self._action("&Next tab", None, lambda: self.step_tab(+1))
+        self.next_tab_action.setShortcuts([QKeySequence("Ctrl+Tab"), QKeySequence("Ctrl+PgDown")])
+        self.previous_tab_action = self._action("Pre&vious tab", None, lambda: self.step_tab(-1))
+        self.previous_tab_action.setShortcuts(
+            [QKeySequence("Ctrl+Shift+Tab"), QKeySequence("Ctrl+Shift+Backtab"), QKeySequence("Ctrl+PgUp")]
+        )
         self.undo_action = self._action("&Undo", key.Undo, self.undo)
         self.redo_action = self._action("&Redo", key.Redo, self.redo)
         file_menu = self.menuBar().addMenu("&File")
@@ -200,6 +237,9 @@ class MainWindow(QMainWindow):
         for action in (self.undo_action, self.redo_action, None, self.find_action):
             edit_menu.addSeparator() if action is None else edit_menu.addAction(action)
         view_menu = self.menuBar().addMenu("&View")
+        for action in (*self.tab_actions, self.next_tab_action, self.previous_tab_action):
+            view_menu.addAction(action)
+        view_menu.addSeparator()
         view_menu.addAction(self.library_action)
         due_action = self.due_dock.toggleViewAction()
         due_action.setShortcut(QKeySequence("Ctrl+Shift+D"))
@@ -228,12 +268,21 @@ class MainWindow(QMainWindow):
         if isinstance(geometry, QByteArray):
             self.restoreGeometry(geometry)
         else:
-            self.resize(1280, 820)
+            self.resize(self._first_size())
         state = self.settings.value("window/state")
         if isinstance(state, QByteArray):
             self.restoreState(state)
         else:
-            self.resizeDocks([self.due_dock], [180], Qt.Orientation.Vertical)
+            # The follow-up list a seventh of the screen's height: a small or zoomed screen keeps room for the
+            # record.
+            self.resizeDocks([self.due_dock], [max(90, min(140, self.height() // 7))], Qt.Orientation.Vertical)
+
+    def _first_size(self) -> QSize:
+        """1280x820, or the screen's available size when that is smaller (1920x1080 at 200 %: 960x540)."""
+        screen = self.screen().availableGeometry() if self.screen() is not None else None
+        if screen is None or screen.isEmpty():
+            return QSize(1280, 820)
+        return QSize(min(1280, screen.width()), min(820, screen.height()))
 
     def showEvent(self, event: QShowEvent) -> None:
         """Splitter sizes are restored once the window has its real size, or they would be rescaled."""
@@ -245,7 +294,8 @@ class MainWindow(QMainWindow):
         if isinstance(state, QByteArray):
             self.splitter.restoreState(state)
         else:
-            self.splitter.setSizes([330, max(400, self.width() - 330)])
+            patients = min(330, self.width() // 4 + 60)  # 330 at 1280 wide, 300 at 960
+            self.splitter.setSizes([patients, max(400, self.width() - patients)])
 
     def _store_geometry(self) -> None:
         self.settings.setValue("window/geometry", self.saveGeometry())
@@ -309,8 +359,9 @@ class MainWindow(QMainWindow):
         from PySide6.QtWidgets import QDialog
 
         from planner.records import SimilarPatientError, save_patient
+        from planner.ui.preferences import day_first
 
-        dialog = PatientDialog(self)
+        dialog = PatientDialog(self, day_first=day_first(self.settings))
         confirmed: dict[str, Any] | None = None  # values the user chose OK for again after a similar-patient note
         while dialog.exec() == QDialog.DialogCode.Accepted:
             values = dialog.values()
@@ -321,7 +372,7 @@ class MainWindow(QMainWindow):
                 dialog.show_error(str(exc))
                 continue
             except UserError as exc:
-                dialog.show_error(str(exc))
+                dialog.show_error(self._in_words(exc))
                 continue
             self.patient_model.reload()
             self.select_patient(row.id)
@@ -332,16 +383,17 @@ class MainWindow(QMainWindow):
         from PySide6.QtWidgets import QDialog
 
         from planner.records import save_patient
+        from planner.ui.preferences import day_first
 
         if self.patient_id is None:
             return
         row = self.patient_model.patient(self.patient_model.row_for(self.patient_id))
-        dialog = PatientDialog(self, row)
+        dialog = PatientDialog(self, row, day_first=day_first(self.settings))
         while dialog.exec() == QDialog.DialogCode.Accepted:
             try:
                 save_patient(self.database, **dialog.values(), new=False)
             except UserError as exc:
-                dialog.show_error(str(exc))
+                dialog.show_error(self._in_words(exc))
                 continue
             self.patient_model.reload()
             self.due.reload()  # the list names the patient
@@ -364,14 +416,53 @@ class MainWindow(QMainWindow):
         self.patient_search.setFocus()
         self.patient_search.selectAll()
 
+    def open_first_match(self) -> None:
+        """Enter in the search: open the first patient listed, and go on in the list."""
+        if self.patient_filter.rowCount():
+            if not self.patient_view.currentIndex().isValid() or self.patient_search.text():
+                self.patient_view.setCurrentIndex(self.patient_filter.index(0, 0))
+            self.patient_view.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def focus_patient_list(self) -> None:
+        """Down in the search: into the list, on the current patient (or the first listed)."""
+        if self.patient_filter.rowCount() and not self.patient_view.currentIndex().isValid():
+            self.patient_view.selectionModel().setCurrentIndex(
+                self.patient_filter.index(0, 0), QItemSelectionModel.SelectionFlag.NoUpdate
+            )
+        self.patient_view.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def step_tab(self, step: int) -> None:
+        self.tabs.setCurrentIndex((self.tabs.currentIndex() + step) % self.tabs.count())
+
     # --- sessions ------------------------------------------------------------------------------------------
     def _clear_layout(self, layout: QVBoxLayout) -> None:
         while layout.count():
             widget = layout.takeAt(0).widget()
             if widget is not None:
+                widget.hide()  # off screen now, not when the event loop deletes it
                 widget.deleteLater()
 
+    def _focus_in_record(self) -> bool:
+        """Whether the keyboard focus is in the Assessment or Plan page (about to be rebuilt)."""
+        focus = self.focusWidget()
+        return focus is not None and any(page.isAncestorOf(focus) for page in (self.assessment_page, self.plan_page))
+
+    def _focus_record(self) -> None:
+        """After the pages are rebuilt, the focus goes to the new contents of the current tab. A focused widget
+        that is deleted would leave the window without focus, and Qt would give it, when the window is next
+        activated (after any dialog), to the first field of the window: the patient search."""
+        page = self.tabs.currentWidget()
+        if page is self.assessment_page and self.session is not None:
+            self.editor.tabs.tabBar().setFocus(Qt.FocusReason.OtherFocusReason)
+        elif page is self.plan_page and self.session is not None:
+            self.plan_review.tree.setFocus(Qt.FocusReason.OtherFocusReason)
+        else:
+            self.tabs.tabBar().setFocus(Qt.FocusReason.OtherFocusReason)
+
     def _show_empty(self, text: str = "Select or create a patient.") -> None:
+        refocus = self._focus_in_record()
+        if refocus:
+            self.tabs.tabBar().setFocus(Qt.FocusReason.OtherFocusReason)
         for layout in (self.assessment_layout, self.plan_layout):
             self._clear_layout(layout)
             label = QLabel(text)
@@ -383,7 +474,11 @@ class MainWindow(QMainWindow):
     def _set_session(self, session: AssessmentSession | None) -> None:
         from planner.ui.assessment_editor import AssessmentEditor
         from planner.ui.plan_review import PlanReview
+        from planner.ui.preferences import day_first
 
+        refocus = self._focus_in_record()
+        if refocus:
+            self.tabs.tabBar().setFocus(Qt.FocusReason.OtherFocusReason)  # off the widgets about to go
         if self.session is not None:
             # The old session's signals must not reach the window while it is being destroyed.
             self.session.undo_stack.blockSignals(True)
@@ -395,8 +490,9 @@ class MainWindow(QMainWindow):
         if session is None:
             self._update_actions()
             return
-        self.editor = AssessmentEditor(session)
-        self.plan_review = PlanReview(session)
+        self.editor = AssessmentEditor(session, settings=self.settings)
+        self.editor.amendRequested.connect(self.amend)
+        self.plan_review = PlanReview(session, day_first=day_first(self.settings))
         self.plan_review.openPassage.connect(self.open_library)
         self.plan_review.signRequested.connect(self.sign)
         self.plan_review.amendRequested.connect(self.amend)
@@ -406,7 +502,23 @@ class MainWindow(QMainWindow):
         session.undo_stack.canUndoChanged.connect(self._update_actions)
         session.undo_stack.canRedoChanged.connect(self._update_actions)
         session.savedChanged.connect(self._update_actions)
+        self._yield_shortcuts()
+        if refocus:
+            self._focus_record()
         self._update_actions()
+
+    def _yield_shortcuts(self) -> None:
+        """Text fields let the window's shortcuts (Ctrl+E export...) through; see planner.ui.shortcuts. Set up
+        when a patient is opened, not at start-up."""
+        from PySide6.QtWidgets import QLineEdit
+
+        from planner.ui.shortcuts import YieldToWindow, window_keys
+
+        if self._shortcut_filter is None:
+            self._shortcut_filter = YieldToWindow(window_keys(self), self)
+            self._shortcut_filter.watch(self.patient_search)
+        for field in self.editor.findChildren(QLineEdit):
+            self._shortcut_filter.watch(field)
 
     def open_plan(self, plan_id: int) -> None:
         """Open a stored plan version: the latest draft is editable, anything else read-only."""
@@ -426,12 +538,12 @@ class MainWindow(QMainWindow):
 
     def new_assessment(self) -> None:
         from planner.records import assessments_for, latest_plan
-        from planner.settings import DEFAULT_ASSESSOR, get_settings
+        from planner.settings import assessor_text, default_assessor
         from planner.ui.session import AssessmentSession, blank_assessment, follow_up_assessment
 
         if self.patient_id is None or not self.confirm_discard():
             return
-        assessor = get_settings(self.database).get(DEFAULT_ASSESSOR, "")
+        assessor = assessor_text(*default_assessor(self.database))
         summaries = assessments_for(self.database, self.patient_id)
         if summaries:
             previous = latest_plan(self.database, summaries[0].id).assessment
@@ -507,7 +619,10 @@ class MainWindow(QMainWindow):
         try:
             record = session.save()
         except UserError as exc:
-            self.warn("Not saved", f"The assessment was not saved:\n\n{exc}\n\nYour entries are kept in the form.")
+            self.warn(
+                "Not saved",
+                f"The assessment was not saved:\n\n{self._in_words(exc)}\n\nYour entries are kept in the form.",
+            )
             return False
         if self.patient_id:
             self.drafts.remove(self.patient_id, None, session.draft_writer)
@@ -519,6 +634,17 @@ class MainWindow(QMainWindow):
         self.due.reload()
         self.statusBar().showMessage(f"Saved: plan version {record.version} (draft)")
         return True
+
+    def _in_words(self, error: UserError) -> str:
+        """An error as the screen says it: an assessment's problems in the words of the form's labels."""
+        from planner.errors import AssessmentError
+        from planner.ui.fields import describe
+        from planner.ui.preferences import day_first
+
+        if isinstance(error, AssessmentError):
+            order = day_first(self.settings)
+            return "\n".join(describe(issue, day_first=order) for issue in error.issues)
+        return str(error)
 
     def confirm_discard(self) -> bool:
         """Ask about unsaved changes; True when it is fine to move on."""
@@ -564,13 +690,13 @@ class MainWindow(QMainWindow):
         from PySide6.QtWidgets import QDialog
 
         from planner.records import PlanChangedError
-        from planner.settings import DEFAULT_ASSESSOR, get_settings
+        from planner.settings import default_assessor
         from planner.ui.plan_review import SignDialog
 
         session = self.session
         if session is None:
             return
-        dialog = SignDialog(self, get_settings(self.database).get(DEFAULT_ASSESSOR, ""))
+        dialog = SignDialog(self, *default_assessor(self.database))
         while dialog.exec() == QDialog.DialogCode.Accepted:
             try:
                 record = session.sign(dialog.name.text(), dialog.credentials.text())
@@ -759,23 +885,26 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentWidget(self.plan_page)
 
     def offer_drafts(self) -> None:
-        from PySide6.QtWidgets import QMessageBox
-
         for draft in self.drafts.drafts():
-            answer = QMessageBox.question(
-                self,
-                "Recover unsaved work",
-                f"Unsaved changes to an assessment for {draft.patient_name or draft.patient_id} were kept from "
-                f"{draft.saved_at}. Restore them?",
-                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-                QMessageBox.StandardButton.Yes,  # the default keeps the work; only No discards it
-            )
-            if answer == QMessageBox.StandardButton.Yes:
+            if self.ask_restore(draft_question(draft)):
                 self.restore_draft(
                     draft.patient_id, draft.assessment_id, draft.assessment, draft.edits, draft.opened, draft.writer
                 )
                 return
             draft.path.unlink(missing_ok=True)
+
+    def ask_restore(self, text: str) -> bool:
+        """Whether to restore a recovered draft (a method, so tests answer it)."""
+        from PySide6.QtWidgets import QMessageBox
+
+        answer = QMessageBox.question(
+            self,
+            "Recover unsaved work",
+            text,
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.Yes,  # the default keeps the work; only No discards it
+        )
+        return answer == QMessageBox.StandardButton.Yes
 
     # --- state ---------------------------------------------------------------------------------------------
     def _update_actions(self, *_ignored: object) -> None:

@@ -344,50 +344,101 @@ class PatientFilterModel(QAbstractProxyModel):
 
 
 class PatientDialog(QDialog):
-    """New or edit patient; the core validates (same rules as the assessment format)."""
+    """New or edit patient; the core validates (same rules as the assessment format).
 
-    def __init__(self, parent: QWidget | None = None, patient: PatientRow | None = None) -> None:
+    The birth date is typed the way the clinic writes it (3/4/1958, 03.04.1958, 3 Apr 1958, 1958-04-03) or
+    picked from a calendar; the line under it says which date was understood, and in which order a date of
+    numbers only was read.
+    """
+
+    def __init__(
+        self, parent: QWidget | None = None, patient: PatientRow | None = None, *, day_first: bool = True
+    ) -> None:
         from PySide6.QtWidgets import QComboBox, QDialogButtonBox, QFormLayout, QLabel
 
         from planner.assessment.schema import SEXES  # the format's rules load when a patient is edited
+        from planner.ui.colours import BANNER
+        from planner.ui.date_field import DateField
 
         super().__init__(parent)
         self.setWindowTitle("Edit patient" if patient else "New patient")
+        self.day_first = day_first
         form = QFormLayout(self)
         self.patient_id = QLineEdit(patient.id if patient else "")
         self.patient_id.setReadOnly(patient is not None)
         self.name = QLineEdit(patient.name if patient else "")
-        self.birth_date = QLineEdit(patient.birth_date or "" if patient else "")
-        self.birth_date.setPlaceholderText("YYYY-MM-DD")
+        self.birth_field = DateField(day_first=day_first)
+        self.birth_field.set_value(patient.birth_date if patient else None)
+        self.birth_date = self.birth_field.edit
+        self.birth_field.button.setAccessibleName("Choose the birth date from a calendar")
         self.sex = QComboBox()
         self.sex.addItem("", None)
         for value in SEXES:
             self.sex.addItem(value, value)
         if patient and patient.sex:
             self.sex.setCurrentIndex(self.sex.findData(patient.sex))
+        self.understood = QLabel()
+        self.understood.setAccessibleName("Birth date understood as")
+        self.understood.setWordWrap(True)
+        self.understood.setMinimumHeight(self.understood.fontMetrics().lineSpacing() * 2)
+        self.birth_date.textChanged.connect(self._explain_birth_date)
         for label, widget in (
-            ("Patient ID", self.patient_id),
-            ("Name", self.name),
-            ("Birth date", self.birth_date),
-            ("Sex", self.sex),
+            ("Patient &ID", self.patient_id),
+            ("&Name", self.name),
+            ("&Birth date", self.birth_field),
+            ("&Sex", self.sex),
         ):
-            widget.setAccessibleName(label)
-            form.addRow(f"&{label}:", widget)
+            widget.setAccessibleName(label.replace("&", ""))
+            form.addRow(f"{label}:", widget)
+            if widget is self.birth_field:
+                form.addRow("", self.understood)
+        self.birth_date.setAccessibleName("Birth date")
         self.error = QLabel()
         self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: palette(highlighted-text); background: #b00020; padding: 4px;")
+        text, background = BANNER["error"]
+        self.error.setStyleSheet(f"color: {text}; background: {background}; padding: 4px;")
         self.error.hide()
         form.addRow(self.error)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
+        self._explain_birth_date(self.birth_date.text())
+
+    def birth_date_value(self) -> str | None:
+        """The ISO date typed, or the text as typed when it is not a date (the rules then name the problem)."""
+        from planner.dates import DateError, read_typed_date
+
+        text = self.birth_date.text().strip()
+        if not text:
+            return None
+        try:
+            return read_typed_date(text, day_first=self.day_first).isoformat()
+        except DateError:
+            return text
+
+    def _explain_birth_date(self, text: str) -> None:
+        from planner.dates import DateError, ambiguous, long_date, read_typed_date
+
+        if not text.strip():
+            self.understood.setText("Type it as the clinic writes it (3/4/1958, 3 Apr 1958) or press Alt+Down.")
+            return
+        try:
+            day = read_typed_date(text, day_first=self.day_first)
+        except DateError as exc:
+            self.understood.setText(f"Not a date yet: {exc}.")
+            return
+        order = ""
+        if ambiguous(text):
+            order = " (day first)" if self.day_first else " (month first)"
+            order += "; the order of day and month is set in Settings."
+        self.understood.setText(f"Understood as {long_date(day)}{order or '.'}")
 
     def values(self) -> dict[str, Any]:
         return {
             "patient_id": self.patient_id.text().strip(),
             "name": self.name.text().strip(),
-            "birth_date": self.birth_date.text().strip() or None,
+            "birth_date": self.birth_date_value(),
             "sex": self.sex.currentData(),
         }
 

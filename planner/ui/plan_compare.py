@@ -3,10 +3,14 @@
 The comparison itself is :func:`planner.plan.compare.compare_plans` over the two versions as the clinician
 left them (``PlanRecord.final()``); this module only lays it out. Each kind of change has a colour and, so
 colour is never the only cue, a sign and a word: "+ added", "− removed", "~ changed: title, due date".
+Inside a changed item the words that changed are marked (struck through and in bold, with an arrow between a
+word and its replacement: "MRC 3 → 4"), and long unchanged stretches are cut short, so a one-word change
+does not hide in two whole paragraphs.
 """
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
@@ -22,22 +26,36 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from planner.plan.compare import ADDED, CHANGED, FIELD_LABELS, REMOVED, Change, by_section, compare_plans
+from planner.dates import format_date, format_moment
+from planner.plan.compare import (
+    ADDED,
+    CHANGED,
+    DELETED,
+    FIELD_LABELS,
+    INSERTED,
+    REMOVED,
+    SAME,
+    Change,
+    by_section,
+    change_summary,
+    change_text,
+    compare_plans,
+    word_changes,
+)
 from planner.plan.generate import SECTION_TITLES
 from planner.records import PlanRecord
+from planner.ui.colours import CHANGE_KIND, WORD_CHANGE
+from planner.ui.html_delegate import HtmlItemDelegate
 from planner.ui.row_table import RowTableModel
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
 KindRole = Qt.ItemDataRole.UserRole + 1  # added | removed | changed
 ItemIdRole = Qt.ItemDataRole.UserRole + 2
+HtmlRole = Qt.ItemDataRole.UserRole + 3  # the "What changed" cell with its words marked
 
-KIND_STYLE = {
-    ADDED: ("+ added", "#e3f4e6"),
-    REMOVED: ("− removed", "#fbe3e1"),
-    CHANGED: ("~ changed", "#fff1d6"),
-}
-"""The sign and word of each kind of change, and a pale background that keeps black text readable."""
+KIND_STYLE = {ADDED: "+ added", REMOVED: "− removed", CHANGED: "~ changed"}
+"""The sign and word of each kind of change (its colours: planner.ui.colours.CHANGE_KIND)."""
 SHOWN_FIELDS = ("detail", "due_on", "due_until", "level")
 """What an added or removed item lists besides its title (which has its own column)."""
 
@@ -46,35 +64,80 @@ def section_title(key: str) -> str:
     return "Alerts" if key == "alerts" else SECTION_TITLES.get(key, key)
 
 
-def field_text(field: str, entry: dict[str, Any]) -> str:
-    value = entry.get(field)
-    if field == "section" and value:
-        value = section_title(str(value))
-    return f"{FIELD_LABELS[field]}: {value if value not in (None, '') else '(none)'}"
-
-
 def kind_text(change: Change) -> str:
     """'+ added', '− removed (excluded: reason)', '~ changed: title, due date (reworded by the clinician)'."""
-    text = KIND_STYLE[change.kind][0]
+    text = KIND_STYLE[change.kind]
     if change.kind == CHANGED:
         text += ": " + ", ".join(FIELD_LABELS[f] for f in change.fields)
     return f"{text} ({change.note})" if change.note else text
 
 
-def side_text(change: Change, entry: dict[str, Any] | None) -> str:
-    """One side (before or after) of a change: the differing fields of a changed item, or what an added or
-    removed item said besides its title."""
-    if entry is None:
-        return ""
-    fields = change.fields if change.kind == CHANGED else tuple(f for f in SHOWN_FIELDS if entry.get(f))
-    return "\n".join(field_text(f, entry) for f in fields)
+def _field_value(field: str, entry: dict[str, Any]) -> str:
+    value = entry.get(field)
+    if field == "section" and value:
+        return section_title(str(value))
+    if field in ("due_on", "due_until") and value:
+        return format_date(str(value))
+    return "" if value in (None, "") else str(value)
+
+
+def change_lines(change: Change) -> list[tuple[str, list[tuple[str, str]]]]:
+    """(field label, runs) per line of the 'What changed' cell: for a changed item each differing field with
+    its words changed older -> newer (long unchanged stretches cut short); for an added or removed item what
+    it said besides its title."""
+    if change.kind == CHANGED:
+        assert change.before is not None and change.after is not None
+        return [
+            (
+                FIELD_LABELS[field],
+                change_summary(word_changes(_field_value(field, change.before), _field_value(field, change.after))),
+            )
+            for field in change.fields
+        ]
+    entry = change.after if change.kind == ADDED else change.before
+    assert entry is not None
+    return [(FIELD_LABELS[f], [(SAME, _field_value(f, entry))]) for f in SHOWN_FIELDS if entry.get(f)]
+
+
+def changes_text(change: Change) -> str:
+    """The cell as plain text: 'detail: … quadriceps: MRC 3 → 4; joint …' (tooltips, screen readers)."""
+    return "\n".join(f"{label}: {change_text(runs) or '(none)'}" for label, runs in change_lines(change))
+
+
+def changes_html(change: Change) -> str:
+    """The cell as escaped HTML: deleted words struck through, inserted words in bold, each in its own
+    contrast-checked colours, an arrow between a replaced word and its replacement."""
+    deleted_text, deleted_back = WORD_CHANGE["deleted"]
+    inserted_text, inserted_back = WORD_CHANGE["inserted"]
+    lines = []
+    for label, runs in change_lines(change):
+        parts = []
+        for position, (kind, text) in enumerate(runs):
+            shown = html.escape(text)
+            if kind == DELETED:
+                parts.append(
+                    f"<span style='background-color:{deleted_back}; color:{deleted_text}; "
+                    f"text-decoration:line-through'>{shown}</span>"
+                )
+                if position + 1 < len(runs) and runs[position + 1][0] == INSERTED:
+                    parts.append(" → ")
+            elif kind == INSERTED:
+                parts.append(
+                    f"<span style='background-color:{inserted_back}; color:{inserted_text}; "
+                    f"font-weight:bold'>{shown}</span>"
+                )
+            else:
+                parts.append(shown)
+        lines.append(f"<b>{html.escape(label.capitalize())}:</b> {''.join(parts) or '(none)'}")
+    return "<br>".join(lines)
 
 
 class PlanChangesModel(RowTableModel):
-    """One row per change, grouped by section (alerts first, then the plan's sections)."""
+    """One row per change, grouped by section (alerts first, then the plan's sections); the last column says
+    what changed inside an item, word by word."""
 
-    KIND, SECTION, ITEM, BEFORE, AFTER = range(5)
-    HEADERS = ("Change", "Section", "Item", "Before (older version)", "After (newer version)")
+    KIND, SECTION, ITEM, CHANGES = range(4)
+    HEADERS = ("Change", "Section", "Item", "What changed (older → newer)")
 
     def set_changes(self, changes: list[Change]) -> None:
         self.set_rows(by_section(changes))
@@ -90,9 +153,7 @@ class PlanChangesModel(RowTableModel):
             return section_title(change.section)
         if column == self.ITEM:
             return change.title
-        if column == self.BEFORE:
-            return side_text(change, change.before)
-        return side_text(change, change.after)
+        return changes_text(change)
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not (0 <= index.row() < len(self.rows)):
@@ -104,10 +165,12 @@ class PlanChangesModel(RowTableModel):
             return self.text(index.row(), index.column())
         if role == Qt.ItemDataRole.AccessibleTextRole:
             return f"{self.HEADERS[index.column()]}: {self.text(index.row(), index.column()) or 'nothing'}"
+        if role == HtmlRole and index.column() == self.CHANGES:
+            return changes_html(change)
         if role == Qt.ItemDataRole.BackgroundRole:
-            return QColor(KIND_STYLE[change.kind][1])
+            return QColor(CHANGE_KIND[change.kind][1])
         if role == Qt.ItemDataRole.ForegroundRole:
-            return QColor("#000000")  # on the pale backgrounds above, in light and dark themes alike
+            return QColor(CHANGE_KIND[change.kind][0])  # its own text colour, in light and dark themes alike
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         if role == KindRole:
@@ -118,12 +181,12 @@ class PlanChangesModel(RowTableModel):
 
 
 def version_text(record: PlanRecord) -> str:
-    """'version 2 of the 2026-01-10 assessment (signed 2026-01-12 14:03 by J. Doe)'."""
+    """'version 2 of the 10 Jan 2026 assessment (signed Monday 12 January 2026 at 14:03 by J. Doe)'."""
     if record.signed and record.signed_at:
-        state = f"signed {record.signed_at.astimezone().strftime('%Y-%m-%d %H:%M')} by {record.signer}"
+        state = f"signed {format_moment(record.signed_at)} by {record.signer}"
     else:
         state = record.status
-    return f"version {record.version} of the {record.assessment['assessed_on']} assessment ({state})"
+    return f"version {record.version} of the {format_date(record.assessment['assessed_on'])} assessment ({state})"
 
 
 class CompareDialog(QDialog):
@@ -163,8 +226,8 @@ class CompareDialog(QDialog):
             (PlanChangesModel.ITEM, 230),
         ):
             header.resizeSection(column, width)
-        header.setSectionResizeMode(PlanChangesModel.BEFORE, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(PlanChangesModel.AFTER, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(PlanChangesModel.CHANGES, QHeaderView.ResizeMode.Stretch)
+        self.view.setItemDelegateForColumn(PlanChangesModel.CHANGES, HtmlItemDelegate(self.view, HtmlRole))
         self.view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)

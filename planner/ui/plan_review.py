@@ -10,8 +10,8 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
-from PySide6.QtGui import QFont, QStandardItem, QStandardItemModel
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
+from PySide6.QtGui import QFont, QResizeEvent, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -19,13 +19,13 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QHBoxLayout,
     QInputDialog,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
     QSplitter,
+    QStackedWidget,
     QStyle,
     QTextBrowser,
     QTreeView,
@@ -34,11 +34,14 @@ from PySide6.QtWidgets import (
 )
 
 from planner.assessment.schema import SECTION_KEYS
+from planner.dates import format_moment
 from planner.edits import AddedItem, check_section, check_text
 from planner.engine.schedule import window_text
 from planner.errors import UserError
 from planner.plan.generate import SECTION_TITLES
-from planner.plan.text import HELD_HEADING, held_by_reason, held_title
+from planner.plan.text import HELD_HEADING, held_by_reason, held_title, passage_paragraphs
+from planner.ui.colours import ALERT_LEVEL, BANNER
+from planner.ui.flow_layout import FlowLayout, flow_policy
 from planner.ui.session import AssessmentSession
 
 ItemIdRole = Qt.ItemDataRole.UserRole + 1
@@ -47,10 +50,13 @@ EntryRole = Qt.ItemDataRole.UserRole + 3  # the plan entry dict (item or alert)
 KindRole = Qt.ItemDataRole.UserRole + 4  # "alert", "section", "item"
 
 ALERT_STYLE = {
-    "urgent": ("#b71c1c", "#ffffff", QStyle.StandardPixmap.SP_MessageBoxCritical, "URGENT"),
-    "caution": ("#f9a825", "#000000", QStyle.StandardPixmap.SP_MessageBoxWarning, "CAUTION"),
-    "info": ("#1565c0", "#ffffff", QStyle.StandardPixmap.SP_MessageBoxInformation, "INFO"),
+    "urgent": (QStyle.StandardPixmap.SP_MessageBoxCritical, "URGENT"),
+    "caution": (QStyle.StandardPixmap.SP_MessageBoxWarning, "CAUTION"),
+    "info": (QStyle.StandardPixmap.SP_MessageBoxInformation, "INFO"),
 }
+"""Each alert level's icon and word (its colours are in planner.ui.colours.ALERT_LEVEL)."""
+NARROW_WIDTH = 720
+"""Below this width (logical pixels) the detail pane goes under the plan list instead of beside it."""
 DRAFT_TEXT = "DRAFT, for clinician review"
 
 
@@ -72,7 +78,7 @@ class PlanItemModel(QStandardItemModel):
             alerts.setEditable(False)
             alerts.setFont(bold)
             for alert in plan["alerts"]:
-                _background, _foreground, icon, label = ALERT_STYLE[alert["level"]]
+                icon, label = ALERT_STYLE[alert["level"]]
                 row = QStandardItem(style.standardIcon(icon), f"{label}: {alert['text']}")
                 row.setData(alert, EntryRole)
                 row.setData("alert", KindRole)
@@ -91,6 +97,7 @@ class PlanItemModel(QStandardItemModel):
                     row = QStandardItem(icon, f"{held_title(entry)}  (held: {reason})")
                     row.setData(entry, EntryRole)
                     row.setData("held", KindRole)
+                    row.setData(entry["id"], ItemIdRole)  # so a refresh keeps it current, like any row
                     row.setEditable(False)
                     row.setAccessibleText(f"Held back: {held_title(entry)}. Reason: {reason}")
                     held.appendRow(row)
@@ -169,7 +176,9 @@ class ItemDialog(QDialog):
 
 
 class SignDialog(QDialog):
-    def __init__(self, parent: QWidget | None, name: str = "") -> None:
+    """Name and credentials of the signing clinician, each prefilled from the default assessor's."""
+
+    def __init__(self, parent: QWidget | None, name: str = "", credentials: str = "") -> None:
         super().__init__(parent)
         self.setWindowTitle("Sign the plan")
         form = QFormLayout(self)
@@ -181,7 +190,7 @@ class SignDialog(QDialog):
         )
         self.name = QLineEdit(name)
         self.name.setAccessibleName("Clinician name")
-        self.credentials = QLineEdit()
+        self.credentials = QLineEdit(credentials)
         self.credentials.setAccessibleName("Credentials")
         self.credentials.setPlaceholderText("e.g. PT, DPT")
         form.addRow("&Name:", self.name)
@@ -214,10 +223,14 @@ def evidence_html(entry: dict[str, Any]) -> str:
         parts.append("<p><i>Added by the clinician.</i></p>")
     for number, evidence in enumerate(entry.get("evidence", []), start=1):
         link = f"passage:{number - 1}"  # an index into the entry's evidence, resolved by PlanReview._link
+        quoted = "".join(
+            f"<p style='margin-left:14px; margin-top:0; margin-bottom:6px'>{html.escape(paragraph)}</p>"
+            for paragraph in passage_paragraphs(evidence["text"])
+        )
         parts.append(
             f"<h4>[{number}] {html.escape(evidence['document'])}, version {html.escape(evidence.get('version', ''))}"
             f" — {html.escape(evidence['section'])}</h4>"
-            f"<blockquote>{html.escape(evidence['text']).replace(chr(10), '<br>')}</blockquote>"
+            f"{quoted}"
             f'<p><a href="{html.escape(link)}">Open in the document library</a></p>'
         )
     return "".join(parts)
@@ -230,9 +243,10 @@ class PlanReview(QWidget):
     signRequested = Signal()
     amendRequested = Signal()
 
-    def __init__(self, session: AssessmentSession, parent: QWidget | None = None) -> None:
+    def __init__(self, session: AssessmentSession, parent: QWidget | None = None, *, day_first: bool = True) -> None:
         super().__init__(parent)
         self.session = session
+        self.day_first = day_first
         self.banner = QLabel()
         self.banner.setAccessibleName("Plan status")
         self.banner.setWordWrap(True)
@@ -255,12 +269,18 @@ class PlanReview(QWidget):
         self.evidence.setAccessibleName("Item detail and evidence")
         self.evidence.setOpenLinks(False)
         self.evidence.anchorClicked.connect(self._link)
-        self.edit_button = QPushButton("&Edit wording…")
+        self.needs = QLabel()
+        self.needs.setAccessibleName("What the plan needs")
+        self.needs.setWordWrap(True)
+        self.needs.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.needs.setMargin(12)
+        self.needs.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.edit_button = QPushButton("Edit &wording…")
         self.up_button = QPushButton("Move &up")
-        self.down_button = QPushButton("Move do&wn")
-        self.add_button = QPushButton("Add &free-text item…")
+        self.down_button = QPushButton("Move d&own")
+        self.add_button = QPushButton("Add free-te&xt item…")
         self.sign_button = QPushButton("&Sign plan…")
-        self.amend_button = QPushButton("&Amend (new draft version)")
+        self.amend_button = QPushButton("A&mend (new draft version)")
         for button, handler in (
             (self.edit_button, self._edit),
             (self.up_button, lambda: self._move(-1)),
@@ -271,49 +291,67 @@ class PlanReview(QWidget):
         ):
             button.clicked.connect(handler)
             button.setAccessibleName(button.text().replace("&", ""))
-        buttons = QHBoxLayout()
+        self.buttons = QWidget()
+        flow = FlowLayout(self.buttons)
         for button in (self.edit_button, self.up_button, self.down_button, self.add_button):
-            buttons.addWidget(button)
-        buttons.addStretch(1)
-        buttons.addWidget(self.amend_button)
-        buttons.addWidget(self.sign_button)
-        left = QWidget()
-        left_layout = QVBoxLayout(left)
-        left_layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.addWidget(self.tree)
+            flow.addWidget(button)
+        flow.addTrailing(self.amend_button)
+        flow.addTrailing(self.sign_button)
+        flow_policy(self.buttons)
         splitter = QSplitter()
-        splitter.addWidget(left)
+        splitter.addWidget(self.tree)
         splitter.addWidget(self.evidence)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
+        splitter.setChildrenCollapsible(False)
+        for pane in (self.tree, self.evidence):  # a short screen: each pane scrolls from three lines up
+            pane.setMinimumHeight(pane.fontMetrics().lineSpacing() * 3 + 2 * pane.frameWidth() + 4)
         self.splitter = splitter
+        self.body = QStackedWidget()
+        self.body.addWidget(splitter)
+        self.body.addWidget(self.needs)
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.setSpacing(4)
         layout.addWidget(self.banner)
         layout.addWidget(self.alerts)
-        layout.addWidget(splitter, 1)
-        layout.addLayout(buttons)
+        layout.addWidget(self.body, 1)
+        layout.addWidget(self.buttons)
         session.planChanged.connect(self.refresh)
         session.changed.connect(self._update_state)
         self.refresh()
 
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """Narrow (a small or zoomed screen), the detail pane goes under the list rather than off screen."""
+        wanted = Qt.Orientation.Horizontal if event.size().width() >= NARROW_WIDTH else Qt.Orientation.Vertical
+        if self.splitter.orientation() != wanted:
+            self.splitter.setOrientation(wanted)
+        super().resizeEvent(event)
+
     # --- display -------------------------------------------------------------------------------------------
     def refresh(self) -> None:
+        """Rebuild the list from the plan; the item that was current stays current and the list keeps its
+        scroll position (excluding an item must not throw the clinician back to the top)."""
         current = self._current_id()
+        scroll = self.tree.verticalScrollBar().value()
         editable = not self.session.read_only
         self.model.itemChanged.disconnect(self._check_changed)
         self.model.populate(self.session.plan, editable)
         self.model.itemChanged.connect(self._check_changed)
         self.tree.expandAll()
-        if not (current and self.select_item(current)):
+        if not (current and self.select_item(current, scroll=False)):
             self._select_first_item()
+        self.tree.verticalScrollBar().setValue(scroll)
         self._show_alerts()
+        self._show_needs()
         self._update_state()
 
     def _show_alerts(self) -> None:
         plan = self.session.plan or {"alerts": []}
         rows = []
         for alert in plan["alerts"]:
-            background, foreground, _icon, label = ALERT_STYLE[alert["level"]]
+            _icon, label = ALERT_STYLE[alert["level"]]
+            foreground, background = ALERT_LEVEL[alert["level"]]
             rows.append(
                 f"<div style='background:{background}; color:{foreground}; padding:4px; margin:1px'>"
                 f"<b>⚠ {label}</b> — {html.escape(alert['text'])}</div>"
@@ -321,25 +359,51 @@ class PlanReview(QWidget):
         self.alerts.setText("".join(rows))
         self.alerts.setVisible(bool(rows))
 
+    def _show_needs(self) -> None:
+        """Before a first valid entry there is no plan: say what the assessment still needs, in the form's
+        words, instead of an empty list."""
+        if self.session.plan is not None:
+            self.body.setCurrentWidget(self.splitter)
+            return
+        from planner.ui.fields import describe, form_order
+
+        needed = "".join(
+            f"<li>{html.escape(describe(issue, day_first=self.day_first))}</li>"
+            for issue in sorted(self.session.issues, key=form_order)
+        )
+        self.needs.setText(
+            "<p><b>No plan yet.</b> The plan is drafted as soon as the assessment has what it needs:</p>"
+            f"<ul>{needed}</ul><p>Record these on the Assessment tab (Ctrl+1).</p>"
+        )
+        self.body.setCurrentWidget(self.needs)
+
     def _update_state(self) -> None:
         session = self.session
         record = session.record
         if record is not None and record.signed and session.read_only:
-            when = record.signed_at.astimezone().strftime("%Y-%m-%d %H:%M") if record.signed_at else ""
+            when = format_moment(record.signed_at) if record.signed_at else ""
             self.banner.setText(
                 f"✔ SIGNED — version {record.version} by {record.signer}, {record.signer_credentials}"
-                f" on {when}. Read-only."
+                f", {when}. Read-only."
             )
-            self.banner.setStyleSheet("background:#1b5e20; color:white; font-weight:bold;")
+            kind = "signed"
         elif session.read_only:
             self.banner.setText("Read-only (an earlier version).")
-            self.banner.setStyleSheet("background:palette(mid); font-weight:bold;")
+            kind = "earlier"
         else:
             version = f" — version {record.version}" if record else " — not saved yet"
-            stale = "" if session.plan_is_current else "  The plan shows the last valid entry; fix the problems listed."
+            stale = ""
+            if not session.plan_is_current and session.plan is not None:
+                count = len(session.issues)
+                stale = (
+                    f"  The plan shows the last valid entry: {count} problem{'s' if count != 1 else ''} to fix on the "
+                    "Assessment tab."
+                )
             self.banner.setText(f"✎ {DRAFT_TEXT}{version}.{stale}")
-            self.banner.setStyleSheet("background:#fff3cd; color:#3e2f00; font-weight:bold;")
-        editable = not session.read_only
+            kind = "draft"
+        foreground, background = BANNER[kind]
+        self.banner.setStyleSheet(f"background:{background}; color:{foreground}; font-weight:bold;")
+        editable = not session.read_only and session.plan is not None
         for button in (self.edit_button, self.up_button, self.down_button, self.add_button):
             button.setEnabled(editable)
         self.sign_button.setEnabled(editable and session.plan_is_current)
@@ -357,12 +421,15 @@ class PlanReview(QWidget):
         index = self.tree.currentIndex()
         return index.data(ItemIdRole) if index.isValid() else None
 
-    def select_item(self, item_id: str) -> bool:
+    def select_item(self, item_id: str, *, scroll: bool = True) -> bool:
         for section_row in range(self.model.rowCount()):
             section = self.model.item(section_row)
             for row in range(section.rowCount()):
                 if section.child(row).data(ItemIdRole) == item_id:
-                    self.tree.setCurrentIndex(section.child(row).index())
+                    index = section.child(row).index()
+                    self.tree.selectionModel().setCurrentIndex(index, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+                    if scroll:
+                        self.tree.scrollTo(index)
                     return True
         return False
 

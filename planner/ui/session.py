@@ -65,13 +65,18 @@ def set_path(data: dict[str, Any], path: Path, value: Any) -> None:
         node[path[-1]] = value
 
 
+REQUIRED_PARTS = ("history", "strength", "pain")
+"""Parts of the format that are required objects: kept while empty, so the problems name the fields missing
+in them ("Pain NRS: enter a number") rather than the whole part."""
+
+
 def clean(value: Any) -> Any:
     """Drop None values and empty containers below the top level, as the format's optional fields allow."""
     if isinstance(value, dict):
         out = {}
         for key, item in value.items():
             item = clean(item)
-            if item is None or (isinstance(item, dict) and not item and key not in ("strength",)):
+            if item is None or (isinstance(item, dict) and not item and key not in REQUIRED_PARTS):
                 continue
             out[key] = item
         return out
@@ -79,21 +84,25 @@ def clean(value: Any) -> Any:
 
 
 def blank_assessment(patient: dict[str, Any], assessor: str = "", today: date | None = None) -> dict[str, Any]:
+    """A first assessment: the patient and the date filled in, every clinical fact left for the clinician to
+    record (no cause, side or pain is assumed; the plan says what it still needs)."""
     return {
         "format": ASSESSMENT_FORMAT,
         "patient": {k: v for k, v in patient.items() if v},
         "assessed_on": (today or date.today()).isoformat(),
         "assessor": assessor or None,
-        "history": {"etiology": "unknown", "affected_side": "right"},
+        "history": {},
         "strength": {},
-        "pain": {"nrs": 0},
+        "pain": {},
     }
 
 
 def follow_up_assessment(previous: dict[str, Any], assessor: str = "", today: date | None = None) -> dict[str, Any]:
-    """A new visit starts from the previous one (history, grades, function), dated today."""
+    """A new visit starts from the previous one (history, grades, function), dated today; the pain score is
+    today's to record, not last visit's carried over."""
     data = copy.deepcopy(previous)
     data["assessed_on"] = (today or date.today()).isoformat()
+    data.setdefault("pain", {}).pop("nrs", None)
     if assessor:
         data["assessor"] = assessor
     return data
@@ -194,11 +203,12 @@ class AssessmentSession(QObject):
     def signed(self) -> bool:
         return bool(self.record and self.record.signed)
 
-    def issue_for(self, path: Path) -> str | None:
+    def issue_for(self, path: Path) -> FieldIssue | None:
+        """The first problem of the field at ``path`` (or of an element of it)."""
         field = ".".join(path)
         for issue in self.issues:
             if issue.field == field or issue.field.startswith(field + "["):
-                return issue.rule
+                return issue
         return None
 
     # --- writing (through the undo stack) ----------------------------------------------------------------
@@ -235,7 +245,18 @@ class AssessmentSession(QObject):
 
     # --- plan ----------------------------------------------------------------------------------------------
     def refresh_plan(self) -> None:
-        """Validate and, when valid, regenerate the plan; an invalid entry keeps the last valid plan shown."""
+        """Validate and, when valid, regenerate the plan; an invalid entry keeps the last valid plan shown.
+
+        A stored version shown read-only (signed, or earlier than the latest) is shown as it was stored: it is
+        not validated again, so nothing about today (a machine clock behind its assessment date, a library
+        changed since) can blank it or stop its export.
+        """
+        if self.read_only and self.record is not None:
+            self.issues = []
+            self.content = self.record.content
+            self.plan_is_current = True
+            self._render_plan()
+            return
         try:
             assessment = validate_assessment(self.assessment())
         except AssessmentError as exc:
@@ -243,10 +264,7 @@ class AssessmentSession(QObject):
             self.plan_is_current = False
         else:
             self.issues = []
-            if self.signed and self.read_only and self.record is not None:
-                self.content = self.record.content
-            else:
-                self.content = generate_plan(assessment, load_library(self.database), self._history(assessment))
+            self.content = generate_plan(assessment, load_library(self.database), self._history(assessment))
             self.plan_is_current = True
         self._render_plan()
 

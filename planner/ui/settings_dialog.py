@@ -6,6 +6,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import (
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -22,9 +23,17 @@ from PySide6.QtWidgets import (
 from planner.db.backup import backup_database
 from planner.db.engine import Database
 from planner.errors import UserError
-from planner.settings import CLINIC_ADDRESS, CLINIC_LOGO, CLINIC_NAME, DEFAULT_ASSESSOR, get_settings, set_settings
+from planner.settings import (
+    CLINIC_ADDRESS,
+    CLINIC_LOGO,
+    CLINIC_NAME,
+    assessor_settings,
+    default_assessor,
+    get_settings,
+    set_settings,
+)
 from planner.ui.background import Background, failure_text, show_outcome
-from planner.ui.preferences import DATABASE_SETTING
+from planner.ui.preferences import DATABASE_SETTING, DAY_FIRST_SETTING, day_first
 
 BACKUP_NOW = "&Backup now"
 BACKUP_DONE_BOX = "backupDone"
@@ -43,25 +52,38 @@ class SettingsDialog(QDialog):
         self.clinic_address.setTabChangesFocus(True)
         self.clinic_address.setMaximumHeight(80)
         self.logo = QLineEdit(values.get(CLINIC_LOGO, ""))
-        browse = QPushButton("&Browse…")
+        browse = QPushButton("Bro&wse…")
         browse.setAccessibleName("Choose logo file")
         browse.clicked.connect(self._choose_logo)
         logo_row = QHBoxLayout()
         logo_row.addWidget(self.logo, 1)
         logo_row.addWidget(browse)
-        self.assessor = QLineEdit(values.get(DEFAULT_ASSESSOR, ""))
-        self.assessor.setPlaceholderText("e.g. J. Rivera, PT")
+        name, credentials = default_assessor(database)
+        self.assessor = QLineEdit(name)
+        self.assessor.setPlaceholderText("e.g. J. Rivera")
+        self.credentials = QLineEdit(credentials)
+        self.credentials.setPlaceholderText("e.g. PT, DPT")
         for label, widget in (
             ("Clinic name", self.clinic_name),
             ("Clinic address", self.clinic_address),
             ("Logo image", self.logo),
-            ("Default assessor", self.assessor),
+            ("Default assessor's name", self.assessor),
+            ("Default assessor's credentials", self.credentials),
         ):
             widget.setAccessibleName(label)
-        form.addRow("Clinic &name:", self.clinic_name)
-        form.addRow("Clinic &address:", self.clinic_address)
-        form.addRow("&Logo (PNG or JPEG):", logo_row)
+        form.addRow("Clinic na&me:", self.clinic_name)
+        form.addRow("Clinic a&ddress:", self.clinic_address)
+        logo_label = QLabel("&Logo (PNG or JPEG):")
+        logo_label.setBuddy(self.logo)  # the row is a layout: the label needs its field named
+        form.addRow(logo_label, logo_row)
         form.addRow("Default &assessor:", self.assessor)
+        form.addRow("Assessor's c&redentials:", self.credentials)
+        self.date_order = QComboBox()
+        self.date_order.addItem("Day first: 3/4/1958 is 3 April 1958", True)
+        self.date_order.addItem("Month first: 3/4/1958 is March 4, 1958", False)
+        self.date_order.setCurrentIndex(0 if day_first(self.settings) else 1)
+        self.date_order.setAccessibleName("Order of day and month in dates typed as numbers")
+        form.addRow("Dates typed as &numbers:", self.date_order)
         location = QLabel(str(database.path))
         location.setTextInteractionFlags(
             location.textInteractionFlags() | location.textInteractionFlags().TextSelectableByMouse
@@ -146,10 +168,11 @@ class SettingsDialog(QDialog):
                     CLINIC_NAME: self.clinic_name.text(),
                     CLINIC_ADDRESS: self.clinic_address.toPlainText(),
                     CLINIC_LOGO: logo,
-                    DEFAULT_ASSESSOR: self.assessor.text(),
+                    **assessor_settings(self.assessor.text(), self.credentials.text()),
                 },
             )
         except UserError as exc:
             QMessageBox.warning(self, "Settings", str(exc))
             return
+        self.settings.setValue(DAY_FIRST_SETTING, bool(self.date_order.currentData()))
         self.accept()

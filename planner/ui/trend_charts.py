@@ -36,10 +36,11 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     QPointF,
     QRectF,
+    QSize,
     Qt,
     QTime,
 )
-from PySide6.QtGui import QBrush, QColor, QCursor, QImage, QPainter, QPainterPath, QPalette, QPen, QPixmap
+from PySide6.QtGui import QBrush, QColor, QCursor, QIcon, QImage, QPainter, QPainterPath, QPalette, QPen, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -47,6 +48,8 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QScrollArea,
+    QSizePolicy,
     QSplitter,
     QTableView,
     QToolTip,
@@ -57,6 +60,7 @@ from PySide6.QtWidgets import (
 from planner.engine.progress import recovery_window_dates
 from planner.engine.schedule import add_months
 from planner.plan.text import PAIN_LABEL, VOLUME_LABEL, cell, strength_label, strength_row_label, trend_rows
+from planner.ui.flow_layout import FlowLayout, flow_policy
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -71,6 +75,9 @@ WINDOW_NAME = "expected recovery window"
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 MAX_TICKS = 5
 NARROW_TICKS = 3
+MAX_LINES = 4
+"""Strength lines shown at first: more than this many crossing lines cannot be told apart, so with more weak
+groups the most affected are shown and the clinician ticks any other in the legend (the table lists all)."""
 """At most this many time labels on the wide strength chart and on the narrow ones."""
 
 
@@ -250,6 +257,76 @@ class TrendTableModel(QAbstractTableModel):
         return None
 
 
+class ChartGrid(QWidget):
+    """The charts in one row (the first twice as wide) when the width allows their minimums, else the first
+    on a row of its own above the others."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.grid = QGridLayout(self)
+        self.grid.setContentsMargins(0, 0, 0, 0)
+        self.grid.setSpacing(6)
+        self.columns: list[QWidget] = []
+        self.wide = True
+
+    def clear(self) -> None:
+        for column in self.columns:
+            self.grid.removeWidget(column)
+        self.columns = []
+
+    def set_charts(self, columns: list[QWidget]) -> None:
+        self.clear()
+        self.columns = columns
+        self._arrange(self._fits(self.width()) if self.width() > 0 else True)
+
+    def _fits(self, width: int) -> bool:
+        needed = sum(c.minimumSizeHint().width() for c in self.columns) + self.grid.spacing() * len(self.columns)
+        return width >= needed
+
+    def _arrange(self, wide: bool) -> None:
+        self.wide = wide
+        for column in self.columns:
+            self.grid.removeWidget(column)
+        for index in range(4):
+            self.grid.setColumnStretch(index, 0)
+            self.grid.setRowStretch(index, 0)
+        if not self.columns:
+            return
+        first, rest = self.columns[0], self.columns[1:]
+        if wide:
+            self.grid.addWidget(first, 0, 0)
+            self.grid.setColumnStretch(0, 2)
+            for index, column in enumerate(rest, start=1):
+                self.grid.addWidget(column, 0, index)
+                self.grid.setColumnStretch(index, 1)
+            self.grid.setRowStretch(0, 1)
+        else:
+            self.grid.addWidget(first, 0, 0, 1, max(1, len(rest)))
+            for index, column in enumerate(rest):
+                self.grid.addWidget(column, 1, index)
+                self.grid.setColumnStretch(index, 1)
+            self.grid.setRowStretch(0, 3)
+            self.grid.setRowStretch(1, 2)
+        self.updateGeometry()
+
+    def minimumSizeHint(self) -> QSize:
+        """As wide as the first chart or the others side by side: never the whole row."""
+        if not self.columns:
+            return QSize(0, 0)
+        first, rest = self.columns[0].minimumSizeHint(), [c.minimumSizeHint() for c in self.columns[1:]]
+        rest_width = sum(size.width() for size in rest) + self.grid.spacing() * max(0, len(rest) - 1)
+        width = max(first.width(), rest_width)
+        if self.wide:
+            return QSize(width, max([first.height(), *(size.height() for size in rest)]))
+        return QSize(width, first.height() + self.grid.spacing() + max((size.height() for size in rest), default=0))
+
+    def resizeEvent(self, event: Any) -> None:
+        wide = self._fits(event.size().width())
+        if wide != self.wide:
+            self._arrange(wide)
+        super().resizeEvent(event)
+
+
 class TrendCharts(QWidget):
     """Charts and table for one patient's trend block; :meth:`show_trend` replaces everything shown."""
 
@@ -260,6 +337,9 @@ class TrendCharts(QWidget):
         self.views: dict[str, QChartView] = {}
         self.columns: dict[str, QWidget] = {}  # a chart view with its legend, as placed in the row
         self.legends: dict[str, list[str]] = {}  # the legend's names, per chart that has one
+        self.lines: dict[str, list[QLineSeries]] = {}  # the series of each strength measure, by name
+        self.choices: dict[str, QCheckBox] = {}  # the legend's tick box of each strength measure
+        self.chosen: set[str] | None = None  # the strength measures shown; None: the default choice
         self.hover_text = ""  # what the last hover showed
         self.window_text = ""
         self.note = QLabel()
@@ -272,10 +352,11 @@ class TrendCharts(QWidget):
             "The recovery window is a shaded band with dashed edges; unticked, the time axis spans the visits only"
         )
         self.show_window.toggled.connect(self._rebuild_charts)
-        self.charts_host = QWidget()
-        self.row = QHBoxLayout(self.charts_host)
-        self.row.setContentsMargins(0, 0, 0, 0)
-        self.row.setSpacing(6)
+        self.choice_note = QLabel()
+        self.choice_note.setWordWrap(True)
+        self.choice_note.setAccessibleName("Muscle groups shown")
+        self.choice_note.hide()
+        self.charts_host = ChartGrid()
         top = QWidget()
         top_layout = QVBoxLayout(top)
         top_layout.setContentsMargins(0, 4, 0, 0)
@@ -283,6 +364,7 @@ class TrendCharts(QWidget):
         heading.addWidget(self.note, 1)
         heading.addWidget(self.show_window, 0, Qt.AlignmentFlag.AlignTop)
         top_layout.addLayout(heading)
+        top_layout.addWidget(self.choice_note)
         top_layout.addWidget(self.charts_host, 1)
         self.table_model = TrendTableModel(self)
         self.table = QTableView()
@@ -296,7 +378,12 @@ class TrendCharts(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(False)
         self.splitter = QSplitter(Qt.Orientation.Vertical)
-        self.splitter.addWidget(top)
+        # Small or zoomed screens: the charts scroll rather than make the window taller or wider.
+        top_area = QScrollArea()
+        top_area.setWidget(top)
+        top_area.setWidgetResizable(True)
+        top_area.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.splitter.addWidget(top_area)
         self.splitter.addWidget(self.table)
         self.splitter.setStretchFactor(0, 4)
         self.splitter.setStretchFactor(1, 1)
@@ -307,6 +394,12 @@ class TrendCharts(QWidget):
 
     # --- content -------------------------------------------------------------------------------------------
     def show_trend(self, trend: dict[str, Any]) -> None:
+        if (
+            self.trend is None
+            or self.trend.get("dates") != trend.get("dates")
+            or self._names(self.trend) != self._names(trend)
+        ):
+            self.chosen = None  # another patient (or another visit): the default choice again
         self.trend = trend
         self.table_model.set_trend(trend)
         self.table.resizeColumnsToContents()
@@ -319,7 +412,9 @@ class TrendCharts(QWidget):
             self.table.rowHeight(r) for r in range(self.table_model.rowCount())
         )
         total = max(self.splitter.height(), 400)
-        table_height = min(rows_height + 2 * self.table.frameWidth() + 4, total * 2 // 5)
+        screen = self.screen()
+        short = screen is not None and screen.availableGeometry().height() < 640  # 1080 at 200 %: charts first
+        table_height = min(rows_height + 2 * self.table.frameWidth() + 4, total // 4 if short else total * 2 // 5)
         self.splitter.setSizes([total - table_height, table_height])
 
     @staticmethod
@@ -353,6 +448,51 @@ class TrendCharts(QWidget):
         return " ".join(parts)
 
     @staticmethod
+    def _names(trend: dict[str, Any]) -> list[str]:
+        return [strength_label(entry) for entry in trend.get("strength", [])]
+
+    @staticmethod
+    def default_choice(measures: list[Measure]) -> set[str]:
+        """The strength lines shown at first: all of them up to MAX_LINES, else the MAX_LINES most affected
+        (lowest grade at the latest visit that graded them, then the largest loss since the first)."""
+        if len(measures) <= MAX_LINES:
+            return {m.name for m in measures}
+
+        def affected(measure: Measure) -> tuple[float, float]:
+            graded = [v for v in measure.values if v is not None]
+            latest = graded[-1] if graded else 6
+            return (latest, graded[-1] - graded[0] if graded else 0)
+
+        return {m.name for m in sorted(measures, key=affected)[:MAX_LINES]}
+
+    def choose(self, name: str, shown: bool) -> None:
+        """Show or hide one strength measure's line (the legend's tick box calls this)."""
+        if self.chosen is None:
+            self.chosen = {n for n, box in self.choices.items() if box.isChecked()}
+        (self.chosen.add if shown else self.chosen.discard)(name)
+        for series in self.lines.get(name, []):
+            series.setVisible(shown)
+        box = self.choices.get(name)
+        if box is not None and box.isChecked() != shown:
+            box.setChecked(shown)
+        self._update_choice_note()
+
+    def shown_lines(self) -> list[str]:
+        """The strength measures whose lines are on the chart now, in legend order."""
+        return [name for name, box in self.choices.items() if box.isChecked()]
+
+    def _update_choice_note(self) -> None:
+        total = len(self.choices)
+        shown = len(self.shown_lines())
+        if total > MAX_LINES or shown < total:
+            self.choice_note.setText(
+                f"Showing {shown} of {total} muscle groups: tick the ones to compare (the table lists all)."
+            )
+            self.choice_note.show()
+        else:
+            self.choice_note.hide()
+
+    @staticmethod
     def _measures(trend: dict[str, Any]) -> dict[str, list[Measure]]:
         dates = trend["dates"]
         out = {
@@ -367,13 +507,15 @@ class TrendCharts(QWidget):
         return out
 
     def _rebuild_charts(self) -> None:
+        self.charts_host.clear()
         for column in self.columns.values():
-            self.row.removeWidget(column)
             column.deleteLater()
         self.columns.clear()
         self.views.clear()
         self.charts.clear()
         self.legends.clear()
+        self.lines.clear()
+        self.choices.clear()
         trend = self.trend
         if trend is None:
             return
@@ -398,10 +540,10 @@ class TrendCharts(QWidget):
 
     def _place_charts(self) -> None:
         """One row, strength twice as wide as the others (it has most lines): the tab is short once the
-        follow-up panel sits below it, and the table needs its rows too."""
-        for key in ("strength", "pain", "volume"):
-            if key in self.columns:
-                self.row.addWidget(self.columns[key], 2 if key == "strength" else 1)
+        follow-up panel sits below it, and the table needs its rows too. Narrow, strength above the others."""
+        self.charts_host.set_charts(
+            [self.columns[key] for key in ("strength", "pain", "volume") if key in self.columns]
+        )
 
     @staticmethod
     def _x_range(days: list[date], window: tuple[date | None, date | None] | None) -> tuple[float, float]:
@@ -459,34 +601,83 @@ class TrendCharts(QWidget):
         view.setAccessibleName(f"{title} chart")
         view.setAccessibleDescription("One line per measure across visits; the table below lists the same figures")
         column = QWidget()
-        layout = QVBoxLayout(column)
+        many = len(measures) > MAX_LINES
+        layout: QHBoxLayout | QVBoxLayout = QHBoxLayout(column) if many else QVBoxLayout(column)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
         layout.addWidget(view, 1)
         if len(measures) > 1:  # one line needs no legend: the chart's title names it
-            layout.addWidget(self._legend(title, entries))
+            chosen = self.chosen if self.chosen is not None else self.default_choice(measures)
+            legend = self._legend(title, entries, {m.name for m in measures}, chosen, column=many)
+            layout.addWidget(self._scrolling(legend) if many else legend)
             self.legends[key] = [text for _pixmap, text in entries]
+            for measure in measures:
+                for series in self.lines.get(measure.name, []):
+                    series.setVisible(measure.name in chosen)
+            self._update_choice_note()
         self.charts[key] = chart
         self.views[key] = view
         self.columns[key] = column
 
     @staticmethod
-    def _legend(title: str, entries: list[tuple[QPixmap, str]], columns: int = 2) -> QWidget:
-        """Each line's sample (dash pattern and marker shape in its colour) and name, in rows of two."""
+    def _scrolling(legend: QWidget) -> QScrollArea:
+        """A long legend beside its chart, scrolling when it is taller than the chart."""
+        area = QScrollArea()
+        area.setWidget(legend)
+        area.setWidgetResizable(True)
+        area.setFrameShape(QScrollArea.Shape.NoFrame)
+        area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        area.setMinimumWidth(legend.sizeHint().width() + area.verticalScrollBar().sizeHint().width())
+        area.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Preferred)
+        return area
+
+    def _legend(
+        self,
+        title: str,
+        entries: list[tuple[QPixmap, str]],
+        choosable: set[str],
+        chosen: set[str],
+        *,
+        column: bool = False,
+    ) -> QWidget:
+        """Each line's sample (dash pattern and marker shape in its colour) and name, in rows that wrap to the
+        width, or (``column``) one under the other; a measure's entry is a tick box that shows or hides its
+        line."""
         box = QWidget()
         box.setAccessibleName(f"{title} legend")
-        grid = QGridLayout(box)
-        grid.setContentsMargins(8, 0, 8, 2)
-        grid.setHorizontalSpacing(6)
-        grid.setVerticalSpacing(1)
-        for index, (pixmap, text) in enumerate(entries):
-            row, column = divmod(index, columns)
-            sample = QLabel()
-            sample.setPixmap(pixmap)
-            name = QLabel(text)
-            grid.addWidget(sample, row, column * 2)
-            grid.addWidget(name, row, column * 2 + 1)
-            grid.setColumnStretch(column * 2 + 1, 1)
+        layout = QVBoxLayout(box)
+        layout.setContentsMargins(8, 0, 8, 2)
+        layout.setSpacing(2)
+        flow_host = QWidget()
+        flow: FlowLayout | QVBoxLayout = QVBoxLayout(flow_host) if column else FlowLayout(flow_host, spacing=10)
+        if column:
+            flow.setContentsMargins(0, 0, 0, 0)
+            flow.setSpacing(0)
+        else:
+            flow_policy(flow_host)
+        for pixmap, text in entries:
+            if text in choosable:
+                tick = QCheckBox(text)
+                tick.setIcon(QIcon(pixmap))
+                tick.setIconSize(pixmap.size())
+                tick.setChecked(text in chosen)
+                tick.setAccessibleName(f"Show {text}")
+                tick.toggled.connect(lambda shown, name=text: self.choose(name, shown))
+                self.choices[text] = tick
+                flow.addWidget(tick)
+            else:
+                entry = QWidget()
+                row = QHBoxLayout(entry)
+                row.setContentsMargins(0, 0, 0, 0)
+                row.setSpacing(4)
+                sample_label = QLabel()
+                sample_label.setPixmap(pixmap)
+                row.addWidget(sample_label)
+                row.addWidget(QLabel(text))
+                flow.addWidget(entry)
+        layout.addWidget(flow_host)
+        if column:
+            layout.addStretch(1)
         return box
 
     def _add_measure(
@@ -512,6 +703,8 @@ class TrendCharts(QWidget):
             series.hovered.connect(
                 lambda point, state, s=series, m=measure, r=run: self._hovered(key, s, m, r, point, state)
             )
+            if key == "strength":
+                self.lines.setdefault(measure.name, []).append(series)
         return sample(pen, marker), measure.name
 
     def _add_window(

@@ -31,11 +31,16 @@ def add_example(window: Any, name: str = "neoplastic-after-radiation") -> str:
 
 
 def widget(window: Any, path: str) -> Any:
-    return (
+    """The editor's widget for a field path (a date field's line edit, where the typing goes)."""
+    from planner.ui.date_field import DateField
+
+    found = (
         window.editor.findChild(QComboBox, path)
         or window.editor.findChild(QLineEdit, path)
         or window.editor.findChild(QSpinBox, path)
+        or window.editor.findChild(DateField, path)
     )
+    return found.edit if isinstance(found, DateField) else found
 
 
 def choose(combo: QComboBox, data: Any) -> None:
@@ -73,7 +78,7 @@ def test_patient_dialog_shows_rule_and_keeps_input(window: Any, monkeypatch: pyt
 
     monkeypatch.setattr(PatientDialog, "exec", fill)
     window.new_patient()
-    assert "patient.birth_date" in attempts[1]
+    assert "Birth date: “1970-02-31” is not a date (February 1970 has no day 31)" in attempts[1]
     assert window.patient_model.row_for("X-1") == -1
 
 
@@ -90,6 +95,7 @@ def test_enter_assessment_through_widgets_and_body_map(window: Any, qtbot: Any) 
     nrs = widget(window, "pain.nrs")
     nrs.setValue(8)
     choose(widget(window, "history.etiology"), "idiopathic")
+    choose(widget(window, "history.affected_side"), "right")
     qtbot.keyClicks(widget(window, "history.onset"), "2026-09-01")
     # Strength through the body map: click a region, pick a grade from its menu
     window.editor.tabs.setCurrentIndex(1)
@@ -132,12 +138,14 @@ def test_invalid_value_shown_inline_and_kept(window: Any, qtbot: Any) -> None:
     edit = widget(window, "history.creatinine_clearance_ml_min")
     qtbot.keyClicks(edit, "250")
     assert window.session.issue_for(("history", "creatinine_clearance_ml_min"))
-    assert "0 to 200" in edit.toolTip() and "solid" in edit.styleSheet()
+    assert edit.toolTip() == "Creatinine clearance: enter a number between 0 and 200 mL/min"
+    assert "solid" in edit.styleSheet()
     assert edit.text() == "250"
     assert not window.session.plan_is_current
     assert window.plan_review.sign_button.isEnabled() is False
     assert window.save() is False
-    assert "creatinine_clearance_ml_min" in window.warnings[-1] and edit.text() == "250"
+    assert "Creatinine clearance: enter a number between 0 and 200 mL/min" in window.warnings[-1]
+    assert edit.text() == "250"
     qtbot.keyClick(edit, Qt.Key.Key_Backspace)
     assert window.session.issue_for(("history", "creatinine_clearance_ml_min")) is None
 
@@ -414,6 +422,8 @@ def test_live_plan_compares_with_the_previous_visit(window: Any) -> None:
     add_example(window)
     window.new_assessment()
     session = window.session
+    assert session.plan is None  # today's pain is not carried over from the last visit
+    session.set_value(("pain", "nrs"), 6)
     assert "clinic-mon-progress-summary" in plan_ids(window)
     assert "red-alert-cancer-weakness-worsening" not in plan_ids(window)
     session.set_value(("strength", "ankle_dorsiflexion", "right"), 0)  # two grades lost, known cancer

@@ -79,6 +79,7 @@ def test_saving_a_new_visit_updates_the_list(window: Any) -> None:
     assert window.select_patient("P-A")
     window.new_assessment()
     window.session.set_value(("assessed_on",), "2026-11-12")
+    window.session.set_value(("pain", "nrs"), 3)  # a new visit records today's pain
     assert window.save()
     patients = [r[2] for r in rows(window) if r[0] == "Overdue"]
     assert patients == []  # the new visit brought a new schedule for Ada

@@ -18,13 +18,14 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QApplication, QLabel, QToolTip
+from PySide6.QtWidgets import QApplication, QCheckBox, QLabel, QToolTip
 
 from planner.edits import AddedItem, PlanEdits
 from planner.engine.progress import recovery_window_dates
 from planner.history import patient_history
 from planner.plan.text import cell, trend_rows
 from planner.records import get_plan, latest_plan, save_draft, save_patient, sign_stored_plan, store_assessment
+from tests.conftest import make_assessment
 from tests.test_progress import FIRST, SECOND, THIRD
 
 REPO = Path(__file__).resolve().parents[2]
@@ -94,8 +95,11 @@ def test_three_visits_chart_every_weak_group_with_gaps_for_missing_grades(window
         "ankle dorsiflexion (right)",
     ]
     assert set(charts.legends) == {"strength"}  # one line: the chart's title names it
-    shown = [label.text() for label in charts.columns["strength"].findChildren(QLabel)]
-    assert all(name in shown for name in charts.legends["strength"])  # as labels a screen reader reads
+    column = charts.columns["strength"]
+    shown = [w.text() for w in column.findChildren(QLabel)] + [w.text() for w in column.findChildren(QCheckBox)]
+    assert all(name in shown for name in charts.legends["strength"])  # as text a screen reader reads
+    assert charts.shown_lines() == ["hip extension (right)", "knee flexion (right)", "ankle dorsiflexion (right)"]
+    assert not charts.choice_note.isVisibleTo(charts)  # three lines: all shown, nothing to choose
     assert measure_points(charts.charts["pain"]) == {
         "Pain NRS": [[("2026-01-10", 7.0), ("2026-02-07", 5.0), ("2026-03-07", 8.0)]]
     }
@@ -345,15 +349,15 @@ def test_compare_two_selected_versions(window: Any, qtmodeltester: Any) -> None:
         "Monitoring and follow-up",
         reassess_title,
     ]
-    assert found["clinic-reassess"][4] == ""
+    reassess = next(i for s in first.final()["sections"] for i in s["items"] if i["id"] == "clinic-reassess")
+    assert found["clinic-reassess"][3].startswith(f"detail: {reassess['detail']}\ndue date: ")  # what it said
     assert found["nlsp-pt-arom-progression"] == [
         "~ changed: title, detail (reworded by the clinician)",
         "Physical therapy",
         "AROM daily",
-        f"title: {arom['title']}\ndetail: {arom['detail']}",
-        "title: AROM daily\ndetail: Ten of each.",
+        f"title: {arom['title']} → AROM daily\ndetail: {arom['detail']} → Ten of each.",  # reworded whole
     ]
-    assert found["clinician-1"][:4] == ["+ added (clinician's item)", "Physical therapy", "Pool therapy", ""]
+    assert found["clinician-1"] == ["+ added (clinician's item)", "Physical therapy", "Pool therapy", ""]
     # grouped by section: the physical therapy rows come before monitoring, removed or not
     sections = [model.index(r, 1).data() for r in range(model.rowCount())]
     assert sections == ["Physical therapy", "Physical therapy", "Monitoring and follow-up"]
@@ -363,8 +367,8 @@ def test_compare_two_selected_versions(window: Any, qtmodeltester: Any) -> None:
         for r in range(model.rowCount())
     }
     assert len({QColor(c).name() for c in backgrounds.values()}) == 3
-    assert dialog.heading.text().startswith("From version 1 of the 2026-01-10 assessment (signed ")
-    assert dialog.heading.text().endswith("to version 2 of the 2026-01-10 assessment (draft)")
+    assert dialog.heading.text().startswith("From version 1 of the 10 Jan 2026 assessment (signed ")
+    assert dialog.heading.text().endswith("to version 2 of the 10 Jan 2026 assessment (draft)")
     assert dialog.summary.text() == "3 changes: 1 added, 1 removed, 1 changed."
 
 
@@ -439,3 +443,76 @@ def test_history_contents_reached_before_the_tab_is_shown_are_built_then(qtbot: 
     assert history.previous_version(history._chronology[0]) is None
     with pytest.raises(AttributeError):
         history.no_such_part  # noqa: B018
+
+
+def test_compare_shows_the_words_that_changed_inside_an_item(window: Any) -> None:
+    """A grade that went from 2 to 3 shows as 'MRC 2 → 3' in its sentence, not as two whole paragraphs."""
+    import copy
+
+    from tests.conftest import load_example
+
+    example = load_example("neoplastic-after-radiation")
+    stored = store_assessment(window.database, example)
+    first = latest_plan(window.database, stored.assessment_id)
+    sign_stored_plan(window.database, first.id, "J. Doe", "PT")  # the next save starts version 2
+    better = copy.deepcopy(example)
+    better["strength"]["ankle_dorsiflexion"]["right"] = 3
+    opened = get_plan(window.database, first.id).stamp
+    second = save_draft(window.database, stored.assessment_id, better, PlanEdits(), opened=opened)
+    window.patient_model.reload()
+    window.select_patient(example["patient"]["id"])
+    window.tabs.setCurrentWidget(window.history)
+    dialog = window.history.compare(first.id, second.id)
+    found = rows(dialog.model)
+    # (the item chosen names the lowest grade in its first sentence since issue 12 rewrote the PT texts)
+    contracture = found["nlsp-pt-contracture-prevention"][3]
+    assert contracture.startswith("detail: Lowest recorded grade: MRC 2 → 3. Ambulation")
+    assert contracture.endswith(" …") and len(contracture) < 200  # the unchanged rest is cut short
+    from planner.ui.plan_compare import HtmlRole, PlanChangesModel
+
+    row = next(
+        r for r in range(dialog.model.rowCount()) if dialog.model.change(r).item_id == "nlsp-pt-contracture-prevention"
+    )
+    marked = dialog.model.index(row, PlanChangesModel.CHANGES).data(HtmlRole)
+    assert "text-decoration:line-through'>2</span> → <span" in marked and "font-weight:bold'>3</span>" in marked
+    dialog.show()
+    assert dialog.view.rowHeight(row) < 6 * dialog.view.fontMetrics().lineSpacing()
+
+
+def eleven_weak_groups() -> list[dict[str, Any]]:
+    """Three visits with every muscle group of the right leg weak: eleven lines."""
+    from planner.engine.vocabulary import MUSCLE_GROUPS
+
+    out = []
+    for number, (day, gain) in enumerate((("2026-01-10", 0), ("2026-02-07", 1), ("2026-03-07", 1))):
+        grades = {
+            group: {"left": 5, "right": min(4, [1, 2, 2, 3, 1, 2, 0, 3, 2, 3, 4][i] + gain * (i % 2 or number))}
+            for i, group in enumerate(MUSCLE_GROUPS)
+        }
+        history = {"etiology": "entrapment", "onset": ONSET}
+        out.append(make_assessment(assessed_on=day, history=history, strength=grades))
+    return out
+
+
+def test_eleven_weak_groups_stay_readable(window: Any, qtbot: Any) -> None:
+    """Eleven crossing lines cannot be told apart: the most affected four are drawn, the legend ticks any
+    other on or off, the table keeps all eleven, and the recovery window stays."""
+    charts = open_trends(window, eleven_weak_groups())
+    assert len(charts.legends["strength"]) == 12  # the window and eleven groups, each named
+    assert len(charts.choices) == 11
+    shown = charts.shown_lines()
+    assert len(shown) == 4
+    visible = {s.name() for s in charts.charts["strength"].series() if s.isVisible() and s.name() in charts.choices}
+    assert visible == set(shown)
+    assert "ankle dorsiflexion (right)" in shown  # graded 0, then 1: the most affected
+    assert charts.choice_note.isVisibleTo(charts)
+    assert charts.choice_note.text().startswith("Showing 4 of 11 muscle groups")
+    assert len(window_series(charts.charts["strength"])) == 1  # the recovery window is kept
+    assert sum(1 for label, _ in charts.table_model.rows() if label.endswith(", MRC")) == 11
+    extra = next(name for name in charts.choices if name not in shown)
+    qtbot.mouseClick(charts.choices[extra], Qt.MouseButton.LeftButton, pos=charts.choices[extra].rect().center())
+    assert extra in charts.shown_lines()
+    assert all(s.isVisible() for s in charts.lines[extra])
+    assert charts.choice_note.text().startswith("Showing 5 of 11")
+    charts.show_window.setChecked(False)  # the charts are rebuilt: the choice stays
+    assert extra in charts.shown_lines() and len(charts.shown_lines()) == 5

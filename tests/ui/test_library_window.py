@@ -296,9 +296,28 @@ def test_a_bad_condition_is_reported_at_its_line(libwin: LibraryWindow, dialogs:
     line = bad.split("\n").index("when: pain_nrs >= four") + 1
     before = [(d.id, d.version, d.enabled) for d in list_documents(libwin._database)]
     assert libwin.import_paths([write(tmp_path, "bad.md", bad)]) is False
-    assert f"bad.md: line {line}: when: unknown finding 'four'" in dialogs.error_text()
+    assert f"bad.md: line {line}, column 19: when: unknown finding 'four'" in dialogs.error_text()
     assert [(d.id, d.version, d.enabled) for d in list_documents(libwin._database)] == before
     assert "Nothing was imported" in libwin.status_label.text()
+
+
+def test_import_shows_every_problem_of_a_file_in_line_order(
+    libwin: LibraryWindow, dialogs: Dialogs, tmp_path: Path
+) -> None:
+    """A header problem used to hide the rest; a syntax error says what is wrong and where in the line."""
+    bad = GOOD_DOC.replace("kind: convention", "kind: convention\ncolour: red").replace(
+        "when: pain_nrs >= 4", "when: pain_nrs >= 4 &&"
+    )
+    bad += "\n::: recommendation test-local-2\ntarget: gym\nwhen: true\ntitle: Gym\n:::\n"
+    assert libwin.import_paths([write(tmp_path, "bad.md", bad)]) is False
+    (summary, details) = dialogs.errors[-1]
+    assert summary == "Nothing was imported. bad.md was refused:"
+    assert details == [
+        "bad.md: line 7: unknown header key 'colour' (known: date, id, kind, publisher, source, title, version)",
+        "bad.md: line 16, column 21: when: '&&' is not part of this language: write 'and'",
+        "bad.md: line 21: target must be one of: pt, ot, orthosis, lymphedema, analgesia, medical, monitoring, "
+        "alert, checklist, call",
+    ]
 
 
 def test_dropping_a_markdown_file_imports_it(qtbot: Any, libwin: LibraryWindow, tmp_path: Path) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from planner.settings import CLINIC_ADDRESS, CLINIC_NAME, DEFAULT_ASSESSOR, get_settings
+from planner.settings import ASSESSOR_CREDENTIALS, ASSESSOR_NAME, CLINIC_ADDRESS, CLINIC_NAME, get_settings
 
 
 def small_pdf() -> bytes:
@@ -43,12 +43,13 @@ def test_settings_dialog_saves_clinic_header(qtbot: Any, db: Any, tmp_path: Path
     qtbot.addWidget(dialog)
     dialog.clinic_name.setText("Clínica <Ñandú> & Co")
     dialog.clinic_address.setPlainText("1 Rue de la Paix\nParis")
-    dialog.assessor.setText("J. Rivera, PT")
+    dialog.assessor.setText("J. Rivera")
+    dialog.credentials.setText("PT, DPT")
     dialog._save()
     values = get_settings(db)
     assert values[CLINIC_NAME] == "Clínica <Ñandú> & Co"
     assert values[CLINIC_ADDRESS] == "1 Rue de la Paix\nParis"
-    assert values[DEFAULT_ASSESSOR] == "J. Rivera, PT"
+    assert (values[ASSESSOR_NAME], values[ASSESSOR_CREDENTIALS]) == ("J. Rivera", "PT, DPT")
     dialog.clinic_name.setText("")
     dialog._save()
     assert CLINIC_NAME not in get_settings(db)

@@ -10,7 +10,6 @@ imported file cannot reach the network or inject markup. Modal dialogs sit behin
 from __future__ import annotations
 
 import logging
-import math
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -28,13 +27,11 @@ from PySide6.QtCore import (
     Signal,
 )
 from PySide6.QtGui import (
-    QAbstractTextDocumentLayout,
     QDesktopServices,
     QDragEnterEvent,
     QDropEvent,
     QFont,
     QKeySequence,
-    QPainter,
     QPalette,
     QShortcut,
     QTextCharFormat,
@@ -44,7 +41,6 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QApplication,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -57,9 +53,6 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QSplitter,
-    QStyle,
-    QStyledItemDelegate,
-    QStyleOptionViewItem,
     QTableView,
     QTabWidget,
     QTextBrowser,
@@ -74,8 +67,8 @@ from planner.library.parser import Recommendation, parse_document
 from planner.library.store import get_document, import_documents, remove_document, search_passages
 from planner.models import Document
 from planner.ui.background import Background, failure_text
+from planner.ui.html_delegate import HtmlItemDelegate
 from planner.ui.library.models import (
-    AnyIndex,
     ContributionTableModel,
     DocumentIdRole,
     DocumentTableModel,
@@ -230,59 +223,6 @@ class DocumentBrowser(QTextBrowser):
             self.scrollToAnchor(url.fragment())
 
 
-class HtmlItemDelegate(QStyledItemDelegate):
-    """Paints an item's (already escaped) HTML with the view's palette, wrapped to the view's width."""
-
-    MARGIN = 6
-
-    def __init__(self, parent: QWidget, role: int = ItemHtmlRole) -> None:
-        super().__init__(parent)
-        self._role = role
-
-    def _document(self, option: QStyleOptionViewItem, index: AnyIndex) -> QTextDocument:
-        document = QTextDocument()
-        document.setDefaultFont(option.font)
-        document.setDocumentMargin(self.MARGIN)
-        document.setHtml(str(index.data(self._role) or ""))
-        return document
-
-    def _width(self, option: QStyleOptionViewItem) -> int:
-        view = option.widget
-        if isinstance(view, QAbstractItemView):
-            return max(view.viewport().width() - 2 * view.spacing() - 1, 100)
-        return max(option.rect.width(), 100)
-
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: AnyIndex) -> None:
-        opt = QStyleOptionViewItem(option)
-        self.initStyleOption(opt, index)
-        opt.text = ""  # the style draws background, selection and focus; the HTML is drawn below
-        style = opt.widget.style() if opt.widget else QApplication.style()
-        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
-        document = self._document(opt, index)
-        document.setTextWidth(opt.rect.width())
-        context = QAbstractTextDocumentLayout.PaintContext()
-        group = (
-            QPalette.ColorGroup.Active if opt.state & QStyle.StateFlag.State_Active else QPalette.ColorGroup.Inactive
-        )
-        role = (
-            QPalette.ColorRole.HighlightedText
-            if opt.state & QStyle.StateFlag.State_Selected
-            else QPalette.ColorRole.Text
-        )
-        context.palette.setColor(QPalette.ColorRole.Text, opt.palette.color(group, role))
-        painter.save()
-        painter.translate(opt.rect.topLeft())
-        painter.setClipRect(opt.rect.translated(-opt.rect.topLeft()))
-        document.documentLayout().draw(painter, context)
-        painter.restore()
-
-    def sizeHint(self, option: QStyleOptionViewItem, index: AnyIndex) -> QSize:
-        document = self._document(option, index)
-        width = self._width(option)
-        document.setTextWidth(width)
-        return QSize(width, math.ceil(document.size().height()))
-
-
 class ProblemDialog(QDialog):
     """A refusal with its reasons, one per line, as plain text (never rendered as markup) and copyable."""
 
@@ -434,7 +374,7 @@ class LibraryWindow(QWidget):
         self.results_view = QListView()
         self.results_view.setModel(self.search_model)
         self.results_view.setAccessibleName("Search results")
-        self.results_view.setItemDelegate(HtmlItemDelegate(self.results_view))
+        self.results_view.setItemDelegate(HtmlItemDelegate(self.results_view, ItemHtmlRole))
         self.results_view.setWordWrap(True)
         self.results_view.setUniformItemSizes(False)
         self.results_view.setResizeMode(QListView.ResizeMode.Adjust)
