@@ -132,6 +132,8 @@ def _cross_field_issues(data: dict[str, Any], today: date) -> list[FieldIssue]:
         value = history.get(name)
         if value and date.fromisoformat(value) > assessed:
             issues.append(FieldIssue(f"history.{name}", "must not be after assessed_on"))
+    if history.get("dvt_side") and not history.get("dvt"):
+        issues.append(FieldIssue("history.dvt_side", "is recorded only with an acute DVT (history.dvt true)"))
     lymphedema = data.get("lymphedema")
     if lymphedema and lymphedema.get("present"):
         for name in ("side", "phase"):
