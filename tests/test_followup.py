@@ -144,7 +144,8 @@ def test_a_new_visit_supersedes_the_old_schedule(db: Any) -> None:
     # Onset less than 3 months before the new visit, so the repeat studies still lie ahead (issue 12 review C18)
     store_assessment(db, person("P-A", "Ada", "2026-10-20"))
     due = due_list(db, date(2026, 11, 12))
-    assert {(d.item_id, d.due_on) for d in due} == {("clinic-reassess", "2026-11-17"), ("entrap-mon-repeat-edx", "2026-11-01")}
+    expected = {("clinic-reassess", "2026-11-17"), ("entrap-mon-repeat-edx", "2026-11-01")}
+    assert {(d.item_id, d.due_on) for d in due} == expected
 
 
 def test_done_survives_a_new_draft_and_exclusion_drops_the_row(db: Any) -> None:

@@ -5,7 +5,6 @@ An up-to-date database goes through all of it, and lists its patients, without l
 from __future__ import annotations
 
 import re
-
 import shutil
 import sqlite3
 import subprocess

@@ -84,7 +84,12 @@ _BASE: list[Finding] = [
     _f("palliative", F, "care is palliative"),
     _f("mri_contraindicated", F, "MRI is contraindicated (for example a pacemaker)"),
     _f("dvt", F, "an acute deep venous thrombosis is recorded"),
-    _f("dvt_side", T, "leg of the acute DVT: left, right or bilateral (null when no DVT or its side is not recorded)", True),
+    _f(
+        "dvt_side",
+        T,
+        "leg of the acute DVT: left, right or bilateral (null when no DVT or its side is not recorded)",
+        True,
+    ),
     _f("arterial_insufficiency", F, "arterial insufficiency is recorded"),
     _f("infection", F, "an acute infection is recorded"),
     _f("creatinine_clearance", N, "creatinine clearance in mL/min", True),

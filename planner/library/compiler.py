@@ -208,8 +208,9 @@ class CompiledFinding:
         if not self.collect:
             value = self.evaluate(findings)
             return [str(value)] if has_value(value) else []
-        found = (value.evaluate(findings) for condition, value in self.cases if condition and condition.evaluate(findings))
-        return list(dict.fromkeys(str(text) for text in found if has_value(text)))
+        holding = (value for condition, value in self.cases if condition and condition.evaluate(findings))
+        texts = (value.evaluate(findings) for value in holding)
+        return list(dict.fromkeys(str(text) for text in texts if has_value(text)))
 
 
 @dataclass(slots=True)
