@@ -31,7 +31,10 @@ WALK = re.compile(r"\bwalk", re.IGNORECASE)
 
 @pytest.mark.parametrize("path", example_paths(), ids=lambda p: p.stem)
 def test_shipped_examples_pass_the_lint(library: Any, path: Any) -> None:
-    assert lint_assessment(load_example(path.stem), library) == []
+    assessment = validate_assessment(load_example(path.stem))
+    assert lint_assessment(assessment, library) == []
+    plan = generate_plan(assessment, library)
+    assert clinical_invariants(assessment, plan, all_findings(assessment, library)) == []
 
 
 def clinical_invariants(assessment: dict[str, Any], plan: dict[str, Any], findings: dict[str, Any]) -> list[str]:
@@ -450,3 +453,48 @@ def test_lint_finds_an_exercise_offered_while_its_screen_says_hold(library: Any)
             assessment, plan | {"exercises": [{"id": "ex-knee-straighten-weight", "category": "resisted"}]}
         )
     )
+
+
+def test_lint_finds_a_caution_printed_without_its_passage() -> None:
+    """Every caution an item prints cites the passage that states it (issue 12 review, D22)."""
+    body = """
+        ## S
+        Text.
+
+        ::: recommendation lint-step
+        target: analgesia
+        when: pain_nrs >= 1
+        title: A drug
+        detail: Take it.[[ {nsaid_caution}]]
+        :::
+
+        ::: recommendation lint-step-cited
+        target: analgesia
+        when: pain_nrs >= 1
+        title: Another drug
+        detail: Take it.[[ {nsaid_caution}]]
+        cites: SAFETY: Drugs and kidney function
+        :::
+        """
+    library = library_with(body)
+    low = lint(library, pain={"nrs": 2}, history={"creatinine_clearance_ml_min": 20})
+    assert any(
+        "lint-step prints the caution nsaid_caution without citing SAFETY: Drugs and kidney function" in p for p in low
+    )
+    assert not any("lint-step-cited" in p for p in low)
+    assert not any("lint-step" in p for p in lint(library, pain={"nrs": 2}))  # not printed, nothing to cite
+
+
+def test_lint_lets_a_sentence_say_in_words_that_a_fact_was_not_recorded() -> None:
+    library = library_with("""
+        ## S
+        Text.
+
+        ::: recommendation lint-words
+        target: monitoring
+        when: true
+        title: Sensation
+        detail: Skin sensation is not recorded: test it.[[ Onset {months_since_onset} months ago.]]
+        :::
+        """)
+    assert not any("lint-words" in p for p in lint(library))
