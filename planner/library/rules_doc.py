@@ -284,7 +284,7 @@ def clinical_rules_markdown(library: CompiledLibrary) -> str:
         lines += [_rule_row(library, entry) for entry in entries]
     screens = _screens(library)
     cautions = sorted({name for rec in _rules(library) for name in _cautions(rec)})
-    screen_note = "A screen holds its rules back with its value as the reason; null is clear."
+    screen_note = "A screen holds its rules back with every reason that holds as the reason; null is clear."
     lines += ["", "## Safety screens", "", screen_note, ""]
     lines += _finding_rows(library, screens)
     lines += ["", "## Cautions", ""]
