@@ -98,6 +98,11 @@ class StorageError(UserError):
     """The database could not be read or written; the message says what to do."""
 
 
+class DamagedDataError(StorageError):
+    """Stored data that no longer matches its own checksum: damage SQLite cannot see (a changed byte inside a
+    text). Nothing is drafted or written from it."""
+
+
 class EvaluationError(UserError):
     """A document's condition or derived finding failed while a plan was drafted. The message names the
     document and the recommendation or finding, and the kind of failure; never a value of the patient's (an

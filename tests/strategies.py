@@ -11,6 +11,7 @@ from planner.assessment.schema import (
     ADL_FIELDS,
     ADL_LEVELS,
     AMBULATION,
+    DVT_SIDES,
     ENTRAPMENT_SITES,
     ETIOLOGIES,
     HISTORY_FLAGS,
@@ -79,6 +80,8 @@ def assessments(draw: Any) -> dict[str, Any]:
         "entrapment_site": draw(_optional(st.sampled_from(ENTRAPMENT_SITES))),
         **{flag: draw(st.booleans()) for flag in HISTORY_FLAGS},
     }
+    if history["dvt"]:
+        history["dvt_side"] = draw(_optional(st.sampled_from(DVT_SIDES)))
     data: dict[str, Any] = {
         "format": "lsp-assessment/1",
         "patient": {

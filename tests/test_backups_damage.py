@@ -116,3 +116,30 @@ def test_schema_text_that_is_no_longer_utf8_is_reported_as_damage(template_db: P
     with pytest.raises(DamagedDatabaseError):
         open_database(path)
     assert path.read_bytes() == bytes(data)
+
+
+def test_a_changed_byte_inside_a_stored_document_is_damage_not_a_different_plan(
+    template_db: Path, tmp_path: Path
+) -> None:
+    """A flipped bit inside a condition ('>= 4' read as '>= 5') is valid text to SQLite: the checksum stored with
+    each document catches it. The start-up's check of the shipped documents finds the text changed and reports
+    the damage instead of writing a new copy into the damaged file; no plan is drafted from it either."""
+    from planner.db.check import check_database
+    from planner.db.engine import Database
+    from planner.errors import DamagedDataError
+    from planner.library.store import load_library
+
+    data = bytearray(template_db.read_bytes())
+    at = data.index(b"::: finding pain_uncontrolled\npain_nrs >= 4")  # in the stored document's text
+    data[at + len("::: finding pain_uncontrolled\npain_nrs >= ")] = ord("5")
+    path = tmp_path / "planner.sqlite3"
+    path.write_bytes(bytes(data))
+    with pytest.raises(DamagedDatabaseError, match="CLINIC no longer matches its checksum"):
+        open_database(path)
+    assert path.read_bytes() == bytes(data)
+    database = Database(path)
+    with pytest.raises(DamagedDataError, match="CLINIC no longer matches its checksum"):
+        load_library(database)
+    assert any("CLINIC no longer matches its checksum" in p for p in check_database(database).problems)
+    database.dispose()
+    assert path.read_bytes() == bytes(data)

@@ -1,6 +1,7 @@
-"""Twenty review cases (tests/fixtures/cases): one per cause and each edge of issue 12, with what
-clinical-spec.md says the plan must and must not contain. Every case also passes the plan lint and the
-clinical invariants that hold for every patient (tests/test_plan_lint.py)."""
+"""Review cases (tests/fixtures/cases): one per cause and each edge of issue 12 (01-20), then every case of the
+independent clinical review of issue 12 that exposed a fault (21-48, the reviewer's n01-n33) and one added for
+the DVT side (49), with what clinical-spec.md and the review say the plan must and must not contain. Every case
+also passes the plan lint and the clinical invariants that hold for every patient (tests/test_plan_lint.py)."""
 
 from __future__ import annotations
 
@@ -26,7 +27,12 @@ class Expect:
     not_offered: set[str] = field(default_factory=set)
     held: dict[str, str] = field(default_factory=dict)  # id -> words of the reason
     texts: dict[str, str] = field(default_factory=dict)  # id -> words its text must contain
+    not_texts: dict[str, str] = field(default_factory=dict)  # id -> words its text must not contain
     ladder: str | None = None  # the one ladder item, if any
+    lines: set[str] = field(default_factory=set)  # handout checklist and call lines offered
+    no_lines: set[str] = field(default_factory=set)
+    evidence: dict[str, str] = field(default_factory=dict)  # id -> "DOC: Section" it must cite
+    no_evidence: dict[str, str] = field(default_factory=dict)  # id -> "DOC: Section" it must not cite
 
 
 ADJUVANT_FIRST = "adjuvant first"
@@ -100,8 +106,10 @@ EXPECTATIONS: dict[str, Expect] = {
     "07-traumatic-five-days": Expect(
         offered={"guide-med-trauma-imaging-delay", "guide-med-trauma-blunt", "clinic-pt-active-assisted"},
         not_offered={"guide-med-mri-plexus", "nlsp-pt-arom-progression"},
-        held={"mgmt-analgesia-heat": "injury or operation"},
-        texts={"guide-med-electrodiagnostic": "not sooner"},
+        # heat waits for blood and swelling to settle, as the imaging does (issue 12 review, A10)
+        held={"mgmt-analgesia-heat": "the injury was less than a month ago"},
+        texts={"guide-med-electrodiagnostic": "not sooner", "safety-alert-surgical-precautions": "weight-bearing"},
+        lines={"safety-check-precautions"},
     ),
     # Twelve days after surgery: imaging targets named, no delay, EDX from three weeks
     "08-postsurgical-twelve-days": Expect(
@@ -145,7 +153,12 @@ EXPECTATIONS: dict[str, Expect] = {
             "eq-afo",
             "eq-kafo",
         },
-        texts={"clinic-afo-positioning": "positioning splint", "mgmt-analgesia-heat": "known tumour site"},
+        texts={
+            "clinic-afo-positioning": "positioning splint",
+            "mgmt-analgesia-heat": "radiotherapy field",  # issue 12 review, A6
+            "nlsp-pt-contracture-prevention": "or have them moved for you",  # F35: grades 0-1
+        },
+        not_texts={"nlsp-pt-mobilize-dvt-watch": "non ambulatory"},  # F31: no raw values in sentences
     ),
     # Clearance 20 on the top step with tumour pain: renal cautions in place, ablation for the pain service
     "11-neoplastic-renal-20-top-step": Expect(
@@ -169,10 +182,25 @@ EXPECTATIONS: dict[str, Expect] = {
         not_offered={"guide-med-single-root-pattern", "red-alert-both-legs-severe"},
         texts={"clinic-afo": "both sides"},
     ),
-    # Severe weakness in both legs without cancer: urgent
+    # Severe weakness in both legs without cancer: urgent; a non-walker whose standing was not assessed gets no
+    # standing instruction and no chair to stand up from (issue 12 review, A2)
     "14-unknown-severe-both-legs": Expect(
-        offered={"red-alert-both-legs-severe", "clinic-pt-passive", "clinic-pt-non-ambulatory"},
-        not_offered={"red-alert-both-legs", "mgmt-pt-gait-training"},
+        offered={
+            "red-alert-both-legs-severe",
+            "clinic-pt-passive",
+            "clinic-pt-non-ambulatory",
+            "clinic-ot-transfer-board",
+            "eq-transfer-board",
+        },
+        not_offered={
+            "red-alert-both-legs",
+            "mgmt-pt-gait-training",
+            "clinic-ot-chair",
+            "eq-armchair",
+            "eq-toilet-frame",
+        },
+        texts={"eq-raised-toilet-seat": "transfer board"},
+        not_texts={"clinic-ot-toilet-seat": "stand"},
     ),
     # Palliative: the pain service leads, burdensome follow-up replaced
     "15-neoplastic-palliative": Expect(
@@ -184,27 +212,30 @@ EXPECTATIONS: dict[str, Expect] = {
         not_offered={"nlsp-analgesia-pain-service", "clinic-reassess", "entrap-mon-repeat-edx"},
         ladder="who-step-3",
     ),
-    # Lymphedema with arterial insufficiency: compression, heat and cold held; elevation with a caution
+    # Lymphedema with arterial insufficiency: compression, heat, cold and leg raising held; the handout asks the
+    # doctor before raising the leg (issue 12 review, A11) and the reason is said once (C21)
     "16-lymphedema-arterial-insufficiency": Expect(
         not_offered={"clinic-lymph-screen"},
         held={
             "nlsp-lymph-reduction-wrap-massage": "arterial insufficiency",
-            "mgmt-analgesia-heat": "lymphedema",
+            "mgmt-analgesia-heat": "lymphedema is recorded; arterial insufficiency is recorded",
             "mgmt-analgesia-cold": "arterial insufficiency",
             "ex-lymph-routine": "arterial insufficiency",
+            "ex-lymph-elevation": "arterial insufficiency",
+            "eq-leg-wedge": "arterial insufficiency",
         },
-        offered={
-            "clinic-alert-compression-hold",
-            "clinic-lymph-hold-compression",
-            "ex-lymph-elevation",
-            "eq-leg-wedge",
-            "ex-lymph-self-massage",
-        },
+        offered={"clinic-alert-compression-hold", "clinic-lymph-hold-compression", "ex-lymph-self-massage"},
         texts={
-            "nlsp-lymph-reduction-elevation-education": "raising the leg can reduce its blood supply",
-            "ex-lymph-elevation": "raising the leg can reduce its blood supply",
-            "eq-leg-wedge": "raising the leg can reduce its blood supply",
+            "nlsp-lymph-reduction-elevation-education": "Ask your doctor before you raise your leg",
+            "clinic-alert-compression-hold": "refer for medical review",
         },
+        not_texts={
+            "nlsp-lymph-reduction-elevation-education": "Raise your swollen leg",
+            "clinic-lymph-hold-compression": "arterial",
+            "clinic-alert-compression-hold": "arterial",
+        },
+        evidence={"nlsp-lymph-reduction-elevation-education": "CLINIC: Compression safety"},  # D22
+        lines={"clinic-check-skin"},
     ),
     # Walking only with help: a walker, never a cane
     "17-unknown-assisted-walker": Expect(
@@ -224,7 +255,15 @@ EXPECTATIONS: dict[str, Expect] = {
     "19-neoplastic-both-legs-red-flags": Expect(
         offered={"red-alert-cauda-equina"},
         not_offered={"red-alert-cancer-both-legs", "red-alert-both-legs", "red-alert-both-legs-severe"},
-        texts={"red-alert-cauda-equina": "both legs"},
+        texts={"red-alert-cauda-equina": "both legs", "acr-med-mri-plexus-malignancy": "spine imaging"},
+        # loading exercise and walking practice wait for the same-day review (issue 12 review, A3)
+        held={
+            "nlsp-pt-arom-progression": "same-day review",
+            "mgmt-pt-gait-training": "same-day review",
+            "ex-walking": "same-day review",
+            "ex-sit-to-stand": "same-day review",
+        },
+        no_lines={"clinic-check-exercises"},
     ),
     # Acute infection: injections, TENS and heat held
     "20-entrapment-infection": Expect(
@@ -232,9 +271,309 @@ EXPECTATIONS: dict[str, Expect] = {
         held={
             "entrap-analgesia-steroid-injection": "infection",
             "entrap-analgesia-botulinum-piriformis": "infection",
-            "nlsp-analgesia-tens-anodyne": "infected skin",
+            "nlsp-analgesia-tens-anodyne": "infection",
             "mgmt-analgesia-heat": "infection",
         },
+    ),
+    # --- The independent clinical review of issue 12 (review12, cases n01-n33) ---------------------------------
+    # n01: DVT whose side is not recorded, lymphedema of the other leg: the safe reading holds the garment and
+    # says why (C26), TENS waits too (C27), every exertion of the leg is held (A1), the handout names the clot
+    "21-dvt-side-unknown-lymphedema-other-leg": Expect(
+        offered={"clinic-alert-compression-dvt", "clinic-lymph-hold-compression", "ex-lymph-elevation"},
+        held={
+            "nlsp-lymph-maintenance-garment": "an acute DVT is recorded",
+            "nlsp-analgesia-tens-anodyne": "DVT",
+            "mgmt-analgesia-heat": "an acute DVT is recorded; lymphedema is recorded",
+            "ex-calf-stretch": "DVT",
+            "ex-ankle-lifts": "DVT",
+            "nlsp-pt-arom-progression": "DVT",
+        },
+        texts={
+            "clinic-alert-compression-dvt": "side of the clot is not recorded",
+            "clinic-lymph-hold-compression": "once a doctor confirms it is in the other leg",
+            "vol-remeasure": "No circumferences are recorded yet",  # F38
+            "clinic-afo": "the foot that drops (right)",  # F34
+        },
+        not_texts={"ex-lymph-elevation": "ankle pumps"},
+        lines={"safety-check-dvt"},
+        no_lines={"clinic-check-exercises"},
+    ),
+    # n03: an implanted neurostimulator: MR safety is checked, a second stimulator is not offered blind (A5);
+    # ablation carries the life-expectancy note outside palliative care (F41); severe pain is named (F36)
+    "22-neoplastic-neurostimulator-top-step": Expect(
+        offered={"nlsp-analgesia-rhizotomy", "mgmt-analgesia-scs-itb"},
+        held={"nlsp-analgesia-tens-anodyne": "device team"},
+        texts={
+            "acr-med-mri-plexus-malignancy": "MR-conditional",
+            "mgmt-analgesia-scs-itb": "neurostimulator is already implanted",
+            "nlsp-analgesia-rhizotomy": "life expectancy is limited",
+            "nlsp-pt-arom-progression": "within pain tolerance",
+        },
+        evidence={"acr-med-mri-plexus-malignancy": "SAFETY: Implanted devices and MRI"},
+        ladder="who-step-3",
+    ),
+    # n05: clearance 29 with a cancer: every drug named carries its kidney caution, and cites it (A4, D22)
+    "23-neoplastic-clearance-29": Expect(
+        texts={
+            "who-step-3": "morphine and codeine are poor choices",
+            "mgmt-analgesia-neuropathic-adjuvants": "duloxetine is avoided",
+            "guide-analgesia-pregabalin": "25 to 150",
+        },
+        evidence={
+            "who-step-3": "SAFETY: Drugs and kidney function",
+            "acr-med-mri-plexus-malignancy": "SAFETY: Contrast and kidney function",
+        },
+        ladder="who-step-3",
+    ),
+    # n06: another entrapment site: no piriformis wording (F40); the NSAID caution said once, by the ladder (C20)
+    "24-entrapment-clearance-29-other-site": Expect(
+        offered={"entrap-pt-nerve-mobilization", "entrap-analgesia-conservative-drugs"},
+        not_offered={"entrap-analgesia-botulinum-piriformis"},
+        texts={"who-step-1": "NSAIDs are avoided", "entrap-analgesia-conservative-drugs": "ladder item names"},
+        not_texts={
+            "entrap-pt-nerve-mobilization": "piriformis",
+            "entrap-analgesia-conservative-drugs": "NSAIDs are avoided",
+        },
+        ladder="who-step-1",
+    ),
+    # n10: diabetic, does not walk: heat names the diabetic foot (A6); no raw values in sentences (F31)
+    "25-diabetic-non-walker-grade-4": Expect(
+        offered={"mgmt-analgesia-heat", "clinic-pt-non-ambulatory", "clinic-afo-positioning"},
+        texts={
+            "mgmt-analgesia-heat": "never apply heat to the feet",
+            "nlsp-pt-mobilize-dvt-watch": "does not walk",
+        },
+        not_texts={
+            "mgmt-analgesia-heat": "no numbness or allodynia.",
+            "nlsp-pt-mobilize-dvt-watch": "Get up and move",
+            "clinic-aid-wheelchair": "non ambulatory",
+        },
+    ),
+    # n11: six months after an injury, weakness all in the sciatic territory: one request for the studies, no
+    # "repeat" before it (C18); a sciatic lesion fits as well as the plexus (B16); the walker's real reasons (F33)
+    "26-traumatic-distal-grade-0-walks-with-device": Expect(
+        offered={"guide-med-electrodiagnostic", "guide-med-sciatic-pattern", "clinic-aid-walker"},
+        not_offered={"entrap-mon-repeat-edx", "guide-med-multi-nerve-pattern"},
+        texts={"guide-med-electrodiagnostic": "reinnervation", "clinic-aid-walker": "Joint position sense is absent"},
+        not_texts={"clinic-aid-walker": "Falls in the last 3 months: 0"},
+    ),
+    # n12: refractory non-cancer pain on no step: one step at a time, from a weak opioid (A12)
+    "27-entrapment-refractory-opioid-naive": Expect(
+        texts={"mgmt-analgesia-neuropathic-adjuvants": "second adjuvant class", "who-step-2": "refractory"},
+        ladder="who-step-2",
+    ),
+    # n13: tumour pain on the top step, not palliative: the pain service leads, each option listed once (C19)
+    "28-neoplastic-top-step-not-palliative": Expect(
+        offered={"nlsp-analgesia-pain-service", "nlsp-analgesia-interventional", "nlsp-analgesia-rhizotomy"},
+        not_offered={"entrap-mon-repeat-edx"},
+        texts={
+            "nlsp-analgesia-interventional": "for the pain service to weigh",
+            "nlsp-analgesia-rhizotomy": "life expectancy is limited",
+        },
+        not_texts={
+            "nlsp-analgesia-pain-service": "rhizotomy",
+            "clinic-alert-pain-top-step": "pain service and interventions",
+            "nlsp-analgesia-interventional": "neurostimulation;",
+        },
+        ladder="who-step-3",
+    ),
+    # n14: the same in palliative care: burdensome studies dropped, exercise to the agreed goals (E25, D24)
+    "29-neoplastic-top-step-palliative": Expect(
+        offered={
+            "clinic-analgesia-palliative-pain-service",
+            "nlsp-analgesia-rhizotomy",
+            "clinic-pt-palliative-comfort",
+        },
+        not_offered={"guide-med-electrodiagnostic", "acr-med-second-line-studies", "nlsp-analgesia-pain-service"},
+        texts={"nlsp-pt-arom-progression": "goals agreed", "acr-med-mri-result-pathway": "only if its result"},
+        not_texts={"nlsp-analgesia-rhizotomy": "life expectancy is limited"},
+        evidence={"clinic-pt-palliative-comfort": "CLINIC: Goals of care"},
+        no_evidence={"clinic-pt-palliative-comfort": "NLSP-TM: Pain in neoplastic plexopathy"},
+    ),
+    # n15: radiation plexopathy on the top step: no neuroablation (G); neurolysis named once (C19)
+    "30-radiation-top-step": Expect(
+        offered={"nlsp-analgesia-interventional", "mgmt-analgesia-post-radiation-multimodal"},
+        not_offered={"nlsp-analgesia-rhizotomy"},
+        held={"mgmt-analgesia-heat": "sensation"},
+        not_texts={"nlsp-analgesia-interventional": "neurolysis"},
+        ladder="who-step-3",
+    ),
+    # n16: ten days after a penetrating injury: no heat on a fresh wound (A10), the surgeons' limits (A9), acute
+    # pain after an injury follows the bands (E29), no stretching through acute pain (F35)
+    "31-traumatic-penetrating-ten-days": Expect(
+        offered={"safety-alert-surgical-precautions", "guide-med-trauma-imaging-delay", "nlsp-pt-acute-positioning"},
+        held={"mgmt-analgesia-heat": "the injury was less than a month ago"},
+        not_texts={"nlsp-pt-contracture-prevention": "even when they feel stiff"},
+        lines={"safety-check-precautions"},
+        ladder="who-step-2",
+    ),
+    # n17: thirty days after an injury: heat is open again; the time since onset reads in weeks (F32)
+    "32-traumatic-thirty-days": Expect(
+        offered={"mgmt-analgesia-heat", "guide-med-mri-plexus", "safety-alert-surgical-precautions"},
+        texts={"entrap-mon-repeat-edx": "Onset 4 weeks ago"},
+        not_texts={"entrap-mon-repeat-edx": "months ago"},
+    ),
+    # n18: five days after surgery with an infection: image promptly for an abscess (A8), every reason for
+    # holding heat (F37), the surgeons' limits (A9)
+    "33-postsurgical-day-five-infection": Expect(
+        offered={"acr-alert-postsurgical-abscess", "acr-med-postsurgical-imaging", "safety-alert-surgical-precautions"},
+        not_offered={"acr-alert-postsurgical-collection"},
+        held={
+            "mgmt-analgesia-heat": "an acute infection is recorded; the operation was less than 8 days ago",
+            "nlsp-analgesia-tens-anodyne": "infection",
+        },
+        texts={"entrap-mon-repeat-edx": "Onset 4 days ago"},
+        lines={"safety-check-precautions"},
+    ),
+    # n19: sensory symptoms only: no exercise line without exercises (F39)
+    "34-idiopathic-sensory-only": Expect(
+        offered={"guide-med-electrodiagnostic"},
+        held={"mgmt-analgesia-heat": "sensation"},
+        no_lines={"clinic-check-exercises"},
+    ),
+    # n20: clearance 25, an SNRI tried, refractory: tramadol's kidney and serotonin cautions, duloxetine (A4)
+    "35-diabetic-pregabalin-700-clearance-25": Expect(
+        offered={"pgb-alert-out-of-band", "pgb-alert-renal-reduce"},
+        texts={
+            "who-step-2": "tramadol needs a longer interval",
+            "mgmt-analgesia-neuropathic-adjuvants": "duloxetine is avoided",
+            "mgmt-analgesia-heat": "never apply heat to the feet",
+        },
+        evidence={"who-step-2": "SAFETY: Opioids with antidepressants"},
+        ladder="who-step-2",
+    ),
+    # n21: a garment held for a poor arterial supply: the reason said once, in the held list (C21)
+    "36-lymphedema-maintenance-arterial-insufficiency": Expect(
+        offered={"clinic-alert-compression-hold", "clinic-lymph-hold-compression"},
+        held={
+            "nlsp-lymph-maintenance-garment": "arterial insufficiency",
+            "nlsp-lymph-custom-garment": "arterial insufficiency",
+            "mgmt-analgesia-heat": "lymphedema is recorded; arterial insufficiency is recorded",
+            "ex-lymph-elevation": "arterial insufficiency",
+            "eq-leg-wedge": "arterial insufficiency",
+        },
+        not_texts={"clinic-lymph-hold-compression": "arterial", "clinic-alert-compression-hold": "arterial"},
+    ),
+    # n22: palliative, does not walk, needs help to stand: no chair to stand up from (A2); lighter compression for
+    # comfort (E25); a non-walker's handout asks for changes of position, not to get up (F31)
+    "37-neoplastic-palliative-lymphedema-non-walker": Expect(
+        offered={"clinic-ot-transfer-board", "clinic-pt-non-ambulatory", "clinic-pt-palliative-comfort"},
+        not_offered={"clinic-ot-chair", "eq-armchair", "guide-med-electrodiagnostic", "acr-med-second-line-studies"},
+        texts={
+            "nlsp-lymph-reduction-wrap-massage": "lighter compression",
+            "nlsp-pt-mobilize-dvt-watch": "Change your position often",
+        },
+        not_texts={"nlsp-pt-mobilize-dvt-watch": "Get up and move"},
+    ),
+    # n23: no onset recorded: the plan asks for it (E28) and does not date what it cannot
+    "38-entrapment-onset-not-recorded": Expect(
+        offered={"clinic-alert-record-onset", "entrap-mon-repeat-edx"},
+        texts={"entrap-mon-repeat-edx": "cannot be dated"},
+    ),
+    "39-idiopathic-onset-and-function-not-recorded": Expect(
+        offered={"clinic-alert-record-onset", "clinic-aid-record-ambulation"},
+        not_texts={"guide-mon-idiopathic-recovery": "Onset"},
+    ),
+    # n25: radiotherapy with no cancer named: the cancer pathways agree, for imaging and for pain (B13)
+    "40-unknown-radiotherapy-severe-pain": Expect(
+        offered={"acr-med-mri-plexus-malignancy", "acr-alert-tumor-infiltration-pain"},
+        texts={
+            "mgmt-analgesia-neuropathic-adjuvants": "related to cancer",
+            "mgmt-analgesia-heat": "radiotherapy field",
+        },
+        not_texts={"mgmt-analgesia-neuropathic-adjuvants": "only if the pain proves refractory"},
+        lines={"red-call-cancer-weakness"},
+        no_lines={"clinic-call-weakness"},
+        ladder="who-step-3",
+    ),
+    # n26: DVT and lymphedema of the same leg: one reason, worded once, for every hold (C21); TENS waits (C27)
+    "41-radiation-dvt-lymphedema-same-leg": Expect(
+        offered={"clinic-alert-compression-dvt", "nlsp-lymph-reduction-elevation-education"},
+        held={
+            "nlsp-lymph-reduction-wrap-massage": "an acute DVT is recorded",
+            "nlsp-analgesia-tens-anodyne": "an acute DVT is recorded",
+            "ex-lymph-routine": "an acute DVT is recorded",
+            "ex-lymph-self-massage": "an acute DVT is recorded",
+        },
+        not_texts={"nlsp-lymph-reduction-elevation-education": "exercises you were taught"},
+        lines={"safety-check-dvt"},
+        no_lines={"clinic-check-exercises"},
+    ),
+    # n27: walks alone with the knee at grade 2: no "slide without standing" board, the wheelchair for distances,
+    # the long brace only talked about (B14, B15)
+    "42-idiopathic-knee-grade-2-walks-alone": Expect(
+        offered={"clinic-aid-wheelchair", "clinic-kafo", "mgmt-pt-gait-training"},
+        not_offered={"clinic-ot-transfer-board", "eq-transfer-board", "ex-transfer-board"},
+        texts={"clinic-aid-wheelchair": "longer distances", "clinic-kafo": "may talk to you"},
+        not_texts={"clinic-kafo": "lock the knee"},
+    ),
+    # n28: walks with help but cannot rise alone: every instruction to stand names the helper (A2)
+    "43-idiopathic-walks-with-help-cannot-rise": Expect(
+        offered={"clinic-ot-chair", "clinic-ot-toilet-seat", "eq-armchair", "eq-raised-toilet-seat"},
+        texts={"clinic-ot-chair": "helper", "clinic-ot-toilet-seat": "helper", "eq-armchair": "helper"},
+        not_texts={"clinic-ot-chair": "push up from the armrests"},
+    ),
+    # n29: clearance 20 on step 1: tramadol's caution (A4), cited (D22)
+    "44-neoplastic-clearance-20-step-1": Expect(
+        offered={"pgb-alert-renal-reduce"},
+        texts={"who-step-2": "tramadol needs a longer interval"},
+        evidence={"who-step-2": "SAFETY: Drugs and kidney function"},
+        ladder="who-step-2",
+    ),
+    # n30: unknown cause with a cancer, palliative, severe pain on the top step: neuroablation for the pain
+    # service to weigh, since tumour has not been excluded (G)
+    "45-unknown-cancer-palliative-top-step": Expect(
+        offered={"nlsp-analgesia-rhizotomy", "clinic-analgesia-palliative-pain-service"},
+        texts={"nlsp-analgesia-rhizotomy": "tumour has not been excluded"},
+        ladder="who-step-3",
+    ),
+    # n31: DVT with entrapment, falls and acute pain: glides, stretches, balance, helped movement and injections
+    # all wait (A1)
+    "46-entrapment-dvt-acute-pain-falls": Expect(
+        offered={"clinic-alert-compression-dvt", "nlsp-pt-acute-positioning", "ex-position-back"},
+        held={
+            "clinic-pt-falls": "DVT",
+            "entrap-pt-nerve-mobilization": "DVT",
+            "clinic-pt-active-assisted": "DVT",
+            "ex-sciatic-glide": "DVT",
+            "ex-heel-slides": "DVT",
+            "entrap-analgesia-steroid-injection": "DVT",
+        },
+        not_texts={"nlsp-pt-acute-positioning": "Move your leg gently"},
+        lines={"safety-check-dvt"},
+    ),
+    # n32: 100 mg/day at clearance 45 is inside the reduced band: one alert, which says so (B17)
+    "47-idiopathic-pregabalin-100-clearance-45": Expect(
+        offered={"pgb-alert-renal-reduce"},
+        not_offered={"pgb-alert-out-of-band"},
+        texts={
+            "pgb-alert-renal-reduce": "within that range",
+            "guide-analgesia-pregabalin": "recorded 100 mg/day",
+        },
+        not_texts={"pgb-alert-renal-reduce": "must be reduced", "guide-analgesia-pregabalin": "if prescribed"},
+    ),
+    # n33: an injury without its date: the onset stands in, heat waits, the plan asks for the date (A7)
+    "48-traumatic-injury-date-not-recorded": Expect(
+        offered={
+            "safety-alert-record-event-date",
+            "guide-med-trauma-imaging-delay",
+            "safety-alert-surgical-precautions",
+        },
+        not_offered={"guide-med-mri-plexus"},
+        held={"mgmt-analgesia-heat": "the injury was less than a month ago"},
+        texts={"guide-med-electrodiagnostic": "not sooner", "guide-med-trauma-imaging-delay": "stands in for it"},
+    ),
+    # The DVT side recorded (history.dvt_side): the clot in the right leg holds heat and TENS there, while the
+    # garment of the swollen left leg goes on (C26)
+    "49-dvt-side-recorded-lymphedema-other-leg": Expect(
+        offered={"nlsp-lymph-maintenance-garment", "clinic-lymph-screen", "clinic-alert-compression-dvt"},
+        not_offered={"clinic-lymph-hold-compression"},
+        held={"mgmt-analgesia-heat": "an acute DVT is recorded", "nlsp-analgesia-tens-anodyne": "DVT"},
+        texts={
+            "clinic-lymph-screen": "compression of this leg may continue",
+            "clinic-alert-compression-dvt": "the right leg",
+        },
+        lines={"safety-check-dvt"},
     ),
 }
 
@@ -243,13 +582,20 @@ def case_paths() -> list[Path]:
     return sorted(CASES_DIR.glob("*.json"))
 
 
-def test_there_are_twenty_cases_one_per_cause_at_least() -> None:
+def test_every_case_has_expectations_and_every_cause_a_case() -> None:
     paths = case_paths()
     assert [p.stem for p in paths] == sorted(EXPECTATIONS)
     causes = {json.loads(p.read_text(encoding="utf-8"))["history"]["etiology"] for p in paths}
     from planner.assessment.schema import ETIOLOGIES
 
-    assert len(paths) == 20 and causes == set(ETIOLOGIES)
+    assert len(paths) == 49 and causes == set(ETIOLOGIES)
+
+
+TEXT_KEYS = ("title", "text", "detail", "handout", "precautions", "name", "purpose")
+
+
+def entry_text(entry: dict[str, Any]) -> str:
+    return " ".join([*(str(entry.get(k) or "") for k in TEXT_KEYS), *entry.get("instructions", ())])
 
 
 @pytest.mark.parametrize("path", case_paths(), ids=lambda p: p.stem)
@@ -267,8 +613,16 @@ def test_case(library: Any, path: Path) -> None:
         assert item_id in held and words in held[item_id]["reason"], item_id
         assert item_id not in entries
     for item_id, words in expect.texts.items():
-        entry = entries[item_id]
-        assert words in " ".join(str(entry.get(k, "")) for k in ("title", "text", "detail", "precautions")), item_id
+        assert words in entry_text(entries[item_id]), item_id
+    for item_id, words in expect.not_texts.items():
+        assert item_id not in entries or words not in entry_text(entries[item_id]), item_id
+    lines = {line["id"] for lines_ in plan["handout"].values() for line in lines_}
+    assert expect.lines <= lines, f"missing lines {expect.lines - lines}"
+    assert not expect.no_lines & lines, f"unexpected lines {expect.no_lines & lines}"
+    for item_id, place in expect.evidence.items():
+        assert place in [f"{e['document_id']}: {e['section']}" for e in entries[item_id]["evidence"]], item_id
+    for item_id, place in expect.no_evidence.items():
+        assert place not in [f"{e['document_id']}: {e['section']}" for e in entries[item_id]["evidence"]], item_id
     if expect.ladder is not None:
         assert [i for i in entries if i.startswith("who-step-")] == [expect.ladder]
     assert lint_plan(plan, library, findings) == []

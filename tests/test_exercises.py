@@ -294,10 +294,11 @@ def held_ids(plan: dict[str, Any], section: str = "exercises") -> dict[str, dict
     return {e["id"]: e for e in plan["held"] if e["section"] == section}
 
 
-HELD_BY_DVT = {"active", "resisted", "balance", "walking", "circulation"}
-"""Exercise categories the DVT screen (SAFETY exercise_hold) holds back: work against gravity or resistance,
-standing and walking practice, ankle pumps. Positioning, passive and helped movement, stretches, nerve glides,
-transfers and pressure relief stay."""
+HELD_BY_DVT = {"assisted", "active", "resisted", "stretch", "nerve", "balance", "walking", "circulation"}
+"""Exercise categories the DVT screen (SAFETY exercise_hold) holds back: every exercise in which the patient's own
+muscles work or stretch the leg (helped, active and resisted work, stretches, nerve glides), standing and walking
+practice, ankle pumps (issue 12 review, A1). Positioning, passive movement, sliding transfers and pressure relief
+stay."""
 
 
 def test_an_acute_dvt_holds_back_exertion_and_lists_it_with_the_reason(library: Any) -> None:
@@ -319,9 +320,10 @@ def test_an_acute_dvt_holds_back_exertion_and_lists_it_with_the_reason(library: 
     expected = {e["id"] for e in plain["exercises"] if e["category"] in HELD_BY_DVT or e["id"] == "ex-sit-to-stand"}
     assert set(held) == expected
     kept = {e["id"] for e in plain["exercises"]} - expected
-    assert kept == set(exercises(clot)) and {"ex-ankle-assisted", "ex-calf-stretch"} <= kept
+    assert kept == set(exercises(clot)) and {"ex-ankle-assisted", "ex-calf-stretch"} <= set(held)
+    assert {exercises(clot)[i]["category"] for i in kept} <= {"positioning", "passive", "transfer", "wheelchair"}
     reason = next(iter(held.values()))["reason"]
-    assert "acute DVT" in reason and all(e["reason"] == reason for e in held.values())
+    assert reason == "an acute DVT is recorded" and all(e["reason"] == reason for e in held.values())
     assert all(e["screen"] == ["exercise_hold"] for e in held.values())
     assert held["ex-knee-straighten-weight"]["title"] == "Knee straightening with an ankle weight"
     assert held["ex-knee-straighten-weight"]["evidence"][0]["document_id"] == "SAFETY"
@@ -352,9 +354,11 @@ def test_exercises_in_the_bandage_wait_for_compression(library: Any) -> None:
     ischaemic = plan_for(library, history={"arterial_insufficiency": True}, **swollen)
     assert "arterial insufficiency" in held_ids(ischaemic)["ex-lymph-routine"]["reason"]
     assert "ex-ankle-pumps" in exercises(ischaemic)  # calf pumps on their own while compression waits
-    assert "raising the leg can reduce its blood supply" in exercises(ischaemic)["ex-lymph-elevation"]["detail"]
-    assert "Ask your doctor" in exercises(ischaemic)["ex-lymph-elevation"]["precautions"]
-    assert "Ask your doctor" not in exercises(plan_for(library, **swollen))["ex-lymph-elevation"]["precautions"]
+    # Raising the leg waits for the doctor too: held with its reason, not offered with a contradicting caution
+    # (issue 12 review, A11)
+    assert "ex-lymph-elevation" not in exercises(ischaemic)
+    assert held_ids(ischaemic)["ex-lymph-elevation"]["reason"] == "arterial insufficiency is recorded"
+    assert "ex-lymph-elevation" in exercises(plan_for(library, **swollen))
 
 
 STANDING = {"walking", "balance"}
@@ -379,9 +383,11 @@ def test_balance_walking_and_standing_work_only_for_patients_who_walk(library: A
         exercises(walker)
     )
     if ambulation == "non_ambulatory":
-        assert {"ex-wheelchair-pressure-relief", "ex-transfer-board", "ex-bridge", "ex-foot-push-band"} <= set(
-            exercises(plan)
-        )
+        assert {"ex-wheelchair-pressure-relief", "ex-bridge", "ex-foot-push-band"} <= set(exercises(plan))
+        # Rising with help is recorded, so standing is possible: no board; standing not yet assessed: the board
+        assert "ex-transfer-board" not in exercises(plan)
+        unassessed = plan_for(library, **(changes | {"function": {"ambulation": ambulation}}))
+        assert "ex-transfer-board" in exercises(unassessed)
 
 
 def test_no_standing_balance_on_a_knee_that_gives_way(library: Any) -> None:

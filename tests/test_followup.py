@@ -123,7 +123,7 @@ def person(patient_id: str, name: str, on: str, **changes: Any) -> dict[str, Any
 
 def test_due_list_across_patients_on_fixed_dates(db: Any) -> None:
     store_assessment(db, person("P-A", "Ada", "2026-10-01"))  # reassess 10-29, EDX 11-01..2027-02-01
-    store_assessment(db, person("P-B", "Bo", "2026-11-10"))  # reassess 12-08, EDX 11-10 (window opened) ..02-01
+    store_assessment(db, person("P-B", "Bo", "2026-10-25"))  # reassess 11-22, EDX 11-01..2027-02-01
 
     on = date(2026, 11, 12)
     listed = [(d.patient_id, d.item_id, d.status) for d in due_list(db, on, days_ahead=0)]
@@ -141,9 +141,11 @@ def test_due_list_across_patients_on_fixed_dates(db: Any) -> None:
 def test_a_new_visit_supersedes_the_old_schedule(db: Any) -> None:
     store_assessment(db, person("P-A", "Ada", "2026-10-01"))
     assert {d.item_id for d in due_list(db, date(2026, 11, 12))} == {"clinic-reassess", "entrap-mon-repeat-edx"}
-    store_assessment(db, person("P-A", "Ada", "2026-11-05"))
+    # Onset less than 3 months before the new visit, so the repeat studies still lie ahead (issue 12 review C18)
+    store_assessment(db, person("P-A", "Ada", "2026-10-20"))
     due = due_list(db, date(2026, 11, 12))
-    assert [(d.item_id, d.due_on) for d in due] == [("entrap-mon-repeat-edx", "2026-11-05")]
+    expected = {("clinic-reassess", "2026-11-17"), ("entrap-mon-repeat-edx", "2026-11-01")}
+    assert {(d.item_id, d.due_on) for d in due} == expected
 
 
 def test_done_survives_a_new_draft_and_exclusion_drops_the_row(db: Any) -> None:

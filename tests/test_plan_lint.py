@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import textwrap
+from datetime import date
 from typing import Any
 
 import pytest
@@ -30,14 +31,20 @@ WALK = re.compile(r"\bwalk", re.IGNORECASE)
 
 @pytest.mark.parametrize("path", example_paths(), ids=lambda p: p.stem)
 def test_shipped_examples_pass_the_lint(library: Any, path: Any) -> None:
-    assert lint_assessment(load_example(path.stem), library) == []
+    assessment = validate_assessment(load_example(path.stem))
+    assert lint_assessment(assessment, library) == []
+    plan = generate_plan(assessment, library)
+    assert clinical_invariants(assessment, plan, all_findings(assessment, library)) == []
 
 
 def clinical_invariants(assessment: dict[str, Any], plan: dict[str, Any], findings: dict[str, Any]) -> list[str]:
-    """What clinical-spec.md requires of every plan, checked from the outside."""
+    """What clinical-spec.md (and the clinical review of issue 12) requires of every plan, checked from the
+    outside: each rule below is written from the assessment itself, not from the documents' findings, so a
+    document that gets a condition wrong is caught."""
     faults: list[str] = []
     items = {i["id"]: i for s in plan["sections"] for i in s["items"]}
     alerts = {a["id"]: a for a in plan["alerts"]}
+    held = {e["id"]: e for e in plan["held"]}
     history, pain = assessment["history"], assessment["pain"]
     function = assessment.get("function") or {}
     if function.get("ambulation") == "non_ambulatory":
@@ -52,52 +59,153 @@ def clinical_invariants(assessment: dict[str, Any], plan: dict[str, Any], findin
         faults.append("acute DVT without its alert")
     if history.get("implanted_devices") and "nlsp-analgesia-tens-anodyne" in items:
         faults.append("TENS offered with an implanted device")
-    if history["etiology"] != "neoplastic" and "nlsp-analgesia-rhizotomy" in items:
-        faults.append("neuroablation offered outside tumour pain")
+    tumour_not_excluded = history["etiology"] == "unknown" and bool(
+        (history.get("malignancy") or "").strip() or history.get("radiation_completed_on")
+    )
+    if "nlsp-analgesia-rhizotomy" in items and not (
+        history["etiology"] == "neoplastic" or (tumour_not_excluded and history.get("palliative"))
+    ):
+        faults.append("neuroablation offered outside pain from tumour")
     if findings.get("pain_band") != "severe" and "nlsp-analgesia-rhizotomy" in items:
         faults.append("neuroablation offered for pain that is not severe")
     steps = [int(i[-1]) for i in items if i.startswith("who-step-")]
     current = pain.get("current_ladder_step") or 0
     if steps and steps[0] < current:
         faults.append(f"ladder step {steps[0]} below the current step {current}")
+    event = acute_event_days(assessment)
+    acute_after_event = bool(pain.get("acute")) and event is not None and event <= 30
     if (
         findings.get("pain_neuropathic")
         and not findings.get("cancer_related")
         and not findings.get("adjuvant_tried")
+        and not acute_after_event
         and steps
         and steps[0] > max(1, current)
     ):
         faults.append("opioid step for non-cancer neuropathic pain with no adjuvant tried")
+    if steps and findings.get("refractory_opens_opioids") and steps[0] > max(current + 1, 2):
+        faults.append(f"refractory non-cancer pain jumps to step {steps[0]} from step {current}")
     clearance = history.get("creatinine_clearance_ml_min")
     if clearance is not None and clearance < 30:
         for item_id in ("who-step-2", "who-step-3"):
             if item_id in items and "poor choices" not in items[item_id]["detail"]:
                 faults.append(f"{item_id} names morphine or codeine without the renal caution")
+        if "who-step-2" in items and "tramadol needs a longer interval" not in items["who-step-2"]["detail"]:
+            faults.append("tramadol named below 30 mL/min without its renal caution")
+        adjuvants = items.get("mgmt-analgesia-neuropathic-adjuvants")
+        if adjuvants and "duloxetine is avoided" not in adjuvants["detail"]:
+            faults.append("SNRI offered below 30 mL/min without the duloxetine caution")
     if findings.get("weak_both_legs") and findings.get("fits_single_root"):
         faults.append("one root offered as the explanation of weakness in both legs")
+    injury, operation = injury_days(assessment), operation_days(assessment)
     if "mgmt-analgesia-heat" in items and (
-        assessment.get("lymphedema") or history.get("arterial_insufficiency") or history.get("infection")
+        assessment.get("lymphedema")
+        or history.get("arterial_insufficiency")
+        or history.get("infection")
+        or (history.get("dvt") and not history.get("dvt_side"))
+        or (acute_event_days(assessment) is None and history["etiology"] in ("traumatic", "postsurgical"))
+        or (injury is not None and injury < 30)
+        or (operation is not None and operation <= 7)
     ):
         faults.append("heat offered on a limb the screen excludes")
     pregabalin = [i for i in items.values() if "regabalin" in i["title"]]
     if len(pregabalin) > 1:
         faults.append("more than one pregabalin item")
+    if history.get("dvt") and not history.get("dvt_side") and "nlsp-analgesia-tens-anodyne" in items:
+        faults.append("TENS offered over a leg that may hold an acute DVT")
+    if history.get("arterial_insufficiency"):
+        handouts = " ".join(i.get("handout", "") for i in items.values())
+        if "Raise your swollen leg" in handouts:
+            faults.append("the handout tells a patient with arterial insufficiency to raise the leg")
+    if history.get("palliative"):
+        burdens = ("guide-med-electrodiagnostic", "acr-med-second-line-studies", "entrap-mon-repeat-edx")
+        faults += [f"{i} offered in palliative care" for i in burdens if i in items]
+    if "entrap-mon-repeat-edx" in items and (findings.get("months_since_onset") or 0) >= 3:
+        faults.append("a repeat of the studies offered once its window is open")
+    if {"entrap-mon-repeat-edx-surgery", "guide-med-electrodiagnostic"} <= items.keys():
+        faults.append("two requests for electrodiagnostic studies")
+    undated = history["etiology"] in ("traumatic", "postsurgical") and acute_event_days(assessment, onset=False) is None
+    if undated and "safety-alert-record-event-date" not in alerts:
+        faults.append("an injury or operation without its date, and no alert asks for it")
+    if held.keys() & items.keys():
+        faults.append(f"offered and held at once: {sorted(held.keys() & items.keys())}")
     faults += programme_invariants(assessment, plan)
+    faults += standing_invariants(assessment, plan)
+    faults += unrecorded_invariants(assessment, plan)
     return faults
 
 
+def _days_before_visit(assessment: dict[str, Any], field: str) -> int | None:
+    value = assessment["history"].get(field)
+    if not value:
+        return None
+    return (date.fromisoformat(assessment["assessed_on"]) - date.fromisoformat(value)).days
+
+
+def injury_days(assessment: dict[str, Any], onset: bool = True) -> int | None:
+    days = _days_before_visit(assessment, "trauma_on")
+    if days is None and onset and assessment["history"]["etiology"] == "traumatic":
+        days = _days_before_visit(assessment, "onset")
+    return days
+
+
+def operation_days(assessment: dict[str, Any], onset: bool = True) -> int | None:
+    days = _days_before_visit(assessment, "surgery_on")
+    if days is None and onset and assessment["history"]["etiology"] == "postsurgical":
+        days = _days_before_visit(assessment, "onset")
+    return days
+
+
+def acute_event_days(assessment: dict[str, Any], onset: bool = True) -> int | None:
+    """Days since the latest injury or operation; with ``onset``, the onset stands in for a missing date of an
+    injury or operation that is the recorded cause (the safe reading the review asked for)."""
+    known = [d for d in (injury_days(assessment, onset), operation_days(assessment, onset)) if d is not None]
+    return min(known) if known else None
+
+
 STANDING_EXERCISES = {"ex-sit-to-stand", "ex-hip-back-band", "ex-heel-raises-standing"}
-EXERTION = {"active", "resisted", "balance", "walking", "circulation"}
+EXERTION = {"assisted", "active", "resisted", "stretch", "nerve", "balance", "walking", "circulation"}
+"""Exercise categories that work or stretch the leg: held with an acute DVT (issue 12 review, A1)."""
+SPINE_LOADING = {"active", "resisted", "stretch", "nerve", "balance", "walking"}
+"""Exercise categories that wait for the same-day review of a spinal red flag (issue 12 review, A3)."""
+EXERTION_ITEMS = {
+    "nlsp-pt-arom-progression",
+    "nlsp-pt-advance-resistance",
+    "mgmt-pt-strength-flexibility-gait",
+    "mgmt-pt-gait-training",
+    "clinic-pt-active-assisted",
+    "entrap-pt-nerve-mobilization",
+    "clinic-pt-falls",
+}
+EXERTION_WORDS = re.compile(
+    r"Practise walking|Do the (leg |strength |balance )?exercises|Stretch and move|nerve gliding|balance exercises"
+    r"|Move your leg gently|Move your weak joints|Keep doing them as planned|Get up and move"
+)
+
+
+def _patient_texts(plan: dict[str, Any]) -> list[tuple[str, str]]:
+    """(id, text) of every instruction the patient reads: item handouts, checklist and call lines, and the
+    steps and precautions of the exercises and equipment offered."""
+    texts = [(i["id"], i["handout"]) for s in plan["sections"] for i in s["items"] if i.get("handout")]
+    texts += [(line["id"], line["text"]) for lines in plan["handout"].values() for line in lines]
+    for entry in (*plan["exercises"], *plan["equipment"]):
+        texts += [(entry["id"], step) for step in entry.get("instructions", ())]
+        if entry.get("precautions"):
+            texts.append((entry["id"], entry["precautions"]))
+    return texts
 
 
 def programme_invariants(assessment: dict[str, Any], plan: dict[str, Any]) -> list[str]:
     """The home programme and the equipment list follow the same spec as the plan items: nothing standing or
-    walking for a patient who does not walk, no exertion of a leg with an acute DVT, no self-massage with a DVT
-    or an infection, no exercise in a bandage while compression is held back."""
+    walking for a patient who does not walk, no exertion of the leg with an acute DVT, no loading of the spine
+    while a red flag awaits its review, no self-massage with a DVT or an infection, no exercise in a bandage
+    while compression is held back, no leg raising with a poor arterial supply."""
     faults: list[str] = []
     exercises = {e["id"]: e for e in plan["exercises"]}
     equipment = {e["id"] for e in plan["equipment"]}
+    items = {i["id"] for s in plan["sections"] for i in s["items"]}
     history = assessment["history"]
+    symptoms = assessment.get("symptoms") or {}
     if (assessment.get("function") or {}).get("ambulation") == "non_ambulatory":
         standing = [
             i for i, e in exercises.items() if e["category"] in ("balance", "walking") or i in STANDING_EXERCISES
@@ -107,13 +215,97 @@ def programme_invariants(assessment: dict[str, Any], plan: dict[str, Any]) -> li
             f"{i} offered to a patient who does not walk" for i in ("eq-afo", "eq-kafo", "eq-cane") if i in equipment
         ]
     if history.get("dvt"):
-        faults += [f"{i} offered with an acute DVT" for i, e in exercises.items() if e["category"] in EXERTION]
+        faults += [
+            f"{i} offered with an acute DVT"
+            for i, e in exercises.items()
+            if e["category"] in EXERTION or i in STANDING_EXERCISES
+        ]
+        faults += [f"{i} offered with an acute DVT" for i in sorted(EXERTION_ITEMS & items)]
+        faults += [
+            f"{i} tells a patient with an acute DVT to exert the leg: {t!r}"
+            for i, t in _patient_texts(plan)
+            if EXERTION_WORDS.search(t)
+        ]
+        if "safety-check-dvt" not in {line["id"] for line in plan["handout"]["checklist"]}:
+            faults.append("the handout does not say that the leg has a clot")
+    if symptoms.get("bowel_bladder_change") or symptoms.get("saddle_numbness"):
+        faults += [
+            f"{i} offered before the same-day spinal review"
+            for i, e in exercises.items()
+            if e["category"] in SPINE_LOADING or i == "ex-sit-to-stand"
+        ]
+        loading = EXERTION_ITEMS - {"clinic-pt-active-assisted"}  # helped movement in lying does not load the spine
+        faults += [f"{i} offered before the same-day spinal review" for i in sorted(loading & items)]
     if (history.get("dvt") or history.get("infection")) and "ex-lymph-self-massage" in exercises:
         faults.append("self-massage offered with a DVT or an infection")
     held_compression = history.get("dvt") or history.get("infection") or history.get("arterial_insufficiency")
     if held_compression and "ex-lymph-routine" in exercises:
         faults.append("exercise in a bandage offered while compression is held back")
+    raising = {"ex-lymph-elevation", "eq-leg-wedge"} & (exercises.keys() | equipment)
+    if history.get("arterial_insufficiency") and raising:
+        faults.append("leg raising offered with a poor arterial supply")
+    checklist = {line["id"] for line in plan["handout"]["checklist"]}
+    if "clinic-check-exercises" in checklist and not exercises:
+        faults.append("the checklist asks for exercises the plan does not give")
     return faults
+
+
+STAND = re.compile(r"\b(stand|stands|standing)\b", re.IGNORECASE)
+
+
+def cannot_stand(assessment: dict[str, Any]) -> bool:
+    """A patient who does not walk is taken as unable to stand until standing (to transfer, or from sitting)
+    is recorded as possible; one recorded as unable to stand to transfer, who does not walk, cannot either."""
+    function = assessment.get("function") or {}
+    walks = function.get("ambulation") not in (None, "non_ambulatory")
+    can = ("independent", "needs_help")
+    if function.get("standing_transfer") == "unable" and not walks:
+        return True
+    return function.get("ambulation") == "non_ambulatory" and not (
+        function.get("standing_transfer") in can or function.get("sit_to_stand") in can
+    )
+
+
+def standing_invariants(assessment: dict[str, Any], plan: dict[str, Any]) -> list[str]:
+    """No standing instruction anywhere for a patient who cannot stand; for one who needs help to rise from a
+    seat, every instruction to stand up names the helper (issue 12 review, A2)."""
+    faults: list[str] = []
+    function = assessment.get("function") or {}
+    if cannot_stand(assessment):
+        for item_id, text in _patient_texts(plan):
+            for match in STAND.finditer(text):
+                before, after = text[: match.start()].lower(), text[match.end() :].lower()
+                if before.endswith("without ") or after.startswith(" transfer"):
+                    continue
+                faults.append(f"{item_id} tells a patient who cannot stand to stand: {text!r}")
+                break
+    if function.get("sit_to_stand") in ("needs_help", "unable"):
+        for item_id, text in _patient_texts(plan):
+            for sentence in re.split(r"(?<=[.!?])\s+", text):
+                rising = re.search(r"\bstand up\b|\bto stand\b|push up to standing", sentence, re.IGNORECASE)
+                if rising and "helper" not in sentence:
+                    faults.append(f"{item_id} tells a patient who cannot rise alone to stand: {sentence!r}")
+    return faults
+
+
+def unrecorded_invariants(assessment: dict[str, Any], plan: dict[str, Any]) -> list[str]:
+    """A fact that was not recorded is never asserted as absent: "no numbness" is written only when numbness
+    was recorded as absent, and otherwise the plan says it is not recorded (issue 12 review, A6)."""
+    faults: list[str] = []
+    symptoms = assessment.get("symptoms") or {}
+    texts = [text_of_entry(e) for e in (*plan["alerts"], *(i for s in plan["sections"] for i in s["items"]))]
+    for symptom in ("numbness", "allodynia"):
+        if symptoms.get(symptom) is not None:
+            continue
+        for text in texts:
+            for clause in re.split(r"[.;:]", text):
+                if re.search(rf"\bno {symptom}\b|\bno \w+ or {symptom}\b", clause) and "recorded" not in clause:
+                    faults.append(f"'no {symptom}' asserted though it was not recorded: {clause.strip()!r}")
+    return faults
+
+
+def text_of_entry(entry: dict[str, Any]) -> str:
+    return " ".join(str(entry.get(key) or "") for key in ("title", "text", "detail", "handout"))
 
 
 @settings(max_examples=400, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
@@ -261,3 +453,48 @@ def test_lint_finds_an_exercise_offered_while_its_screen_says_hold(library: Any)
             assessment, plan | {"exercises": [{"id": "ex-knee-straighten-weight", "category": "resisted"}]}
         )
     )
+
+
+def test_lint_finds_a_caution_printed_without_its_passage() -> None:
+    """Every caution an item prints cites the passage that states it (issue 12 review, D22)."""
+    body = """
+        ## S
+        Text.
+
+        ::: recommendation lint-step
+        target: analgesia
+        when: pain_nrs >= 1
+        title: A drug
+        detail: Take it.[[ {nsaid_caution}]]
+        :::
+
+        ::: recommendation lint-step-cited
+        target: analgesia
+        when: pain_nrs >= 1
+        title: Another drug
+        detail: Take it.[[ {nsaid_caution}]]
+        cites: SAFETY: Drugs and kidney function
+        :::
+        """
+    library = library_with(body)
+    low = lint(library, pain={"nrs": 2}, history={"creatinine_clearance_ml_min": 20})
+    assert any(
+        "lint-step prints the caution nsaid_caution without citing SAFETY: Drugs and kidney function" in p for p in low
+    )
+    assert not any("lint-step-cited" in p for p in low)
+    assert not any("lint-step" in p for p in lint(library, pain={"nrs": 2}))  # not printed, nothing to cite
+
+
+def test_lint_lets_a_sentence_say_in_words_that_a_fact_was_not_recorded() -> None:
+    library = library_with("""
+        ## S
+        Text.
+
+        ::: recommendation lint-words
+        target: monitoring
+        when: true
+        title: Sensation
+        detail: Skin sensation is not recorded: test it.[[ Onset {months_since_onset} months ago.]]
+        :::
+        """)
+    assert not any("lint-words" in p for p in lint(library))

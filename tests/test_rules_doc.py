@@ -48,7 +48,9 @@ def test_every_exercise_and_equipment_item_is_listed_with_its_gates(library: Any
     band = next(line for line in lines if line.startswith("| **ex-knee-straighten-weight**"))
     assert "`mrc_knee_extension` is 4 and not `pain_acute`" in band and "held when `exercise_hold` says hold" in band
     wedge = next(line for line in lines if line.startswith("| **eq-leg-wedge**"))
-    assert "adds `elevation_caution`" in wedge
+    assert "held when `elevation_hold` says hold" in wedge
+    heat = next(line for line in lines if line.startswith("| **mgmt-analgesia-heat**"))
+    assert "adds `heat_tumour_caution`" in heat and "adds `heat_sensation_caution`" in heat
 
 
 @pytest.mark.parametrize(

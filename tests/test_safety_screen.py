@@ -248,3 +248,123 @@ def test_gated_exclusive_groups_are_used_by_more_than_one_rule(library: Any) -> 
             groups.setdefault(rule.exclusive, []).append(rule.id)
     assert groups and all(len(members) > 1 for members in groups.values()), groups
     assert any(e.exclusive for e in library.exercises) and any(e.exclusive for e in library.equipment)
+
+
+# --- Conditions in segments, reasons blocks and every reason of a held item (issue 12 review, F37, D23) ----
+
+
+def test_a_segment_may_test_a_condition() -> None:
+    template = "A.[[ {?not dvt}No clot.]][[ {?dvt}Clot.]][[ {?falls_past_3_months >= 1}{falls_past_3_months} falls.]]"
+    assert render(template) == "A. No clot."
+    assert render(template, history={"dvt": True}) == "A. Clot."
+    assert render(template, function={"falls_past_3_months": 0}) == "A. No clot."
+    assert render(template, function={"falls_past_3_months": 2}) == "A. No clot. 2 falls."
+    # A bare name still tests for a value; a condition must be true
+    assert render("Pain[[ {?pain_nrs}recorded]].") == "Pain recorded."
+    assert render("Pain[[ {?pain_nrs > 0}present]].") == "Pain."
+
+
+@pytest.mark.parametrize(
+    ("template", "expected"),
+    [
+        ("[[{?pain_nrs + 1}x]]", "must be true or false"),
+        ("[[{?nope > 1}x]]", "unknown finding 'nope'"),
+        ("[[{?dvt and}x]]", "a value is missing"),
+    ],
+)
+def test_a_condition_in_a_segment_is_checked_when_the_library_loads(template: str, expected: str) -> None:
+    found = problems(f"""
+        ## S
+        ::: recommendation segment-bad
+        target: monitoring
+        when: true
+        title: t
+        detail: {template}
+        :::
+        """)
+    assert any(expected in p for p in found), found
+
+
+REASONS = """
+    ## Cushion rule
+
+    A cushion waits for broken skin and for a clot.
+
+    ::: reasons cushion_hold
+    infection => 'the skin is broken'
+    dvt => 'an acute DVT is recorded'
+    :::
+
+    ::: reasons pad_hold
+    dvt => 'an acute DVT is recorded'
+    arterial_insufficiency => 'the foot is cold'
+    :::
+
+    ## Pad rule
+
+    Pads wait too.
+
+    ::: finding pad_hold_first
+    dvt => 'first only'
+    arterial_insufficiency => 'never shown'
+    :::
+
+    ## Cushion
+
+    Cushions help.
+
+    ::: recommendation screen-cushion
+    target: ot
+    when: true
+    screen: cushion_hold, pad_hold
+    title: Cushion
+    :::
+
+    ::: recommendation screen-pad
+    target: ot
+    when: true
+    screen: pad_hold_first
+    title: Pad
+    :::
+    """
+
+
+def test_a_reasons_screen_gives_every_reason_and_a_held_item_names_each_once() -> None:
+    library = library_with(REASONS)
+    findings_plan = generate_plan(make_assessment(history={"infection": True, "dvt": True}), library)
+    cushion = next(e for e in findings_plan["held"] if e["id"] == "screen-cushion")
+    assert cushion["reason"] == "the skin is broken; an acute DVT is recorded"
+    assert cushion["screen"] == ["cushion_hold", "pad_hold"]
+    assert [e["section"] for e in cushion["evidence"]] == ["Cushion rule"]
+    both = generate_plan(make_assessment(history={"dvt": True, "arterial_insufficiency": True}), library)
+    cushion = next(e for e in both["held"] if e["id"] == "screen-cushion")
+    assert cushion["reason"] == "an acute DVT is recorded; the foot is cold"  # the DVT said once
+    # A plain finding used as a screen gives its one value, as before
+    assert next(e for e in both["held"] if e["id"] == "screen-pad")["reason"] == "first only"
+
+
+def test_a_reasons_block_is_text_and_has_no_otherwise() -> None:
+    assert any("has no 'otherwise'" in p for p in problems("## S\n::: reasons r_hold\notherwise => 'x'\n:::\n"))
+    assert any("reason in words" in p for p in problems("## S\n::: reasons r_hold\ndvt => 3\n:::\n"))
+
+
+def test_the_held_list_cites_every_screens_passage_behind_one_reason(library: Any) -> None:
+    """An infection holds heat and injections with the same words: the text plan's basis names both passages."""
+    from planner.plan.text import render_plan_text
+
+    plan = generate_plan(
+        make_assessment(history={"etiology": "entrapment", "infection": True}, pain={"nrs": 5, "neuropathic": True}),
+        library,
+    )
+    text = render_plan_text(plan)
+    block = " ".join(text[text.index("Held: an acute infection is recorded") :].split("\n\n")[0].split())
+    assert "Heat and cold" in block and "Injections" in block and "TENS" in block
+
+
+def test_a_step_that_prints_nothing_is_left_out(library: Any) -> None:
+    swollen = {"lymphedema": {"present": True, "side": "right", "phase": "maintenance"}}
+    plan = generate_plan(make_assessment(history={"dvt": True, "dvt_side": "left"}, **swollen), library)
+    elevation = next(e for e in plan["exercises"] if e["id"] == "ex-lymph-elevation")
+    assert all(step.strip() for step in elevation["instructions"]) and "ankle pumps" not in " ".join(
+        elevation["instructions"]
+    )

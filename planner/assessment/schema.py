@@ -26,6 +26,8 @@ HISTORY_DATES = ("onset", "radiation_completed_on", "trauma_on", "surgery_on")
 HISTORY_FLAGS = ("palliative", "mri_contraindicated", "dvt", "arterial_insufficiency", "infection")
 IMPLANTED_DEVICES = ("pacemaker", "defibrillator", "neurostimulator", "other")
 """Implanted electronic devices (history.implanted_devices): TENS and MRI both ask about them."""
+DVT_SIDES = ("left", "right", "bilateral")
+"""Leg of a recorded acute DVT (history.dvt_side): compression of the other leg need not wait for it."""
 ENTRAPMENT_SITES = ("piriformis", "other")
 """Suspected entrapment site (history.entrapment_site): piriformis (the sciatic nerve at the piriformis) or other."""
 NEUROPATHIC_AGENTS = ("tricyclic", "ssri", "snri", "gabapentin", "pregabalin", "lidocaine_patch", "capsaicin", "other")
@@ -86,6 +88,7 @@ ASSESSMENT_SCHEMA: dict[str, Any] = {
                     "creatinine_clearance_ml_min": _nullable({"type": "number", "minimum": 0, "maximum": 200}),
                     "implanted_devices": _nullable(_set_of(IMPLANTED_DEVICES)),
                     "entrapment_site": _nullable({"enum": list(ENTRAPMENT_SITES)}),
+                    "dvt_side": _nullable({"enum": list(DVT_SIDES)}),
                 },
                 ("etiology", "affected_side"),
             ),

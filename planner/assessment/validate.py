@@ -193,6 +193,9 @@ def _cross_field_issues(data: dict[str, Any], today: date) -> list[FieldIssue]:
         value = history.get(name)
         if value and parse_date(value) > assessed:
             issues.append(FieldIssue(f"history.{name}", "must not be after assessed_on", "after", after))
+    if history.get("dvt_side") and not history.get("dvt"):
+        rule = "is recorded only with an acute DVT (history.dvt true)"
+        issues.append(FieldIssue("history.dvt_side", rule, "only_with", (("other", "history.dvt"),)))
     lymphedema = data.get("lymphedema")
     if lymphedema and lymphedema.get("present"):
         for name in ("side", "phase"):

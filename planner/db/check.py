@@ -15,7 +15,7 @@ from sqlalchemy import text
 from sqlmodel import select
 
 from planner.db.engine import Database
-from planner.errors import UserError
+from planner.errors import DamagedDataError, UserError
 from planner.models import Plan
 
 
@@ -93,6 +93,9 @@ def check_database(database: Database) -> CheckReport:
         connection.rollback()
     try:
         library = load_library(database)
+    except DamagedDataError as exc:
+        report.problems.append(f"library: {exc}")
+        library = None
     except UserError as exc:
         report.problems.append(f"library: the enabled documents do not compile: {exc}")
         library = None

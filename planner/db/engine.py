@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from planner.db.files import READ_ERRORS
-from planner.errors import NotFoundError, StorageError
+from planner.errors import DamagedDataError, NotFoundError, StorageError
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -377,6 +377,8 @@ def damage_reported(database: Database) -> Iterator[None]:
         database.dispose()
         # A value whose stored type was changed by damage fails to convert (ValueError, or TypeError when a text
         # column holds a number): SQLite's own check decides below whether the file is damaged.
+        if isinstance(exc, DamagedDataError):
+            raise damaged_database_error(database.path, str(exc).split(":")[0]) from None
         if sqlite_error(exc) is None and not isinstance(exc, (ValueError, TypeError)):
             raise  # our own errors (already explained) and bugs
         from planner.logs import log_exception

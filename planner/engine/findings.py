@@ -37,6 +37,21 @@ def _age(birth: str | None, on: date) -> int | None:
     return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
 
 
+def duration_words(days: int | None) -> str | None:
+    """A time span as a sentence reads it: '5 days' under two weeks, '3 weeks' under eight, then months to one
+    decimal ('1 month', '4.1 months'); None when not recorded."""
+    if days is None:
+        return None
+    if days < 14:
+        return f"{days} day{'' if days == 1 else 's'}"
+    if days < 56:
+        weeks = days // 7
+        return f"{weeks} weeks"
+    months = round(days / DAYS_PER_MONTH, 1)
+    text = f"{months:.1f}".rstrip("0").rstrip(".")
+    return f"{text} month{'' if text == '1' else 's'}"
+
+
 def weak_group_entries(assessment: dict[str, Any], library: CompiledLibrary) -> list[dict[str, Any]]:
     """The weak groups in anatomy-table order, each side on its own, as lsp-careplan/1 lists them."""
     threshold = library.settings.get("weak_mrc_at_most")
@@ -187,6 +202,7 @@ def base_findings(assessment: dict[str, Any], library: CompiledLibrary) -> dict[
         "bilateral": history["affected_side"] == "bilateral",
         "days_since_onset": onset_days,
         "months_since_onset": _one_decimal(onset_days / DAYS_PER_MONTH) if onset_days is not None else None,
+        "time_since_onset": duration_words(onset_days),
         "known_malignancy": bool(malignancy),
         "malignancy": malignancy or None,
         "radiotherapy": radiation_days is not None or history["etiology"] == "radiation",
@@ -228,6 +244,8 @@ def base_findings(assessment: dict[str, Any], library: CompiledLibrary) -> dict[
         findings[flag] = bool(history.get(flag))
     for symptom in ("numbness", "paresthesia", "allodynia", "bowel_bladder_change", "saddle_numbness"):
         findings[symptom] = bool(symptoms.get(symptom))
+    findings["numbness_recorded"] = symptoms.get("numbness") is not None
+    findings["dvt_side"] = history.get("dvt_side") if findings["dvt"] else None
     findings.update(_strength_findings(assessment, library))
     findings.update(_lymphedema_findings(assessment))
     return findings

@@ -64,6 +64,13 @@ _BASE: list[Finding] = [
     _f("bilateral", F, "affected_side is bilateral"),
     _f("days_since_onset", N, "days from onset to the assessment", True),
     _f("months_since_onset", N, "months (30.44 days) from onset to the assessment, one decimal", True),
+    _f(
+        "time_since_onset",
+        T,
+        "the time from onset to the assessment in words: days under 2 weeks, weeks under 8, then months"
+        " ('5 days', '3 weeks', '1 month', '4.1 months')",
+        True,
+    ),
     _f("known_malignancy", F, "a malignancy is recorded"),
     _f("malignancy", T, "the recorded malignancy", True),
     _f("radiotherapy", F, "a radiotherapy completion date is recorded, or the etiology is radiation"),
@@ -77,6 +84,12 @@ _BASE: list[Finding] = [
     _f("palliative", F, "care is palliative"),
     _f("mri_contraindicated", F, "MRI is contraindicated (for example a pacemaker)"),
     _f("dvt", F, "an acute deep venous thrombosis is recorded"),
+    _f(
+        "dvt_side",
+        T,
+        "leg of the acute DVT: left, right or bilateral (null when no DVT or its side is not recorded)",
+        True,
+    ),
     _f("arterial_insufficiency", F, "arterial insufficiency is recorded"),
     _f("infection", F, "an acute infection is recorded"),
     _f("creatinine_clearance", N, "creatinine clearance in mL/min", True),
@@ -116,6 +129,7 @@ _BASE: list[Finding] = [
     _f("jps_absent", F, "joint position sense absent on either side"),
     # Symptoms
     _f("numbness", F, "numbness reported"),
+    _f("numbness_recorded", F, "the symptoms record numbness as present or absent (false when the key is missing)"),
     _f("paresthesia", F, "paresthesia reported"),
     _f("allodynia", F, "allodynia reported"),
     _f("bowel_bladder_change", F, "new bowel or bladder change"),

@@ -59,21 +59,28 @@ class DocumentInfo:
 
 @dataclass(frozen=True, slots=True)
 class Segment:
-    """An optional part of a template, ``[[ ... ]]``: printed only when every finding it names has a value.
+    """An optional part of a template, ``[[ ... ]]``: printed only when every finding it prints has a value
+    and every test it makes holds.
 
     ``parts`` alternate like a template's (text, name, text ...); ``guards`` are findings named with
-    ``{?name}``, tested but not printed.
+    ``{?name}``, tested for a value but not printed; ``tests`` are conditions written ``{?CONDITION}`` (for
+    example ``{?not dvt}`` or ``{?falls_past_3_months >= 1}``), which must be true.
     """
 
     parts: tuple[str, ...]
     guards: tuple[str, ...]
+    tests: tuple[Compiled, ...] = ()
 
     @property
     def names(self) -> tuple[str, ...]:
-        return (*self.parts[1::2], *self.guards)
+        """Every finding the segment prints or tests."""
+        tested = tuple(name for test in self.tests for name in sorted(test.symbols))
+        return (*self.parts[1::2], *self.guards, *tested)
 
     def render(self, findings: Mapping[str, Any]) -> str:
-        if not all(has_value(findings.get(name)) for name in self.names):
+        if not all(has_value(findings.get(name)) for name in (*self.parts[1::2], *self.guards)):
+            return ""
+        if not all(test.evaluate(findings) for test in self.tests):
             return ""
         return _render_parts(self.parts, findings)
 
@@ -206,6 +213,10 @@ class CompiledEntry(_Offered):
         return f"{self.kind} '{self.id}'"
 
 
+REASON_SEPARATOR = "; "
+"""Joins the reasons of a ``::: reasons`` finding, and the reasons that hold one item back."""
+
+
 @dataclass(frozen=True, slots=True)
 class CompiledFinding:
     name: str
@@ -213,15 +224,29 @@ class CompiledFinding:
     kind: Kind
     cases: tuple[tuple[Compiled | None, Compiled], ...]
     section: str = ""
+    collect: bool = False
+    """A ``::: reasons`` finding: its value is every case that holds, not the first."""
 
     def evaluate(self, findings: Mapping[str, Any]) -> Any:
         try:
+            if self.collect:
+                return REASON_SEPARATOR.join(self.reasons(findings)) or None
             for condition, value in self.cases:
                 if condition is None or condition.evaluate(findings):
                     return value.evaluate(findings)
         except Exception as exc:  # the compiler's closures do not raise; if one ever did, say where
             raise EvaluationError(self.document_id, f"finding '{self.name}'", exc) from exc
         return None
+
+    def reasons(self, findings: Mapping[str, Any]) -> list[str]:
+        """Each case that holds, in order and each text once: the reasons a screen gives (a plain finding gives
+        its one value)."""
+        if not self.collect:
+            value = self.evaluate(findings)
+            return [str(value)] if has_value(value) else []
+        holding = (value for condition, value in self.cases if condition and condition.evaluate(findings))
+        texts = (value.evaluate(findings) for value in holding)
+        return list(dict.fromkeys(str(text) for text in texts if has_value(text)))
 
 
 @dataclass(slots=True)
@@ -240,6 +265,7 @@ class CompiledLibrary:
     finding_places: dict[str, tuple[str, str]] = field(default_factory=dict)
     """(document id, section) where each derived finding is defined: a held item cites its screen's passage."""
     synonyms: tuple[tuple[str, ...], ...] = ()
+    findings_by_name: dict[str, CompiledFinding] = field(default_factory=dict)
 
 
 def library_version(documents: Iterable[ParsedDocument]) -> str:
@@ -340,6 +366,7 @@ def compile_library(
         figures=figures,
         finding_places={d.name: (d.document_id, d.section) for d in derived},
         synonyms=synonyms,
+        findings_by_name={d.name: d for d in derived},
     )
 
 
@@ -512,8 +539,11 @@ def _derived_findings(
             problems.add(doc.id, finding.line, f"finding '{name}' {what}")
             continue
         kind = value_kinds.pop()
+        if finding.collect and kind is not Kind.TEXT:
+            problems.add(doc.id, finding.line, f"reasons '{name}': every case gives a reason in words (text)")
+            continue
         kinds[name] = kind
-        compiled.append(CompiledFinding(name, doc.id, kind, tuple(cases), finding.section))
+        compiled.append(CompiledFinding(name, doc.id, kind, tuple(cases), finding.section, finding.collect))
     return compiled
 
 
@@ -542,7 +572,7 @@ def _topological(
     return order
 
 
-def _template(text: str, kinds: Mapping[str, Kind]) -> Template | str:
+def _template(text: str, kinds: Mapping[str, Kind], context: Any = None) -> Template | str:
     """Compile a template, or return the reason it is wrong."""
     parts: list[str] = []
     segments: list[Segment] = []
@@ -567,15 +597,39 @@ def _template(text: str, kinds: Mapping[str, Kind]) -> Template | str:
             return inner
         if not inner[1::2] and not guards:
             return "an optional segment '[[ ]]' must name a finding"
+        tests = _guard_tests(guards, kinds, context)
+        if isinstance(tests, str):
+            return tests
         _join(parts, before)
         parts.extend([f"{SEGMENT_MARK}{len(segments)}", ""])
-        segments.append(Segment(tuple(inner), tuple(guards)))
+        names = tuple(guard for guard in guards if _BARE_NAME.match(guard))
+        segments.append(Segment(tuple(inner), names, tests))
         position = end + 2
     rest = _parts(text[position:], kinds, guards=None)
     if isinstance(rest, str):
         return rest
     _join(parts, rest)
     return Template(tuple(parts), tuple(segments))
+
+
+_BARE_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+"""A guard that is one finding name tests for a value; any other guard is a condition."""
+
+
+def _guard_tests(guards: list[str], kinds: Mapping[str, Kind], context: Any) -> tuple[Compiled, ...] | str:
+    """The guards written as conditions (``{?not dvt}``), compiled like a ``when:`` and true or false."""
+    tests = []
+    for guard in guards:
+        if _BARE_NAME.match(guard):
+            continue
+        try:
+            test = compile_expression(guard, kinds, context)
+        except ExpressionError as exc:
+            return f"'{{?{guard}}}': {exc}"
+        if test.kind is not Kind.FLAG:
+            return f"'{{?{guard}}}' must be true or false"
+        tests.append(test)
+    return tuple(tests)
 
 
 def _join(parts: list[str], more: list[str]) -> None:
@@ -589,7 +643,7 @@ def _join(parts: list[str], more: list[str]) -> None:
 
 
 def _parts(text: str, kinds: Mapping[str, Kind], guards: list[str] | None) -> list[str] | str:
-    """Alternating literal text and finding names; ``{?name}`` guards go to ``guards`` (inside a segment)."""
+    """Alternating literal text and finding names; ``{?...}`` guards go to ``guards`` (inside a segment)."""
     parts: list[str] = []
     literal: list[str] = []
     position = 0
@@ -606,12 +660,14 @@ def _parts(text: str, kinds: Mapping[str, Kind], guards: list[str] | None) -> li
             name = match.group(1).strip()
             guard = name.startswith("?")
             name = name[1:].strip() if guard else name
-            if name not in kinds:
-                return f"unknown finding '{{{name}}}' in the text"
             if guard:
                 if guards is None:
                     return f"'{{?{name}}}' tests a finding and belongs inside an optional segment '[[ ]]'"
+                if _BARE_NAME.match(name) and name not in kinds:
+                    return f"unknown finding '{{{name}}}' in the text"
                 guards.append(name)
+            elif name not in kinds:
+                return f"unknown finding '{{{name}}}' in the text"
             else:
                 parts.append("".join(literal))
                 parts.append(name)
@@ -652,13 +708,17 @@ def _gate(
 
 
 def _templates(
-    doc_id: str, texts: Iterable[tuple[str, str, int]], kinds: Mapping[str, Kind], problems: _Collector
+    doc_id: str,
+    texts: Iterable[tuple[str, str, int]],
+    kinds: Mapping[str, Kind],
+    problems: _Collector,
+    context: Any = None,
 ) -> list[Template] | None:
     """Each (field, text, line) compiled as a template, in order; None when any is wrong (each one reported)."""
     templates: list[Template] = []
     failed = False
     for name, text, line in texts:
-        template = _template(text, kinds)
+        template = _template(text, kinds, context)
         if isinstance(template, str):
             problems.add(doc_id, line, f"{name}: {template}")
             failed = True
@@ -701,7 +761,7 @@ def _recommendations(
                 ("detail", rec.detail, rec.detail_line),
                 ("handout", rec.handout, rec.handout_line),
             )
-            templates = _templates(doc.id, texts, kinds, problems)
+            templates = _templates(doc.id, texts, kinds, problems, context)
             _check_cites(doc.id, rec.cites, doc_ids, passages, problems)
             if condition is None or templates is None:
                 continue  # every problem of the recommendation is reported; it is not compiled
@@ -772,7 +832,7 @@ def _entries(
             fields = ("name", "purpose", "precautions", "detail")
             texts = [(key, *entry.texts.get(key, ("", 0))) for key in fields]
             texts += [("step", text, line) for text, line in entry.steps]
-            templates = _templates(doc.id, texts, kinds, problems)
+            templates = _templates(doc.id, texts, kinds, problems, context)
             _check_cites(doc.id, entry.cites, doc_ids, passages, problems)
             if entry.illustration not in figures and entry.illustration:
                 problems.add(doc.id, entry.illustration_line, f"illustration: no figure '{entry.illustration}'")

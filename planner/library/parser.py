@@ -205,6 +205,8 @@ class DerivedFinding:
     line: int
     cases: list[DerivedCase]
     section: str = ""
+    collect: bool = False
+    """A ``::: reasons`` block: every case that holds gives a reason, not only the first."""
 
 
 @dataclass(slots=True)
@@ -394,11 +396,18 @@ def _parse_block(
     elif kind == "figure":
         fields = _read_fields(kind, name, number, body, FIGURE_FIELDS, problems)
         doc.figures.append(FigureBlock(name, number, fields.values, fields.places))
-    elif kind == "finding":
+    elif kind in ("finding", "reasons"):
         if not _NAME.match(name):
-            problems.append(Problem(number, "finding name: lower-case letters, digits and '_', starting with a letter"))
+            problems.append(Problem(number, f"{kind} name: lower-case letters, digits and '_', starting with a letter"))
             return
-        doc.findings.append(DerivedFinding(name, number, _parse_cases(body, problems), section))
+        cases = _parse_cases(body, problems)
+        if kind == "reasons":
+            problems.extend(
+                Problem(case.line, "a reasons block has no 'otherwise': each case is a reason that holds or not")
+                for case in cases
+                if case.condition is None
+            )
+        doc.findings.append(DerivedFinding(name, number, cases, section, collect=kind == "reasons"))
     elif kind == "table":
         if not _NAME.match(name):
             problems.append(Problem(number, "table name: lower-case letters, digits and '_'"))
@@ -407,7 +416,7 @@ def _parse_block(
         if table is not None:
             doc.tables.append(table)
     else:
-        known = "recommendation, exercise, equipment, figure, finding, table"
+        known = "recommendation, exercise, equipment, figure, finding, reasons, table"
         problems.append(Problem(number, f"unknown block kind '{kind}' (known: {known})"))
 
 

@@ -142,12 +142,14 @@ def _equality(node: Any) -> str:
 
 
 def describe_finding(finding: CompiledFinding) -> str:
-    """A derived finding's cases in words: 'if ...: value; otherwise: value'."""
+    """A derived finding's cases in words: 'if ...: value; otherwise: value'; a reasons finding gives every
+    case that holds."""
     parts = []
     for condition, value in finding.cases:
         shown = describe(value.text)
         parts.append(f"otherwise {shown}" if condition is None else f"if {describe(condition.text)}: {shown}")
-    return "; ".join(parts) or "null"
+    text = "; ".join(parts) or "null"
+    return f"every reason that holds, of: {text}" if finding.collect else text
 
 
 def _cell(text: str) -> str:
@@ -161,7 +163,7 @@ def _template_text(template: Template) -> str:
             out.append(part)
         elif part.startswith("\x00"):
             segment = template.segments[int(part[1:])]
-            guards = "".join(f"{{?{name}}}" for name in segment.guards)
+            guards = "".join(f"{{?{name}}}" for name in (*segment.guards, *(t.text for t in segment.tests)))
             inner = "".join(p if not i % 2 else f"{{{p}}}" for i, p in enumerate(segment.parts))
             out.append(f"[[{guards}{inner}]]")
         else:
@@ -282,7 +284,7 @@ def clinical_rules_markdown(library: CompiledLibrary) -> str:
         lines += [_rule_row(library, entry) for entry in entries]
     screens = _screens(library)
     cautions = sorted({name for rec in _rules(library) for name in _cautions(rec)})
-    screen_note = "A screen holds its rules back with its value as the reason; null is clear."
+    screen_note = "A screen holds its rules back with every reason that holds as the reason; null is clear."
     lines += ["", "## Safety screens", "", screen_note, ""]
     lines += _finding_rows(library, screens)
     lines += ["", "## Cautions", ""]

@@ -21,7 +21,7 @@ from sqlmodel import Session, select
 from planner import audit
 from planner.clock import utc_now
 from planner.db.engine import Database, get_or_raise
-from planner.errors import DocumentError, LibraryError, Problem, UserError
+from planner.errors import DamagedDataError, DocumentError, LibraryError, Problem, UserError
 from planner.library.compiler import CompiledLibrary, compile_library, synonym_groups
 from planner.library.files import SHIPPED, read_document_file, read_document_files, shipped_document_paths
 from planner.library.parser import ParsedDocument, parse_document
@@ -41,7 +41,19 @@ def _stored_documents(session: Session, *, enabled_only: bool) -> list[Document]
     return list(session.exec(query.order_by(Document.id)))
 
 
+def _check_stored(document: Document) -> None:
+    """A stored document's text against the checksum stored with it: a byte changed by damage inside a
+    condition (``>= 4`` read as ``>= 5``) would otherwise change plans without a word, and a damaged checksum
+    would make a start-up rewrite the document into a damaged file."""
+    if _sha(document.body) != document.sha256:
+        raise DamagedDataError(
+            f"the stored text of document {document.id} no longer matches its checksum: the database is damaged. "
+            "Nothing was changed; run 'planner db check', or restore a backup with 'planner db restore'."
+        )
+
+
 def _parse_stored(document: Document) -> ParsedDocument:
+    _check_stored(document)
     return parse_document(document.body, document.file_name or document.id)
 
 
@@ -173,6 +185,8 @@ def sync_shipped_documents(database: Database) -> SyncReport:
             and (stored[p.id].version != p.version or stored[p.id].sha256 != _sha(p.body))
         )
     ]
+    for document in stored.values():
+        _check_stored(document)  # report damage here rather than write into a file whose library rows are damaged
     if not changes:
         return SyncReport([], [])
     with database.write() as session:

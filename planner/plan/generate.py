@@ -14,7 +14,13 @@ from planner.assessment.schema import CAREPLAN_FORMAT, SECTION_KEYS
 from planner.engine.findings import all_findings, weak_group_entries
 from planner.engine.limbvolume import limb_volumes
 from planner.engine.progress import Visit, ordered_visits, trend_series
-from planner.library.compiler import CompiledEntry, CompiledLibrary, CompiledRecommendation, has_value
+from planner.library.compiler import (
+    REASON_SEPARATOR,
+    CompiledEntry,
+    CompiledLibrary,
+    CompiledRecommendation,
+    has_value,
+)
 from planner.library.parser import HANDOUT_TARGETS
 
 SECTION_TITLES = {
@@ -114,9 +120,19 @@ CATALOGUE_LISTS = {"exercise": "exercises", "equipment": "equipment"}
 """The plan list each kind of catalogue entry goes to; a held entry names that list as its ``section``."""
 
 
-def hold_reasons(rec: CompiledRecommendation | CompiledEntry, findings: Mapping[str, Any]) -> list[tuple[str, str]]:
-    """(screen finding, reason) for each of the item's screens that says hold; empty when the item may be offered."""
-    return [(name, str(findings[name])) for name in rec.screen if has_value(findings.get(name))]
+def hold_reasons(
+    rec: CompiledRecommendation | CompiledEntry, findings: Mapping[str, Any], library: CompiledLibrary
+) -> list[tuple[str, str]]:
+    """(screen finding, reason) for every reason each of the item's screens gives to hold it (a ``::: reasons``
+    screen gives one per case that holds); empty when the item may be offered."""
+    reasons = []
+    for name in rec.screen:
+        if not has_value(findings.get(name)):
+            continue
+        finding = library.findings_by_name.get(name)
+        texts = finding.reasons(findings) if finding is not None else [str(findings[name])]
+        reasons += [(name, text) for text in texts]
+    return reasons
 
 
 def _held_entry(
@@ -126,8 +142,10 @@ def _held_entry(
     library: CompiledLibrary,
 ) -> dict[str, Any]:
     """One entry of the plan's ``held`` list: a recommendation names its plan section, an exercise or an
-    equipment item the list it would have joined (``exercises``, ``equipment``)."""
-    places = list(dict.fromkeys(place for name, _ in reasons if (place := library.finding_places.get(name))))
+    equipment item the list it would have joined (``exercises``, ``equipment``). The reason names every reason
+    of every screen that holds, each once; the evidence is the passage of each of those screens."""
+    screens = list(dict.fromkeys(name for name, _ in reasons))
+    places = list(dict.fromkeys(place for name in screens if (place := library.finding_places.get(name))))
     if isinstance(rec, CompiledEntry):
         section, title = CATALOGUE_LISTS[rec.kind], rec.name.render(findings)
     else:
@@ -136,8 +154,8 @@ def _held_entry(
         "id": rec.id,
         "section": section,
         "title": title,
-        "reason": reasons[0][1],  # the first screen that holds; "screen" names every one
-        "screen": [name for name, _ in reasons],
+        "reason": REASON_SEPARATOR.join(dict.fromkeys(text for _, text in reasons)),
+        "screen": screens,
         "evidence": _passages(library, places) or evidence_for(library, rec),
     }
 
@@ -160,7 +178,7 @@ def catalogue_entry(entry: CompiledEntry, library: CompiledLibrary, findings: Ma
         "name": entry.name.render(findings),
         "category": entry.category,
         "purpose": entry.purpose.render(findings),
-        "instructions": [step.render(findings) for step in entry.steps],
+        "instructions": [text for step in entry.steps if (text := step.render(findings))],
     }
     if entry.kind == "exercise":
         out["dosage"] = entry.dosage.as_dict() if entry.dosage else None
@@ -183,7 +201,7 @@ def _catalogue(
     for entry in entries:
         if not entry.fires(findings):
             continue
-        reasons = hold_reasons(entry, findings)
+        reasons = hold_reasons(entry, findings, library)
         if reasons:
             held.append(_held_entry(entry, reasons, findings, library))
         else:
@@ -204,7 +222,7 @@ def generate_plan(
         if not rec.fires(findings):
             continue
         if rec.screen:
-            reasons = hold_reasons(rec, findings)
+            reasons = hold_reasons(rec, findings, library)
             if reasons:
                 if rec.target in sections:  # a handout line held with its item needs no entry of its own
                     held.append(_held_entry(rec, reasons, findings, library))

@@ -2,7 +2,8 @@
 
 Each rule can be right alone and the plan still wrong as a whole: two steps of the ladder side by side, a
 sentence with a hole in it ("Onset not recorded months ago"), the list of weak groups repeated item after
-item, or an item offered although its own safety screen says hold. The lint reads a generated plan with the
+item, a caution printed without the passage that states it, or an item offered although its own safety
+screen says hold. The lint reads a generated plan with the
 findings it was drafted from and names every such fault, in the plan's items, alerts and handout lines and in
 its exercises and equipment alike; the tests run it over the shipped examples and a few hundred generated
 assessments.
@@ -15,11 +16,13 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from planner.engine.findings import all_findings
-from planner.library.compiler import CompiledLibrary, format_value, has_value
+from planner.library.compiler import SEGMENT_MARK, CompiledEntry, CompiledLibrary, Template, format_value, has_value
 from planner.plan.generate import CATALOGUE_LISTS, generate_plan
 
 MISSING_TEXT = format_value(None)
-"""What a finding that was not recorded prints as; it must never stand inside a plan's sentence."""
+"""What a finding that was not recorded prints as; it must never stand inside a plan's sentence. The lint looks
+for the finding itself, printed outside an optional segment while null, so a sentence that says in words that a
+fact was not recorded ("skin sensation is not recorded: test it") is not mistaken for one."""
 
 
 def _entries(plan: Mapping[str, Any]) -> Iterator[tuple[str, str, dict[str, Any]]]:
@@ -43,6 +46,23 @@ _TEXT_KEYS = ("title", "text", "detail", "handout", "name", "purpose", "precauti
 def _texts(entry: Mapping[str, Any]) -> list[str]:
     texts = [entry[key] for key in _TEXT_KEYS if isinstance(entry.get(key), str)]
     return texts + [step for step in entry.get("instructions") or () if isinstance(step, str)]
+
+
+CAUTION = "_caution"
+"""A finding named ``*_caution`` is a sentence an item prints when it applies: the item cites where it is stated."""
+
+
+def _templates(rec: Any, held: bool) -> list[Template]:
+    """The templates of a rule that the plan prints: a held entry prints only its title (or name)."""
+    if isinstance(rec, CompiledEntry):
+        return [rec.name] if held else [rec.name, rec.purpose, *rec.steps, rec.precautions, rec.detail]
+    return [rec.title] if held else [rec.title, rec.detail, rec.handout]
+
+
+def _printed_outside_segments(template: Template) -> list[str]:
+    """The findings a template prints whatever their value: those outside an optional segment ``[[ ]]`` (a
+    segment prints nothing unless each finding it names has a value)."""
+    return [name for name in template.parts[1::2] if not name.startswith(SEGMENT_MARK)]
 
 
 def weak_labels(plan: Mapping[str, Any], library: CompiledLibrary) -> list[str]:
@@ -71,9 +91,12 @@ def lint_plan(plan: Mapping[str, Any], library: CompiledLibrary, findings: Mappi
             problems.append(f"exclusive group '{group}' offered more than once: {', '.join(members)}")
 
     for kind, item_id, entry in [*entries, *(("held", e["id"], e) for e in plan.get("held", []))]:
-        for text in _texts(entry):
-            if MISSING_TEXT in text.lower():
-                problems.append(f"{kind} {item_id}: '{MISSING_TEXT}' inside a sentence: {text!r}")
+        rec = rules.get(item_id)
+        templates = _templates(rec, held=kind == "held") if rec is not None else []
+        for name in dict.fromkeys(name for template in templates for name in _printed_outside_segments(template)):
+            if findings.get(name) is None:
+                text = " ".join(_texts(entry))
+                problems.append(f"{kind} {item_id}: '{MISSING_TEXT}' inside a sentence ({name}): {text!r}")
 
     labels = weak_labels(plan, library)
     seen: dict[frozenset[str], str] = {}
@@ -86,6 +109,17 @@ def lint_plan(plan: Mapping[str, Any], library: CompiledLibrary, findings: Mappi
             problems.append(f"the same list of weak groups is written in {seen[mentioned]} and {item_id}")
         else:
             seen[mentioned] = item_id
+
+    for kind, item_id, entry in entries:
+        rec = rules.get(item_id)
+        if rec is None:
+            continue
+        printed = " ".join(_texts(entry))
+        cited = {(e.get("document_id"), e.get("section")) for e in entry.get("evidence") or ()}
+        for name in dict.fromkeys(n for t in _templates(rec, held=False) for n in t.names if n.endswith(CAUTION)):
+            value, place = findings.get(name), library.finding_places.get(name)
+            if has_value(value) and str(value) in printed and place is not None and place not in cited:
+                problems.append(f"{kind} {item_id} prints the caution {name} without citing {place[0]}: {place[1]}")
 
     held = {entry["id"] for entry in plan.get("held", [])}
     for _kind, item_id, _entry in entries:

@@ -68,6 +68,16 @@ def held_by_reason(plan: dict[str, Any]) -> list[tuple[str, list[dict[str, Any]]
     return list(groups.items())
 
 
+def held_evidence(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The passages behind one reason of the held list, each once: entries held for the same words by different
+    screens (an infection holds heat and injections) bring each screen's passage."""
+    seen: dict[tuple[Any, Any], dict[str, Any]] = {}
+    for entry in entries:
+        for evidence in entry.get("evidence") or ():
+            seen.setdefault((evidence.get("document_id"), evidence.get("section")), evidence)
+    return list(seen.values())
+
+
 PAIN_LABEL = "pain NRS"
 VOLUME_LABEL = "excess limb volume %"
 """Row labels of the trend table; the app's charts name their series and tooltips with the same words."""
@@ -146,7 +156,7 @@ def render_plan_text(plan: dict[str, Any]) -> str:
             lines += _wrap(f"Held: {reason}", "  ")
             for entry in entries:
                 lines += _wrap(f"- {held_title(entry)}", "    ")
-            lines += _wrap(f"Basis: {_references(entries[0]['evidence'])}", "      ")
+            lines += _wrap(f"Basis: {_references(held_evidence(entries))}", "      ")
     for section in plan["sections"]:
         lines += ["", section["title"]]
         if not section["items"]:

@@ -18,6 +18,7 @@ from planner.assessment.schema import (
     ADL_FIELDS,
     ADL_LEVELS,
     AMBULATION,
+    DVT_SIDES,
     ENTRAPMENT_SITES,
     ETIOLOGIES,
     HISTORY_FLAGS,
@@ -144,8 +145,13 @@ HISTORY = (
         unit="mL/min",
     ),
 )
+_DVT_SIDE = Field(("history", "dvt_side"), "Leg of the DVT", CHOICE, DVT_SIDES, ("left leg", "right leg", "both legs"))
 FLAGS = (
-    *(Field(("history", name), FLAG_LABELS[name], FLAG) for name in HISTORY_FLAGS),
+    *(
+        field
+        for name in HISTORY_FLAGS
+        for field in (Field(("history", name), FLAG_LABELS[name], FLAG), *((_DVT_SIDE,) if name == "dvt" else ()))
+    ),
     Field(
         ("history", "implanted_devices"),
         "I&mplanted electronic devices",
@@ -349,6 +355,10 @@ def describe(issue: FieldIssue, *, day_first: bool = True) -> str:
         condition = (other.when or f"{other.label} is entered") if other else str(issue.param("other"))
         what = "choose one" if field and field.kind == CHOICE else "enter it"
         return f"{label}: {what}, since {condition}"
+    if code == "only_with":
+        other = field_for(str(issue.param("other")))
+        other_words = other.label if other else str(issue.param("other"))
+        return f"{label}: leave it empty unless “{other_words}” is ticked"
     if code == "unique":
         return f"{label}: the same {field.item if field else 'value'} is listed twice; keep it once"
     if code == "same_count":

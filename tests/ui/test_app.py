@@ -502,6 +502,6 @@ def test_a_dvt_holds_home_exercises_and_the_plan_view_lists_them_with_the_reason
     assert bridge.text().startswith("Home exercise: Bridge  (held: an acute DVT") and not bridge.isCheckable()
     window.plan_review.tree.setCurrentIndex(bridge.index())
     evidence = window.plan_review.evidence.toPlainText()
-    assert "Home exercise: Bridge" in evidence and "exercise and walking of the leg are agreed" in evidence
+    assert "Home exercise: Bridge" in evidence and "agreed with the medical team first" in evidence
     session.undo_stack.undo()
     assert "ex-bridge" in {e["id"] for e in session.plan["exercises"]}

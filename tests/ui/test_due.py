@@ -13,7 +13,7 @@ from tests.test_followup import person
 
 def fill(window: Any) -> None:
     store_assessment(window.database, person("P-A", "Ada Ångström", "2026-10-01"))
-    store_assessment(window.database, person("P-B", "Bo", "2026-11-10"))
+    store_assessment(window.database, person("P-B", "Bo", "2026-10-25"))
     window.due.today = lambda: date(2026, 11, 12)
     window.due.days.setValue(0)
     window.load_patients()
@@ -43,7 +43,7 @@ def test_due_list_shows_every_patient_with_status_text(window: Any, qtmodelteste
         ),
         (
             "Due",
-            "2026-11-10 to 2027-02-01",
+            "2026-11-01 to 2027-02-01",
             "Bo (P-B)",
             "Repeat electrodiagnostic studies at 3-6 months for reinnervation",
             "Monitoring",

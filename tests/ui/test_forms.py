@@ -380,3 +380,13 @@ def test_cited_passages_wrap_as_paragraphs(qtbot: Any) -> None:
         block = block.next()
     assert "The need for a walking aid is judged from the weakest of the hip extensors." in blocks
     assert "A cane suits mild weakness." in blocks
+
+
+def test_a_dvt_side_without_a_dvt_is_worded_with_both_labels() -> None:
+    from planner.errors import FieldIssue
+    from planner.ui.fields import describe
+
+    issue = FieldIssue(
+        "history.dvt_side", "is recorded only with an acute DVT", "only_with", (("other", "history.dvt"),)
+    )
+    assert describe(issue) == "Leg of the DVT: leave it empty unless “Deep venous thrombosis” is ticked"

@@ -466,7 +466,7 @@ def test_compare_shows_the_words_that_changed_inside_an_item(window: Any) -> Non
     found = rows(dialog.model)
     # (the item chosen names the lowest grade in its first sentence since issue 12 rewrote the PT texts)
     contracture = found["nlsp-pt-contracture-prevention"][3]
-    assert contracture.startswith("detail: Lowest recorded grade: MRC 2 → 3. Ambulation")
+    assert contracture.startswith("detail: Lowest recorded grade: MRC 2 → 3. ")
     assert contracture.endswith(" …") and len(contracture) < 200  # the unchanged rest is cut short
     from planner.ui.plan_compare import HtmlRole, PlanChangesModel
 

@@ -348,14 +348,14 @@ def test_dragging_other_files_is_refused(libwin: LibraryWindow, tmp_path: Path) 
 
 def test_unchecking_enabled_disables_the_document(qtbot: Any, libwin: LibraryWindow) -> None:
     model = libwin.document_model
-    index = model.index(model.row_for_id("RED-FLAGS"), DocumentTableModel.ENABLED)
+    index = model.index(model.row_for_id("DLRPN"), DocumentTableModel.ENABLED)
     with qtbot.waitSignal(libwin.libraryChanged, timeout=2000):
         assert model.setData(index, Qt.CheckState.Unchecked.value, Qt.ItemDataRole.CheckStateRole)
-    assert not get_document(libwin._database, "RED-FLAGS").enabled
+    assert not get_document(libwin._database, "DLRPN").enabled
     assert index.data(Qt.ItemDataRole.CheckStateRole) == Qt.CheckState.Unchecked
     with qtbot.waitSignal(libwin.libraryChanged, timeout=2000):
         assert model.setData(index, Qt.CheckState.Checked, Qt.ItemDataRole.CheckStateRole)
-    assert get_document(libwin._database, "RED-FLAGS").enabled
+    assert get_document(libwin._database, "DLRPN").enabled
 
 
 def test_disabling_a_document_others_depend_on_is_refused(qtbot: Any, libwin: LibraryWindow, dialogs: Dialogs) -> None:
@@ -370,11 +370,11 @@ def test_disabling_a_document_others_depend_on_is_refused(qtbot: Any, libwin: Li
 
 
 def test_the_toggle_button_disables_the_selected_document(qtbot: Any, libwin: LibraryWindow) -> None:
-    libwin.showPassage("RED-FLAGS", "")
+    libwin.showPassage("DLRPN", "")
     assert libwin.toggle_button.text() == "Disable"
     with qtbot.waitSignal(libwin.libraryChanged, timeout=2000):
         qtbot.mouseClick(libwin.toggle_button, Qt.MouseButton.LeftButton)
-    assert not get_document(libwin._database, "RED-FLAGS").enabled
+    assert not get_document(libwin._database, "DLRPN").enabled
     assert libwin.toggle_button.text() == "Enable"
 
 
