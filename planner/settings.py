@@ -14,6 +14,7 @@ from planner.models import Setting
 CLINIC_NAME = "clinic.name"
 CLINIC_ADDRESS = "clinic.address"
 CLINIC_LOGO = "clinic.logo"
+CLINIC_PHONE = "clinic.phone"
 DEFAULT_ASSESSOR = "assessor.default"
 
 
@@ -41,5 +42,8 @@ def clinic_info(database: Database) -> ClinicInfo:
     values = get_settings(database)
     logo = values.get(CLINIC_LOGO)
     return ClinicInfo(
-        name=values.get(CLINIC_NAME, ""), address=values.get(CLINIC_ADDRESS, ""), logo_path=Path(logo) if logo else None
+        name=values.get(CLINIC_NAME, ""),
+        address=values.get(CLINIC_ADDRESS, ""),
+        logo_path=Path(logo) if logo else None,
+        phone=values.get(CLINIC_PHONE, ""),
     )

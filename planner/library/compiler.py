@@ -21,6 +21,7 @@ from planner.engine.vocabulary import BASE_FINDINGS, MUSCLE_GROUPS, Kind
 from planner.errors import DocumentError, EvaluationError, Problem
 from planner.figures.spec import FigureError, FigureSpec, parse_figure
 from planner.library.parser import CatalogueEntry, ParsedDocument, Recommendation
+from planner.library.translations import ParsedTranslation, Translations, compile_translations
 
 MUSCLE_TABLE = "muscle_groups"
 SETTINGS_TABLE = "settings"
@@ -240,6 +241,8 @@ class CompiledLibrary:
     finding_places: dict[str, tuple[str, str]] = field(default_factory=dict)
     """(document id, section) where each derived finding is defined: a held item cites its screen's passage."""
     synonyms: tuple[tuple[str, ...], ...] = ()
+    translations: Translations = field(default_factory=Translations)
+    """The patient texts in other languages (planner.library.translations); empty unless compiled with them."""
 
 
 def library_version(documents: Iterable[ParsedDocument]) -> str:
@@ -286,8 +289,15 @@ class _Collector:
         raise DocumentError(origin, self.by_document[doc_id], document_id=doc_id)
 
 
-def compile_library(documents: Iterable[ParsedDocument], prefer_errors_of: str | None = None) -> CompiledLibrary:
-    """Check and compile ``documents`` as one library; raise DocumentError naming document and line."""
+def compile_library(
+    documents: Iterable[ParsedDocument],
+    prefer_errors_of: str | None = None,
+    translations: Iterable[ParsedTranslation] = (),
+) -> CompiledLibrary:
+    """Check and compile ``documents`` as one library; raise DocumentError naming document and line.
+
+    ``translations`` (patient texts in other languages) are checked against the documents they translate; a
+    translation with problems is left out (its texts print in English) rather than refusing the library."""
     docs = {}
     problems = _Collector(docs)
     for doc in documents:
@@ -321,6 +331,7 @@ def compile_library(documents: Iterable[ParsedDocument], prefer_errors_of: str |
         figures=figures,
         finding_places={d.name: (d.document_id, d.section) for d in derived},
         synonyms=synonyms,
+        translations=compile_translations(translations, docs, kinds),
     )
 
 

@@ -1,4 +1,4 @@
-"""Settings: clinic header for PDFs, default assessor, database location, backup now."""
+"""Settings: clinic header and phone for PDFs, default assessor, database location, backup now."""
 
 from __future__ import annotations
 
@@ -22,7 +22,15 @@ from PySide6.QtWidgets import (
 from planner.db.backup import backup_database
 from planner.db.engine import Database
 from planner.errors import UserError
-from planner.settings import CLINIC_ADDRESS, CLINIC_LOGO, CLINIC_NAME, DEFAULT_ASSESSOR, get_settings, set_settings
+from planner.settings import (
+    CLINIC_ADDRESS,
+    CLINIC_LOGO,
+    CLINIC_NAME,
+    CLINIC_PHONE,
+    DEFAULT_ASSESSOR,
+    get_settings,
+    set_settings,
+)
 from planner.ui.background import Background, failure_text, show_outcome
 from planner.ui.preferences import DATABASE_SETTING
 
@@ -42,6 +50,8 @@ class SettingsDialog(QDialog):
         self.clinic_address = QPlainTextEdit(values.get(CLINIC_ADDRESS, ""))
         self.clinic_address.setTabChangesFocus(True)
         self.clinic_address.setMaximumHeight(80)
+        self.clinic_phone = QLineEdit(values.get(CLINIC_PHONE, ""))
+        self.clinic_phone.setPlaceholderText("the number patients call, printed on the handout")
         self.logo = QLineEdit(values.get(CLINIC_LOGO, ""))
         browse = QPushButton("&Browse…")
         browse.setAccessibleName("Choose logo file")
@@ -54,12 +64,14 @@ class SettingsDialog(QDialog):
         for label, widget in (
             ("Clinic name", self.clinic_name),
             ("Clinic address", self.clinic_address),
+            ("Clinic phone", self.clinic_phone),
             ("Logo image", self.logo),
             ("Default assessor", self.assessor),
         ):
             widget.setAccessibleName(label)
         form.addRow("Clinic &name:", self.clinic_name)
         form.addRow("Clinic &address:", self.clinic_address)
+        form.addRow("Clinic &phone:", self.clinic_phone)
         form.addRow("&Logo (PNG or JPEG):", logo_row)
         form.addRow("Default &assessor:", self.assessor)
         location = QLabel(str(database.path))
@@ -145,6 +157,7 @@ class SettingsDialog(QDialog):
                 {
                     CLINIC_NAME: self.clinic_name.text(),
                     CLINIC_ADDRESS: self.clinic_address.toPlainText(),
+                    CLINIC_PHONE: self.clinic_phone.text(),
                     CLINIC_LOGO: logo,
                     DEFAULT_ASSESSOR: self.assessor.text(),
                 },
