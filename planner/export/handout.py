@@ -50,6 +50,7 @@ BODY_SIZE = 14
 LARGE_PRINT_SIZE = 18
 SECTION_ORDER = ("pt", "ot", "orthosis", "lymphedema", "analgesia", "medical", "monitoring")
 CARD_LINE = colors.HexColor("#9fb3c8")
+DOSAGE_FILL = colors.HexColor("#f3f6f9")
 WEEKS = 4
 DAYS = 7
 
@@ -136,7 +137,6 @@ class HandoutRenderer(PdfRenderer):
             bulletFontSize=size,
         )
         styles["bullet"].bulletFontSize = size
-        styles["after_box"] = ParagraphStyle("after_box", parent=styles["body"], spaceBefore=size * 0.4)
         styles["card_title"] = ParagraphStyle(
             "card_title",
             parent=styles["h2"],
@@ -258,15 +258,12 @@ class HandoutRenderer(PdfRenderer):
         story += [Spacer(1, 4 * mm), boxed(content, self.width, border=ACCENT, fill=colors.white, line=1.5, padding=10)]
         return story
 
-    def bullet(self, markup: str) -> Flowable:
-        """A bullet kept whole on one page: an advice split over a page turn is easily half read."""
-        return KeepTogether([Paragraph(markup, self.styles["bullet"], bulletText="•")])
-
     def heading(self, text: str) -> Paragraph:
         return self.paragraph(escape(text), "h1")
 
     def plan_sections(self) -> list[Flowable]:
-        """Each section's patient texts under a friendly heading, in the clinician's order."""
+        """Each section's patient texts under a friendly heading, in the clinician's order. Each advice is kept
+        whole on one page (one split over a page turn is easily half read), a heading with its first advice."""
         story: list[Flowable] = []
         for section in self.plan.get("sections") or ():
             lines = [
@@ -275,11 +272,11 @@ class HandoutRenderer(PdfRenderer):
             if not lines:
                 continue
             heading = self.words.get(f"sections.{section.get('key')}") or clean(section.get("title"))
-            bullets = [self.bullet(line) for line in lines]
-            story += [self.paragraph(escape(heading), "h2"), *bullets]
-        if story:
-            story.insert(0, self.heading(self.words["plan_heading"]))
-            story[:3] = [KeepTogether(story[:3])]
+            first, *rest = [Paragraph(line, self.styles["bullet"], bulletText="•") for line in lines]
+            parts: list[Flowable] = [self.paragraph(escape(heading), "h2"), first]
+            if not story:
+                parts.insert(0, self.heading(self.words["plan_heading"]))
+            story += [KeepTogether(parts), *(KeepTogether([bullet]) for bullet in rest)]
         return story
 
     def checklist(self) -> list[Flowable]:
@@ -310,12 +307,13 @@ class HandoutRenderer(PdfRenderer):
         if not cards:
             return []
         story: list[Flowable] = [PageBreak() if self.large_print else CondPageBreak(90 * mm)]
-        story.append(self.heading(self.words["exercises"]))
         for number, card in enumerate(cards, start=1):
-            flowable = self.exercise_card(number, card)
-            if self.large_print and number > 1:
+            parts: list[Flowable] = [self.exercise_card(number, card), Spacer(1, 5 * mm)]
+            if number == 1:
+                parts.insert(0, self.heading(self.words["exercises"]))  # never a heading alone at a page foot
+            elif self.large_print:
                 story.append(PageBreak())
-            story.append(KeepTogether([flowable, Spacer(1, 5 * mm)]))
+            story.append(KeepTogether(parts))
         return story
 
     def picture(self, figure_id: str | None, width: float, height: float) -> Flowable:
@@ -334,39 +332,45 @@ class HandoutRenderer(PdfRenderer):
         return figure_drawing(render_figure(spec), width, height)
 
     def exercise_card(self, number: int, card: dict[str, Any]) -> Flowable:
-        """Picture, name, purpose, numbered steps, dosage, precautions and the therapist's changes, in a frame."""
+        """Name, purpose, picture beside the numbered steps, dosage, precautions and the therapist's changes, framed.
+
+        In large print the picture stands above the steps, full width."""
         name, name_note = self.text(card, "name")
         title = self.paragraph(
             f"{escape(self.words['exercise'].format(number=number))}: {name} {name_note}".strip(), "card_title"
         )
-        purpose, _ = self.text(card, "purpose")
+        purpose = self.paragraph(self.text(card, "purpose")[0], "label_body")
         steps, _ = patient_text(card, "instructions", self.language)
-        text_parts: list[Flowable] = [self.paragraph(purpose, "body")]
-        text_parts.append(self.paragraph(bold(self.words["how_to"]), "label_body"))
-        text_parts += [
+        how: list[Flowable] = [self.paragraph(bold(self.words["how_to"]), "label_body")]
+        how += [
             Paragraph(escape(step), self.styles["step"], bulletText=f"{index}.")
             for index, step in enumerate(steps or (), start=1)
         ]
-        extras: list[Flowable] = [self.dosage_table(card)]
+        dosage = [self.paragraph(self.dosage_line(card), "label_body")]
         if card.get("generated_dosage"):
-            extras.append(self.paragraph(styled(self.words["changed"], color=ACCENT.hexval()), "after_box"))
-        precautions, _ = self.text(card, "precautions")
+            dosage.append(self.paragraph(styled(self.words["changed"], color=ACCENT.hexval()), "label_body"))
+        extras: list[Flowable] = []
         if clean(card.get("precautions")):
-            extras.append(self.paragraph(f"{bold(self.words['take_care'] + ':')} {precautions}", "after_box"))
+            precautions = self.text(card, "precautions")[0]
+            extras.append(self.paragraph(f"{bold(self.words['take_care'] + ':')} {precautions}", "label_body"))
         if clean(card.get("note")):
-            extras.append(self.paragraph(f"{bold(self.words['note'] + ':')} {escape(card['note'])}", "after_box"))
-        inner = self.width - 2 * 8
+            extras.append(self.paragraph(f"{bold(self.words['note'] + ':')} {escape(card['note'])}", "label_body"))
         if self.large_print:
-            picture = self.picture(card.get("illustration"), inner, 85 * mm)
-            rows: list[list[Any]] = [[title], [picture], [text_parts], [extras]]
-            table = page_table(rows, colWidths=[self.width])
+            picture = self.picture(card.get("illustration"), self.width - 16, 85 * mm)
+            rows: list[list[Any]] = [[title], [purpose], [picture], [how], [dosage]]
+            widths = [self.width]
             spans: list[tuple[Any, ...]] = []
         else:
-            picture_width = 62 * mm
-            picture = self.picture(card.get("illustration"), picture_width - 6, 50 * mm)
-            rows = [[title, ""], [picture, text_parts], [extras, ""]]
-            table = page_table(rows, colWidths=[picture_width, self.width - picture_width])
-            spans = [("SPAN", (0, 0), (1, 0)), ("SPAN", (0, 2), (1, 2))]
+            picture_width = 54 * mm
+            picture = self.picture(card.get("illustration"), picture_width - 8, 46 * mm)
+            rows = [[title, ""], [purpose, ""], [picture, how], [dosage, ""]]
+            widths = [picture_width, self.width - picture_width]
+            spans = [("SPAN", (0, row), (1, row)) for row in (0, 1, 3)]
+        dosage_row = len(rows) - 1
+        if extras:
+            rows.append([extras] + [""] * (len(widths) - 1))
+            spans += [("SPAN", (0, len(rows) - 1), (-1, len(rows) - 1))] if len(widths) > 1 else []
+        table = page_table(rows, colWidths=widths)
         table.setStyle(
             table_style(
                 [
@@ -374,37 +378,27 @@ class HandoutRenderer(PdfRenderer):
                     ("BOX", (0, 0), (-1, -1), 1, CARD_LINE),
                     ("BACKGROUND", (0, 0), (-1, 0), SHADE),
                     ("LINEBELOW", (0, 0), (-1, 0), 0.6, CARD_LINE),
+                    ("BACKGROUND", (0, dosage_row), (-1, dosage_row), DOSAGE_FILL),
+                    ("LINEABOVE", (0, dosage_row), (-1, dosage_row), 0.5, CARD_LINE),
+                    ("LINEBELOW", (0, dosage_row), (-1, dosage_row), 0.5, CARD_LINE),
                     ("VALIGN", (0, 0), (-1, -1), "TOP"),
                     ("LEFTPADDING", (0, 0), (-1, -1), 8),
                     ("RIGHTPADDING", (0, 0), (-1, -1), 8),
-                    ("TOPPADDING", (0, 0), (-1, -1), 6),
-                    ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
+                    ("TOPPADDING", (0, 0), (-1, -1), 4),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
                 ]
             )
         )
         return table
 
-    def dosage_table(self, card: dict[str, Any]) -> Flowable:
+    def dosage_line(self, card: dict[str, Any]) -> str:
+        """How much and how often, as labelled parts on one line that wraps where it must."""
         rows = dosage_rows(card.get("dosage"), self.language)
-        cells = [self.paragraph(f"{bold(label + ':')} {escape(value)}", "label_body") for label, value in rows]
-        columns = 1 if self.large_print else 2
-        grid = [cells[i : i + columns] for i in range(0, len(cells), columns)]
-        if grid and len(grid[-1]) < columns:
-            grid[-1] += [""] * (columns - len(grid[-1]))
-        width = self.width - 16
-        table = page_table(grid or [[""]], colWidths=[width / columns] * columns, hAlign="LEFT")
-        table.setStyle(
-            table_style(
-                [
-                    ("BACKGROUND", (0, 0), (-1, -1), colors.HexColor("#f6f8fa")),
-                    ("BOX", (0, 0), (-1, -1), 0.5, CARD_LINE),
-                    ("LEFTPADDING", (0, 0), (-1, -1), 6),
-                    ("TOPPADDING", (0, 0), (-1, -1), 3),
-                    ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
-                ]
-            )
+        joint = "<br/>" if self.large_print else " ·&nbsp;&nbsp;"  # a line that wraps starts with the dot
+        return joint.join(
+            f"{bold(label + ':').replace(' ', '&nbsp;')}&nbsp;{escape(value).replace(' ', '&nbsp;')}"
+            for label, value in rows
         )
-        return table
 
     # --- equipment ----------------------------------------------------------------------------------
     def equipment(self) -> list[Flowable]:
@@ -464,7 +458,11 @@ class HandoutRenderer(PdfRenderer):
             story.append(self.paragraph(escape(self.words["chart_help"]), "body"))
             story.append(self.chart_legend(chunk))
             story.append(Spacer(1, 3 * mm))
-            story.append(self.chart_table([number for number, _card in chunk]))
+            numbers = [number for number, _card in chunk]
+            if self.large_print:  # two weeks a page, each half whole on its page
+                story += [self.chart_table(numbers, 1, 2), PageBreak(), self.chart_table(numbers, 3, 4)]
+            else:
+                story.append(self.chart_table(numbers, 1, WEEKS))
         return story
 
     def chart_legend(self, chunk: list[tuple[int, dict[str, Any]]]) -> Table:
@@ -488,7 +486,7 @@ class HandoutRenderer(PdfRenderer):
         )
         return table
 
-    def chart_table(self, numbers: list[int]) -> Table:
+    def chart_table(self, numbers: list[int], first_week: int, last_week: int) -> Table:
         small = self.styles["small"]
         header = [
             Paragraph(escape(self.words["week"].format(number="")).strip(), small),
@@ -496,7 +494,8 @@ class HandoutRenderer(PdfRenderer):
             *(Paragraph(bold(str(n)), ParagraphStyle("n", parent=small, alignment=TA_CENTER)) for n in numbers),
         ]
         rows: list[list[Any]] = [header]
-        for week in range(1, WEEKS + 1):
+        weeks = range(first_week, last_week + 1)
+        for week in weeks:
             for day in range(1, DAYS + 1):
                 label = Paragraph(bold(str(week)), self.styles["label_body"]) if day == 1 else ""  # no span: see below
                 rows.append([label, Paragraph(str(day), self.styles["label_body"]), *([""] * len(numbers))])
@@ -508,7 +507,7 @@ class HandoutRenderer(PdfRenderer):
         table = Table(
             rows,
             colWidths=[week_width, day_width, *([box] * len(numbers))],
-            rowHeights=[None, *([row_height] * WEEKS * DAYS)],
+            rowHeights=[None, *([row_height] * len(weeks) * DAYS)],
             repeatRows=1,
             hAlign="LEFT",
         )
@@ -519,7 +518,7 @@ class HandoutRenderer(PdfRenderer):
             ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
             ("LEFTPADDING", (0, 0), (-1, -1), 4),
         ]
-        for week in range(WEEKS):
+        for week in range(len(weeks)):
             top = 1 + week * DAYS
             commands += [
                 ("LINEABOVE", (0, top), (-1, top), 1.6, INK),

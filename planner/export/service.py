@@ -64,12 +64,15 @@ def export_pdf(
     An assessment that is stored already is drafted as that stored visit (its own row is not its history).
     ``language`` prints the handout in that language instead of the patient's."""
     from planner.edits import PlanEdits, apply_edits
+    from planner.library.store import load_library
     from planner.plan.draft import draft_plan
     from planner.records import find_stored_assessment
     from planner.settings import clinic_info
 
     plan = draft_plan(database, assessment, find_stored_assessment(database, assessment), language=language)
-    context = ExportContext(clinic=clinic or clinic_info(database), generated_at=utc_now())
+    context = ExportContext(
+        clinic=clinic or clinic_info(database), generated_at=utc_now(), figures=load_library(database).figures
+    )
     pdf = render_pdf(apply_edits(plan, PlanEdits()), assessment, context, handout=handout, large_print=large_print)
     written = write_file_atomically(target, pdf, overwrite=overwrite)
     record_export(database, assessment["patient"]["id"], written, handout=handout)
