@@ -69,6 +69,14 @@ EQUIPMENT_STATUS = {
     None: "suggested, no decision yet",
 }
 LANGUAGE_NAMES = {"en": "English", **TRANSLATION_LANGUAGES}
+HISTORY_FLAGS = (
+    ("palliative", "Palliative"),
+    ("mri_contraindicated", "MRI contraindicated"),
+    ("dvt", "DVT"),
+    ("arterial_insufficiency", "Arterial insufficiency"),
+    ("infection", "Infection"),
+)
+"""The history flags the rules read, printed in one row with a recorded flag in bold."""
 
 RefKey = tuple[str, str, str]
 
@@ -137,7 +145,10 @@ class ClinicianRenderer(PdfRenderer):
 
     def stylesheet(self) -> dict[str, ParagraphStyle]:
         styles = super().stylesheet()
-        styles["h1"].spaceBefore = BODY_SIZE * 0.7  # compact: the body of a rich plan fits on three pages
+        # Compact, so that the body of a rich plan fits on three pages: tighter leading and heading space.
+        for style in styles.values():
+            style.leading = min(style.leading, style.fontSize * 1.25)
+        styles["h1"].spaceBefore = BODY_SIZE * 0.7
         styles["h2"].spaceBefore = BODY_SIZE * 0.5
         styles["item"] = ParagraphStyle(
             "item", parent=styles["body"], leftIndent=8 * mm, firstLineIndent=-8 * mm, spaceAfter=BODY_SIZE * 0.25
@@ -339,18 +350,8 @@ class ClinicianRenderer(PdfRenderer):
         pairs: list[tuple[str, str]] = [
             ("Etiology", humanize(history.get("etiology"))),
             ("Affected side", humanize(history.get("affected_side"))),
-            ("Onset", onset),
             ("Malignancy", humanize(history.get("malignancy"), empty="none recorded")),
-            ("Radiotherapy done", format_date(history.get("radiation_completed_on"))),
-            ("Trauma", trauma),
-            ("Surgery", format_date(history.get("surgery_on"))),
             ("Creatinine clearance", "not recorded" if clearance is None else f"{humanize(clearance)} mL/min"),
-            ("Palliative", _flag(history.get("palliative"))),
-            ("MRI contraindicated", _flag(history.get("mri_contraindicated"))),
-            ("DVT", _flag(history.get("dvt"))),
-            ("Arterial insufficiency", _flag(history.get("arterial_insufficiency"))),
-            ("Infection", _flag(history.get("infection"))),
-            ("Implanted devices", ", ".join(humanize(d) for d in history.get("implanted_devices") or []) or "none"),
         ]
         if history.get("entrapment_site"):
             pairs.append(("Entrapment site", humanize(history["entrapment_site"])))
@@ -379,8 +380,27 @@ class ClinicianRenderer(PdfRenderer):
             ("Bathing", humanize(function.get("bathing"))),
             ("Falls, past 3 months", humanize(function.get("falls_past_3_months"))),
         ]
+        dates = [
+            ("Onset", onset),
+            ("Radiotherapy done", format_date(history.get("radiation_completed_on"))),
+            ("Trauma", trauma),
+            ("Surgery", format_date(history.get("surgery_on"))),
+        ]
+        flags = [(label, history.get(name)) for name, label in HISTORY_FLAGS]
+        devices = ", ".join(humanize(d) for d in history.get("implanted_devices") or [])
+        wide = [
+            ("Dates", " · ".join(f"{escape(label)} {escape(value)}" for label, value in dates)),
+            (
+                "History flags",
+                " · ".join(
+                    f"{escape(label)} {bold('yes') if value else escape(_flag(value))}" for label, value in flags
+                )
+                + f" · Implanted devices {bold(devices) if devices else 'none'}",
+            ),
+        ]
         lymphedema = self._lymphedema(findings)
-        wide = [("Lymphedema", escape(lymphedema))] if lymphedema else []
+        if lymphedema:
+            wide.append(("Lymphedema", escape(lymphedema)))
         label = 32 * mm
         table = self.key_values([(k, escape(v)) for k, v in pairs], [label, self.width / 2 - label] * 2, wide=wide)
         return [KeepTogether([self.p("Key findings", "h2"), table])]

@@ -207,7 +207,7 @@ class HandoutRenderer(PdfRenderer):
             rows.append((self.words[key], bold(when)))
         if clean(clinic.phone):
             rows.append((self.words["clinic_phone"], bold(clinic.phone)))
-        label_width = self.width * (0.36 if self.language == "es" else 0.32)
+        label_width = self.width * 0.4
         table = page_table(
             [
                 [self.paragraph(f"{escape(label)}:", "label_body"), self.paragraph(value, "label_body")]
@@ -286,20 +286,28 @@ class HandoutRenderer(PdfRenderer):
         if not entries:
             return []
         box = self.body_size * 0.45 * mm
-        rows = [[CheckBox(box), Paragraph(self.text_line(entry, "text"), self.styles["body"])] for entry in entries]
-        table = page_table(rows, colWidths=[box + 5 * mm, self.width - box - 5 * mm], hAlign="LEFT")
-        table.setStyle(
-            table_style(
-                [
-                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                    ("TOPPADDING", (0, 0), (0, -1), 3),
-                    ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
-                    ("LINEBELOW", (0, 0), (-1, -2), 0.3, RULE),
-                ]
+        lines = []
+        for number, entry in enumerate(entries):
+            row = page_table(
+                [[CheckBox(box), Paragraph(self.text_line(entry, "text"), self.styles["body"])]],
+                colWidths=[box + 5 * mm, self.width - box - 5 * mm],
+                hAlign="LEFT",
             )
-        )
-        return [KeepTogether([self.heading(self.words["checklist"]), table])]
+            last = number == len(entries) - 1
+            row.setStyle(
+                table_style(
+                    [
+                        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                        ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                        ("TOPPADDING", (0, 0), (0, -1), 3),
+                        ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
+                        *([] if last else [("LINEBELOW", (0, 0), (-1, -1), 0.3, RULE)]),
+                    ]
+                )
+            )
+            lines.append(row)
+        # One table per line, so the list may run over a page turn; the heading stays with its first line.
+        return [KeepTogether([self.heading(self.words["checklist"]), lines[0]]), *lines[1:]]
 
     # --- exercise cards -----------------------------------------------------------------------------
     def exercises(self) -> list[Flowable]:
