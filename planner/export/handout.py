@@ -481,11 +481,12 @@ class HandoutRenderer(PdfRenderer):
         ]
         columns = 1 if self.large_print else 2
         half = (len(names) + columns - 1) // columns
-        rows = [[names[i + k * half] if i + k * half < len(names) else "" for k in range(columns)] for i in range(half)]
-        table = Table(rows, colWidths=[self.width / columns] * columns, hAlign="LEFT")
+        cells = [names[k * half : (k + 1) * half] for k in range(columns)]  # each column flows on its own
+        table = Table([cells], colWidths=[self.width / columns] * columns, hAlign="LEFT")
         table.setStyle(
             table_style(
                 [
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
                     ("LEFTPADDING", (0, 0), (-1, -1), 0),
                     ("TOPPADDING", (0, 0), (-1, -1), 0),
                     ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
@@ -507,9 +508,9 @@ class HandoutRenderer(PdfRenderer):
             for day in range(1, DAYS + 1):
                 label = Paragraph(bold(str(week)), self.styles["label_body"]) if day == 1 else ""  # no span: see below
                 rows.append([label, Paragraph(str(day), self.styles["label_body"]), *([""] * len(numbers))])
-        week_width, day_width = 24 * mm, 16 * mm
+        week_width, day_width = (31 if self.large_print else 24) * mm, 16 * mm
         box = min(16 * mm, (self.width - week_width - day_width) / len(numbers))
-        row_height = self.body_size * 1.22
+        row_height = self.body_size * 1.15
         # A plain Table (its rows are one line each, so none needs splitting), and the week written in its first
         # row rather than spanned over seven: ReportLab cannot split a table whose rows may split inside a span.
         table = Table(
