@@ -202,3 +202,21 @@ def test_without_a_phone_the_handout_leaves_a_line_to_write_it(library: Any, cas
     quiet = ExportContext(clinic=ClinicInfo(name="C"), generated_at=PRINTED, figures=library.figures)
     text = squash(" ".join(pages_of(render_handout_pdf(plan, assessment, quiet))))
     assert "Callus" not in text and squash("Phone:") in text
+
+
+@pytest.mark.parametrize("large_print", [False, True])
+def test_long_and_hostile_clinician_text_prints_literally_and_never_fails(
+    library: Any, case: Any, large_print: bool
+) -> None:
+    """A 2,000-character note makes a card taller than a page: it splits instead of failing; markup typed by the
+    clinician prints as typed, and CJK letters print in the fallback font."""
+    assessment, _plan, edits = case
+    hostile = '<b>bold</b> & <img src="http://example.org/x.png"> 王小明 '
+    long_note = ("Keep the movement small and slow, and stop at once if it hurts. " * 40)[:2000]
+    content = generate_plan(assessment, library)
+    changed = set_dosage(edits, "ex-bridge", DosageChange(note=long_note))
+    changed = set_patient_text(changed, "clinic-ot-chair", hostile + "Use the tall chair.")
+    plan = apply_edits(content, changed)
+    text = squash(" ".join(pages_of(render_handout_pdf(plan, assessment, context(library), large_print=large_print))))
+    assert squash(hostile + "Use the tall chair.") in text
+    assert squash(long_note[:300]) in text and squash(long_note[-200:]) in text
