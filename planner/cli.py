@@ -101,8 +101,7 @@ def _count(low: int, high: int) -> Callable[[str], int]:
 
 
 def cmd_plan(args: argparse.Namespace) -> int:
-    from planner.library.store import load_library
-    from planner.plan.generate import generate_plan
+    from planner.plan.draft import draft_plan
     from planner.plan.text import render_plan_text
 
     if (args.file is None) == (args.patient is None):
@@ -112,7 +111,11 @@ def cmd_plan(args: argparse.Namespace) -> int:
 
         _, plan = plan_for_patient(_open(args), args.patient)
     else:
-        plan = generate_plan(_read_assessment(args.file), load_library(_open(args)))
+        from planner.records import find_stored_assessment
+
+        database = _open(args)
+        assessment = _read_assessment(args.file)
+        plan = draft_plan(database, assessment, find_stored_assessment(database, assessment))
     if args.json:
         _dump(plan)
     else:
@@ -181,10 +184,22 @@ def cmd_sign(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    """Draft the plan with the patient's stored history (when the patient is stored) and write a PDF."""
     from planner.export.service import export_pdf
 
+    if not args.handout and (args.language or args.large_print):
+        option = "--language" if args.language else "--large-print"
+        raise UserError(f"export: {option} is an option of the patient handout (add --handout)")
     assessment = _read_assessment(args.file)
-    written = export_pdf(_open(args), assessment, Path(args.output), handout=args.handout, overwrite=args.force)
+    written = export_pdf(
+        _open(args),
+        assessment,
+        Path(args.output),
+        handout=args.handout,
+        overwrite=args.force,
+        language=args.language,
+        large_print=args.large_print,
+    )
     print(f"wrote {written}")
     return EXIT_OK
 
@@ -316,13 +331,16 @@ def cmd_docs_check(args: argparse.Namespace) -> int:
     """Check files as they would be imported, against the shipped library; touches no database."""
     from planner.library.compiler import compile_library
     from planner.library.files import read_document_files, read_shipped_documents
+    from planner.library.translations import raise_problems, read_shipped_translations
 
     documents = {doc.id: doc for doc in read_shipped_documents()}
     checked, problems = read_document_files([Path(name) for name in args.files])
     for doc in checked:
         documents[doc.id] = doc
     prefer = next((doc.id for doc in checked if doc.id in problems), checked[0].id if checked else None)
-    library = compile_library(documents.values(), prefer_errors_of=prefer, known_problems=problems)
+    library = compile_library(
+        documents.values(), prefer_errors_of=prefer, known_problems=problems, translations=read_shipped_translations()
+    )
     for doc in checked or sorted(documents.values(), key=lambda d: d.id):
         count = sum(1 for r in library.recommendations if r.document_id == doc.id)
         extras = "".join(
@@ -335,6 +353,28 @@ def cmd_docs_check(args: argparse.Namespace) -> int:
             if items
         )
         print(f"{doc.id} {doc.version}: ok ({count} recommendations{extras}, {len(doc.passages)} sections)")
+    translations = library.translations
+    for language, texts in sorted(translations.texts.items()):
+        print(f"translations ({language}): {len(texts)} patient texts")
+    for origin, ids in sorted(translations.stale.items()):
+        print(
+            f"note: {origin}: the English changed since these were translated (they print in English): {', '.join(ids)}"
+        )
+    raise_problems(translations)
+    return EXIT_OK
+
+
+def cmd_docs_translation(args: argparse.Namespace) -> int:
+    """A translation file to fill in for one document: its patient texts in English with their source hashes."""
+    from planner.library.files import read_shipped_documents
+    from planner.library.translations import read_translation_file, translation_skeleton, translations_dir
+
+    documents = {doc.id: doc for doc in read_shipped_documents()}
+    if args.id not in documents:
+        raise UserError(f"docs translation: no shipped document '{args.id}'")
+    existing_path = translations_dir() / args.language / f"{args.id}.md"
+    existing = read_translation_file(existing_path) if existing_path.is_file() else None
+    sys.stdout.write(translation_skeleton(documents[args.id], args.language, existing))
     return EXIT_OK
 
 
@@ -484,6 +524,8 @@ def _app_arguments(argv: list[str]) -> argparse.Namespace | None:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from planner.assessment.schema import PATIENT_LANGUAGES
+
     parser = _Parser(
         prog="planner", description="Lumbosacral plexopathy care planner. With no command, opens the desktop app."
     )
@@ -527,6 +569,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", help="assessment JSON file, or - for standard input")
     p.add_argument("-o", "--output", required=True, help="PDF file to write")
     p.add_argument("--handout", action="store_true", help="the plain-language patient handout")
+    p.add_argument(
+        "--language",
+        choices=PATIENT_LANGUAGES,
+        help="the handout's language (default: the patient's, as the assessment records it; else English)",
+    )
+    p.add_argument(
+        "--large-print", action="store_true", help="the handout in large print (18 pt, one exercise per page)"
+    )
     p.add_argument("--force", action="store_true", help="replace the output file if it exists")
 
     p = _add(sub, "import", cmd_import, "store assessments with their draft plans")
@@ -558,6 +608,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("files", nargs="*", help="document files to add to the shipped library first")
     p.add_argument("-o", "--output", required=True, help="the PDF to write")
     p.add_argument("--force", action="store_true", help="replace the output file if it exists")
+    p = _add(
+        docs_sub,
+        "translation",
+        cmd_docs_translation,
+        "print a document's patient texts as a translation file to fill in (keeps what is translated and current)",
+    )
+    p.add_argument("id", type=_text)
+    p.add_argument("--language", choices=[code for code in PATIENT_LANGUAGES if code != "en"], required=True)
     p = _add(docs_sub, "rules", cmd_docs_rules, "every rule in words with its safety gates and source (Markdown)")
     p.add_argument(
         "--shipped", action="store_true", help="the shipped library as in resources/ (docs/clinical-rules.md)"

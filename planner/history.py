@@ -18,7 +18,8 @@ from planner.export.context import short_hash
 from planner.followup import patient_schedule
 from planner.library.compiler import CompiledLibrary
 from planner.library.store import load_library
-from planner.plan.generate import generate_plan, progress_block
+from planner.plan.draft import draft_plan
+from planner.plan.generate import progress_block
 from planner.plan.text import trend_lines
 from planner.records import find_patient_id, patient_assessments, plan_versions
 
@@ -28,8 +29,8 @@ def plan_for_patient(database: Database, patient_id: str) -> tuple[dict[str, Any
     visits = patient_assessments(database, find_patient_id(database, patient_id))
     if not visits:
         raise NotFoundError(f"patient '{patient_id}' has no stored assessment")
-    latest, earlier = visits[-1][1], [a for _, a in visits[:-1]]
-    return latest, generate_plan(latest, load_library(database), earlier)
+    latest_id, latest = visits[-1]
+    return latest, draft_plan(database, latest, latest_id)
 
 
 def trends(assessments: list[dict[str, Any]], library: CompiledLibrary) -> dict[str, Any]:

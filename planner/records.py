@@ -27,7 +27,7 @@ from planner.identity import id_key, is_normalized_id, name_key, normalize_id
 from planner.library.store import load_library
 from planner.models import Assessment, Patient, Plan
 from planner.patient_list import PatientRow, list_patients
-from planner.plan.generate import generate_plan
+from planner.plan.draft import draft_plan
 
 DRAFT = "draft"
 SIGNED = "signed"
@@ -292,10 +292,29 @@ def _stored_visits(session: Session, patient_id: str) -> list[tuple[int, dict[st
     return sorted(visits, key=lambda visit: (as_date(visit[1]["assessed_on"]), visit[0]))
 
 
-def _earlier_assessments(
-    session: Session, patient_id: str, assessed_on: str, assessment_id: int | None = None
+def stored_history(
+    session: Session, assessment: dict[str, Any], assessment_id: int | None = None
 ) -> list[dict[str, Any]]:
-    return earlier_visits(_stored_visits(session, patient_id), assessed_on, assessment_id)
+    """The patient's stored assessments before ``assessment`` (see :func:`earlier_visits`), oldest first; none when
+    the patient is not stored. What :func:`planner.plan.draft.draft_plan` drafts with."""
+    patient_id = _stored_patient_id(session, assessment["patient"]["id"])
+    if patient_id is None:
+        return []
+    return earlier_visits(_stored_visits(session, patient_id), assessment["assessed_on"], assessment_id)
+
+
+def find_stored_assessment(database: Database, assessment: dict[str, Any]) -> int | None:
+    """The id of a stored assessment with exactly this content (an exported file that was imported before), so
+    that drafting it does not count the same visit twice; None when there is none."""
+    with database.read() as session:
+        patient_id = _stored_patient_id(session, assessment["patient"]["id"])
+        if patient_id is None:
+            return None
+        wanted = {**assessment, "patient": {**assessment["patient"], "id": patient_id}}
+        for visit_id, visit in _stored_visits(session, patient_id):
+            if visit == wanted:
+                return visit_id
+    return None
 
 
 def store_assessment(
@@ -318,8 +337,7 @@ def store_assessment(
             notes = _new_patient_checks(session, patient_id, info["name"], info.get("birth_date"))
         if patient_id != info["id"]:
             assessment = {**assessment, "patient": {**info, "id": patient_id}}
-        history = _earlier_assessments(session, patient_id, assessment["assessed_on"])
-        plan = generate_plan(assessment, library, history)
+        plan = draft_plan(database, assessment, session=session, library=library)
         created = _upsert_patient(session, assessment["patient"])
         row = Assessment(
             patient_id=patient_id,
@@ -380,8 +398,7 @@ def save_draft(
             assessment = {**assessment, "patient": {**assessment["patient"], "id": row.patient_id}}
         latest = _latest_plan(session, assessment_id)
         _refuse_if_changed(session, latest, opened, "Not saved")
-        history = _earlier_assessments(session, row.patient_id, assessment["assessed_on"], assessment_id)
-        content = generate_plan(assessment, library, history)
+        content = draft_plan(database, assessment, assessment_id, session=session, library=library)
         _upsert_patient(session, assessment["patient"])
         _fill_assessment(row, assessment)
         session.add(row)
@@ -411,9 +428,26 @@ def save_draft(
                 "excluded": edits.excluded,
                 "reworded": sorted(edits.rewritten),
                 "added": [a.id for a in edits.added],
+                **_decisions(edits),
             },
         )
         return _record(latest, row.patient_id)
+
+
+def _decisions(edits: PlanEdits) -> dict[str, Any]:
+    """The exercise and equipment decisions of a save, for the audit trail (only those made)."""
+    out: dict[str, Any] = {}
+    if edits.exercise_excluded:
+        out["exercises_excluded"] = edits.exercise_excluded
+    if edits.exercise_added:
+        out["exercises_added"] = [entry["id"] for entry in edits.exercise_added]
+    if edits.dosage:
+        out["dosage_changed"] = sorted(edits.dosage)
+    if edits.equipment:
+        out["equipment"] = edits.equipment
+    if edits.handout:
+        out["patient_texts"] = sorted(edits.handout)
+    return out
 
 
 def sign_plan(

@@ -15,6 +15,7 @@ from planner.models import Setting
 CLINIC_NAME = "clinic.name"
 CLINIC_ADDRESS = "clinic.address"
 CLINIC_LOGO = "clinic.logo"
+CLINIC_PHONE = "clinic.phone"
 ASSESSOR_NAME = "assessor.name"
 ASSESSOR_CREDENTIALS = "assessor.credentials"
 LEGACY_ASSESSOR = "assessor.default"
@@ -87,5 +88,8 @@ def clinic_info(database: Database) -> ClinicInfo:
     values = get_settings(database)
     logo = values.get(CLINIC_LOGO)
     return ClinicInfo(
-        name=values.get(CLINIC_NAME, ""), address=values.get(CLINIC_ADDRESS, ""), logo_path=Path(logo) if logo else None
+        name=values.get(CLINIC_NAME, ""),
+        address=values.get(CLINIC_ADDRESS, ""),
+        logo_path=Path(logo) if logo else None,
+        phone=values.get(CLINIC_PHONE, ""),
     )

@@ -8,9 +8,10 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from reportlab.platypus import Paragraph
 
 from planner import logs
-from planner.export.pdf_common import Para, stylesheet
+from planner.export.pdf_common import stylesheet
 
 SECRET = "Zoë Secretname"
 
@@ -42,7 +43,7 @@ def caught(function: Callable[[], object]) -> BaseException:
 
 def test_a_reportlab_failure_quoting_a_patient_name_is_logged_without_it(log_file: Path) -> None:
     # ReportLab quotes the paragraph it cannot parse in its message.
-    error = caught(lambda: Para(f"<b>{SECRET} <i>unclosed", stylesheet(10)["body"]))
+    error = caught(lambda: Paragraph(f"<b>{SECRET} <i>unclosed", stylesheet(10)["body"]))
     assert "Secretname" in str(error)
     text = logged(error, log_file)
     assert SECRET not in text and "Secretname" not in text

@@ -24,7 +24,8 @@ from planner.db.engine import open_database
 from planner.export.clinician import render_clinician_pdf
 from planner.export.context import ClinicInfo, ExportContext, Signature
 from planner.export.handout import render_handout_pdf
-from planner.export.pdf_common import DRAFT_MARK, clean, escape
+from planner.export.pdf_common import DRAFT_MARK
+from planner.export.pdf_text import clean, escape
 from planner.export.service import render_pdf
 from planner.library.compiler import CompiledLibrary
 from planner.library.store import load_library
@@ -325,11 +326,11 @@ def test_clean_text_passes_through_as_cleaning_would_leave_it(text: str) -> None
     """clean() returns text that needs no cleaning as it is; that shortcut must match the full cleaning."""
     import unicodedata
 
-    from planner.export import pdf_common
+    from planner.export import pdf_text
 
     full = unicodedata.normalize("NFC", text)
-    full = pdf_common._LINE_BREAKS.sub(" ", full)
-    full = pdf_common._SPACES.sub(" ", pdf_common._CONTROL.sub("", full)).strip()
+    full = pdf_text._LINE_BREAKS.sub(" ", full)
+    full = pdf_text._SPACES.sub(" ", pdf_text._CONTROL.sub("", full)).strip()
     assert clean(text) == full
     assert clean(full) == full
 
@@ -351,7 +352,7 @@ def test_held_items_print_on_the_clinician_plan_once_per_reason_and_never_in_the
     held = {entry["id"]: entry for entry in plan["held"]}
     assert {"nlsp-analgesia-tens-anodyne", "mgmt-pt-gait-training", "mgmt-analgesia-heat"} <= held.keys()
     text = full_text(render_clinician_pdf(plan, assessment, context()))
-    block = text[text.index(squash("Held back by the safety screen")) : text.index(squash("Assessment summary"))]
+    block = text[text.index(squash("Held back by the safety screen")) : text.index(squash("Key findings"))]
     for reason in {entry["reason"] for entry in plan["held"]}:
         assert block.count(f"Held:{squash(reason)}[") == 1, reason
     for entry in plan["held"]:

@@ -113,3 +113,15 @@ def test_every_patient_text_in_the_shipped_library_is_plain() -> None:
             failures.append(f"{label}: {score:.0f} < {floor:.0f}: {text}")
     assert not failures, "texts that are not plain enough:\n" + "\n".join(failures)
     assert combined_reading_ease(text for _, text in texts) >= ALL
+
+
+def test_the_handouts_own_sentences_are_plain_too() -> None:
+    """The English labels of the handout that are sentences (the chart's instruction, the dosage mark) are held
+    to the same floor as the documents' texts; headings and one-word labels are not sentences."""
+    from planner.export.handout_labels import LABELS
+
+    sentences = [text for text in LABELS["en"].values() if text.endswith(".") and len(text.split()) >= 4]
+    assert sentences
+    for text in sentences:
+        floor = EACH if measure(text).words >= SHORT_WORDS else SHORT
+        assert reading_ease(text) >= floor, text

@@ -32,6 +32,8 @@ ENTRAPMENT_SITES = ("piriformis", "other")
 """Suspected entrapment site (history.entrapment_site): piriformis (the sciatic nerve at the piriformis) or other."""
 NEUROPATHIC_AGENTS = ("tricyclic", "ssri", "snri", "gabapentin", "pregabalin", "lidocaine_patch", "capsaicin", "other")
 """Agents for neuropathic pain already tried (pain.neuropathic_agents_tried), so refractory pain is recorded."""
+PATIENT_LANGUAGES = ("en", "es")
+"""Languages the patient's handout can be printed in (patient.language; absent: English)."""
 SYMPTOMS = ("numbness", "paresthesia", "allodynia", "bowel_bladder_change", "saddle_numbness")
 SECTION_KEYS = ("pt", "ot", "orthosis", "lymphedema", "analgesia", "medical", "monitoring")
 
@@ -72,6 +74,7 @@ ASSESSMENT_SCHEMA: dict[str, Any] = {
                     "name": {"type": "string", "minLength": 1, "maxLength": 200, "pattern": r"\S"},
                     "birth_date": _nullable(_DATE),
                     "sex": _nullable({"enum": list(SEXES)}),
+                    "language": _nullable({"enum": list(PATIENT_LANGUAGES)}),
                 },
                 ("id", "name"),
             ),
@@ -148,6 +151,16 @@ _EVIDENCE = _object(
 )
 _EVIDENCE_LIST = {"type": "array", "minItems": 1, "items": _EVIDENCE}
 
+_TRANSLATION = {
+    "type": "object",
+    "required": ["language", "status"],
+    "properties": {
+        "language": {"enum": list(PATIENT_LANGUAGES)},
+        "status": {"enum": ["translated", "stale", "missing"]},
+    },
+}
+"""A patient text in the patient's language, beside the English (see docs/careplan-additions.md)."""
+
 _ITEM_PROPERTIES: dict[str, Any] = {
     "id": {"type": "string"},
     "title": {"type": "string"},
@@ -158,6 +171,7 @@ _ITEM_PROPERTIES: dict[str, Any] = {
     "due_on": _DATE,
     "due_until": _DATE,
     "due_rule": {"type": "string"},
+    "translation": _TRANSLATION,
 }
 
 _DOSAGE = {
@@ -188,6 +202,7 @@ _CATALOGUE_ENTRY: dict[str, Any] = {
         "detail": {"type": "string"},
         "illustration": {"type": "string"},
         "evidence": _EVIDENCE_LIST,
+        "translation": _TRANSLATION,
     },
 }
 """An exercise or an equipment item of the plan (an addition to lsp-careplan/1, see docs/careplan-additions.md)."""
@@ -236,6 +251,7 @@ CAREPLAN_SCHEMA: dict[str, Any] = {
         },
         "assessed_on": _DATE,
         "library_version": {"type": "string"},
+        "language": {"enum": list(PATIENT_LANGUAGES)},
         "findings": {
             "type": "object",
             "properties": {

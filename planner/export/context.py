@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 
 @dataclass(frozen=True, slots=True)
@@ -12,6 +14,7 @@ class ClinicInfo:
     name: str = ""
     address: str = ""
     logo_path: Path | None = None
+    phone: str = ""
 
 
 def short_hash(content_hash: str) -> str:
@@ -35,3 +38,6 @@ class ExportContext:
     generated_at: datetime
     signature: Signature | None = None  # None: a draft, marked "Draft, for clinician review"
     plan_version: int | None = None
+    figures: Mapping[str, Any] = field(default_factory=dict)
+    """The library's figures by id (planner.figures.spec.FigureSpec): the handout draws each card's picture from
+    them. A figure not found prints as an empty frame with a note, never as a failed export."""

@@ -7,12 +7,15 @@ that use it, drawn by the same backend as the handout.
 
 from __future__ import annotations
 
+from typing import Any
+
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, Table
+from reportlab.platypus import Flowable, Paragraph, Table
 
 from planner.clock import utc_now
 from planner.export.figure_pdf import figure_drawing
-from planner.export.pdf_common import Footer, Para, build_pdf, escape, frame_width, stylesheet, table_style
+from planner.export.pdf_common import Footer, PdfRenderer, table_style
+from planner.export.pdf_text import escape
 from planner.figures.render import render_figure
 from planner.library.compiler import CompiledLibrary
 
@@ -20,10 +23,28 @@ COLUMNS = 3
 TITLE = "Figures of the document library"
 
 
-def figure_sheet_pdf(library: CompiledLibrary) -> bytes:
+class FigureSheet(PdfRenderer):
     """One cell per figure, in document order: the drawing, its id, and who uses it."""
-    styles = stylesheet(9)
-    width = frame_width()
+
+    body_size = 9
+    title = TITLE
+    subject = "Figures"
+
+    def __init__(self, library: CompiledLibrary) -> None:
+        self.library = library
+        super().__init__(
+            Footer(generated_at=utc_now(), library_version=library.version, draft=False, document_label=TITLE)
+        )
+
+    def story(self) -> list[Flowable]:
+        return _sheet(self.library, self.styles, self.width)
+
+
+def figure_sheet_pdf(library: CompiledLibrary) -> bytes:
+    return FigureSheet(library).render()
+
+
+def _sheet(library: CompiledLibrary, styles: dict[str, Any], width: float) -> list[Flowable]:
     cell = width / COLUMNS
     users: dict[str, list[str]] = {}
     for entry in (*library.exercises, *library.equipment):
@@ -32,14 +53,13 @@ def figure_sheet_pdf(library: CompiledLibrary) -> bytes:
     for figure_id, spec in library.figures.items():
         drawing = figure_drawing(render_figure(spec), cell - 4 * mm, (cell - 4 * mm) * 0.72)
         caption = f"<b>{escape(figure_id)}</b><br/>{escape(', '.join(users.get(figure_id, [])) or 'not used')}"
-        cells.append([drawing, Para(caption, styles["small"])])
+        cells.append([drawing, Paragraph(caption, styles["small"])])
     rows = [cells[i : i + COLUMNS] for i in range(0, len(cells), COLUMNS)]
     if rows and len(rows[-1]) < COLUMNS:
         rows[-1] = rows[-1] + [[]] * (COLUMNS - len(rows[-1]))
-    story: list[Flowable] = [Para(TITLE, styles["title"])]
+    story: list[Flowable] = [Paragraph(TITLE, styles["title"])]
     if rows:
         table = Table(rows, colWidths=[cell] * COLUMNS, repeatRows=0)
         table.setStyle(table_style([("VALIGN", (0, 0), (-1, -1), "TOP"), ("BOTTOMPADDING", (0, 0), (-1, -1), 8)]))
         story.append(table)
-    footer = Footer(generated_at=utc_now(), library_version=library.version, draft=False, document_label=TITLE)
-    return build_pdf(story, footer, title=TITLE, subject="Figures")
+    return story

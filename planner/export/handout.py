@@ -1,194 +1,580 @@
-"""The patient's handout: the plain-language texts of the plan in large type, a checklist and when to call.
+"""The patient's handout: the plan as the clinician left it, in plain words, large type and the patient's language.
 
-Only texts the documents wrote for patients are printed (an item's ``handout`` text, the plan's
-``handout.checklist`` and ``handout.call`` lists); clinician titles, details, doses and evidence stay in the
-clinician copy. The few fixed strings here are headings and form labels, never clinical advice.
+What it prints, all from the plan (after :func:`planner.edits.apply_edits`): the clinic and its phone, the
+therapist, the next appointment or check-up, when to call, each included item's patient text (the clinician's
+wording wins; excluded items are absent, held items never reach the plan's sections), the exercise cards the
+clinician kept (picture, name, purpose, numbered steps, dosage, precautions and the clinician's changes), the
+equipment the clinician chose with its use and icon, the daily checklist, and a week-by-week tick chart.
+
+Only texts written for patients are printed: the documents' (or their translations'), or the clinician's own.
+When a text has no up-to-date translation in the patient's language, the English prints with a visible note
+saying why. Fixed words (headings, labels, dates, dosages) come from planner.export.handout_labels. Body text is
+14 pt; large print is 18 pt with one exercise per page.
 """
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, Spacer, Table
+from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, PageBreak, Paragraph, Spacer, Table
 
+from planner.edits import CHOSEN_EQUIPMENT
 from planner.export.context import ExportContext
+from planner.export.handout_labels import dosage_rows, labels, long_date
 from planner.export.pdf_common import (
     ACCENT,
     DRAFT_MARK,
+    INK,
+    MUTED,
     RULE,
     SHADE,
     CheckBox,
     Footer,
-    Keep,
-    Para,
+    PdfRenderer,
     RuledLines,
-    build_pdf,
-    clean,
+    boxed,
     draft_box,
-    escape,
-    format_date,
-    frame_width,
     letterhead,
     load_logo,
     page_table,
-    stylesheet,
     table_style,
 )
+from planner.export.pdf_text import bold, clean, escape, styled
 
 BODY_SIZE = 14
-MARGIN = 20 * mm
-TITLE = "Your plan from your therapist"
-SECTION_HEADINGS = {
-    "pt": "Your exercises",
-    "ot": "Everyday activities and equipment",
-    "orthosis": "Walking aids and braces",
-    "lymphedema": "Swelling care",
-    "analgesia": "Managing pain",
-    "medical": "Tests and appointments",
-    "monitoring": "Check-ups",
-}
-"""Friendly headings per plan section; a section not listed here falls back to its own title."""
-
-Style = dict[str, ParagraphStyle]
+LARGE_PRINT_SIZE = 18
+SECTION_ORDER = ("pt", "ot", "orthosis", "lymphedema", "analgesia", "medical", "monitoring")
+CARD_LINE = colors.HexColor("#9fb3c8")
+DOSAGE_FILL = colors.HexColor("#f3f6f9")
+WEEKS = 4
+DAYS = 7
 
 
-def _header(context: ExportContext, styles: Style, width: float) -> list[Flowable]:
-    """Clinic logo and name at the top, so the patient knows whose advice this is."""
-    clinic = context.clinic
-    logo = load_logo(clinic.logo_path, 45 * mm, 20 * mm)
-    name = clean(clinic.name)
-    if logo is None and not name:
-        return []
-    text = Para(escape(name), styles["clinic"]) if name else None
-    return letterhead(logo, text, width, rule=1, padding=5, space_after=3 * mm)
+def patient_text(entity: dict[str, Any], key: str, language: str | None) -> tuple[str, str | None]:
+    """An entity's text for the patient in ``language``, and why it is in English when it should not be.
+
+    The translation the plan carries wins when it is up to date; otherwise the English prints, with ``stale`` or
+    ``missing`` as the reason. Text without a translation record (the clinician's own words) prints as written.
+    """
+    english = entity.get(key)
+    translation = entity.get("translation")
+    if not language or language == "en" or not translation:
+        return english, None
+    if translation.get("status") == "translated" and key in translation:
+        return translation[key], None
+    return english, translation.get("status") or "missing"
 
 
-def _bullets(texts: list[str], styles: Style) -> list[Flowable]:
-    style = ParagraphStyle(
-        "bullet", parent=styles["body"], leftIndent=9 * mm, bulletIndent=2 * mm, spaceAfter=BODY_SIZE * 0.55
-    )
-    return [Para(escape(text), style, bulletText="•") for text in texts if clean(text)]
+def next_date(plan: dict[str, Any], today: date) -> tuple[str, str, str | None] | None:
+    """(label key, date, end of window) of the next appointment: the clinician's, else the earliest dated
+    monitoring item still open on ``today``: the earliest date still ahead, or else the earliest window still
+    open (a window that opened before the visit, such as 3-6 months after onset)."""
+    if plan.get("next_appointment"):
+        return "next_appointment", plan["next_appointment"], None
+    monitoring = next((s for s in plan.get("sections") or () if s.get("key") == "monitoring"), None)
+    candidates = []
+    for item in (monitoring or {}).get("items") or ():
+        if not item.get("due_on"):
+            continue
+        start, end = date.fromisoformat(item["due_on"]), item.get("due_until")
+        last = date.fromisoformat(end) if end else start
+        if last >= today:
+            candidates.append((start, last, end))
+    if not candidates:
+        return None
+    upcoming = [candidate for candidate in candidates if candidate[0] >= today]  # a date ahead beats an open window
+    start, _last, end = min(upcoming or candidates)
+    return "next_checkup", start.isoformat(), end
 
 
-def _section(heading: str, body: list[Flowable], styles: Style) -> list[Flowable]:
-    """A heading kept with its first entry, so a heading never ends a page alone."""
-    if not body:
-        return []
-    return [Keep([Para(escape(heading), styles["h1"]), body[0]]), *body[1:]]
+class HandoutRenderer(PdfRenderer):
+    """The handout, built from the plan as the clinician left it (see the module docstring)."""
 
+    margin = 18 * mm
+    subject = "Patient handout"
 
-def _checklist(entries: list[dict[str, Any]], styles: Style, width: float) -> list[Flowable]:
-    """One drawn box per checklist line, for the patient to tick by hand."""
-    texts = [clean(entry.get("text")) for entry in entries if clean(entry.get("text"))]
-    if not texts:
-        return []
-    box = 6 * mm
-    rows = [[CheckBox(box), Para(escape(text), styles["body"])] for text in texts]
-    table = page_table(rows, colWidths=[box + 5 * mm, width - box - 5 * mm], hAlign="LEFT")
-    table.setStyle(
-        table_style(
+    def __init__(
+        self, plan: dict[str, Any], assessment: dict[str, Any], context: ExportContext, *, large_print: bool = False
+    ) -> None:
+        self.plan, self.assessment, self.context = plan, assessment, context
+        self.large_print = large_print
+        self.body_size = LARGE_PRINT_SIZE if large_print else BODY_SIZE
+        self.language = plan.get("language") if plan.get("language") in ("en", "es") else "en"
+        self.words = labels(self.language)
+        self.patient = plan.get("patient") or assessment.get("patient") or {}
+        self.fallbacks = 0
+        self.title = f"{self.words['title']}: {clean(self.patient.get('name'))}"
+        self.author = context.clinic.name
+        super().__init__(
+            Footer(
+                generated_at=context.generated_at,
+                library_version=plan.get("library_version"),
+                draft=context.signature is None,
+                patient_line=clean(self.patient.get("name")),
+                document_label=self.words["document"],
+                page_label=self.words["page"],
+                generated_label=self.words["generated"],
+            )
+        )
+
+    def stylesheet(self) -> dict[str, ParagraphStyle]:
+        styles = super().stylesheet()
+        size = self.body_size
+        styles["bullet"] = ParagraphStyle(
+            "bullet", parent=styles["body"], leftIndent=size * 0.9, bulletIndent=size * 0.1, spaceAfter=size * 0.45
+        )
+        styles["step"] = ParagraphStyle(
+            "step",
+            parent=styles["body"],
+            leftIndent=size * 1.4,
+            bulletIndent=0,
+            spaceAfter=size * 0.25,
+            bulletFontSize=size,
+        )
+        styles["bullet"].bulletFontSize = size
+        styles["card_title"] = ParagraphStyle(
+            "card_title",
+            parent=styles["h2"],
+            fontSize=size * 1.15,
+            leading=size * 1.4,
+            textColor=ACCENT,
+            spaceBefore=0,
+            spaceAfter=0,
+        )
+        styles["label_body"] = ParagraphStyle("label_body", parent=styles["body"], spaceAfter=0)
+        styles["centered"] = ParagraphStyle("centered", parent=styles["small"], alignment=TA_CENTER)
+        styles["phone"] = ParagraphStyle(
+            "phone", parent=styles["body"], fontSize=size * 1.3, leading=size * 1.6, spaceAfter=0
+        )
+        return styles
+
+    # --- text in the patient's language -------------------------------------------------------------
+    def text(self, entity: dict[str, Any], key: str) -> tuple[str, str]:
+        """(markup of the text, markup of the note saying it is in English) for one patient text."""
+        value, fallback = patient_text(entity, key, self.language)
+        if fallback is None:
+            return escape(value), ""
+        self.fallbacks += 1
+        note = self.words.get(fallback) or ""
+        return escape(value), styled(f"({note})", color=MUTED.hexval()) if note else ""
+
+    def text_line(self, entity: dict[str, Any], key: str) -> str:
+        value, note = self.text(entity, key)
+        return f"{value} {note}".strip()
+
+    # --- the story ----------------------------------------------------------------------------------
+    def story(self) -> list[Flowable]:
+        body: list[Flowable] = []
+        body += self.plan_sections()
+        body += self.checklist()
+        body += self.exercises()
+        body += self.equipment()
+        body += self.chart()
+        body += self.clinic_box()
+        body.append(KeepTogether([self.paragraph(escape(self.words["notes"]), "h1"), RuledLines(5, 11 * mm)]))
+        call = self.call_box()  # after the rest, so its fallback notes are counted with the others
+        return [*self.header(), *call, *body]
+
+    def header(self) -> list[Flowable]:
+        clinic = self.context.clinic
+        story: list[Flowable] = []
+        logo = load_logo(clinic.logo_path, 45 * mm, 20 * mm)
+        name = clean(clinic.name)
+        if logo is not None or name:
+            lines: list[Flowable] = []
+            if name:
+                lines.append(self.paragraph(escape(name), "clinic"))
+            if clean(clinic.phone):
+                lines.append(self.paragraph(f"{escape(self.words['clinic_phone'])}: {bold(clinic.phone)}", "body"))
+            story += letterhead(logo, lines, self.width, rule=1, padding=5, space_after=3 * mm)
+        story.append(self.paragraph(escape(self.words["title"]), "title"))
+        rows = [(self.words["for"], bold(self.patient.get("name")))]
+        rows.append((self.words["date"], escape(long_date(self.context.generated_at.date(), self.language))))
+        therapist = self.therapist()
+        if therapist:
+            rows.append((self.words["therapist"], escape(therapist)))
+        upcoming = next_date(self.plan, self.context.generated_at.date())
+        if upcoming is not None:
+            key, start, end = upcoming
+            when = long_date(start, self.language)
+            if end:
+                when = self.words["between"].format(start=when, end=long_date(end, self.language))
+            rows.append((self.words[key], bold(when)))
+        if clean(clinic.phone):
+            rows.append((self.words["clinic_phone"], bold(clinic.phone)))
+        label_width = self.width * 0.4
+        table = page_table(
             [
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                ("TOPPADDING", (0, 0), (0, -1), 3),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 7),
-                ("LINEBELOW", (0, 0), (-1, -2), 0.3, RULE),
+                [self.paragraph(f"{escape(label)}:", "label_body"), self.paragraph(value, "label_body")]
+                for label, value in rows
+            ],
+            colWidths=[label_width, self.width - label_width],
+            hAlign="LEFT",
+        )
+        table.setStyle(
+            table_style(
+                [
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+                    ("LINEBELOW", (0, 0), (-1, -1), 0.3, RULE),
+                ]
+            )
+        )
+        story.append(table)
+        if self.context.signature is None:
+            draft = [self.paragraph(escape(DRAFT_MARK), "draft")]
+            if self.words["draft_note"]:
+                draft.append(self.paragraph(escape(self.words["draft_note"]), "body"))
+            story += [Spacer(1, 3 * mm), draft_box(draft, self.width)]
+        return story
+
+    def therapist(self) -> str:
+        signature = self.context.signature
+        if signature is not None:
+            return f"{clean(signature.signer)}, {clean(signature.credentials)}"
+        return clean(self.assessment.get("assessor"))
+
+    def call_box(self) -> list[Flowable]:
+        """When to call, boxed near the top of the first page with the phone number, so it is found in a hurry."""
+        lines = [self.text_line(entry, "text") for entry in (self.plan.get("handout") or {}).get("call") or ()]
+        content: list[Flowable] = [self.paragraph(escape(self.words["call_heading"]), "h1")]
+        content[0].style = ParagraphStyle("call_h", parent=self.styles["h1"], spaceBefore=0)
+        content += [Paragraph(line, self.styles["bullet"], bulletText="•") for line in lines if line]  # in a box
+        phone = clean(self.context.clinic.phone)
+        if phone:
+            content.append(self.paragraph(f"{escape(self.words['call_us'])} {bold(phone)}", "phone"))
+        story: list[Flowable] = []
+        if self.fallbacks and self.words["fallback_note"]:
+            story.append(Spacer(1, 3 * mm))
+            story.append(
+                boxed(self.paragraph(escape(self.words["fallback_note"]), "body"), self.width, border=RULE, fill=SHADE)
+            )
+        story += [Spacer(1, 4 * mm), boxed(content, self.width, border=ACCENT, fill=colors.white, line=1.5, padding=10)]
+        return story
+
+    def heading(self, text: str) -> Paragraph:
+        return self.paragraph(escape(text), "h1")
+
+    def plan_sections(self) -> list[Flowable]:
+        """Each section's patient texts under a friendly heading, in the clinician's order. Each advice is kept
+        whole on one page (one split over a page turn is easily half read), a heading with its first advice."""
+        story: list[Flowable] = []
+        for section in self.plan.get("sections") or ():
+            lines = [
+                self.text_line(item, "handout") for item in section.get("items") or () if clean(item.get("handout"))
             ]
+            if not lines:
+                continue
+            heading = self.words.get(f"sections.{section.get('key')}") or clean(section.get("title"))
+            first, *rest = [Paragraph(line, self.styles["bullet"], bulletText="•") for line in lines]
+            parts: list[Flowable] = [self.paragraph(escape(heading), "h2"), first]
+            if not story:
+                parts.insert(0, self.heading(self.words["plan_heading"]))
+            story += [KeepTogether(parts), *(KeepTogether([bullet]) for bullet in rest)]
+        return story
+
+    def checklist(self) -> list[Flowable]:
+        entries = [
+            entry for entry in (self.plan.get("handout") or {}).get("checklist") or () if clean(entry.get("text"))
+        ]
+        if not entries:
+            return []
+        box = self.body_size * 0.45 * mm
+        lines = []
+        for number, entry in enumerate(entries):
+            row = page_table(
+                [[CheckBox(box), Paragraph(self.text_line(entry, "text"), self.styles["body"])]],
+                colWidths=[box + 5 * mm, self.width - box - 5 * mm],
+                hAlign="LEFT",
+            )
+            last = number == len(entries) - 1
+            row.setStyle(
+                table_style(
+                    [
+                        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                        ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                        ("TOPPADDING", (0, 0), (0, -1), 3),
+                        ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
+                        *([] if last else [("LINEBELOW", (0, 0), (-1, -1), 0.3, RULE)]),
+                    ]
+                )
+            )
+            lines.append(row)
+        # One table per line, so the list may run over a page turn; the heading stays with its first line.
+        return [KeepTogether([self.heading(self.words["checklist"]), lines[0]]), *lines[1:]]
+
+    # --- exercise cards -----------------------------------------------------------------------------
+    def exercises(self) -> list[Flowable]:
+        cards = self.plan.get("exercises") or []
+        if not cards:
+            return []
+        story: list[Flowable] = [PageBreak() if self.large_print else CondPageBreak(90 * mm)]
+        for number, card in enumerate(cards, start=1):
+            parts: list[Flowable] = [self.exercise_card(number, card), Spacer(1, 5 * mm)]
+            if number == 1:
+                parts.insert(0, self.heading(self.words["exercises"]))  # never a heading alone at a page foot
+            elif self.large_print:
+                story.append(PageBreak())
+            story.append(KeepTogether(parts))
+        return story
+
+    def picture(self, figure_id: str | None, width: float, height: float) -> Flowable:
+        from planner.export.figure_pdf import figure_drawing
+        from planner.figures.render import render_figure
+
+        spec = self.context.figures.get(figure_id or "")
+        if spec is None:
+            frame = page_table(
+                [[self.paragraph(escape(self.words["picture_missing"]), "centered")]],
+                colWidths=[width],
+                rowHeights=[height],
+            )
+            frame.setStyle(table_style([("BOX", (0, 0), (-1, -1), 0.5, RULE), ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
+            return frame
+        return figure_drawing(render_figure(spec), width, height)
+
+    def exercise_card(self, number: int, card: dict[str, Any]) -> Flowable:
+        """Name, purpose, picture beside the numbered steps, dosage, precautions and the therapist's changes, framed.
+
+        In large print the picture stands above the steps, full width."""
+        name, name_note = self.text(card, "name")
+        title = self.paragraph(
+            f"{escape(self.words['exercise'].format(number=number))}: {name} {name_note}".strip(), "card_title"
         )
-    )
-    return [table]
+        purpose = self.paragraph(self.text(card, "purpose")[0], "label_body")
+        steps, _ = patient_text(card, "instructions", self.language)
+        how: list[Flowable] = [self.paragraph(bold(self.words["how_to"]), "label_body")]
+        how += [
+            Paragraph(escape(step), self.styles["step"], bulletText=f"{index}.")
+            for index, step in enumerate(steps or (), start=1)
+        ]
+        dosage = [self.paragraph(self.dosage_line(card), "label_body")]
+        if card.get("generated_dosage"):
+            dosage.append(self.paragraph(styled(self.words["changed"], color=ACCENT.hexval()), "label_body"))
+        extras: list[Flowable] = []
+        if clean(card.get("precautions")):
+            precautions = self.text(card, "precautions")[0]
+            extras.append(self.paragraph(f"{bold(self.words['take_care'] + ':')} {precautions}", "label_body"))
+        if clean(card.get("note")):
+            extras.append(self.paragraph(f"{bold(self.words['note'] + ':')} {escape(card['note'])}", "label_body"))
+        if self.large_print:
+            picture = self.picture(card.get("illustration"), self.width - 16, 85 * mm)
+            rows: list[list[Any]] = [[title], [purpose], [picture], [how], [dosage]]
+            widths = [self.width]
+            spans: list[tuple[Any, ...]] = []
+        else:
+            picture_width = 54 * mm
+            picture = self.picture(card.get("illustration"), picture_width - 8, 46 * mm)
+            rows = [[title, ""], [purpose, ""], [picture, how], [dosage, ""]]
+            widths = [picture_width, self.width - picture_width]
+            spans = [("SPAN", (0, row), (1, row)) for row in (0, 1, 3)]
+        dosage_row = len(rows) - 1
+        if extras:
+            rows.append([extras] + [""] * (len(widths) - 1))
+            spans += [("SPAN", (0, len(rows) - 1), (-1, len(rows) - 1))] if len(widths) > 1 else []
+        table = page_table(rows, colWidths=widths)
+        table.setStyle(
+            table_style(
+                [
+                    *spans,
+                    ("BOX", (0, 0), (-1, -1), 1, CARD_LINE),
+                    ("BACKGROUND", (0, 0), (-1, 0), SHADE),
+                    ("LINEBELOW", (0, 0), (-1, 0), 0.6, CARD_LINE),
+                    ("BACKGROUND", (0, dosage_row), (-1, dosage_row), DOSAGE_FILL),
+                    ("LINEABOVE", (0, dosage_row), (-1, dosage_row), 0.5, CARD_LINE),
+                    ("LINEBELOW", (0, dosage_row), (-1, dosage_row), 0.5, CARD_LINE),
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 8),
+                    ("RIGHTPADDING", (0, 0), (-1, -1), 8),
+                    ("TOPPADDING", (0, 0), (-1, -1), 4),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
+                ]
+            )
+        )
+        return table
 
+    def dosage_line(self, card: dict[str, Any]) -> str:
+        """How much and how often, as labelled parts on one line that wraps where it must."""
+        rows = dosage_rows(card.get("dosage"), self.language)
+        joint = "<br/>" if self.large_print else " ·&nbsp;&nbsp;"  # a line that wraps starts with the dot
+        return joint.join(
+            f"{bold(label + ':').replace(' ', '&nbsp;')}&nbsp;{escape(value).replace(' ', '&nbsp;')}"
+            for label, value in rows
+        )
 
-def _contact(context: ExportContext, styles: Style, width: float) -> list[Flowable]:
-    """The clinic's name and address with a line to write the phone number, boxed so it is easy to find."""
-    clinic = context.clinic
-    lines: list[Flowable] = []
-    if clean(clinic.name):
-        lines.append(Para(f"<b>{escape(clinic.name)}</b>", styles["body"]))
-    address = [escape(line) for line in str(clinic.address or "").splitlines() if clean(line)]
-    if address:
-        lines.append(Para("<br/>".join(address), styles["body"]))
-    phone = page_table(
-        [[Para("Phone:", styles["body"]), RuledLines(1, 9 * mm, width * 0.55)]],
-        colWidths=[26 * mm, width * 0.55],
-        hAlign="LEFT",
-    )
-    phone.setStyle(
-        table_style(
-            [
-                ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
-                ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+    # --- equipment ----------------------------------------------------------------------------------
+    def equipment(self) -> list[Flowable]:
+        chosen = [entry for entry in self.plan.get("equipment") or () if entry.get("status") in CHOSEN_EQUIPMENT]
+        if not chosen:
+            return []
+        story: list[Flowable] = [PageBreak() if self.large_print else CondPageBreak(70 * mm)]
+        story.append(self.heading(self.words["equipment"]))
+        for entry in chosen:
+            story.append(KeepTogether([self.equipment_card(entry), Spacer(1, 4 * mm)]))
+        return story
+
+    def equipment_card(self, entry: dict[str, Any]) -> Flowable:
+        name, note = self.text(entry, "name")
+        status = self.words[f"status_{entry['status']}"]
+        parts: list[Flowable] = [
+            self.paragraph(f"{name} {note}".strip(), "card_title"),
+            self.paragraph(styled(status, font="DejaVuSans-Bold", color=ACCENT.hexval()), "body"),
+            self.paragraph(self.text(entry, "purpose")[0], "body"),
+        ]
+        steps, _ = patient_text(entry, "instructions", self.language)
+        if steps:
+            parts.append(self.paragraph(bold(self.words["use_safely"]), "label_body"))
+            parts += [Paragraph(escape(step), self.styles["bullet"], bulletText="•") for step in steps]
+        if clean(entry.get("precautions")):
+            parts.append(
+                self.paragraph(f"{bold(self.words['take_care'] + ':')} {self.text(entry, 'precautions')[0]}", "body")
+            )
+        icon_width = (50 if self.large_print else 38) * mm
+        icon = self.picture(entry.get("illustration"), icon_width - 8, icon_width - 8)
+        table = page_table([[icon, parts]], colWidths=[icon_width, self.width - icon_width])
+        table.setStyle(
+            table_style(
+                [
+                    ("BOX", (0, 0), (-1, -1), 1, CARD_LINE),
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 6),
+                    ("RIGHTPADDING", (0, 0), (-1, -1), 8),
+                    ("TOPPADDING", (0, 0), (-1, -1), 6),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
+                ]
+            )
+        )
+        return table
+
+    # --- the tick chart -----------------------------------------------------------------------------
+    def chart(self) -> list[Flowable]:
+        """A box per exercise and day, four weeks long; the columns are numbered as the cards are."""
+        cards = self.plan.get("exercises") or []
+        if not cards:
+            return []
+        per_chart = 7 if self.large_print else 12
+        story: list[Flowable] = []
+        for first in range(0, len(cards), per_chart):
+            chunk = list(enumerate(cards, start=1))[first : first + per_chart]
+            story += [PageBreak(), self.heading(self.words["chart"])]
+            story.append(self.paragraph(escape(self.words["chart_help"]), "body"))
+            story.append(self.chart_legend(chunk))
+            story.append(Spacer(1, 3 * mm))
+            numbers = [number for number, _card in chunk]
+            if self.large_print:  # two weeks a page, each half whole on its page
+                story += [self.chart_table(numbers, 1, 2), PageBreak(), self.chart_table(numbers, 3, 4)]
+            else:
+                story.append(self.chart_table(numbers, 1, WEEKS))
+        return story
+
+    def chart_legend(self, chunk: list[tuple[int, dict[str, Any]]]) -> Table:
+        """Which exercise each column is, numbered as the cards are, in two columns of body-size text."""
+        names = [
+            self.paragraph(f"{bold(str(number))}&nbsp;&nbsp;{self.text(card, 'name')[0]}", "label_body")
+            for number, card in chunk
+        ]
+        columns = 1 if self.large_print else 2
+        half = (len(names) + columns - 1) // columns
+        cells = [names[k * half : (k + 1) * half] for k in range(columns)]  # each column flows on its own
+        table = Table([cells], colWidths=[self.width / columns] * columns, hAlign="LEFT")
+        table.setStyle(
+            table_style(
+                [
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                    ("TOPPADDING", (0, 0), (-1, -1), 0),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+                ]
+            )
+        )
+        return table
+
+    def chart_table(self, numbers: list[int], first_week: int, last_week: int) -> Table:
+        small = self.styles["small"]
+        header = [
+            Paragraph(escape(self.words["week"].format(number="")).strip(), small),
+            Paragraph(escape(self.words["day"]), small),
+            *(Paragraph(bold(str(n)), ParagraphStyle("n", parent=small, alignment=TA_CENTER)) for n in numbers),
+        ]
+        rows: list[list[Any]] = [header]
+        weeks = range(first_week, last_week + 1)
+        for week in weeks:
+            for day in range(1, DAYS + 1):
+                label = Paragraph(bold(str(week)), self.styles["label_body"]) if day == 1 else ""  # no span: see below
+                rows.append([label, Paragraph(str(day), self.styles["label_body"]), *([""] * len(numbers))])
+        week_width, day_width = (31 if self.large_print else 24) * mm, 16 * mm
+        box = min(16 * mm, (self.width - week_width - day_width) / len(numbers))
+        row_height = self.body_size * 1.15
+        # A plain Table (its rows are one line each, so none needs splitting), and the week written in its first
+        # row rather than spanned over seven: ReportLab cannot split a table whose rows may split inside a span.
+        table = Table(
+            rows,
+            colWidths=[week_width, day_width, *([box] * len(numbers))],
+            rowHeights=[None, *([row_height] * len(weeks) * DAYS)],
+            repeatRows=1,
+            hAlign="LEFT",
+        )
+        commands: list[tuple[Any, ...]] = [
+            ("GRID", (1, 0), (-1, -1), 0.5, INK),
+            ("BOX", (0, 0), (-1, -1), 1, INK),
+            ("BACKGROUND", (0, 0), (-1, 0), SHADE),
+            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+            ("LEFTPADDING", (0, 0), (-1, -1), 4),
+        ]
+        for week in range(len(weeks)):
+            top = 1 + week * DAYS
+            commands += [
+                ("LINEABOVE", (0, top), (-1, top), 1.6, INK),
+                ("BACKGROUND", (0, top), (1, top + DAYS - 1), SHADE if week % 2 else colors.white),
             ]
-        )
-    )
-    lines.append(phone)
-    box = page_table([[lines]], colWidths=[width])
-    box.setStyle(
-        table_style(
-            [
-                ("BOX", (0, 0), (-1, -1), 1, ACCENT),
-                ("BACKGROUND", (0, 0), (-1, -1), SHADE),
-                ("LEFTPADDING", (0, 0), (-1, -1), 10),
-                ("RIGHTPADDING", (0, 0), (-1, -1), 10),
-                ("TOPPADDING", (0, 0), (-1, -1), 8),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 10),
-            ]
-        )
-    )
-    return [Keep([Para("Your clinic", styles["h1"]), box])]
+        table.setStyle(table_style(commands))
+        return table
+
+    # --- the clinic ---------------------------------------------------------------------------------
+    def clinic_box(self) -> list[Flowable]:
+        clinic = self.context.clinic
+        lines: list[Flowable] = []
+        if clean(clinic.name):
+            lines.append(self.paragraph(bold(clinic.name), "body"))
+        address = [escape(line) for line in str(clinic.address or "").splitlines() if clean(line)]
+        if address:
+            lines.append(self.paragraph("<br/>".join(address), "body"))
+        if clean(clinic.phone):
+            lines.append(self.paragraph(f"{escape(self.words['phone_blank'])}: {bold(clinic.phone)}", "body"))
+        else:
+            phone = page_table(
+                [
+                    [
+                        self.paragraph(f"{escape(self.words['phone_blank'])}:", "body"),
+                        RuledLines(1, 9 * mm, self.width * 0.55),
+                    ]
+                ],
+                colWidths=[30 * mm, self.width * 0.55],
+                hAlign="LEFT",
+            )
+            phone.setStyle(
+                table_style(
+                    [
+                        ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+                        ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                        ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+                    ]
+                )
+            )
+            lines.append(phone)
+        return [
+            KeepTogether([self.heading(self.words["your_clinic"]), boxed(lines, self.width, border=ACCENT, fill=SHADE)])
+        ]
 
 
-def _draft_banner(styles: Style, width: float) -> Table:
-    return draft_box(Para(DRAFT_MARK, styles["draft"]), width)
-
-
-def render_handout_pdf(plan: dict[str, Any], assessment: dict[str, Any], context: ExportContext) -> bytes:
-    """The patient's A4 handout as PDF bytes: body 14 pt, headings larger, wide spacing."""
-    styles = stylesheet(BODY_SIZE)
-    width = frame_width(MARGIN)
-    patient = plan.get("patient") or assessment.get("patient") or {}
-    story: list[Flowable] = []
-    story.extend(_header(context, styles, width))
-    story.append(Para(TITLE, styles["title"]))
-    story.append(Para(f"For: <b>{escape(patient.get('name'))}</b>", styles["body"]))
-    story.append(Para(f"Date: {escape(format_date(context.generated_at))}", styles["body"]))
-    signature = context.signature
-    if signature is not None:
-        story.append(
-            Para(f"Your therapist: {escape(signature.signer)}, {escape(signature.credentials)}", styles["body"])
-        )
-    else:
-        story.extend([Spacer(1, 2 * mm), _draft_banner(styles, width)])
-    for section in plan.get("sections") or []:
-        texts = [item["handout"] for item in section.get("items") or [] if clean(item.get("handout"))]
-        heading = SECTION_HEADINGS.get(section.get("key"), clean(section.get("title")))
-        story.extend(_section(heading, _bullets(texts, styles), styles))
-    handout = plan.get("handout") or {}
-    story.extend(_section("Daily checklist", _checklist(handout.get("checklist") or [], styles, width), styles))
-    story.extend(
-        _section(
-            "When to call the clinic",
-            _bullets([entry.get("text") for entry in handout.get("call") or []], styles),
-            styles,
-        )
-    )
-    story.extend(_contact(context, styles, width))
-    story.append(Keep([Para("Notes", styles["h1"]), RuledLines(6, 11 * mm)]))
-    footer = Footer(
-        generated_at=context.generated_at,
-        library_version=plan.get("library_version"),
-        draft=signature is None,
-        patient_line=clean(patient.get("name")),
-        document_label="Your plan",
-    )
-    return build_pdf(
-        story,
-        footer,
-        title=f"{TITLE}: {clean(patient.get('name'))}",
-        author=context.clinic.name,
-        subject="Patient handout",
-        margin=MARGIN,
-    )
+def render_handout_pdf(
+    plan: dict[str, Any], assessment: dict[str, Any], context: ExportContext, *, large_print: bool = False
+) -> bytes:
+    """The patient's A4 handout as PDF bytes (written to disk by the caller, atomically)."""
+    return HandoutRenderer(plan, assessment, context, large_print=large_print).render()

@@ -18,22 +18,11 @@ from reportlab.graphics.shapes import Drawing, Line, Rect, String
 from reportlab.graphics.widgets.markers import makeMarker
 from reportlab.lib import colors
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, PageBreak, Spacer, Table
+from reportlab.platypus import Flowable, KeepTogether, PageBreak, Paragraph, Spacer, Table
 
 from planner.engine.progress import recovery_window_dates
-from planner.export.pdf_common import (
-    FONT,
-    GRID_PADDING,
-    INK,
-    MUTED,
-    SHADE,
-    Keep,
-    Para,
-    escape,
-    grid_commands,
-    humanize,
-    text_table,
-)
+from planner.export.pdf_common import FONT, INK, MUTED, SHADE, grid_commands, page_table, table_style
+from planner.export.pdf_text import escape, humanize
 from planner.plan.text import trend_rows
 
 Style = dict[str, Any]
@@ -148,8 +137,8 @@ def progress_page(plan: dict[str, Any], styles: Style, width: float) -> list[Flo
     strength = [(f"{humanize(s['group'])} ({s['side']})", s["mrc"]) for s in progress["strength"]]
     story: list[Flowable] = [
         PageBreak(),
-        Para("Progress across visits", styles["h1"]),
-        Para(
+        Paragraph("Progress across visits", styles["h1"]),
+        Paragraph(
             escape(f"{len(dates)} visits from {dates[0]} to {dates[-1]}; values as recorded at each visit."),
             styles["small"],
         ),
@@ -167,7 +156,7 @@ def progress_page(plan: dict[str, Any], styles: Style, width: float) -> list[Flo
     window_months = progress.get("recovery_window_months")
     if window_months:
         story.append(
-            Para(
+            Paragraph(
                 escape(
                     f"Expected recovery window for this cause: {humanize(window_months.get('from'))} to "
                     f"{humanize(window_months.get('to'))} months from onset "
@@ -176,7 +165,7 @@ def progress_page(plan: dict[str, Any], styles: Style, width: float) -> list[Flo
                 styles["small"],
             )
         )
-    story.extend([Spacer(1, 2 * mm), Keep([_values_table(progress, styles, width)])])
+    story.extend([Spacer(1, 2 * mm), KeepTogether([_values_table(progress, styles, width)])])
     return story
 
 
@@ -193,11 +182,13 @@ def _values_table(progress: dict[str, Any], styles: Style, width: float) -> Tabl
     dates = progress["dates"]
     label_width = 0.34 * width
     column = (width - label_width) / len(dates)
-    header = [("Measure", styles["cell_bold"])] + [(escape(d), styles["cell_bold"]) for d in dates]
+    header = [Paragraph("Measure", styles["cell_bold"])] + [Paragraph(escape(d), styles["cell_bold"]) for d in dates]
     rows = [
-        [(escape(label), styles["cell"])]
-        + [(escape("—" if v is None else humanize(v)), styles["cell"]) for v in values]
+        [Paragraph(escape(label), styles["cell"])]
+        + [Paragraph(escape("—" if v is None else humanize(v)), styles["cell"]) for v in values]
         for label, values in trend_rows(progress)
     ]
     widths = [label_width] + [column] * len(dates)
-    return text_table([header, *rows], widths, grid_commands(), padding=GRID_PADDING, repeatRows=1, hAlign="LEFT")
+    table = page_table([header, *rows], colWidths=widths, repeatRows=1, hAlign="LEFT")
+    table.setStyle(table_style(grid_commands()))
+    return table

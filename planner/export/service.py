@@ -1,7 +1,8 @@
 """Exporting PDFs: one path for the command line and the desktop app.
 
 Renders in memory, then writes through :func:`write_file_atomically`, so a failed render never leaves a
-partial file and an existing file is replaced only with consent.
+partial file and an existing file is replaced only with consent. Both documents print the plan as the clinician
+left it (:func:`planner.edits.apply_edits`).
 """
 
 from __future__ import annotations
@@ -15,11 +16,19 @@ from planner.export.context import ClinicInfo, ExportContext
 from planner.export.files import write_file_atomically
 
 
-def render_pdf(plan: dict[str, Any], assessment: dict[str, Any], context: ExportContext, *, handout: bool) -> bytes:
+def render_pdf(
+    plan: dict[str, Any],
+    assessment: dict[str, Any],
+    context: ExportContext,
+    *,
+    handout: bool,
+    large_print: bool = False,
+) -> bytes:
+    """The clinician plan or the patient handout of ``plan`` (edits applied) as PDF bytes."""
     if handout:
         from planner.export.handout import render_handout_pdf
 
-        return render_handout_pdf(plan, assessment, context)
+        return render_handout_pdf(plan, assessment, context, large_print=large_print)
     from planner.export.clinician import render_clinician_pdf
 
     return render_clinician_pdf(plan, assessment, context)
@@ -47,14 +56,24 @@ def export_pdf(
     handout: bool = False,
     overwrite: bool = False,
     clinic: ClinicInfo | None = None,
+    language: str | None = None,
+    large_print: bool = False,
 ) -> Path:
-    """Draft the plan for ``assessment`` from the database's library and write it as a PDF."""
+    """Draft the plan for ``assessment`` (with the patient's stored history) and write it as a PDF.
+
+    An assessment that is stored already is drafted as that stored visit (its own row is not its history).
+    ``language`` prints the handout in that language instead of the patient's."""
+    from planner.edits import PlanEdits, apply_edits
     from planner.library.store import load_library
-    from planner.plan.generate import generate_plan
+    from planner.plan.draft import draft_plan
+    from planner.records import find_stored_assessment
     from planner.settings import clinic_info
 
-    plan = generate_plan(assessment, load_library(database))
-    context = ExportContext(clinic=clinic or clinic_info(database), generated_at=utc_now())
-    written = write_file_atomically(target, render_pdf(plan, assessment, context, handout=handout), overwrite=overwrite)
+    plan = draft_plan(database, assessment, find_stored_assessment(database, assessment), language=language)
+    context = ExportContext(
+        clinic=clinic or clinic_info(database), generated_at=utc_now(), figures=load_library(database).figures
+    )
+    pdf = render_pdf(apply_edits(plan, PlanEdits()), assessment, context, handout=handout, large_print=large_print)
+    written = write_file_atomically(target, pdf, overwrite=overwrite)
     record_export(database, assessment["patient"]["id"], written, handout=handout)
     return written

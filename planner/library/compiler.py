@@ -21,6 +21,7 @@ from planner.engine.vocabulary import BASE_FINDINGS, MUSCLE_GROUPS, Kind
 from planner.errors import DocumentError, EvaluationError, Problem
 from planner.figures.spec import FigureError, FigureSpec, parse_figure
 from planner.library.parser import CatalogueEntry, ParsedDocument, Place, Recommendation
+from planner.library.translations import ParsedTranslation, Translations, compile_translations
 
 MUSCLE_TABLE = "muscle_groups"
 SETTINGS_TABLE = "settings"
@@ -266,6 +267,8 @@ class CompiledLibrary:
     """(document id, section) where each derived finding is defined: a held item cites its screen's passage."""
     synonyms: tuple[tuple[str, ...], ...] = ()
     findings_by_name: dict[str, CompiledFinding] = field(default_factory=dict)
+    translations: Translations = field(default_factory=Translations)
+    """The patient texts in other languages (planner.library.translations); empty unless compiled with them."""
 
 
 def library_version(documents: Iterable[ParsedDocument]) -> str:
@@ -326,12 +329,15 @@ def compile_library(
     documents: Iterable[ParsedDocument],
     prefer_errors_of: str | None = None,
     known_problems: Mapping[str, Iterable[Problem]] | None = None,
+    translations: Iterable[ParsedTranslation] = (),
 ) -> CompiledLibrary:
     """Check and compile ``documents`` as one library; raise DocumentError naming document and line.
 
     ``known_problems`` (by document id) are problems already found in some documents, such as the parser's in
     a partly read document: they are reported together with the compiler's, so an author sees every problem
-    of a file at once, in line order.
+    of a file at once, in line order. ``translations`` (patient texts in other languages) are checked against
+    the documents they translate; a translation with problems is left out (its texts print in English) rather
+    than refusing the library.
     """
     docs: dict[str, ParsedDocument] = {}
     problems = _Collector(docs, known_problems)
@@ -367,6 +373,7 @@ def compile_library(
         finding_places={d.name: (d.document_id, d.section) for d in derived},
         synonyms=synonyms,
         findings_by_name={d.name: d for d in derived},
+        translations=compile_translations(translations, docs, kinds),
     )
 
 

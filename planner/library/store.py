@@ -25,6 +25,7 @@ from planner.errors import DamagedDataError, DocumentError, LibraryError, Proble
 from planner.library.compiler import CompiledLibrary, compile_library, synonym_groups
 from planner.library.files import SHIPPED, read_document_file, read_document_files, shipped_document_paths
 from planner.library.parser import ParsedDocument, parse_document
+from planner.library.translations import read_shipped_translations
 from planner.models import Definition, Document, Passage, Recommendation
 
 IMPORTED = "imported"
@@ -280,7 +281,9 @@ def load_library(database: Database) -> CompiledLibrary:
     """The enabled library, compiled once per distinct set of document texts and reused.
 
     The app may warm this up on a worker thread (:mod:`planner.warmup`) while the user opens a patient: a
-    second caller waits for the compilation under way rather than compiling again.
+    second caller waits for the compilation under way rather than compiling again. The shipped translations of
+    patient texts come with it, checked against the stored documents (a clinic's own version of a document
+    makes a translation of the shipped one stale, so its texts fall back to English).
     """
     with _cache_lock:
         with database.read() as session:
@@ -289,7 +292,7 @@ def load_library(database: Database) -> CompiledLibrary:
             if cached is not None:
                 return cached
             documents = [_parse_stored(d) for d in _stored_documents(session, enabled_only=True)]
-        library = compile_library(documents)
+        library = compile_library(documents, translations=read_shipped_translations())
         _cache.clear()
         _cache[key] = library
         return library

@@ -14,6 +14,7 @@ from planner.assessment.schema import CAREPLAN_FORMAT, SECTION_KEYS
 from planner.engine.findings import all_findings, weak_group_entries
 from planner.engine.limbvolume import limb_volumes
 from planner.engine.progress import Visit, ordered_visits, trend_series
+from planner.errors import UserError
 from planner.library.compiler import (
     REASON_SEPARATOR,
     CompiledEntry,
@@ -22,6 +23,7 @@ from planner.library.compiler import (
     has_value,
 )
 from planner.library.parser import HANDOUT_TARGETS
+from planner.library.translations import MISSING, PLAN_KEYS, TRANSLATED
 
 SECTION_TITLES = {
     "pt": "Physical therapy",
@@ -171,8 +173,33 @@ def _due_fields(rec: CompiledRecommendation, assessment: dict[str, Any]) -> dict
     return fields
 
 
-def catalogue_entry(entry: CompiledEntry, library: CompiledLibrary, findings: Mapping[str, Any]) -> dict[str, Any]:
-    """One exercise or equipment item of the plan, its texts rendered for this patient."""
+def translation(
+    library: CompiledLibrary, language: str | None, block_id: str, findings: Mapping[str, Any]
+) -> dict[str, Any] | None:
+    """The patient texts of a block in the patient's language, rendered for this patient, for the plan to carry
+    beside the English: ``{"language": "es", "status": "translated", "handout": ...}``, or only the status
+    (``stale``, ``missing``) when the handout must print the English and say why. None for English."""
+    if not language or language == "en":
+        return None
+    found = library.translations.status(language, block_id)
+    if found is None:
+        return {"language": language, "status": MISSING}
+    out: dict[str, Any] = {"language": language, "status": found.status}
+    if found.status == TRANSLATED:
+        findings = library.translations.findings_in(language, findings)
+        for key, template in found.fields.items():
+            if key == "step":
+                out[PLAN_KEYS[key]] = [step.render(findings) for step in template]
+            else:
+                out[PLAN_KEYS[key]] = template.render(findings)
+    return out
+
+
+def catalogue_entry(
+    entry: CompiledEntry, library: CompiledLibrary, findings: Mapping[str, Any], language: str | None = None
+) -> dict[str, Any]:
+    """One exercise or equipment item of the plan, its texts rendered for this patient (and in the patient's
+    language when it is not English)."""
     out: dict[str, Any] = {
         "id": entry.id,
         "name": entry.name.render(findings),
@@ -189,11 +216,44 @@ def catalogue_entry(entry: CompiledEntry, library: CompiledLibrary, findings: Ma
     out["detail"] = entry.detail.render(findings)
     out["illustration"] = entry.illustration
     out["evidence"] = evidence_for(library, entry)
+    translated = translation(library, language, entry.id, findings)
+    if translated is not None:
+        out["translation"] = translated
     return out
 
 
+def library_entry(
+    library: CompiledLibrary,
+    entry_id: str,
+    assessment: dict[str, Any],
+    history: Sequence[Mapping[str, Any]] = (),
+    language: str | None = None,
+) -> dict[str, Any]:
+    """An exercise or equipment item of the library rendered for this patient, whether or not its condition
+    holds: what a clinician adds to the plan by hand. Refused (UserError) when the safety screen holds it."""
+    entry = next((e for e in (*library.exercises, *library.equipment) if e.id == entry_id), None)
+    if entry is None:
+        raise UserError(f"no exercise or equipment item '{entry_id}' in the library")
+    findings = all_findings(assessment, library, history)
+    reasons = hold_reasons(entry, findings, library)
+    if reasons:
+        said = "; ".join(dict.fromkeys(text for _name, text in reasons))
+        raise UserError(f"{entry.name.render(findings)}: held back by the safety screen ({said})")
+    return catalogue_entry(entry, library, findings, plan_language(assessment, language))
+
+
+def plan_language(assessment: dict[str, Any], language: str | None = None) -> str | None:
+    """The language the patient's texts are printed in: the one asked for, else the patient's, else None (the
+    plan then carries English only)."""
+    return language or (assessment.get("patient") or {}).get("language") or None
+
+
 def _catalogue(
-    entries: Sequence[CompiledEntry], library: CompiledLibrary, findings: Mapping[str, Any], held: list[dict[str, Any]]
+    entries: Sequence[CompiledEntry],
+    library: CompiledLibrary,
+    findings: Mapping[str, Any],
+    held: list[dict[str, Any]],
+    language: str | None,
 ) -> list[dict[str, Any]]:
     """The entries whose condition holds, rendered; those a screen holds back go to ``held`` instead, through
     the same screen check as a recommendation."""
@@ -205,15 +265,24 @@ def _catalogue(
         if reasons:
             held.append(_held_entry(entry, reasons, findings, library))
         else:
-            offered.append(catalogue_entry(entry, library, findings))
+            offered.append(catalogue_entry(entry, library, findings, language))
     return offered
 
 
 def generate_plan(
-    assessment: dict[str, Any], library: CompiledLibrary, history: Sequence[Mapping[str, Any]] = ()
+    assessment: dict[str, Any],
+    library: CompiledLibrary,
+    history: Sequence[Mapping[str, Any]] = (),
+    language: str | None = None,
 ) -> dict[str, Any]:
-    """The draft plan for ``assessment``; ``history`` holds the patient's earlier assessments, if any."""
+    """The draft plan for ``assessment``; ``history`` holds the patient's earlier assessments, if any.
+
+    ``language`` (default: the assessment's ``patient.language``) is the language of the patient's handout: when
+    it is not English, every patient text carries its translation (or says it is stale or missing) beside the
+    English, so the signed plan holds exactly the words the patient is given. Callers with a database draft
+    through :func:`planner.plan.draft.draft_plan`, which gathers the library and the history."""
     findings = all_findings(assessment, library, history)
+    language = plan_language(assessment, language)
     sections: dict[str, list[dict[str, Any]]] = {key: [] for key in SECTION_KEYS}
     alerts: list[tuple[int, int, str, dict[str, Any]]] = []
     handout: dict[str, list[dict[str, Any]]] = {target: [] for target in HANDOUT_TARGETS}
@@ -234,16 +303,23 @@ def generate_plan(
             entry = {"id": rec.id, "level": rec.level, "text": title, "detail": detail, "evidence": evidence}
             alerts.append((ALERT_RANK[rec.level or "info"], rec.order, rec.id, entry))
         elif rec.target in handout:
-            handout[rec.target].append({"id": rec.id, "text": title, "evidence": evidence})
+            line = {"id": rec.id, "text": title, "evidence": evidence}
+            translated = translation(library, language, rec.id, findings)
+            if translated is not None:
+                line["translation"] = translated
+            handout[rec.target].append(line)
         else:
             item = {"id": rec.id, "title": title, "detail": detail, "evidence": evidence}
             handout_text = rec.handout.render(findings)
             if handout_text:
                 item["handout"] = handout_text
+                translated = translation(library, language, rec.id, findings)
+                if translated is not None:
+                    item["translation"] = translated
             item.update(_due_fields(rec, assessment))
             sections[rec.target].append(item)
-    exercises = _catalogue(library.exercises, library, findings, held)
-    equipment = _catalogue(library.equipment, library, findings, held)
+    exercises = _catalogue(library.exercises, library, findings, held, language)
+    equipment = _catalogue(library.equipment, library, findings, held, language)
     patient = assessment["patient"]
     plan = {
         "format": CAREPLAN_FORMAT,
@@ -258,6 +334,8 @@ def generate_plan(
         "equipment": equipment,
         "held": held,
     }
+    if language:
+        plan["language"] = language
     if history:
         plan["progress"] = progress_block(assessment, history, library, findings)
     return plan

@@ -25,6 +25,7 @@ from planner.assessment.schema import (
     IMPLANTED_DEVICES,
     JPS_VALUES,
     NEUROPATHIC_AGENTS,
+    PATIENT_LANGUAGES,
     SEXES,
     SIDES_AFFECTED,
     SYMPTOMS,
@@ -116,6 +117,7 @@ PATIENT = (
     Field(("patient", "name"), "&Name", TEXT, required=True),
     Field(("patient", "birth_date"), "&Birth date", DATE),
     Field(("patient", "sex"), "Se&x", CHOICE, SEXES),
+    Field(("patient", "language"), "Handout language", CHOICE, PATIENT_LANGUAGES, ("English", "Spanish")),
     Field(("assessed_on",), "Assessed &on", DATE, required=True, noun="the assessment date"),
     Field(("assessor",), "Assesso&r", TEXT),
 )

@@ -732,11 +732,14 @@ class MainWindow(QMainWindow):
             signature = Signature(
                 record.signer or "", record.signer_credentials or "", record.signed_at, record.content_hash or ""
             )
+        from planner.library.store import load_library
+
         return ExportContext(
             clinic=clinic_info(self.database),
             generated_at=utc_now(),
             signature=signature,
             plan_version=record.version if record else None,
+            figures=load_library(self.database).figures,
         )
 
     def _render(self, handout: bool) -> bytes | None:

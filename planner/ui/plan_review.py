@@ -35,7 +35,14 @@ from PySide6.QtWidgets import (
 
 from planner.assessment.schema import SECTION_KEYS
 from planner.dates import format_moment
-from planner.edits import AddedItem, check_section, check_text
+from planner.edits import (
+    add_item,
+    check_text,
+    exclude_item,
+    include_item,
+    order_items,
+    reword_item,
+)
 from planner.engine.schedule import window_text
 from planner.errors import UserError
 from planner.plan.generate import SECTION_TITLES
@@ -455,17 +462,14 @@ class PlanReview(QWidget):
         if row.data(KindRole) != "item":
             return
         item_id = row.data(ItemIdRole)
-        edits = self.session.edits
         if row.checkState() == Qt.CheckState.Unchecked:
             reason, ok = self.ask_reason(row.data(EntryRole)["title"])
             if not ok:
                 self.refresh()
                 return
-            edits.excluded[item_id] = reason.strip()
-            self.session.set_edits(edits, "Exclude item")
+            self.session.set_edits(exclude_item(self.session.edits, item_id, reason), "Exclude item")
         else:
-            edits.excluded.pop(item_id, None)
-            self.session.set_edits(edits, "Include item")
+            self.session.set_edits(include_item(self.session.edits, item_id), "Include item")
 
     def item_dialog(self, title: str, detail: str, section: str | None) -> tuple[str, str, str] | None:
         dialog = ItemDialog(self, title, detail, section=section)
@@ -485,13 +489,7 @@ class PlanReview(QWidget):
         if result is None:
             return
         _section, title, detail = result
-        edits = self.session.edits
-        added = next((a for a in edits.added if a.id == entry["id"]), None)
-        if added:
-            added.title, added.detail = title, detail
-        else:
-            edits.rewritten[entry["id"]] = {"title": title, "detail": detail}
-        self.session.set_edits(edits, "Edit item wording")
+        self.session.set_edits(reword_item(self.session.edits, entry["id"], title, detail), "Edit item wording")
 
     def _move(self, step: int) -> None:
         index = self.tree.currentIndex()
@@ -512,9 +510,7 @@ class PlanReview(QWidget):
         if not 0 <= target < len(ids):
             return
         ids[position], ids[target] = ids[target], ids[position]
-        edits = self.session.edits
-        edits.order[section] = ids
-        self.session.set_edits(edits, "Move item")
+        self.session.set_edits(order_items(self.session.edits, section, ids), "Move item")
         self.select_item(item_id)
 
     def _add(self) -> None:
@@ -524,8 +520,6 @@ class PlanReview(QWidget):
         if result is None:
             return
         section, title, detail = result
-        edits = self.session.edits
-        item_id = edits.next_added_id()
-        edits.added.append(AddedItem(item_id, check_section(section), title, detail))
+        edits, item_id = add_item(self.session.edits, section, title, detail)
         self.session.set_edits(edits, "Add free-text item")
         self.select_item(item_id)

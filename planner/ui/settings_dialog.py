@@ -1,4 +1,4 @@
-"""Settings: clinic header for PDFs, default assessor, database location, backup now."""
+"""Settings: clinic header and phone for PDFs, default assessor, database location, backup now."""
 
 from __future__ import annotations
 
@@ -27,6 +27,7 @@ from planner.settings import (
     CLINIC_ADDRESS,
     CLINIC_LOGO,
     CLINIC_NAME,
+    CLINIC_PHONE,
     assessor_settings,
     default_assessor,
     get_settings,
@@ -51,6 +52,8 @@ class SettingsDialog(QDialog):
         self.clinic_address = QPlainTextEdit(values.get(CLINIC_ADDRESS, ""))
         self.clinic_address.setTabChangesFocus(True)
         self.clinic_address.setMaximumHeight(80)
+        self.clinic_phone = QLineEdit(values.get(CLINIC_PHONE, ""))
+        self.clinic_phone.setPlaceholderText("the number patients call, printed on the handout")
         self.logo = QLineEdit(values.get(CLINIC_LOGO, ""))
         browse = QPushButton("Bro&wse…")
         browse.setAccessibleName("Choose logo file")
@@ -66,6 +69,7 @@ class SettingsDialog(QDialog):
         for label, widget in (
             ("Clinic name", self.clinic_name),
             ("Clinic address", self.clinic_address),
+            ("Clinic phone", self.clinic_phone),
             ("Logo image", self.logo),
             ("Default assessor's name", self.assessor),
             ("Default assessor's credentials", self.credentials),
@@ -73,6 +77,7 @@ class SettingsDialog(QDialog):
             widget.setAccessibleName(label)
         form.addRow("Clinic na&me:", self.clinic_name)
         form.addRow("Clinic a&ddress:", self.clinic_address)
+        form.addRow("Clinic p&hone:", self.clinic_phone)
         logo_label = QLabel("&Logo (PNG or JPEG):")
         logo_label.setBuddy(self.logo)  # the row is a layout: the label needs its field named
         form.addRow(logo_label, logo_row)
@@ -167,6 +172,7 @@ class SettingsDialog(QDialog):
                 {
                     CLINIC_NAME: self.clinic_name.text(),
                     CLINIC_ADDRESS: self.clinic_address.toPlainText(),
+                    CLINIC_PHONE: self.clinic_phone.text(),
                     CLINIC_LOGO: logo,
                     **assessor_settings(self.assessor.text(), self.credentials.text()),
                 },

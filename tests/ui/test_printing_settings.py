@@ -99,3 +99,52 @@ def test_backup_now_writes_on_a_worker_and_the_dialog_waits_for_it(qtbot: Any, d
     box.close()
     dialog.reject()
     assert not dialog.isVisible()
+
+
+def test_the_preview_shows_the_pages_of_the_pdf_the_core_made(qtbot: Any, tmp_path: Path) -> None:
+    """The first page is on screen without the others being rendered; Print sends every page to the printer."""
+    from pypdf import PdfReader
+    from PySide6.QtPrintSupport import QPrinter
+
+    from planner.ui.printing import PrintPreview
+
+    dialog = PrintPreview(small_pdf(), "Care plan")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.document.pageCount() == 3 and dialog.count.text() == "3 pages"
+    assert dialog.view.document() is dialog.document
+
+    def inked() -> bool:
+        image = dialog.view.viewport().grab().toImage()
+        return any(
+            image.pixelColor(x, y).lightness() < 128
+            for y in range(0, image.height(), 3)
+            for x in range(0, image.width(), 3)
+        )
+
+    qtbot.waitUntil(inked, timeout=5000)  # the first page's text is drawn
+    target = tmp_path / "printed.pdf"
+
+    def to_file(printer: QPrinter) -> bool:
+        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        printer.setOutputFileName(str(target))
+        return True
+
+    dialog.choose_printer = to_file
+    assert dialog.print_pages() == 3
+    assert len(PdfReader(target).pages) == 3
+
+
+def test_settings_dialog_saves_the_clinic_phone(qtbot: Any, db: Any) -> None:
+    from planner.settings import CLINIC_PHONE, clinic_info
+    from planner.ui.settings_dialog import SettingsDialog
+
+    dialog = SettingsDialog(db)
+    qtbot.addWidget(dialog)
+    dialog.clinic_phone.setText(" +1 555 0142 ")
+    dialog._save()
+    assert get_settings(db)[CLINIC_PHONE] == "+1 555 0142"
+    assert clinic_info(db).phone == "+1 555 0142"
+    again = SettingsDialog(db)
+    qtbot.addWidget(again)
+    assert again.clinic_phone.text() == "+1 555 0142"

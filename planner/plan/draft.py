@@ -1,0 +1,49 @@
+"""One way to draft a plan: the assessment, the compiled library and the patient's history, then generation.
+
+Every caller with a database drafts through :func:`draft_plan` (storing an assessment, saving a draft, the
+patient's latest plan for ``planner plan --patient`` and the history, ``planner plan FILE`` and ``planner export
+FILE``), so a plan printed from the command line compares with the patient's earlier visits exactly as the one
+the app shows. :func:`planner.plan.generate.generate_plan` stays the pure step underneath (the benchmarks, the
+plan lint and the demo data call it with a library and history they made themselves).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from planner.library.store import load_library
+from planner.plan.generate import generate_plan
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from planner.db.engine import Database
+    from planner.library.compiler import CompiledLibrary
+
+
+def draft_plan(
+    database: Database,
+    assessment: dict[str, Any],
+    assessment_id: int | None = None,
+    *,
+    session: Session | None = None,
+    library: CompiledLibrary | None = None,
+    language: str | None = None,
+) -> dict[str, Any]:
+    """The draft plan for ``assessment`` with the patient's earlier stored assessments as its history.
+
+    ``assessment_id`` names the stored assessment this is (its own row is never its history; visits stored on the
+    same day before it are); None is a new visit, which follows every stored one. A patient not stored has no
+    history. ``session`` reads the history inside the caller's transaction (storing and saving do);
+    ``library`` spares a caller that already holds the compiled library a second look-up; ``language`` prints
+    the patient's texts in that language instead of the patient's own (``planner export --language``).
+    """
+    from planner.records import stored_history
+
+    library = library or load_library(database)
+    if session is not None:
+        history = stored_history(session, assessment, assessment_id)
+    else:
+        with database.read() as reading:
+            history = stored_history(reading, assessment, assessment_id)
+    return generate_plan(assessment, library, history, language)

@@ -1,0 +1,118 @@
+"""One way to draft a plan (planner.plan.draft): the command line's plans and PDFs compare with the patient's
+earlier visits exactly as the app's do; and the export options of the handout."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pypdf import PdfReader
+
+from planner.cli import run
+from planner.history import plan_for_patient
+from planner.plan.draft import draft_plan
+from planner.records import find_stored_assessment, store_assessment
+from tests.test_pdf_progress import visits
+
+
+@pytest.fixture
+def cli(db_path: Path, capsys: pytest.CaptureFixture[str]) -> Any:
+    def call(*args: str) -> tuple[int, str, str]:
+        code = run(["--db", str(db_path), *args])
+        out = capsys.readouterr()
+        return code, out.out, out.err
+
+    return call
+
+
+def write(tmp_path: Path, name: str, data: Any) -> Path:
+    path = tmp_path / name
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return path
+
+
+def pdf_text(path: Path) -> str:
+    return " ".join(" ".join((page.extract_text() or "").split()) for page in PdfReader(path).pages)
+
+
+def test_export_of_a_stored_patients_file_drafts_with_the_history(cli: Any, db: Any, tmp_path: Path) -> None:
+    first, second, third = visits()
+    store_assessment(db, first)
+    store_assessment(db, second)
+    out = tmp_path / "plan.pdf"
+    code, printed, err = cli("export", str(write(tmp_path, "third.json", third)), "-o", str(out))
+    assert code == 0, err
+    assert printed.startswith("wrote")
+    text = pdf_text(out)
+    assert "Progress across visits" in text and "3 visits from 2026-01-10 to 2026-03-07" in text
+    code, printed, _ = cli("plan", str(write(tmp_path, "third.json", third)), "--json")
+    assert json.loads(printed)["progress"]["dates"] == ["2026-01-10", "2026-02-07", "2026-03-07"]
+
+
+def test_a_stored_file_is_drafted_as_that_visit_not_compared_with_itself(cli: Any, db: Any, tmp_path: Path) -> None:
+    first, second, _third = visits()
+    store_assessment(db, first)
+    stored = store_assessment(db, second)
+    assert find_stored_assessment(db, second) == stored.assessment_id
+    assert draft_plan(db, second, stored.assessment_id)["progress"]["dates"] == ["2026-01-10", "2026-02-07"]
+    code, printed, _ = cli("plan", str(write(tmp_path, "second.json", second)), "--json")
+    assert code == 0 and json.loads(printed)["progress"]["dates"] == ["2026-01-10", "2026-02-07"]
+    latest, plan = plan_for_patient(db, second["patient"]["id"])
+    assert latest == json.loads(json.dumps(second)) and plan["progress"]["dates"] == ["2026-01-10", "2026-02-07"]
+
+
+def test_a_patient_not_stored_is_drafted_without_history(db: Any) -> None:
+    first, _second, _third = visits()
+    assert find_stored_assessment(db, first) is None
+    assert "progress" not in draft_plan(db, first)
+
+
+def test_export_of_the_handout_in_spanish_and_large_print(cli: Any, tmp_path: Path) -> None:
+    source = Path(__file__).resolve().parent.parent / "resources" / "examples" / "neoplastic-after-radiation.json"
+    normal, large = tmp_path / "es.pdf", tmp_path / "es-large.pdf"
+    assert cli("export", str(source), "-o", str(normal), "--handout", "--language", "es")[0] == 0
+    assert cli("export", str(source), "-o", str(large), "--handout", "--language", "es", "--large-print")[0] == 0
+    text = pdf_text(normal)
+    assert "Su plan de su terapeuta" in text and "Sus ejercicios" in text and "Puente" in text
+    pages = PdfReader(large).pages
+    assert len(pages) > len(PdfReader(normal).pages)
+    assert max(len(re.findall(r"Ejercicio \d+:", page.extract_text() or "")) for page in pages) == 1
+
+
+@pytest.mark.parametrize("option", [["--language", "es"], ["--large-print"]])
+def test_handout_options_without_the_handout_are_refused(cli: Any, tmp_path: Path, option: list[str]) -> None:
+    source = Path(__file__).resolve().parent.parent / "resources" / "examples" / "neoplastic-after-radiation.json"
+    code, _out, err = cli("export", str(source), "-o", str(tmp_path / "x.pdf"), *option)
+    assert code == 2 and f"{option[0]} is an option of the patient handout (add --handout)" in err
+    assert not (tmp_path / "x.pdf").exists()
+
+
+def test_a_language_the_planner_does_not_know_is_refused(cli: Any, tmp_path: Path) -> None:
+    source = Path(__file__).resolve().parent.parent / "resources" / "examples" / "neoplastic-after-radiation.json"
+    code, _out, err = cli("export", str(source), "-o", str(tmp_path / "x.pdf"), "--handout", "--language", "fr")
+    assert code == 2 and "invalid choice: 'fr'" in err
+
+
+def test_docs_translation_and_check(cli: Any) -> None:
+    code, out, _ = cli("docs", "translation", "RED-FLAGS", "--language", "es")
+    assert code == 0 and "::: translation red-call-bladder-bowel" in out and "source: " in out
+    assert "title: Vaya a urgencias ahora" in out  # what is translated and current is kept
+    code, out, _ = cli("docs", "check")
+    assert code == 0 and "translations (es): 127 patient texts" in out
+    code, _out, err = cli("docs", "translation", "NO-SUCH", "--language", "es")
+    assert code == 2 and "no shipped document 'NO-SUCH'" in err
+
+
+def test_the_app_exports_the_plan_as_the_clinician_left_it(db: Any, tmp_path: Path) -> None:
+    """The service applies the (empty) edits too: equipment statuses are present, none chosen."""
+    from planner.export.service import export_pdf
+
+    source = Path(__file__).resolve().parent.parent / "resources" / "examples" / "neoplastic-after-radiation.json"
+    written = export_pdf(db, json.loads(source.read_text(encoding="utf-8")), tmp_path / "h.pdf", handout=True)
+    data = written.read_bytes()
+    text = " ".join((page.extract_text() or "") for page in PdfReader(io.BytesIO(data)).pages)
+    assert "Your exercises" in text and "Your equipment" not in text  # suggested items are not chosen ones
