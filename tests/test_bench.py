@@ -5,9 +5,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
+
 from planner.cli import run
 
 
+@pytest.mark.slow
 def test_bench_runs_tiny_and_prints_a_table_and_json(capsys: Any) -> None:
     assert run(["bench", "--patients", "5", "--recommendations", "5,10", "--documents", "5", "--repeat", "1"]) == 0
     out = capsys.readouterr().out

@@ -37,6 +37,7 @@ def _check_complete(path: Path, confirmed: set[tuple[int, int]]) -> None:
     assert orphans == 0, "an assessment without its plan or patient: a half-written record"
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs POSIX signals")
 def test_sigkill_at_random_moments_loses_nothing_committed(db_path: Path) -> None:
     rng = random.Random(20261121)
@@ -58,6 +59,7 @@ def test_sigkill_at_random_moments_loses_nothing_committed(db_path: Path) -> Non
     _check_complete(db_path, confirmed)
 
 
+@pytest.mark.slow
 def test_four_writers_at_once_command_line_and_core(db_path: Path, tmp_path: Path) -> None:
     import json
 
