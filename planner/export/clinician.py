@@ -217,7 +217,7 @@ class ClinicianRenderer(PdfRenderer):
         per_row = len(widths) // 2
         cells = [[self.p(escape(label), "label"), self.p(value, "cell")] for label, value in pairs]
         cells += [["", ""]] * (-len(cells) % per_row)
-        rows = [sum(cells[i : i + per_row], []) for i in range(0, len(cells), per_row)]
+        rows = [[part for cell in cells[i : i + per_row] for part in cell] for i in range(0, len(cells), per_row)]
         last = 2 * per_row - 1
         spans = [("SPAN", (1, len(rows) + index), (last, len(rows) + index)) for index in range(len(wide))]
         rows += [[self.p(escape(label), "label"), self.p(value, "cell"), *[""] * (last - 1)] for label, value in wide]
