@@ -162,6 +162,26 @@ def _held_entry(
     }
 
 
+def active_screens(library: CompiledLibrary, findings: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    """Each safety screen named by an exercise or equipment item that holds for this patient: its reasons and
+    the passage that defines it. The plan carries them so that an exercise the clinician added from the library
+    (its card names its screens) is held back when a later draft finds the screen holding, whether or not the
+    exercise's own condition holds (:func:`planner.edits.apply_edits`)."""
+    names = dict.fromkeys(name for entry in (*library.exercises, *library.equipment) for name in entry.screen)
+    out: dict[str, dict[str, Any]] = {}
+    for name in names:
+        if not has_value(findings.get(name)):
+            continue
+        finding = library.findings_by_name.get(name)
+        texts = finding.reasons(findings) if finding is not None else [str(findings[name])]
+        place = library.finding_places.get(name)
+        out[name] = {
+            "reasons": list(dict.fromkeys(texts)),
+            "evidence": _passages(library, [place]) if place else [],
+        }
+    return out
+
+
 def _due_fields(rec: CompiledRecommendation, assessment: dict[str, Any]) -> dict[str, str]:
     dates = rec.due.dates(assessment) if rec.due else None
     if dates is None:
@@ -215,6 +235,8 @@ def catalogue_entry(
     out["precautions"] = entry.precautions.render(findings)
     out["detail"] = entry.detail.render(findings)
     out["illustration"] = entry.illustration
+    if entry.screen:
+        out["screen"] = list(entry.screen)  # so a card added by hand is held by the same screens (apply_edits)
     out["evidence"] = evidence_for(library, entry)
     translated = translation(library, language, entry.id, findings)
     if translated is not None:
@@ -334,6 +356,9 @@ def generate_plan(
         "equipment": equipment,
         "held": held,
     }
+    screens = active_screens(library, findings)
+    if screens:
+        plan["screens"] = screens
     if language:
         plan["language"] = language
     if history:

@@ -22,6 +22,7 @@ from planner.db.engine import Database
 from planner.edits import PlanEdits, apply_edits
 from planner.errors import AssessmentError, FieldIssue, NotFoundError
 from planner.library.store import load_library
+from planner.plan.carry import follow_up_assessment
 from planner.plan.generate import generate_plan
 from planner.records import (
     PlanChangedError,
@@ -65,6 +66,8 @@ def set_path(data: dict[str, Any], path: Path, value: Any) -> None:
         node[path[-1]] = value
 
 
+__all__ = ["AssessmentSession", "blank_assessment", "follow_up_assessment"]
+
 REQUIRED_PARTS = ("history", "strength", "pain")
 """Parts of the format that are required objects: kept while empty, so the problems name the fields missing
 in them ("Pain NRS: enter a number") rather than the whole part."""
@@ -95,17 +98,6 @@ def blank_assessment(patient: dict[str, Any], assessor: str = "", today: date | 
         "strength": {},
         "pain": {},
     }
-
-
-def follow_up_assessment(previous: dict[str, Any], assessor: str = "", today: date | None = None) -> dict[str, Any]:
-    """A new visit starts from the previous one (history, grades, function), dated today; the pain score is
-    today's to record, not last visit's carried over."""
-    data = copy.deepcopy(previous)
-    data["assessed_on"] = (today or date.today()).isoformat()
-    data.setdefault("pain", {}).pop("nrs", None)
-    if assessor:
-        data["assessor"] = assessor
-    return data
 
 
 class _SetValue(QUndoCommand):
