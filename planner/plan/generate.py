@@ -264,6 +264,28 @@ def library_entry(
     return catalogue_entry(entry, library, findings, plan_language(assessment, language))
 
 
+def exercise_choices(
+    library: CompiledLibrary, assessment: dict[str, Any], history: Sequence[Mapping[str, Any]] = ()
+) -> list[dict[str, Any]]:
+    """Every exercise of the library, for the clinician to add one by hand: ``id``, ``name``, ``category``,
+    ``purpose`` and ``held``, the safety screen's reasons when it holds the exercise for this patient (None when
+    it may be added; :func:`library_entry` refuses it with the same words)."""
+    findings = all_findings(assessment, library, history)
+    out = []
+    for entry in library.exercises:
+        reasons = hold_reasons(entry, findings, library)
+        out.append(
+            {
+                "id": entry.id,
+                "name": entry.name.render(findings),
+                "category": entry.category,
+                "purpose": entry.purpose.render(findings),
+                "held": "; ".join(dict.fromkeys(text for _name, text in reasons)) or None,
+            }
+        )
+    return out
+
+
 def plan_language(assessment: dict[str, Any], language: str | None = None) -> str | None:
     """The language the patient's texts are printed in: the one asked for, else the patient's, else None (the
     plan then carries English only)."""
