@@ -24,7 +24,6 @@ from planner.edits import (
     apply_edits,
     confirm_all_carried,
     confirm_carried,
-    decision_key,
     drop_decision,
     exclude_exercise,
     exclude_item,
@@ -227,7 +226,7 @@ def test_review_entries_say_what_was_decided_in_words(library: Any) -> None:
 
 
 def test_a_plan_with_unconfirmed_marks_is_not_signed(db: Any, library: Any) -> None:
-    assessment, edits, final = decided(library)
+    assessment, edits, _final = decided(library)
     stored = store_assessment(db, validate_assessment(assessment), edits)
     sign_stored_plan(db, stored.plan_id, "J. Rivera", "PT")
     record = get_plan(db, stored.plan_id)

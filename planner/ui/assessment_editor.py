@@ -175,6 +175,7 @@ class AssessmentEditor(QWidget):
         session.valueChanged.connect(self._on_value)
         session.changed.connect(self._follow_lock)
         self._read_only: bool | None = None
+        self.binder.show_issues()  # the plan was drafted before this editor listened: frames and marks now
         self._on_plan()
         self._on_value(())
         self.set_read_only(session.read_only)

@@ -501,7 +501,7 @@ class MainWindow(QMainWindow):
         self.plan_review.problem.connect(lambda text: self.warn("Plan", text))
         self.assessment_layout.addWidget(self.editor)
         # Like the editor's pages, the plan scrolls as a whole on a screen too short for its panes (1080 at 200 %).
-        self.plan_layout.addWidget(scrolling(self.plan_review, lines=6))
+        self.plan_layout.addWidget(scrolling(self.plan_review, lines=6, fill=True))
         session.changed.connect(self._session_changed)
         session.undo_stack.canUndoChanged.connect(self._update_actions)
         session.undo_stack.canRedoChanged.connect(self._update_actions)

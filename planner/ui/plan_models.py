@@ -226,7 +226,8 @@ class ReviewModel(QAbstractListModel):
     def __init__(self, parent: Any = None, describe_value: Any = None) -> None:
         super().__init__(parent)
         self._entries: list[ReviewEntry] = []
-        self._describe_value = describe_value or (lambda path: path)
+        # An assessment value's entry in the form's words: (label, value as the form shows it).
+        self._describe_value = describe_value or (lambda entry: (entry.target, entry.what))
 
     def populate(self, entries: list[ReviewEntry]) -> None:
         self.beginResetModel()
@@ -241,13 +242,13 @@ class ReviewModel(QAbstractListModel):
 
     def text(self, entry: ReviewEntry) -> str:
         kind = split_key(entry.key)[0]
-        title = self._describe_value(entry.target) if kind == "value" else entry.title
+        title, what = self._describe_value(entry) if kind == "value" else (entry.title, entry.what)
         where = "" if entry.present else "Not in this plan any more: "
         sign = f"{CARRIED_SIGN} " if entry.to_review else ""
         origin = ""
         if entry.visit is not None:
             origin = f" · {carried_words(CarriedMark(entry.visit, confirmed=entry.confirmed))}"
-        return f"{sign}{where}{title} — {entry.what}{origin}"
+        return f"{sign}{where}{title} — {what}{origin}"
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():

@@ -116,11 +116,25 @@ def _keep_current(view: QAbstractItemView, id_role: int, rebuild: Any) -> None:
     view.verticalScrollBar().setValue(scroll)
 
 
-def scrolling(widget: QWidget, lines: int = 2) -> QScrollArea:
+class _Filling(QWidget):
+    """Holds a page in a scroll area that it fills: it asks for no height-for-width, so a page whose labels wrap
+    takes the height it is given instead of its preferred one (which scrolled a page that fits by a few pixels)."""
+
+    def hasHeightForWidth(self) -> bool:
+        return False
+
+
+def scrolling(widget: QWidget, lines: int = 2, *, fill: bool = False) -> QScrollArea:
     """``widget`` in a frameless scroll area at least ``lines`` high: on a short screen it scrolls rather than
-    make the window taller."""
+    make the window taller. ``fill``: a whole page, which scrolls only when the area is below its minimum."""
     area = QScrollArea()
     area.setWidgetResizable(True)
+    if fill:
+        holder = _Filling()
+        layout = QVBoxLayout(holder)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(widget)
+        widget = holder
     area.setWidget(widget)
     area.setFrameShape(QScrollArea.Shape.NoFrame)
     area.setMinimumHeight(widget.fontMetrics().lineSpacing() * lines + 6)
@@ -154,7 +168,9 @@ class PatientTextBox(QWidget):
         self.text = QPlainTextEdit()
         self.text.setTabChangesFocus(True)
         self.text.setAccessibleName("Patient text for the handout")
-        self.text.setMinimumHeight(self.text.fontMetrics().lineSpacing() * 3 + 12)
+        lines = self.text.fontMetrics().lineSpacing()
+        self.text.setMinimumHeight(lines * 3 + 12)
+        self.text.setMaximumHeight(lines * 5 + 12)
         self.label.setBuddy(self.text)
         self.generated = QLabel()
         self.generated.setWordWrap(True)
@@ -170,13 +186,18 @@ class PatientTextBox(QWidget):
         layout.addWidget(self.text)
         layout.addWidget(self.generated)
         layout.addWidget(_buttons(self.apply_button, self.restore_button))
+        layout.addStretch(1)
         self._item_id: str | None = None
 
     def show_item(self, entry: dict[str, Any] | None, editable: bool) -> None:
         """Show the patient text of a plan item (an included one; none for alerts, held or excluded items)."""
         self._item_id = entry["id"] if entry else None
-        self.setVisible(entry is not None)
         if entry is None:
+            self.text.setPlainText("")
+            self.text.setReadOnly(True)
+            self.generated.setText("Choose an included plan item to see and edit its text on the handout.")
+            self.apply_button.setEnabled(False)
+            self.restore_button.setEnabled(False)
             return
         self.text.setPlainText(str(entry.get("handout") or ""))
         if entry.get("source") == "clinician":
@@ -350,6 +371,7 @@ class ExercisesPage(QWidget):
         box = QGroupBox("Dosage")
         form = QFormLayout(box)
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
         self.spins: dict[str, QSpinBox] = {}
         for name, label in DOSAGE_PARTS:
             low, high = LIMITS[name]
@@ -380,6 +402,7 @@ class ExercisesPage(QWidget):
         often_label.setBuddy(self.times)
         form.addRow(often_label, often)
         self.note = QLineEdit()
+        self.note.setMinimumWidth(self.note.fontMetrics().averageCharWidth() * 40)
         self.note.setAccessibleName("Note on the card")
         self.note.setPlaceholderText("A line of yours printed on the card")
         note_label = QLabel("&Note on the card:")
@@ -607,8 +630,9 @@ class EquipmentPage(QWidget):
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self.table)
         splitter.addWidget(scrolling(detail))
-        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(0, 2)
         splitter.setStretchFactor(1, 1)
+        splitter.setSizes([300, 170])
         splitter.setChildrenCollapsible(False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

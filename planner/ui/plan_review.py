@@ -285,7 +285,7 @@ def evidence_html(entry: dict[str, Any]) -> str:
     if entry.get("due_on"):
         when = window_text(entry["due_on"], entry.get("due_until"))
         parts.append(f"<p><b>Due:</b> {html.escape(when)} ({html.escape(entry.get('due_rule', ''))})</p>")
-    if entry.get("generated"):
+    if (entry.get("generated") or {}).get("title"):  # reworded (a patient text of the clinician's alone: none)
         parts.append(f"<p><i>Generated wording:</i> {html.escape(entry['generated']['title'])}</p>")
     if entry.get("source") == "clinician":
         parts.append("<p><i>Added by the clinician.</i></p>")
@@ -346,8 +346,9 @@ class PlanReview(QWidget):
         detail = QSplitter(Qt.Orientation.Vertical)
         detail.addWidget(self.evidence)
         detail.addWidget(scrolling(self.patient_text, lines=1))
-        detail.setStretchFactor(0, 3)
-        detail.setStretchFactor(1, 2)
+        detail.setStretchFactor(0, 1)
+        detail.setStretchFactor(1, 1)
+        detail.setSizes([240, 200])
         detail.setChildrenCollapsible(False)
         self.needs = QLabel()
         self.needs.setAccessibleName("What the plan needs")
@@ -373,6 +374,7 @@ class PlanReview(QWidget):
             button.setAccessibleName(button.text().replace("&", ""))
         self.next_appointment = DateField(day_first=day_first)
         self.next_appointment.edit.setAccessibleName("Next appointment")
+        self.next_appointment.edit.setPlaceholderText("none set")
         self.next_appointment.edit.editingFinished.connect(self._set_next_appointment)
         self.next_appointment.calendar.clicked.connect(lambda _day: self._set_next_appointment())
         self.next_appointment.calendar.activated.connect(lambda _day: self._set_next_appointment())
@@ -399,9 +401,13 @@ class PlanReview(QWidget):
         self.exercises = ExercisesPage(session)
         self.exercises.problem.connect(self.problem.emit)
         self.equipment = EquipmentPage(session)
-        from planner.ui.fields import label_for
+        from planner.ui.fields import label_for, value_words
 
-        self.review = ReviewPage(session, label_for)
+        def in_words(entry: Any) -> tuple[str, str]:
+            path = tuple(entry.target.split("."))
+            return label_for(entry.target), value_words(entry.target, session.value(path))
+
+        self.review = ReviewPage(session, in_words)
         self.review.goTo.connect(self.go_to)
         self.pages = QTabWidget()
         self.pages.setDocumentMode(True)
@@ -578,7 +584,7 @@ class PlanReview(QWidget):
         included = (
             entry is not None
             and index.data(KindRole) == "item"
-            and index.data(Qt.ItemDataRole.CheckStateRole) == Qt.CheckState.Checked
+            and Qt.CheckState(index.data(Qt.ItemDataRole.CheckStateRole)) == Qt.CheckState.Checked
         )
         self.patient_text.show_item(entry if included else None, not self.session.read_only)
 
