@@ -19,7 +19,7 @@ from sqlmodel import Session, col, func, select
 
 from planner import audit, followup
 from planner.clock import utc_now
-from planner.dates import as_date
+from planner.dates import as_date, format_date
 from planner.db.engine import Database, get_or_raise
 from planner.edits import PlanEdits, apply_edits, check_text, unconfirmed
 from planner.errors import NotFoundError, UserError
@@ -466,7 +466,7 @@ def sign_plan(
             raise PlanSignedError(f"plan {plan_id} (version {plan.version}) is already signed by {plan.signer}")
         waiting = unconfirmed(PlanEdits.from_json(json.loads(plan.edits)))
         if waiting:
-            visits = ", ".join(sorted({mark.visit for mark in waiting.values()}))
+            visits = ", ".join(format_date(visit) for visit in sorted({mark.visit for mark in waiting.values()}))
             raise UserError(
                 f"Not signed: {len(waiting)} decision{'s' if len(waiting) != 1 else ''} or value"
                 f"{'s' if len(waiting) != 1 else ''} carried over from the visit of {visits} "

@@ -235,7 +235,7 @@ def test_a_plan_with_unconfirmed_marks_is_not_signed(db: Any, library: Any) -> N
     with pytest.raises(
         UserError,
         match=r"Not signed: \d+ decisions or values carried over from the visit of "
-        r"2026-11-20 are not reviewed yet",
+        r"20 Nov 2026 are not reviewed yet",
     ):
         sign_stored_plan(db, second.plan_id, "J. Rivera", "PT")
     draft = get_plan(db, second.plan_id)

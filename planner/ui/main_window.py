@@ -704,7 +704,7 @@ class MainWindow(QMainWindow):
     def sign(self) -> None:
         from PySide6.QtWidgets import QDialog
 
-        from planner.edits import confirm_all_carried
+        from planner.edits import confirm_all_carried, unconfirmed
         from planner.records import PlanChangedError
         from planner.settings import default_assessor
         from planner.ui.plan_review import SignDialog, carried_question
@@ -715,7 +715,7 @@ class MainWindow(QMainWindow):
         dialog = SignDialog(self, *default_assessor(self.database), carried=carried_question(session.edits))
         while self.run_sign_dialog(dialog) == QDialog.DialogCode.Accepted:
             try:
-                if dialog.confirm_carried.isVisible() and dialog.confirm_carried.isChecked():
+                if dialog.confirms_carried() and unconfirmed(session.edits):
                     # Signing asks: what came over from the last visit is confirmed only because the
                     # clinician ticked it, as one undoable step before the sign-off.
                     session.set_edits(confirm_all_carried(session.edits), "Confirm everything carried over")

@@ -268,6 +268,13 @@ class SignDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
+        self._asks = bool(carried)
+
+    def confirms_carried(self) -> bool:
+        """The clinician ticked the box confirming what came over. Read after the dialog closed: the box is hidden
+        with it then, so its visibility says nothing (reading it once left every carried mark unconfirmed and
+        the dialog coming back with the refusal)."""
+        return self._asks and self.confirm_carried.isChecked()
 
 
 def evidence_html(entry: dict[str, Any]) -> str:

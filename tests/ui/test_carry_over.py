@@ -13,14 +13,14 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QDialogButtonBox
 
 from planner.edits import DosageChange, set_dosage, unconfirmed
 from planner.records import assessments_for, get_plan, latest_plan, store_assessment
 from planner.ui.binding import CARRIED_SIGN
 from planner.ui.colours import CARRIED
-from planner.ui.plan_review import ItemIdRole, SignDialog
+from planner.ui.plan_review import ItemIdRole
 from tests.conftest import load_example
+from tests.ui.signing import sign_through_dialog
 
 FIRST = "2026-11-20"
 
@@ -34,24 +34,6 @@ def row_text(review: Any, item_id: str) -> tuple[str, str]:
             if child.data(ItemIdRole) == item_id:
                 return child.text(), child.accessibleText()
     raise AssertionError(item_id)
-
-
-def sign_with(window: Any, monkeypatch: Any, *, tick: bool) -> dict[str, Any]:
-    seen: dict[str, Any] = {}
-
-    def run(dialog: SignDialog) -> int:
-        button = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok)
-        seen["question"] = dialog.confirm_carried.text() if dialog.confirm_carried.isVisibleTo(dialog) else ""
-        seen["enabled"] = button.isEnabled()
-        if tick:
-            dialog.confirm_carried.setChecked(True)
-        dialog.name.setText("J. Rivera")
-        dialog.credentials.setText("PT")
-        return int(QDialog.DialogCode.Accepted) if button.isEnabled() else int(QDialog.DialogCode.Rejected)
-
-    monkeypatch.setattr(window, "run_sign_dialog", run)
-    window.sign()
-    return seen
 
 
 def first_visit(window: Any, monkeypatch: Any) -> None:
@@ -82,7 +64,7 @@ def first_visit(window: Any, monkeypatch: Any) -> None:
     monkeypatch.setattr(review, "item_dialog", lambda *_a: ("pt", "Pool therapy on Tuesdays", "", "Go to the pool."))
     review.add_button.click()
     assert window.save()
-    seen = sign_with(window, monkeypatch, tick=False)
+    seen = sign_through_dialog(window, monkeypatch, tick=False)
     assert seen["question"] == "" and window.session.signed
 
 
@@ -174,11 +156,12 @@ def test_decisions_and_values_carry_over_across_three_visits(window: Any, monkey
     assert row_text(window.plan_review, "clinic-aid-walker")[0].startswith(CARRIED_SIGN)
     assert CARRIED["review"][1] in window.editor.binder.widget(("strength", "hip_extension", "right")).styleSheet()
     # Signing asks: the Sign button waits for the box; left unticked, nothing is signed.
-    seen = sign_with(window, monkeypatch, tick=False)
+    seen = sign_through_dialog(window, monkeypatch, tick=False)
     assert seen["question"].startswith(f"Con&firm the {len(waiting)} decisions and values carried over")
     assert "from the visit of 20 Nov 2026" in seen["question"] and not seen["enabled"]
     assert not window.session.signed
-    seen = sign_with(window, monkeypatch, tick=True)
+    seen = sign_through_dialog(window, monkeypatch, tick=True)
+    assert "refused" not in seen, seen["refused"]
     assert window.session.signed
     second = get_plan(window.database, second_id)
     assert second.signed and not unconfirmed(second.edits) and second.edits.carried
@@ -189,13 +172,20 @@ def test_decisions_and_values_carry_over_across_three_visits(window: Any, monkey
     marks = {key: mark for key, mark in session.edits.carried.items() if not key.startswith("value:")}
     assert {mark.visit for mark in marks.values()} == {"2026-11-27"}
     assert not any(mark.confirmed for mark in marks.values())
-    assert session.edits.dosage["ex-bridge"] == DosageChange(sets=2, reps=12)
+    assert session.edits.dosage["ex-bridge"] == DosageChange(reps=12)  # 2 sets: the document's again
     session.set_value(("pain", "nrs"), 4)
     session.set_value(("function", "ambulation"), "non_ambulatory")  # a wheelchair now: no walker item
     window.tabs.setCurrentIndex(1)
     review = window.plan_review
     gone = [entry for entry in review.review.model.entries() if not entry.present]
-    assert [entry.key for entry in gone] == ["excluded:clinic-aid-walker"]
+    # The documents offer no walker, walking practice, walking frame or sit-to-stand chair to a patient who does
+    # not walk (clinic.md: ``ambulation != 'non_ambulatory'``): the four decisions about them are listed.
+    assert [entry.key for entry in gone] == [
+        "excluded:clinic-aid-walker",
+        "patient_text:clinic-ot-chair",
+        "exercise_excluded:ex-walking",
+        "equipment:eq-walker",
+    ]
     line = review.review.model.index(0, 0).data()
     assert line == (
         f"{CARRIED_SIGN} Not in this plan any more: Walker for walking — excluded: has a rollator of his own · "

@@ -1,30 +1,21 @@
 """The clinician's decisions in the Plan tab, each through the real widgets: an item's patient text, a free-text
 item's, exercise cards added (or refused while the safety screen holds them), taken out with a reason, moved and
-given a dosage, equipment ticked, the next appointment. Each is undone and redone, saved and reopened, and
-signed: the signed handout and clinician plan print it."""
+given a dosage, equipment ticked, the next appointment. Each is undone and redone, saved, opened again in a new
+window over new connections to the same SQLite file (as after a restart), signed there, and exported: the handout
+and the clinician plan, read back from the PDF files (pypdf and pdftotext), print it."""
 
 from __future__ import annotations
 
-import io
-import re
+from pathlib import Path
 from typing import Any
 
-from pypdf import PdfReader
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox
+from PySide6.QtWidgets import QApplication, QDialog
 
 from planner.records import get_plan, store_assessment
 from planner.ui.plan_models import EquipmentModel
-from planner.ui.plan_review import SignDialog
 from tests.conftest import load_example
-
-
-def squash(text: str) -> str:
-    return re.sub(r"\s+", "", text)
-
-
-def pdf_text(pdf: bytes) -> str:
-    return squash(" ".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(pdf)).pages))
+from tests.ui.clinician import PdfText, exported, sign_through_dialog
 
 
 def open_patient(window: Any, **history: Any) -> Any:
@@ -45,37 +36,23 @@ def card(review: Any, exercise_id: str) -> dict[str, Any] | None:
     return next((c for c in review.session.plan["exercises"] if c["id"] == exercise_id), None)
 
 
-def sign(window: Any, monkeypatch: Any, *, confirm: bool | None = None) -> Any:
-    """Sign through the sign dialog; ``confirm`` ticks (or leaves) its carried-over box, which must be shown."""
-    seen: dict[str, Any] = {}
-
-    def run(dialog: SignDialog) -> int:
-        seen["carried"] = dialog.confirm_carried.isVisibleTo(dialog)
-        seen["question"] = dialog.confirm_carried.text()
-
-        button = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok)
-        seen["enabled_before"] = button.isEnabled()
-        if confirm:
-            dialog.confirm_carried.setChecked(True)
-        seen["enabled_after"] = button.isEnabled()
-        dialog.name.setText("Dr. Ana Ruiz")
-        dialog.credentials.setText("PT, DPT")
-        return int(QDialog.DialogCode.Accepted) if button.isEnabled() else int(QDialog.DialogCode.Rejected)
-
-    monkeypatch.setattr(window, "run_sign_dialog", run)
-    window.sign()
-    return seen
+def save_and_restart(window: Any, restart: Any) -> Any:
+    """Save, then open the stored version in a new window over the same database file; its Plan tab."""
+    assert window.save()
+    return restart(window)
 
 
-def reopen(window: Any) -> Any:
-    """Open the stored plan version again, as after a restart."""
-    record_id = window.session.record.id
-    window.open_plan(record_id)
-    window.tabs.setCurrentIndex(1)
-    return window.plan_review
+def sign_and_export(window: Any, monkeypatch: Any, folder: Path) -> tuple[PdfText, PdfText]:
+    """Sign (nothing carried over to confirm) and export the handout and the clinician plan."""
+    seen = sign_through_dialog(window, monkeypatch, name="Dr. Ana Ruiz", credentials="PT, DPT")
+    assert seen["question"] == "" and "refused" not in seen and window.session.signed
+    handout = exported(window, monkeypatch, folder, handout=True)
+    return handout, exported(window, monkeypatch, folder, handout=False)
 
 
-def test_an_items_patient_text_is_edited_undone_saved_reopened_and_signed(window: Any, monkeypatch: Any) -> None:
+def test_an_items_patient_text_is_edited_undone_saved_reopened_and_signed(
+    window: Any, restart: Any, monkeypatch: Any, tmp_path: Path
+) -> None:
     review = open_patient(window)
     assert review.select_item("clinic-ot-chair")
     box = review.patient_text
@@ -90,16 +67,15 @@ def test_an_items_patient_text_is_edited_undone_saved_reopened_and_signed(window
     window.undo()
     assert plan_item(review, "clinic-ot-chair")["handout"] == generated
     window.redo()
-    assert window.save()
-    review = reopen(window)
+    window = save_and_restart(window, restart)
+    review = window.plan_review
     assert plan_item(review, "clinic-ot-chair")["handout"] == "Use the tall kitchen chair to stand up."
     review.select_item("clinic-ot-chair")
     assert review.patient_text.text.toPlainText() == "Use the tall kitchen chair to stand up."
     assert review.patient_text.restore_button.isEnabled()
-    seen = sign(window, monkeypatch)
-    assert seen["carried"] is False and window.session.signed
-    assert squash("Use the tall kitchen chair to stand up.") in pdf_text(window._render(True))
-    assert squash("Patient text: Use the tall kitchen chair to stand up.") in pdf_text(window._render(False))
+    handout, plan = sign_and_export(window, monkeypatch, tmp_path)
+    assert "Use the tall kitchen chair to stand up." in handout and generated not in handout
+    assert "Patient text: Use the tall kitchen chair to stand up." in plan
     # Signed: read-only; the text cannot be applied any more.
     review.select_item("clinic-ot-chair")
     assert not review.patient_text.apply_button.isEnabled() and review.patient_text.text.isReadOnly()
@@ -118,7 +94,9 @@ def test_going_back_to_the_generated_text(window: Any) -> None:
     assert "clinic-aid-walker" not in review.session.edits.handout
 
 
-def test_a_free_text_item_gets_a_patient_text_and_reaches_the_handout(window: Any, monkeypatch: Any) -> None:
+def test_a_free_text_item_gets_a_patient_text_and_reaches_the_handout(
+    window: Any, restart: Any, monkeypatch: Any, tmp_path: Path
+) -> None:
     review = open_patient(window)
     monkeypatch.setattr(
         review, "item_dialog", lambda *_a: ("pt", "Pool therapy on Tuesdays", "", "Go to the pool on Tuesdays at 10.")
@@ -131,11 +109,15 @@ def test_a_free_text_item_gets_a_patient_text_and_reaches_the_handout(window: An
     review.patient_text.text.setPlainText("Go to the pool on Thursdays at 10.")
     review.patient_text.apply_button.click()
     assert plan_item(review, "clinician-1")["handout"] == "Go to the pool on Thursdays at 10."
-    assert squash("Go to the pool on Thursdays at 10.") in pdf_text(window._render(True))
+    window = save_and_restart(window, restart)
+    assert plan_item(window.plan_review, "clinician-1")["handout"] == "Go to the pool on Thursdays at 10."
+    handout, plan = sign_and_export(window, monkeypatch, tmp_path)
+    assert "Go to the pool on Thursdays at 10." in handout and "Tuesdays" not in handout
+    assert "Pool therapy on Tuesdays" in plan
 
 
 def test_an_exercise_is_added_from_the_library_and_refused_while_the_screen_holds_it(
-    window: Any, monkeypatch: Any
+    window: Any, restart: Any, monkeypatch: Any, tmp_path: Path
 ) -> None:
     review = open_patient(window)
     page = review.exercises
@@ -162,6 +144,14 @@ def test_an_exercise_is_added_from_the_library_and_refused_while_the_screen_hold
     assert card(review, "ex-heel-slides") is None
     window.redo()
     assert card(review, "ex-heel-slides") is not None
+    heel_slides = card(review, "ex-heel-slides")["name"]
+    window = save_and_restart(window, restart)
+    review = window.plan_review
+    page = review.exercises
+    monkeypatch.setattr(page, "run_add_dialog", run)
+    assert card(review, "ex-heel-slides")["source"] == "clinician"
+    number = [c["id"] for c in review.session.plan["exercises"]].index("ex-heel-slides") + 1
+    assert f"Exercise {number}: {heel_slides}" in exported(window, monkeypatch, tmp_path, handout=True)
     # The same patient with a DVT recorded: the screen holds the exercise; adding it is refused with the reason.
     window.session.set_value(("history", "dvt"), True)
     assert card(review, "ex-heel-slides") is None  # the earlier decision does not put it back
@@ -179,7 +169,9 @@ def test_an_exercise_is_added_from_the_library_and_refused_while_the_screen_hold
     )
 
 
-def test_a_card_is_taken_out_with_a_reason_and_put_back(window: Any, monkeypatch: Any) -> None:
+def test_a_card_is_taken_out_with_a_reason_and_put_back(
+    window: Any, restart: Any, monkeypatch: Any, tmp_path: Path
+) -> None:
     review = open_patient(window)
     page = review.exercises
     review.pages.setCurrentWidget(page)
@@ -205,12 +197,17 @@ def test_a_card_is_taken_out_with_a_reason_and_put_back(window: Any, monkeypatch
     assert card(review, "ex-walking") is not None
     window.undo()
     assert card(review, "ex-walking") is None
-    assert squash("Walking practice") not in pdf_text(window._render(True))
-    clinician = pdf_text(window._render(False))
-    assert squash("Walking practice (home exercise): walks with the physiotherapist") in clinician
+    window = save_and_restart(window, restart)
+    assert card(window.plan_review, "ex-walking") is None
+    assert window.session.edits.exercise_excluded == {"ex-walking": "walks with the physiotherapist"}
+    handout, plan = sign_and_export(window, monkeypatch, tmp_path)
+    assert "Walking practice" not in handout and "Bridge" in handout
+    assert "Walking practice (home exercise): walks with the physiotherapist" in plan
 
 
-def test_cards_are_reordered_and_the_handout_follows(window: Any) -> None:
+def test_cards_are_reordered_and_the_handout_follows(
+    window: Any, restart: Any, monkeypatch: Any, tmp_path: Path
+) -> None:
     review = open_patient(window)
     page = review.exercises
     review.pages.setCurrentWidget(page)
@@ -226,13 +223,18 @@ def test_cards_are_reordered_and_the_handout_follows(window: Any) -> None:
     window.undo()
     window.undo()
     assert page.model.kept_ids() == after
-    names = [c["name"] for c in review.session.plan["exercises"]]
-    text = pdf_text(window._render(True))
-    positions = [text.index(squash(f"Exercise {number}: {name}")) for number, name in enumerate(names[:3], 1)]
+    window = save_and_restart(window, restart)
+    assert window.plan_review.exercises.model.kept_ids() == after
+    assert [c["id"] for c in window.session.plan["exercises"]] == after
+    names = [c["name"] for c in window.session.plan["exercises"]]
+    handout, _plan = sign_and_export(window, monkeypatch, tmp_path)
+    positions = [handout.position(f"Exercise {number}: {name}") for number, name in enumerate(names, 1)]
     assert positions == sorted(positions)
 
 
-def test_a_dosage_is_changed_back_to_the_documents_and_printed(window: Any, monkeypatch: Any) -> None:
+def test_a_dosage_is_changed_back_to_the_documents_and_printed(
+    window: Any, restart: Any, monkeypatch: Any, tmp_path: Path
+) -> None:
     review = open_patient(window)
     page = review.exercises
     review.pages.setCurrentWidget(page)
@@ -259,13 +261,15 @@ def test_a_dosage_is_changed_back_to_the_documents_and_printed(window: Any, monk
     window.undo()
     assert "generated_dosage" not in card(review, "ex-bridge")
     window.redo()
-    assert window.save()
-    review = reopen(window)
+    window = save_and_restart(window, restart)
+    review = window.plan_review
     assert card(review, "ex-bridge")["dosage"]["text"] == "3 sets of 8 · hold 3 seconds · once a day"
-    sign(window, monkeypatch)
-    handout = pdf_text(window._render(True))
-    assert squash("3 sets of 8") in handout and squash("On the bed, not the floor.") in handout
-    assert squash("Your therapist set this for you.") in handout
+    review.exercises.select("ex-bridge")
+    assert review.exercises.spins["sets"].value() == 3 and review.exercises.note.text() == "On the bed, not the floor."
+    handout, plan = sign_and_export(window, monkeypatch, tmp_path)
+    assert "3 sets of 8" in handout and "On the bed, not the floor." in handout
+    assert "Your therapist set this for you." in handout
+    assert "3 sets of 8" in plan
     review.pages.setCurrentWidget(review.exercises)
     review.exercises.select("ex-bridge")
     assert not review.exercises.dosage_box.isEnabled()  # signed: read-only
@@ -282,7 +286,9 @@ def test_the_documents_dosage_again(window: Any) -> None:
     assert card(review, "ex-bridge")["dosage"]["hold_seconds"] == 3 and "ex-bridge" not in review.session.edits.dosage
 
 
-def test_equipment_is_ticked_one_decision_per_item_and_printed_with_its_status(window: Any, monkeypatch: Any) -> None:
+def test_equipment_is_ticked_one_decision_per_item_and_printed_with_its_status(
+    window: Any, restart: Any, monkeypatch: Any, tmp_path: Path
+) -> None:
     review = open_patient(window)
     page = review.equipment
     review.pages.setCurrentWidget(page)
@@ -312,25 +318,27 @@ def test_equipment_is_ticked_one_decision_per_item_and_printed_with_its_status(w
     window.undo()
     assert status("eq-sock-aid") == "recommended"
     window.redo()
-    assert window.save()
-    review = reopen(window)
+    window = save_and_restart(window, restart)
+    review = window.plan_review
     assert review.session.edits.equipment == {
         "eq-reacher": "issued",
         "eq-tub-bench": "not_needed",
         "eq-walker": "owned",
     }
-    sign(window, monkeypatch)
-    handout = pdf_text(window._render(True))
-    assert squash("Reacher") in handout and squash("We gave you this") in handout
-    assert squash("You already have this") in handout and squash("Bath bench") not in handout
-    assert squash("Sock aid") not in handout
-    clinician = pdf_text(window._render(False))
-    assert squash("Issued: Reacher") in clinician and squash("Not needed: Bath bench") in clinician
+    reacher = review.equipment.model.index(review.equipment.model.row_of("eq-reacher"), columns["issued"])
+    assert reacher.data(Qt.ItemDataRole.CheckStateRole) == Qt.CheckState.Checked
+    handout, plan = sign_and_export(window, monkeypatch, tmp_path)
+    assert "Reacher" in handout and "We gave you this" in handout
+    assert "You already have this" in handout and "Bath bench" not in handout
+    assert "Sock aid" not in handout
+    assert "Issued: Reacher" in plan and "Not needed: Bath bench" in plan
     index = review.equipment.model.index(0, 2)
     assert not review.equipment.model.flags(index) & Qt.ItemFlag.ItemIsUserCheckable  # signed
 
 
-def test_the_next_appointment_is_set_undone_and_printed(window: Any, monkeypatch: Any) -> None:
+def test_the_next_appointment_is_set_undone_and_printed(
+    window: Any, restart: Any, monkeypatch: Any, tmp_path: Path
+) -> None:
     review = open_patient(window)
     field = review.next_appointment
     field.edit.setFocus()
@@ -344,13 +352,12 @@ def test_the_next_appointment_is_set_undone_and_printed(window: Any, monkeypatch
     window.undo()
     assert "next_appointment" not in review.session.plan
     window.redo()
-    assert window.save()
-    review = reopen(window)
+    window = save_and_restart(window, restart)
+    review = window.plan_review
     assert review.next_appointment.edit.text() == "15 Dec 2026"
-    sign(window, monkeypatch)
-    handout = pdf_text(window._render(True))
-    assert squash("Your next appointment") in handout and squash("15 December 2026") in handout, handout[:400]
-    assert squash("Next appointment 2026-12-15") in pdf_text(window._render(False))
+    handout, plan = sign_and_export(window, monkeypatch, tmp_path)
+    assert "Your next appointment" in handout and "15 December 2026" in handout
+    assert "Next appointment 2026-12-15" in plan
     assert review.next_appointment.isReadOnly()
 
 
