@@ -80,6 +80,7 @@ class PdfText:
 
 def exported(window: Any, monkeypatch: Any, folder: Path, *, handout: bool) -> PdfText:
     """Export the open plan's handout (or the clinician plan) to a file as File > Export does, and read it."""
+    folder.mkdir(parents=True, exist_ok=True)
     target = folder / ("handout.pdf" if handout else "plan.pdf")
     monkeypatch.setattr(window, "choose_export_path", lambda _suggested: str(target))
     written = window.export(handout)

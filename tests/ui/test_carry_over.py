@@ -10,6 +10,7 @@ no longer contains is listed as such, and dropped only when the clinician says s
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -20,7 +21,7 @@ from planner.ui.binding import CARRIED_SIGN
 from planner.ui.colours import CARRIED
 from planner.ui.plan_review import ItemIdRole
 from tests.conftest import load_example
-from tests.ui.signing import sign_through_dialog
+from tests.ui.clinician import exported, sign_through_dialog
 
 FIRST = "2026-11-20"
 
@@ -68,7 +69,9 @@ def first_visit(window: Any, monkeypatch: Any) -> None:
     assert seen["question"] == "" and window.session.signed
 
 
-def test_decisions_and_values_carry_over_across_three_visits(window: Any, monkeypatch: Any) -> None:
+def test_decisions_and_values_carry_over_across_three_visits(
+    window: Any, restart: Any, monkeypatch: Any, tmp_path: Path
+) -> None:
     first_visit(window, monkeypatch)
     first = window.session.record
     assert first.edits.equipment == {"eq-reacher": "issued", "eq-walker": "owned"}
@@ -147,11 +150,12 @@ def test_decisions_and_values_carry_over_across_three_visits(window: Any, monkey
     assert window.tabs.currentIndex() == 0 and editor.tabs.currentIndex() == 1
     window.tabs.setCurrentIndex(1)
 
-    # Save and reopen: the marks are stored with the plan version.
+    # Save and reopen in a new window over the same file: the marks are stored with the plan version.
     assert window.save()
     second_id = window.session.record.id
     waiting = set(unconfirmed(window.session.edits))
-    window.open_plan(second_id)
+    window = restart(window)
+    assert window.session.record.id == second_id
     assert set(unconfirmed(window.session.edits)) == waiting
     assert row_text(window.plan_review, "clinic-aid-walker")[0].startswith(CARRIED_SIGN)
     assert CARRIED["review"][1] in window.editor.binder.widget(("strength", "hip_extension", "right")).styleSheet()
@@ -165,6 +169,14 @@ def test_decisions_and_values_carry_over_across_three_visits(window: Any, monkey
     assert window.session.signed
     second = get_plan(window.database, second_id)
     assert second.signed and not unconfirmed(second.edits) and second.edits.carried
+    # Visit 2's handout and plan print visit 1's decisions as confirmed, and visit 2's own change.
+    handout = exported(window, monkeypatch, tmp_path / "2", handout=True)
+    assert "Use the tall kitchen chair to stand up." in handout and "Go to the pool." in handout
+    assert "Reacher" in handout and "We gave you this" in handout and "Walking practice" not in handout
+    assert "2 sets of 12" in handout
+    plan = exported(window, monkeypatch, tmp_path / "2", handout=False)
+    assert "Walker for walking" in plan and "has a rollator of his own" in plan
+    assert "Walking practice (home exercise): walks with the physiotherapist" in plan
 
     # --- visit 3: starts from visit 2, with its date; the walker item is gone from the plan --------------
     window.new_assessment()
@@ -198,6 +210,20 @@ def test_decisions_and_values_carry_over_across_three_visits(window: Any, monkey
     window.undo()
     assert session.edits.excluded["clinic-aid-walker"] == "has a rollator of his own"  # undoable
     assert len(assessments_for(window.database, first.patient_id)) == 2  # visit 3 not saved yet
+    # Signing waits for the review; confirmed on the Review page, nothing is left to ask.
+    assert "refused" not in sign_through_dialog(window, monkeypatch, tick=False) and not session.signed
+    review.review.confirm_all_button.click()
+    assert not unconfirmed(session.edits) and session.edits.carried  # confirmed marks stay: from visit 2
+    assert window.save()
+    window = restart(window)
+    seen = sign_through_dialog(window, monkeypatch)
+    assert seen["question"] == "" and "refused" not in seen and window.session.signed
+    third = window.session.record
+    assert third.id not in (first.id, second_id) and third.edits.excluded == second.edits.excluded
+    assert {mark.visit for key, mark in third.edits.carried.items() if not key.startswith("value:")} == {"2026-11-27"}
+    handout = exported(window, monkeypatch, tmp_path / "3", handout=True)
+    assert "Go to the pool." in handout and "We gave you this" in handout and "2 sets of 12" in handout
+    assert "Use the tall kitchen chair to stand up." not in handout  # its item is not in this plan
 
 
 def test_a_first_assessment_carries_nothing(window: Any) -> None:
