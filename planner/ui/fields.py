@@ -304,6 +304,9 @@ def value_words(key: str, value: Any) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, list):
+        numbers = [v for v in value if isinstance(v, int | float) and not isinstance(v, bool)]
+        if field is not None and field.unit and value and len(numbers) == len(value):
+            return f"{', '.join(_amount(v) for v in value)} {field.unit}"  # '22, 24.5 cm': the unit once
         return ", ".join(value_words(key, item) for item in value)
     if field is None:
         return str(value).replace("_", " ")

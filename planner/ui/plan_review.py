@@ -277,11 +277,25 @@ class SignDialog(QDialog):
         return self._asks and self.confirm_carried.isChecked()
 
 
-def evidence_html(entry: dict[str, Any]) -> str:
-    """The detail and the cited passages, every text escaped (documents and clinicians write plain text)."""
+def evidence_html(entry: dict[str, Any], carried: str = "") -> str:
+    """The detail and the cited passages, every text escaped (documents and clinicians write plain text).
+    ``carried``: what of this item came over from the last visit and waits for review, in words. An excluded
+    item (``excluded``: its reason, "" when none) shows why it is out above its detail."""
     held = bool(entry.get("reason") and entry.get("screen"))
     title = held_title(entry) if held else entry.get("title") or entry.get("text", "")
     parts = [f"<h3>{html.escape(title)}</h3>"]
+    if carried:
+        text, background = CARRIED["review"]
+        parts.append(
+            f"<p style='color:{text}; background:{background}'>{CARRIED_SIGN} {html.escape(carried)}. Confirm it on "
+            "the Review tab, or change it here.</p>"
+        )
+    if "excluded" in entry:
+        reason = entry["excluded"]
+        parts.append(
+            f"<p><b>Excluded from this plan</b>{': ' + html.escape(reason) if reason else ''}. "
+            "<i>Tick the item to include it again.</i></p>"
+        )
     if held:
         parts.append(
             f"<p><b>{html.escape(HELD_HEADING)}:</b> {html.escape(entry['reason'])}. "
@@ -587,13 +601,27 @@ class PlanReview(QWidget):
 
     def _show_current(self, index: QModelIndex, _previous: QModelIndex) -> None:
         entry = index.data(EntryRole) if index.isValid() else None
-        self.evidence.setHtml(evidence_html(entry) if entry else "")
-        included = (
-            entry is not None
-            and index.data(KindRole) == "item"
-            and Qt.CheckState(index.data(Qt.ItemDataRole.CheckStateRole)) == Qt.CheckState.Checked
-        )
+        is_item = entry is not None and index.data(KindRole) == "item"
+        included = is_item and Qt.CheckState(index.data(Qt.ItemDataRole.CheckStateRole)) == Qt.CheckState.Checked
+        shown = entry
+        carried = ""
+        if is_item:
+            if not included:  # the plan lists an excluded item by id, title and reason: its detail from the draft
+                shown = {**self._drafted_item(entry["id"]), **entry, "excluded": entry.get("reason") or ""}
+                shown.pop("reason", None)
+            marks = marks_of(self.session.edits, entry["id"], ITEM_DECISIONS)
+            words = carried_words(marks[0]) if marks else ""
+            carried = words[:1].upper() + words[1:]
+        self.evidence.setHtml(evidence_html(shown, carried) if shown else "")
         self.patient_text.show_item(entry if included else None, not self.session.read_only)
+
+    def _drafted_item(self, item_id: str) -> dict[str, Any]:
+        """An item as the documents drafted it (before the clinician's decisions), or {} when not drafted."""
+        for section in (self.session.content or {}).get("sections", ()):
+            for item in section["items"]:
+                if item["id"] == item_id:
+                    return item
+        return {}
 
     def _link(self, url: Any) -> None:
         target = url.toString()

@@ -113,6 +113,13 @@ def test_decisions_and_values_carry_over_across_three_visits(
     assert text.startswith(CARRIED_SIGN) and "(excluded: has a rollator of his own)" in text
     assert "(carried over from the visit of 20 Nov 2026: review)" in text and "carried over" in spoken
     assert "carried over from the last visit to review" in review.banner.text()
+    # The excluded item's detail says why it is out and that the decision came over, above the documents' text.
+    assert review.select_item("clinic-aid-walker")
+    detail = review.evidence.toPlainText()
+    assert "Carried over from the visit of 20 Nov 2026: review. Confirm it on the Review tab" in detail
+    assert "Excluded from this plan: has a rollator of his own." in detail
+    drafted = next(i for s in session.content["sections"] for i in s["items"] if i["id"] == "clinic-aid-walker")
+    assert drafted["detail"][:40] in detail and "[1]" in detail  # its detail and its cited passage
     entries = {entry.key: entry for entry in review.review.model.entries()}
     for key in (
         "excluded:clinic-aid-walker",
@@ -131,6 +138,10 @@ def test_decisions_and_values_carry_over_across_three_visits(
     assert any(line.startswith(f"{CARRIED_SIGN} Reacher — issued · carried over from the visit") for line in listed)
     assert f"{CARRIED_SIGN} Right hip extension — 3 · carried over from the visit of 20 Nov 2026: review" in listed
     assert f"{CARRIED_SIGN} Sites — buttock, thigh · carried over from the visit of 20 Nov 2026: review" in listed
+    assert (
+        f"{CARRIED_SIGN} Left leg — 22, 24.5, 31, 35.5, 42, 48 cm · carried over from the visit of 20 Nov 2026: review"
+        in listed
+    )
     assert review.pages.tabText(review.pages.indexOf(review.review)).startswith("&Review (")
     # The plan is the previous one as the clinician left it.
     plan = session.plan
