@@ -259,7 +259,8 @@ class ReviewModel(QAbstractListModel):
         if role == Qt.ItemDataRole.AccessibleTextRole:
             return self.text(entry).removeprefix(f"{CARRIED_SIGN} ")
         if role in (Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.BackgroundRole):
-            pair = CARRIED["review"] if entry.to_review else (CARRIED["gone"] if not entry.present else None)
+            # About something no longer in the plan first: it stands out from the many marks still to review.
+            pair = CARRIED["gone"] if not entry.present else (CARRIED["review"] if entry.to_review else None)
             if pair is None:
                 return None
             return _brush(pair[0] if role == Qt.ItemDataRole.ForegroundRole else pair[1])

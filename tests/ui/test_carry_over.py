@@ -214,6 +214,9 @@ def test_decisions_and_values_carry_over_across_three_visits(
         f"{CARRIED_SIGN} Not in this plan any more: Walker for walking — excluded: has a rollator of his own · "
         "carried over from the visit of 27 Nov 2026: review"
     )
+    background = review.review.model.index(0, 0).data(Qt.ItemDataRole.BackgroundRole).color().name()
+    assert background == CARRIED["gone"][1]  # told apart from the decisions still in the plan
+    assert review.review.model.index(4, 0).data(Qt.ItemDataRole.BackgroundRole).color().name() == CARRIED["review"][1]
     assert review.review.select("excluded:clinic-aid-walker")
     assert review.review.drop_button.isEnabled()
     review.review.drop_button.click()
