@@ -14,7 +14,12 @@ The decisions:
   added, so the plan does not depend on the library staying the same), the order of the cards, and dosage
   changes per exercise (sets, repetitions, hold, rest, how often, a note);
 * equipment: a status per item (recommended, issued, already owned, not needed; none = suggested only);
-* the next appointment date the handout prints.
+* the next appointment date the handout prints;
+* what was carried over from the previous visit (``carried``): each decision taken over into a new visit's draft
+  (and each assessment value copied into it) keeps a mark naming the visit it came from, until the clinician
+  confirms it or changes it (see :mod:`planner.plan.carry`). Every edit function below settles the marks of the
+  decisions it makes, so "changed" needs no bookkeeping of its own; a plan with marks not yet confirmed is not
+  signed (:func:`unconfirmed`).
 
 Every edit is a pure function here (``exclude_item``, ``set_dosage`` ...) that returns new edits, so each undo
 command of the app calls one of them. The stored shape is documented in docs/careplan-additions.md; edits stored
@@ -82,6 +87,59 @@ def _whole(value: Any) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
+@dataclass(frozen=True, slots=True)
+class CarriedMark:
+    """A decision (or an assessment value) taken over from an earlier visit: ``visit`` is that visit's date
+    (ISO), ``title`` what it was about as that visit's plan named it (so a decision about an item this plan no
+    longer has can still be listed in words), ``confirmed`` whether the clinician has reviewed it."""
+
+    visit: str
+    title: str = ""
+    confirmed: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"visit": self.visit}
+        if self.title:
+            out["title"] = self.title
+        if self.confirmed:
+            out["confirmed"] = True
+        return out
+
+    @classmethod
+    def from_json(cls, data: Any) -> CarriedMark | None:
+        if not isinstance(data, Mapping) or not data.get("visit"):
+            return None
+        return cls(str(data["visit"]), str(data.get("title") or ""), data.get("confirmed") is True)
+
+
+DECISION_KINDS = (
+    "excluded",
+    "wording",
+    "patient_text",
+    "added",
+    "order",
+    "exercise_excluded",
+    "exercise_added",
+    "dosage",
+    "exercise_order",
+    "equipment",
+    "value",
+)
+"""The kinds of carried marks: ``KIND:TARGET``, the target an item, exercise or equipment id, a section key
+(``order``), nothing (``exercise_order``) or an assessment path with dots (``value:history.etiology``)."""
+
+
+def decision_key(kind: str, target: str = "") -> str:
+    """The key of a carried mark: ``excluded:clinic-aid-walker``, ``value:strength.hip_flexion.left``."""
+    assert kind in DECISION_KINDS, kind
+    return f"{kind}:{target}"
+
+
+def split_key(key: str) -> tuple[str, str]:
+    kind, _, target = key.partition(":")
+    return kind, target
+
+
 @dataclass(slots=True)
 class PlanEdits:
     excluded: dict[str, str] = field(default_factory=dict)  # item id -> reason ("" when none given)
@@ -95,6 +153,7 @@ class PlanEdits:
     dosage: dict[str, DosageChange] = field(default_factory=dict)  # exercise id -> the clinician's dosage
     equipment: dict[str, str] = field(default_factory=dict)  # equipment id -> one of EQUIPMENT_STATUSES
     next_appointment: str | None = None  # ISO date the handout gives as the next appointment
+    carried: dict[str, CarriedMark] = field(default_factory=dict)  # decision key -> where it was carried from
 
     def to_json(self) -> dict[str, Any]:
         """The stored form. Decisions added after the first version are written only when made, so the edits
@@ -122,6 +181,8 @@ class PlanEdits:
             out["equipment"] = dict(self.equipment)
         if self.next_appointment:
             out["next_appointment"] = self.next_appointment
+        if self.carried:
+            out["carried"] = {key: mark.to_json() for key, mark in self.carried.items()}
         return out
 
     @classmethod
@@ -153,6 +214,11 @@ class PlanEdits:
             dosage={str(k): DosageChange.from_json(v) for k, v in (exercises.get("dosage") or {}).items()},
             equipment={str(k): str(v) for k, v in (data.get("equipment") or {}).items() if v in EQUIPMENT_STATUSES},
             next_appointment=str(data["next_appointment"]) if data.get("next_appointment") else None,
+            carried={
+                str(key): mark
+                for key, value in (data.get("carried") or {}).items()
+                if split_key(str(key))[0] in DECISION_KINDS and (mark := CarriedMark.from_json(value)) is not None
+            },
         )
 
     def copy(self) -> PlanEdits:
@@ -171,6 +237,77 @@ def _added_json(item: AddedItem) -> dict[str, str]:
     if item.handout:
         out["handout"] = item.handout
     return out
+
+
+def _settle(edits: PlanEdits, *keys: str) -> PlanEdits:
+    """The clinician made these decisions now: any mark saying they were carried over goes (in place, on the
+    copy an edit function works on)."""
+    for key in keys:
+        edits.carried.pop(key, None)
+    return edits
+
+
+def unconfirmed(edits: PlanEdits) -> dict[str, CarriedMark]:
+    """The carried-over decisions and values not yet confirmed or changed (a plan with any is not signed)."""
+    return {key: mark for key, mark in edits.carried.items() if not mark.confirmed}
+
+
+def confirm_carried(edits: PlanEdits, keys: Iterable[str]) -> PlanEdits:
+    """The clinician reviewed these carried-over decisions and keeps them as they are: the marks stay (they say
+    where the decision came from) and read as confirmed."""
+    out = edits.copy()
+    for key in keys:
+        mark = out.carried.get(key)
+        if mark is not None:
+            out.carried[key] = replace(mark, confirmed=True)
+    return out
+
+
+def confirm_all_carried(edits: PlanEdits) -> PlanEdits:
+    return confirm_carried(edits, list(edits.carried))
+
+
+def settle_value(edits: PlanEdits, path: Iterable[str]) -> PlanEdits:
+    """An assessment value at ``path`` was changed: its carried-forward mark (and those of the values under it
+    or above it: a whole table, one of its cells) goes."""
+    changed = ".".join(path)
+    out = edits.copy()
+    for key in list(out.carried):
+        kind, target = split_key(key)
+        if kind == "value" and (
+            target == changed or target.startswith(changed + ".") or changed.startswith(target + ".")
+        ):
+            del out.carried[key]
+    return out
+
+
+def drop_decision(edits: PlanEdits, key: str) -> PlanEdits:
+    """Remove a decision (and its mark): for one about an item the plan no longer contains, which the
+    clinician has seen listed and does not want kept for a later visit."""
+    kind, target = split_key(key)
+    out = edits.copy()
+    if kind == "excluded":
+        out.excluded.pop(target, None)
+    elif kind == "wording":
+        out.rewritten.pop(target, None)
+    elif kind == "patient_text":
+        out.handout.pop(target, None)
+    elif kind == "added":
+        return remove_added_item(_settle(out, key), target)
+    elif kind == "order":
+        out.order.pop(target, None)
+    elif kind == "exercise_excluded":
+        out.exercise_excluded.pop(target, None)
+    elif kind == "exercise_added":
+        out.exercise_added = [e for e in out.exercise_added if e["id"] != target]
+        out.exercise_order = [i for i in out.exercise_order if i != target]
+    elif kind == "dosage":
+        out.dosage.pop(target, None)
+    elif kind == "exercise_order":
+        out.exercise_order = []
+    elif kind == "equipment":
+        out.equipment.pop(target, None)
+    return _settle(out, key)
 
 
 def check_text(name: str, text: str, *, required: bool) -> str:
@@ -192,13 +329,13 @@ def check_section(section: str) -> str:
 
 
 def exclude_item(edits: PlanEdits, item_id: str, reason: str) -> PlanEdits:
-    out = edits.copy()
+    out = _settle(edits.copy(), decision_key("excluded", item_id))
     out.excluded[item_id] = check_text("reason", reason, required=False)
     return out
 
 
 def include_item(edits: PlanEdits, item_id: str) -> PlanEdits:
-    out = edits.copy()
+    out = _settle(edits.copy(), decision_key("excluded", item_id))
     out.excluded.pop(item_id, None)
     return out
 
@@ -207,7 +344,7 @@ def reword_item(edits: PlanEdits, item_id: str, title: str, detail: str) -> Plan
     """The clinician's title and detail for an item (an added item's own text is changed in place)."""
     title = check_text("title", title, required=True)
     detail = check_text("detail", detail, required=False)
-    out = edits.copy()
+    out = _settle(edits.copy(), decision_key("wording", item_id), decision_key("added", item_id))
     added = next((a for a in out.added if a.id == item_id), None)
     if added is not None:
         added.title, added.detail = title, detail
@@ -217,7 +354,7 @@ def reword_item(edits: PlanEdits, item_id: str, title: str, detail: str) -> Plan
 
 
 def restore_item_wording(edits: PlanEdits, item_id: str) -> PlanEdits:
-    out = edits.copy()
+    out = _settle(edits.copy(), decision_key("wording", item_id))
     out.rewritten.pop(item_id, None)
     return out
 
@@ -226,7 +363,7 @@ def set_patient_text(edits: PlanEdits, item_id: str, text: str | None) -> PlanEd
     """The item's text on the patient's handout in the clinician's words; None or blank goes back to the
     documents' text (for an added item: no text, so the item is not on the handout)."""
     value = check_text("patient text", text or "", required=False)
-    out = edits.copy()
+    out = _settle(edits.copy(), decision_key("patient_text", item_id), decision_key("added", item_id))
     added = next((a for a in out.added if a.id == item_id), None)
     if added is not None:
         added.handout = value
@@ -254,7 +391,7 @@ def add_item(edits: PlanEdits, section: str, title: str, detail: str = "", hando
 
 
 def remove_added_item(edits: PlanEdits, item_id: str) -> PlanEdits:
-    out = edits.copy()
+    out = _settle(edits.copy(), decision_key("added", item_id), decision_key("excluded", item_id))
     out.added = [a for a in out.added if a.id != item_id]
     out.excluded.pop(item_id, None)
     for ids in out.order.values():
@@ -264,19 +401,19 @@ def remove_added_item(edits: PlanEdits, item_id: str) -> PlanEdits:
 
 
 def order_items(edits: PlanEdits, section: str, item_ids: Iterable[str]) -> PlanEdits:
-    out = edits.copy()
+    out = _settle(edits.copy(), decision_key("order", section))
     out.order[check_section(section)] = list(dict.fromkeys(item_ids))
     return out
 
 
 def exclude_exercise(edits: PlanEdits, exercise_id: str, reason: str) -> PlanEdits:
-    out = edits.copy()
+    out = _settle(edits.copy(), decision_key("exercise_excluded", exercise_id))
     out.exercise_excluded[exercise_id] = check_text("reason", reason, required=False)
     return out
 
 
 def include_exercise(edits: PlanEdits, exercise_id: str) -> PlanEdits:
-    out = edits.copy()
+    out = _settle(edits.copy(), decision_key("exercise_excluded", exercise_id))
     out.exercise_excluded.pop(exercise_id, None)
     return out
 
@@ -286,7 +423,9 @@ def add_exercise(edits: PlanEdits, entry: Mapping[str, Any]) -> PlanEdits:
     (the card is kept as added, so the plan never changes with the library). Added at the end of the cards."""
     if not entry.get("id") or not entry.get("name") or "dosage" not in entry:
         raise UserError("exercise: not an exercise of the library")
-    out = edits.copy()
+    out = _settle(
+        edits.copy(), decision_key("exercise_added", entry["id"]), decision_key("exercise_excluded", entry["id"])
+    )
     out.exercise_added = [e for e in out.exercise_added if e["id"] != entry["id"]]
     out.exercise_added.append(copy.deepcopy(dict(entry)))
     out.exercise_excluded.pop(entry["id"], None)
@@ -296,7 +435,7 @@ def add_exercise(edits: PlanEdits, entry: Mapping[str, Any]) -> PlanEdits:
 
 
 def remove_added_exercise(edits: PlanEdits, exercise_id: str) -> PlanEdits:
-    out = edits.copy()
+    out = _settle(edits.copy(), decision_key("exercise_added", exercise_id), decision_key("dosage", exercise_id))
     out.exercise_added = [e for e in out.exercise_added if e["id"] != exercise_id]
     out.exercise_order = [i for i in out.exercise_order if i != exercise_id]
     out.dosage.pop(exercise_id, None)
@@ -305,7 +444,7 @@ def remove_added_exercise(edits: PlanEdits, exercise_id: str) -> PlanEdits:
 
 def order_exercises(edits: PlanEdits, exercise_ids: Iterable[str]) -> PlanEdits:
     """The cards in this order (ids not listed keep their place after the listed ones)."""
-    out = edits.copy()
+    out = _settle(edits.copy(), decision_key("exercise_order"))
     out.exercise_order = list(dict.fromkeys(exercise_ids))
     return out
 
@@ -320,7 +459,7 @@ def move_exercise(edits: PlanEdits, current: Iterable[str], exercise_id: str, po
 def set_dosage(edits: PlanEdits, exercise_id: str, change: DosageChange | None) -> PlanEdits:
     """The clinician's dosage for an exercise (None: the document's again). Each number is checked against the
     range a home programme may hold, as the documents' dosages are."""
-    out = edits.copy()
+    out = _settle(edits.copy(), decision_key("dosage", exercise_id))
     if change is None or change.empty:
         out.dosage.pop(exercise_id, None)
         return out
@@ -346,7 +485,7 @@ def check_dosage(change: DosageChange) -> DosageChange:
 
 
 def set_equipment_status(edits: PlanEdits, equipment_id: str, status: str | None) -> PlanEdits:
-    out = edits.copy()
+    out = _settle(edits.copy(), decision_key("equipment", equipment_id))
     if status is None:
         out.equipment.pop(equipment_id, None)
         return out
@@ -382,7 +521,8 @@ def apply_edits(content: dict[str, Any], edits: PlanEdits) -> dict[str, Any]:
     effective dosage (marked ``edited`` where the clinician changed it), excluded ones under
     ``excluded_exercises`` with their reasons. ``equipment``: each item with its ``status`` (None: suggested
     only). ``next_appointment`` when the clinician set one. Held items stay held: an exercise the safety screen
-    holds is never put back by an earlier decision to add it.
+    holds is never put back by an earlier decision to add it (one held only because the clinician added it, its
+    own condition not holding, joins the plan's ``held`` list with the screen's reasons).
     """
     plan = copy.deepcopy(content)
     excluded: list[dict[str, Any]] = []
@@ -444,12 +584,19 @@ def apply_edits(content: dict[str, Any], edits: PlanEdits) -> dict[str, Any]:
 
 def _exercises(plan: dict[str, Any], edits: PlanEdits) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     held = {entry["id"] for entry in plan.get("held") or ()}
+    screens = plan.get("screens") or {}
     cards = [dict(entry, source="document") for entry in plan.get("exercises") or ()]
     present = {card["id"] for card in cards}
     for entry in edits.exercise_added:
-        if entry["id"] not in present and entry["id"] not in held:
-            cards.append(dict(copy.deepcopy(entry), source="clinician"))
-            present.add(entry["id"])
+        if entry["id"] in present or entry["id"] in held:
+            continue
+        holding = [name for name in entry.get("screen") or () if name in screens]
+        if holding:
+            plan.setdefault("held", []).append(_held_card(entry, holding, screens))
+            held.add(entry["id"])
+            continue
+        cards.append(dict(copy.deepcopy(entry), source="clinician"))
+        present.add(entry["id"])
     kept, excluded = [], []
     for card in cards:
         if card["id"] in edits.exercise_excluded:
@@ -463,6 +610,22 @@ def _exercises(plan: dict[str, Any], edits: PlanEdits) -> tuple[list[dict[str, A
         rank = {exercise_id: index for index, exercise_id in enumerate(edits.exercise_order)}
         kept.sort(key=lambda card: rank.get(card["id"], len(rank)))
     return kept, excluded
+
+
+def _held_card(entry: Mapping[str, Any], holding: list[str], screens: Mapping[str, Any]) -> dict[str, Any]:
+    """The plan's ``held`` entry for a card the clinician added that a safety screen now holds (as the plan's
+    own held entries read: every reason once, the passages of the screens)."""
+    reasons = dict.fromkeys(text for name in holding for text in screens[name].get("reasons") or ())
+    evidence = [item for name in holding for item in screens[name].get("evidence") or ()]
+    return {
+        "id": entry["id"],
+        "section": "exercises",
+        "title": str(entry.get("name") or entry["id"]),
+        "reason": "; ".join(reasons),
+        "screen": holding,
+        "evidence": evidence,
+        "source": "clinician",
+    }
 
 
 def _change_dosage(card: dict[str, Any], change: DosageChange) -> None:

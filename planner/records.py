@@ -19,9 +19,9 @@ from sqlmodel import Session, col, func, select
 
 from planner import audit, followup
 from planner.clock import utc_now
-from planner.dates import as_date
+from planner.dates import as_date, format_date
 from planner.db.engine import Database, get_or_raise
-from planner.edits import PlanEdits, apply_edits, check_text
+from planner.edits import PlanEdits, apply_edits, check_text, unconfirmed
 from planner.errors import NotFoundError, UserError
 from planner.identity import id_key, is_normalized_id, name_key, normalize_id
 from planner.library.store import load_library
@@ -464,6 +464,15 @@ def sign_plan(
         _refuse_if_changed(session, plan, opened, "Not signed")
         if plan.status == SIGNED:
             raise PlanSignedError(f"plan {plan_id} (version {plan.version}) is already signed by {plan.signer}")
+        waiting = unconfirmed(PlanEdits.from_json(json.loads(plan.edits)))
+        if waiting:
+            visits = ", ".join(format_date(visit) for visit in sorted({mark.visit for mark in waiting.values()}))
+            raise UserError(
+                f"Not signed: {len(waiting)} decision{'s' if len(waiting) != 1 else ''} or value"
+                f"{'s' if len(waiting) != 1 else ''} carried over from the visit of {visits} "
+                f"{'are' if len(waiting) != 1 else 'is'} not reviewed yet: confirm or change "
+                f"{'them' if len(waiting) != 1 else 'it'} first."
+            )
         stored = draft_hash(json.loads(plan.assessment), json.loads(plan.content), json.loads(plan.edits))
         if stored != shown_hash:
             raise PlanChangedError(

@@ -23,8 +23,10 @@ from planner.edits import (
     set_dosage,
     set_equipment_status,
 )
+from planner.engine.vocabulary import MUSCLE_GROUPS
 from planner.export.clinician import APPENDIX, render_clinician_pdf
 from planner.export.context import ClinicInfo, ExportContext, Signature, short_hash
+from planner.export.pdf_text import humanize
 from planner.plan.generate import generate_plan
 from tests.conftest import REPO, example_paths, load_example
 
@@ -102,9 +104,11 @@ def test_page_one_carries_identification_status_alerts_findings_flags_and_streng
         "trauma_type": "blunt",
         "surgery_on": "2026-07-03",
     }
+    raw["strength"] |= {group: {"left": 5, "right": 2} for group in MUSCLE_GROUPS if group not in raw["strength"]}
     assessment = validate_assessment(raw)
     plan = apply_edits(generate_plan(assessment, library), PlanEdits())
-    first = pages_of(render_clinician_pdf(plan, assessment, context()))[0]
+    pages = pages_of(render_clinician_pdf(plan, assessment, context()))
+    first = pages[0]
     for text in (
         "Walter K.",
         "MRN-0042",
@@ -129,9 +133,19 @@ def test_page_one_carries_identification_status_alerts_findings_flags_and_streng
         "Radiotherapy done 2024-10-01",
         "Strength (MRC grade)",
         "Hip extension inferior gluteal L5-S2 5 3 *",
+        *(humanize(group).capitalize() for group in MUSCLE_GROUPS),  # every group's row, the last one too
+        "Ankle plantarflexion tibial S1-S2 5 2 *",
     ):
         assert squash(text) in first, text
     assert plan["alerts"][0]["level"] == "urgent"
+    assert len(plan["alerts"]) >= 3 and len(plan["held"]) >= 20
+    # The held list follows the strength table, before the first section; page 1 says how many are held.
+    held = len(plan["held"])
+    assert squash(f"Held back by the safety screen: {held} items for") in first
+    body = "".join(pages)
+    strength_at = body.index(squash("Strength (MRC grade)"))
+    held_at = body.index(squash("Held back by the safety screen"), strength_at)
+    assert held_at < body.index(squash("1. Physical therapy"), strength_at)
 
 
 def test_a_signed_plan_says_who_signed_when_and_the_content_hash_on_page_one(library: Any) -> None:

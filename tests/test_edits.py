@@ -193,6 +193,26 @@ def test_an_exercise_added_earlier_is_not_put_back_while_the_screen_holds_it(lib
         library_entry(library, "ex-nothing", raw)
 
 
+def test_an_exercise_added_by_hand_is_held_by_its_screen_even_when_its_own_condition_does_not_hold(
+    library: Any,
+) -> None:
+    """Heel slides are for a grade-2 hip or knee: this patient's are not, so the plan never offers (nor screens)
+    them; the clinician added them by hand. With a DVT recorded later they must not come back on the handout."""
+    raw = load_example("neoplastic-after-radiation")
+    edits = add_exercise(PlanEdits(), library_entry(library, "ex-heel-slides", raw))
+    assert "ex-heel-slides" in [c["id"] for c in apply_edits(generate_plan(raw, library), edits)["exercises"]]
+    raw["history"]["dvt"] = True
+    content = generate_plan(validate_assessment(raw), library)
+    assert "ex-heel-slides" not in {h["id"] for h in content["held"]}  # its condition does not hold
+    final = apply_edits(content, edits)
+    assert "ex-heel-slides" not in [c["id"] for c in final["exercises"]]
+    held = next(h for h in final["held"] if h["id"] == "ex-heel-slides")
+    assert held["section"] == "exercises" and held["title"] == "Heel slides" and held["source"] == "clinician"
+    assert held["reason"] == content["screens"]["exercise_hold"]["reasons"][0] == "an acute DVT is recorded"
+    assert held["evidence"] and held["screen"] == ["exercise_hold"]
+    assert "ex-heel-slides" not in {h["id"] for h in content["held"]}  # the content is not changed
+
+
 def test_decisions_are_stored_with_the_plan_version_and_signed(db: Any) -> None:
     stored = store_assessment(db, load_example("neoplastic-after-radiation"))
     opened = get_plan(db, stored.plan_id)

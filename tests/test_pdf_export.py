@@ -352,7 +352,8 @@ def test_held_items_print_on_the_clinician_plan_once_per_reason_and_never_in_the
     held = {entry["id"]: entry for entry in plan["held"]}
     assert {"nlsp-analgesia-tens-anodyne", "mgmt-pt-gait-training", "mgmt-analgesia-heat"} <= held.keys()
     text = full_text(render_clinician_pdf(plan, assessment, context()))
-    block = text[text.index(squash("Held back by the safety screen")) : text.index(squash("Key findings"))]
+    start = text.index(squash("Held back by the safety screen"), text.index(squash("Strength (MRC grade)")))
+    block = text[start : text.index(squash("1. Physical therapy"), start)]
     for reason in {entry["reason"] for entry in plan["held"]}:
         assert block.count(f"Held:{squash(reason)}[") == 1, reason
     for entry in plan["held"]:

@@ -136,12 +136,10 @@ def changed_document(documents: list[Any], document_id: str, old: str, new: str)
 
 
 def test_a_stale_translation_prints_the_english_and_says_so(documents: list[Any]) -> None:
-    changed = changed_document(
-        documents,
-        "HOME-EXERCISE",
-        "purpose: Strengthens your buttock muscles for standing up and walking.",
-        "purpose: Makes your buttock muscles stronger for standing up and walking.",
-    )
+    home = next(document for document in documents if document.id == "HOME-EXERCISE")
+    purpose = source_texts(home)["ex-bridge"]["purpose"]
+    stronger = "purpose: Makes your buttock muscles stronger."
+    changed = changed_document(documents, "HOME-EXERCISE", f"purpose: {purpose}", stronger)
     library = compile_library(changed, translations=read_shipped_translations())
     assert library.translations.stale == {"es/HOME-EXERCISE.md": ["ex-bridge"]}
     assessment = spanish_assessment()
@@ -211,8 +209,8 @@ def block(source: str | None = None, **fields: str | list[str]) -> str:
     values = {
         "name": "Elevar la pierna hinchada",
         "purpose": "Deja salir el líquido de su pierna hinchada.",
-        "step": ["Uno.", "Dos.", "Tres."],
-        "precautions": "Cómoda.[[ {?elevation_caution}Pregunte a su médico.]]",
+        "step": ["Uno.", "Dos.", "Tres.[[ {?not dvt}Cuatro.]]"],
+        "precautions": "Cómoda.",
     }
     values.update(fields)
     for key, value in values.items():
@@ -228,7 +226,9 @@ def test_a_good_block_passes_the_checks() -> None:
 @pytest.mark.parametrize(
     ("body", "message"),
     [
-        (block(precautions="Cómoda. Pregunte a su médico."), "line 13: precautions: inserts nothing where the English"),
+        (block(step=["Uno.", "Dos.", "Tres. Cuatro."]), "line 12: step: inserts nothing where the English inserts"),
+        (block(step=["Uno.", "Dos.", "Tres.[[ {?dvt}Y.]]"]), "line 12: step: inserts [[{?dvt}]] where the"),
+        (block(precautions="Cómoda.[[ {?elevation_caution}Sí.]]"), "line 13: precautions: inserts [["),
         (block(purpose="Deja salir {pain_nrs} el líquido."), "line 9: purpose: inserts {pain_nrs} where the English"),
         (block(purpose="Deja salir {nothing_here}."), "line 9: purpose: unknown finding '{nothing_here}'"),
         (block(step=["Uno.", "Dos."]), "line 6: ex-lymph-elevation: 2 steps, the English has 3"),

@@ -201,6 +201,7 @@ _CATALOGUE_ENTRY: dict[str, Any] = {
         "precautions": {"type": "string"},
         "detail": {"type": "string"},
         "illustration": {"type": "string"},
+        "screen": {"type": "array", "items": {"type": "string"}},
         "evidence": _EVIDENCE_LIST,
         "translation": _TRANSLATION,
     },
@@ -327,6 +328,14 @@ CAREPLAN_SCHEMA: dict[str, Any] = {
                     "screen": {"type": "array", "items": {"type": "string"}},
                     "evidence": _EVIDENCE_LIST,
                 },
+            },
+        },
+        "screens": {
+            "type": "object",
+            "additionalProperties": {
+                "type": "object",
+                "required": ["reasons", "evidence"],
+                "properties": {"reasons": {"type": "array", "items": {"type": "string"}}, "evidence": _EVIDENCE_LIST},
             },
         },
         "handout": {

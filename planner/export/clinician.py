@@ -177,9 +177,9 @@ class ClinicianRenderer(PdfRenderer):
         story.append(self.identification())
         story += [Spacer(1, 2 * mm), self.status(), Spacer(1, 1 * mm)]
         story += self.alerts()
-        story += self.held()
         story += self.findings()
         story += self.strength()
+        story += self.held()
         for index, section in enumerate(self.plan.get("sections") or [], start=1):
             story += self.section(index, section)
         story += self.exercises()
@@ -211,14 +211,16 @@ class ClinicianRenderer(PdfRenderer):
         *commands: Any,
         wide: Sequence[tuple[str, str]] = (),
     ) -> Table:
-        """Label/value pairs (label text, value markup) in columns, two pairs per row; ``wide`` pairs follow,
-        each value across the whole row (a long value reads better on one wide line than on three narrow)."""
+        """Label/value pairs (label text, value markup) in columns, as many pairs per row as ``widths`` has
+        label/value pairs; ``wide`` pairs follow, each value across the whole row (a long value reads better on
+        one wide line than on three narrow)."""
+        per_row = len(widths) // 2
         cells = [[self.p(escape(label), "label"), self.p(value, "cell")] for label, value in pairs]
-        if len(cells) % 2:
-            cells.append(["", ""])
-        rows = [cells[i] + cells[i + 1] for i in range(0, len(cells), 2)]
-        spans = [("SPAN", (1, len(rows) + index), (3, len(rows) + index)) for index in range(len(wide))]
-        rows += [[self.p(escape(label), "label"), self.p(value, "cell"), "", ""] for label, value in wide]
+        cells += [["", ""]] * (-len(cells) % per_row)
+        rows = [[part for cell in cells[i : i + per_row] for part in cell] for i in range(0, len(cells), per_row)]
+        last = 2 * per_row - 1
+        spans = [("SPAN", (1, len(rows) + index), (last, len(rows) + index)) for index in range(len(wide))]
+        rows += [[self.p(escape(label), "label"), self.p(value, "cell"), *[""] * (last - 1)] for label, value in wide]
         commands = (*commands, *spans)
         table = page_table(rows, colWidths=list(widths), hAlign="LEFT")
         table.setStyle(
@@ -284,8 +286,7 @@ class ClinicianRenderer(PdfRenderer):
         story: list[Flowable] = [self.p("Alerts", "h2")]
         if not alerts:
             story.append(self.p("No alerts.", "body"))
-            return story
-        level_width = 18 * mm
+        level_width = 16 * mm
         for alert in alerts:
             level = str(alert.get("level") or "info")
             numbers = self.refs.cite(alert.get("evidence"))
@@ -307,18 +308,31 @@ class ClinicianRenderer(PdfRenderer):
                             0.8 if level == "urgent" else 0.5,
                             RULE if level == "info" else LEVEL_FILL.get(level, RULE),
                         ),
-                        ("LEFTPADDING", (0, 0), (-1, -1), 4),
-                        ("RIGHTPADDING", (0, 0), (-1, -1), 4),
-                        ("TOPPADDING", (0, 0), (-1, -1), 2.5),
-                        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+                        ("LEFTPADDING", (0, 0), (-1, -1), 3),
+                        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+                        ("TOPPADDING", (0, 0), (-1, -1), 1.5),
+                        ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
                     ]
                 )
             )
-            story += [table, Spacer(1, 1.2 * mm)]
+            story += [table, Spacer(1, 0.8 * mm)]
+        held = self.plan.get("held") or []
+        if held:
+            # The list itself follows the strength table (page 1 keeps the findings and grades); say here that
+            # there is one, so a reader of page 1 alone knows something was held back.
+            reasons = len(held_by_reason(self.plan))
+            story.append(
+                self.p(
+                    f"{bold(HELD_HEADING + ':')} {len(held)} {'item' if len(held) == 1 else 'items'} for {reasons} "
+                    f"{'reason' if reasons == 1 else 'reasons'}, listed after the strength table.",
+                    "small",
+                )
+            )
         return story
 
     def held(self) -> list[Flowable]:
-        """What the safety screen held back, each reason once with the items it holds; nothing when none was."""
+        """What the safety screen held back, each reason once with the items it holds; nothing when none was.
+        Printed after the strength table (page 1 names how many are held)."""
         groups = held_by_reason(self.plan)
         if not groups:
             return []
@@ -401,8 +415,9 @@ class ClinicianRenderer(PdfRenderer):
         lymphedema = self._lymphedema(findings)
         if lymphedema:
             wide.append(("Lymphedema", escape(lymphedema)))
-        label = 32 * mm
-        table = self.key_values([(k, escape(v)) for k, v in pairs], [label, self.width / 2 - label] * 2, wide=wide)
+        # Three pairs a row, so that page 1 keeps room for the strength table below a long list of alerts.
+        label = 27 * mm
+        table = self.key_values([(k, escape(v)) for k, v in pairs], [label, self.width / 3 - label] * 3, wide=wide)
         return [KeepTogether([self.p("Key findings", "h2"), table])]
 
     @staticmethod

@@ -352,11 +352,16 @@ def _compile_block(
 
 
 def _shape(template: Template) -> tuple[Any, ...]:
-    """What a template inserts: its findings outside segments, then each segment's findings and tests."""
+    """What a template inserts: its findings outside segments, then each segment's findings, guards and
+    conditions (``{?not dvt}``: a translation that changed or dropped one would print a sentence under other
+    conditions than the English, for example advice meant for a patient without a clot to one with it)."""
     from planner.library.compiler import SEGMENT_MARK
 
     direct = sorted(name for name in template.parts[1::2] if not name.startswith(SEGMENT_MARK))
-    segments = [(sorted(segment.parts[1::2]), sorted(segment.guards)) for segment in template.segments]
+    segments = [
+        (sorted(segment.parts[1::2]), sorted(segment.guards), [" ".join(test.text.split()) for test in segment.tests])
+        for segment in template.segments
+    ]
     return (direct, segments)
 
 
@@ -364,8 +369,8 @@ def _describe(template: Template) -> str:
     direct, segments = _shape(template)
     parts = [f"{{{name}}}" for name in direct]
     parts += [
-        "[[" + " ".join([*(f"{{{n}}}" for n in names), *(f"{{?{g}}}" for g in guards)]) + "]]"
-        for names, guards in segments
+        "[[" + " ".join([*(f"{{{n}}}" for n in names), *(f"{{?{g}}}" for g in [*guards, *tests])]) + "]]"
+        for names, guards, tests in segments
     ]
     return ", ".join(parts) or "nothing"
 

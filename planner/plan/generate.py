@@ -162,6 +162,26 @@ def _held_entry(
     }
 
 
+def active_screens(library: CompiledLibrary, findings: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    """Each safety screen named by an exercise or equipment item that holds for this patient: its reasons and
+    the passage that defines it. The plan carries them so that an exercise the clinician added from the library
+    (its card names its screens) is held back when a later draft finds the screen holding, whether or not the
+    exercise's own condition holds (:func:`planner.edits.apply_edits`)."""
+    names = dict.fromkeys(name for entry in (*library.exercises, *library.equipment) for name in entry.screen)
+    out: dict[str, dict[str, Any]] = {}
+    for name in names:
+        if not has_value(findings.get(name)):
+            continue
+        finding = library.findings_by_name.get(name)
+        texts = finding.reasons(findings) if finding is not None else [str(findings[name])]
+        place = library.finding_places.get(name)
+        out[name] = {
+            "reasons": list(dict.fromkeys(texts)),
+            "evidence": _passages(library, [place]) if place else [],
+        }
+    return out
+
+
 def _due_fields(rec: CompiledRecommendation, assessment: dict[str, Any]) -> dict[str, str]:
     dates = rec.due.dates(assessment) if rec.due else None
     if dates is None:
@@ -215,6 +235,8 @@ def catalogue_entry(
     out["precautions"] = entry.precautions.render(findings)
     out["detail"] = entry.detail.render(findings)
     out["illustration"] = entry.illustration
+    if entry.screen:
+        out["screen"] = list(entry.screen)  # so a card added by hand is held by the same screens (apply_edits)
     out["evidence"] = evidence_for(library, entry)
     translated = translation(library, language, entry.id, findings)
     if translated is not None:
@@ -240,6 +262,28 @@ def library_entry(
         said = "; ".join(dict.fromkeys(text for _name, text in reasons))
         raise UserError(f"{entry.name.render(findings)}: held back by the safety screen ({said})")
     return catalogue_entry(entry, library, findings, plan_language(assessment, language))
+
+
+def exercise_choices(
+    library: CompiledLibrary, assessment: dict[str, Any], history: Sequence[Mapping[str, Any]] = ()
+) -> list[dict[str, Any]]:
+    """Every exercise of the library, for the clinician to add one by hand: ``id``, ``name``, ``category``,
+    ``purpose`` and ``held``, the safety screen's reasons when it holds the exercise for this patient (None when
+    it may be added; :func:`library_entry` refuses it with the same words)."""
+    findings = all_findings(assessment, library, history)
+    out = []
+    for entry in library.exercises:
+        reasons = hold_reasons(entry, findings, library)
+        out.append(
+            {
+                "id": entry.id,
+                "name": entry.name.render(findings),
+                "category": entry.category,
+                "purpose": entry.purpose.render(findings),
+                "held": "; ".join(dict.fromkeys(text for _name, text in reasons)) or None,
+            }
+        )
+    return out
 
 
 def plan_language(assessment: dict[str, Any], language: str | None = None) -> str | None:
@@ -334,6 +378,9 @@ def generate_plan(
         "equipment": equipment,
         "held": held,
     }
+    screens = active_screens(library, findings)
+    if screens:
+        plan["screens"] = screens
     if language:
         plan["language"] = language
     if history:

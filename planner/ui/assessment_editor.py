@@ -40,9 +40,9 @@ from planner.engine.limbvolume import excess_percent, frustum_volume_ml
 from planner.engine.vocabulary import MUSCLE_GROUPS, SIDES
 from planner.errors import FieldIssue
 from planner.library.store import load_library
-from planner.ui.binding import Binder, _number, read_only_look
+from planner.ui.binding import CARRIED_STYLE, Binder, _number, carried_forward_words, read_only_look
 from planner.ui.bodymap import BodyMapWidget
-from planner.ui.colours import BANNER, WORD_CHANGE
+from planner.ui.colours import BANNER, CARRIED, WORD_CHANGE
 from planner.ui.fields import (
     CHOICES,
     FLAG,
@@ -165,17 +165,86 @@ class AssessmentEditor(QWidget):
         self.tabs.addTab(_scroll(self._pain_page()), "&Pain and sensation")
         self.tabs.addTab(_scroll(self._lymphedema_page()), "&Lymphedema")
         self.tabs.addTab(_scroll(self._function_page()), "F&unction")
+        self.carried = self._carried_strip()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.status)
+        layout.addWidget(self.carried)
         layout.addWidget(self.tabs, 1)
         session.planChanged.connect(self._on_plan)
         session.valueChanged.connect(self._on_value)
         session.changed.connect(self._follow_lock)
         self._read_only: bool | None = None
+        self.binder.show_issues()  # the plan was drafted before this editor listened: frames and marks now
         self._on_plan()
         self._on_value(())
         self.set_read_only(session.read_only)
+
+    # --- carried forward -----------------------------------------------------------------------------------
+    def _carried_strip(self) -> QWidget:
+        """A line above the pages of a new visit: how many values came over from the last visit and wait for
+        review, and buttons to confirm this page's or all of them. Shown for the whole session when it started
+        with such values, so the form below never moves as the last one is reviewed."""
+        strip = QFrame()
+        text, background = CARRIED["review"]
+        strip.setStyleSheet(f"QFrame {{ color:{text}; background:{background}; }}")
+        self.carried_text = QLabel()
+        self.carried_text.setWordWrap(True)
+        self.carried_text.setAccessibleName("Values carried forward")
+        self.confirm_page_button = QPushButton("Confirm this page's values")
+        self.confirm_all_button = QPushButton("Confirm all values")
+        for button in (self.confirm_page_button, self.confirm_all_button):
+            button.setAccessibleName(button.text())
+            button.setStyleSheet("")  # the palette's button, not the strip's colours
+        self.confirm_page_button.clicked.connect(self.confirm_page)
+        self.confirm_all_button.clicked.connect(lambda: self.binder.confirm(list(self._carried_paths())))
+        row = QHBoxLayout(strip)
+        row.setContentsMargins(6, 2, 6, 2)
+        row.addWidget(self.carried_text, 1)
+        row.addWidget(self.confirm_page_button)
+        row.addWidget(self.confirm_all_button)
+        strip.setVisible(any(key.startswith("value:") for key in self.session.edits.carried))
+        return strip
+
+    def _carried_paths(self) -> list[tuple[str, ...]]:
+        """Every field with a value carried forward and not reviewed yet (the circumference table as one)."""
+        paths = [path for path in self.binder.fields if self.binder.carried_marks(path)]
+        table = ("lymphedema", "circumferences_cm")
+        return paths + ([table] if self.binder.carried_marks(table) else [])
+
+    def confirm_page(self) -> None:
+        """Confirm the carried-forward values of the page on screen."""
+        page = self.tabs.currentWidget()
+        paths = [
+            path
+            for path in self._carried_paths()
+            if (widget := self._widget_of(path)) is not None and page is not None and page.isAncestorOf(widget)
+        ]
+        self.binder.confirm(paths)
+
+    def _widget_of(self, path: tuple[str, ...]) -> QWidget | None:
+        if path == ("lymphedema", "circumferences_cm"):
+            return self.circumferences
+        return self.binder.widget(path) if path in self.binder.fields else None
+
+    def _show_carried(self) -> None:
+        paths = self._carried_paths()
+        marks = [mark for path in paths for mark in self.binder.carried_marks(path).values()]
+        editable = not self.session.read_only
+        if marks:
+            visits = ", ".join(format_date(v) for v in sorted({mark.visit for mark in marks}))
+            self.carried_text.setText(
+                f"↻ {len(paths)} value{'s' if len(paths) != 1 else ''} carried forward from the visit of {visits} "
+                "(tinted, ↻ on the label): review each; a change ends its mark. Right-click a field to confirm it."
+            )
+        else:
+            self.carried_text.setText("Every value carried forward from the last visit is reviewed.")
+        self.confirm_page_button.setEnabled(editable and bool(marks))
+        self.confirm_all_button.setEnabled(editable and bool(marks))
+        table = self.binder.carried_marks(("lymphedema", "circumferences_cm"))
+        self.circumferences.setToolTip(carried_forward_words(next(iter(table.values()))) if table else "")
+        self.circumferences.setAccessibleDescription(self.circumferences.toolTip())
+        self.circumferences.setStyleSheet(f"QTableWidget {{ {CARRIED_STYLE} }}" if table else "")
 
     # --- pages ---------------------------------------------------------------------------------------------
     def _row(self, form: QFormLayout, field: Field, extra: QWidget | None = None) -> QWidget:
@@ -187,12 +256,14 @@ class AssessmentEditor(QWidget):
             if field.kind == CHOICES:
                 label = QLabel(f"{field.text}:")
                 label.setBuddy(widget)
+                self.binder.set_label(field.path, label)
                 form.addRow(label)
             form.addRow(widget)
             return widget
         beside = extra if extra is not None else (QLabel(field.unit) if field.kind == NUMBER and field.unit else None)
         label = QLabel(f"{field.text}:")
         label.setBuddy(widget)
+        self.binder.set_label(field.path, label)
         if beside is None:
             form.addRow(label, widget)
         else:
@@ -343,6 +414,7 @@ class AssessmentEditor(QWidget):
         self._show_volumes()
         self._mark_circumferences()
         self._show_status()
+        self._show_carried()
 
     def _show_status(self) -> None:
         session = self.session
@@ -504,3 +576,4 @@ class AssessmentEditor(QWidget):
         self.add_point.setEnabled(not read_only)
         self.remove_point.setEnabled(not read_only)
         self._show_status()
+        self._show_carried()

@@ -8,6 +8,10 @@ it inline (a red frame, the problem in words as tooltip and accessible descripti
 Widgets are made from the form's field table (:mod:`planner.ui.fields`): the label, the kind of widget and
 what it shows when nothing is recorded all come from there. Nothing is pre-filled: a required field starts
 empty ("—", "not recorded") until the clinician records it.
+
+A value copied from the last visit into a new one is marked as carried forward until it is changed or confirmed
+(:mod:`planner.plan.carry`): its field is tinted, its label starts with ↻, and its tooltip and accessible
+description say which visit it came from; the field's context menu (right click, or the Menu key) confirms it.
 """
 
 from __future__ import annotations
@@ -15,17 +19,25 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QSignalBlocker, Qt
-from PySide6.QtGui import QPalette
-from PySide6.QtWidgets import QCheckBox, QComboBox, QFrame, QGridLayout, QLineEdit, QSpinBox, QWidget
+from PySide6.QtCore import QPoint, QSignalBlocker, Qt
+from PySide6.QtGui import QAction, QPalette
+from PySide6.QtWidgets import QCheckBox, QComboBox, QFrame, QGridLayout, QLabel, QLineEdit, QMenu, QSpinBox, QWidget
 
+from planner.dates import format_date
+from planner.edits import CarriedMark, confirm_carried
 from planner.errors import FieldIssue
-from planner.ui.colours import INVALID_FRAME
+from planner.ui.colours import CARRIED, INVALID_FRAME
 from planner.ui.date_field import DateField
 from planner.ui.fields import CHOICE, CHOICES, COUNT, DATE, FLAG, LIST, NUMBER, TEXT, Field, describe
 from planner.ui.session import AssessmentSession, Path
 
 INVALID_STYLE = f"border: 2px solid {INVALID_FRAME};"
+CARRIED_STYLE = f"color: {CARRIED['review'][0]}; background: {CARRIED['review'][1]};"
+CARRIED_SIGN = "↻"
+
+
+def carried_forward_words(mark: CarriedMark) -> str:
+    return f"Carried forward from the visit of {format_date(mark.visit)}: review it (change it, or confirm it)"
 
 
 def _number(text: str) -> Any:
@@ -71,6 +83,7 @@ class Binder:
         self.day_first = day_first
         self._widgets: dict[Path, tuple[QWidget, Callable[[Any], None]]] = {}
         self.fields: dict[Path, Field] = {}
+        self.labels: dict[Path, tuple[QWidget, str]] = {}  # the label showing a field's name, and its text
         session.valueChanged.connect(self.refresh)
         session.planChanged.connect(self.show_issues)
 
@@ -79,7 +92,53 @@ class Binder:
         widget.setObjectName(field.key)
         self._widgets[field.path] = (widget, load)
         self.fields[field.path] = field
+        if isinstance(widget, QCheckBox):
+            self.labels[field.path] = (widget, widget.text())
+        target = widget.edit if isinstance(widget, DateField) else widget
+        target.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        target.customContextMenuRequested.connect(lambda pos: self._context_menu(field.path, target, pos))
         load(self.session.value(field.path))
+
+    def set_label(self, path: Path, label: QLabel) -> None:
+        """The label that names the field at ``path`` (it shows the carried-forward sign)."""
+        self.labels[path] = (label, label.text())
+
+    def carried_marks(self, path: Path) -> dict[str, CarriedMark]:
+        """The carried-forward marks, not yet reviewed, of the value at ``path`` (or of the values under it)."""
+        key = "value:" + ".".join(path)
+        return {
+            k: mark
+            for k, mark in self.session.edits.carried.items()
+            if not mark.confirmed and (k == key or k.startswith(key + "."))
+        }
+
+    def confirm(self, paths: list[Path]) -> None:
+        """Keep the carried-forward values at ``paths`` as they are (one undoable step)."""
+        keys = [key for path in paths for key in self.carried_marks(path)]
+        if keys:
+            self.session.set_edits(confirm_carried(self.session.edits, keys), "Confirm values carried forward")
+
+    def _context_menu(self, path: Path, target: QWidget, pos: QPoint) -> None:
+        if isinstance(target, QLineEdit):
+            menu = target.createStandardContextMenu()
+        elif isinstance(target, QSpinBox):
+            menu = target.lineEdit().createStandardContextMenu()
+        else:
+            menu = QMenu(target)
+        marks = self.carried_marks(path)
+        if marks and not self.session.read_only:
+            visit = format_date(next(iter(marks.values())).visit)
+            action = QAction(f"Confirm the value carried forward from {visit}", menu)
+            action.triggered.connect(lambda: self.confirm([path]))
+            existing = menu.actions()
+            if existing:
+                menu.insertAction(existing[0], action)
+                menu.insertSeparator(existing[0])
+            else:
+                menu.addAction(action)
+        if menu.actions():
+            menu.exec(target.mapToGlobal(pos))
+        menu.deleteLater()
 
     def refresh(self, path: Path) -> None:
         for bound_path, (widget, load) in self._widgets.items():
@@ -88,16 +147,27 @@ class Binder:
                     load(self.session.value(bound_path))
 
     def show_issues(self) -> None:
+        """Each field's problem (a red frame, the words in its tooltip and accessible description) and, for a
+        value carried forward from the last visit and not reviewed yet, the mark that says so."""
         for path, (widget, _load) in self._widgets.items():
             issue = self.session.issue_for(path)
             words = describe(issue, day_first=self.day_first) if issue else ""
+            marks = self.carried_marks(path)
+            carried = carried_forward_words(next(iter(marks.values()))) if marks else ""
             target = widget.edit if isinstance(widget, DateField) else widget
-            style = INVALID_STYLE if issue else ""
+            style = (INVALID_STYLE if issue else "") + (CARRIED_STYLE if marks else "")
             if style and type(target) is QFrame:  # check boxes: one frame around them, none on each box
                 style = f"QFrame {{ {style} }}"
             target.setStyleSheet(style)
-            target.setToolTip(words or (target.toolTip() if isinstance(widget, DateField) else ""))
-            widget.setAccessibleDescription(words)
+            said = "\n".join(part for part in (words, carried) if part)
+            target.setToolTip(said or (target.toolTip() if isinstance(widget, DateField) else ""))
+            widget.setAccessibleDescription(said)
+            label = self.labels.get(path)
+            if label is not None:
+                shown, text = label
+                wanted = f"{CARRIED_SIGN} {text}" if marks else text
+                if shown.text() != wanted:  # type: ignore[attr-defined]
+                    shown.setText(wanted)  # type: ignore[attr-defined]
 
     def set_read_only(self, read_only: bool) -> None:
         for widget, _load in self._widgets.values():

@@ -45,6 +45,12 @@ WORD_CHANGE: dict[str, Pair] = {
     "inserted": ("#0b3d17", "#c8ebd0"),
     "deleted": ("#7a0b0b", "#f8d0cc"),
 }
+CARRIED: dict[str, Pair] = {
+    "review": ("#0d2a4a", "#dbeafb"),
+    "gone": ("#3e2f00", "#fff1d6"),
+}
+"""What was carried over from the last visit and is not reviewed yet (a decision, a value in the form), and a
+decision about something the plan no longer contains."""
 INVALID_FRAME = "#e53935"
 """The frame of a field with a problem: 3:1 against both the light and the dark palette's field colours."""
 
@@ -82,6 +88,7 @@ def status_pairs(palette: QPalette) -> dict[str, tuple[QColor, QColor]]:
         ("banner", BANNER),
         ("change", CHANGE_KIND),
         ("word", WORD_CHANGE),
+        ("carried", CARRIED),
     ):
         for name, (text, background) in table.items():
             pairs[f"{group}.{name}"] = (QColor(text), QColor(background))

@@ -297,6 +297,26 @@ def label_for(key: str) -> str:
     return f"{field.label}, {field.item} {int(match[2]) + 1}" if match else field.label
 
 
+def value_words(key: str, value: Any) -> str:
+    """A recorded value as the form shows it: a flag as yes or no, a choice in its words, a date as people read
+    it, a number with its unit, a list item by item ('needs_help' -> 'needs help', True -> 'yes')."""
+    field = field_for(key)
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        numbers = [v for v in value if isinstance(v, int | float) and not isinstance(v, bool)]
+        if field is not None and field.unit and value and len(numbers) == len(value):
+            return f"{', '.join(_amount(v) for v in value)} {field.unit}"  # '22, 24.5 cm': the unit once
+        return ", ".join(value_words(key, item) for item in value)
+    if field is None:
+        return str(value).replace("_", " ")
+    if field.kind == DATE and isinstance(value, str):
+        return format_date(value)
+    if field.kind in (NUMBER, COUNT) and isinstance(value, int | float):
+        return f"{_amount(value)} {field.unit}".strip()
+    return field.value_text(value)
+
+
 _ORDER = {key: position for position, key in enumerate(FIELDS)}
 
 

@@ -473,6 +473,7 @@ class MainWindow(QMainWindow):
 
     def _set_session(self, session: AssessmentSession | None) -> None:
         from planner.ui.assessment_editor import AssessmentEditor
+        from planner.ui.plan_pages import scrolling
         from planner.ui.plan_review import PlanReview
         from planner.ui.preferences import day_first
 
@@ -496,8 +497,11 @@ class MainWindow(QMainWindow):
         self.plan_review.openPassage.connect(self.open_library)
         self.plan_review.signRequested.connect(self.sign)
         self.plan_review.amendRequested.connect(self.amend)
+        self.plan_review.showField.connect(self.show_field)
+        self.plan_review.problem.connect(lambda text: self.warn("Plan", text))
         self.assessment_layout.addWidget(self.editor)
-        self.plan_layout.addWidget(self.plan_review)
+        # Like the editor's pages, the plan scrolls as a whole on a screen too short for its panes (1080 at 200 %).
+        self.plan_layout.addWidget(scrolling(self.plan_review, lines=6, fill=True))
         session.changed.connect(self._session_changed)
         session.undo_stack.canUndoChanged.connect(self._update_actions)
         session.undo_stack.canRedoChanged.connect(self._update_actions)
@@ -537,25 +541,36 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Opened plan version {record.version} ({record.status})")
 
     def new_assessment(self) -> None:
+        """A new visit. For a patient seen before it starts from the latest plan version of the last visit: its
+        assessment values and the clinician's decisions, each marked as carried over from that visit until
+        confirmed or changed (planner.plan.carry)."""
+        from planner.plan.carry import new_visit
         from planner.records import assessments_for, latest_plan
         from planner.settings import assessor_text, default_assessor
-        from planner.ui.session import AssessmentSession, blank_assessment, follow_up_assessment
+        from planner.ui.session import AssessmentSession, blank_assessment
 
         if self.patient_id is None or not self.confirm_discard():
             return
         assessor = assessor_text(*default_assessor(self.database))
         summaries = assessments_for(self.database, self.patient_id)
+        edits = None
         if summaries:
-            previous = latest_plan(self.database, summaries[0].id).assessment
-            assessment = follow_up_assessment(previous, assessor)
+            previous = latest_plan(self.database, summaries[0].id)
+            assessment, edits = new_visit(previous.assessment, previous.edits, previous.final(), assessor=assessor)
         else:
             row = self.patient_model.patient(self.patient_model.row_for(self.patient_id))
             assessment = blank_assessment(
                 {"id": row.id, "name": row.name, "birth_date": row.birth_date, "sex": row.sex}, assessor
             )
-        self._set_session(AssessmentSession(self.database, assessment))
+        self._set_session(AssessmentSession(self.database, assessment, edits=edits))
         self.tabs.setCurrentWidget(self.assessment_page)
         self.statusBar().showMessage("New assessment (not saved yet)")
+
+    def show_field(self, path: str) -> None:
+        """Go to an assessment field (from the Plan tab's review list)."""
+        if self.session is not None:
+            self.tabs.setCurrentWidget(self.assessment_page)
+            self.editor.focus_field(path)
 
     def restore_draft(
         self,
@@ -689,16 +704,21 @@ class MainWindow(QMainWindow):
     def sign(self) -> None:
         from PySide6.QtWidgets import QDialog
 
+        from planner.edits import confirm_all_carried, unconfirmed
         from planner.records import PlanChangedError
         from planner.settings import default_assessor
-        from planner.ui.plan_review import SignDialog
+        from planner.ui.plan_review import SignDialog, carried_question
 
         session = self.session
         if session is None:
             return
-        dialog = SignDialog(self, *default_assessor(self.database))
-        while dialog.exec() == QDialog.DialogCode.Accepted:
+        dialog = SignDialog(self, *default_assessor(self.database), carried=carried_question(session.edits))
+        while self.run_sign_dialog(dialog) == QDialog.DialogCode.Accepted:
             try:
+                if dialog.confirms_carried() and unconfirmed(session.edits):
+                    # Signing asks: what came over from the last visit is confirmed only because the
+                    # clinician ticked it, as one undoable step before the sign-off.
+                    session.set_edits(confirm_all_carried(session.edits), "Confirm everything carried over")
                 record = session.sign(dialog.name.text(), dialog.credentials.text())
             except PlanChangedError as exc:
                 self.warn("Not signed", str(exc))
@@ -711,6 +731,10 @@ class MainWindow(QMainWindow):
             self.history.show_patient(record.patient_id)
             self.statusBar().showMessage(f"Plan version {record.version} signed by {record.signer}")
             return
+
+    def run_sign_dialog(self, dialog: Any) -> Any:
+        """Show the sign dialog (a method, so tests can answer it)."""
+        return dialog.exec()
 
     def amend(self) -> None:
         if self.session is not None:

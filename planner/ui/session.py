@@ -3,7 +3,9 @@
 Every widget writes through :meth:`AssessmentSession.set_value` or :meth:`AssessmentSession.set_edits`, which
 push a QUndoCommand; the command calls back into :meth:`_apply_value` / :meth:`_apply_edits`. So undo and
 redo cover every edit, and there is exactly one place where the state changes. Validation and plan
-generation are the core's (``validate_assessment``, ``generate_plan``); nothing is re-implemented here.
+generation are the core's (``validate_assessment``, ``generate_plan``); nothing is re-implemented here. Each
+plan decision is one pure function of :mod:`planner.edits` whose result the caller hands to ``set_edits``; a
+value changed in the form also ends its "carried forward" mark, in the same undo step.
 """
 
 from __future__ import annotations
@@ -19,9 +21,10 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 from planner.assessment.schema import ASSESSMENT_FORMAT
 from planner.assessment.validate import validate_assessment
 from planner.db.engine import Database
-from planner.edits import PlanEdits, apply_edits
+from planner.edits import PlanEdits, apply_edits, settle_value
 from planner.errors import AssessmentError, FieldIssue, NotFoundError
 from planner.library.store import load_library
+from planner.plan.carry import follow_up_assessment
 from planner.plan.generate import generate_plan
 from planner.records import (
     PlanChangedError,
@@ -65,6 +68,8 @@ def set_path(data: dict[str, Any], path: Path, value: Any) -> None:
         node[path[-1]] = value
 
 
+__all__ = ["AssessmentSession", "blank_assessment", "follow_up_assessment"]
+
 REQUIRED_PARTS = ("history", "strength", "pain")
 """Parts of the format that are required objects: kept while empty, so the problems name the fields missing
 in them ("Pain NRS: enter a number") rather than the whole part."""
@@ -97,33 +102,36 @@ def blank_assessment(patient: dict[str, Any], assessor: str = "", today: date | 
     }
 
 
-def follow_up_assessment(previous: dict[str, Any], assessor: str = "", today: date | None = None) -> dict[str, Any]:
-    """A new visit starts from the previous one (history, grades, function), dated today; the pain score is
-    today's to record, not last visit's carried over."""
-    data = copy.deepcopy(previous)
-    data["assessed_on"] = (today or date.today()).isoformat()
-    data.setdefault("pain", {}).pop("nrs", None)
-    if assessor:
-        data["assessor"] = assessor
-    return data
-
-
 class _SetValue(QUndoCommand):
-    def __init__(self, session: AssessmentSession, path: Path, old: Any, new: Any, label: str) -> None:
+    """A value of the form; a carried-forward mark on it ends with it (``marks``: the edits before and after)."""
+
+    def __init__(
+        self,
+        session: AssessmentSession,
+        path: Path,
+        old: Any,
+        new: Any,
+        label: str,
+        marks: tuple[PlanEdits, PlanEdits] | None = None,
+    ) -> None:
         super().__init__(label)
-        self.session, self.path, self.old, self.new = session, path, old, new
+        self.session, self.path, self.old, self.new, self.marks = session, path, old, new, marks
 
     def redo(self) -> None:
+        if self.marks:
+            self.session._edits = self.marks[1].copy()
         self.session._apply_value(self.path, self.new)
 
     def undo(self) -> None:
+        if self.marks:
+            self.session._edits = self.marks[0].copy()
         self.session._apply_value(self.path, self.old)
 
     def id(self) -> int:
         return _MERGE_ID
 
     def mergeWith(self, other: QUndoCommand) -> bool:
-        if not isinstance(other, _SetValue) or other.path != self.path or isinstance(self.new, bool):
+        if not isinstance(other, _SetValue) or other.path != self.path or isinstance(self.new, bool) or other.marks:
             return False
         self.new = other.new
         return True
@@ -159,6 +167,7 @@ class AssessmentSession(QObject):
         read_only: bool = False,
         opened: PlanStamp | None = None,
         draft_writer: str = "",
+        edits: PlanEdits | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -172,7 +181,9 @@ class AssessmentSession(QObject):
         # Names this session's autosaved draft apart from another window's of the same assessment; a recovered
         # draft's session goes on writing (and finally removes) that draft.
         self.draft_writer = draft_writer or uuid.uuid4().hex[:12]
-        self._edits = record.edits.copy() if record else PlanEdits()
+        # ``edits`` starts a new visit from decisions carried over (see planner.plan.carry): where the session
+        # starts, not a step to undo.
+        self._edits = edits.copy() if edits is not None else (record.edits.copy() if record else PlanEdits())
         self.read_only = read_only or bool(record and record.signed)
         self.undo_stack = QUndoStack(self)
         self.undo_stack.cleanChanged.connect(lambda _clean: self.savedChanged.emit())
@@ -219,7 +230,9 @@ class AssessmentSession(QObject):
         old = copy.deepcopy(self.value(path))
         if old == value:
             return
-        self.undo_stack.push(_SetValue(self, path, old, copy.deepcopy(value), label or f"Edit {'.'.join(path)}"))
+        settled = settle_value(self._edits, path)
+        marks = (self._edits.copy(), settled) if settled.carried != self._edits.carried else None
+        self.undo_stack.push(_SetValue(self, path, old, copy.deepcopy(value), label or f"Edit {'.'.join(path)}", marks))
 
     def set_edits(self, edits: PlanEdits, label: str) -> None:
         if self.read_only or edits.to_json() == self._edits.to_json():
@@ -267,6 +280,43 @@ class AssessmentSession(QObject):
             self.content = generate_plan(assessment, load_library(self.database), self._history(assessment))
             self.plan_is_current = True
         self._render_plan()
+
+    @property
+    def library(self) -> Any:
+        """The enabled document library (compiled once and cached by the store)."""
+        return load_library(self.database)
+
+    def library_exercise(self, exercise_id: str) -> dict[str, Any]:
+        """A library exercise rendered for this patient, to add to the plan by hand: refused (UserError, with
+        the reason) while the safety screen holds it, or while the assessment has problems to fix."""
+        from planner.errors import UserError
+        from planner.plan.generate import library_entry
+
+        try:
+            assessment = validate_assessment(self.assessment())
+        except AssessmentError:
+            raise UserError("Fix the problems listed on the Assessment tab first.") from None
+        return library_entry(self.library, exercise_id, assessment, self._history(assessment))
+
+    def exercise_choices(self) -> list[dict[str, Any]]:
+        """The library's exercises with, for each, the safety screen's reasons when it holds it for this patient
+        (empty while the assessment has problems to fix)."""
+        from planner.plan.generate import exercise_choices
+
+        try:
+            assessment = validate_assessment(self.assessment())
+        except AssessmentError:
+            return []
+        return exercise_choices(self.library, assessment, self._history(assessment))
+
+    def review(self) -> list[Any]:
+        """What the clinician has to review: decisions and values carried over from the last visit, and
+        decisions about what this plan no longer contains (planner.plan.carry.review_entries)."""
+        from planner.plan.carry import review_entries
+
+        if self.plan is None:
+            return []
+        return review_entries(self._edits, self.plan, self.assessment())
 
     def _history(self, assessment: dict[str, Any]) -> list[dict[str, Any]]:
         """The patient's stored assessments before this one (by its date as edited now), read once per session."""

@@ -18,19 +18,52 @@ def settings(tmp_path: Path) -> Any:
     return store
 
 
-@pytest.fixture
-def window(qtbot: Any, db: Any, settings: Any) -> Iterator[Any]:
-    from planner.ui.main_window import MainWindow
-
-    main = MainWindow(db, settings)
-    qtbot.addWidget(main)
+def open_window(qtbot: Any, database: Any, settings: Any, *, reopen_last: bool = True) -> Any:
+    """A shown main window over ``database`` whose questions are answered (unsaved: discard) and whose warnings
+    are collected in ``warnings``."""
     from PySide6.QtWidgets import QMessageBox
 
+    from planner.ui.main_window import MainWindow
+
+    main = MainWindow(database, settings)
+    qtbot.addWidget(main)
     main.ask_unsaved = lambda: QMessageBox.StandardButton.Discard
     main.warnings = []
     main.warn = lambda title, text: main.warnings.append(f"{title}: {text}")
     main.show()
-    main.load_patients()
+    main.load_patients(reopen_last=reopen_last)
+    return main
+
+
+@pytest.fixture
+def window(qtbot: Any, db: Any, settings: Any) -> Iterator[Any]:
+    main = open_window(qtbot, db, settings)
     yield main
     if main.session is not None:
         main.session.undo_stack.setClean()
+
+
+@pytest.fixture
+def restart(qtbot: Any, settings: Any) -> Iterator[Any]:
+    """``restart(window)``: the plan version ``window`` shows (saved), opened in a new window over new connections
+    to the same database file, as after the app was closed and started again; the Plan tab shown."""
+    from planner.db.engine import Database
+
+    opened: list[tuple[Any, Any]] = []
+
+    def run(window: Any) -> Any:
+        session = window.session
+        assert session is not None and session.record is not None and not session.dirty, "save first"
+        database = Database(window.database.path)
+        main = open_window(qtbot, database, settings, reopen_last=False)
+        opened.append((database, main))
+        assert main.select_patient(window.patient_id)
+        main.open_plan(session.record.id)
+        main.tabs.setCurrentIndex(1)
+        return main
+
+    yield run
+    for database, main in opened:
+        if main.session is not None:
+            main.session.undo_stack.setClean()
+        database.dispose()

@@ -7,24 +7,18 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from PySide6.QtWidgets import QDialog, QMessageBox, QSpinBox
+from PySide6.QtWidgets import QDialog, QSpinBox
 
 from planner.assessment.validate import load_assessment_file
 from planner.db.engine import Database
 from planner.records import get_plan, latest_plan, store_assessment
-from planner.ui.main_window import MainWindow
 from planner.ui.plan_review import SignDialog
 from tests.conftest import example_paths
+from tests.ui.conftest import open_window as open_main_window
 
 
 def open_window(qtbot: Any, database: Any, settings: Any, patient_id: str) -> Any:
-    window = MainWindow(database, settings)
-    qtbot.addWidget(window)
-    window.ask_unsaved = lambda: QMessageBox.StandardButton.Discard
-    window.warnings = []
-    window.warn = lambda title, text: window.warnings.append(f"{title}: {text}")
-    window.show()
-    window.load_patients(reopen_last=False)
+    window = open_main_window(qtbot, database, settings, reopen_last=False)
     assert window.select_patient(patient_id)
     return window
 
