@@ -46,16 +46,17 @@ def test_sigkill_at_random_moments_loses_nothing_committed(db_path: Path) -> Non
         child = _spawn(db_path, f"K{round_number}", 10_000)
         assert child.stdout is not None
         assert child.stdout.readline().strip() == "ready", child.stderr.read() if child.stderr else ""
-        deadline = time.monotonic() + rng.uniform(0.01, 0.25)
-        while time.monotonic() < deadline:
-            time.sleep(0.005)
+        # The kill comes after the writer has stored one or two records, then a random moment later: counted
+        # in the writer's own progress, not in wall time, so a loaded machine still kills mid-write.
+        seen = [child.stdout.readline() for _ in range(rng.randrange(1, 3))]
+        time.sleep(rng.uniform(0.0, 0.05))
         os.kill(child.pid, signal.SIGKILL)
         output, _ = child.communicate()
-        for line in output.splitlines():
+        for line in [*seen, *output.splitlines()]:
             if line.startswith("stored "):
                 _, assessment_id, plan_id, _tag = line.split()
                 confirmed.add((int(assessment_id), int(plan_id)))
-    assert len(confirmed) > 50, "the writer should have committed some records between kills"
+    assert len(confirmed) >= 50, "each round waits for one or two stored records before its kill"
     _check_complete(db_path, confirmed)
 
 
