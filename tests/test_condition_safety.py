@@ -83,6 +83,7 @@ REFUSED = [
     ("pain_nrs" + " + 1" * 60 + " > 0", "nested more than 48 operations deep"),
     ("'" + "a" * MAX_EXPRESSION_CHARS + "' != null", f"longer than {MAX_EXPRESSION_CHARS} characters"),
     ("1e999999 * 10 > 1", "cannot be computed"),
+    ("not -[age_years]", "works on numbers only"),
 ]
 
 
@@ -93,6 +94,7 @@ REFUSED_AFTER_PARSING = {
     "can only be called",
     "nested more than 48 operations deep",
     "cannot be computed",
+    "works on numbers only",
 }
 """Refusals made once rule-engine has parsed the text: nothing in these is costly to parse (the costly
 operators never reach the parser)."""
@@ -392,6 +394,7 @@ def traced_evaluation(compiled: Any, findings: dict[str, Any]) -> tuple[int, lis
 @given(expression=expressions, assessment=extreme_assessments())
 @example(expression=" * ".join(["pain_nrs"] * 20) + " > 1", assessment=make_assessment(pain={"nrs": 9}))
 @example(expression="$sum([1e308, 1e308]) > 1", assessment=make_assessment())
+@example(expression="not -(age_years ?? 1) and [pain_nrs].length > 0", assessment=make_assessment())
 def test_every_accepted_expression_evaluates_valid_assessments_in_bounded_work_and_memory(
     expression: str, assessment: dict[str, Any]
 ) -> None:

@@ -358,6 +358,10 @@ def _bounded(value: Any) -> Any:
     return value
 
 
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
 def _literal(value: Any) -> Any:
     if isinstance(value, Decimal):
         return _bounded(value)
@@ -551,7 +555,11 @@ def _compile(node: Any, symbols: set[str], depth: int) -> Evaluator:
         if node.type == "not":
             return lambda f: not right(f)
         if node.type == "uminus":
-            return lambda f: None if (v := right(f)) is None else _bounded(-v)
+            # rule-engine does not type-check a negated list of symbols (``-[age]``): refused here by its kind,
+            # and a value that is not a number at run time gives null, so the closure never raises.
+            if kind_of(node.right.result_type) not in (Kind.NUMBER, None):
+                raise ExpressionError("'-' works on numbers only")
+            return lambda f: _bounded(-v) if _is_number(v := right(f)) else None
     if isinstance(node, re_ast.TernaryExpression):
         condition = sub(node.condition)
         case_true, case_false = sub(node.case_true), sub(node.case_false)
@@ -572,7 +580,7 @@ def _compile(node: Any, symbols: set[str], depth: int) -> Evaluator:
         if node.name != "length":
             raise _not_allowed(f"attributes other than .length (here .{node.name})")
         target = sub(node.object)
-        return lambda f: None if (v := target(f)) is None else len(v)
+        return lambda f: len(v) if isinstance(v := target(f), str | tuple | list) else None
     what = getattr(node, "type", None) or getattr(node, "name", None) or name
     raise _not_allowed(f"'{_SYMBOLS.get(str(what), what)}' operations")
 
