@@ -29,7 +29,7 @@ class Signature:
     signer: str
     credentials: str
     signed_at: datetime
-    content_hash: str = ""  # of what was signed (planner.records.signature_hash); printed in short form
+    content_hash: str = ""  # of what was signed (planner.record.plans.signature_hash); printed in short form
 
 
 @dataclass(frozen=True, slots=True)

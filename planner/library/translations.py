@@ -118,7 +118,7 @@ class ParsedTranslation:
 
 def parse_translation(text: str, origin_name: str) -> ParsedTranslation:
     """Read a translation file's shape (header, blocks, fields, lines); problems are collected, not raised."""
-    from planner.library.files import normalize_text
+    from planner.library.document_text import normalize_text
     from planner.library.parser import _BLOCK_OPEN, _FIELD, _block_end, _parse_fields
 
     problems: list[Problem] = []

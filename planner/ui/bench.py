@@ -31,7 +31,7 @@ def filter_figures(database_path: Path) -> list[Figure]:
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication
 
-    from planner.db.engine import open_database
+    from planner.opening import open_database
     from planner.ui.main_window import MainWindow
 
     app = QApplication.instance() or QApplication(sys.argv[:1])

@@ -28,8 +28,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from planner.db.engine import Database
 from planner.errors import UserError
+from planner.storage.database import Database
 from planner.ui.due import DueListView
 from planner.ui.history import HistoryView
 from planner.ui.patients import PatientDialog, PatientFilterModel, PatientIdRole, PatientListModel
@@ -340,7 +340,8 @@ class MainWindow(QMainWindow):
         self.open_patient(patient_id)
 
     def open_patient(self, patient_id: str | None) -> None:
-        from planner.records import assessments_for, latest_plan
+        from planner.record.plans import latest_plan
+        from planner.record.visits import assessments_for
 
         self.patient_id = patient_id
         self.history.show_patient(patient_id)
@@ -358,7 +359,7 @@ class MainWindow(QMainWindow):
     def new_patient(self) -> None:
         from PySide6.QtWidgets import QDialog
 
-        from planner.records import SimilarPatientError, save_patient
+        from planner.record.patients import SimilarPatientError, save_patient
         from planner.ui.preferences import day_first
 
         dialog = PatientDialog(self, day_first=day_first(self.settings))
@@ -382,7 +383,7 @@ class MainWindow(QMainWindow):
     def edit_patient(self) -> None:
         from PySide6.QtWidgets import QDialog
 
-        from planner.records import save_patient
+        from planner.record.patients import save_patient
         from planner.ui.preferences import day_first
 
         if self.patient_id is None:
@@ -401,7 +402,7 @@ class MainWindow(QMainWindow):
             return
 
     def toggle_archived(self) -> None:
-        from planner.records import set_patient_archived
+        from planner.record.patients import set_patient_archived
 
         if self.patient_id is None:
             return
@@ -522,7 +523,7 @@ class MainWindow(QMainWindow):
 
     def open_plan(self, plan_id: int) -> None:
         """Open a stored plan version: the latest draft is editable, anything else read-only."""
-        from planner.records import get_plan, latest_plan
+        from planner.record.plans import get_plan, latest_plan
         from planner.ui.session import AssessmentSession
 
         if self.session is not None and self.session.dirty and not self.confirm_discard():
@@ -537,8 +538,9 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Opened plan version {record.version} ({record.status})")
 
     def new_assessment(self) -> None:
-        from planner.records import assessments_for, latest_plan
-        from planner.settings import assessor_text, default_assessor
+        from planner.record.plans import latest_plan
+        from planner.record.visits import assessments_for
+        from planner.storage.clinic_settings import assessor_text, default_assessor
         from planner.ui.session import AssessmentSession, blank_assessment, follow_up_assessment
 
         if self.patient_id is None or not self.confirm_discard():
@@ -570,7 +572,7 @@ class MainWindow(QMainWindow):
         so saving it is refused if someone changed the plan since; a draft from before drafts recorded that
         works from the latest."""
         from planner.edits import PlanEdits
-        from planner.records import PlanStamp, latest_plan
+        from planner.record.plans import PlanStamp, latest_plan
         from planner.ui.session import AssessmentSession
 
         self.patient_model.reload()
@@ -689,8 +691,8 @@ class MainWindow(QMainWindow):
     def sign(self) -> None:
         from PySide6.QtWidgets import QDialog
 
-        from planner.records import PlanChangedError
-        from planner.settings import default_assessor
+        from planner.record.plans import PlanChangedError
+        from planner.storage.clinic_settings import default_assessor
         from planner.ui.plan_review import SignDialog
 
         session = self.session
@@ -722,7 +724,7 @@ class MainWindow(QMainWindow):
     def _export_context(self) -> ExportContext:
         from planner.clock import utc_now
         from planner.export.context import ExportContext, Signature
-        from planner.settings import clinic_info
+        from planner.storage.clinic_settings import clinic_info
 
         session = self.session
         assert session is not None
@@ -812,7 +814,7 @@ class MainWindow(QMainWindow):
         from PySide6.QtWidgets import QFileDialog
 
         from planner.assessment.validate import load_assessment_file
-        from planner.records import store_assessment
+        from planner.record.assessments import store_assessment
 
         paths, _ = QFileDialog.getOpenFileNames(self, "Import assessments", "", "Assessments (*.json)")
         imported = []
@@ -870,7 +872,7 @@ class MainWindow(QMainWindow):
 
         from planner.assessment.validate import load_assessment_file
         from planner.paths import examples_dir
-        from planner.records import store_assessment
+        from planner.record.assessments import store_assessment
 
         answer = QMessageBox.question(
             self,

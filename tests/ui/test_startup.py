@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from planner.assessment.validate import load_assessment_file
-from planner.records import store_assessment
+from planner.record.assessments import store_assessment
 from tests.conftest import damage_table, example_paths
 
 REPO = Path(__file__).resolve().parent.parent.parent
@@ -142,8 +142,8 @@ def test_patient_list_then_due_list_then_daily_backup(
     backup follow from it, in that order, and the app stays usable."""
     from datetime import date
 
-    from planner.db.backup import list_backups
-    from planner.db.engine import open_schema
+    from planner.storage.backup import list_backups
+    from planner.storage.database import open_schema
     from planner.ui.app import Startup
     from planner.ui.due import DAYS_AHEAD_SETTING
     from tests.conftest import make_assessment
@@ -178,7 +178,7 @@ def test_a_failed_daily_backup_is_reported_and_the_app_goes_on(
     stays, and the database is still written to."""
     from PySide6.QtWidgets import QMessageBox
 
-    from planner.db.engine import open_schema
+    from planner.storage.database import open_schema
     from planner.ui.app import Startup
 
     db.dispose()
@@ -204,8 +204,8 @@ def test_reaching_for_the_patient_list_prepares_opening_a_patient(
 ) -> None:
     """Nothing more is loaded while the window sits idle; the pointer resting on a row starts the warm-up,
     which leaves the compiled library in its cache for the first opening."""
-    from planner.db.engine import open_schema
     from planner.library import store
+    from planner.storage.database import open_schema
     from planner.ui.app import Startup
 
     stored = store_assessment(db, load_assessment_file(example_paths()[0]))
@@ -234,7 +234,7 @@ def test_reaching_for_the_patient_list_prepares_opening_a_patient(
 def test_last_sessions_patient_reopens_after_the_warm_up_with_the_list_usable_meanwhile(
     qtbot: Any, qapp: Any, db: Any, db_path: Path, settings: Any
 ) -> None:
-    from planner.db.engine import open_schema
+    from planner.storage.database import open_schema
     from planner.ui.app import Startup
 
     stored = store_assessment(db, load_assessment_file(example_paths()[0]))
@@ -284,8 +284,8 @@ def test_damage_found_after_the_first_paint_offers_the_backup(
 ) -> None:
     """A damaged table that the schema check does not read is found by the next step; it is reported as at
     start, and restoring the backup starts the app again on it (the damaged file kept beside it)."""
-    from planner.db.backup import backup_database
-    from planner.db.engine import open_schema
+    from planner.storage.backup import backup_database
+    from planner.storage.database import open_schema
     from planner.ui.app import Startup
 
     settings.setValue("firstRun/done", True)
