@@ -172,3 +172,21 @@ def _head() -> str:
     from planner.storage.migrate import HEAD_REVISION
 
     return HEAD_REVISION
+
+
+def test_only_the_sqlite_dialect_module_uses_the_driver() -> None:
+    """One storage path: everything else reads and writes through SQLAlchemy (the ORM, or the statements of
+    planner.storage.queries), never through sqlite3 itself, so a second database needs a second dialect
+    module and nothing more."""
+    import ast
+
+    package = Path(__file__).resolve().parent.parent / "planner"
+    users = set()
+    for path in package.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = [alias.name for alias in node.names] if isinstance(node, ast.Import) else []
+            if isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module]
+            if any(name.split(".")[0] == "sqlite3" for name in names):
+                users.add(path.relative_to(package).as_posix())
+    assert users == {"storage/sqlite.py"}
