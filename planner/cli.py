@@ -39,7 +39,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _open(args: argparse.Namespace) -> Any:
-    from planner.db.engine import open_database
+    from planner.opening import open_database
     from planner.paths import default_database_path
 
     return open_database(args.db or default_database_path())
@@ -107,11 +107,11 @@ def cmd_plan(args: argparse.Namespace) -> int:
     if (args.file is None) == (args.patient is None):
         raise UserError("plan: give an assessment file or --patient ID (one of the two)")
     if args.patient is not None:
-        from planner.history import plan_for_patient
+        from planner.record.patient_history import plan_for_patient
 
         _, plan = plan_for_patient(_open(args), args.patient)
     else:
-        from planner.records import find_stored_assessment
+        from planner.record.visits import find_stored_assessment
 
         database = _open(args)
         assessment = _read_assessment(args.file)
@@ -137,7 +137,7 @@ def _date_option(value: str | None, name: str) -> Any:
 
 
 def cmd_history(args: argparse.Namespace) -> int:
-    from planner.history import history_text, patient_history
+    from planner.record.patient_history import history_text, patient_history
 
     history = patient_history(_open(args), args.patient, _date_option(args.on, "--on"))
     if args.json:
@@ -150,7 +150,7 @@ def cmd_history(args: argparse.Namespace) -> int:
 def cmd_due(args: argparse.Namespace) -> int:
     from dataclasses import asdict
 
-    from planner.followup import due_list, due_text
+    from planner.record.followup import due_list, due_text
 
     today = _date_option(args.on, "--on")
     items = due_list(_open(args), today, days_ahead=args.days)
@@ -162,7 +162,7 @@ def cmd_due(args: argparse.Namespace) -> int:
 
 
 def cmd_done(args: argparse.Namespace) -> int:
-    from planner.followup import set_done
+    from planner.record.followup import set_done
 
     when = None if args.reopen else _date_option(args.on, "--on")
     set_done(_open(args), args.id, when, by=args.by or "")
@@ -173,7 +173,7 @@ def cmd_done(args: argparse.Namespace) -> int:
 def cmd_sign(args: argparse.Namespace) -> int:
     """Sign a draft plan version as stored, by the same core function as the app's Sign button."""
     from planner.export.context import short_hash
-    from planner.records import sign_stored_plan
+    from planner.record.plans import sign_stored_plan
 
     record = sign_stored_plan(_open(args), args.plan_id, args.signer, args.credentials)
     print(
@@ -207,7 +207,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 def cmd_import(args: argparse.Namespace) -> int:
     """Every file is read and checked before any is stored (a problem in one stores none); each is then stored
     in its own transaction, and a failure part way says which files were stored and which were not."""
-    from planner.records import store_assessment
+    from planner.record.assessments import store_assessment
 
     assessments, problems = [], []
     for name in args.files:
@@ -278,7 +278,7 @@ def cmd_docs_show(args: argparse.Namespace) -> int:
 
 
 def cmd_docs_search(args: argparse.Namespace) -> int:
-    from planner.library.store import HIGHLIGHT_END, HIGHLIGHT_START, search_passages
+    from planner.library.search import HIGHLIGHT_END, HIGHLIGHT_START, search_passages
 
     query = " ".join(args.query)
     hits = search_passages(_open(args), query, limit=args.limit)
@@ -433,7 +433,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_db_backup(args: argparse.Namespace) -> int:
-    from planner.db.backup import backup_database
+    from planner.storage.backup import backup_database
 
     print(f"backup written to {backup_database(_open(args), Path(args.target) if args.target else None)}")
     return EXIT_OK
@@ -441,8 +441,8 @@ def cmd_db_backup(args: argparse.Namespace) -> int:
 
 def cmd_db_restore(args: argparse.Namespace) -> int:
     """Does not open the current database first: it may be the damaged file being replaced."""
-    from planner.db.restore import restore_backup
     from planner.paths import default_database_path
+    from planner.storage.restore import restore_backup
 
     target = Path(args.db or default_database_path())
     kept = restore_backup(target, Path(args.backup), force=args.force)
@@ -451,7 +451,7 @@ def cmd_db_restore(args: argparse.Namespace) -> int:
 
 
 def cmd_db_check(args: argparse.Namespace) -> int:
-    from planner.db.check import check_database
+    from planner.storage.check import check_database
 
     report = check_database(_open(args))
     counts = ", ".join(f"{value} {name}" for name, value in report.counts.items())
@@ -649,13 +649,15 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def run(argv: list[str]) -> int:
+def run(argv: list[str], started: float | None = None) -> int:
+    """Run the command line ``argv``; with no command, the desktop app. ``started`` is when the process
+    started (planner.__main__ stamps it once, before any import), for ``--smoke``; by default, now."""
     try:
         args = _app_arguments(argv) or build_parser().parse_args(argv)
         if args.command is None:
             from planner.ui.launch import launch_gui
 
-            return launch_gui(args)
+            return launch_gui(args, started)
     except UserError as exc:
         return _usage_error(exc)
     except KeyboardInterrupt:

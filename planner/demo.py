@@ -13,14 +13,14 @@ from typing import Any
 
 from planner.assessment.schema import ADL_FIELDS, ADL_LEVELS, AMBULATION, ETIOLOGIES, SIDES_AFFECTED
 from planner.clock import utc_now
-from planner.db.engine import Database
 from planner.edits import PlanEdits
 from planner.engine.vocabulary import MUSCLE_GROUPS
-from planner.followup import sync_plan
 from planner.library.store import load_library
 from planner.models import Assessment, Patient, Plan
 from planner.plan.generate import generate_plan
-from planner.records import canonical_json
+from planner.record.followup import sync_plan
+from planner.record.plans import canonical_json, store_version
+from planner.storage.database import Database
 
 FIRST = [
     "Ana",
@@ -146,7 +146,6 @@ def generate_demo(
     library = load_library(database)
     today = today or date.today()
     no_edits = PlanEdits()
-    empty_edits = canonical_json(no_edits.to_json())
     stored = 0
     for start in range(0, patients, batch):
         with database.write() as session:
@@ -195,13 +194,11 @@ def generate_demo(
                         assessment_id=row.id,
                         version=1,
                         assessment=document,
-                        content=canonical_json(content),
-                        edits=empty_edits,
+                        packed_content=b"",
                         library_version=library.version,
                         created_at=now,
                     )
-                    session.add(plan)
-                    session.flush()
+                    store_version(session, plan, assessment, content, no_edits, library.version)
                     sync_plan(session, plan, info["id"], content, no_edits)
                     earlier.append(assessment)
                     stored += 1

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import logging
 import logging.handlers
-import sqlite3
 import traceback
 from pathlib import Path
 from types import TracebackType
@@ -34,7 +33,9 @@ def log_path() -> Path:
 
 def message_for_log(error: BaseException) -> str:
     """What the log may say of an exception's message (see the module's docstring)."""
-    if isinstance(error, sqlite3.Error):
+    from planner.storage.sqlite import DRIVER_ERRORS
+
+    if isinstance(error, DRIVER_ERRORS):
         return str(error)
     if isinstance(error, OSError):
         return f"[Errno {error.errno}] {error.strerror}" if error.errno else "(operating-system error)"

@@ -14,10 +14,10 @@ import importlib
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from planner.db.engine import Database
+    from planner.storage.database import Database
 
 
-OPENING_NEEDS = ("planner.records", "planner.plan.generate", "planner.history")
+OPENING_NEEDS = ("planner.record.plans", "planner.plan.generate", "planner.record.patient_history")
 """Modules opening a patient imports: SQLAlchemy, SQLModel and the tables; the plan and its findings."""
 
 

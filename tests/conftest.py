@@ -29,7 +29,7 @@ def example_paths() -> list[Path]:
 @pytest.fixture(scope="session")
 def template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One migrated database seeded with the shipped documents; tests get copies of it."""
-    from planner.db.engine import open_database
+    from planner.opening import open_database
 
     path = tmp_path_factory.mktemp("template") / "template.sqlite3"
     database = open_database(path)
@@ -51,7 +51,7 @@ def db_path(template_db: Path, tmp_path: Path) -> Path:
 
 @pytest.fixture
 def db(db_path: Path) -> Iterator[Any]:
-    from planner.db.engine import open_database
+    from planner.opening import open_database
 
     database = open_database(db_path)
     yield database

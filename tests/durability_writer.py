@@ -7,9 +7,9 @@ import sys
 from pathlib import Path
 
 from planner.assessment.validate import validate_assessment
-from planner.db.engine import open_database
 from planner.library.store import load_library
-from planner.records import store_assessment
+from planner.opening import open_database
+from planner.record.assessments import store_assessment
 
 
 def main() -> None:

@@ -13,10 +13,10 @@ import sys
 import time
 from pathlib import Path
 
-import planner.db.backup
-import planner.db.migrate
-import planner.db.restore
 import planner.paths  # with the modules above: what the work imports, loaded before "ready"
+import planner.storage.backup
+import planner.storage.migrate
+import planner.storage.restore
 from planner.cli import run
 
 
@@ -25,12 +25,12 @@ def main() -> None:
     if mode == "restore":
         work = lambda: run(["--db", str(database), "db", "restore", sys.argv[3]])  # noqa: E731
     else:
-        backups = planner.db.backup.list_backups(database)
+        backups = planner.storage.backup.list_backups(database)
         if backups:  # make today's backup due: the last one two days old, the data changed since
             old = time.time() - 2 * 86400
             os.utime(backups[0].path, (old, old))
         os.utime(database)
-        work = lambda: planner.db.backup.automatic_backup(database)  # noqa: E731
+        work = lambda: planner.storage.backup.automatic_backup(database)  # noqa: E731
     print("ready", flush=True)
     started = time.perf_counter()
     outcome = work()

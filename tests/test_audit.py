@@ -7,11 +7,12 @@ from pathlib import Path
 from typing import Any
 
 from planner.assessment.validate import load_assessment_file
-from planner.audit import entries
 from planner.edits import PlanEdits
 from planner.export.service import export_pdf
 from planner.library.store import import_documents, remove_document
-from planner.records import get_plan, save_draft, sign_stored_plan, store_assessment
+from planner.record.assessments import save_draft, store_assessment
+from planner.record.plans import get_plan, sign_stored_plan
+from planner.storage.audit import entries
 from tests.conftest import example_paths
 from tests.test_library_store import NEW_DOC
 
@@ -56,7 +57,7 @@ def test_db_check_finds_tampered_signed_plan(db: Any, capsys: Any) -> None:
     import sqlite3
 
     from planner.cli import run
-    from planner.db.check import check_database
+    from planner.storage.check import check_database
 
     stored = store_assessment(db, load_assessment_file(example_paths()[0]))
     sign_stored_plan(db, stored.plan_id, "J. Rivera", "PT")

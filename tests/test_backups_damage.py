@@ -12,11 +12,13 @@ from typing import Any
 
 import pytest
 
-from planner.db.backup import KEEP, automatic_backup, list_backups, rotate
-from planner.db.engine import DamagedDatabaseError, open_database
-from planner.db.restore import restore_backup
 from planner.errors import UserError
-from planner.records import count_rows, store_assessment
+from planner.opening import open_database
+from planner.record.assessments import store_assessment
+from planner.record.patients import count_rows
+from planner.storage.backup import KEEP, automatic_backup, list_backups, rotate
+from planner.storage.database import DamagedDatabaseError
+from planner.storage.restore import restore_backup
 from tests.conftest import make_assessment
 
 FIXTURE = Path(__file__).parent / "fixtures" / "schema-0001.sqlite3"
@@ -47,7 +49,7 @@ def test_daily_backup_only_when_changed_and_a_day_old(db: Any) -> None:
 
 
 def test_rotation_keeps_the_newest(db: Any) -> None:
-    from planner.db.backup import backup_database
+    from planner.storage.backup import backup_database
 
     for _ in range(KEEP + 3):
         backup_database(db)
@@ -56,7 +58,7 @@ def test_rotation_keeps_the_newest(db: Any) -> None:
 
 
 def test_restore_keeps_the_replaced_file(db: Any, tmp_path: Path) -> None:
-    from planner.db.backup import backup_database
+    from planner.storage.backup import backup_database
 
     store_assessment(db, make_assessment())
     backup = backup_database(db, tmp_path / "good.sqlite3")
@@ -73,7 +75,7 @@ def test_restore_keeps_the_replaced_file(db: Any, tmp_path: Path) -> None:
 
 
 def test_foreign_file_names_the_newest_backup(db: Any) -> None:
-    from planner.db.backup import backup_database
+    from planner.storage.backup import backup_database
 
     backup = backup_database(db)
     db.dispose()
@@ -124,10 +126,10 @@ def test_a_changed_byte_inside_a_stored_document_is_damage_not_a_different_plan(
     """A flipped bit inside a condition ('>= 4' read as '>= 5') is valid text to SQLite: the checksum stored with
     each document catches it. The start-up's check of the shipped documents finds the text changed and reports
     the damage instead of writing a new copy into the damaged file; no plan is drafted from it either."""
-    from planner.db.check import check_database
-    from planner.db.engine import Database
     from planner.errors import DamagedDataError
     from planner.library.store import load_library
+    from planner.storage.check import check_database
+    from planner.storage.database import Database
 
     data = bytearray(template_db.read_bytes())
     at = data.index(b"::: finding pain_uncontrolled\npain_nrs >= 4")  # in the stored document's text

@@ -16,16 +16,12 @@ from typing import Any
 
 import pytest
 
-from planner.db.engine import (
-    DamagedDatabaseError,
-    Database,
-    DatabaseBusyError,
-    is_busy,
-    is_damage,
-    open_database,
-)
 from planner.errors import StorageError
-from planner.records import count_rows, store_assessment
+from planner.opening import open_database
+from planner.record.assessments import store_assessment
+from planner.record.patients import count_rows
+from planner.storage.database import DamagedDatabaseError, Database, DatabaseBusyError
+from planner.storage.sqlite import is_busy, is_damage
 from tests.conftest import REPO, damage_table, lock_held, make_assessment
 
 
@@ -77,7 +73,8 @@ def test_busy_through_sqlalchemy_is_busy(db: Any) -> None:
 
 def test_a_busy_opening_step_after_the_first_paint_is_not_damage(db: Any, db_path: Path) -> None:
     """The steps after the first paint (documents, backup) run under damage_reported: busy there is busy."""
-    from planner.db.engine import damage_reported, open_schema, seed_shipped_documents
+    from planner.opening import seed_shipped_documents
+    from planner.storage.database import damage_reported, open_schema
 
     db.dispose()
     database = open_schema(db_path, busy_timeout_ms=200)

@@ -42,7 +42,8 @@ from planner.edits import (
 from planner.errors import UserError
 from planner.plan.carry import carried_values, new_visit, review_entries
 from planner.plan.generate import generate_plan, library_entry
-from planner.records import get_plan, save_draft, sign_plan, sign_stored_plan, store_assessment
+from planner.record.assessments import save_draft, store_assessment
+from planner.record.plans import get_plan, sign_plan, sign_stored_plan
 from tests.conftest import load_example
 
 VISIT_1 = "2026-11-20"

@@ -15,10 +15,11 @@ from planner.cli import run
 from planner.edits import AddedItem, PlanEdits
 from planner.engine.findings import all_findings
 from planner.engine.progress import recovery_window_dates
-from planner.history import patient_history, plan_for_patient
 from planner.plan.compare import ADDED, CHANGED, COMPARED_FIELDS, FIELD_LABELS, REMOVED, by_section, compare_plans
 from planner.plan.generate import generate_plan
-from planner.records import get_plan, latest_plan, save_draft, sign_stored_plan, store_assessment
+from planner.record.assessments import save_draft, store_assessment
+from planner.record.patient_history import patient_history, plan_for_patient
+from planner.record.plans import get_plan, latest_plan, sign_stored_plan
 from tests.conftest import make_assessment
 from tests.test_progress import FIRST, SECOND, THIRD
 

@@ -12,16 +12,15 @@ import pytest
 from planner.cli import run
 from planner.edits import PlanEdits
 from planner.export.context import short_hash
-from planner.records import (
+from planner.record.assessments import save_draft, store_assessment
+from planner.record.plans import (
     PlanChangedError,
     PlanSignedError,
     draft_hash,
     get_plan,
     latest_plan,
     plan_versions,
-    save_draft,
     sign_plan,
-    store_assessment,
 )
 from tests.conftest import make_assessment
 

@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from planner.assessment.validate import validate_assessment
-from planner.db.backup import backup_database
 from planner.demo import generate_demo, synthetic_assessment
-from planner.records import count_rows, list_patients
+from planner.record.patients import count_rows, list_patients
+from planner.storage.backup import backup_database
 
 
 def test_synthetic_assessments_are_valid() -> None:

@@ -13,11 +13,12 @@ import pytest
 from pypdf import PdfReader
 
 from planner.cli import run
-from planner.history import plan_for_patient
 from planner.library.files import read_shipped_documents
 from planner.library.translations import source_texts
 from planner.plan.draft import draft_plan
-from planner.records import find_stored_assessment, store_assessment
+from planner.record.assessments import store_assessment
+from planner.record.patient_history import plan_for_patient
+from planner.record.visits import find_stored_assessment
 from tests.test_pdf_progress import visits
 
 

@@ -109,7 +109,8 @@ def test_full_disk_gives_a_clear_message_and_stores_nothing(db: object) -> None:
 
     from planner.assessment.validate import load_assessment_file
     from planner.errors import StorageError
-    from planner.records import count_rows, store_assessment
+    from planner.record.assessments import store_assessment
+    from planner.record.patients import count_rows
     from tests.conftest import example_paths
 
     before = count_rows(db)  # type: ignore[arg-type]

@@ -36,7 +36,8 @@ from planner.edits import (
 )
 from planner.errors import UserError
 from planner.plan.generate import generate_plan, library_entry
-from planner.records import draft_hash, get_plan, save_draft, sign_stored_plan, signature_hash, store_assessment
+from planner.record.assessments import save_draft, store_assessment
+from planner.record.plans import draft_hash, get_plan, sign_stored_plan, signature_hash
 from tests.conftest import load_example
 
 OLD_STORED_EDITS = {
@@ -226,6 +227,6 @@ def test_decisions_are_stored_with_the_plan_version_and_signed(db: Any) -> None:
 
     with db.read() as session:
         row = session.get(Plan, signed.id)
-        assert signature_hash(row) == signed.content_hash
+        assert signature_hash(row, signed.content) == signed.content_hash
         row.edits = json.dumps({**json.loads(row.edits), "equipment": {"eq-reacher": "owned"}})
-        assert signature_hash(row) != signed.content_hash  # the decisions are part of what is signed
+        assert signature_hash(row, signed.content) != signed.content_hash  # the decisions are part of what is signed

@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from planner.db.backup import KEEP, backup_database, backup_folder, list_backups
-from planner.db.engine import open_database
-from planner.db.restore import REPLACED, finish_interrupted_restore
-from planner.records import save_patient
+from planner.opening import open_database
+from planner.record.patients import save_patient
+from planner.storage.backup import KEEP, backup_database, backup_folder, list_backups
+from planner.storage.restore import REPLACED, finish_interrupted_restore
 from tests.conftest import REPO
 
 pytestmark = [

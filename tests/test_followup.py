@@ -11,10 +11,11 @@ import pytest
 from planner.edits import PlanEdits
 from planner.engine.schedule import DONE, DUE, OVERDUE, UPCOMING, DueRule, add_months, status_on
 from planner.errors import DocumentError
-from planner.followup import due_list, patient_schedule, set_done
 from planner.library.parser import parse_document
 from planner.plan.generate import generate_plan
-from planner.records import latest_plan, save_draft, store_assessment
+from planner.record.assessments import save_draft, store_assessment
+from planner.record.followup import due_list, patient_schedule, set_done
+from planner.record.plans import latest_plan
 from tests.conftest import make_assessment
 
 
@@ -170,7 +171,7 @@ def test_done_survives_a_new_draft_and_exclusion_drops_the_row(db: Any) -> None:
 
 
 def test_archived_patients_are_left_out(db: Any) -> None:
-    from planner.records import set_patient_archived
+    from planner.record.patients import set_patient_archived
 
     store_assessment(db, person("P-A", "Ada", "2026-10-01"))
     set_patient_archived(db, "P-A", True)

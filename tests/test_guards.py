@@ -14,12 +14,15 @@ import pytest
 
 from planner.assessment.validate import load_assessment_file
 from planner.cli import run
-from planner.db.check import check_database
-from planner.db.guards import GUARDS
-from planner.records import get_plan, save_draft, sign_stored_plan, store_assessment
+from planner.record.assessments import save_draft, store_assessment
+from planner.record.plans import get_plan, sign_stored_plan
+from planner.storage.check import check_database
+from planner.storage.guards import GUARDS
 from tests.conftest import example_paths
 
-PLAN_COLUMNS = "assessment, content, edits, library_version, created_at"  # the NOT NULL columns besides the identity
+PLAN_COLUMNS = (
+    "assessment, packed_content, edits, library_version, created_at"  # the NOT NULL columns besides the identity
+)
 
 
 def signed_and_draft(db: Any) -> tuple[Any, Any]:
@@ -60,7 +63,7 @@ def plan_forms(signed: Any, draft: Any) -> list[str]:
         f"UPDATE OR REPLACE plan SET assessment_id = assessment_id, version = {signed.version} WHERE id = {d}",
         # the signed plan itself
         f"UPDATE plan SET status = 'draft' WHERE id = {s}",
-        f"UPDATE OR REPLACE plan SET content = '{{}}' WHERE id = {s}",
+        f"UPDATE OR REPLACE plan SET packed_content = x'' WHERE id = {s}",
         f"DELETE FROM plan WHERE id = {s}",
         f"INSERT OR IGNORE INTO plan {copy_of(d, id=str(s))}",
     ]
@@ -145,10 +148,10 @@ def test_the_database_id_cannot_be_changed(db: Any) -> None:
 
 def test_our_connections_also_fire_delete_guards_on_replace(db: Any) -> None:
     """Defence in depth: recursive triggers on every connection the planner opens."""
-    with db.connect() as connection:
-        assert connection.execute("PRAGMA recursive_triggers").fetchone() == (1,)
-    with db.engine.connect() as connection:
+    with db.connection() as connection:
         assert connection.exec_driver_sql("PRAGMA recursive_triggers").scalar() == 1
+    with db.read() as session:
+        assert session.connection().exec_driver_sql("PRAGMA recursive_triggers").scalar() == 1
 
 
 def test_a_raw_update_of_a_draft_counts_as_a_new_row_version(db: Any) -> None:
@@ -160,11 +163,46 @@ def test_a_raw_update_of_a_draft_counts_as_a_new_row_version(db: Any) -> None:
 
 
 def test_the_guards_are_those_the_migrations_make(db: Any) -> None:
-    with db.connect() as connection:
-        stored = dict(connection.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'"))
+    connection = raw(db)
+    stored = dict(connection.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'"))
+    connection.close()
     assert {name: " ".join(sql.split()) for name, sql in stored.items() if name in GUARDS} == {
         name: " ".join(sql.split()) for name, sql in GUARDS.items()
     }
+
+
+def part_forms(connection: sqlite3.Connection) -> list[str]:
+    (number, part, body) = connection.execute("SELECT id, hash, body FROM plan_part ORDER BY id LIMIT 1").fetchone()
+    other = body.replace("a", "b", 1)
+    assert other != body
+    quoted = other.replace("'", "''")
+    return [
+        f"UPDATE plan_part SET body = '{quoted}' WHERE id = {number}",
+        f"UPDATE OR REPLACE plan_part SET hash = '{part}' WHERE id != {number}",
+        f"UPDATE OR REPLACE plan_part SET id = {number} WHERE id != {number}",
+        f"DELETE FROM plan_part WHERE id = {number}",
+        f"INSERT OR REPLACE INTO plan_part (hash, body) VALUES ('{part}', '{quoted}')",
+        f"INSERT OR REPLACE INTO plan_part (id, hash, body) VALUES ({number}, '{'0' * 64}', '{quoted}')",
+        f"REPLACE INTO plan_part (hash, body) VALUES ('{part}', '{quoted}')",
+        f"INSERT INTO plan_part (hash, body) VALUES ('{part}', '{quoted}')",
+    ]
+
+
+def test_every_sql_form_that_would_change_a_stored_plan_part_is_refused(db: Any) -> None:
+    """What a signed plan cites is stored once for every plan that cites it: no SQL can change it under them."""
+    signed, _draft = signed_and_draft(db)
+    connection = raw(db)
+    before = connection.execute("SELECT * FROM plan_part ORDER BY id").fetchall()
+    assert before
+    for statement in part_forms(connection):
+        with pytest.raises(sqlite3.IntegrityError, match="stored plan part"):
+            connection.execute(statement)
+        assert connection.execute("SELECT * FROM plan_part ORDER BY id").fetchall() == before, statement
+    (_number, part, body) = before[0]
+    connection.execute("INSERT OR IGNORE INTO plan_part (hash, body) VALUES (?, ?)", (part, body))  # the same: no-op
+    connection.close()
+    assert get_plan(db, signed.id).content == signed.content
+    assert check_database(db).ok
 
 
 # --- db check: what someone who drops the guards first can change, is found -------------------------------
@@ -208,13 +246,14 @@ def test_check_finds_a_removed_audit_entry(db: Any) -> None:
 def test_check_finds_a_re_signed_plan_whose_hash_was_recomputed(db: Any) -> None:
     """Changing the signed content and recomputing its hash is caught by the hash the log kept at signing."""
     from planner.models import Plan
-    from planner.records import signature_hash
+    from planner.record.plans import signature_hash, stored_content
 
     signed, _draft = signed_and_draft(db)
     with db.read() as session:
         plan = session.get(Plan, signed.id)
+        content = stored_content(session, plan)
         plan.edits = json.dumps({"excluded": {"clinic-aid-walker": "forged"}})
-        forged_hash = signature_hash(plan)
+        forged_hash = signature_hash(plan, content)
     tamper(
         db,
         "DROP TRIGGER plan_signed_no_update",
@@ -222,6 +261,27 @@ def test_check_finds_a_re_signed_plan_whose_hash_was_recomputed(db: Any) -> None
         f"WHERE id = {signed.id}",
     )
     assert any("hash recorded in the audit log" in p for p in problems(db))
+
+
+def test_check_finds_a_changed_or_missing_plan_part(db: Any) -> None:
+    """A part's text changed (its hash then no longer matches) or removed: the plans citing it no longer read
+    back, and db check names both the part and the plans."""
+    signed, _draft = signed_and_draft(db)
+    connection = raw(db)
+    evidence = connection.execute(
+        "SELECT hash FROM plan_part WHERE body LIKE '{\"document\":%' ORDER BY hash LIMIT 1"
+    ).fetchone()[0]
+    connection.close()
+    tamper(
+        db,
+        "DROP TRIGGER plan_part_no_update",
+        f"UPDATE plan_part SET body = replace(body, 'e', 'E') WHERE hash = '{evidence}'",
+    )
+    found = problems(db)
+    assert f"the stored plan part {evidence[:16]} no longer matches its hash" in found
+    assert any(p.startswith(f"plan {signed.id} (version 1): a part of a stored plan no longer matches") for p in found)
+    tamper(db, "DROP TRIGGER plan_part_no_delete", f"DELETE FROM plan_part WHERE hash = '{evidence}'")
+    assert any(p.startswith(f"plan {signed.id} (version 1): a part of a stored plan is missing") for p in problems(db))
 
 
 def test_check_finds_a_signed_plan_with_no_sign_off_in_the_log(db: Any) -> None:
@@ -240,8 +300,9 @@ def test_check_on_the_command_line_exits_1_on_problems(db: Any, capsys: pytest.C
 
 def test_the_audit_log_of_an_older_database_is_chained_by_the_migration(tmp_path: Path) -> None:
     """A database at schema 0005 with audit entries: after the migration the chain holds and goes on."""
-    from planner.db.engine import Database, open_database
-    from planner.db.migrate import upgrade
+    from planner.opening import open_database
+    from planner.storage.database import Database
+    from planner.storage.migrate import upgrade
 
     path = tmp_path / "older.sqlite3"
     path.touch()
@@ -256,8 +317,9 @@ def test_the_audit_log_of_an_older_database_is_chained_by_the_migration(tmp_path
     connection.close()
     database = open_database(path)
     store_assessment(database, load_assessment_file(example_paths()[0]))
-    with database.connect() as connection:
+    with sqlite3.connect(path) as connection:
         rows = connection.execute("SELECT id, prev_hash, entry_hash FROM audit_log ORDER BY id").fetchall()
+    connection.close()
     assert len(rows) > 5 and rows[0][1] is None and all(row[2] for row in rows)
     assert all(later[1] == earlier[2] for earlier, later in itertools.pairwise(rows))
     assert check_database(database).ok
@@ -267,8 +329,8 @@ def test_the_audit_log_of_an_older_database_is_chained_by_the_migration(tmp_path
 def test_migration_0006_goes_down_and_up_again_with_its_guards(tmp_path: Path) -> None:
     from alembic import command
 
-    from planner.db.engine import open_database
-    from planner.db.migrate import alembic_config, current_revision
+    from planner.opening import open_database
+    from planner.storage.migrate import alembic_config, current_revision
 
     database = open_database(tmp_path / "planner.sqlite3", seed_library=False)
     config = alembic_config()
@@ -276,8 +338,9 @@ def test_migration_0006_goes_down_and_up_again_with_its_guards(tmp_path: Path) -
         config.attributes["connection"] = connection  # type: ignore[attr-defined]
         command.downgrade(config, "0005_patient_dates")  # type: ignore[arg-type]
     assert current_revision(database) == "0005_patient_dates"
-    with database.connect() as connection:
+    with sqlite3.connect(database.path) as connection:
         triggers = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+    connection.close()
     assert triggers == {"plan_signed_no_update", "plan_signed_no_delete", "audit_log_no_update", "audit_log_no_delete"}
     database.dispose()
     again = open_database(tmp_path / "planner.sqlite3", seed_library=False)

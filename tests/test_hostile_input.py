@@ -24,7 +24,7 @@ from planner.dates import add_days, parse_date
 from planner.engine.schedule import OVERDUE, status_on
 from planner.errors import AssessmentError, DocumentError
 from planner.library.files import read_document_file
-from planner.records import earlier_visits
+from planner.record.visits import earlier_visits
 from tests.conftest import make_assessment
 
 TODAY = date(2026, 11, 21)
@@ -204,8 +204,9 @@ def test_a_patients_assessments_are_listed_by_date_not_by_text(db: Any, db_path:
     """An assessment stored with a week date before input was strict still takes its place by its day."""
     import sqlite3
 
-    from planner.history import plan_for_patient
-    from planner.records import assessments_for, store_assessment
+    from planner.record.assessments import store_assessment
+    from planner.record.patient_history import plan_for_patient
+    from planner.record.visits import assessments_for
 
     first = store_assessment(db, make_assessment(assessed_on="2026-10-30"))
     second = store_assessment(db, make_assessment(assessed_on="2026-11-01"))

@@ -11,11 +11,12 @@ from typing import Any
 import pytest
 
 from planner.cli import run
-from planner.db.check import check_database
 from planner.errors import NotFoundError, UserError
-from planner.history import patient_history, plan_for_patient
-from planner.identity import id_key, normalize_id
-from planner.records import SimilarPatientError, find_patient_id, save_patient, store_assessment
+from planner.record.assessments import store_assessment
+from planner.record.patient_history import patient_history, plan_for_patient
+from planner.record.patient_ids import id_key, normalize_id
+from planner.record.patients import SimilarPatientError, find_patient_id, save_patient
+from planner.storage.check import check_database
 from tests.conftest import make_assessment
 
 COMPOSED = "Jos\u00e9-7"

@@ -12,19 +12,17 @@ import pytest
 
 from planner.errors import DocumentError, LibraryError, NotFoundError
 from planner.library import store
+from planner.library.search import HIGHLIGHT_END, HIGHLIGHT_START, SearchQueryError, search_passages, search_words
 from planner.library.store import (
-    HIGHLIGHT_END,
-    HIGHLIGHT_START,
-    fts_query,
     import_documents,
     list_documents,
     load_library,
     remove_document,
-    search_passages,
     set_document_enabled,
     sync_shipped_documents,
 )
 from planner.plan.generate import generate_plan
+from planner.storage.search_sqlite import SEARCH_ALL, fts_query, search_match
 from tests.conftest import make_assessment
 
 NEW_DOC = """---
@@ -299,7 +297,7 @@ def test_search_follows_imports_and_removals(db: Any, tmp_path: Path) -> None:
     [("walker", '"walker"*'), ("deep vein", '"deep" AND "vein"*'), ('a" OR b', '"a" AND "OR" AND "b"*'), ("  ", "")],
 )
 def test_fts_query_quotes_every_word(query: str, expected: str) -> None:
-    assert fts_query(query) == expected
+    assert fts_query(search_words(query)) == expected
 
 
 def test_disabled_document_leaves_plans_and_search(db: Any, tmp_path: Path) -> None:
@@ -357,8 +355,9 @@ def test_search_answers_as_the_plain_join_did(db: Any, db_path: Path, tmp_path: 
     params = {"hs": HIGHLIGHT_START, "he": HIGHLIGHT_END}
 
     def reference(query: str, limit: int) -> list[tuple[Any, ...]]:
+        with db.connection() as connection:
+            match = search_match(connection, search_words(query))
         with sqlite3.connect(db_path) as connection:
-            match = store.search_match(connection, query)
             return connection.execute(REFERENCE_SEARCH, {**params, "q": match, "limit": limit}).fetchall()
 
     def answered(query: str, limit: int) -> list[tuple[Any, ...]]:
@@ -381,9 +380,11 @@ def test_search_answers_as_the_plain_join_did(db: Any, db_path: Path, tmp_path: 
     best = hits[0].document_id
     set_document_enabled(db, best, False)
     set_document_enabled(db, "TIE-10", False)
-    with sqlite3.connect(db_path) as connection:
-        match = store.search_match(connection, "walker")
-        everything = connection.execute(store.SEARCH_ALL, {**params, "q": match, "limit": 5}).fetchall()
+    with db.connection() as connection:
+        match = search_match(connection, ["walker"])
+        everything = connection.execute(
+            SEARCH_ALL, {"highlight_start": HIGHLIGHT_START, "highlight_end": HIGHLIGHT_END, "match": match, "limit": 5}
+        ).all()
     assert any(row[1] is None for row in everything)
     check_all()
     assert not {best, "TIE-10"} & {hit.document_id for hit in search_passages(db, "walker", 50)}
@@ -447,8 +448,8 @@ def test_synonym_rows_are_checked(db: Any, tmp_path: Path, rows: str, message: s
 
 def test_a_search_is_bounded_before_it_costs_anything(db: Any) -> None:
     pasted = "A pasted page of text. " * 500_000  # 11 MB: refused at once, before any of it is read
-    with pytest.raises(store.SearchQueryError, match="at most 200 characters"):
+    with pytest.raises(SearchQueryError, match="at most 200 characters"):
         search_passages(db, pasted)
-    with pytest.raises(store.SearchQueryError, match="at most 16"):
+    with pytest.raises(SearchQueryError, match="at most 16"):
         search_passages(db, " ".join(["gait"] * 17))
     assert found(db, " ".join(["gait"] * 16)) == found(db, "gait")

@@ -1,6 +1,7 @@
 """Opening a database in the parts the app splits around its first paint: the schema (checked and migrated,
 backed up first) before; shipped documents and the daily backup after, reporting a damaged file the same way.
-An up-to-date database goes through all of it, and lists its patients, without loading SQLAlchemy."""
+An up-to-date database goes through all of it, and lists its patients, with SQLAlchemy Core alone: neither the
+ORM nor the tables, Alembic, the validator, the rule engine or ReportLab."""
 
 from __future__ import annotations
 
@@ -13,12 +14,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
 
-from planner.db.backup import backup_database, list_backups
-from planner.db.engine import DamagedDatabaseError, damage_reported, open_schema, seed_shipped_documents
-from planner.db.migrate import HEAD_REVISION, current_revision
 from planner.library.files import shipped_documents_stored
 from planner.library.store import list_documents
+from planner.opening import seed_shipped_documents
+from planner.storage.backup import backup_database, list_backups
+from planner.storage.database import DamagedDatabaseError, damage_reported, open_schema
+from planner.storage.migrate import HEAD_REVISION, current_revision
 from tests.conftest import damage_table
 
 REPO = Path(__file__).resolve().parent.parent
@@ -35,20 +39,33 @@ kind: convention
 
 A passage.
 """
-HEAVY = ("sqlalchemy", "sqlmodel", "alembic", "pydantic", "jsonschema", "rule_engine", "reportlab")
+HEAVY = (
+    "sqlalchemy.orm",
+    "sqlmodel",
+    "planner.models",
+    "alembic",
+    "pydantic",
+    "jsonschema",
+    "rule_engine",
+    "reportlab",
+)
 
 
-def test_up_to_date_database_opens_and_lists_without_sqlalchemy(db_path: Path) -> None:
+def test_up_to_date_database_opens_and_lists_with_sqlalchemy_core_alone(db_path: Path) -> None:
     code = (
         "import sys\n"
-        "from planner.db.backup import automatic_backup\n"
-        "from planner.db.engine import damage_reported, open_schema, seed_shipped_documents\n"
-        "from planner.patient_list import list_patients\n"
+        "from planner.opening import seed_shipped_documents\n"
+        "from planner.record.followup import due_list\n"
+        "from planner.record.patients import list_patients\n"
+        "from planner.storage.backup import automatic_backup\n"
+        "from planner.storage.database import damage_reported, open_schema\n"
         f"database = open_schema({str(db_path)!r})\n"
         "with damage_reported(database):\n"
         "    seed_shipped_documents(database)\n"
         "    automatic_backup(database.path)\n"
         "list_patients(database)\n"
+        "import datetime\n"
+        "due_list(database, datetime.date(2026, 11, 1))\n"
         "database.dispose()\n"
         f"print(sorted(m for m in {HEAVY!r} if m in sys.modules))\n"
     )
@@ -56,14 +73,17 @@ def test_up_to_date_database_opens_and_lists_without_sqlalchemy(db_path: Path) -
     assert done.stdout.strip() == "[]"
 
 
-def test_plain_connections_get_the_engine_pragmas(db: Any) -> None:
-    names = ("foreign_keys", "busy_timeout", "trusted_schema", "journal_mode", "synchronous")
-    with db.engine.connect() as connection:
-        engine = [connection.exec_driver_sql(f"PRAGMA {name}").scalar() for name in names]
-    with db.connect() as connection:
-        plain = [connection.execute(f"PRAGMA {name}").fetchone()[0] for name in names]
-        assert connection.isolation_level is None  # autocommit, like the engine's connections
-    assert plain == engine
+def test_every_way_to_read_gets_the_same_connection_settings(db: Any) -> None:
+    """Core reads, ORM sessions and writes all come from the one engine, configured in one place."""
+    names = ("foreign_keys", "busy_timeout", "trusted_schema", "journal_mode", "synchronous", "recursive_triggers")
+    with db.connection() as connection:
+        core = [connection.exec_driver_sql(f"PRAGMA {name}").scalar() for name in names]
+    with db.read() as session:
+        orm = [session.connection().exec_driver_sql(f"PRAGMA {name}").scalar() for name in names]
+    with db.transaction() as connection:
+        writing = [connection.exec_driver_sql(f"PRAGMA {name}").scalar() for name in names]
+    assert core == orm == writing
+    assert core[:3] == [1, db.busy_timeout_ms, 0] and core[4:] == [2, 1]
 
 
 def test_open_schema_backs_up_before_migrating(tmp_path: Path) -> None:
@@ -144,12 +164,13 @@ def test_damage_found_after_the_schema_check_is_reported_with_the_backup(db_path
 def test_start_up_lists_read_assessment_dates_from_the_index(db: Any) -> None:
     """The patient list and the due list never read an assessment's row (a large JSON document): on a big
     database that is tens of thousands of pages at every start."""
-    from planner.followup import _latest
-    from planner.patient_list import LIST_SQL
+    from planner.storage.queries import ACTIVE_PATIENT_LIST, DUE_FOLLOW_UPS, PATIENT_FOLLOW_UPS, PATIENT_LIST
 
-    with db.connect() as connection:
-        for sql in (LIST_SQL.format(where=""), f"SELECT f.id FROM follow_up f WHERE {_latest('1')}"):
-            plan = [row[3] for row in connection.execute(f"EXPLAIN QUERY PLAN {sql}")]
+    parameters = {"horizon": "2026-12-01", "patient_id": "P-1"}
+    with db.connection() as connection:
+        for statement in (PATIENT_LIST, ACTIVE_PATIENT_LIST, DUE_FOLLOW_UPS, PATIENT_FOLLOW_UPS):
+            explained = connection.execute(text(f"EXPLAIN QUERY PLAN {statement.text}"), parameters)
+            plan = [row[3] for row in explained]
             on_assessment = [step for step in plan if " assessment " in f" {step} " or " a " in f" {step} "]
             assert on_assessment and all("COVERING INDEX ix_assessment_patient_assessed" in s for s in on_assessment)
 
@@ -158,16 +179,16 @@ def test_bulk_rows_pause_the_collector_and_restore_it(db: Any) -> None:
     import gc
 
     assert gc.isenabled()
-    with db.rows("SELECT count(*) FROM patient") as rows:
+    with db.rows(text("SELECT count(*) FROM patient")) as rows:
         assert not gc.isenabled()
         assert next(iter(rows))[0] == 0
     assert gc.isenabled()
-    with pytest.raises(sqlite3.OperationalError), db.rows("SELECT nothing FROM nowhere"):
+    with pytest.raises(OperationalError), db.rows(text("SELECT nothing FROM nowhere")):
         pass
     assert gc.isenabled()
     gc.disable()
     try:
-        with db.rows("SELECT 1"):
+        with db.rows(text("SELECT 1")):
             pass
         assert not gc.isenabled()  # left as it was
     finally:

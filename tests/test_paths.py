@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from planner.cli import run
-from planner.db.backup import list_backups
-from planner.db.engine import open_database
-from planner.db.migrate import HEAD_REVISION
+from planner.opening import open_database
+from planner.storage.backup import list_backups
+from planner.storage.migrate import HEAD_REVISION
 from tests.conftest import example_paths
 
 FIXTURE = Path(__file__).parent / "fixtures" / "schema-0001.sqlite3"
@@ -114,7 +114,7 @@ def test_migrations_run_from_a_folder_whose_name_holds_percent_signs(
 ) -> None:
     """Alembic's options go through configparser, where '%' starts an interpolation: an installation folder
     such as '100%41' or '%(here)s' must not break the migrations."""
-    import planner.db.migrate as migrate
+    import planner.storage.migrate as migrate
 
     scripts = tmp_path / "install 100%41 %(here)s" / "migrations"
     shutil.copytree(migrate.MIGRATIONS_DIR, scripts, ignore=shutil.ignore_patterns("__pycache__"))

@@ -2,27 +2,17 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
 
 from planner.edits import AddedItem, PlanEdits, apply_edits
 from planner.errors import AssessmentError, NotFoundError, UserError
-from planner.records import (
-    PlanSignedError,
-    assessments_for,
-    count_rows,
-    get_plan,
-    latest_plan,
-    list_patients,
-    plan_versions,
-    save_draft,
-    save_patient,
-    set_patient_archived,
-    sign_stored_plan,
-    signature_hash,
-    store_assessment,
-)
+from planner.record.assessments import save_draft, store_assessment
+from planner.record.patients import count_rows, list_patients, save_patient, set_patient_archived
+from planner.record.plans import PlanSignedError, get_plan, latest_plan, plan_versions, sign_stored_plan, signature_hash
+from planner.record.visits import assessments_for
 from tests.conftest import load_example, make_assessment
 
 
@@ -105,14 +95,16 @@ def test_signing_locks_the_version_and_changes_start_a_new_draft(db: Any) -> Non
 
 def test_signature_hash_covers_content(db: Any) -> None:
     from planner.models import Plan
+    from planner.record.plans import stored_content
 
     stored = store_assessment(db, make_assessment())
     sign_stored_plan(db, stored.plan_id, "A", "PT")
     with db.read() as session:
         plan = session.get(Plan, stored.plan_id)
-        assert signature_hash(plan) == plan.content_hash
-        plan.content = plan.content.replace("Physical therapy", "Physio")
-        assert signature_hash(plan) != plan.content_hash
+        content = stored_content(session, plan)
+    assert signature_hash(plan, content) == plan.content_hash
+    changed = json.loads(json.dumps(content).replace("Physical therapy", "Physio"))
+    assert changed != content and signature_hash(plan, changed) != plan.content_hash
 
 
 @pytest.mark.parametrize(

@@ -13,7 +13,10 @@ from pathlib import Path
 import pytest
 
 from planner.cli import run
-from planner.db.backup import (
+from planner.errors import StorageError
+from planner.opening import open_database
+from planner.record.patients import save_patient
+from planner.storage.backup import (
     automatic_backup,
     backup_database,
     backup_folder,
@@ -21,9 +24,8 @@ from planner.db.backup import (
     newest_good_backup,
     rotate,
 )
-from planner.db.engine import DatabaseBusyError, open_database, open_schema
-from planner.db.identity import file_database_id
-from planner.db.restore import (
+from planner.storage.database import DatabaseBusyError, open_schema
+from planner.storage.restore import (
     REPLACED,
     REPLACING,
     RESTORE_PART,
@@ -31,8 +33,7 @@ from planner.db.restore import (
     finish_interrupted_restore,
     restore_backup,
 )
-from planner.errors import StorageError
-from planner.records import save_patient
+from planner.storage.sqlite import file_database_id
 from tests.conftest import REPO, lock_held
 
 FIXTURE = Path(__file__).parent / "fixtures" / "schema-0001.sqlite3"
@@ -244,7 +245,7 @@ def test_partial_files_left_by_a_backup_cut_short_are_removed(tmp_path: Path) ->
         name.write_bytes(b"half a backup")
     held = folder / "clinic-20261101-090000-000000-daily.sqlite3.part"
     code = (
-        "import sys\nfrom pathlib import Path\nfrom planner.db.files import PartialFile\n"
+        "import sys\nfrom pathlib import Path\nfrom planner.storage.files import PartialFile\n"
         f"with PartialFile(Path({str(held)!r})):\n    print('held', flush=True)\n    sys.stdin.readline()\n"
     )
     child = subprocess.Popen(

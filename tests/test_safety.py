@@ -17,10 +17,10 @@ from hypothesis import strategies as st
 
 from planner.assessment.schema import SECTION_KEYS
 from planner.assessment.validate import parse_assessment_text, validate_assessment
-from planner.db.engine import JOURNAL_MODE, journal_mode_for
 from planner.errors import AssessmentError, DocumentError
 from planner.library.parser import parse_document
 from planner.plan.generate import generate_plan
+from planner.storage.sqlite import JOURNAL_MODE, journal_mode_for
 from tests.strategies import assessments
 
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 from alembic import command
 
-from planner.db.engine import open_database
-from planner.db.migrate import alembic_config
-from planner.library.store import search_passages
+from planner.library.search import search_passages
+from planner.opening import open_database
+from planner.storage.migrate import alembic_config
 
 FIXTURE = Path(__file__).parent / "fixtures" / "schema-0002.sqlite3"
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from planner.settings import (
+from planner.storage.clinic_settings import (
     ASSESSOR_CREDENTIALS,
     ASSESSOR_NAME,
     LEGACY_ASSESSOR,

@@ -85,9 +85,9 @@ def main() -> int:
     suffix = ("-200" if scale >= 2 else "") + ("-dark" if args.dark else "")
 
     from planner.assessment.validate import load_assessment_file, validate_assessment
-    from planner.db.engine import open_database
+    from planner.opening import open_database
     from planner.paths import examples_dir
-    from planner.records import store_assessment
+    from planner.record.assessments import store_assessment
     from planner.ui.main_window import MainWindow
 
     folder = Path(tempfile.mkdtemp(prefix="lsp-shots-"))
@@ -170,7 +170,7 @@ def main() -> int:
         window.editor.tabs.setCurrentIndex(0)
         save("signed")
     if "problems" in wanted or "needs" in wanted:
-        from planner.records import save_patient
+        from planner.record.patients import save_patient
 
         save_patient(database, "MRN-0500", "Noor Haddad", "1958-04-03", "female", new=True)
         window.patient_model.reload()

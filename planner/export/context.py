@@ -29,14 +29,14 @@ class Signature:
     signer: str
     credentials: str
     signed_at: datetime
-    content_hash: str = ""  # of what was signed (planner.records.signature_hash); printed in short form
+    content_hash: str = ""  # of what was signed (planner.record.plans.signature_hash); printed in short form
 
 
 @dataclass(frozen=True, slots=True)
 class ExportContext:
     clinic: ClinicInfo
     generated_at: datetime
-    signature: Signature | None = None  # None: a draft, marked "Draft, for clinician review"
+    signature: Signature | None = None  # None: a draft, marked with DRAFT_MARK (planner.plan.text)
     plan_version: int | None = None
     figures: Mapping[str, Any] = field(default_factory=dict)
     """The library's figures by id (planner.figures.spec.FigureSpec): the handout draws each card's picture from

@@ -11,9 +11,9 @@ from pathlib import Path
 from typing import Any
 
 from planner.clock import utc_now
-from planner.db.engine import Database
 from planner.export.context import ClinicInfo, ExportContext
 from planner.export.files import write_file_atomically
+from planner.storage.database import Database
 
 
 def render_pdf(
@@ -38,7 +38,7 @@ def record_export(
     database: Database, patient_id: str, target: Path, *, handout: bool, plan_id: int | None = None
 ) -> None:
     """Exports are part of the trail: what was printed for whom, and where it went."""
-    from planner.audit import log_action
+    from planner.storage.audit import log_action
 
     log_action(
         database,
@@ -66,8 +66,8 @@ def export_pdf(
     from planner.edits import PlanEdits, apply_edits
     from planner.library.store import load_library
     from planner.plan.draft import draft_plan
-    from planner.records import find_stored_assessment
-    from planner.settings import clinic_info
+    from planner.record.visits import find_stored_assessment
+    from planner.storage.clinic_settings import clinic_info
 
     plan = draft_plan(database, assessment, find_stored_assessment(database, assessment), language=language)
     context = ExportContext(

@@ -11,19 +11,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from planner.errors import DocumentError, Problem
+from planner.library.document_text import normalize_text
 from planner.paths import shipped_documents_dir
 
 if TYPE_CHECKING:
-    from planner.db.engine import Database
     from planner.library.parser import ParsedDocument
+    from planner.storage.database import Database
 
 SHIPPED = "shipped"
 """The origin of a stored document loaded from the shipped set (planner.library.store uses the same)."""
-
-
-def normalize_text(text: str) -> str:
-    """A document's text as parsed and stored: Unix line endings, no byte-order mark."""
-    return text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
 
 
 def read_document_file(path: Path) -> ParsedDocument:
@@ -79,13 +75,15 @@ def shipped_documents_stored(database: Database) -> bool:
     is stored when a shipped document holds exactly its text, or when the clinic's own document has its id
     (an override the sync leaves alone).
 
-    This runs at every start of the app, so it compares texts read with :mod:`sqlite3`, without SQLAlchemy or
-    hashing (hashlib loads OpenSSL: 4 MiB), and parses only a file whose text is not stored as shipped.
-    False sends the caller to the full sync (planner.library.store.sync_shipped_documents), which also
-    reports a file that cannot be read.
+    This runs at every start of the app, so it compares texts read as plain rows (SQLAlchemy Core, no ORM),
+    without hashing (hashlib loads OpenSSL: 4 MiB), and parses only a file whose text is not stored as
+    shipped. False sends the caller to the full sync (planner.library.store.sync_shipped_documents), which
+    also reports a file that cannot be read.
     """
-    with database.connect() as connection:
-        stored = {body for (body,) in connection.execute("SELECT body FROM document WHERE origin = ?", (SHIPPED,))}
+    from planner.storage.queries import DOCUMENT_BODIES, DOCUMENT_ORIGIN
+
+    with database.connection() as connection:
+        stored = {body for (body,) in connection.execute(DOCUMENT_BODIES, {"origin": SHIPPED})}
         for path in shipped_document_paths():
             try:
                 if normalize_text(path.read_bytes().decode("utf-8")) in stored:
@@ -93,7 +91,7 @@ def shipped_documents_stored(database: Database) -> bool:
                 document_id = read_document_file(path).id
             except (OSError, UnicodeDecodeError, DocumentError):
                 return False
-            owner = connection.execute("SELECT origin FROM document WHERE id = ?", (document_id,)).fetchone()
+            owner = connection.execute(DOCUMENT_ORIGIN, {"document_id": document_id}).first()
             if owner is None or owner[0] == SHIPPED:
                 return False  # new, or the shipped copy changed
     return True

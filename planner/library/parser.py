@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from planner.engine.dosage import Dosage
 from planner.engine.schedule import DueRule
 from planner.errors import DocumentError, Problem
-from planner.library.files import normalize_text
+from planner.library.document_text import normalize_text
 
 MAX_DOCUMENT_BYTES = 512 * 1024
 """A guidance document is prose; anything larger is refused before it is read."""

@@ -1,32 +1,37 @@
-"""The document library in SQLite: loading the shipped set, importing, removing, enabling, searching.
+"""The document library in the database: loading the shipped set, importing, removing, enabling, compiling.
 
 Every change is checked by compiling the library as it would be after the change; only a library that
 compiles is stored, in one transaction. So a bad document, or the removal of a document others depend on,
-is refused with the reason and the library is left exactly as it was.
+is refused with the reason and the library is left exactly as it was. Searching it is planner.library.search.
 """
 
 from __future__ import annotations
 
 import hashlib
 import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from sqlalchemy import delete, text
+from sqlalchemy import delete
 from sqlmodel import Session, select
 
-from planner import audit
 from planner.clock import utc_now
-from planner.db.engine import Database, get_or_raise
-from planner.errors import DamagedDataError, DocumentError, LibraryError, Problem, UserError
+from planner.errors import DamagedDataError, DocumentError, LibraryError, Problem
 from planner.library.compiler import CompiledLibrary, compile_library, synonym_groups
-from planner.library.files import SHIPPED, read_document_file, read_document_files, shipped_document_paths
+from planner.library.files import (
+    SHIPPED,
+    read_document_file,
+    read_document_files,
+    shipped_document_paths,
+)
 from planner.library.parser import ParsedDocument, parse_document
 from planner.library.translations import read_shipped_translations
 from planner.models import Definition, Document, Passage, Recommendation
+from planner.storage import audit
+from planner.storage.database import Database, get_or_raise
+from planner.storage.queries import ENABLED_DOCUMENT_CHECKSUMS
+from planner.storage.search_sqlite import index_document, unindex_document
 
 IMPORTED = "imported"
 
@@ -92,16 +97,7 @@ def _write_document(session: Session, parsed: ParsedDocument, origin: str, enabl
             )
         )
     session.flush()
-    session.execute(
-        text(
-            "INSERT INTO passage_fts(rowid, heading, text) SELECT id, heading, text FROM passage WHERE document_id = :d"
-        ),
-        {"d": parsed.id},
-    )
-    for _line, words in synonym_groups(parsed):
-        session.execute(
-            text("INSERT INTO synonym_fts(words, document_id) VALUES (:w, :d)"), {"w": " ".join(words), "d": parsed.id}
-        )
+    index_document(session, parsed.id, [" ".join(words) for _line, words in synonym_groups(parsed)])
     for rec in parsed.recommendations:
         session.add(
             Recommendation(
@@ -129,14 +125,7 @@ def _write_document(session: Session, parsed: ParsedDocument, origin: str, enabl
 
 
 def _delete_document(session: Session, document_id: str) -> None:
-    session.execute(
-        text(
-            "INSERT INTO passage_fts(passage_fts, rowid, heading, text) "
-            "SELECT 'delete', id, heading, text FROM passage WHERE document_id = :d"
-        ),
-        {"d": document_id},
-    )
-    session.execute(text("DELETE FROM synonym_fts WHERE document_id = :d"), {"d": document_id})
+    unindex_document(session, document_id)
     for model in (Passage, Recommendation, Definition):
         session.exec(delete(model).where(model.document_id == document_id))  # type: ignore[call-overload]
     session.exec(delete(Document).where(Document.id == document_id))  # type: ignore[call-overload]
@@ -273,7 +262,7 @@ _cache_lock = threading.Lock()
 
 
 def library_fingerprint(session: Session) -> str:
-    rows = session.execute(text("SELECT id, sha256 FROM document WHERE enabled ORDER BY id")).all()
+    rows = session.execute(ENABLED_DOCUMENT_CHECKSUMS).all()
     return hashlib.sha256("\n".join(f"{i}:{s}" for i, s in rows).encode()).hexdigest()
 
 
@@ -296,126 +285,3 @@ def load_library(database: Database) -> CompiledLibrary:
         _cache.clear()
         _cache[key] = library
         return library
-
-
-@dataclass(frozen=True, slots=True)
-class SearchHit:
-    document_id: str
-    document_title: str
-    heading: str
-    snippet: str  # matches wrapped in HIGHLIGHT_START / HIGHLIGHT_END
-    rank: float
-
-
-HIGHLIGHT_START = "\x02"
-HIGHLIGHT_END = "\x03"
-
-
-MAX_QUERY_CHARS = 200
-MAX_QUERY_WORDS = 16
-"""A search is a few words: the bounds keep its cost small (each word is one lookup in the index and one in
-the synonyms), whatever is pasted into the field."""
-
-
-class SearchQueryError(UserError):
-    """A search longer than :data:`MAX_QUERY_CHARS` or :data:`MAX_QUERY_WORDS`."""
-
-
-def _words(query: str) -> list[str]:
-    if len(query) > MAX_QUERY_CHARS:
-        raise SearchQueryError(f"Search for a few words: at most {MAX_QUERY_CHARS} characters.")
-    words = "".join(c if c.isalnum() else " " for c in query).split()
-    if len(words) > MAX_QUERY_WORDS:
-        raise SearchQueryError(f"Search for a few words: at most {MAX_QUERY_WORDS}.")
-    return words
-
-
-def fts_query(query: str, synonyms: Callable[[str], Iterable[str]] | None = None) -> str:
-    """User words to an FTS5 query: each word quoted (so no FTS syntax can be injected), all required, the
-    last one matched as a prefix so results follow typing. ``synonyms`` gives the words a document declares
-    the same as a word (see :func:`synonyms_of`); each word then matches any of them.
-
-    Linear in the query's length, which is bounded (SearchQueryError beyond the bound, checked first)."""
-    words = _words(query)
-    terms = []
-    for index, word in enumerate(words):
-        star = "*" if index == len(words) - 1 else ""
-        alternatives = {word.casefold(): f'"{word}"{star}'}
-        for other in synonyms(word) if synonyms else ():
-            alternatives.setdefault(other.casefold(), f'"{other}"')
-        either = " OR ".join(alternatives.values())
-        terms.append(f"({either})" if len(alternatives) > 1 else either)
-    return " AND ".join(terms)  # explicit: FTS5 joins bare phrases by AND, but not a phrase and a group
-
-
-_SYNONYMS = (
-    "SELECT words FROM synonym_fts WHERE synonym_fts MATCH :word "
-    "AND document_id NOT IN (SELECT id FROM document WHERE NOT enabled) LIMIT 4"
-)
-
-
-def synonyms_of(cursor: Any, word: str) -> list[str]:
-    """The words the enabled documents' synonym tables group with ``word`` (matched through the same
-    stemmer as the passages, so a plural finds its group)."""
-    found: list[str] = []
-    for (words,) in cursor.execute(_SYNONYMS, {"word": f'words:"{word}"'}).fetchall():
-        found += words.split()
-    return found
-
-
-def search_match(cursor: Any, query: str) -> str:
-    """The FTS5 MATCH expression a search for ``query`` runs, synonyms included."""
-    return fts_query(query, lambda word: synonyms_of(cursor, word))
-
-
-SEARCH_RANK = "bm25(passage_fts, 4.0, 1.0)"
-"""The ranking of search results: a word in a heading counts four times one in the text (lower is better)."""
-
-_SEARCH = (
-    "SELECT p.document_id, (SELECT title FROM document WHERE id = p.document_id AND enabled), p.heading, "
-    f"snippet(passage_fts, 1, :hs, :he, '…', 16), {SEARCH_RANK} AS rank "
-    "FROM passage_fts JOIN passage p ON p.id = passage_fts.rowid WHERE passage_fts MATCH :q{only_enabled} "
-    "ORDER BY rank, p.document_id, p.ordinal LIMIT :limit"
-)
-# The title and the snippet are result columns, not sort keys, so SQLite makes them only for the rows that
-# get among the best so far as the matches go by, not for every match. The title is NULL for a disabled
-# document.
-SEARCH_ALL = _SEARCH.format(only_enabled="")
-"""The best passages of every document: one pass over the matches and their passages, nothing else."""
-SEARCH_ENABLED = _SEARCH.format(only_enabled=" AND p.document_id NOT IN (SELECT id FROM document WHERE NOT enabled)")
-"""The best passages of the enabled documents; finding the disabled ones costs a scan of the document table."""
-
-
-def search_passages(database: Database, query: str, limit: int = 50) -> list[SearchHit]:
-    """The ``limit`` best passages of the enabled documents, best first (ties by document id and position).
-
-    Most searches meet no disabled document among their best passages, and then the best passages of all
-    documents are the answer: SEARCH_ALL runs first, and SEARCH_ENABLED only when a disabled document got
-    among them (its title comes back NULL). Each statement reads one state of the database on its own.
-    """
-    _words(query)  # a query beyond the bounds is refused before the database is touched
-    with search_cursor(database) as cursor:
-        match = search_match(cursor, query)
-        if not match:
-            return []
-        params = {"q": match, "hs": HIGHLIGHT_START, "he": HIGHLIGHT_END, "limit": limit}
-        rows = cursor.execute(SEARCH_ALL, params).fetchall()
-        if any(row[1] is None for row in rows):
-            rows = cursor.execute(SEARCH_ENABLED, params).fetchall()
-    return [SearchHit(r[0], r[1], r[2], r[3], r[4]) for r in rows]
-
-
-@contextmanager
-def search_cursor(database: Database) -> Iterator[Any]:
-    """A cursor on a pooled connection, without an ORM session: the session's bookkeeping is a few percent
-    of a search, which runs as the user types. The benchmark reads the raw FTS5 query, the search's floor,
-    the same way."""
-    connection = database.engine.raw_connection()
-    try:
-        cursor = connection.cursor()
-        try:
-            yield cursor
-        finally:
-            cursor.close()
-    finally:
-        connection.close()

@@ -1,15 +1,17 @@
-"""SQLModel tables: the library (documents, passages, recommendations, definitions) and the clinical
-record (patients, assessments, plans). Import from here; the modules are split by what they hold."""
+"""SQLModel tables: the library (documents, passages, recommendations, definitions), the clinical record
+(patients, assessments, plans, follow-up, plan parts), the audit trail, clinic settings and the database's
+id. Import from here; the modules are split by what they hold."""
 
 from planner.models.audit import AuditEntry
-from planner.models.identity import DatabaseIdentity
+from planner.models.clinic_settings import ClinicSetting
+from planner.models.clinical import Assessment, FollowUp, Patient, Plan, PlanPart
+from planner.models.database_identity import DatabaseIdentity
 from planner.models.library import Definition, Document, Passage, Recommendation
-from planner.models.record import Assessment, FollowUp, Patient, Plan
-from planner.models.settings import Setting
 
 __all__ = [
     "Assessment",
     "AuditEntry",
+    "ClinicSetting",
     "DatabaseIdentity",
     "Definition",
     "Document",
@@ -17,6 +19,6 @@ __all__ = [
     "Passage",
     "Patient",
     "Plan",
+    "PlanPart",
     "Recommendation",
-    "Setting",
 ]

@@ -1,6 +1,6 @@
 """The audit trail: who did what, when; rows are only ever appended (the schema refuses anything else), each
 carrying the hash of the entry before it and of its own content, so a changed or removed entry shows
-(planner.audit)."""
+(planner.storage.audit)."""
 
 from __future__ import annotations
 

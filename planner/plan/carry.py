@@ -6,7 +6,7 @@ equipment) is most often still right at the next: a new visit's draft starts fro
 But a decision taken over is not yet a decision about *this* visit, so each one is marked "carried over from the
 visit of DATE" (:class:`~planner.edits.CarriedMark`, stored in the edits of the plan version) until the clinician
 confirms it or changes it; the assessment values copied into the new visit are marked the same way. A plan with
-a mark not yet confirmed is not signed (:func:`planner.records.sign_plan`).
+a mark not yet confirmed is not signed (:func:`planner.record.plans.sign_plan`).
 
 A decision about an item the new plan no longer contains (the item's condition no longer holds, or the safety
 screen now holds it) is not dropped: it stays in the edits, does nothing to the plan, and

@@ -17,8 +17,8 @@ from planner.plan.generate import generate_plan
 if TYPE_CHECKING:
     from sqlmodel import Session
 
-    from planner.db.engine import Database
     from planner.library.compiler import CompiledLibrary
+    from planner.storage.database import Database
 
 
 def draft_plan(
@@ -38,7 +38,7 @@ def draft_plan(
     ``library`` spares a caller that already holds the compiled library a second look-up; ``language`` prints
     the patient's texts in that language instead of the patient's own (``planner export --language``).
     """
-    from planner.records import stored_history
+    from planner.record.visits import stored_history
 
     library = library or load_library(database)
     if session is not None:

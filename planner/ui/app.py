@@ -6,7 +6,7 @@ drafts and the first-run offer. What opening a patient needs is loaded when the 
 ``--smoke`` prints the milliseconds to "painted", "listed" and "settled" (start-up work over, the backup
 written), and the resident memory then.
 
-The first screen needs only PySide6 and sqlite3: SQLAlchemy, the validator, the rule engine and ReportLab
+The first screen needs only PySide6 and SQLAlchemy Core: the ORM, the validator, the rule engine and ReportLab
 load when a patient is opened or a command needs them. A damaged or busy file found after the first paint is
 reported as one found before it: the window goes, the newest good backup is offered (damaged) or Retry
 (busy), and the app starts again.
@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import sqlite3
 import sys
 import time
 from collections.abc import Callable
@@ -34,7 +33,7 @@ from planner.ui.preferences import DATABASE_SETTING
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QAbstractButton, QMessageBox
 
-    from planner.db.engine import Database
+    from planner.storage.database import Database
     from planner.ui.background import Background
     from planner.ui.main_window import MainWindow
     from planner.ui.prepare import PrepareOnIntent
@@ -52,7 +51,8 @@ def _install_exception_hook(app: QApplication) -> None:
         if isinstance(value, UserError):
             QMessageBox.warning(app.activeWindow(), "LSP Planner", str(value))
             return
-        from planner.db.engine import DatabaseBusyError, is_busy
+        from planner.storage.database import DatabaseBusyError
+        from planner.storage.sqlite import is_busy
 
         if is_busy(value):  # a read that waited in vain for another program: not a bug, nothing lost
             window = app.activeWindow()
@@ -84,7 +84,7 @@ def database_path(args: argparse.Namespace, settings: QSettings) -> Path:
 
 def _open_or_recover(path: Path) -> Database | None:
     """Open the database (checked, schema up to date) or report why it cannot be, offering a backup."""
-    from planner.db.engine import open_schema
+    from planner.storage.database import open_schema
 
     try:
         return open_schema(path)
@@ -101,8 +101,8 @@ def _recover(path: Path, failure: UserError) -> Database | None:
     """
     from PySide6.QtWidgets import QMessageBox  # built by PySide6 on first use: not before the first paint
 
-    from planner.db.engine import DamagedDatabaseError, DatabaseBusyError, open_schema
-    from planner.db.restore import restore_backup
+    from planner.storage.database import DamagedDatabaseError, DatabaseBusyError, open_schema
+    from planner.storage.restore import restore_backup
 
     while isinstance(failure, DatabaseBusyError):
         box, retry = busy_box(failure)
@@ -170,18 +170,20 @@ def damaged_box(failure: UserError) -> tuple[QMessageBox, QAbstractButton]:
 def _load_view(load: Callable[[], object]) -> None:
     """Fill a view from the database during start-up: only a database error means a damaged file (reported by
     the step); any other failure is shown like one in a slot (logged, a dialog) and the app keeps working."""
+    from planner.storage.sqlite import driver_error
+
     try:
         load()
-    except sqlite3.DatabaseError:
-        raise
-    except Exception:
+    except Exception as exc:
+        if driver_error(exc) is not None:
+            raise
         sys.excepthook(*sys.exc_info())
 
 
 class Startup:
     """The main window first, then the rest of opening the database one step at a time.
 
-    Each step after the first paint runs under :func:`planner.db.engine.damage_reported`, so a damaged file
+    Each step after the first paint runs under :func:`planner.storage.database.damage_reported`, so a damaged file
     it meets is reported as at start: the window goes and :func:`_recover` offers the newest good backup.
     """
 
@@ -212,7 +214,7 @@ class Startup:
     def _fill(self) -> None:
         """Shipped documents, then the patient list, painted at once. No user input is handled before both
         are done, so no plan is ever drafted from a library that is not yet up to date."""
-        from planner.db.engine import seed_shipped_documents
+        from planner.opening import seed_shipped_documents
 
         window = self.window
         assert window is not None
@@ -261,7 +263,7 @@ class Startup:
         """The daily backup (the whole file, verified), on a worker thread: for a clinic's years of patients it
         takes seconds, and the window stays usable meanwhile. Recovered drafts and the first-run offer follow
         at once; the backup reads one consistent state of the file whatever is written meanwhile."""
-        from planner.db.backup import automatic_backup
+        from planner.storage.backup import automatic_backup
         from planner.ui.background import Background
 
         assert self.database is not None and self.window is not None
@@ -297,7 +299,7 @@ class Startup:
 
     def _step(self, work: Callable[[Database], object]) -> bool:
         """Run one step of opening; False when it failed and the app was restarted on a backup or is quitting."""
-        from planner.db.engine import damage_reported
+        from planner.storage.database import damage_reported
 
         assert self.database is not None and self.window is not None
         try:

@@ -1,6 +1,6 @@
 """The follow-up list across all patients: what is overdue, due today, or due soon.
 
-The rows come from the core (planner.followup.due_list, one indexed query); this module only shows them,
+The rows come from the core (planner.record.followup.due_list, one indexed query); this module only shows them,
 opens the patient on double-click, and marks an item done (with a way back, since a done item leaves the
 list).
 """
@@ -29,8 +29,8 @@ from planner.ui.colours import DUE_STATUS
 from planner.ui.row_table import RowTableModel
 
 if TYPE_CHECKING:
-    from planner.db.engine import Database
-    from planner.followup import DueItem
+    from planner.record.followup import DueItem
+    from planner.storage.database import Database
 
 # The schedule rules (statuses, window text) are imported when the list is first filled, after the first paint.
 
@@ -157,7 +157,7 @@ class DueListView(QWidget):
 
     def reload(self) -> None:
         from planner.engine.schedule import DUE, OVERDUE
-        from planner.followup import due_list  # the database layer loads after first paint
+        from planner.record.followup import due_list  # the database layer loads after first paint
 
         items = due_list(self.database, self.today(), days_ahead=self.days.value())
         self.model.set_rows(items)
@@ -175,7 +175,7 @@ class DueListView(QWidget):
         item = self.selected()
         if item is None:
             return
-        from planner.followup import set_done
+        from planner.record.followup import set_done
 
         try:
             set_done(self.database, item.id, self.today())
@@ -189,7 +189,7 @@ class DueListView(QWidget):
     def reopen_last(self) -> None:
         if self._last_done is None:
             return
-        from planner.followup import set_done
+        from planner.record.followup import set_done
 
         try:
             set_done(self.database, self._last_done.id, None)

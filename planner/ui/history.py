@@ -30,8 +30,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from planner.db.engine import Database
 from planner.errors import NotFoundError
+from planner.storage.database import Database
 
 if TYPE_CHECKING:
     from planner.ui.plan_compare import CompareDialog
@@ -140,7 +140,8 @@ class HistoryView(QWidget):
         if not patient_id:
             self._selection_changed()
             return
-        from planner.records import assessments_for, plan_versions
+        from planner.record.plans import plan_versions
+        from planner.record.visits import assessments_for
 
         for summary in assessments_for(self.database, patient_id):  # newest first
             top = QTreeWidgetItem(
@@ -178,7 +179,7 @@ class HistoryView(QWidget):
         self._trends_stale = False
         trend = None
         if self.patient_id:
-            from planner.history import patient_history
+            from planner.record.patient_history import patient_history
 
             try:
                 trend = patient_history(self.database, self.patient_id, date.today())["trends"]
@@ -228,7 +229,7 @@ class HistoryView(QWidget):
 
     def compare(self, first_id: int, second_id: int) -> CompareDialog:
         """Open the comparison of two plan versions, the older one (as listed) first."""
-        from planner.records import get_plan
+        from planner.record.plans import get_plan
         from planner.ui.plan_compare import CompareDialog
 
         if not self._built:

@@ -28,8 +28,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from planner.db.engine import Database
 from planner.errors import UserError
+from planner.storage.database import Database
 from planner.ui.due import DueListView
 from planner.ui.history import HistoryView
 from planner.ui.patients import PatientDialog, PatientFilterModel, PatientIdRole, PatientListModel
@@ -340,7 +340,8 @@ class MainWindow(QMainWindow):
         self.open_patient(patient_id)
 
     def open_patient(self, patient_id: str | None) -> None:
-        from planner.records import assessments_for, latest_plan
+        from planner.record.plans import latest_plan
+        from planner.record.visits import assessments_for
 
         self.patient_id = patient_id
         self.history.show_patient(patient_id)
@@ -358,7 +359,7 @@ class MainWindow(QMainWindow):
     def new_patient(self) -> None:
         from PySide6.QtWidgets import QDialog
 
-        from planner.records import SimilarPatientError, save_patient
+        from planner.record.patients import SimilarPatientError, save_patient
         from planner.ui.preferences import day_first
 
         dialog = PatientDialog(self, day_first=day_first(self.settings))
@@ -382,7 +383,7 @@ class MainWindow(QMainWindow):
     def edit_patient(self) -> None:
         from PySide6.QtWidgets import QDialog
 
-        from planner.records import save_patient
+        from planner.record.patients import save_patient
         from planner.ui.preferences import day_first
 
         if self.patient_id is None:
@@ -401,7 +402,7 @@ class MainWindow(QMainWindow):
             return
 
     def toggle_archived(self) -> None:
-        from planner.records import set_patient_archived
+        from planner.record.patients import set_patient_archived
 
         if self.patient_id is None:
             return
@@ -526,7 +527,7 @@ class MainWindow(QMainWindow):
 
     def open_plan(self, plan_id: int) -> None:
         """Open a stored plan version: the latest draft is editable, anything else read-only."""
-        from planner.records import get_plan, latest_plan
+        from planner.record.plans import get_plan, latest_plan
         from planner.ui.session import AssessmentSession
 
         if self.session is not None and self.session.dirty and not self.confirm_discard():
@@ -545,8 +546,9 @@ class MainWindow(QMainWindow):
         assessment values and the clinician's decisions, each marked as carried over from that visit until
         confirmed or changed (planner.plan.carry)."""
         from planner.plan.carry import new_visit
-        from planner.records import assessments_for, latest_plan
-        from planner.settings import assessor_text, default_assessor
+        from planner.record.plans import latest_plan
+        from planner.record.visits import assessments_for
+        from planner.storage.clinic_settings import assessor_text, default_assessor
         from planner.ui.session import AssessmentSession, blank_assessment
 
         if self.patient_id is None or not self.confirm_discard():
@@ -585,7 +587,7 @@ class MainWindow(QMainWindow):
         so saving it is refused if someone changed the plan since; a draft from before drafts recorded that
         works from the latest."""
         from planner.edits import PlanEdits
-        from planner.records import PlanStamp, latest_plan
+        from planner.record.plans import PlanStamp, latest_plan
         from planner.ui.session import AssessmentSession
 
         self.patient_model.reload()
@@ -705,8 +707,8 @@ class MainWindow(QMainWindow):
         from PySide6.QtWidgets import QDialog
 
         from planner.edits import confirm_all_carried, unconfirmed
-        from planner.records import PlanChangedError
-        from planner.settings import default_assessor
+        from planner.record.plans import PlanChangedError
+        from planner.storage.clinic_settings import default_assessor
         from planner.ui.plan_review import SignDialog, carried_question
 
         session = self.session
@@ -746,7 +748,7 @@ class MainWindow(QMainWindow):
     def _export_context(self) -> ExportContext:
         from planner.clock import utc_now
         from planner.export.context import ExportContext, Signature
-        from planner.settings import clinic_info
+        from planner.storage.clinic_settings import clinic_info
 
         session = self.session
         assert session is not None
@@ -836,7 +838,7 @@ class MainWindow(QMainWindow):
         from PySide6.QtWidgets import QFileDialog
 
         from planner.assessment.validate import load_assessment_file
-        from planner.records import store_assessment
+        from planner.record.assessments import store_assessment
 
         paths, _ = QFileDialog.getOpenFileNames(self, "Import assessments", "", "Assessments (*.json)")
         imported = []
@@ -870,7 +872,14 @@ class MainWindow(QMainWindow):
             self.library_window.showPassage(document_id, heading)
 
     def _library_changed(self) -> None:
-        if self.session is not None and not self.session.read_only:
+        """A document was imported, removed, enabled or disabled: the open patient's editor shows the
+        library's anatomy (the body map's threshold of weakness included) and the draft plan is made again."""
+        if self.session is None:
+            return
+        from planner.library.store import load_library
+
+        self.editor.show_library(load_library(self.database))
+        if not self.session.read_only:
             self.session.refresh_plan()
 
     def open_settings(self) -> None:
@@ -894,7 +903,7 @@ class MainWindow(QMainWindow):
 
         from planner.assessment.validate import load_assessment_file
         from planner.paths import examples_dir
-        from planner.records import store_assessment
+        from planner.record.assessments import store_assessment
 
         answer = QMessageBox.question(
             self,

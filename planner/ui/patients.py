@@ -18,8 +18,8 @@ from PySide6.QtCore import (
 )
 from PySide6.QtWidgets import QDialog, QLineEdit, QWidget
 
-from planner.db.engine import Database
-from planner.patient_list import PatientRow, list_patients
+from planner.record.patients import PatientRow, list_patients
+from planner.storage.database import Database
 
 PatientIdRole = Qt.ItemDataRole.UserRole + 1
 ArchivedRole = Qt.ItemDataRole.UserRole + 2

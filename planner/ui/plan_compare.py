@@ -43,7 +43,7 @@ from planner.plan.compare import (
     word_changes,
 )
 from planner.plan.generate import SECTION_TITLES
-from planner.records import PlanRecord
+from planner.record.plans import PlanRecord
 from planner.ui.colours import CHANGE_KIND, WORD_CHANGE
 from planner.ui.html_delegate import HtmlItemDelegate
 from planner.ui.row_table import RowTableModel

@@ -54,7 +54,7 @@ from planner.edits import (
 from planner.engine.schedule import window_text
 from planner.errors import UserError
 from planner.plan.generate import SECTION_TITLES
-from planner.plan.text import HELD_HEADING, held_by_reason, held_title, passage_paragraphs
+from planner.plan.text import DRAFT_MARK, HELD_HEADING, held_by_reason, held_title, passage_paragraphs
 from planner.ui.colours import ALERT_LEVEL, BANNER, CARRIED
 from planner.ui.date_field import DateField
 from planner.ui.flow_layout import FlowLayout, flow_policy
@@ -75,7 +75,6 @@ ALERT_STYLE = {
 """Each alert level's icon and word (its colours are in planner.ui.colours.ALERT_LEVEL)."""
 NARROW_WIDTH = 720
 """Below this width (logical pixels) the detail pane goes under the plan list instead of beside it."""
-DRAFT_TEXT = "DRAFT, for clinician review"
 ITEM_DECISIONS = ("excluded", "wording", "patient_text", "added")
 """The kinds of carried decisions about a plan item (planner.edits.DECISION_KINDS)."""
 
@@ -564,7 +563,7 @@ class PlanReview(QWidget):
                 )
             waiting = sum(entry.to_review for entry in self.review.model.entries())
             carried = f"  {CARRIED_SIGN} {waiting} carried over from the last visit to review." if waiting else ""
-            self.banner.setText(f"✎ {DRAFT_TEXT}{version}.{stale}{carried}")
+            self.banner.setText(f"✎ {DRAFT_MARK}{version}.{stale}{carried}")
             kind = "draft"
         foreground, background = BANNER[kind]
         self.banner.setStyleSheet(f"background:{background}; color:{foreground}; font-weight:bold;")

@@ -21,7 +21,7 @@ from planner.ui.background import Background
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QAbstractItemView, QLineEdit
 
-    from planner.db.engine import Database
+    from planner.storage.database import Database
 
 
 class PrepareOnIntent(QObject):

@@ -20,23 +20,15 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from planner.assessment.schema import ASSESSMENT_FORMAT
 from planner.assessment.validate import validate_assessment
-from planner.db.engine import Database
 from planner.edits import PlanEdits, apply_edits, settle_value
 from planner.errors import AssessmentError, FieldIssue, NotFoundError
 from planner.library.store import load_library
 from planner.plan.carry import follow_up_assessment
 from planner.plan.generate import generate_plan
-from planner.records import (
-    PlanChangedError,
-    PlanRecord,
-    PlanStamp,
-    draft_hash,
-    earlier_visits,
-    patient_assessments,
-    save_draft,
-    sign_plan,
-    store_assessment,
-)
+from planner.record.assessments import save_draft, store_assessment
+from planner.record.plans import PlanChangedError, PlanRecord, PlanStamp, draft_hash, sign_plan
+from planner.record.visits import earlier_visits, patient_assessments
+from planner.storage.database import Database
 
 Path = tuple[str, ...]
 _MERGE_ID = 0x4C5350  # any constant: consecutive edits of one field merge into one undo step
@@ -338,7 +330,7 @@ class AssessmentSession(QObject):
         if self.assessment_id is None:
             stored = store_assessment(self.database, assessment, self._edits)
             self.assessment_id = stored.assessment_id
-            from planner.records import get_plan
+            from planner.record.plans import get_plan
 
             self.record = get_plan(self.database, stored.plan_id)
         else:
@@ -351,7 +343,7 @@ class AssessmentSession(QObject):
         return self.record
 
     def shown_hash(self) -> str:
-        """The :func:`~planner.records.draft_hash` of the plan as this screen shows it."""
+        """The :func:`~planner.record.plans.draft_hash` of the plan as this screen shows it."""
         assert self.content is not None
         return draft_hash(validate_assessment(self.assessment()), self.content, self._edits.to_json())
 

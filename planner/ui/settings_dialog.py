@@ -20,10 +20,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from planner.db.backup import backup_database
-from planner.db.engine import Database
 from planner.errors import UserError
-from planner.settings import (
+from planner.storage.backup import backup_database
+from planner.storage.clinic_settings import (
     CLINIC_ADDRESS,
     CLINIC_LOGO,
     CLINIC_NAME,
@@ -33,6 +32,7 @@ from planner.settings import (
     get_settings,
     set_settings,
 )
+from planner.storage.database import Database
 from planner.ui.background import Background, failure_text, show_outcome
 from planner.ui.preferences import DATABASE_SETTING, DAY_FIRST_SETTING, day_first
 

@@ -4,7 +4,7 @@ visits, with the expected recovery window marked, and the same figures as a tabl
 This is the only module that imports QtCharts, which is slow to load; :mod:`planner.ui.history` imports it the
 first time a patient's trends are shown, never at start-up.
 
-Every figure comes from the trend block of :func:`planner.history.patient_history` and every label from
+Every figure comes from the trend block of :func:`planner.record.patient_history.patient_history` and every label from
 :mod:`planner.plan.text`, so the charts, the table, ``planner history`` and the PDF show the same numbers. A
 value that was not recorded at a visit is a gap in its line, never a zero. Colour is never the only cue: each
 line also has its own dash pattern and marker shape, the legend names it, hovering a point names it with its

@@ -47,7 +47,7 @@ def window(qtbot: Any, db: Any, settings: Any) -> Iterator[Any]:
 def restart(qtbot: Any, settings: Any) -> Iterator[Any]:
     """``restart(window)``: the plan version ``window`` shows (saved), opened in a new window over new connections
     to the same database file, as after the app was closed and started again; the Plan tab shown."""
-    from planner.db.engine import Database
+    from planner.storage.database import Database
 
     opened: list[tuple[Any, Any]] = []
 

@@ -11,7 +11,10 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QComboBox, QDialog, QLineEdit, QSpinBox
 
 from planner.assessment.validate import load_assessment_file
-from planner.records import assessments_for, get_plan, plan_versions, store_assessment
+from planner.plan.text import DRAFT_MARK
+from planner.record.assessments import store_assessment
+from planner.record.plans import get_plan, plan_versions
+from planner.record.visits import assessments_for
 from planner.ui.patients import PatientDialog, PatientFilterModel, PatientListModel
 from planner.ui.plan_review import ItemIdRole, PlanItemModel
 from tests.conftest import example_paths
@@ -83,7 +86,7 @@ def test_patient_dialog_shows_rule_and_keeps_input(window: Any, monkeypatch: pyt
 
 
 def test_enter_assessment_through_widgets_and_body_map(window: Any, qtbot: Any) -> None:
-    from planner.records import save_patient
+    from planner.record.patients import save_patient
 
     save_patient(window.database, "P-7", "Body Map", new=True)
     window.patient_model.reload()
@@ -215,7 +218,7 @@ def test_sign_off_locks_and_change_starts_new_draft(window: Any, monkeypatch: py
     assert session.value(("pain", "nrs")) == 6
     window.plan_review.amend_button.click()
     widget(window, "pain.nrs").setValue(2)
-    assert "DRAFT" in window.plan_review.banner.text()
+    assert DRAFT_MARK in window.plan_review.banner.text()
     assert window.save()
     versions = plan_versions(window.database, session.assessment_id)
     assert [(v.version, v.status) for v in versions] == [(1, "signed"), (2, "draft")]
@@ -223,7 +226,7 @@ def test_sign_off_locks_and_change_starts_new_draft(window: Any, monkeypatch: py
 
 
 def test_history_opens_old_versions_read_only(window: Any) -> None:
-    from planner.records import sign_stored_plan
+    from planner.record.plans import sign_stored_plan
 
     patient = add_example(window)
     first = window.session.record
@@ -285,7 +288,7 @@ def test_autosave_recovery(window: Any, qtbot: Any, db: Any, settings: Any) -> N
 
 
 def test_patient_filter_folds_case_and_accents(window: Any, qtbot: Any) -> None:
-    from planner.records import save_patient
+    from planner.record.patients import save_patient
 
     save_patient(window.database, "Z-1", "Zoë Łukasz", new=True)
     save_patient(window.database, "Z-2", "Other Person", new=True)
@@ -318,7 +321,7 @@ def test_item_models(qtmodeltester: Any, db: Any) -> None:
 
 
 def test_settings_reach_the_pdf_header(window: Any, db: Any) -> None:
-    from planner.settings import CLINIC_NAME, clinic_info, set_settings
+    from planner.storage.clinic_settings import CLINIC_NAME, clinic_info, set_settings
 
     set_settings(db, {CLINIC_NAME: "Clínica Ñandú & Co"})
     assert clinic_info(db).name == "Clínica Ñandú & Co"
@@ -413,7 +416,7 @@ def test_full_disk_while_saving_keeps_the_input(window: Any) -> None:
 
 
 def latest_plan_assessment(window: Any) -> dict[str, Any]:
-    from planner.records import latest_plan
+    from planner.record.plans import latest_plan
 
     return latest_plan(window.database, window.session.assessment_id).assessment
 

@@ -16,7 +16,9 @@ from typing import Any
 from PySide6.QtCore import Qt
 
 from planner.edits import DosageChange, set_dosage, unconfirmed
-from planner.records import assessments_for, get_plan, latest_plan, store_assessment
+from planner.record.assessments import store_assessment
+from planner.record.plans import get_plan, latest_plan
+from planner.record.visits import assessments_for
 from planner.ui.binding import CARRIED_SIGN
 from planner.ui.colours import CARRIED
 from planner.ui.plan_review import ItemIdRole
@@ -241,7 +243,7 @@ def test_decisions_and_values_carry_over_across_three_visits(
 
 
 def test_a_first_assessment_carries_nothing(window: Any) -> None:
-    from planner.records import save_patient
+    from planner.record.patients import save_patient
 
     save_patient(window.database, "N-1", "New Patient", new=True)
     window.patient_model.reload()

@@ -7,7 +7,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 
-from planner.records import store_assessment
+from planner.record.assessments import store_assessment
 from tests.test_followup import person
 
 

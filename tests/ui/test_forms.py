@@ -12,8 +12,9 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QDialog, QLineEdit
 
 from planner.errors import FieldIssue
-from planner.records import save_patient, store_assessment
-from planner.settings import LEGACY_ASSESSOR, set_settings
+from planner.record.assessments import store_assessment
+from planner.record.patients import save_patient
+from planner.storage.clinic_settings import LEGACY_ASSESSOR, set_settings
 from planner.ui.fields import FIELDS, describe, label_for
 from tests.conftest import load_example
 
@@ -303,7 +304,7 @@ def test_sign_dialog_prefills_name_and_credentials_apart(window: Any, monkeypatc
 
 
 def test_new_assessment_fills_the_assessor_from_both_settings(window: Any) -> None:
-    from planner.settings import assessor_settings
+    from planner.storage.clinic_settings import assessor_settings
 
     set_settings(window.database, assessor_settings("Ana Sousa", "OTR/L"))
     save_patient(window.database, "N-2", "Nia North", new=True)

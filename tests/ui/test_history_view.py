@@ -22,9 +22,11 @@ from PySide6.QtWidgets import QApplication, QCheckBox, QLabel, QToolTip
 
 from planner.edits import AddedItem, PlanEdits
 from planner.engine.progress import recovery_window_dates
-from planner.history import patient_history
 from planner.plan.text import cell, trend_rows
-from planner.records import get_plan, latest_plan, save_draft, save_patient, sign_stored_plan, store_assessment
+from planner.record.assessments import save_draft, store_assessment
+from planner.record.patient_history import patient_history
+from planner.record.patients import save_patient
+from planner.record.plans import get_plan, latest_plan, sign_stored_plan
 from tests.conftest import make_assessment
 from tests.test_progress import FIRST, SECOND, THIRD
 
@@ -270,7 +272,7 @@ def test_main_window_does_not_import_qtcharts_until_trends_are_shown(db_path: Pa
         from pathlib import Path
         from PySide6.QtCore import QSettings
         from PySide6.QtWidgets import QApplication
-        from planner.db.engine import open_database
+        from planner.opening import open_database
         app = QApplication([])
         settings = QSettings(str(Path({str(db_path.parent)!r}) / "s.ini"), QSettings.Format.IniFormat)
         window = planner.ui.main_window.MainWindow(open_database(Path({str(db_path)!r})), settings)

@@ -22,7 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from planner.records import save_patient, store_assessment
+from planner.record.assessments import store_assessment
+from planner.record.patients import save_patient
 from tests.conftest import load_example
 
 _MNEMONIC = re.compile(r"(?<!&)&([^&\s])")
@@ -134,7 +135,7 @@ def test_every_mnemonic_of_the_main_window_is_unique_in_every_state(window: Any,
 
 
 def test_dialogs_have_unique_mnemonics_and_no_literal_ampersand(window: Any, qtbot: Any) -> None:
-    from planner.records import get_plan
+    from planner.record.plans import get_plan
     from planner.ui.library.window import LibraryWindow
     from planner.ui.patients import PatientDialog
     from planner.ui.plan_compare import CompareDialog

@@ -11,7 +11,7 @@ import pytest
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication, QScrollArea
 
-from planner.records import store_assessment
+from planner.record.assessments import store_assessment
 from tests.conftest import load_example
 from tests.ui.test_history_view import eleven_weak_groups
 

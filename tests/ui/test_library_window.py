@@ -12,7 +12,8 @@ from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QWidget
 
-from planner.library.store import get_document, list_documents, search_passages
+from planner.library.search import search_passages
+from planner.library.store import get_document, list_documents
 from planner.ui.library.models import (
     ContributionTableModel,
     DocumentIdRole,

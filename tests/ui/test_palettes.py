@@ -78,7 +78,7 @@ def test_readable_lifts_a_faint_highlight_and_keeps_a_good_one() -> None:
 def test_due_list_status_cells_read_in_both_palettes(palette: QPalette) -> None:
     """The 'Due' cell was light text (the dark palette's) on pale yellow."""
     from planner.engine.schedule import DUE, OVERDUE, UPCOMING
-    from planner.followup import DueItem
+    from planner.record.followup import DueItem
     from planner.ui.due import DueListModel
 
     model = DueListModel()

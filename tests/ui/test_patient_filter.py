@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtCore import QSortFilterProxyModel, Qt
 from PySide6.QtWidgets import QTableView
 
-from planner.records import save_patient, set_patient_archived
+from planner.record.patients import save_patient, set_patient_archived
 from planner.ui.patients import PatientFilterModel, PatientIdRole, PatientListModel, fold
 
 pytestmark = [

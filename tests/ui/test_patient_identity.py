@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from PySide6.QtWidgets import QDialog
 
-from planner.records import save_patient
+from planner.record.patients import save_patient
 from planner.ui.patients import PatientDialog
 
 

@@ -12,7 +12,8 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialog
 
-from planner.records import get_plan, store_assessment
+from planner.record.assessments import store_assessment
+from planner.record.plans import get_plan
 from planner.ui.plan_models import EquipmentModel
 from tests.conftest import load_example
 from tests.ui.clinician import PdfText, exported, sign_through_dialog

@@ -5,7 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from planner.settings import ASSESSOR_CREDENTIALS, ASSESSOR_NAME, CLINIC_ADDRESS, CLINIC_NAME, get_settings
+from planner.storage.clinic_settings import (
+    ASSESSOR_CREDENTIALS,
+    ASSESSOR_NAME,
+    CLINIC_ADDRESS,
+    CLINIC_NAME,
+    get_settings,
+)
 
 
 def small_pdf() -> bytes:
@@ -81,7 +87,7 @@ def test_database_location_applies_from_next_start(qtbot: Any, db: Any, tmp_path
 def test_backup_now_writes_on_a_worker_and_the_dialog_waits_for_it(qtbot: Any, db: Any) -> None:
     from PySide6.QtWidgets import QMessageBox
 
-    from planner.db.backup import list_backups
+    from planner.storage.backup import list_backups
     from planner.ui.settings_dialog import SettingsDialog
 
     before = len(list_backups(db.path))
@@ -136,7 +142,7 @@ def test_the_preview_shows_the_pages_of_the_pdf_the_core_made(qtbot: Any, tmp_pa
 
 
 def test_settings_dialog_saves_the_clinic_phone(qtbot: Any, db: Any) -> None:
-    from planner.settings import CLINIC_PHONE, clinic_info
+    from planner.storage.clinic_settings import CLINIC_PHONE, clinic_info
     from planner.ui.settings_dialog import SettingsDialog
 
     dialog = SettingsDialog(db)

@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from planner.db.engine import DamagedDatabaseError, DatabaseBusyError, open_schema
+from planner.storage.database import DamagedDatabaseError, DatabaseBusyError, open_schema
 from planner.ui.app import Startup, _recover, busy_box, damaged_box
 from tests.conftest import damage_table, lock_held
 
@@ -82,7 +82,7 @@ def test_quit_while_busy_changes_nothing(qapp: Any, db: Any, db_path: Path) -> N
 
 
 def test_enter_on_the_damaged_dialog_keeps_the_file(qapp: Any, db: Any, db_path: Path) -> None:
-    from planner.db.backup import backup_database
+    from planner.storage.backup import backup_database
 
     db.dispose()
     backup_database(db_path)
@@ -90,7 +90,8 @@ def test_enter_on_the_damaged_dialog_keeps_the_file(qapp: Any, db: Any, db_path:
     damaged = db_path.read_bytes()
     database = open_schema(db_path)  # the schema check does not read the damaged table
     try:
-        from planner.db.engine import damage_reported, seed_shipped_documents
+        from planner.opening import seed_shipped_documents
+        from planner.storage.database import damage_reported
 
         with damage_reported(database):
             seed_shipped_documents(database)
@@ -135,17 +136,18 @@ def test_a_busy_step_after_the_first_paint_asks_to_retry_and_starts_again(
 def test_a_read_that_meets_a_lock_says_in_use_not_something_went_wrong(
     qapp: Any, db: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import sqlite3
     import sys
 
-    from planner.db.engine import Database
-    from planner.patient_list import list_patients
+    from sqlalchemy.exc import OperationalError
+
+    from planner.record.patients import list_patients
+    from planner.storage.database import Database
     from planner.ui.app import _install_exception_hook
 
     monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # put back after the test
     _install_exception_hook(qapp)
     quick = Database(db.path, busy_timeout_ms=100)
-    with lock_held(db.path), pytest.raises(sqlite3.OperationalError) as caught:
+    with lock_held(db.path), pytest.raises(OperationalError) as caught:  # SQLite's error, as SQLAlchemy raises it
         list_patients(quick)
     shown: list[str] = []
     answer_boxes([lambda box: (shown.append(box.text()), box.accept())])

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QDialog
 
 from planner.assessment.validate import load_assessment_file
 from planner.export.context import short_hash
-from planner.records import store_assessment
+from planner.record.assessments import store_assessment
 from planner.ui.plan_review import SignDialog
 from tests.conftest import example_paths
 

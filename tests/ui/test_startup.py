@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from planner.assessment.validate import load_assessment_file
-from planner.records import store_assessment
+from planner.record.assessments import store_assessment
 from tests.conftest import damage_table, example_paths
 
 REPO = Path(__file__).resolve().parent.parent.parent
@@ -67,15 +67,18 @@ def test_geometry_splitter_and_last_patient_restored(qtbot: Any, db: Any, settin
     assert second.splitter.sizes() == sizes
 
 
-def test_first_screen_needs_only_qt_and_sqlite3(db_path: Path, tmp_path: Path) -> None:
-    """The whole --smoke start (window, list, shipped-document check, daily backup) loads none of the heavy
-    libraries; they wait until a patient is opened or a command needs them."""
+def test_first_screen_needs_only_qt_and_sqlalchemy_core(db_path: Path, tmp_path: Path) -> None:
+    """The whole --smoke start (window, list, shipped-document check, daily backup) reads the database through
+    SQLAlchemy Core, the one storage path, and loads none of the heavy libraries: not SQLAlchemy's ORM nor
+    SQLModel and its tables, Alembic, the validators, the rule engine or ReportLab; they wait until a patient
+    is opened or a command needs them."""
     code = (
         "import sys\n"
         "from planner.cli import build_parser\n"
         "from planner.ui.app import run_app\n"
         f"assert run_app(build_parser().parse_args(['--db', {str(db_path)!r}, '--smoke'])) == 0\n"
-        "heavy = ('sqlalchemy', 'sqlmodel', 'alembic', 'pydantic', 'jsonschema', 'rule_engine', 'reportlab')\n"
+        "heavy = ('sqlalchemy.orm', 'sqlmodel', 'alembic', 'pydantic', 'jsonschema', 'rule_engine', 'reportlab',\n"
+        "         'planner.models')\n"
         "print(sorted(m for m in heavy if m in sys.modules))\n"
     )
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_CONFIG_HOME": str(tmp_path / "config")}
@@ -88,13 +91,14 @@ def test_first_screen_needs_only_qt_and_sqlite3(db_path: Path, tmp_path: Path) -
 
 def test_first_paint_waits_for_nothing_the_window_does_not_show(db_path: Path, tmp_path: Path) -> None:
     """Up to the first paint, the real start (``planner --db ... --smoke``) loads neither the schedule rules,
-    the assessment format, the draft store, json nor the message boxes' and file dialogs' classes: they load
-    when the lists are filled or a dialog opens."""
+    the assessment format, the draft store, the clock nor the message boxes' and file dialogs' classes: they
+    load when the lists are filled or a dialog opens. (json is not among them: SQLAlchemy, which opens the
+    database, loads it.)"""
     code = (
         "import sys\n"
         "from PySide6.QtCore import QTimer\n"
         "from planner.ui import app\n"
-        "waiting = ('json', 'planner.engine.schedule', 'planner.assessment.schema', 'planner.ui.autosave',\n"
+        "waiting = ('planner.engine.schedule', 'planner.assessment.schema', 'planner.ui.autosave',\n"
         "           'planner.clock')\n"
         "def fill(startup):\n"
         "    print(sorted(m for m in waiting if m in sys.modules))\n"
@@ -142,8 +146,8 @@ def test_patient_list_then_due_list_then_daily_backup(
     backup follow from it, in that order, and the app stays usable."""
     from datetime import date
 
-    from planner.db.backup import list_backups
-    from planner.db.engine import open_schema
+    from planner.storage.backup import list_backups
+    from planner.storage.database import open_schema
     from planner.ui.app import Startup
     from planner.ui.due import DAYS_AHEAD_SETTING
     from tests.conftest import make_assessment
@@ -178,7 +182,7 @@ def test_a_failed_daily_backup_is_reported_and_the_app_goes_on(
     stays, and the database is still written to."""
     from PySide6.QtWidgets import QMessageBox
 
-    from planner.db.engine import open_schema
+    from planner.storage.database import open_schema
     from planner.ui.app import Startup
 
     db.dispose()
@@ -204,8 +208,8 @@ def test_reaching_for_the_patient_list_prepares_opening_a_patient(
 ) -> None:
     """Nothing more is loaded while the window sits idle; the pointer resting on a row starts the warm-up,
     which leaves the compiled library in its cache for the first opening."""
-    from planner.db.engine import open_schema
     from planner.library import store
+    from planner.storage.database import open_schema
     from planner.ui.app import Startup
 
     stored = store_assessment(db, load_assessment_file(example_paths()[0]))
@@ -234,7 +238,7 @@ def test_reaching_for_the_patient_list_prepares_opening_a_patient(
 def test_last_sessions_patient_reopens_after_the_warm_up_with_the_list_usable_meanwhile(
     qtbot: Any, qapp: Any, db: Any, db_path: Path, settings: Any
 ) -> None:
-    from planner.db.engine import open_schema
+    from planner.storage.database import open_schema
     from planner.ui.app import Startup
 
     stored = store_assessment(db, load_assessment_file(example_paths()[0]))
@@ -284,8 +288,8 @@ def test_damage_found_after_the_first_paint_offers_the_backup(
 ) -> None:
     """A damaged table that the schema check does not read is found by the next step; it is reported as at
     start, and restoring the backup starts the app again on it (the damaged file kept beside it)."""
-    from planner.db.backup import backup_database
-    from planner.db.engine import open_schema
+    from planner.storage.backup import backup_database
+    from planner.storage.database import open_schema
     from planner.ui.app import Startup
 
     settings.setValue("firstRun/done", True)

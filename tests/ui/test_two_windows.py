@@ -10,8 +10,9 @@ import pytest
 from PySide6.QtWidgets import QDialog, QSpinBox
 
 from planner.assessment.validate import load_assessment_file
-from planner.db.engine import Database
-from planner.records import get_plan, latest_plan, store_assessment
+from planner.record.assessments import store_assessment
+from planner.record.plans import get_plan, latest_plan
+from planner.storage.database import Database
 from planner.ui.plan_review import SignDialog
 from tests.conftest import example_paths
 from tests.ui.conftest import open_window as open_main_window

@@ -13,18 +13,11 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
-from planner.db.engine import Database
 from planner.errors import UserError
-from planner.library.store import (
-    HIGHLIGHT_END,
-    HIGHLIGHT_START,
-    IMPORTED,
-    SearchHit,
-    document_contributions,
-    list_documents,
-    set_document_enabled,
-)
+from planner.library.search import HIGHLIGHT_END, HIGHLIGHT_START, SearchHit
+from planner.library.store import IMPORTED, document_contributions, list_documents, set_document_enabled
 from planner.models import Document, Recommendation
+from planner.storage.database import Database
 from planner.ui.row_table import RowTableModel
 
 AnyIndex = QModelIndex | QPersistentModelIndex

@@ -61,11 +61,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from planner.db.engine import Database
 from planner.errors import DocumentError, UserError
 from planner.library.parser import Recommendation, parse_document
-from planner.library.store import get_document, import_documents, remove_document, search_passages
+from planner.library.search import search_passages
+from planner.library.store import get_document, import_documents, remove_document
 from planner.models import Document
+from planner.storage.database import Database
 from planner.ui.background import Background, failure_text
 from planner.ui.html_delegate import HtmlItemDelegate
 from planner.ui.library.models import (

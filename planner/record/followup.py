@@ -5,8 +5,8 @@ each plan item; the ``follow_up`` table mirrors the items of an assessment's lat
 list is one indexed query rather than a parse of every stored plan. Only a patient's latest assessment
 counts: the next visit brings a new plan and its own schedule.
 
-The due list is read with :mod:`sqlite3` alone (it fills with the patient list at start-up, before anything
-needs SQLAlchemy); writing goes through the ORM, imported when it happens.
+The due list is read as plain rows with SQLAlchemy Core (planner.storage.queries: it fills with the patient
+list at start-up, before anything needs the ORM); writing goes through the ORM, imported when it happens.
 """
 
 from __future__ import annotations
@@ -17,14 +17,16 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from planner.dates import add_days
-from planner.db.engine import Database, get_or_raise
 from planner.engine.schedule import status_on, window_text
+from planner.storage.queries import DUE_FOLLOW_UPS, PATIENT_FOLLOW_UPS
 
 if TYPE_CHECKING:
+    from sqlalchemy.sql.elements import TextClause
     from sqlmodel import Session
 
     from planner.edits import PlanEdits
     from planner.models import Plan
+    from planner.storage.database import Database
 
 
 def dated_items(plan: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
@@ -86,35 +88,12 @@ class DueItem:
     status: str
 
 
-_COLUMNS = (
-    "f.id, f.patient_id, p.name, f.assessment_id, f.plan_id, f.item_id, f.section, f.title, f.due_on, "
-    "f.due_until, f.completed_on"
-)
-
-
-def _latest(assessments: str) -> str:
-    """Only a patient's latest assessment counts (by date, then by id). The assessments matching the SQL
-    condition ``assessments`` are numbered once, newest first per patient; a search for a later assessment
-    for every follow-up row read about fifty thousand assessment rows for the due list of 10,000 patients
-    (three times slower)."""
-    return (
-        "f.assessment_id IN (SELECT id FROM (SELECT id, row_number() OVER "
-        "(PARTITION BY patient_id ORDER BY assessed_on DESC, id DESC) AS newest "
-        f"FROM assessment WHERE {assessments}) WHERE newest = 1)"
-    )
-
-
-def _items(database: Database, where: str, assessments: str, params: dict[str, Any], today: date) -> list[DueItem]:
-    sql = (
-        f"SELECT {_COLUMNS} FROM follow_up f JOIN patient p ON p.id = f.patient_id "
-        f"WHERE {where} AND {_latest(assessments)} "
-        "ORDER BY f.due_on, p.name COLLATE NOCASE, f.patient_id, f.item_id"
-    )
+def _items(database: Database, statement: TextClause, params: dict[str, Any], today: date) -> list[DueItem]:
     # One object per repeated value: thousands of items share a few titles and dates (10.6 MiB down to 4.4 for
     # the due list of 10,000 patients).
     shared: dict[str | None, str | None] = {}
     share = shared.setdefault
-    with database.rows(sql, params) as rows:
+    with database.rows(statement, params) as rows:
         return [
             DueItem(
                 number,
@@ -137,24 +116,19 @@ def _items(database: Database, where: str, assessments: str, params: dict[str, A
 def due_list(database: Database, today: date, days_ahead: int = 14) -> list[DueItem]:
     """Open follow-ups of active patients that are overdue, due, or due within ``days_ahead`` days."""
     horizon = add_days(today, days_ahead).isoformat()  # 9999-12-31 at the latest, never an overflow
-    return _items(
-        database,
-        "f.completed_on IS NULL AND f.due_on <= :horizon AND NOT p.archived",
-        "1",
-        {"horizon": horizon},
-        today,
-    )
+    return _items(database, DUE_FOLLOW_UPS, {"horizon": horizon}, today)
 
 
 def patient_schedule(database: Database, patient_id: str, today: date) -> list[DueItem]:
     """Every follow-up of the patient's latest assessment, done ones included."""
-    return _items(database, "f.patient_id = :patient", "patient_id = :patient", {"patient": patient_id}, today)
+    return _items(database, PATIENT_FOLLOW_UPS, {"patient_id": patient_id}, today)
 
 
 def set_done(database: Database, follow_up_id: int, done_on: date | None, by: str = "") -> None:
     """Mark a follow-up done on a date (or open it again with None); the plan itself is not touched."""
-    from planner import audit
     from planner.models import FollowUp
+    from planner.storage import audit
+    from planner.storage.database import get_or_raise
 
     with database.write() as session:
         row = get_or_raise(session, FollowUp, follow_up_id)

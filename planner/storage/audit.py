@@ -5,7 +5,7 @@ done to which record; they carry no clinical content and no patient names, only 
 
 The log is a hash chain: each entry stores the hash of the entry before it and a hash of that and its own
 content, so an entry changed, removed or slipped in shows when the chain is checked (``planner db check``).
-The schema makes entries go at the end only (planner.db.guards). The chain has no secret: someone who can
+The schema makes entries go at the end only (planner.storage.guards). The chain has no secret: someone who can
 rewrite the file can recompute it all, which the signed plans' hashes printed on paper would then expose.
 """
 
@@ -14,15 +14,16 @@ from __future__ import annotations
 import getpass
 import hashlib
 import json
-import sqlite3
-from typing import Any
-
-from sqlalchemy import text
-from sqlmodel import Session, col, select
+from typing import TYPE_CHECKING, Any
 
 from planner.clock import stored_time, utc_now
-from planner.db.engine import Database
-from planner.models.audit import AuditEntry
+from planner.storage.queries import APPEND_AUDIT_ENTRY, AUDIT_CHAIN, LAST_AUDIT_ENTRY
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from planner.models.audit import AuditEntry
+    from planner.storage.database import Database
 
 
 def current_user() -> str:
@@ -41,18 +42,12 @@ def chain_hash(
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
-_APPEND = text(
-    "INSERT INTO audit_log (id, at, actor, action, subject, detail, prev_hash, entry_hash) "
-    "VALUES (:id, :at, :actor, :action, :subject, :detail, :prev_hash, :entry_hash)"
-)
-
-
 def record(
     session: Session, action: str, subject: str, detail: dict[str, Any] | None = None, actor: str | None = None
 ) -> None:
     """Append an entry after the last one, in the action's own transaction (BEGIN IMMEDIATE: no other writer
     can append in between). Written as text exactly as it is hashed."""
-    last = session.execute(text("SELECT id, entry_hash FROM audit_log ORDER BY id DESC LIMIT 1")).first()
+    last = session.execute(LAST_AUDIT_ENTRY).first()
     values = {
         "id": last[0] + 1 if last else 1,
         "at": stored_time(utc_now()),
@@ -71,17 +66,15 @@ def record(
         values["subject"],
         values["detail"],
     )
-    session.execute(_APPEND, values)
+    session.execute(APPEND_AUDIT_ENTRY, values)
 
 
-def chain_problems(connection: sqlite3.Connection, limit: int = 20) -> list[str]:
+def chain_problems(connection: Any, limit: int = 20) -> list[str]:
     """Where the audit log's hash chain breaks: an entry whose content no longer matches its hash, or that does
     not name the hash of the entry before it (one was changed, removed or inserted)."""
     problems: list[str] = []
     previous = None
-    rows = connection.execute(
-        "SELECT id, at, actor, action, subject, detail, prev_hash, entry_hash FROM audit_log ORDER BY id"
-    )
+    rows = connection.execute(AUDIT_CHAIN)
     for entry_id, at, actor, action, subject, detail, prev_hash, entry_hash in rows:
         if prev_hash != previous:
             problems.append(f"audit entry {entry_id} does not follow the entry before it (one was removed or added)")
@@ -100,5 +93,9 @@ def log_action(database: Database, action: str, subject: str, detail: dict[str, 
 
 
 def entries(database: Database, limit: int = 1000) -> list[AuditEntry]:
+    from sqlmodel import col, select
+
+    from planner.models.audit import AuditEntry
+
     with database.read() as session:
         return list(session.exec(select(AuditEntry).order_by(col(AuditEntry.id).desc()).limit(limit)))

@@ -1,11 +1,12 @@
-"""Clinic-wide settings, one row per key."""
+"""Clinic-wide settings (clinic name, address, logo, default assessor), one row per key (see
+planner.storage.clinic_settings)."""
 
 from __future__ import annotations
 
 from sqlmodel import Field, SQLModel
 
 
-class Setting(SQLModel, table=True):
+class ClinicSetting(SQLModel, table=True):
     __tablename__ = "setting"
 
     key: str = Field(primary_key=True, max_length=64)

@@ -1,15 +1,18 @@
 """Tables of the clinical record: patients, their assessments and the plan versions drafted from them.
 
 An assessment keeps the validated lsp-assessment/1 JSON verbatim (``document``) plus a few key columns for
-lists and searches. A plan keeps the generated lsp-careplan/1 JSON and, separately, the clinician's edits,
-so the generated content and what the clinician changed can always be told apart.
+lists and searches. A plan keeps the generated lsp-careplan/1 content and, separately, the clinician's edits,
+so the generated content and what the clinician changed can always be told apart. The content is stored
+packed: each of its larger parts (a cited passage, a plan item, an exercise, an equipment item...) once in
+``plan_part`` (found by the hash of its text), and the plan as the rest with references to them, compressed
+(planner.storage.plan_parts); it reads back exactly as generated.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Column, Index, Integer, UniqueConstraint
+from sqlalchemy import Column, Index, Integer, LargeBinary, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -58,7 +61,8 @@ class Plan(SQLModel, table=True):
     version: int
     status: str = "draft"  # draft | signed
     assessment: str  # the lsp-assessment/1 JSON the plan was generated from (a signed plan is self-contained)
-    content: str  # lsp-careplan/1 JSON as generated
+    packed_content: bytes = Field(sa_column=Column(LargeBinary, nullable=False))  # lsp-careplan/1 as generated,
+    # packed (planner.storage.plan_parts): read it with planner.record.plans, never as it is
     edits: str = "{}"  # clinician edits (exclusions, rewordings, order, free-text items)
     library_version: str
     signer: str | None = None
@@ -91,3 +95,16 @@ class FollowUp(SQLModel, table=True):
     due_until: str | None = None
     completed_on: str | None = None
     completed_by: str | None = None
+
+
+class PlanPart(SQLModel, table=True):
+    """One part of stored plans (a cited passage, a plan item, an exercise card...): its canonical JSON text,
+    stored once, found by the SHA-256 of that text and referred to by its id from every plan that holds it.
+    Rows are only ever added: the schema refuses to change or delete one (migration 0008), so what a signed
+    plan cites can never change under it."""
+
+    __tablename__ = "plan_part"
+
+    id: int | None = Field(default=None, primary_key=True)
+    hash: str = Field(sa_column=Column(String, nullable=False, unique=True))
+    body: str

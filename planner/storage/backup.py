@@ -2,37 +2,30 @@
 apart for each database.
 
 Each database has its own backups folder, ``backups/<database file name>/`` beside it, and an id stored
-inside it (see planner.db.identity) that its backups carry too, being copies. Automatic backups rotate there:
+inside it (see planner.storage.identity) that its backups carry too, being copies. Automatic backups rotate there:
 one before any migration, and at most one a day when the data changed. A new backup is written to a partial
 file, verified (integrity check) and only then renamed into place, before the oldest beyond ``KEEP`` is
 deleted, so a failing disk never costs the last good copy; a partial file left by a backup cut short is
 removed by the next one. Backups from before the per-database folders (``backups/<stem>-<time>-<reason>
 .sqlite3``) are still listed for their database, matched by their exact name, and never deleted by rotation.
-Putting a backup back is planner.db.restore.
+Putting a backup back is planner.storage.restore; the copying and checking of the file itself (SQLite's
+backup API and integrity check) is planner.storage.sqlite.
 """
 
 from __future__ import annotations
 
 import os
 import re
-import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
 from planner.clock import utc_now
-from planner.db.engine import BUSY_TIMEOUT_MS, DatabaseBusyError, is_busy
-from planner.db.files import (
-    PART_SUFFIX,
-    READ_ERRORS,
-    PartialFile,
-    read_only_connection,
-    remove_left_over_parts,
-    sync_file,
-    sync_folder,
-)
-from planner.db.identity import file_database_id, read_database_id
 from planner.errors import StorageError
+from planner.storage.errors import DatabaseBusyError
+from planner.storage.files import PART_SUFFIX, PartialFile, remove_left_over_parts, sync_file, sync_folder
+from planner.storage.sqlite import BUSY_TIMEOUT_MS, DRIVER_ERRORS, READ_ERRORS, file_database_id, file_facts, is_busy
+from planner.storage.sqlite import copy_database as copy_file
 
 KEEP = 10
 DAILY = timedelta(days=1)
@@ -68,20 +61,9 @@ def storage_failure(exc: BaseException, source: Path, doing: str) -> StorageErro
 
 
 def copy_database(partial: Path, source: Path, busy_timeout_ms: int) -> str | None:
-    """Copy the database at ``source`` into ``partial`` with the backup API, leave it self-contained (rollback
-    journal mode, no WAL) and durable, and check it; returns the database id it holds."""
-    reader = read_only_connection(source, busy_timeout_ms / 1000)
-    writer = sqlite3.connect(partial, isolation_level=None)
-    try:
-        reader.backup(writer)
-        writer.execute("PRAGMA journal_mode = DELETE")
-        result = writer.execute("PRAGMA integrity_check").fetchone()[0]
-        if result != "ok":
-            raise StorageError(f"the copy written to {partial} did not pass its integrity check ({result})")
-        database_id = read_database_id(writer)
-    finally:
-        reader.close()
-        writer.close()
+    """Copy the database at ``source`` into ``partial`` (SQLite's backup API, checked) and make it durable;
+    returns the database id it holds."""
+    database_id = copy_file(partial, source, busy_timeout_ms)
     sync_file(partial)
     return database_id
 
@@ -97,7 +79,7 @@ def _copy(source: Path, target: Path, busy_timeout_ms: int = BUSY_TIMEOUT_MS) ->
             os.replace(partial.path, target)
             partial.done()
             sync_folder(target.parent)
-    except (OSError, sqlite3.Error) as exc:
+    except (OSError, *DRIVER_ERRORS) as exc:
         raise storage_failure(exc, source, f"backup to {target} failed") from None
     return target
 
@@ -146,29 +128,21 @@ class BackupInfo:
 def inspect_backup(path: Path) -> BackupInfo:
     """What a backup holds, after checking it can be put back: SQLite's integrity check passes and it has a
     planner schema this version knows. A StorageError says why not."""
-    from planner.db.migrate import known_revisions
+    from planner.storage.migrate import known_revisions
 
     if not path.is_file():
         raise StorageError(f"{path} is not a backup file (it does not exist or is not a regular file)")
     try:
-        connection = read_only_connection(path)
-        try:
-            result = connection.execute("PRAGMA integrity_check").fetchone()[0]
-            if result != "ok":
-                raise StorageError(f"{path} is not a good planner backup (it fails the integrity check: {result})")
-            has_schema = connection.execute(
-                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'"
-            ).fetchone()
-            row = connection.execute("SELECT version_num FROM alembic_version").fetchone() if has_schema else None
-            if row is None:
-                raise StorageError(f"{path} is not a planner backup (it has no planner schema)")
-            if row[0] not in known_revisions():
-                raise StorageError(f"{path} was written by another or newer version of the planner (schema {row[0]})")
-            return BackupInfo(read_database_id(connection), row[0])
-        finally:
-            connection.close()
+        facts = file_facts(path)
     except READ_ERRORS as exc:
         raise StorageError(f"{path} is not a good planner backup ({exc})") from None
+    if facts.integrity != "ok":
+        raise StorageError(f"{path} is not a good planner backup (it fails the integrity check: {facts.integrity})")
+    if facts.revision is None:
+        raise StorageError(f"{path} is not a planner backup (it has no planner schema)")
+    if facts.revision not in known_revisions():
+        raise StorageError(f"{path} was written by another or newer version of the planner (schema {facts.revision})")
+    return BackupInfo(facts.database_id, facts.revision)
 
 
 def newest_good_backup(database_path: Path) -> Backup | None:

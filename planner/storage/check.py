@@ -2,21 +2,19 @@
 
 Problems are things that must not happen (a damaged file, a broken reference, a signed plan that no longer
 matches its hash or the hash the audit log recorded when it was signed, a guard trigger missing or altered,
-a break in the audit log's hash chain, no database id); notes are worth knowing but expected (a draft citing
-a passage from a document that has since been revised).
+a break in the audit log's hash chain, a stored plan part whose text no longer matches its hash or that a
+plan needs and is missing, no database id); notes are worth knowing but expected (a draft citing a passage
+from a document that has since been revised).
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from typing import Any
 
-from sqlalchemy import text
-from sqlmodel import select
-
-from planner.db.engine import Database
 from planner.errors import DamagedDataError, UserError
-from planner.models import Plan
+from planner.storage.database import Database
 
 
 @dataclass(slots=True)
@@ -30,31 +28,27 @@ class CheckReport:
         return not self.problems
 
 
-def _trail_problems(database: Database, plans: list[Plan]) -> tuple[list[str], list[str]]:
+def _trail_problems(connection: Any, signed: list[Any]) -> tuple[list[str], list[str]]:
     """The audit log's hash chain, and each signed plan's hash against the one the log recorded at signing.
     A plan signed before the audit log existed (schema 0003) has no entry: a note, not a problem."""
-    from planner.audit import chain_problems
     from planner.clock import stored_time
-    from planner.db.guards import guard_problems
-    from planner.db.identity import read_database_id
+    from planner.storage.audit import chain_problems
+    from planner.storage.guards import guard_problems
+    from planner.storage.identity import read_database_id
+    from planner.storage.queries import AUDIT_ENTRIES_OF, FIRST_AUDIT_TIME
 
     problems: list[str] = []
     notes: list[str] = []
-    with database.connect() as connection:
-        problems += guard_problems(connection)
-        problems += chain_problems(connection)
-        if read_database_id(connection) is None:
-            problems.append("the database has no id (its backups cannot be told from another database's)")
-        recorded: dict[str, list[str]] = {}
-        for subject, detail in connection.execute(
-            "SELECT subject, detail FROM audit_log WHERE action = 'plan.sign' ORDER BY id"
-        ):
-            recorded.setdefault(subject, []).append(json.loads(detail).get("hash"))
-        first = connection.execute("SELECT min(at) FROM audit_log").fetchone()[0]
+    problems += guard_problems(connection)
+    problems += chain_problems(connection)
+    if read_database_id(connection) is None:
+        problems.append("the database has no id (its backups cannot be told from another database's)")
+    recorded: dict[str, list[str]] = {}
+    for subject, detail in connection.execute(AUDIT_ENTRIES_OF, {"action": "plan.sign"}):
+        recorded.setdefault(subject, []).append(json.loads(detail).get("hash"))
+    first = connection.execute(FIRST_AUDIT_TIME).scalar()
     before_trail = 0
-    for plan in plans:
-        if plan.status != "signed":
-            continue
+    for plan in signed:
         hashes = recorded.get(f"plan:{plan.id}")
         if hashes is None:
             if plan.signed_at is not None and (first is None or stored_time(plan.signed_at) < first):
@@ -76,21 +70,24 @@ def _trail_problems(database: Database, plans: list[Plan]) -> tuple[list[str], l
 
 
 def check_database(database: Database) -> CheckReport:
+    from sqlmodel import select
+
     from planner.library.store import load_library
-    from planner.records import signature_hash, unnormalized_patient_ids
+    from planner.models import Plan
+    from planner.record.patients import unnormalized_patient_ids
+    from planner.record.plans import plan_contents, signature_hash
+    from planner.storage.plan_parts import part_problems
+    from planner.storage.queries import DOCUMENT_COUNT, PATIENT_COUNT
+    from planner.storage.search_sqlite import check_index
+    from planner.storage.sqlite import integrity_problems
 
     report = CheckReport()
-    with database.engine.connect() as connection:
-        result = [row[0] for row in connection.exec_driver_sql("PRAGMA integrity_check")]
-        if result != ["ok"]:
-            report.problems += [f"integrity: {line}" for line in result[:20]]
-        for table, rowid, parent, _fk in connection.exec_driver_sql("PRAGMA foreign_key_check"):
-            report.problems.append(f"foreign key: {table} row {rowid} refers to a missing {parent}")
-        try:
-            connection.exec_driver_sql("INSERT INTO passage_fts(passage_fts, rank) VALUES ('integrity-check', 1)")
-        except Exception as exc:
-            report.problems.append(f"full-text index: {exc}")
-        connection.rollback()
+    with database.connection() as connection:
+        report.problems += integrity_problems(connection)
+        index_problem = check_index(connection)
+        if index_problem:
+            report.problems.append(f"full-text index: {index_problem}")
+        report.problems += part_problems(connection)
     try:
         library = load_library(database)
     except DamagedDataError as exc:
@@ -100,23 +97,28 @@ def check_database(database: Database) -> CheckReport:
         report.problems.append(f"library: the enabled documents do not compile: {exc}")
         library = None
     with database.read() as session:
-        plans = list(session.exec(select(Plan)))
+        plans = list(session.exec(select(Plan).order_by(Plan.id)))
+        contents, missing = plan_contents(session, plans)
         report.counts = {
             "plans": len(plans),
             "signed": sum(1 for p in plans if p.status == "signed"),
-            "patients": session.execute(text("SELECT count(*) FROM patient")).scalar_one(),
-            "documents": session.execute(text("SELECT count(*) FROM document")).scalar_one(),
+            "patients": session.execute(PATIENT_COUNT).scalar_one(),
+            "documents": session.execute(DOCUMENT_COUNT).scalar_one(),
         }
-    trail_problems, trail_notes = _trail_problems(database, plans)
+        signed = [p for p in plans if p.status == "signed"]
+        trail_problems, trail_notes = _trail_problems(session.connection(), signed)
+    report.problems += [f"plan {plan.id} (version {plan.version}): {problem}" for plan, problem in missing]
     report.problems += trail_problems
     report.notes += trail_notes
     stale = 0
     for plan in plans:
-        if plan.status == "signed" and signature_hash(plan) != plan.content_hash:
+        content = contents.get(plan.id)
+        if content is None:
+            continue  # its parts are missing: reported above
+        if plan.status == "signed" and signature_hash(plan, content) != plan.content_hash:
             report.problems.append(f"plan {plan.id} (version {plan.version}) differs from what was signed")
         if library is None or plan.status == "signed":
             continue  # a signed plan keeps the passages it was signed with
-        content = json.loads(plan.content)
         entries = [e for s in content.get("sections", []) for e in s.get("items", [])] + content.get("alerts", [])
         for entry in entries:
             for evidence in entry.get("evidence", []):

@@ -1,16 +1,22 @@
-"""Clinic settings kept in the database, so the command line and the app print the same header."""
+"""Clinic settings kept in the database (the ``setting`` table), so the command line and the app print the same
+header.
+
+Not to be confused with the app's own preferences on this computer (window layout, date order, which database
+to open: QSettings, planner.ui.preferences), nor with a document's ``settings`` table (thresholds such as
+``weak_mrc_at_most``, compiled into ``CompiledLibrary.document_settings``).
+"""
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sqlmodel import select
-
-from planner.db.engine import Database
 from planner.edits import check_text
-from planner.export.context import ClinicInfo
-from planner.models import Setting
+
+if TYPE_CHECKING:
+    from planner.export.context import ClinicInfo
+    from planner.storage.database import Database
 
 CLINIC_NAME = "clinic.name"
 CLINIC_ADDRESS = "clinic.address"
@@ -65,26 +71,34 @@ def assessor_settings(name: str, credentials: str) -> dict[str, str]:
 
 
 def get_settings(database: Database) -> dict[str, str]:
+    from sqlmodel import select
+
+    from planner.models import ClinicSetting
+
     with database.read() as session:
-        return {row.key: row.value for row in session.exec(select(Setting))}
+        return {row.key: row.value for row in session.exec(select(ClinicSetting))}
 
 
 def set_settings(database: Database, values: dict[str, str]) -> None:
     """Store several settings in one transaction (an empty value removes the setting)."""
+    from planner.models import ClinicSetting
+
     with database.write() as session:
         for key, value in values.items():
             value = check_text(key, value, required=False)
-            row = session.get(Setting, key)
+            row = session.get(ClinicSetting, key)
             if not value:
                 if row is not None:
                     session.delete(row)
                 continue
-            session.add(Setting(key=key, value=value) if row is None else row)
+            session.add(ClinicSetting(key=key, value=value) if row is None else row)
             if row is not None:
                 row.value = value
 
 
 def clinic_info(database: Database) -> ClinicInfo:
+    from planner.export.context import ClinicInfo
+
     values = get_settings(database)
     logo = values.get(CLINIC_LOGO)
     return ClinicInfo(

@@ -21,9 +21,9 @@ Create Date: 2026-11-22
 import sqlalchemy as sa
 from alembic import op
 
-from planner.audit import chain_hash
 from planner.clock import stored_time, utc_now
-from planner.db.identity import new_database_id
+from planner.storage.audit import chain_hash
+from planner.storage.identity import new_database_id
 
 revision = "0006_guards_and_versions"
 down_revision = "0005_patient_dates"

@@ -4,16 +4,18 @@ Signed plans cannot be updated, deleted, or replaced by a REPLACE conflict (SQLi
 row of ``INSERT OR REPLACE`` / ``UPDATE OR REPLACE`` without firing delete triggers unless recursive triggers
 are on, so the insert and update guards close that path for every connection); a plan keeps its id,
 assessment and version; the audit log is appended to at its end only, each entry naming the hash of the one
-before; the database's id is made once and never changed. Every update of a plan increments its row version
-(SQLAlchemy does it for the planner; the trigger for any other writer).
+before; a stored plan part (planner.storage.plan_parts) is added once and never changed, deleted or
+replaced by another text; the database's id is made once and never changed. Every update of a plan
+increments its row version (SQLAlchemy does it for the planner; the trigger for any other writer).
 
-These are the guards of the newest schema, as the migrations create them (0003 and 0006); a test keeps the
-two the same, and ``planner db check`` compares a database's triggers with them.
+These are the guards of the newest schema, as the migrations create them (0003, 0006 and 0008); a test
+keeps the two the same, and ``planner db check`` compares a database's triggers with them. They are SQLite
+triggers; on PostgreSQL the same guards would be triggers (or rules) of its own dialect beside these.
 """
 
 from __future__ import annotations
 
-import sqlite3
+from typing import Any
 
 GUARDS: dict[str, str] = {
     "plan_signed_no_update": (
@@ -61,6 +63,19 @@ GUARDS: dict[str, str] = {
         "CREATE TRIGGER database_identity_no_delete BEFORE DELETE ON database_identity "
         "BEGIN SELECT RAISE(ABORT, 'the database id cannot be changed'); END"
     ),
+    "plan_part_no_update": (
+        "CREATE TRIGGER plan_part_no_update BEFORE UPDATE ON plan_part "
+        "BEGIN SELECT RAISE(ABORT, 'a stored plan part cannot be changed'); END"
+    ),
+    "plan_part_no_delete": (
+        "CREATE TRIGGER plan_part_no_delete BEFORE DELETE ON plan_part "
+        "BEGIN SELECT RAISE(ABORT, 'a stored plan part cannot be deleted'); END"
+    ),
+    "plan_part_no_replace": (
+        "CREATE TRIGGER plan_part_no_replace BEFORE INSERT ON plan_part "
+        "WHEN EXISTS (SELECT 1 FROM plan_part WHERE id = NEW.id OR (hash = NEW.hash AND body IS NOT NEW.body)) "
+        "BEGIN SELECT RAISE(ABORT, 'a stored plan part cannot be replaced'); END"
+    ),
     "database_identity_single": (
         "CREATE TRIGGER database_identity_single BEFORE INSERT ON database_identity "
         "WHEN EXISTS (SELECT 1 FROM database_identity) "
@@ -73,11 +88,12 @@ def _normalized(sql: str) -> str:
     return " ".join(sql.split())
 
 
-def guard_problems(connection: sqlite3.Connection) -> list[str]:
-    """The guards missing from the database on ``connection``, or stored with other text than the planner's."""
-    stored = {
-        name: sql for name, sql in connection.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")
-    }
+def guard_problems(connection: Any) -> list[str]:
+    """The guards missing from the database on ``connection`` (SQLAlchemy's), or stored with other text than
+    the planner's."""
+    from planner.storage.sqlite import stored_triggers
+
+    stored = stored_triggers(connection)
     problems = []
     for name, sql in GUARDS.items():
         if name not in stored:

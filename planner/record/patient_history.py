@@ -10,18 +10,20 @@ from dataclasses import asdict
 from datetime import date
 from typing import Any
 
-from planner.db.engine import Database
 from planner.engine.findings import all_findings
 from planner.engine.schedule import window_text
 from planner.errors import NotFoundError
 from planner.export.context import short_hash
-from planner.followup import patient_schedule
 from planner.library.compiler import CompiledLibrary
 from planner.library.store import load_library
 from planner.plan.draft import draft_plan
 from planner.plan.generate import progress_block
 from planner.plan.text import trend_lines
-from planner.records import find_patient_id, patient_assessments, plan_versions
+from planner.record.followup import patient_schedule
+from planner.record.patients import find_patient_id
+from planner.record.plans import plan_versions
+from planner.record.visits import patient_assessments
+from planner.storage.database import Database
 
 
 def plan_for_patient(database: Database, patient_id: str) -> tuple[dict[str, Any], dict[str, Any]]:

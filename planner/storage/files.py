@@ -1,4 +1,4 @@
-"""Database files as files: opening one read-only from its path, partial copies, and durable renames.
+"""Database files as files: partial copies, side files, and durable renames.
 
 A copy (a backup, or a backup being restored) is written to a partial file beside its target and renamed
 into place only once verified. The partial file is claimed exclusively and, on POSIX systems, locked for as
@@ -10,31 +10,13 @@ from __future__ import annotations
 
 import contextlib
 import os
-import sqlite3
 import threading
 from pathlib import Path
-from urllib.parse import urlencode
 
 SIDE_SUFFIXES = ("-journal", "-wal", "-shm")
 """The files SQLite keeps beside a database: they belong to it and move with it."""
 
 PART_SUFFIX = ".part"
-
-READ_ERRORS: tuple[type[Exception], ...] = (sqlite3.Error, UnicodeDecodeError)
-"""What reading a file that may be damaged can raise: SQLite's errors, and UnicodeDecodeError when SQLite's
-message quotes damaged schema text that is no longer UTF-8 (Python decodes the message to raise the error)."""
-
-
-def sqlite_uri(path: Path, **parameters: str) -> str:
-    """An SQLite URI naming exactly ``path``: every character a file name may hold is percent-encoded, so
-    '?', '#', '%' or '[' in a folder or file name never become part of the query."""
-    uri = Path(path).absolute().as_uri()
-    return f"{uri}?{urlencode(parameters)}" if parameters else uri
-
-
-def read_only_connection(path: Path, timeout_s: float = 10.0) -> sqlite3.Connection:
-    """A read-only connection to the database file at ``path`` (nothing is created if it is missing)."""
-    return sqlite3.connect(sqlite_uri(path, mode="ro"), uri=True, timeout=timeout_s, isolation_level=None)
 
 
 def side_files(path: Path) -> list[Path]:

@@ -1,19 +1,19 @@
 """Schema migrations with Alembic, run in-process on the database being opened.
 
-Alembic and SQLAlchemy are imported only when the stored revision is not the newest one, so an up-to-date
-database opens with :mod:`sqlite3` alone.
+Alembic loads only when the stored revision is not the newest one, so an up-to-date database opens with
+SQLAlchemy Core alone.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from planner.db.engine import Database
+    from planner.storage.database import Database
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
-HEAD_REVISION = "0007_search_stemming"
+HEAD_REVISION = "0008_plan_parts"
 """The newest migration; a test checks it against Alembic's own view of the scripts."""
 
 
@@ -22,17 +22,22 @@ def known_revisions() -> set[str]:
     return {script.stem for script in (MIGRATIONS_DIR / "versions").glob("[0-9]*.py")}
 
 
+def stored_revision(connection: Any) -> str | None:
+    """The schema revision stored in the database on ``connection`` (SQLAlchemy's); None for a database
+    without the planner's schema (a new, empty one)."""
+    from sqlalchemy import inspect
+
+    from planner.storage.queries import SCHEMA_REVISION
+
+    if not inspect(connection).has_table("alembic_version"):
+        return None
+    return connection.execute(SCHEMA_REVISION).scalar()
+
+
 def current_revision(database: Database) -> str | None:
-    """The stored schema revision (None for a new, empty database); reading it also parses the schema, so a
-    damaged one shows up here."""
-    with database.connect() as connection:
-        exists = connection.execute(
-            "SELECT 1 FROM sqlite_master WHERE type='table' AND name='alembic_version'"
-        ).fetchone()
-        if not exists:
-            return None
-        row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
-        return row[0] if row else None
+    """The database's stored schema revision (see :func:`stored_revision`)."""
+    with database.connection() as connection:
+        return stored_revision(connection)
 
 
 def alembic_config() -> object:

@@ -1,14 +1,14 @@
 """Putting a backup back in place of the database, so that the database path never lacks a whole database.
 
 The backup is checked (integrity, the planner's schema, and that it is this database's: the same database id,
-see planner.db.identity), copied into a partial file beside the database and checked again, and then takes
+see planner.storage.identity), copied into a partial file beside the database and checked again, and then takes
 the database's place by a rename. Throughout, the file it replaces keeps a second name (a hard link), which
 afterwards becomes ``<name>.replaced-<time>``. SQLite's side files (a hot journal, a WAL) stay with the file
 they belong to: the database is held with SQLite's exclusive lock, which first applies a hot journal to it,
 and whatever side files remain move with the replaced file, never to the restored one.
 
 A restore cut short at any moment (a crash, a kill, a full disk) is finished or undone by the next restore or
-opening of the database (:func:`finish_interrupted_restore`, which :func:`planner.db.engine.open_schema`
+opening of the database (:func:`finish_interrupted_restore`, which :func:`planner.storage.database.open_schema`
 calls before SQLite touches the file). This module is imported on every start, so it loads nothing else
 until a restore runs.
 
@@ -22,14 +22,11 @@ from __future__ import annotations
 
 import contextlib
 import os
-import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
 
-from planner.db.engine import BUSY_TIMEOUT_MS, DatabaseBusyError, is_busy, looks_like_sqlite
-from planner.db.files import (
+from planner.errors import StorageError
+from planner.storage.files import (
     PART_SUFFIX,
-    READ_ERRORS,
     SIDE_SUFFIXES,
     PartialFile,
     in_use,
@@ -37,8 +34,7 @@ from planner.db.files import (
     sync_file,
     sync_folder,
 )
-from planner.db.identity import file_database_id, read_database_id
-from planner.errors import StorageError
+from planner.storage.sqlite import BUSY_TIMEOUT_MS, DRIVER_ERRORS, Held, file_database_id, held_exclusively
 
 RESTORE_PART = ".restore" + PART_SUFFIX
 REPLACING = ".replacing-"
@@ -55,7 +51,7 @@ def restore_backup(
     """Put ``backup`` in place of the database; returns where the file it replaced is kept (None when there
     was none). Refused, with nothing changed: a backup that fails its checks, the database itself, a backup
     of another database (unless ``force``), and a database another program is using (busy)."""
-    from planner.db.backup import copy_database, inspect_backup, storage_failure
+    from planner.storage.backup import copy_database, inspect_backup, storage_failure
 
     target = Path(database_path).expanduser().absolute()
     backup = Path(backup).expanduser().absolute()
@@ -68,7 +64,7 @@ def restore_backup(
     finish_interrupted_restore(target)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        with _held(target, busy_timeout_ms, doing) as held:
+        with held_exclusively(target, busy_timeout_ms, doing) as held:
             if not force:
                 _check_belongs(target, backup, info.database_id, held.database_id)
             with PartialFile(target.with_name(target.name + RESTORE_PART)) as partial:
@@ -76,55 +72,8 @@ def restore_backup(
                 if copied != info.database_id:
                     raise StorageError(f"{doing}: the copy of {backup} does not hold the backup's database id")
                 return _swap(target, partial, held)
-    except (OSError, sqlite3.Error) as exc:
+    except (OSError, *DRIVER_ERRORS) as exc:
         raise storage_failure(exc, target, doing) from None
-
-
-class _Held:
-    """The connection holding the database's lock (None when there is no readable database) and its id."""
-
-    __slots__ = ("connection", "database_id")
-
-    def __init__(self, connection: sqlite3.Connection | None, database_id: str | None) -> None:
-        self.connection = connection
-        self.database_id = database_id
-
-
-@contextlib.contextmanager
-def _held(target: Path, busy_timeout_ms: int, doing: str) -> Iterator[_Held]:
-    """The database at ``target`` held with SQLite's exclusive lock while it is replaced, so no program reads
-    or writes it meanwhile; a program holding it for longer than the busy timeout makes this a busy error.
-
-    Taking the lock first applies a hot journal the file may have (SQLite's own recovery of a write cut
-    short), and a WAL is checkpointed into the file and switched off, so the file is whole by itself. A file
-    SQLite cannot read at all is damaged: no program can be using it, and it is replaced as it is, its side
-    files moving with it. One without SQLite's header is not even opened (SQLite would drop its WAL).
-    """
-    if not target.exists() or target.stat().st_size == 0 or not looks_like_sqlite(target):
-        yield _Held(None, None)
-        return
-    connection: sqlite3.Connection | None = sqlite3.connect(
-        target, timeout=busy_timeout_ms / 1000, isolation_level=None
-    )
-    assert connection is not None
-    held = _Held(connection, None)
-    try:
-        try:
-            if connection.execute("PRAGMA journal_mode").fetchone()[0].lower() == "wal":
-                connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-                if connection.execute("PRAGMA journal_mode = DELETE").fetchone()[0].lower() != "delete":
-                    raise DatabaseBusyError(target, doing)
-            connection.execute("BEGIN EXCLUSIVE")
-            held.database_id = read_database_id(connection)
-        except READ_ERRORS as exc:
-            if is_busy(exc):
-                raise DatabaseBusyError(target, doing) from None
-            connection.close()  # SQLite cannot read it: damaged
-            held.connection = None
-        yield held
-    finally:
-        if held.connection is not None:
-            held.connection.close()
 
 
 def _check_belongs(target: Path, backup: Path, backup_id: str | None, current_id: str | None) -> None:
@@ -140,7 +89,7 @@ def _check_belongs(target: Path, backup: Path, backup_id: str | None, current_id
             f"{backup} is a backup of another database (id {backup_id[:12]}), not of {target} "
             f"(id {current_id[:12]}). Nothing was changed; add --force to restore it anyway."
         )
-    from planner.db.backup import list_backups
+    from planner.storage.backup import list_backups
 
     own = [b.path for b in list_backups(target)]
     if any(os.path.samefile(backup, path) for path in own):
@@ -154,7 +103,7 @@ def _check_belongs(target: Path, backup: Path, backup_id: str | None, current_id
     )
 
 
-def _second_name(target: Path, name: Path, held: _Held) -> None:
+def _second_name(target: Path, name: Path, held: Held) -> None:
     """Give the database file a second name: a hard link, or where the file system has none, a copy (through
     the held connection, whose lock a second file descriptor would drop)."""
     try:
@@ -163,11 +112,7 @@ def _second_name(target: Path, name: Path, held: _Held) -> None:
     except OSError:
         pass
     if held.connection is not None:
-        copy = sqlite3.connect(name, isolation_level=None)
-        try:
-            held.connection.backup(copy)
-        finally:
-            copy.close()
+        held.copy_to(name)
     else:
         import shutil
 
@@ -175,10 +120,10 @@ def _second_name(target: Path, name: Path, held: _Held) -> None:
     sync_file(name)
 
 
-def _swap(target: Path, partial: PartialFile, held: _Held) -> Path | None:
+def _swap(target: Path, partial: PartialFile, held: Held) -> Path | None:
     """Put the verified copy in the database's place. The database keeps a second name throughout, so the
     path always holds one whole database; the rename of the copy is the moment the restore happens."""
-    from planner.db.backup import stamp
+    from planner.storage.backup import stamp
 
     folder = target.parent
     if not target.exists():

@@ -1,4 +1,4 @@
-"""The database's own id: one row, made with the schema and never changed (see planner.db.identity)."""
+"""The database's own id: one row, made with the schema and never changed (see planner.storage.identity)."""
 
 from __future__ import annotations
 
