@@ -6,7 +6,9 @@ import sys
 import time
 
 STARTED = time.perf_counter()
-"""When this process reached Python code; --smoke reports start-up time from here."""
+"""When this process reached Python code; --smoke reports start-up time from here. Taken once: under
+``python -m planner`` this file runs as ``__main__``, so nothing may import it again as ``planner.__main__``
+(that would run it a second time and stamp a later start); the time is handed down to the app instead."""
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -18,7 +20,7 @@ def main(argv: list[str] | None = None) -> int:
     # readable by this user only.
     os.umask(0o077)
 
-    return run(sys.argv[1:] if argv is None else argv)
+    return run(sys.argv[1:] if argv is None else argv, started=STARTED)
 
 
 if __name__ == "__main__":

@@ -42,6 +42,25 @@ def test_smoke_start_prints_milliseconds(db_path: Path, tmp_path: Path) -> None:
     ]
 
 
+def test_start_is_stamped_once_when_run_as_python_m_planner(db_path: Path, tmp_path: Path) -> None:
+    """Under ``python -m planner`` the entry file runs as ``__main__``; were it imported again as
+    ``planner.__main__`` it would run twice and stamp the start a second time, late (--smoke then reported
+    51 ms for a 133 ms start). The import log shows whether anything imports it."""
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_CONFIG_HOME": str(tmp_path / "config")}
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "planner", "--db", str(db_path), "--smoke"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    imported = [line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines() if line.startswith("import time:")]
+    assert "planner.cli" in imported and "planner.ui.app" in imported
+    assert "planner.__main__" not in imported
+
+
 def test_geometry_splitter_and_last_patient_restored(qtbot: Any, db: Any, settings: Any) -> None:
     from planner.ui.main_window import MainWindow
 
