@@ -2,14 +2,15 @@
 schema brought up to date (backed up first when a migration is due); the main window shown and painted; then
 the shipped documents brought up to date and the patient list filled and painted, before any user input is
 handled; then, from the event loop, the follow-up due list, the daily backup (on a worker thread), recovered
-drafts and the first-run offer. What opening a patient needs is loaded when the user reaches for the list.
+drafts and the first-run offer. Once the list is painted, what opening a patient needs is loaded on a worker
+thread (:func:`planner.warmup.warm_up`), so that the first patient the user opens finds it ready.
 ``--smoke`` prints the milliseconds to "painted", "listed" and "settled" (start-up work over, the backup
 written), and the resident memory then.
 
 The first screen needs only PySide6 and sqlite3: SQLAlchemy, the validator, the rule engine and ReportLab
-load when a patient is opened or a command needs them. A damaged or busy file found after the first paint is
-reported as one found before it: the window goes, the newest good backup is offered (damaged) or Retry
-(busy), and the app starts again.
+load after it, on the warm-up's thread, or when a command needs them. A damaged or busy file found after the
+first paint is reported as one found before it: the window goes, the newest good backup is offered (damaged)
+or Retry (busy), and the app starts again.
 """
 
 from __future__ import annotations
@@ -29,15 +30,15 @@ from PySide6.QtWidgets import QApplication
 
 from planner.errors import UserError
 from planner.paths import APP_AUTHOR, APP_NAME, default_database_path
+from planner.ui.background import Background
 from planner.ui.preferences import DATABASE_SETTING
+from planner.warmup import warm_up
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QAbstractButton, QMessageBox
 
     from planner.db.engine import Database
-    from planner.ui.background import Background
     from planner.ui.main_window import MainWindow
-    from planner.ui.prepare import PrepareOnIntent
 
 NO_INPUT = QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents
 """Paint without handling clicks or keys: nothing the user does runs before the start-up step is complete."""
@@ -196,7 +197,7 @@ class Startup:
         self.database: Database | None = None
         self.window: MainWindow | None = None
         self.backup: Background | None = None
-        self.prepare: PrepareOnIntent | None = None
+        self.warming: Background | None = None
 
     def show(self, database: Database) -> None:
         """Show and paint the main window, then fill it (see :meth:`_fill`)."""
@@ -222,7 +223,7 @@ class Startup:
             return
         self.app.processEvents(NO_INPUT)  # paint the filled list before anything else runs
         elapsed = self._mark("listed")
-        self._prepare(window)
+        self._warm_up(window)
         if self.smoke:
             print(
                 f"main window painted and patient list filled in {elapsed:.0f} ms "
@@ -231,17 +232,27 @@ class Startup:
             )
         QTimer.singleShot(0, self._fill_due)
 
-    def _prepare(self, window: MainWindow) -> None:
-        """What opening a patient needs, loaded on a worker thread: at once when the last session's patient is
-        to be reopened (it opens when that is done, unless the user has chosen a patient meanwhile), else
-        when the user shows up (see :mod:`planner.ui.prepare`). The list is usable all the while."""
-        from planner.ui.prepare import PrepareOnIntent
-
+    def _warm_up(self, window: MainWindow) -> None:
+        """What opening a patient needs, loaded on a worker thread as soon as the list is painted, while the
+        user looks for the patient; the list is usable all the while. The last session's patient reopens
+        when it is done, unless the user has chosen a patient meanwhile."""
         assert self.database is not None
-        self.prepare = PrepareOnIntent(self.database, window.patient_view, window.patient_search, window)
+        database = self.database
+        self.warming = Background(lambda: warm_up(database), "warm-up", window)
+        self.warming.finished.connect(self._warmed_up)
         last = window.last_patient()
         if last:
-            self.prepare.start().finished.connect(lambda *_outcome: self._reopen(window, last))
+            self.warming.finished.connect(lambda *_outcome: self._reopen(window, last))
+        self.warming.start()
+
+    @staticmethod
+    def _warmed_up(_result: object, error: Exception | None) -> None:
+        """A failed warm-up only means the first opening does the work itself, and reports any error then;
+        it is logged, not shown."""
+        if error is not None:
+            from planner.logs import log_exception
+
+            log_exception(error)
 
     @staticmethod
     def _reopen(window: MainWindow, patient_id: str) -> None:
@@ -262,7 +273,6 @@ class Startup:
         takes seconds, and the window stays usable meanwhile. Recovered drafts and the first-run offer follow
         at once; the backup reads one consistent state of the file whatever is written meanwhile."""
         from planner.db.backup import automatic_backup
-        from planner.ui.background import Background
 
         assert self.database is not None and self.window is not None
         path = self.database.path
@@ -337,7 +347,7 @@ class Startup:
     def dispose(self) -> None:
         """Wait for a backup still being written and a warm-up still running (the window is gone by now), then
         close the database."""
-        for job in (self.backup, self.prepare):
+        for job in (self.backup, self.warming):
             if job is not None:
                 job.wait()
         if self.database is not None:

@@ -87,22 +87,28 @@ def test_geometry_splitter_and_last_patient_restored(qtbot: Any, db: Any, settin
 
 
 def test_first_screen_needs_only_qt_and_sqlite3(db_path: Path, tmp_path: Path) -> None:
-    """The whole --smoke start (window, list, shipped-document check, daily backup) loads none of the heavy
-    libraries; they wait until a patient is opened or a command needs them."""
+    """Up to the painted patient list (window, list, shipped-document check), the real start loads none of the
+    heavy libraries; the warm-up that follows loads them on its thread, and the start completes."""
     code = (
         "import sys\n"
-        "from planner.cli import build_parser\n"
-        "from planner.ui.app import run_app\n"
-        f"assert run_app(build_parser().parse_args(['--db', {str(db_path)!r}, '--smoke'])) == 0\n"
+        "from planner.ui import app\n"
         "heavy = ('sqlalchemy', 'sqlmodel', 'alembic', 'pydantic', 'jsonschema', 'rule_engine', 'reportlab')\n"
-        "print(sorted(m for m in heavy if m in sys.modules))\n"
+        "warm_up = app.Startup._warm_up\n"
+        "def listed(startup, window):\n"
+        "    print(sorted(m for m in heavy if m in sys.modules), flush=True)\n"
+        "    warm_up(startup, window)\n"
+        "app.Startup._warm_up = listed\n"
+        "from planner.cli import run\n"
+        f"assert run(['--db', {str(db_path)!r}, '--smoke']) == 0\n"
+        "print(sorted(m for m in ('sqlalchemy', 'rule_engine') if m in sys.modules))\n"
     )
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_CONFIG_HOME": str(tmp_path / "config")}
     done = subprocess.run(
         [sys.executable, "-c", code], cwd=REPO, env=env, capture_output=True, text=True, timeout=120, check=False
     )
     assert done.returncode == 0, done.stderr
-    assert done.stdout.strip().splitlines()[-1] == "[]"
+    lines = [line for line in done.stdout.splitlines() if line.startswith("[")]
+    assert lines == ["[]", "['rule_engine', 'sqlalchemy']"]
 
 
 def test_first_paint_waits_for_nothing_the_window_does_not_show(db_path: Path, tmp_path: Path) -> None:
@@ -218,34 +224,31 @@ def test_a_failed_daily_backup_is_reported_and_the_app_goes_on(
     startup.dispose()
 
 
-def test_reaching_for_the_patient_list_prepares_opening_a_patient(
+def test_after_start_the_first_opening_finds_the_library_compiled(
     qtbot: Any, qapp: Any, db: Any, db_path: Path, settings: Any
 ) -> None:
-    """Nothing more is loaded while the window sits idle; the pointer resting on a row starts the warm-up,
-    which leaves the compiled library in its cache for the first opening."""
+    """With no user input at all, the warm-up that follows the painted list compiles the guidance library;
+    opening the first patient then uses that compiled library instead of compiling it again."""
     from planner.db.engine import open_schema
     from planner.library import store
     from planner.ui.app import Startup
 
     stored = store_assessment(db, load_assessment_file(example_paths()[0]))
     db.dispose()
+    store._cache.clear()
     settings.setValue("firstRun/done", True)
     startup = Startup(qapp, settings, db_path)
     startup.show(open_schema(db_path))
     window = startup.window
-    assert window is not None
-    qtbot.waitUntil(lambda: startup.prepare is not None)
-    store._cache.clear()
-    qtbot.wait(50)
-    assert startup.prepare.job is None  # idle: nothing started
-    window.patient_view.entered.emit(window.patient_filter.index(0, 0))  # the pointer rests on a row
-    job = startup.prepare.job
+    assert window is not None and window.patient_model.rowCount() == 1
+    job = startup.warming
     assert job is not None
     qtbot.waitUntil(lambda: not job.running(), timeout=20000)
-    assert [key for key in store._cache if key[0] == str(db_path)]
-    window.patient_search.textEdited.emit("W")
-    assert startup.prepare.job is job  # once
+    compiled = [value for key, value in store._cache.items() if key[0] == str(db_path)]
+    assert len(compiled) == 1
     assert window.select_patient(stored.patient_id) and window.patient_id == stored.patient_id
+    assert window.session is not None and window.session.plan is not None
+    assert next(value for key, value in store._cache.items() if key[0] == str(db_path)) is compiled[0]
     window.close()
     startup.dispose()
 
@@ -265,7 +268,7 @@ def test_last_sessions_patient_reopens_after_the_warm_up_with_the_list_usable_me
     window = startup.window
     assert window is not None and window.patient_model.rowCount() == 1
     assert window.patient_id is None  # the list is there at once; the patient follows the warm-up
-    assert startup.prepare is not None and startup.prepare.job is not None
+    assert startup.warming is not None
     qtbot.waitUntil(lambda: window.patient_id == stored.patient_id, timeout=20000)
     window.close()
     startup.dispose()
