@@ -26,19 +26,29 @@ from types import TracebackType
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEventLoop, QSettings, QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
 
+from planner.db.engine import (
+    DamagedDatabaseError,
+    DatabaseBusyError,
+    damage_reported,
+    is_busy,
+    open_schema,
+    seed_shipped_documents,
+)
 from planner.errors import UserError
 from planner.paths import APP_AUTHOR, APP_NAME, default_database_path
-from planner.ui.background import Background
+from planner.ui import deferred
+from planner.ui.background import Background, failure_text, show_outcome
+from planner.ui.colours import readable
+from planner.ui.main_window import MainWindow
 from planner.ui.preferences import DATABASE_SETTING
 from planner.warmup import warm_up
 
 if TYPE_CHECKING:
-    from PySide6.QtWidgets import QAbstractButton, QMessageBox
+    from PySide6.QtWidgets import QAbstractButton
 
     from planner.db.engine import Database
-    from planner.ui.main_window import MainWindow
 
 NO_INPUT = QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents
 """Paint without handling clicks or keys: nothing the user does runs before the start-up step is complete."""
@@ -48,21 +58,16 @@ def _install_exception_hook(app: QApplication) -> None:
     """An unexpected error is logged and shown in a dialog naming the log; the app keeps working."""
 
     def hook(kind: type[BaseException], value: BaseException, trace: TracebackType | None) -> None:
-        from PySide6.QtWidgets import QMessageBox
-
         if isinstance(value, UserError):
             QMessageBox.warning(app.activeWindow(), "LSP Planner", str(value))
             return
-        from planner.db.engine import DatabaseBusyError, is_busy
-
         if is_busy(value):  # a read that waited in vain for another program: not a bug, nothing lost
             window = app.activeWindow()
             path = getattr(getattr(window, "database", None), "path", None)
             QMessageBox.warning(window, "LSP Planner", str(DatabaseBusyError(path or Path("the database"))))
             return
-        from planner.logs import log_exception
 
-        where = log_exception(value)
+        where = deferred.log_exception(value)
         QMessageBox.critical(
             app.activeWindow(),
             "LSP Planner",
@@ -85,7 +90,6 @@ def database_path(args: argparse.Namespace, settings: QSettings) -> Path:
 
 def _open_or_recover(path: Path) -> Database | None:
     """Open the database (checked, schema up to date) or report why it cannot be, offering a backup."""
-    from planner.db.engine import open_schema
 
     try:
         return open_schema(path)
@@ -100,10 +104,6 @@ def _recover(path: Path, failure: UserError) -> Database | None:
     (SQLite reports it corrupt or not a database) with a good backup: the backup is offered, the damaged file
     being kept, but the default button keeps the file and quits: nothing destructive happens on Enter.
     """
-    from PySide6.QtWidgets import QMessageBox  # built by PySide6 on first use: not before the first paint
-
-    from planner.db.engine import DamagedDatabaseError, DatabaseBusyError, open_schema
-    from planner.db.restore import restore_backup
 
     while isinstance(failure, DatabaseBusyError):
         box, retry = busy_box(failure)
@@ -125,7 +125,7 @@ def _recover(path: Path, failure: UserError) -> Database | None:
     if box.clickedButton() is not restore:
         return None
     try:
-        kept = restore_backup(path, failure.backup)
+        kept = deferred.restore_backup(path, failure.backup)
         database = open_schema(path)
     except UserError as again:
         QMessageBox.critical(None, "LSP Planner", str(again))
@@ -136,7 +136,6 @@ def _recover(path: Path, failure: UserError) -> Database | None:
 
 def busy_box(failure: UserError) -> tuple[QMessageBox, QAbstractButton]:
     """The database is in use by another program: Retry (the default) or Quit."""
-    from PySide6.QtWidgets import QMessageBox
 
     box = QMessageBox(QMessageBox.Icon.Warning, "LSP Planner", "The database is in use by another program.")
     box.setObjectName("databaseBusy")
@@ -153,7 +152,6 @@ def busy_box(failure: UserError) -> tuple[QMessageBox, QAbstractButton]:
 
 def damaged_box(failure: UserError) -> tuple[QMessageBox, QAbstractButton]:
     """SQLite reports the database damaged: restoring the newest good backup is offered, never the default."""
-    from PySide6.QtWidgets import QMessageBox
 
     box = QMessageBox(QMessageBox.Icon.Critical, "LSP Planner", "The database file is damaged.")
     box.setObjectName("databaseDamaged")
@@ -201,7 +199,6 @@ class Startup:
 
     def show(self, database: Database) -> None:
         """Show and paint the main window, then fill it (see :meth:`_fill`)."""
-        from planner.ui.main_window import MainWindow
 
         self.database = database
         self.window = MainWindow(database, self.settings)
@@ -213,7 +210,6 @@ class Startup:
     def _fill(self) -> None:
         """Shipped documents, then the patient list, painted at once. No user input is handled before both
         are done, so no plan is ever drafted from a library that is not yet up to date."""
-        from planner.db.engine import seed_shipped_documents
 
         window = self.window
         assert window is not None
@@ -250,9 +246,7 @@ class Startup:
         """A failed warm-up only means the first opening does the work itself, and reports any error then;
         it is logged, not shown."""
         if error is not None:
-            from planner.logs import log_exception
-
-            log_exception(error)
+            deferred.log_exception(error)
 
     @staticmethod
     def _reopen(window: MainWindow, patient_id: str) -> None:
@@ -272,12 +266,11 @@ class Startup:
         """The daily backup (the whole file, verified), on a worker thread: for a clinic's years of patients it
         takes seconds, and the window stays usable meanwhile. Recovered drafts and the first-run offer follow
         at once; the backup reads one consistent state of the file whatever is written meanwhile."""
-        from planner.db.backup import automatic_backup
 
         assert self.database is not None and self.window is not None
         path = self.database.path
         # Owned by the window, so Qt deletes it (never Python's collector, midway through one of its events).
-        self.backup = Background(lambda: automatic_backup(path), "daily-backup", self.window)
+        self.backup = Background(lambda: deferred.automatic_backup(path), "daily-backup", self.window)
         self.backup.finished.connect(self._backed_up)
         self.backup.start()
         if self.smoke:
@@ -293,10 +286,6 @@ class Startup:
         """A failed daily backup is logged and reported without stopping the app: it never changes the
         database, and the earlier backups are kept."""
         if error is not None and self.window is not None:
-            from PySide6.QtWidgets import QMessageBox
-
-            from planner.ui.background import failure_text, show_outcome
-
             text = (
                 f"Today's backup could not be made ({failure_text(error)}). Your data is unchanged and earlier "
                 "backups are kept; the backup is tried again at the next start."
@@ -307,7 +296,6 @@ class Startup:
 
     def _step(self, work: Callable[[Database], object]) -> bool:
         """Run one step of opening; False when it failed and the app was restarted on a backup or is quitting."""
-        from planner.db.engine import damage_reported
 
         assert self.database is not None and self.window is not None
         try:
@@ -360,7 +348,6 @@ def run_app(args: argparse.Namespace, started: float | None = None) -> int:
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(APP_AUTHOR)
     app.setApplicationDisplayName("LSP Planner")
-    from planner.ui.colours import readable
 
     app.setPalette(
         readable(app.palette())

@@ -48,6 +48,7 @@ from planner.errors import UserError
 from planner.plan.generate import SECTION_TITLES
 from planner.plan.text import HELD_HEADING, held_by_reason, held_title, passage_paragraphs
 from planner.ui.colours import ALERT_LEVEL, BANNER
+from planner.ui.fields import describe, form_order
 from planner.ui.flow_layout import FlowLayout, flow_policy
 from planner.ui.session import AssessmentSession
 
@@ -372,8 +373,6 @@ class PlanReview(QWidget):
         if self.session.plan is not None:
             self.body.setCurrentWidget(self.splitter)
             return
-        from planner.ui.fields import describe, form_order
-
         needed = "".join(
             f"<li>{html.escape(describe(issue, day_first=self.day_first))}</li>"
             for issue in sorted(self.session.issues, key=form_order)

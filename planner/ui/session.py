@@ -29,6 +29,7 @@ from planner.records import (
     PlanStamp,
     draft_hash,
     earlier_visits,
+    get_plan,
     patient_assessments,
     save_draft,
     sign_plan,
@@ -288,8 +289,6 @@ class AssessmentSession(QObject):
         if self.assessment_id is None:
             stored = store_assessment(self.database, assessment, self._edits)
             self.assessment_id = stored.assessment_id
-            from planner.records import get_plan
-
             self.record = get_plan(self.database, stored.plan_id)
         else:
             assert self.opened is not None, "a stored assessment is opened with its plan"
