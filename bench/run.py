@@ -11,6 +11,7 @@ from bench import app, core
 from bench.measure import Figure
 from planner.db.engine import open_database
 from planner.demo import generate_demo
+from planner.patient_list import list_patients
 
 
 def run_benchmarks(
@@ -19,15 +20,23 @@ def run_benchmarks(
     recommendations: list[int],
     documents: int,
     repeat: int,
+    database: Path | None = None,
     progress: Callable[[str], None] = lambda _m: None,
 ) -> list[Figure]:
+    """All the figures; the app's over ``database`` when one is given (a copy: the runs take its daily backup
+    and open its patients), else over a new one of ``patients`` synthetic patients."""
     figures: list[Figure] = []
     with tempfile.TemporaryDirectory() as folder:
-        database_path = Path(folder) / "bench.sqlite3"
-        progress(f"making a database of {patients:,} synthetic patients")
-        database = open_database(database_path)
-        generate_demo(database, patients)
-        database.dispose()
+        if database is None:
+            database_path = Path(folder) / "bench.sqlite3"
+            progress(f"making a database of {patients:,} synthetic patients")
+            opened = open_database(database_path)
+            generate_demo(opened, patients)
+        else:
+            database_path = database
+            opened = open_database(database_path)
+            patients = len(list_patients(opened))
+        opened.dispose()
         if hasattr(os, "sync"):
             os.sync()  # flush the new file now, or the first start-ups pay for the kernel writing it back
         progress("launch, first patient opened, memory")

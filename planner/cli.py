@@ -489,6 +489,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
         recommendations=sizes,
         documents=args.documents,
         repeat=args.repeat,
+        database=args.db,
         progress=lambda m: print(f"... {m}", file=sys.stderr, flush=True),
     )
     if args.json:
@@ -654,7 +655,13 @@ def build_parser() -> argparse.ArgumentParser:
         "measure speed and memory as a user feels them (from a source checkout: python -m bench)",
     )
     p.add_argument("--json", action="store_true", help="print the figures as JSON")
-    p.add_argument("--patients", type=_count(1, MAX_DEMO_PATIENTS), default=10_000)
+    p.add_argument(
+        "--patients",
+        type=_count(1, MAX_DEMO_PATIENTS),
+        default=10_000,
+        help="synthetic patients of the database made for the run (default 10000); with --db, that database is "
+        "used instead (give a copy: the runs take its daily backup)",
+    )
     p.add_argument("--recommendations", default="1000,10000", help="synthetic library sizes")
     p.add_argument(
         "--documents", type=_count(1, 100_000), default=5_000, help="synthetic documents for full-text search"
