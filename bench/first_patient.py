@@ -1,9 +1,11 @@
-"""The first patient opened after start, as a user meets it: ``python -m bench.first_patient DATABASE SETTINGS``.
+"""The first patient opened after start, as a user meets it: ``python -m bench.first_patient DATABASE SETTINGS
+[warm]``.
 
 The app starts as ``planner`` does: the main window painted, the patient list filled and painted, then the
 warm-up on its worker thread and the rest of start-up (due list, daily backup) from the event loop. The
-user's first click on a patient comes :data:`USER_DELAY_MS` after the list is painted: someone who clicks the
-first row as soon as it is there. "opened_ms" runs from that click until the patient's assessment is painted
+user's first click on a patient comes :data:`USER_DELAY_MS` after the list is painted (someone who clicks the
+first row as soon as it is there) or, with ``warm``, as soon as the warm-up is done (someone who takes a few
+seconds to find the patient). "opened_ms" runs from that click until the patient's assessment is painted
 and then the Plan tab shown and painted. It includes whatever the warm-up has not finished by then (the click
 waits for it), reading the patient, drafting the plan, building the assessment editor and the plan review,
 and both paints; it leaves out the user's reaction time. Also printed: "listed" (stamped by the parent),
@@ -31,7 +33,7 @@ EVENT_LOOP_ROUNDS = 3
 that finds nothing left to do."""
 
 
-def main(database_path: Path, settings_path: Path) -> int:
+def main(database_path: Path, settings_path: Path, after_warm_up: bool = False) -> int:
     app = QApplication(sys.argv[:1])
     settings = QSettings(str(settings_path), QSettings.Format.IniFormat)
     settings.setValue("firstRun/done", True)  # no first-run offer in the way
@@ -59,7 +61,10 @@ def main(database_path: Path, settings_path: Path) -> int:
             print("rss_kb", status.read_text().split("VmRSS:")[1].split()[0], flush=True)
         app.quit()
 
-    QTimer.singleShot(USER_DELAY_MS, open_first_patient)
+    if after_warm_up:
+        warming.finished.connect(lambda *_: QTimer.singleShot(0, open_first_patient))
+    else:
+        QTimer.singleShot(USER_DELAY_MS, open_first_patient)
     code = app.exec()
     window.close()
     startup.dispose()
@@ -67,4 +72,4 @@ def main(database_path: Path, settings_path: Path) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(Path(sys.argv[1]), Path(sys.argv[2])))
+    sys.exit(main(Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3:] == ["warm"]))

@@ -22,6 +22,7 @@ def test_bench_runs_tiny_and_prints_a_table_and_json(capsys: Any) -> None:
     for row in (
         "launch to the window painted and the 5-patient list usable, timed from outside",
         "first patient opened after start (assessment and plan on screen)",
+        "clicked as soon as the warm-up is done",
         "a keystroke in the assessment editor until the plan is repainted, richest example, p95",
         "clinician PDF, richest example (stock flowables)",
         "print preview, first page shown",
