@@ -6,7 +6,9 @@ import sys
 import time
 
 STARTED = time.perf_counter()
-"""When this process reached Python code; --smoke reports start-up time from here."""
+"""When this process reached Python code; --smoke reports start-up time from here. Taken once: under
+``python -m planner`` this file runs as ``__main__``, so nothing may import it again as ``planner.__main__``
+(that would run it a second time and stamp a later start); the time is handed down to the app instead."""
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -463,9 +463,21 @@ def cmd_db_check(args: argparse.Namespace) -> int:
     return EXIT_OK if report.ok else EXIT_FAILURE
 
 
-def cmd_bench(args: argparse.Namespace) -> int:
-    from planner.bench import as_json, run_benchmarks, table
+BENCH_MISSING = (
+    "bench: the benchmarks are not part of the installed app; they come with the source checkout. "
+    "In the project folder, run: python -m bench (it takes the options of 'planner bench --help')"
+)
 
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    """The benchmarks live in the ``bench`` folder of a source checkout, not in the installed package."""
+    try:
+        from bench.measure import as_json, table
+        from bench.run import run_benchmarks
+    except ModuleNotFoundError as exc:
+        if exc.name not in ("bench", "bench.measure", "bench.run"):
+            raise
+        raise UserError(BENCH_MISSING) from None
     try:
         sizes = [_count(1, 1_000_000)(part) for part in args.recommendations.split(",") if part.strip()]
     except argparse.ArgumentTypeError as exc:
@@ -477,6 +489,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
         recommendations=sizes,
         documents=args.documents,
         repeat=args.repeat,
+        database=args.db,
         progress=lambda m: print(f"... {m}", file=sys.stderr, flush=True),
     )
     if args.json:
@@ -635,10 +648,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("backup", help="backup file to restore")
     p.add_argument("--force", action="store_true", help="restore it even if it is a backup of another database")
 
-    p = _add(sub, "bench", cmd_bench, "measure speed and memory, each figure beside its floor")
+    p = _add(
+        sub,
+        "bench",
+        cmd_bench,
+        "measure speed and memory as a user feels them (from a source checkout: python -m bench)",
+    )
     p.add_argument("--json", action="store_true", help="print the figures as JSON")
-    p.add_argument("--patients", type=_count(1, MAX_DEMO_PATIENTS), default=10_000)
-    p.add_argument("--recommendations", default="1000,10000,100000", help="synthetic library sizes")
+    p.add_argument(
+        "--patients",
+        type=_count(1, MAX_DEMO_PATIENTS),
+        default=10_000,
+        help="synthetic patients of the database made for the run (default 10000); with --db, that database is "
+        "used instead (give a copy: the runs take its daily backup)",
+    )
+    p.add_argument("--recommendations", default="1000,10000", help="synthetic library sizes")
     p.add_argument(
         "--documents", type=_count(1, 100_000), default=5_000, help="synthetic documents for full-text search"
     )

@@ -2,8 +2,8 @@
 
 Opening the first patient of a session imports SQLAlchemy and the models, the rule engine (which builds its
 parser tables as it loads) and the assessment validator, and compiles the guidance library: about a second
-in which the window would not answer. The app runs :func:`warm_up` on a worker thread as soon as the user
-reaches for the patient list, so that by the click most of it is done. Nothing here touches Qt or changes
+in which the window would not answer. The app runs :func:`warm_up` on a worker thread as soon as the patient
+list is painted, so that by the user's first click most or all of it is done. Nothing here touches Qt or changes
 the database; it only fills caches the first opening would fill.
 """
 

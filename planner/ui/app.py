@@ -2,14 +2,15 @@
 schema brought up to date (backed up first when a migration is due); the main window shown and painted; then
 the shipped documents brought up to date and the patient list filled and painted, before any user input is
 handled; then, from the event loop, the follow-up due list, the daily backup (on a worker thread), recovered
-drafts and the first-run offer. What opening a patient needs is loaded when the user reaches for the list.
+drafts and the first-run offer. Once the list is painted, what opening a patient needs is loaded on a worker
+thread (:func:`planner.warmup.warm_up`), so that the first patient the user opens finds it ready.
 ``--smoke`` prints the milliseconds to "painted", "listed" and "settled" (start-up work over, the backup
 written), and the resident memory then.
 
 The first screen needs only PySide6 and SQLAlchemy Core: the ORM, the validator, the rule engine and ReportLab
-load when a patient is opened or a command needs them. A damaged or busy file found after the first paint is
-reported as one found before it: the window goes, the newest good backup is offered (damaged) or Retry
-(busy), and the app starts again.
+load after it, on the warm-up's thread, or when a command needs them. A damaged or busy file found after the
+first paint is reported as one found before it: the window goes, the newest good backup is offered (damaged)
+or Retry (busy), and the app starts again.
 """
 
 from __future__ import annotations
@@ -24,19 +25,24 @@ from types import TracebackType
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEventLoop, QSettings, QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from planner.errors import UserError
+from planner.opening import seed_shipped_documents
 from planner.paths import APP_AUTHOR, APP_NAME, default_database_path
+from planner.storage.database import DamagedDatabaseError, DatabaseBusyError, damage_reported, open_schema
+from planner.storage.sqlite import is_busy
+from planner.ui import deferred
+from planner.ui.background import Background, failure_text, show_outcome
+from planner.ui.colours import readable
+from planner.ui.main_window import MainWindow
 from planner.ui.preferences import DATABASE_SETTING
+from planner.warmup import warm_up
 
 if TYPE_CHECKING:
-    from PySide6.QtWidgets import QAbstractButton, QMessageBox
+    from PySide6.QtWidgets import QAbstractButton
 
     from planner.storage.database import Database
-    from planner.ui.background import Background
-    from planner.ui.main_window import MainWindow
-    from planner.ui.prepare import PrepareOnIntent
 
 NO_INPUT = QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents
 """Paint without handling clicks or keys: nothing the user does runs before the start-up step is complete."""
@@ -46,22 +52,16 @@ def _install_exception_hook(app: QApplication) -> None:
     """An unexpected error is logged and shown in a dialog naming the log; the app keeps working."""
 
     def hook(kind: type[BaseException], value: BaseException, trace: TracebackType | None) -> None:
-        from PySide6.QtWidgets import QMessageBox
-
         if isinstance(value, UserError):
             QMessageBox.warning(app.activeWindow(), "LSP Planner", str(value))
             return
-        from planner.storage.database import DatabaseBusyError
-        from planner.storage.sqlite import is_busy
-
         if is_busy(value):  # a read that waited in vain for another program: not a bug, nothing lost
             window = app.activeWindow()
             path = getattr(getattr(window, "database", None), "path", None)
             QMessageBox.warning(window, "LSP Planner", str(DatabaseBusyError(path or Path("the database"))))
             return
-        from planner.logs import log_exception
 
-        where = log_exception(value)
+        where = deferred.log_exception(value)
         QMessageBox.critical(
             app.activeWindow(),
             "LSP Planner",
@@ -84,7 +84,6 @@ def database_path(args: argparse.Namespace, settings: QSettings) -> Path:
 
 def _open_or_recover(path: Path) -> Database | None:
     """Open the database (checked, schema up to date) or report why it cannot be, offering a backup."""
-    from planner.storage.database import open_schema
 
     try:
         return open_schema(path)
@@ -99,10 +98,6 @@ def _recover(path: Path, failure: UserError) -> Database | None:
     (SQLite reports it corrupt or not a database) with a good backup: the backup is offered, the damaged file
     being kept, but the default button keeps the file and quits: nothing destructive happens on Enter.
     """
-    from PySide6.QtWidgets import QMessageBox  # built by PySide6 on first use: not before the first paint
-
-    from planner.storage.database import DamagedDatabaseError, DatabaseBusyError, open_schema
-    from planner.storage.restore import restore_backup
 
     while isinstance(failure, DatabaseBusyError):
         box, retry = busy_box(failure)
@@ -124,7 +119,7 @@ def _recover(path: Path, failure: UserError) -> Database | None:
     if box.clickedButton() is not restore:
         return None
     try:
-        kept = restore_backup(path, failure.backup)
+        kept = deferred.restore_backup(path, failure.backup)
         database = open_schema(path)
     except UserError as again:
         QMessageBox.critical(None, "LSP Planner", str(again))
@@ -135,7 +130,6 @@ def _recover(path: Path, failure: UserError) -> Database | None:
 
 def busy_box(failure: UserError) -> tuple[QMessageBox, QAbstractButton]:
     """The database is in use by another program: Retry (the default) or Quit."""
-    from PySide6.QtWidgets import QMessageBox
 
     box = QMessageBox(QMessageBox.Icon.Warning, "LSP Planner", "The database is in use by another program.")
     box.setObjectName("databaseBusy")
@@ -152,7 +146,6 @@ def busy_box(failure: UserError) -> tuple[QMessageBox, QAbstractButton]:
 
 def damaged_box(failure: UserError) -> tuple[QMessageBox, QAbstractButton]:
     """SQLite reports the database damaged: restoring the newest good backup is offered, never the default."""
-    from PySide6.QtWidgets import QMessageBox
 
     box = QMessageBox(QMessageBox.Icon.Critical, "LSP Planner", "The database file is damaged.")
     box.setObjectName("databaseDamaged")
@@ -198,11 +191,10 @@ class Startup:
         self.database: Database | None = None
         self.window: MainWindow | None = None
         self.backup: Background | None = None
-        self.prepare: PrepareOnIntent | None = None
+        self.warming: Background | None = None
 
     def show(self, database: Database) -> None:
         """Show and paint the main window, then fill it (see :meth:`_fill`)."""
-        from planner.ui.main_window import MainWindow
 
         self.database = database
         self.window = MainWindow(database, self.settings)
@@ -214,7 +206,6 @@ class Startup:
     def _fill(self) -> None:
         """Shipped documents, then the patient list, painted at once. No user input is handled before both
         are done, so no plan is ever drafted from a library that is not yet up to date."""
-        from planner.opening import seed_shipped_documents
 
         window = self.window
         assert window is not None
@@ -224,7 +215,7 @@ class Startup:
             return
         self.app.processEvents(NO_INPUT)  # paint the filled list before anything else runs
         elapsed = self._mark("listed")
-        self._prepare(window)
+        self._warm_up(window)
         if self.smoke:
             print(
                 f"main window painted and patient list filled in {elapsed:.0f} ms "
@@ -233,17 +224,25 @@ class Startup:
             )
         QTimer.singleShot(0, self._fill_due)
 
-    def _prepare(self, window: MainWindow) -> None:
-        """What opening a patient needs, loaded on a worker thread: at once when the last session's patient is
-        to be reopened (it opens when that is done, unless the user has chosen a patient meanwhile), else
-        when the user shows up (see :mod:`planner.ui.prepare`). The list is usable all the while."""
-        from planner.ui.prepare import PrepareOnIntent
-
+    def _warm_up(self, window: MainWindow) -> None:
+        """What opening a patient needs, loaded on a worker thread as soon as the list is painted, while the
+        user looks for the patient; the list is usable all the while. The last session's patient reopens
+        when it is done, unless the user has chosen a patient meanwhile."""
         assert self.database is not None
-        self.prepare = PrepareOnIntent(self.database, window.patient_view, window.patient_search, window)
+        database = self.database
+        self.warming = Background(lambda: warm_up(database), "warm-up", window)
+        self.warming.finished.connect(self._warmed_up)
         last = window.last_patient()
         if last:
-            self.prepare.start().finished.connect(lambda *_outcome: self._reopen(window, last))
+            self.warming.finished.connect(lambda *_outcome: self._reopen(window, last))
+        self.warming.start()
+
+    @staticmethod
+    def _warmed_up(_result: object, error: Exception | None) -> None:
+        """A failed warm-up only means the first opening does the work itself, and reports any error then;
+        it is logged, not shown."""
+        if error is not None:
+            deferred.log_exception(error)
 
     @staticmethod
     def _reopen(window: MainWindow, patient_id: str) -> None:
@@ -263,13 +262,11 @@ class Startup:
         """The daily backup (the whole file, verified), on a worker thread: for a clinic's years of patients it
         takes seconds, and the window stays usable meanwhile. Recovered drafts and the first-run offer follow
         at once; the backup reads one consistent state of the file whatever is written meanwhile."""
-        from planner.storage.backup import automatic_backup
-        from planner.ui.background import Background
 
         assert self.database is not None and self.window is not None
         path = self.database.path
         # Owned by the window, so Qt deletes it (never Python's collector, midway through one of its events).
-        self.backup = Background(lambda: automatic_backup(path), "daily-backup", self.window)
+        self.backup = Background(lambda: deferred.automatic_backup(path), "daily-backup", self.window)
         self.backup.finished.connect(self._backed_up)
         self.backup.start()
         if self.smoke:
@@ -285,10 +282,6 @@ class Startup:
         """A failed daily backup is logged and reported without stopping the app: it never changes the
         database, and the earlier backups are kept."""
         if error is not None and self.window is not None:
-            from PySide6.QtWidgets import QMessageBox
-
-            from planner.ui.background import failure_text, show_outcome
-
             text = (
                 f"Today's backup could not be made ({failure_text(error)}). Your data is unchanged and earlier "
                 "backups are kept; the backup is tried again at the next start."
@@ -299,7 +292,6 @@ class Startup:
 
     def _step(self, work: Callable[[Database], object]) -> bool:
         """Run one step of opening; False when it failed and the app was restarted on a backup or is quitting."""
-        from planner.storage.database import damage_reported
 
         assert self.database is not None and self.window is not None
         try:
@@ -339,7 +331,7 @@ class Startup:
     def dispose(self) -> None:
         """Wait for a backup still being written and a warm-up still running (the window is gone by now), then
         close the database."""
-        for job in (self.backup, self.prepare):
+        for job in (self.backup, self.warming):
             if job is not None:
                 job.wait()
         if self.database is not None:
@@ -352,7 +344,6 @@ def run_app(args: argparse.Namespace, started: float | None = None) -> int:
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(APP_AUTHOR)
     app.setApplicationDisplayName("LSP Planner")
-    from planner.ui.colours import readable
 
     app.setPalette(
         readable(app.palette())

@@ -13,10 +13,14 @@ import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtWidgets import QMessageBox
+
+from planner.errors import UserError
+from planner.ui import deferred
 
 if TYPE_CHECKING:
-    from PySide6.QtWidgets import QMessageBox, QWidget
+    from PySide6.QtWidgets import QWidget
 
 
 class Background(QObject):
@@ -73,20 +77,13 @@ class Background(QObject):
 def failure_text(error: Exception) -> str:
     """What to tell the user about a job that failed: a storage problem in its own words (it names the
     file and the rule); anything else is logged and named with where the details went."""
-    from planner.errors import UserError
-
     if isinstance(error, UserError):
         return str(error)
-    from planner.logs import log_exception
-
-    return f"{type(error).__name__}; the details were written to {log_exception(error)}"
+    return f"{type(error).__name__}; the details were written to {deferred.log_exception(error)}"
 
 
 def show_outcome(parent: QWidget, icon: QMessageBox.Icon, title: str, text: str, name: str) -> QMessageBox:
     """A job's outcome in a message box that does not block: the user may be busy with something else."""
-    from PySide6.QtCore import Qt
-    from PySide6.QtWidgets import QMessageBox  # PySide6 builds the class on first use: not at start-up
-
     box = QMessageBox(icon, title, text, QMessageBox.StandardButton.Ok, parent)
     box.setObjectName(name)
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

@@ -11,6 +11,7 @@ Imported by the first screen: only QtGui.
 from __future__ import annotations
 
 from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import QStyleFactory
 
 TEXT_CONTRAST = 4.5
 """WCAG 2.1 AA for normal text."""
@@ -108,8 +109,6 @@ def status_pairs(palette: QPalette) -> dict[str, tuple[QColor, QColor]]:
 
 def light_palette() -> QPalette:
     """Fusion's light palette, as a test or a screenshot asks for it whatever the desktop's theme."""
-    from PySide6.QtWidgets import QStyleFactory
-
     style = QStyleFactory.create("Fusion")
     return readable(style.standardPalette())
 

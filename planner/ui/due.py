@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from planner.errors import UserError
+from planner.ui import deferred
 from planner.ui.colours import DUE_STATUS
 from planner.ui.row_table import RowTableModel
 
@@ -32,27 +33,26 @@ if TYPE_CHECKING:
     from planner.record.followup import DueItem
     from planner.storage.database import Database
 
-# The schedule rules (statuses, window text) are imported when the list is first filled, after the first paint.
+# The schedule rules (statuses, window text) and the follow-up queries are reached through planner.ui.deferred:
+# they load when the list is first filled, after the first paint.
 
 DAYS_AHEAD_SETTING = "due/days_ahead"
 
 
 @cache
 def _status_text() -> dict[str, str]:
-    from planner.engine.schedule import DUE, OVERDUE, UPCOMING
 
-    return {OVERDUE: "Overdue", DUE: "Due", UPCOMING: "Upcoming"}
+    return {deferred.OVERDUE: "Overdue", deferred.DUE: "Due", deferred.UPCOMING: "Upcoming"}
 
 
 @cache
 def _status_colours() -> dict[str, tuple[QBrush, QBrush]]:
     """(text, background) of the status cell of an overdue or due item: a fixed pair, never the palette's
     text on a fixed pale colour (light text on pale yellow in a dark theme)."""
-    from planner.engine.schedule import DUE, OVERDUE
 
     return {
         status: (QBrush(QColor(DUE_STATUS[name][0])), QBrush(QColor(DUE_STATUS[name][1])))
-        for status, name in ((OVERDUE, "overdue"), (DUE, "due"))
+        for status, name in ((deferred.OVERDUE, "overdue"), (deferred.DUE, "due"))
     }
 
 
@@ -82,9 +82,7 @@ class DueListModel(RowTableModel):
             if column == self.STATUS:
                 return _status_text().get(item.status, item.status)
             if column == self.WHEN:
-                from planner.engine.schedule import window_text
-
-                return window_text(item.due_on, item.due_until)
+                return deferred.window_text(item.due_on, item.due_until)
             if column == self.PATIENT:
                 return f"{item.patient_name} ({item.patient_id})"
             if column == self.ITEM:
@@ -156,13 +154,11 @@ class DueListView(QWidget):
         return date.today()
 
     def reload(self) -> None:
-        from planner.engine.schedule import DUE, OVERDUE
-        from planner.record.followup import due_list  # the database layer loads after first paint
 
-        items = due_list(self.database, self.today(), days_ahead=self.days.value())
+        items = deferred.due_list(self.database, self.today(), days_ahead=self.days.value())
         self.model.set_rows(items)
-        overdue = sum(1 for i in items if i.status == OVERDUE)
-        due = sum(1 for i in items if i.status == DUE)
+        overdue = sum(1 for i in items if i.status == deferred.OVERDUE)
+        due = sum(1 for i in items if i.status == deferred.DUE)
         self.summary.setText(f"{overdue} overdue, {due} due today or in their window, {len(items)} listed")
         self.view.resizeColumnsToContents()
         self._update_buttons()
@@ -175,10 +171,9 @@ class DueListView(QWidget):
         item = self.selected()
         if item is None:
             return
-        from planner.record.followup import set_done
 
         try:
-            set_done(self.database, item.id, self.today())
+            deferred.set_done(self.database, item.id, self.today())
         except UserError as exc:
             self.summary.setText(f"Not marked done: {exc}")
             return
@@ -189,10 +184,9 @@ class DueListView(QWidget):
     def reopen_last(self) -> None:
         if self._last_done is None:
             return
-        from planner.record.followup import set_done
 
         try:
-            set_done(self.database, self._last_done.id, None)
+            deferred.set_done(self.database, self._last_done.id, None)
         except UserError as exc:
             self.summary.setText(f"Not reopened: {exc}")
             return

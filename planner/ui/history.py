@@ -32,13 +32,14 @@ from PySide6.QtWidgets import (
 
 from planner.errors import NotFoundError
 from planner.storage.database import Database
+from planner.ui import deferred
 
 if TYPE_CHECKING:
     from planner.ui.plan_compare import CompareDialog
     from planner.ui.trend_charts import TrendCharts
 
-# The records and the patient history are imported where they are used: they load SQLAlchemy and the rule
-# engine, which the main window does not need before a patient is shown.
+# The records, the patient history, the charts and the comparison are reached through planner.ui.deferred: they
+# load SQLAlchemy, the rule engine and QtCharts, which the main window does not need before a patient is shown.
 
 PlanIdRole = Qt.ItemDataRole.UserRole + 1
 
@@ -140,14 +141,12 @@ class HistoryView(QWidget):
         if not patient_id:
             self._selection_changed()
             return
-        from planner.record.plans import plan_versions
-        from planner.record.visits import assessments_for
 
-        for summary in assessments_for(self.database, patient_id):  # newest first
+        for summary in deferred.assessments_for(self.database, patient_id):  # newest first
             top = QTreeWidgetItem(
                 [summary.assessed_on, "", summary.assessor or "", summary.etiology, str(summary.pain_nrs)]
             )
-            versions = plan_versions(self.database, summary.id)
+            versions = deferred.plan_versions(self.database, summary.id)
             for record in versions:
                 if record.signed and record.signed_at:
                     status = f"signed {record.signed_at.astimezone().strftime('%Y-%m-%d %H:%M')}"
@@ -179,10 +178,8 @@ class HistoryView(QWidget):
         self._trends_stale = False
         trend = None
         if self.patient_id:
-            from planner.record.patient_history import patient_history
-
             try:
-                trend = patient_history(self.database, self.patient_id, date.today())["trends"]
+                trend = deferred.patient_history(self.database, self.patient_id, date.today())["trends"]
             except NotFoundError:
                 trend = None
         if trend is None:
@@ -190,9 +187,7 @@ class HistoryView(QWidget):
             self.trends_page.setCurrentWidget(self.empty)
             return
         if self.charts is None:
-            from planner.ui.trend_charts import TrendCharts
-
-            self.charts = TrendCharts()
+            self.charts = deferred.TrendCharts()
             self.trends_page.addWidget(self.charts)
         self.trends_page.setCurrentWidget(self.charts)
         self.charts.show_trend(trend)
@@ -229,8 +224,6 @@ class HistoryView(QWidget):
 
     def compare(self, first_id: int, second_id: int) -> CompareDialog:
         """Open the comparison of two plan versions, the older one (as listed) first."""
-        from planner.record.plans import get_plan
-        from planner.ui.plan_compare import CompareDialog
 
         if not self._built:
             self._build()
@@ -238,7 +231,9 @@ class HistoryView(QWidget):
         older_id, newer_id = sorted((first_id, second_id), key=lambda pid: rank.get(pid, pid))
         if self.compare_dialog is not None:
             self.compare_dialog.close()
-        dialog = CompareDialog(get_plan(self.database, older_id), get_plan(self.database, newer_id), self)
+        dialog = deferred.CompareDialog(
+            deferred.get_plan(self.database, older_id), deferred.get_plan(self.database, newer_id), self
+        )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.destroyed.connect(lambda *_: self._forget_dialog(dialog))
         self.compare_dialog = dialog

@@ -6,20 +6,25 @@ rebuilds the editor and the plan review around it. Everything that touches data 
 
 from __future__ import annotations
 
+from datetime import datetime
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QByteArray, QItemSelectionModel, QModelIndex, QSettings, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QKeySequence
+import shiboken6
+from PySide6.QtCore import QByteArray, QItemSelectionModel, QModelIndex, QSettings, QSize, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
+    QDialog,
     QDockWidget,
+    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QMainWindow,
+    QMessageBox,
     QPushButton,
     QSplitter,
     QTableView,
@@ -28,24 +33,25 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from planner.errors import UserError
+from planner.errors import AssessmentError, UserError
+from planner.paths import examples_dir
 from planner.storage.database import Database
+from planner.ui import deferred
 from planner.ui.due import DueListView
 from planner.ui.history import HistoryView
 from planner.ui.patients import PatientDialog, PatientFilterModel, PatientIdRole, PatientListModel
+from planner.ui.preferences import day_first
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QCloseEvent, QShowEvent
-    from PySide6.QtWidgets import QMessageBox
 
     from planner.export.context import ExportContext
     from planner.ui.autosave import DraftStore
     from planner.ui.session import AssessmentSession
 
-# The records, settings, edits, export and the assessment session are imported where they are used: they load
-# SQLAlchemy, the validator and the rule engine, which the first screen (window and lists) does not need. So are
-# the message boxes and file dialogs: PySide6 builds each Qt class (and its enums) on first use, which the first
-# paint need not wait for.
+# The records, settings, edits, export, the assessment session and its pages load SQLAlchemy, the validator and
+# the rule engine, which the first screen (window and lists) does not need: they are reached through
+# planner.ui.deferred, the one boundary between the first screen and the rest.
 
 AUTOSAVE_DELAY_MS = 2000
 
@@ -53,15 +59,11 @@ AUTOSAVE_DELAY_MS = 2000
 def draft_question(draft: Any) -> str:
     """What the crash-recovery question says about a draft, with its dates as people read them: "Unsaved
     changes to the assessment of 20 Nov 2026 for Walter K. were kept today at 14:05. Restore them?"."""
-    from datetime import datetime
-
-    from planner.dates import format_date, format_moment
-
     who = draft.patient_name or draft.patient_id
     assessed = draft.assessment.get("assessed_on") if isinstance(draft.assessment, dict) else None
-    what = f"the assessment of {format_date(assessed)}" if assessed else "an assessment"
+    what = f"the assessment of {deferred.format_date(assessed)}" if assessed else "an assessment"
     try:
-        when = format_moment(datetime.fromisoformat(draft.saved_at))
+        when = deferred.format_moment(datetime.fromisoformat(draft.saved_at))
     except ValueError:
         when = draft.saved_at or "in an earlier session"
     if not when.startswith(("today", "yesterday", "in ")):
@@ -101,9 +103,8 @@ class MainWindow(QMainWindow):
     def drafts(self) -> DraftStore:
         """Autosaved drafts beside the database; the store (and json, tempfile) loads when first used, after
         the first paint."""
-        from planner.ui.autosave import DraftStore
 
-        return DraftStore(self.database.path.parent / "drafts")
+        return deferred.DraftStore(self.database.path.parent / "drafts")
 
     # --- construction --------------------------------------------------------------------------------------
     def _build_patient_list(self) -> None:
@@ -340,35 +341,29 @@ class MainWindow(QMainWindow):
         self.open_patient(patient_id)
 
     def open_patient(self, patient_id: str | None) -> None:
-        from planner.record.plans import latest_plan
-        from planner.record.visits import assessments_for
 
         self.patient_id = patient_id
         self.history.show_patient(patient_id)
         if patient_id is None:
             self._show_empty()
             return
-        summaries = assessments_for(self.database, patient_id)
+        summaries = deferred.assessments_for(self.database, patient_id)
         if not summaries:
             self._set_session(None)
             self._show_empty("No assessment yet for this patient. Use “New assessment” (Ctrl+Shift+N).")
         else:
-            self.open_plan(latest_plan(self.database, summaries[0].id).id)
+            self.open_plan(deferred.latest_plan(self.database, summaries[0].id).id)
         self._update_actions()
 
     def new_patient(self) -> None:
-        from PySide6.QtWidgets import QDialog
-
-        from planner.record.patients import SimilarPatientError, save_patient
-        from planner.ui.preferences import day_first
 
         dialog = PatientDialog(self, day_first=day_first(self.settings))
         confirmed: dict[str, Any] | None = None  # values the user chose OK for again after a similar-patient note
         while dialog.exec() == QDialog.DialogCode.Accepted:
             values = dialog.values()
             try:
-                row = save_patient(self.database, **values, new=True, allow_similar=values == confirmed)
-            except SimilarPatientError as exc:
+                row = deferred.save_patient(self.database, **values, new=True, allow_similar=values == confirmed)
+            except deferred.SimilarPatientError as exc:
                 confirmed = values
                 dialog.show_error(str(exc))
                 continue
@@ -381,10 +376,6 @@ class MainWindow(QMainWindow):
             return
 
     def edit_patient(self) -> None:
-        from PySide6.QtWidgets import QDialog
-
-        from planner.record.patients import save_patient
-        from planner.ui.preferences import day_first
 
         if self.patient_id is None:
             return
@@ -392,7 +383,7 @@ class MainWindow(QMainWindow):
         dialog = PatientDialog(self, row, day_first=day_first(self.settings))
         while dialog.exec() == QDialog.DialogCode.Accepted:
             try:
-                save_patient(self.database, **dialog.values(), new=False)
+                deferred.save_patient(self.database, **dialog.values(), new=False)
             except UserError as exc:
                 dialog.show_error(self._in_words(exc))
                 continue
@@ -402,12 +393,11 @@ class MainWindow(QMainWindow):
             return
 
     def toggle_archived(self) -> None:
-        from planner.record.patients import set_patient_archived
 
         if self.patient_id is None:
             return
         row = self.patient_model.patient(self.patient_model.row_for(self.patient_id))
-        set_patient_archived(self.database, row.id, not row.archived)
+        deferred.set_patient_archived(self.database, row.id, not row.archived)
         self.patient_model.reload()
         self.due.reload()  # archived patients have nothing due
         self.show_archived.setChecked(self.show_archived.isChecked() or not row.archived)
@@ -473,10 +463,6 @@ class MainWindow(QMainWindow):
         self._update_actions()
 
     def _set_session(self, session: AssessmentSession | None) -> None:
-        from planner.ui.assessment_editor import AssessmentEditor
-        from planner.ui.plan_pages import scrolling
-        from planner.ui.plan_review import PlanReview
-        from planner.ui.preferences import day_first
 
         refocus = self._focus_in_record()
         if refocus:
@@ -492,9 +478,9 @@ class MainWindow(QMainWindow):
         if session is None:
             self._update_actions()
             return
-        self.editor = AssessmentEditor(session, settings=self.settings)
+        self.editor = deferred.AssessmentEditor(session, settings=self.settings)
         self.editor.amendRequested.connect(self.amend)
-        self.plan_review = PlanReview(session, day_first=day_first(self.settings))
+        self.plan_review = deferred.PlanReview(session, day_first=day_first(self.settings))
         self.plan_review.openPassage.connect(self.open_library)
         self.plan_review.signRequested.connect(self.sign)
         self.plan_review.amendRequested.connect(self.amend)
@@ -502,7 +488,7 @@ class MainWindow(QMainWindow):
         self.plan_review.problem.connect(lambda text: self.warn("Plan", text))
         self.assessment_layout.addWidget(self.editor)
         # Like the editor's pages, the plan scrolls as a whole on a screen too short for its panes (1080 at 200 %).
-        self.plan_layout.addWidget(scrolling(self.plan_review, lines=6, fill=True))
+        self.plan_layout.addWidget(deferred.scrolling(self.plan_review, lines=6, fill=True))
         session.changed.connect(self._session_changed)
         session.undo_stack.canUndoChanged.connect(self._update_actions)
         session.undo_stack.canRedoChanged.connect(self._update_actions)
@@ -515,27 +501,22 @@ class MainWindow(QMainWindow):
     def _yield_shortcuts(self) -> None:
         """Text fields let the window's shortcuts (Ctrl+E export...) through; see planner.ui.shortcuts. Set up
         when a patient is opened, not at start-up."""
-        from PySide6.QtWidgets import QLineEdit
-
-        from planner.ui.shortcuts import YieldToWindow, window_keys
 
         if self._shortcut_filter is None:
-            self._shortcut_filter = YieldToWindow(window_keys(self), self)
+            self._shortcut_filter = deferred.YieldToWindow(deferred.window_keys(self), self)
             self._shortcut_filter.watch(self.patient_search)
         for field in self.editor.findChildren(QLineEdit):
             self._shortcut_filter.watch(field)
 
     def open_plan(self, plan_id: int) -> None:
         """Open a stored plan version: the latest draft is editable, anything else read-only."""
-        from planner.record.plans import get_plan, latest_plan
-        from planner.ui.session import AssessmentSession
 
         if self.session is not None and self.session.dirty and not self.confirm_discard():
             return
-        record = get_plan(self.database, plan_id)
-        latest = latest_plan(self.database, record.assessment_id)
+        record = deferred.get_plan(self.database, plan_id)
+        latest = deferred.latest_plan(self.database, record.assessment_id)
         read_only = record.signed or record.id != latest.id
-        session = AssessmentSession(
+        session = deferred.AssessmentSession(
             self.database, record.assessment, assessment_id=record.assessment_id, record=record, read_only=read_only
         )
         self._set_session(session)
@@ -545,26 +526,22 @@ class MainWindow(QMainWindow):
         """A new visit. For a patient seen before it starts from the latest plan version of the last visit: its
         assessment values and the clinician's decisions, each marked as carried over from that visit until
         confirmed or changed (planner.plan.carry)."""
-        from planner.plan.carry import new_visit
-        from planner.record.plans import latest_plan
-        from planner.record.visits import assessments_for
-        from planner.storage.clinic_settings import assessor_text, default_assessor
-        from planner.ui.session import AssessmentSession, blank_assessment
-
         if self.patient_id is None or not self.confirm_discard():
             return
-        assessor = assessor_text(*default_assessor(self.database))
-        summaries = assessments_for(self.database, self.patient_id)
+        assessor = deferred.assessor_text(*deferred.default_assessor(self.database))
+        summaries = deferred.assessments_for(self.database, self.patient_id)
         edits = None
         if summaries:
-            previous = latest_plan(self.database, summaries[0].id)
-            assessment, edits = new_visit(previous.assessment, previous.edits, previous.final(), assessor=assessor)
+            previous = deferred.latest_plan(self.database, summaries[0].id)
+            assessment, edits = deferred.new_visit(
+                previous.assessment, previous.edits, previous.final(), assessor=assessor
+            )
         else:
             row = self.patient_model.patient(self.patient_model.row_for(self.patient_id))
-            assessment = blank_assessment(
+            assessment = deferred.blank_assessment(
                 {"id": row.id, "name": row.name, "birth_date": row.birth_date, "sex": row.sex}, assessor
             )
-        self._set_session(AssessmentSession(self.database, assessment, edits=edits))
+        self._set_session(deferred.AssessmentSession(self.database, assessment, edits=edits))
         self.tabs.setCurrentWidget(self.assessment_page)
         self.statusBar().showMessage("New assessment (not saved yet)")
 
@@ -586,23 +563,20 @@ class MainWindow(QMainWindow):
         """Bring back an autosaved draft. It works from the plan row version it was typed over (``opened``),
         so saving it is refused if someone changed the plan since; a draft from before drafts recorded that
         works from the latest."""
-        from planner.edits import PlanEdits
-        from planner.record.plans import PlanStamp, latest_plan
-        from planner.ui.session import AssessmentSession
 
         self.patient_model.reload()
         self.select_patient(patient_id)
-        record = latest_plan(self.database, assessment_id) if assessment_id is not None else None
-        session = AssessmentSession(
+        record = deferred.latest_plan(self.database, assessment_id) if assessment_id is not None else None
+        session = deferred.AssessmentSession(
             self.database,
             assessment,
             assessment_id=assessment_id,
             record=record,
             read_only=False,
-            opened=PlanStamp(*opened) if opened else None,
+            opened=deferred.PlanStamp(*opened) if opened else None,
             draft_writer=writer,
         )
-        session.set_edits(PlanEdits.from_json(edits), "Restore draft")
+        session.set_edits(deferred.PlanEdits.from_json(edits), "Restore draft")
         self._set_session(session)
         session.undo_stack.resetClean()
         self.tabs.setCurrentWidget(self.assessment_page)
@@ -654,18 +628,14 @@ class MainWindow(QMainWindow):
 
     def _in_words(self, error: UserError) -> str:
         """An error as the screen says it: an assessment's problems in the words of the form's labels."""
-        from planner.errors import AssessmentError
-        from planner.ui.fields import describe
-        from planner.ui.preferences import day_first
 
         if isinstance(error, AssessmentError):
             order = day_first(self.settings)
-            return "\n".join(describe(issue, day_first=order) for issue in error.issues)
+            return "\n".join(deferred.describe(issue, day_first=order) for issue in error.issues)
         return str(error)
 
     def confirm_discard(self) -> bool:
         """Ask about unsaved changes; True when it is fine to move on."""
-        from PySide6.QtWidgets import QMessageBox
 
         session = self.session
         if session is None or not session.dirty or session.read_only:
@@ -681,12 +651,10 @@ class MainWindow(QMainWindow):
 
     def warn(self, title: str, text: str) -> None:
         """Every warning the window shows goes through here (tests capture it instead of a modal box)."""
-        from PySide6.QtWidgets import QMessageBox
 
         QMessageBox.warning(self, title, text)
 
     def ask_unsaved(self) -> QMessageBox.StandardButton:
-        from PySide6.QtWidgets import QMessageBox
 
         buttons = (
             QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel
@@ -704,25 +672,21 @@ class MainWindow(QMainWindow):
             self.session.undo_stack.redo()
 
     def sign(self) -> None:
-        from PySide6.QtWidgets import QDialog
-
-        from planner.edits import confirm_all_carried, unconfirmed
-        from planner.record.plans import PlanChangedError
-        from planner.storage.clinic_settings import default_assessor
-        from planner.ui.plan_review import SignDialog, carried_question
 
         session = self.session
         if session is None:
             return
-        dialog = SignDialog(self, *default_assessor(self.database), carried=carried_question(session.edits))
+        dialog = deferred.SignDialog(
+            self, *deferred.default_assessor(self.database), carried=deferred.carried_question(session.edits)
+        )
         while self.run_sign_dialog(dialog) == QDialog.DialogCode.Accepted:
             try:
-                if dialog.confirms_carried() and unconfirmed(session.edits):
+                if dialog.confirms_carried() and deferred.unconfirmed(session.edits):
                     # Signing asks: what came over from the last visit is confirmed only because the
                     # clinician ticked it, as one undoable step before the sign-off.
-                    session.set_edits(confirm_all_carried(session.edits), "Confirm everything carried over")
+                    session.set_edits(deferred.confirm_all_carried(session.edits), "Confirm everything carried over")
                 record = session.sign(dialog.name.text(), dialog.credentials.text())
-            except PlanChangedError as exc:
+            except deferred.PlanChangedError as exc:
                 self.warn("Not signed", str(exc))
                 return
             except UserError as exc:
@@ -746,30 +710,25 @@ class MainWindow(QMainWindow):
 
     # --- export and print ----------------------------------------------------------------------------------
     def _export_context(self) -> ExportContext:
-        from planner.clock import utc_now
-        from planner.export.context import ExportContext, Signature
-        from planner.storage.clinic_settings import clinic_info
 
         session = self.session
         assert session is not None
         record = session.record
         signature = None
         if record is not None and record.signed and session.read_only and record.signed_at is not None:
-            signature = Signature(
+            signature = deferred.Signature(
                 record.signer or "", record.signer_credentials or "", record.signed_at, record.content_hash or ""
             )
-        from planner.library.store import load_library
 
-        return ExportContext(
-            clinic=clinic_info(self.database),
-            generated_at=utc_now(),
+        return deferred.ExportContext(
+            clinic=deferred.clinic_info(self.database),
+            generated_at=deferred.utc_now(),
             signature=signature,
             plan_version=record.version if record else None,
-            figures=load_library(self.database).figures,
+            figures=deferred.load_library(self.database).figures,
         )
 
     def _render(self, handout: bool) -> bytes | None:
-        from planner.export.service import render_pdf
 
         session = self.session
         if session is None or session.plan is None:
@@ -777,20 +736,15 @@ class MainWindow(QMainWindow):
         if not session.plan_is_current:
             self.warn("Export", "Fix the problems listed in the assessment first.")
             return None
-        return render_pdf(session.plan, session.assessment(), self._export_context(), handout=handout)
+        return deferred.render_pdf(session.plan, session.assessment(), self._export_context(), handout=handout)
 
     def choose_export_path(self, suggested: str) -> str:
-        from PySide6.QtWidgets import QFileDialog
 
         folder = str(self.settings.value("export/folder", str(Path.home())))
         path, _ = QFileDialog.getSaveFileName(self, "Export PDF", str(Path(folder) / suggested), "PDF (*.pdf)")
         return path
 
     def export(self, handout: bool) -> Path | None:
-        from PySide6.QtCore import QUrl
-        from PySide6.QtGui import QDesktopServices
-
-        from planner.export.files import write_file_atomically
 
         session = self.session
         if session is None:
@@ -808,13 +762,12 @@ class MainWindow(QMainWindow):
             return None
         try:
             # The save dialog already asked before an existing file is replaced.
-            written = write_file_atomically(Path(chosen), pdf, overwrite=True)
+            written = deferred.write_file_atomically(Path(chosen), pdf, overwrite=True)
         except UserError as exc:
             self.warn("Export", str(exc))
             return None
-        from planner.export.service import record_export
 
-        record_export(
+        deferred.record_export(
             self.database,
             session.assessment()["patient"]["id"],
             written,
@@ -828,24 +781,19 @@ class MainWindow(QMainWindow):
         return written
 
     def print_plan(self, handout: bool) -> None:
-        from planner.ui.printing import print_with_preview
 
         pdf = self._render(handout)
         if pdf is not None:
-            print_with_preview(self, pdf, "Patient handout" if handout else "Care plan")
+            deferred.print_with_preview(self, pdf, "Patient handout" if handout else "Care plan")
 
     def import_assessments(self) -> None:
-        from PySide6.QtWidgets import QFileDialog
-
-        from planner.assessment.validate import load_assessment_file
-        from planner.record.assessments import store_assessment
 
         paths, _ = QFileDialog.getOpenFileNames(self, "Import assessments", "", "Assessments (*.json)")
         imported = []
         try:
-            assessments = [load_assessment_file(Path(p)) for p in paths]
+            assessments = [deferred.load_assessment_file(Path(p)) for p in paths]
             for assessment in assessments:
-                imported.append(store_assessment(self.database, assessment))
+                imported.append(deferred.store_assessment(self.database, assessment))
         except UserError as exc:
             self.warn("Import", f"{exc}\n\n{len(imported)} assessment(s) were imported before this.")
         notes = [note for stored in imported for note in stored.notes]
@@ -859,10 +807,9 @@ class MainWindow(QMainWindow):
 
     # --- other windows -------------------------------------------------------------------------------------
     def open_library(self, document_id: str = "", heading: str = "") -> None:
-        from planner.ui.library.window import LibraryWindow
 
         if self.library_window is None:
-            self.library_window = LibraryWindow(self.database)
+            self.library_window = deferred.LibraryWindow(self.database)
             self.library_window.setWindowTitle("Document library")
             self.library_window.resize(1100, 720)
             self.library_window.libraryChanged.connect(self._library_changed)
@@ -883,12 +830,10 @@ class MainWindow(QMainWindow):
             self.session.refresh_plan()
 
     def open_settings(self) -> None:
-        from planner.ui.settings_dialog import SettingsDialog
 
-        SettingsDialog(self.database, self, self.settings).exec()
+        deferred.SettingsDialog(self.database, self, self.settings).exec()
 
     def about(self) -> None:
-        from PySide6.QtWidgets import QMessageBox
 
         QMessageBox.about(
             self,
@@ -899,11 +844,6 @@ class MainWindow(QMainWindow):
 
     def offer_demo(self) -> None:
         """First run: offer a demo patient from the shipped examples so a newcomer sees a full plan."""
-        from PySide6.QtWidgets import QMessageBox
-
-        from planner.assessment.validate import load_assessment_file
-        from planner.paths import examples_dir
-        from planner.record.assessments import store_assessment
 
         answer = QMessageBox.question(
             self,
@@ -914,7 +854,7 @@ class MainWindow(QMainWindow):
         if answer != QMessageBox.StandardButton.Yes:
             return
         example = examples_dir() / "neoplastic-after-radiation.json"
-        stored = store_assessment(self.database, load_assessment_file(example))
+        stored = deferred.store_assessment(self.database, deferred.load_assessment_file(example))
         self.patient_model.reload()
         self.due.reload()
         self.select_patient(stored.patient_id)
@@ -931,7 +871,6 @@ class MainWindow(QMainWindow):
 
     def ask_restore(self, text: str) -> bool:
         """Whether to restore a recovered draft (a method, so tests answer it)."""
-        from PySide6.QtWidgets import QMessageBox
 
         answer = QMessageBox.question(
             self,
@@ -944,7 +883,6 @@ class MainWindow(QMainWindow):
 
     # --- state ---------------------------------------------------------------------------------------------
     def _update_actions(self, *_ignored: object) -> None:
-        import shiboken6
 
         has_patient = self.patient_id is not None
         session = self.session

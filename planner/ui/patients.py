@@ -16,10 +16,22 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     Qt,
 )
-from PySide6.QtWidgets import QDialog, QLineEdit, QWidget
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QWidget,
+)
 
 from planner.record.patients import PatientRow, list_patients
 from planner.storage.database import Database
+from planner.ui import deferred
+from planner.ui.colours import BANNER
 
 PatientIdRole = Qt.ItemDataRole.UserRole + 1
 ArchivedRole = Qt.ItemDataRole.UserRole + 2
@@ -143,9 +155,6 @@ class PatientListModel(QAbstractTableModel):
         if role == ArchivedRole:
             return patient.archived
         if role == Qt.ItemDataRole.ForegroundRole and patient.archived:
-            from PySide6.QtGui import QPalette
-            from PySide6.QtWidgets import QApplication
-
             return QApplication.palette().color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text)
         return None
 
@@ -354,11 +363,6 @@ class PatientDialog(QDialog):
     def __init__(
         self, parent: QWidget | None = None, patient: PatientRow | None = None, *, day_first: bool = True
     ) -> None:
-        from PySide6.QtWidgets import QComboBox, QDialogButtonBox, QFormLayout, QLabel
-
-        from planner.assessment.schema import SEXES  # the format's rules load when a patient is edited
-        from planner.ui.colours import BANNER
-        from planner.ui.date_field import DateField
 
         super().__init__(parent)
         self.setWindowTitle("Edit patient" if patient else "New patient")
@@ -367,13 +371,13 @@ class PatientDialog(QDialog):
         self.patient_id = QLineEdit(patient.id if patient else "")
         self.patient_id.setReadOnly(patient is not None)
         self.name = QLineEdit(patient.name if patient else "")
-        self.birth_field = DateField(day_first=day_first)
+        self.birth_field = deferred.DateField(day_first=day_first)
         self.birth_field.set_value(patient.birth_date if patient else None)
         self.birth_date = self.birth_field.edit
         self.birth_field.button.setAccessibleName("Choose the birth date from a calendar")
         self.sex = QComboBox()
         self.sex.addItem("", None)
-        for value in SEXES:
+        for value in deferred.SEXES:
             self.sex.addItem(value, value)
         if patient and patient.sex:
             self.sex.setCurrentIndex(self.sex.findData(patient.sex))
@@ -407,32 +411,30 @@ class PatientDialog(QDialog):
 
     def birth_date_value(self) -> str | None:
         """The ISO date typed, or the text as typed when it is not a date (the rules then name the problem)."""
-        from planner.dates import DateError, read_typed_date
 
         text = self.birth_date.text().strip()
         if not text:
             return None
         try:
-            return read_typed_date(text, day_first=self.day_first).isoformat()
-        except DateError:
+            return deferred.read_typed_date(text, day_first=self.day_first).isoformat()
+        except deferred.DateError:
             return text
 
     def _explain_birth_date(self, text: str) -> None:
-        from planner.dates import DateError, ambiguous, long_date, read_typed_date
 
         if not text.strip():
             self.understood.setText("Type it as the clinic writes it (3/4/1958, 3 Apr 1958) or press Alt+Down.")
             return
         try:
-            day = read_typed_date(text, day_first=self.day_first)
-        except DateError as exc:
+            day = deferred.read_typed_date(text, day_first=self.day_first)
+        except deferred.DateError as exc:
             self.understood.setText(f"Not a date yet: {exc}.")
             return
         order = ""
-        if ambiguous(text):
+        if deferred.ambiguous(text):
             order = " (day first)" if self.day_first else " (month first)"
             order += "; the order of day and month is set in Settings."
-        self.understood.setText(f"Understood as {long_date(day)}{order or '.'}")
+        self.understood.setText(f"Understood as {deferred.long_date(day)}{order or '.'}")
 
     def values(self) -> dict[str, Any]:
         return {

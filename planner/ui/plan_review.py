@@ -57,6 +57,7 @@ from planner.plan.generate import SECTION_TITLES
 from planner.plan.text import DRAFT_MARK, HELD_HEADING, held_by_reason, held_title, passage_paragraphs
 from planner.ui.colours import ALERT_LEVEL, BANNER, CARRIED
 from planner.ui.date_field import DateField
+from planner.ui.fields import describe, form_order
 from planner.ui.flow_layout import FlowLayout, flow_policy
 from planner.ui.plan_models import CARRIED_SIGN, carried_words, marks_of
 from planner.ui.plan_pages import EquipmentPage, ExercisesPage, PatientTextBox, ReviewPage, scrolling
@@ -527,8 +528,6 @@ class PlanReview(QWidget):
         if self.session.plan is not None:
             self.body.setCurrentWidget(self.pages)
             return
-        from planner.ui.fields import describe, form_order
-
         needed = "".join(
             f"<li>{html.escape(describe(issue, day_first=self.day_first))}</li>"
             for issue in sorted(self.session.issues, key=form_order)

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from PySide6.QtCore import QSettings
+from PySide6.QtCore import QLocale, QSettings
 
 DATABASE_SETTING = "database/path"
 """The database chosen in Settings; used at the next start unless --db or PLANNER_DB is given."""
@@ -17,8 +14,6 @@ DAY_FIRST_SETTING = "dates/dayFirst"
 def day_first(settings: QSettings | None = None) -> bool:
     """The day/month order of typed dates: the setting, or until it is chosen, the system locale's short date
     format (day before month in most of the world, month first in the United States)."""
-    from PySide6.QtCore import QLocale, QSettings
-
     store = settings if settings is not None else QSettings()
     chosen = store.value(DAY_FIRST_SETTING)
     if chosen is not None:

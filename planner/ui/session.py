@@ -26,7 +26,7 @@ from planner.library.store import load_library
 from planner.plan.carry import follow_up_assessment
 from planner.plan.generate import generate_plan
 from planner.record.assessments import save_draft, store_assessment
-from planner.record.plans import PlanChangedError, PlanRecord, PlanStamp, draft_hash, sign_plan
+from planner.record.plans import PlanChangedError, PlanRecord, PlanStamp, draft_hash, get_plan, sign_plan
 from planner.record.visits import earlier_visits, patient_assessments
 from planner.storage.database import Database
 
@@ -330,8 +330,6 @@ class AssessmentSession(QObject):
         if self.assessment_id is None:
             stored = store_assessment(self.database, assessment, self._edits)
             self.assessment_id = stored.assessment_id
-            from planner.record.plans import get_plan
-
             self.record = get_plan(self.database, stored.plan_id)
         else:
             assert self.opened is not None, "a stored assessment is opened with its plan"

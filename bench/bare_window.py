@@ -1,11 +1,10 @@
-"""The benchmark floor: a bare PySide6 window, shown and painted, reporting as ``planner --smoke`` does."""
+"""The floor for launch and memory: a bare PySide6 window, shown and painted, reporting as ``planner --smoke``
+does ("painted", "listed", then its resident memory). Run by :mod:`bench.app` as ``python -m bench.bare_window``
+(this package's ``__init__`` holds only a docstring)."""
 
 import sys
-import time
 
-started = time.perf_counter()
-
-from PySide6.QtWidgets import QApplication, QLabel, QMainWindow  # noqa: E402 - the clock starts first
+from PySide6.QtWidgets import QApplication, QLabel, QMainWindow
 
 app = QApplication(sys.argv[:1])
 window = QMainWindow()
@@ -13,8 +12,8 @@ window.setCentralWidget(QLabel("floor"))
 window.resize(1280, 820)
 window.show()
 app.processEvents()
-print(f"painted {(time.perf_counter() - started) * 1000:.1f}", flush=True)
-print(f"listed {(time.perf_counter() - started) * 1000:.1f}", flush=True)
+print("painted", flush=True)
+print("listed", flush=True)
 try:  # resident memory is read from /proc (Linux); elsewhere the memory row is left out
     with open("/proc/self/status") as status:
         print("rss_kb", status.read().split("VmRSS:")[1].split()[0], flush=True)
