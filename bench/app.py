@@ -168,7 +168,8 @@ def _keystroke(app: QApplication, window: MainWindow, repeat: int) -> list[Figur
     types on the Assessment tab.) Up and Down alternate, so every key changes the score and the plan."""
     spin = window.editor.findChild(QSpinBox, "pain.nrs")
     assert spin is not None, "the pain score field"
-    page = next(p for p in range(window.editor.tabs.count()) if window.editor.tabs.widget(p).isAncestorOf(spin))
+    tabs = window.editor.tabs
+    page = next(p for p in range(tabs.count()) if (tab := tabs.widget(p)) is not None and tab.isAncestorOf(spin))
     window.editor.tabs.setCurrentIndex(page)
     spin.setFocus()  # the user has clicked into the field
     _settle(app)

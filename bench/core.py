@@ -8,8 +8,10 @@ machine.
 
 from __future__ import annotations
 
+import functools
 import statistics
 import tempfile
+from collections.abc import Callable
 from io import BytesIO
 from pathlib import Path
 from typing import Any
@@ -46,13 +48,18 @@ def richest_example() -> dict[str, Any]:
     return load_assessment_file(examples_dir() / RICHEST_EXAMPLE)
 
 
+def _evaluate_all(conditions: list[Callable[[Any], Any]], findings: Any) -> list[Any]:
+    """The floor of plan generation: every condition evaluated in a plain loop."""
+    return [condition(findings) for condition in conditions]
+
+
 def plan_figures(repeat: int) -> list[Figure]:
     library = compile_library(read_shipped_documents())
     assessment = richest_example()
     findings = all_findings(assessment, library)
     conditions = [r.condition.evaluate for r in library.recommendations]
     values = times(lambda: generate_plan(assessment, library), repeat)
-    floor = median(lambda: [c(findings) for c in conditions], repeat)
+    floor = median(functools.partial(_evaluate_all, conditions, findings), repeat)
     return [
         Figure(
             f"plan generation, shipped library ({len(conditions)} recommendations), median",
@@ -119,8 +126,8 @@ def scaling_figures(sizes: list[int], repeat: int) -> list[Figure]:
         library = compile_library([*shipped, *synthetic])
         findings = all_findings(assessment, library)
         conditions = [r.condition.evaluate for r in library.recommendations]
-        value = median(lambda library=library: generate_plan(assessment, library), repeat)
-        floor = median(lambda conditions=conditions, findings=findings: [c(findings) for c in conditions], repeat)
+        value = median(functools.partial(generate_plan, assessment, library), repeat)
+        floor = median(functools.partial(_evaluate_all, conditions, findings), repeat)
         figures.append(
             Figure(
                 f"plan generation with {size:,} synthetic recommendations",
@@ -235,6 +242,6 @@ def backup_figures(database_path: Path, patients: int, repeat: int) -> list[Figu
     with tempfile.TemporaryDirectory(dir=database_path.parent) as folder:
         for number in range(repeat):
             target = Path(folder) / f"backup-{number}.sqlite3"
-            values += times(lambda target=target: backup_database(database_path, target), 1)
+            values += times(functools.partial(backup_database, database_path, target), 1)
             target.unlink()
     return [Figure(f"daily backup, {patients:,} patients", statistics.median(values), None, "ms", "<= 1500 ms")]

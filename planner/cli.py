@@ -34,7 +34,7 @@ MAX_DEMO_PATIENTS = 100_000
 class _Parser(argparse.ArgumentParser):
     """argparse, but usage errors are UserErrors (exit 2 with one clear line)."""
 
-    def error(self, message: str) -> Any:  # type: ignore[override]
+    def error(self, message: str) -> Any:
         raise UserError(f"{message}\n(see 'planner --help')")
 
 
@@ -696,7 +696,7 @@ def _run_command(args: argparse.Namespace) -> int:
     for stream in streams:
         if hasattr(stream, "reconfigure"):  # a terminal that cannot show a letter gets an escape, not a crash
             stream.reconfigure(errors="backslashreplace")
-    sys.stdout, sys.stderr = TerminalWriter(streams[0]), TerminalWriter(streams[1])  # type: ignore[assignment]
+    sys.stdout, sys.stderr = TerminalWriter(streams[0]), TerminalWriter(streams[1])
     try:
         code = int(args.handler(args))
         sys.stdout.flush()

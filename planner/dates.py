@@ -140,13 +140,13 @@ def read_typed_date(text: str, *, day_first: bool = True, today: date | None = N
     words = [p for p in parts if not p.isdigit()]
     numbers = [p for p in parts if p.isdigit()]
     if len(words) == 1 and len(numbers) == 2 and len(parts) == 3:
-        month = _month(words[0])
-        if month is None:
+        named = _month(words[0])
+        if named is None:
             raise DateError(f"'{words[0]}' is not a month")
         day_text, year_text = (numbers[0], numbers[1]) if len(numbers[1]) in (2, 4) else (numbers[1], numbers[0])
         if len(year_text) not in (2, 4) or len(day_text) > 2:
             raise DateError(f"write the year with four digits, e.g. {EXAMPLE}")
-        return _make(_year(year_text, today), month, int(day_text))
+        return _make(_year(year_text, today), named, int(day_text))
     if (len(numbers) == 2 and not words) or (len(parts) == 2 and len(words) == 1):
         raise DateError(f"the year is missing; e.g. {EXAMPLE}")
     raise DateError(f"not a date I can read; type it as e.g. {EXAMPLE} or 1958-04-03")
@@ -155,7 +155,12 @@ def read_typed_date(text: str, *, day_first: bool = True, today: date | None = N
 def ambiguous(text: str) -> bool:
     """Whether ``text`` is a numbers-only date whose day and month could be swapped (3/4/1958, not 25/4)."""
     match = _NUMERIC.match(" ".join(text.strip().split()))
-    return bool(match) and int(match[1]) <= 12 and int(match[2]) <= 12 and match[1].lstrip("0") != match[2].lstrip("0")
+    return (
+        match is not None
+        and int(match[1]) <= 12
+        and int(match[2]) <= 12
+        and match[1].lstrip("0") != match[2].lstrip("0")
+    )
 
 
 def format_date(value: date | str | None) -> str:
@@ -166,7 +171,7 @@ def format_date(value: date | str | None) -> str:
         try:
             value = date.fromisoformat(value)
         except ValueError:
-            return value
+            return str(value)
     return f"{value.day} {MONTHS[value.month - 1][:3]} {value.year}"
 
 

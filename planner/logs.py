@@ -83,7 +83,7 @@ def redacted_traceback(error: BaseException) -> str:
 class RedactingFormatter(logging.Formatter):
     """Every exception in a log record is written by :func:`redacted_traceback`."""
 
-    def formatException(self, ei: ExcInfo | tuple[None, None, None]) -> str:  # type: ignore[override]
+    def formatException(self, ei: ExcInfo | tuple[None, None, None]) -> str:
         return redacted_traceback(ei[1]) if ei[1] is not None else ""
 
 

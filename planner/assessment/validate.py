@@ -196,15 +196,15 @@ def _cross_field_issues(data: dict[str, Any], today: date) -> list[FieldIssue]:
     if history.get("dvt_side") and not history.get("dvt"):
         rule = "is recorded only with an acute DVT (history.dvt true)"
         issues.append(FieldIssue("history.dvt_side", rule, "only_with", (("other", "history.dvt"),)))
-    lymphedema = data.get("lymphedema")
-    if lymphedema and lymphedema.get("present"):
+    lymphedema = data.get("lymphedema") or {}
+    if lymphedema.get("present"):
         for name in ("side", "phase"):
             if not lymphedema.get(name):
                 rule = "is required when lymphedema.present is true"
                 issues.append(
                     FieldIssue(f"lymphedema.{name}", rule, "required_when", (("other", "lymphedema.present"),))
                 )
-    circumferences = (lymphedema or {}).get("circumferences_cm")
+    circumferences = lymphedema.get("circumferences_cm")
     if circumferences:
         if len(circumferences["left"]) != len(circumferences["right"]):
             rule = "left and right must have the same number of measurements"

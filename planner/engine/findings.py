@@ -56,7 +56,7 @@ def weak_group_entries(assessment: dict[str, Any], library: CompiledLibrary) -> 
     """The weak groups in anatomy-table order, each side on its own, as lsp-careplan/1 lists them."""
     threshold = library.document_settings.get("weak_mrc_at_most")
     strength = assessment.get("strength") or {}
-    entries = []
+    entries: list[dict[str, Any]] = []
     if threshold is None:
         return entries
     for group in MUSCLE_GROUPS:

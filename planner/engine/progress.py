@@ -73,7 +73,7 @@ def _difference(current: float | None, earlier: float | None) -> float | None:
 def _ambulation_change(current: str | None, earlier: str | None) -> str | None:
     if current not in AMBULATION_SCALE or earlier not in AMBULATION_SCALE:
         return None
-    step = AMBULATION_SCALE.index(current) - AMBULATION_SCALE.index(earlier)  # type: ignore[arg-type]
+    step = AMBULATION_SCALE.index(current) - AMBULATION_SCALE.index(earlier)
     return "same" if step == 0 else "worse" if step > 0 else "better"
 
 

@@ -55,8 +55,9 @@ WEEKS = 4
 DAYS = 7
 
 
-def patient_text(entity: dict[str, Any], key: str, language: str | None) -> tuple[str, str | None]:
-    """An entity's text for the patient in ``language``, and why it is in English when it should not be.
+def patient_text(entity: dict[str, Any], key: str, language: str | None) -> tuple[Any, str | None]:
+    """An entity's text for the patient in ``language`` (a text, or a list of texts for ``steps``; None when it
+    has none), and why it is in English when it should not be.
 
     The translation the plan carries wins when it is up to date; otherwise the English prints, with ``stale`` or
     ``missing`` as the reason. Text without a translation record (the clinician's own words) prints as written.

@@ -8,7 +8,7 @@ those of ordinary household furniture and aids, in centimetres.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from planner.figures.drawing import RGB, Style
@@ -70,7 +70,7 @@ def polygon(*points: Vec, style: Style = SOLID, layer: str = "under") -> Shape3:
     return Shape3("polygon", tuple(points), style, layer)
 
 
-def flat(points: list[tuple[float, float]], style: Style = SOLID, z: float = 0.0, closed: bool = True) -> Shape3:
+def flat(points: Sequence[tuple[float, float]], style: Style = SOLID, z: float = 0.0, closed: bool = True) -> Shape3:
     """A shape in the side-view plane (objects of icons are drawn flat, seen from the side)."""
     return Shape3("polygon" if closed else "line", tuple(_v(x, y, z) for x, y in points), style)
 
@@ -385,7 +385,7 @@ def _worn_on(prop: PropSpec, body: Body) -> list[Shape3]:
     back = mul(forward, -1.0)
     shell = Style(ORTHOSIS, 3.2)
     if prop.name == "stocking":
-        path = (p["toe"], ball, heel, ankle, knee, add(p["hip"], mul(sub(knee, p["hip"]), 0.15)))
+        path: tuple[Vec, ...] = (p["toe"], ball, heel, ankle, knee, add(p["hip"], mul(sub(knee, p["hip"]), 0.15)))
         return [Shape3("line", path, Style((0.78, 0.6, 0.5), 9.0)), Shape3("line", path, Style((0.9, 0.78, 0.7), 6.0))]
     if prop.name == "boot":
         path = (add(knee, mul(sub(ankle, knee), 0.6)), ankle, heel, add(heel, mul(sub(ball, heel), 0.8)))

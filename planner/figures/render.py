@@ -309,7 +309,7 @@ def _focus_points(
 ) -> list[Point] | None:
     if spec.frame == "body":
         return None
-    names = ("shin", "ankle", "heel", "ball", "toe")
+    names: tuple[str, ...] = ("shin", "ankle", "heel", "ball", "toe")
     if spec.frame == "leg":
         names = (
             "hip",
@@ -325,9 +325,9 @@ def _focus_points(
         )
     bodies = [b for b in (poses.start, poses.end) if b is not None]
     points = [camera.flat(_point(b, n)) for b in bodies for n in names]
-    for shape in arrow:
-        if isinstance(shape, Path):
-            points += shape.points
+    for drawn in arrow:
+        if isinstance(drawn, Path):
+            points += drawn.points
     for shape in shapes3:
         if shape.layer == "over":
             points += [camera.flat(p) for p in shape.points]

@@ -62,8 +62,11 @@ class _Offered:
     stands (the document and the block), never by the patient's values."""
 
     __slots__ = ()
+    id: str
     condition: Compiled
     document_id: str
+    screen: tuple[str, ...]
+    exclusive: str | None
 
     @property
     def label(self) -> str:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import delete
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from planner.clock import utc_now
 from planner.errors import DamagedDataError, DocumentError, LibraryError, Problem
@@ -127,8 +127,8 @@ def _write_document(session: Session, parsed: ParsedDocument, origin: str, enabl
 def _delete_document(session: Session, document_id: str) -> None:
     unindex_document(session, document_id)
     for model in (Passage, Recommendation, Definition):
-        session.exec(delete(model).where(model.document_id == document_id))  # type: ignore[call-overload]
-    session.exec(delete(Document).where(Document.id == document_id))  # type: ignore[call-overload]
+        session.exec(delete(model).where(col(model.document_id) == document_id))
+    session.exec(delete(Document).where(col(Document.id) == document_id))
 
 
 def _check_candidate(
@@ -254,7 +254,9 @@ def get_document(database: Database, document_id: str) -> Document:
 def document_contributions(database: Database, document_id: str) -> list[Recommendation]:
     with database.read() as session:
         query = select(Recommendation).where(Recommendation.document_id == document_id)
-        return list(session.exec(query.order_by(Recommendation.target, Recommendation.order, Recommendation.id)))
+        return list(
+            session.exec(query.order_by(col(Recommendation.target), col(Recommendation.order), col(Recommendation.id)))
+        )
 
 
 _cache: dict[tuple[str, str], CompiledLibrary] = {}

@@ -266,11 +266,11 @@ def compile_translations(
             problems.append(Problem(1, f"document: no document '{translation.document}' in the library"))
         compiled: dict[str, TextTranslation] = {}
         stale: list[str] = []
-        for block in translation.values:
-            if block.finding not in kinds:
-                problems.append(Problem(block.line, f"values: unknown finding '{block.finding}'"))
-            elif kinds[block.finding].value != "text":
-                problems.append(Problem(block.line, f"values: '{block.finding}' is not a text finding"))
+        for values in translation.values:
+            if values.finding not in kinds:
+                problems.append(Problem(values.line, f"values: unknown finding '{values.finding}'"))
+            elif kinds[values.finding].value != "text":
+                problems.append(Problem(values.line, f"values: '{values.finding}' is not a text finding"))
         if document is not None and not problems:
             english = source_texts(document)
             for block in translation.blocks:
@@ -283,8 +283,8 @@ def compile_translations(
             out.problems[translation.origin_name] = sorted(problems, key=lambda p: p.line)
             continue
         out.texts.setdefault(translation.language, {}).update(compiled)
-        for block in translation.values:
-            out.values.setdefault(translation.language, {}).setdefault(block.finding, {}).update(block.values)
+        for values in translation.values:
+            out.values.setdefault(translation.language, {}).setdefault(values.finding, {}).update(values.values)
         if stale:
             out.stale[translation.origin_name] = stale
     return out
@@ -426,8 +426,7 @@ def translation_skeleton(document: ParsedDocument, language: str, existing: Pars
                 lines.append(f"{key}: {value}")
             lines += [f"step: {value}" for value, _line in old.steps]
         else:
-            for key, value in texts.items():
-                values = value if isinstance(value, list) else [value]
-                lines += [f"{key}: {text}" for text in values]
+            for key, written in texts.items():
+                lines += [f"{key}: {text}" for text in (written if isinstance(written, list) else [written])]
         lines += [":::", ""]
     return "\n".join(lines)

@@ -348,13 +348,13 @@ def generate_plan(
             entry = {"id": rec.id, "level": rec.level, "text": title, "detail": detail, "evidence": evidence}
             alerts.append((ALERT_RANK[rec.level or "info"], rec.order, rec.id, entry))
         elif rec.target in handout:
-            line = {"id": rec.id, "text": title, "evidence": evidence}
+            line: dict[str, Any] = {"id": rec.id, "text": title, "evidence": evidence}
             translated = translation(library, language, rec.id, findings)
             if translated is not None:
                 line["translation"] = translated
             handout[rec.target].append(line)
         else:
-            item = {"id": rec.id, "title": title, "detail": detail, "evidence": evidence}
+            item: dict[str, Any] = {"id": rec.id, "title": title, "detail": detail, "evidence": evidence}
             handout_text = rec.handout.render(findings)
             if handout_text:
                 item["handout"] = handout_text

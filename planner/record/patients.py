@@ -210,6 +210,6 @@ def count_rows(database: Database) -> dict[str, int]:
 
     with database.read() as session:
         return {
-            model.__tablename__: session.exec(select(func.count()).select_from(model)).one()  # type: ignore[attr-defined]
+            model.__tablename__: session.exec(select(func.count()).select_from(model)).one()
             for model in (Patient, Assessment, Plan)
         }

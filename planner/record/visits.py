@@ -42,7 +42,8 @@ def stored_visits(session: Session, patient_id: str) -> list[tuple[int, dict[str
     from planner.models import Assessment
 
     query = select(Assessment.id, Assessment.document).where(Assessment.patient_id == patient_id)
-    visits = [(row_id, json.loads(document)) for row_id, document in session.exec(query).all()]  # type: ignore[misc]
+    rows = session.exec(query).all()
+    visits = [(row_id, json.loads(document)) for row_id, document in rows if row_id is not None]  # stored: never None
     return sorted(visits, key=lambda visit: (as_date(visit[1]["assessed_on"]), visit[0]))
 
 

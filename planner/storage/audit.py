@@ -48,7 +48,7 @@ def record(
     """Append an entry after the last one, in the action's own transaction (BEGIN IMMEDIATE: no other writer
     can append in between). Written as text exactly as it is hashed."""
     last = session.execute(LAST_AUDIT_ENTRY).first()
-    values = {
+    values: dict[str, Any] = {
         "id": last[0] + 1 if last else 1,
         "at": stored_time(utc_now()),
         "actor": actor or current_user(),

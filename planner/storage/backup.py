@@ -24,7 +24,14 @@ from planner.clock import utc_now
 from planner.errors import StorageError
 from planner.storage.errors import DatabaseBusyError
 from planner.storage.files import PART_SUFFIX, PartialFile, remove_left_over_parts, sync_file, sync_folder
-from planner.storage.sqlite import BUSY_TIMEOUT_MS, DRIVER_ERRORS, READ_ERRORS, file_database_id, file_facts, is_busy
+from planner.storage.sqlite import (
+    BUSY_TIMEOUT_MS,
+    COPY_ERRORS,
+    READ_ERRORS,
+    file_database_id,
+    file_facts,
+    is_busy,
+)
 from planner.storage.sqlite import copy_database as copy_file
 
 KEEP = 10
@@ -79,7 +86,7 @@ def _copy(source: Path, target: Path, busy_timeout_ms: int = BUSY_TIMEOUT_MS) ->
             os.replace(partial.path, target)
             partial.done()
             sync_folder(target.parent)
-    except (OSError, *DRIVER_ERRORS) as exc:
+    except COPY_ERRORS as exc:
         raise storage_failure(exc, source, f"backup to {target} failed") from None
     return target
 

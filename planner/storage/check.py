@@ -70,7 +70,7 @@ def _trail_problems(connection: Any, signed: list[Any]) -> tuple[list[str], list
 
 
 def check_database(database: Database) -> CheckReport:
-    from sqlmodel import select
+    from sqlmodel import col, select
 
     from planner.library.store import load_library
     from planner.models import Plan
@@ -97,7 +97,7 @@ def check_database(database: Database) -> CheckReport:
         report.problems.append(f"library: the enabled documents do not compile: {exc}")
         library = None
     with database.read() as session:
-        plans = list(session.exec(select(Plan).order_by(Plan.id)))
+        plans = list(session.exec(select(Plan).order_by(col(Plan.id))))
         contents, missing = plan_contents(session, plans)
         report.counts = {
             "plans": len(plans),
@@ -112,6 +112,7 @@ def check_database(database: Database) -> CheckReport:
     report.notes += trail_notes
     stale = 0
     for plan in plans:
+        assert plan.id is not None  # read from the table
         content = contents.get(plan.id)
         if content is None:
             continue  # its parts are missing: reported above

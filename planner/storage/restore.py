@@ -34,7 +34,7 @@ from planner.storage.files import (
     sync_file,
     sync_folder,
 )
-from planner.storage.sqlite import BUSY_TIMEOUT_MS, DRIVER_ERRORS, Held, file_database_id, held_exclusively
+from planner.storage.sqlite import BUSY_TIMEOUT_MS, COPY_ERRORS, Held, file_database_id, held_exclusively
 
 RESTORE_PART = ".restore" + PART_SUFFIX
 REPLACING = ".replacing-"
@@ -72,7 +72,7 @@ def restore_backup(
                 if copied != info.database_id:
                     raise StorageError(f"{doing}: the copy of {backup} does not hold the backup's database id")
                 return _swap(target, partial, held)
-    except (OSError, *DRIVER_ERRORS) as exc:
+    except COPY_ERRORS as exc:
         raise storage_failure(exc, target, doing) from None
 
 

@@ -45,6 +45,8 @@ JOURNAL_MODE = journal_mode_for(sqlite3.sqlite_version_info)
 
 DRIVER_ERRORS: tuple[type[Exception], ...] = (sqlite3.Error,)
 """What the driver raises itself (SQLAlchemy wraps these, keeping the original as ``.orig``)."""
+COPY_ERRORS: tuple[type[Exception], ...] = (OSError, *DRIVER_ERRORS)
+"""What copying a database file can raise: the file system's errors and the driver's."""
 READ_ERRORS: tuple[type[Exception], ...] = (sqlite3.Error, UnicodeDecodeError)
 """What reading a file that may be damaged can raise: SQLite's errors, and UnicodeDecodeError when SQLite's
 message quotes damaged schema text that is no longer UTF-8 (Python decodes the message to raise the error)."""

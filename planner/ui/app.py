@@ -340,14 +340,14 @@ class Startup:
 
 def run_app(args: argparse.Namespace, started: float | None = None) -> int:
     started = started if started is not None else time.perf_counter()
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(APP_AUTHOR)
     app.setApplicationDisplayName("LSP Planner")
 
-    app.setPalette(
-        readable(app.palette())
-    )  # the desktop's colours, where a focus ring or disabled text is too faint lifted
+    # The desktop's colours, lifted where a focus ring or disabled text is too faint.
+    app.setPalette(readable(app.palette()))
     settings = QSettings()
 
     path = database_path(args, settings)

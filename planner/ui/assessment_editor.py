@@ -467,7 +467,7 @@ class AssessmentEditor(QWidget):
         widget = self.binder.issue_widget(issue)
         if widget is None:
             return
-        page = widget
+        page: QWidget | None = widget
         while page is not None and self.tabs.indexOf(page) < 0:
             page = page.parentWidget()
         if page is not None:

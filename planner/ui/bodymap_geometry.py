@@ -404,7 +404,9 @@ def source_fingerprint() -> str:
 
 
 def _polygons(path: QPainterPath) -> list[list[list[float]]]:
-    return [[[point.x(), point.y()] for point in polygon] for polygon in path.toSubpathPolygons()]
+    return [
+        [[polygon.at(i).x(), polygon.at(i).y()] for i in range(polygon.size())] for polygon in path.toSubpathPolygons()
+    ]
 
 
 def _path(polygons: list[list[list[float]]], fill_rule: int) -> QPainterPath:

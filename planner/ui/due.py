@@ -129,7 +129,7 @@ class DueListView(QWidget):
         self.days.setRange(0, 365)
         self.days.setSuffix(" days")
         self.days.setAccessibleName("Also show items due within")
-        self.days.setValue(int(self.settings.value(DAYS_AHEAD_SETTING, 14)))
+        self.days.setValue(int(str(self.settings.value(DAYS_AHEAD_SETTING, 14))))
         self.days.valueChanged.connect(self._days_changed)
         self.summary = QLabel()
         self.done_button = QPushButton("Mar&k done")

@@ -353,8 +353,9 @@ def describe(issue: FieldIssue, *, day_first: bool = True) -> str:
         typed = f"“{got}” is not a number; " if isinstance(got, str) else ""
         return f"{label}: {typed}{_range(field, issue, code == 'integer')}"
     if code == "choice":
-        choices = issue.param("choices") or ()
-        shown = [field.value_text(c) if field else str(c).replace("_", " ") for c in choices]  # type: ignore[union-attr]
+        choices = issue.param("choices")
+        options = choices if isinstance(choices, list | tuple) else ()
+        shown = [field.value_text(c) if field else str(c).replace("_", " ") for c in options]
         return f"{label}: choose {', '.join(shown[:-1])} or {shown[-1]}" if len(shown) > 1 else f"{label}: choose one"
     if code == "date":
         try:
@@ -375,8 +376,8 @@ def describe(issue: FieldIssue, *, day_first: bool = True) -> str:
     if code == "required_when":
         other = field_for(str(issue.param("other")))
         condition = (other.when or f"{other.label} is entered") if other else str(issue.param("other"))
-        what = "choose one" if field and field.kind == CHOICE else "enter it"
-        return f"{label}: {what}, since {condition}"
+        todo = "choose one" if field and field.kind == CHOICE else "enter it"
+        return f"{label}: {todo}, since {condition}"
     if code == "only_with":
         other = field_for(str(issue.param("other")))
         other_words = other.label if other else str(issue.param("other"))

@@ -77,7 +77,7 @@ class FlowLayout(QLayout):
         return QSize(size.width(), max(size.height(), self._height))
 
     def _visible(self) -> list[QLayoutItem]:
-        return [i for i in self._items if not (i.widget() and i.widget().isHidden())]
+        return [i for i in self._items if not ((widget := i.widget()) and widget.isHidden())]
 
     def _place(self, rect: QRect, *, move: bool) -> int:
         margins = self.contentsMargins()

@@ -63,7 +63,7 @@ class HistoryView(QWidget):
         self._chronology: list[int] = []  # plan ids, oldest assessment and version first
         self._trends_stale = True
         self._built = False
-        QVBoxLayout(self)
+        self._layout = QVBoxLayout(self)
 
     def __getattr__(self, name: str) -> Any:
         """The contents are built the first time the view is shown (a hidden tab at start-up, so not before the
@@ -110,7 +110,7 @@ class HistoryView(QWidget):
         self.pages.addTab(visits, "V&isits and plan versions")
         self.pages.addTab(self.trends_page, "&Trends")
         self.pages.currentChanged.connect(lambda _index: self._refresh_trends())
-        self.layout().addWidget(self.pages)
+        self._layout.addWidget(self.pages)
         self._fill_tree(self.patient_id)
 
     # --- the patient ---------------------------------------------------------------------------------------
@@ -157,9 +157,8 @@ class HistoryView(QWidget):
                 child.setData(0, PlanIdRole, record.id)
                 top.addChild(child)
             self._chronology[:0] = [record.id for record in versions]
-            top.setData(
-                0, PlanIdRole, top.child(top.childCount() - 1).data(0, PlanIdRole) if top.childCount() else None
-            )
+            last = top.child(top.childCount() - 1) if top.childCount() else None
+            top.setData(0, PlanIdRole, last.data(0, PlanIdRole) if last is not None else None)
             self.tree.addTopLevelItem(top)
         self.tree.expandAll()
         for column in range(self.tree.columnCount()):

@@ -428,7 +428,8 @@ class MainWindow(QMainWindow):
     # --- sessions ------------------------------------------------------------------------------------------
     def _clear_layout(self, layout: QVBoxLayout) -> None:
         while layout.count():
-            widget = layout.takeAt(0).widget()
+            item = layout.takeAt(0)
+            widget = item.widget() if item is not None else None
             if widget is not None:
                 widget.hide()  # off screen now, not when the event loop deletes it
                 widget.deleteLater()

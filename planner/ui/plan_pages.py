@@ -249,12 +249,12 @@ class AddExerciseDialog(QDialog):
         self.filter = QSortFilterProxyModel(self)
         self.filter.setSourceModel(self.choices)
         self.filter.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self.find = QLineEdit()
-        self.find.setAccessibleName("Find an exercise")
-        self.find.setPlaceholderText("Name or kind, e.g. bridge, balance")
-        self.find.textChanged.connect(self.filter.setFilterFixedString)
+        self.search = QLineEdit()
+        self.search.setAccessibleName("Find an exercise")
+        self.search.setPlaceholderText("Name or kind, e.g. bridge, balance")
+        self.search.textChanged.connect(self.filter.setFilterFixedString)
         find_label = QLabel("&Find:")
-        find_label.setBuddy(self.find)
+        find_label.setBuddy(self.search)
         self.list = QListView()
         self.list.setModel(self.filter)
         self.list.setAccessibleName("Exercises of the library")
@@ -269,10 +269,10 @@ class AddExerciseDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        row = QHBoxLayout()
-        row.addWidget(find_label)
-        row.addWidget(self.find, 1)
-        layout.addLayout(row)
+        search_row = QHBoxLayout()
+        search_row.addWidget(find_label)
+        search_row.addWidget(self.search, 1)
+        layout.addLayout(search_row)
         layout.addWidget(self.list, 1)
         layout.addWidget(self.message)
         layout.addWidget(buttons)
@@ -282,7 +282,7 @@ class AddExerciseDialog(QDialog):
 
     def choose(self, exercise_id: str) -> bool:
         """Make ``exercise_id`` the current row (for the keyboard and for tests)."""
-        self.find.clear()
+        self.search.clear()
         for row in range(self.filter.rowCount()):
             index = self.filter.index(row, 0)
             if index.data(IdRole) == exercise_id:

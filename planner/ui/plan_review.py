@@ -112,10 +112,10 @@ class PlanItemModel(QStandardItemModel):
             held.setData("held-group", KindRole)
             held.setEditable(False)
             held.setFont(bold)
-            icon = style.standardIcon(QStyle.StandardPixmap.SP_DialogCancelButton)
+            held_icon = style.standardIcon(QStyle.StandardPixmap.SP_DialogCancelButton)
             for reason, entries in held_by_reason(plan):
                 for entry in entries:
-                    row = QStandardItem(icon, f"{held_title(entry)}  (held: {reason})")
+                    row = QStandardItem(held_icon, f"{held_title(entry)}  (held: {reason})")
                     row.setData(entry, EntryRole)
                     row.setData("held", KindRole)
                     row.setData(entry["id"], ItemIdRole)  # so a refresh keeps it current, like any row
@@ -474,7 +474,9 @@ class PlanReview(QWidget):
         for page, buttons in self.page_buttons.items():
             for button in buttons:
                 button.setVisible(page is current)
-        self.buttons.layout().invalidate()
+        layout = self.buttons.layout()
+        if layout is not None:
+            layout.invalidate()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         """Narrow (a small or zoomed screen), the detail pane goes under the list rather than off screen."""
@@ -598,12 +600,12 @@ class PlanReview(QWidget):
         return False
 
     def _show_current(self, index: QModelIndex, _previous: QModelIndex) -> None:
-        entry = index.data(EntryRole) if index.isValid() else None
+        entry: dict[str, Any] | None = index.data(EntryRole) if index.isValid() else None
         is_item = entry is not None and index.data(KindRole) == "item"
         included = is_item and Qt.CheckState(index.data(Qt.ItemDataRole.CheckStateRole)) == Qt.CheckState.Checked
         shown = entry
         carried = ""
-        if is_item:
+        if entry is not None and is_item:
             if not included:  # the plan lists an excluded item by id, title and reason: its detail from the draft
                 shown = {**self._drafted_item(entry["id"]), **entry, "excluded": entry.get("reason") or ""}
                 shown.pop("reason", None)

@@ -25,7 +25,7 @@ def pdf_document(pdf: bytes, parent: QWidget | None = None) -> tuple[QPdfDocumen
     buffer = QBuffer(parent)
     buffer.setData(QByteArray(pdf))
     buffer.open(QIODevice.OpenModeFlag.ReadOnly)
-    document = QPdfDocument(parent)
+    document = QPdfDocument(parent)  # type: ignore[arg-type]  # the stubs omit that the parent may be None
     document.load(buffer)
     return document, buffer
 

@@ -36,13 +36,18 @@ _EDITING = (
 
 def window_keys(window: QWidget) -> set[int]:
     """The one-key shortcuts (with Ctrl) of ``window``'s actions, less the keys text editing needs."""
-    editing = {binding[0].toCombined() for key in _EDITING for binding in QKeySequence.keyBindings(key)}
+    # PySide6's type stubs lack QKeySequence.__getitem__, which the binding has: hence the two ignores.
+    editing = {
+        binding[0].toCombined()  # type: ignore[index]
+        for key in _EDITING
+        for binding in QKeySequence.keyBindings(key)
+    }
     keys: set[int] = set()
     for action in window.findChildren(QAction):
         for sequence in action.shortcuts():
             if sequence.count() != 1:
                 continue
-            combination = sequence[0]
+            combination = sequence[0]  # type: ignore[index]
             if combination.keyboardModifiers() & Qt.KeyboardModifier.ControlModifier:
                 keys.add(combination.toCombined())
     return keys - editing

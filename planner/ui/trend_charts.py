@@ -13,6 +13,7 @@ value and date, and the table below lists every figure as text.
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 from datetime import date
@@ -524,18 +525,18 @@ class TrendCharts(QWidget):
         x_range = self._x_range(days, window)
         low, high = day_of(x_range[0]), day_of(x_range[1])
         measures = self._measures(trend)
-        common = {"days": days, "x_range": x_range, "window": window}
+        add = functools.partial(self._add_chart, days=days, x_range=x_range, window=window)
         if measures["strength"]:
             ticks = time_ticks(low, high, days, MAX_TICKS)
-            self._add_chart("strength", "Strength (MRC grade)", (0, 5), measures["strength"], ticks=ticks, **common)
+            add("strength", "Strength (MRC grade)", (0, 5), measures["strength"], ticks=ticks)
         narrow = time_ticks(low, high, days, NARROW_TICKS)
-        self._add_chart("pain", "Pain (NRS)", (0, 10), measures["pain"], ticks=narrow, **common)
+        add("pain", "Pain (NRS)", (0, 10), measures["pain"], ticks=narrow)
         if "volume" in measures:
             values = [v for v in measures["volume"][0].values if v is not None]
             low_percent = min(0, math.floor(min(values) / 5) * 5)
             high_percent = max(10, math.ceil(max(values) / 5) * 5)
             y_range = (low_percent, high_percent)
-            self._add_chart("volume", "Excess limb volume (%)", y_range, measures["volume"], ticks=narrow, **common)
+            add("volume", "Excess limb volume (%)", y_range, measures["volume"], ticks=narrow)
         self._place_charts()
 
     def _place_charts(self) -> None:

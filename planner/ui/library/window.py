@@ -209,8 +209,8 @@ class DocumentBrowser(QTextBrowser):
         self.setAcceptDrops(False)
         self.anchorClicked.connect(self._follow_link)
 
-    def loadResource(self, type: int, name: QUrl) -> Any:
-        url = name.toString()
+    def loadResource(self, type: int, name: QUrl | str) -> Any:
+        url = name.toString() if isinstance(name, QUrl) else name
         if url not in self.blocked_resources and len(self.blocked_resources) < 100:  # asked again on every paint
             self.blocked_resources.append(url)
             log.debug("blocked a document resource: %s", url)
