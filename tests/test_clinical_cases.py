@@ -164,7 +164,7 @@ EXPECTATIONS: dict[str, Expect] = {
     "11-neoplastic-renal-20-top-step": Expect(
         offered={"pgb-alert-out-of-band", "nlsp-analgesia-rhizotomy", "nlsp-analgesia-pain-service"},
         texts={
-            "who-step-3": "morphine and codeine are poor choices",
+            "who-step-3": "morphine is a poor choice",
             "acr-med-mri-plexus-malignancy": "radiologist chooses the contrast agent",
             "guide-analgesia-pregabalin": "25 to 150",
         },
@@ -315,7 +315,7 @@ EXPECTATIONS: dict[str, Expect] = {
     # n05: clearance 29 with a cancer: every drug named carries its kidney caution, and cites it (A4, D22)
     "23-neoplastic-clearance-29": Expect(
         texts={
-            "who-step-3": "morphine and codeine are poor choices",
+            "who-step-3": "morphine is a poor choice",
             "mgmt-analgesia-neuropathic-adjuvants": "duloxetine is avoided",
             "guide-analgesia-pregabalin": "25 to 150",
         },

@@ -208,7 +208,11 @@ def programme_invariants(assessment: dict[str, Any], plan: dict[str, Any]) -> li
     symptoms = assessment.get("symptoms") or {}
     if (assessment.get("function") or {}).get("ambulation") == "non_ambulatory":
         standing = [
-            i for i, e in exercises.items() if e["category"] in ("balance", "walking") or i in STANDING_EXERCISES
+            i
+            for i, e in exercises.items()
+            if e["category"] == "walking"
+            or i in STANDING_EXERCISES
+            or (e["category"] == "balance" and "stand" in " ".join(e.get("instructions", ())).lower())
         ]
         faults += [f"{i} offered to a patient who does not walk" for i in standing]
         faults += [
