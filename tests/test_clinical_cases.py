@@ -254,15 +254,18 @@ EXPECTATIONS: dict[str, Expect] = {
     # Known cancer, both legs and a bladder change: one urgent alert, which names both legs
     "19-neoplastic-both-legs-red-flags": Expect(
         offered={"red-alert-cauda-equina"},
-        not_offered={"red-alert-cancer-both-legs", "red-alert-both-legs", "red-alert-both-legs-severe"},
         texts={"red-alert-cauda-equina": "both legs", "acr-med-mri-plexus-malignancy": "spine imaging"},
         # loading exercise and walking practice wait for the same-day review (issue 12 review, A3)
         held={
             "nlsp-pt-arom-progression": "same-day review",
             "mgmt-pt-gait-training": "same-day review",
             "ex-walking": "same-day review",
-            "ex-sit-to-stand": "same-day review",
+            "ex-seated-march": "same-day review",
         },
+        # only the hip flexors are weak: no sit-to-stand card (review12b finding 28); the patient is told of the
+        # urgent check (review12b finding 20)
+        not_offered={"red-alert-cancer-both-legs", "red-alert-both-legs", "red-alert-both-legs-severe", "ex-sit-to-stand"},
+        lines={"red-check-spine-review"},
         no_lines={"clinic-check-exercises"},
     ),
     # Acute infection: injections, TENS and heat held
@@ -536,7 +539,7 @@ EXPECTATIONS: dict[str, Expect] = {
             "entrap-pt-nerve-mobilization": "DVT",
             "clinic-pt-active-assisted": "DVT",
             "ex-sciatic-glide": "DVT",
-            "ex-heel-slides": "DVT",
+            "ex-gentle-movement": "DVT",  # acute pain: gentle range within comfort (review12b finding 12)
             "entrap-analgesia-steroid-injection": "DVT",
         },
         not_texts={"nlsp-pt-acute-positioning": "Move your leg gently"},
