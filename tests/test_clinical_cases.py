@@ -1,7 +1,8 @@
 """Review cases (tests/fixtures/cases): one per cause and each edge of issue 12 (01-20), then every case of the
-independent clinical review of issue 12 that exposed a fault (21-48, the reviewer's n01-n33) and one added for
-the DVT side (49), then the 27 cases of the re-review (50-76, review12b c01-c27), with what clinical-spec.md and the review say the plan must and must not contain. Every case
-also passes the plan lint and the clinical invariants that hold for every patient (tests/test_plan_lint.py)."""
+independent clinical review of issue 12 that exposed a fault (21-48, the reviewer's n01-n33), one added for
+the DVT side (49), then the 27 cases of the re-review (50-76, review12b c01-c27), with what clinical-spec.md
+and the reviews say the plan must and must not contain. Every case also passes the plan lint and the clinical
+invariants that hold for every patient (tests/test_plan_lint.py)."""
 
 from __future__ import annotations
 
