@@ -719,10 +719,11 @@ EXPECTATIONS: dict[str, Expect] = {
     ),
     # c17: sensory only: no strengthening card
     "66-diabetic-sensory-only-numb": Expect(not_offered={"ex-walking", "ex-gentle-movement", "ex-seated-march"}),
-    # c18: sciatic entrapment, site "other": the glide, never a held hamstring stretch beside it (12b-5)
+    # c18: sciatic entrapment, site "other": the glide, never a held knee-straight stretch beside it (12b-5)
     "67-entrap-site-other-sciatic-pattern": Expect(
-        offered={"ex-sciatic-glide"},
+        offered={"ex-sciatic-glide", "ex-calf-stretch"},
         not_offered={"ex-hamstring-stretch", "ex-piriformis-stretch"},
+        texts={"ex-calf-stretch": "rolled towel under your knee"},  # no knee-straight held stretch on the nerve
     ),
     # c19: the femoral glide is a slider: the head moves against the leg, no knee held to the chest (12b-26)
     "68-entrap-no-site-femoral-and-sciatic": Expect(
