@@ -551,6 +551,8 @@ def _compile(node: Any, symbols: set[str], depth: int) -> Evaluator:
         if node.type == "not":
             return lambda f: not right(f)
         if node.type == "uminus":
+            if kind_of(node.result_type) is not Kind.NUMBER:
+                raise ExpressionError("'-' works on numbers only")
             return lambda f: None if (v := right(f)) is None else _bounded(-v)
     if isinstance(node, re_ast.TernaryExpression):
         condition = sub(node.condition)
