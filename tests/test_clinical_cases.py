@@ -1,7 +1,8 @@
 """Review cases (tests/fixtures/cases): one per cause and each edge of issue 12 (01-20), then every case of the
-independent clinical review of issue 12 that exposed a fault (21-48, the reviewer's n01-n33) and one added for
-the DVT side (49), with what clinical-spec.md and the review say the plan must and must not contain. Every case
-also passes the plan lint and the clinical invariants that hold for every patient (tests/test_plan_lint.py)."""
+independent clinical review of issue 12 that exposed a fault (21-48, the reviewer's n01-n33), one added for
+the DVT side (49), then the 27 cases of the re-review (50-76, review12b c01-c27), with what clinical-spec.md
+and the reviews say the plan must and must not contain. Every case also passes the plan lint and the clinical
+invariants that hold for every patient (tests/test_plan_lint.py)."""
 
 from __future__ import annotations
 
@@ -33,6 +34,8 @@ class Expect:
     no_lines: set[str] = field(default_factory=set)
     evidence: dict[str, str] = field(default_factory=dict)  # id -> "DOC: Section" it must cite
     no_evidence: dict[str, str] = field(default_factory=dict)  # id -> "DOC: Section" it must not cite
+    line_texts: dict[str, str] = field(default_factory=dict)  # handout line id -> words it must contain
+    max_exercises: int | None = None  # a short home programme (palliative care)
 
 
 ADJUVANT_FIRST = "adjuvant first"
@@ -164,7 +167,7 @@ EXPECTATIONS: dict[str, Expect] = {
     "11-neoplastic-renal-20-top-step": Expect(
         offered={"pgb-alert-out-of-band", "nlsp-analgesia-rhizotomy", "nlsp-analgesia-pain-service"},
         texts={
-            "who-step-3": "morphine and codeine are poor choices",
+            "who-step-3": "morphine is a poor choice",
             "acr-med-mri-plexus-malignancy": "radiologist chooses the contrast agent",
             "guide-analgesia-pregabalin": "25 to 150",
         },
@@ -254,15 +257,23 @@ EXPECTATIONS: dict[str, Expect] = {
     # Known cancer, both legs and a bladder change: one urgent alert, which names both legs
     "19-neoplastic-both-legs-red-flags": Expect(
         offered={"red-alert-cauda-equina"},
-        not_offered={"red-alert-cancer-both-legs", "red-alert-both-legs", "red-alert-both-legs-severe"},
         texts={"red-alert-cauda-equina": "both legs", "acr-med-mri-plexus-malignancy": "spine imaging"},
         # loading exercise and walking practice wait for the same-day review (issue 12 review, A3)
         held={
             "nlsp-pt-arom-progression": "same-day review",
             "mgmt-pt-gait-training": "same-day review",
             "ex-walking": "same-day review",
-            "ex-sit-to-stand": "same-day review",
+            "ex-seated-march": "same-day review",
         },
+        # only the hip flexors are weak: no sit-to-stand card (review12b finding 28); the patient is told of the
+        # urgent check (review12b finding 20)
+        not_offered={
+            "red-alert-cancer-both-legs",
+            "red-alert-both-legs",
+            "red-alert-both-legs-severe",
+            "ex-sit-to-stand",
+        },
+        lines={"red-check-spine-review"},
         no_lines={"clinic-check-exercises"},
     ),
     # Acute infection: injections, TENS and heat held
@@ -315,7 +326,7 @@ EXPECTATIONS: dict[str, Expect] = {
     # n05: clearance 29 with a cancer: every drug named carries its kidney caution, and cites it (A4, D22)
     "23-neoplastic-clearance-29": Expect(
         texts={
-            "who-step-3": "morphine and codeine are poor choices",
+            "who-step-3": "morphine is a poor choice",
             "mgmt-analgesia-neuropathic-adjuvants": "duloxetine is avoided",
             "guide-analgesia-pregabalin": "25 to 150",
         },
@@ -536,7 +547,7 @@ EXPECTATIONS: dict[str, Expect] = {
             "entrap-pt-nerve-mobilization": "DVT",
             "clinic-pt-active-assisted": "DVT",
             "ex-sciatic-glide": "DVT",
-            "ex-heel-slides": "DVT",
+            "ex-gentle-movement": "DVT",  # acute pain: gentle range within comfort (review12b finding 12)
             "entrap-analgesia-steroid-injection": "DVT",
         },
         not_texts={"nlsp-pt-acute-positioning": "Move your leg gently"},
@@ -575,6 +586,199 @@ EXPECTATIONS: dict[str, Expect] = {
         },
         lines={"safety-check-dvt"},
     ),
+    # --- Review 12b (c01-c27): the home programme, equipment and handout pass the same screens ----------------
+    # c01: the leg recorded as swollen is the smaller one: no "mild" band for a negative excess; the clot leg is
+    # named for the patient (12b-16, 12b-8)
+    "50-neo-dvt-left-plexus-left-lymph-right": Expect(
+        offered={"clinic-alert-lymph-smaller-leg"},
+        not_offered={"clinic-lymph-severity"},
+        texts={"clinic-alert-lymph-smaller-leg": "acute DVT is recorded in the left leg"},
+        line_texts={"safety-check-dvt": "your left leg"},
+    ),
+    # c02: clot in the other leg: heat and TENS may go on, and their handouts keep them off the clot leg (12b-8)
+    "51-radiation-dvt-other-leg-heat-tens": Expect(
+        offered={"mgmt-analgesia-heat", "nlsp-analgesia-tens-anodyne"},
+        texts={
+            "mgmt-analgesia-heat": "Keep warmth off your left leg",
+            "nlsp-analgesia-tens-anodyne": "Keep the pads off your left leg",
+        },
+        line_texts={"safety-check-dvt": "your left leg"},
+    ),
+    # c03: walks only with another person's help: every standing, balance, walking and rising card names the
+    # helper (12b-2, 12b-3)
+    "52-idiopathic-pacemaker-numb-assisted": Expect(
+        held={"nlsp-analgesia-tens-anodyne": "device team"},
+        texts={
+            "ex-balance-feet-together": "only with your helper",
+            "ex-walking": "only with your helper",
+            "ex-sit-to-stand": "lower yourself slowly, with your helper beside you",
+            "mgmt-pt-gait-training": "Walk only with your helper",
+        },
+    ),
+    # c04: clearance 29, both first-line classes tried: one step-2 caution naming its own drugs, a combination
+    # suggested, and the new opioid step reviewed within 2 weeks (12b-23, 12b-27, 12b-18)
+    "53-diabetic-crcl29-pgb200-tca-refractory": Expect(
+        offered={"clinic-mon-pain-review"},
+        texts={
+            "who-step-2": "codeine is a poor choice",
+            "mgmt-analgesia-neuropathic-adjuvants": "Both first-line classes",
+            "clinic-mon-pain-review": "new ladder step",
+        },
+        not_texts={"who-step-2": "morphine", "mgmt-analgesia-neuropathic-adjuvants": "Consider a second adjuvant"},
+        ladder="who-step-2",
+    ),
+    # c05: clearance 30 is not below 30: the anti-inflammatory may be suggested for the entrapment
+    "54-entrap-femoral-crcl30-pgb300": Expect(
+        offered={"ex-femoral-glide"},
+        texts={"entrap-analgesia-conservative-drugs": "anti-inflammatory drug"},
+        not_offered={"ex-piriformis-stretch"},
+    ),
+    # c06: clearance 14: no anti-inflammatory suggested for the nerve (12b-9)
+    "55-entrap-piriformis-crcl14-gabapentin-tried": Expect(
+        texts={"entrap-analgesia-conservative-drugs": "no anti-inflammatory is suggested"},
+        not_texts={"entrap-analgesia-conservative-drugs": "anti-inflammatory drug"},
+        not_offered={"ex-hamstring-stretch"},  # held neural tension beside the sciatic glide (12b-5)
+    ),
+    # c07: a non-walker: purposes without walking, the hamstring stretch sitting back in the wheelchair (12b-24,
+    # 12b-5)
+    "56-unknown-bilateral-nonwalker-mrc3": Expect(
+        not_texts={"ex-ankle-lifts": "walk", "ex-knee-straighten-seated": "walk"},
+        texts={"ex-hamstring-stretch": "Sit well back"},
+        not_offered={"ex-walking", "ex-balance-feet-together", "ex-hip-back-band"},
+    ),
+    # c08: cancer and both legs weak: the patient is told of the urgent spine check; no "do the ones kept" when
+    # none is kept (12b-20, 12b-29)
+    "57-neo-bilateral-mrc4-no-redflag": Expect(
+        lines={"red-check-spine-review"},
+        texts={"guide-pt-rehabilitation": "wait until"},
+        not_texts={"guide-pt-rehabilitation": "Keep doing them"},
+    ),
+    # c09: ruptured nerve, cannot stand: no seated hamstring stretch, balance trained sitting with a helper
+    # (12b-5, 12b-13)
+    "58-trauma-rupture-60d-nonwalker-mrc01": Expect(
+        offered={"ex-sitting-balance", "clinic-pt-falls", "ex-transfer-board"},
+        not_offered={"ex-hamstring-stretch", "ex-balance-feet-together", "ex-sit-to-stand"},
+        texts={"clinic-pt-falls": "sitting down"},
+    ),
+    # c10: palliative non-walker who cannot stand to transfer: a short comfort programme, sliding transfers
+    # only, the helper lifts the legs into the bath (12b-14, 12b-3, 12b-21)
+    "59-palliative-lymph-severe-nonwalker": Expect(
+        offered={"ex-gentle-movement", "ex-transfer-board", "eq-tub-bench"},
+        not_offered={
+            "ex-heel-slides",
+            "ex-sidelying-knee",
+            "ex-hamstring-stretch",
+            "ex-prone-lying",
+            "clinic-ot-chair",
+            "eq-armchair",
+            "eq-toilet-frame",
+        },
+        texts={
+            "eq-tub-bench": "helper lift your legs",
+            "eq-raised-toilet-seat": "transfer board",
+            "guide-pt-rehabilitation": "Do the ones that help you",
+            "clinic-ot-toilet-seat": "Slide on and off",
+        },
+        not_texts={"eq-raised-toilet-seat": "Stand with the backs", "eq-commode": "stand or slide"},
+        max_exercises=9,
+    ),
+    # c11: infection in a swollen leg with cancer: cellulitis until shown otherwise, same-day treatment, no
+    # exercise of the leg, and the abscess check whatever the cause (12b-10)
+    "60-palliative-lymph-maintenance-infection": Expect(
+        offered={"safety-alert-infected-swollen-leg", "safety-med-infection-abscess"},
+        not_offered={"ex-knee-lift-press", "ex-ankle-band-up", "ex-walking"},
+        held={"ex-gentle-movement": "infection"},
+        lines={"safety-check-infected-leg"},
+    ),
+    # c12: day 10 after surgery with acute pain: gentle range only, no prone lying (12b-7, 12b-12)
+    "61-postsurgical-day10-infection-assisted": Expect(
+        offered={"ex-gentle-movement"},
+        not_offered={"ex-prone-lying", "ex-seated-march", "ex-side-leg-lift", "ex-bridge", "ex-sit-to-stand"},
+    ),
+    # c13: acute pain on day 40: no strengthening with holds (12b-12)
+    "62-postsurgical-day40-acute-pain": Expect(
+        offered={"ex-gentle-movement"},
+        not_offered={"ex-inner-leg-lift", "ex-knee-lift-press", "ex-balance-feet-together"},
+    ),
+    # c14: open injury, day 29: heat waits; gentle range while pain is acute (12b-12)
+    "63-trauma-open-day29": Expect(
+        offered={"ex-gentle-movement"},
+        held={"mgmt-analgesia-heat": "less than a month ago"},
+        not_offered={"ex-prone-knee-bend", "ex-ankle-lifts", "ex-calf-stretch"},
+    ),
+    # c15: blunt injury, day 31: heat may be offered
+    "64-trauma-blunt-day31": Expect(offered={"mgmt-analgesia-heat", "ex-gentle-movement"}),
+    # c16: allodynia: the TENS caution says where the pads go; the prognosis speaks of sensation (12b-15, 12b-30)
+    "65-entrap-sensory-only-allodynia": Expect(
+        texts={
+            "nlsp-analgesia-tens-anodyne": "Allodynia is recorded",
+            "entrap-mon-prognosis": "sensation",
+        },
+        not_texts={"nlsp-analgesia-tens-anodyne": "not recorded", "entrap-mon-prognosis": "MRC"},
+        offered={"ex-sciatic-glide"},
+    ),
+    # c17: sensory only: no strengthening card
+    "66-diabetic-sensory-only-numb": Expect(not_offered={"ex-walking", "ex-gentle-movement", "ex-seated-march"}),
+    # c18: sciatic entrapment, site "other": the glide, never a held knee-straight stretch beside it (12b-5)
+    "67-entrap-site-other-sciatic-pattern": Expect(
+        offered={"ex-sciatic-glide", "ex-calf-stretch"},
+        not_offered={"ex-hamstring-stretch", "ex-piriformis-stretch"},
+        texts={"ex-calf-stretch": "rolled towel under your knee"},  # no knee-straight held stretch on the nerve
+    ),
+    # c19: the femoral glide is a slider: the head moves against the leg, no knee held to the chest (12b-26)
+    "68-entrap-no-site-femoral-and-sciatic": Expect(
+        offered={"ex-femoral-glide"},
+        texts={"ex-femoral-glide": "look up"},
+        not_texts={"ex-femoral-glide": "bottom knee up towards your chest"},
+    ),
+    # c20: 9/10 refractory to an SNRI on step 1: step 2, reviewed within 2 weeks (12b-18)
+    "69-idiopathic-snri-tried-9-step1": Expect(
+        offered={"clinic-mon-pain-review"},
+        texts={"clinic-mon-pain-review": "pain service"},
+        ladder="who-step-2",
+    ),
+    # c21: clot in the other leg: bandaging of the swollen leg goes on, its massage waits (12b-11)
+    "70-es-neo-lymph-dvt-otherleg-helper": Expect(
+        offered={"nlsp-lymph-reduction-wrap-massage"},
+        held={"nlsp-lymph-reduction-massage": "DVT"},
+        texts={"nlsp-lymph-reduction-wrap-massage": "right leg"},
+        not_texts={"nlsp-lymph-reduction-wrap-massage": "massage"},
+        lines={"clinic-check-bandage"},
+        line_texts={"safety-check-dvt": "your left leg"},
+    ),
+    # c22: quadriceps MRC 2 in both legs, rising not recorded: stand up only with a helper (12b-4)
+    "71-unknown-bilateral-mrc2-walker": Expect(
+        texts={"clinic-ot-chair": "only with your helper", "clinic-ot-toilet-seat": "only with your helper"},
+        not_texts={"clinic-ot-chair": "push up from the armrests", "clinic-ot-toilet-seat": "Push up"},
+    ),
+    # c23: clearance 20, severe cancer pain on step 2: step 3, one caution naming the step-3 drugs (12b-23)
+    "72-neo-pacemaker-ct-crcl20": Expect(
+        texts={"who-step-3": "morphine is a poor choice"},
+        not_texts={"who-step-3": "codeine"},
+        held={"nlsp-analgesia-tens-anodyne": "device team"},
+        ladder="who-step-3",
+    ),
+    # c24: pain 2/10 on step 3 after radiotherapy: no sympathetic blocks or neurolysis listed (12b-17)
+    "73-radiation-step3-pain2": Expect(
+        offered={"mgmt-analgesia-post-radiation-multimodal"},
+        not_texts={"mgmt-analgesia-post-radiation-multimodal": "neurolysis"},
+    ),
+    # c25: the knee may give way: no standing heel raises or standing band work; the lying alternatives (12b-6)
+    "74-idiopathic-knee2-plantar4-device": Expect(
+        offered={"ex-foot-push-band", "ex-bridge"},
+        not_offered={"ex-heel-raises-standing", "ex-hip-back-band", "ex-balance-feet-together"},
+        not_texts={"ex-walking": "walking aid of this plan: wheelchair"},
+    ),
+    # c26: penetrating injury with no date: no stretch along the nerve until the surgeon agrees (12b-5)
+    "75-trauma-no-dates": Expect(
+        held={"ex-hamstring-stretch": "penetrating"},
+        offered={"safety-alert-record-event-date"},
+    ),
+    # c27: cancer, both legs weak, urgent spine review: no prone lying (12b-7)
+    "76-unknown-cancer-bilateral-footdrop-nonwalker": Expect(
+        held={"ex-prone-lying": "same-day review"},
+        lines={"red-check-spine-review"},
+    ),
 }
 
 
@@ -588,7 +792,7 @@ def test_every_case_has_expectations_and_every_cause_a_case() -> None:
     causes = {json.loads(p.read_text(encoding="utf-8"))["history"]["etiology"] for p in paths}
     from planner.assessment.schema import ETIOLOGIES
 
-    assert len(paths) == 49 and causes == set(ETIOLOGIES)
+    assert len(paths) == 76 and causes == set(ETIOLOGIES)
 
 
 TEXT_KEYS = ("title", "text", "detail", "handout", "precautions", "name", "purpose")
@@ -623,6 +827,11 @@ def test_case(library: Any, path: Path) -> None:
         assert place in [f"{e['document_id']}: {e['section']}" for e in entries[item_id]["evidence"]], item_id
     for item_id, place in expect.no_evidence.items():
         assert place not in [f"{e['document_id']}: {e['section']}" for e in entries[item_id]["evidence"]], item_id
+    texts_of_lines = {line["id"]: line["text"] for lines_ in plan["handout"].values() for line in lines_}
+    for line_id, words in expect.line_texts.items():
+        assert words in texts_of_lines[line_id], line_id
+    if expect.max_exercises is not None:
+        assert len(plan["exercises"]) <= expect.max_exercises, [e["id"] for e in plan["exercises"]]
     if expect.ladder is not None:
         assert [i for i in entries if i.startswith("who-step-")] == [expect.ladder]
     assert lint_plan(plan, library, findings) == []

@@ -211,7 +211,9 @@ def test_renal_cautions_below_30_in_the_items_that_name_the_drug_or_contrast(lib
 
     low, normal = plan(29), plan(30)
     step3 = offered(low)["who-step-3"]["detail"]
-    assert "morphine and codeine are poor choices" in step3 and "NSAIDs are avoided" in step3
+    # one caution per step, naming that step's drugs (review12b finding 23)
+    assert "morphine is a poor choice" in step3 and "NSAIDs are avoided" in step3 and "codeine" not in step3
+    assert step3.count("Creatinine clearance under 30 mL/min") == 1
     assert "radiologist chooses the contrast agent" in offered(low)["guide-med-mri-plexus"]["detail"]
     for item in offered(normal).values():
         assert "under 30 mL/min" not in text_of(item)
@@ -219,7 +221,8 @@ def test_renal_cautions_below_30_in_the_items_that_name_the_drug_or_contrast(lib
     step1 = offered(plan_for(library, history={"creatinine_clearance_ml_min": 10}, pain={"nrs": 2}))["who-step-1"]
     assert "NSAIDs are avoided" in step1["detail"]
     step2 = offered(plan_for(library, history={"creatinine_clearance_ml_min": 20}, pain={"nrs": 5}))["who-step-2"]
-    assert "codeine are poor choices" in step2["detail"]
+    assert "codeine is a poor choice" in step2["detail"] and "morphine" not in step2["detail"]
+    assert step2["detail"].count("Creatinine clearance under 30 mL/min") == 1
     # The study itself stands: contrast MRI is still the first study, and CT with contrast when MRI is ruled out
     ct = plan(15, mri_contraindicated=True, malignancy="prostate")
     assert "the study itself still stands" in offered(ct)["acr-med-ct-malignancy"]["detail"]
@@ -231,7 +234,12 @@ def test_anti_inflammatory_for_entrapment_carries_the_nsaid_caution(library: Any
     plan = plan_for(library, history={"etiology": "entrapment", "creatinine_clearance_ml_min": 25}, pain={"nrs": 4})
     assert all_text(plan).count("NSAIDs are avoided") == 1
     assert "NSAIDs are avoided" in offered(plan)["who-step-2"]["detail"]
-    assert "ladder item names" in offered(plan)["entrap-analgesia-conservative-drugs"]["detail"]
+    entrap = offered(plan)["entrap-analgesia-conservative-drugs"]
+    assert "ladder item names" in entrap["detail"]
+    # the item no longer suggests the drug the same plan rules out (review12b finding 9)
+    assert "anti-inflammatory drug" not in entrap["detail"] and "no anti-inflammatory" in entrap["title"]
+    normal = plan_for(library, history={"etiology": "entrapment", "creatinine_clearance_ml_min": 30}, pain={"nrs": 4})
+    assert "anti-inflammatory drug" in offered(normal)["entrap-analgesia-conservative-drugs"]["detail"]
     tingling = plan_for(
         library,
         history={"etiology": "entrapment", "creatinine_clearance_ml_min": 25},

@@ -112,3 +112,12 @@ def test_one_context_serves_many_expressions_and_names_added_later() -> None:
     with pytest.raises(ExpressionError, match="unknown finding 'nope'"):
         compile_expression("nope > 1", types, context)
     assert compile_expression("pain_nrs + 1", types, context).kind is Kind.NUMBER
+
+
+def test_unary_minus_on_a_list_is_refused_when_the_document_is_read(library: Any) -> None:
+    """`-[x]` used to compile and then raise TypeError inside a plan (found by the hypothesis test in
+    test_condition_safety with 'not -[age_years]'); '-' takes numbers only, like the other arithmetic."""
+
+    with pytest.raises(ExpressionError, match="numbers only"):
+        compile_expression("not -[age_years]", library.finding_kinds)
+    assert compile_expression("-age_years < 3", library.finding_kinds) is not None

@@ -342,9 +342,12 @@ def test_self_massage_is_held_with_a_clot_or_an_infection(library: Any, history:
 
 
 def test_acute_pain_chooses_the_easier_tier_instead_of_holding(library: Any) -> None:
-    """Acute pain is a tier, not a screen: the group keeps its exercise against gravity and nothing is held."""
+    """Acute pain is a tier, not a screen: while it lasts the weak group gets gentle range of motion within comfort
+    (clinical-spec.md, Physical therapy; review12b finding 12: no strengthening card with holds while pain is acute),
+    and nothing is held."""
     acute = plan_for(library, strength={"knee_extension": {"right": 4}}, pain={"nrs": 7, "acute": True}, **WALKS)
-    assert "ex-knee-straighten-seated" in exercises(acute) and "ex-knee-straighten-weight" not in exercises(acute)
+    assert "ex-gentle-movement" in exercises(acute)
+    assert not {"ex-knee-straighten-seated", "ex-knee-straighten-weight"} & set(exercises(acute))
     assert not held_ids(acute)
 
 
@@ -377,7 +380,10 @@ def test_balance_walking_and_standing_work_only_for_patients_who_walk(library: A
         "function": {"ambulation": ambulation, "falls_past_3_months": 2, "sit_to_stand": "needs_help"},
     }
     plan = plan_for(library, **changes)
-    assert not [e["id"] for e in plan["exercises"] if e["category"] in STANDING or e["id"] in STANDING_IDS]
+    standing = [e for e in plan["exercises"] if e["category"] in STANDING or e["id"] in STANDING_IDS]
+    # balance is trained sitting, with a helper, where standing exercise is unsafe (review12b finding 13)
+    assert [e["id"] for e in standing] in ([], ["ex-sitting-balance"])
+    assert not [e for e in standing if "stand" in " ".join(e["instructions"]).lower()]
     walker = plan_for(library, **(changes | {"function": {"ambulation": "device", "falls_past_3_months": 2}}))
     assert {"ex-walking", "ex-balance-feet-together", "ex-hip-back-band", "ex-heel-raises-standing"} <= set(
         exercises(walker)

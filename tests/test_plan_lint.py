@@ -88,7 +88,7 @@ def clinical_invariants(assessment: dict[str, Any], plan: dict[str, Any], findin
     clearance = history.get("creatinine_clearance_ml_min")
     if clearance is not None and clearance < 30:
         for item_id in ("who-step-2", "who-step-3"):
-            if item_id in items and "poor choices" not in items[item_id]["detail"]:
+            if item_id in items and "poor choice" not in items[item_id]["detail"]:
                 faults.append(f"{item_id} names morphine or codeine without the renal caution")
         if "who-step-2" in items and "tramadol needs a longer interval" not in items["who-step-2"]["detail"]:
             faults.append("tramadol named below 30 mL/min without its renal caution")
@@ -208,7 +208,11 @@ def programme_invariants(assessment: dict[str, Any], plan: dict[str, Any]) -> li
     symptoms = assessment.get("symptoms") or {}
     if (assessment.get("function") or {}).get("ambulation") == "non_ambulatory":
         standing = [
-            i for i, e in exercises.items() if e["category"] in ("balance", "walking") or i in STANDING_EXERCISES
+            i
+            for i, e in exercises.items()
+            if e["category"] == "walking"
+            or i in STANDING_EXERCISES
+            or (e["category"] == "balance" and "stand" in " ".join(e.get("instructions", ())).lower())
         ]
         faults += [f"{i} offered to a patient who does not walk" for i in standing]
         faults += [

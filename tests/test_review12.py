@@ -113,7 +113,9 @@ def test_a_dvt_holds_every_exertion_and_keeps_positioning_and_passive_movement(l
         ({"ambulation": "non_ambulatory"}, False, True),  # standing not assessed: taken as unable
         ({"ambulation": "non_ambulatory", "standing_transfer": "needs_help"}, False, True),
         ({"ambulation": "independent"}, True, False),  # walks alone: not a board before standing is assessed
-        ({"ambulation": "assisted", "sit_to_stand": "unable", "standing_transfer": "needs_help"}, True, True),
+        # knee MRC 2 and standing to transfer needs help: standing is unsafe, so the board and no chair for rising
+        # (review12b finding 3: no standing instruction beside "slide without standing up")
+        ({"ambulation": "assisted", "sit_to_stand": "unable", "standing_transfer": "needs_help"}, False, True),
         ({"ambulation": "device", "standing_transfer": "unable"}, False, True),
     ],
 )
@@ -129,8 +131,8 @@ def test_chair_and_board_follow_what_the_patient_can_do(
 def test_a_patient_who_cannot_rise_alone_is_told_to_stand_only_with_a_helper(library: Any) -> None:
     weak = {"knee_extension": {"right": 3}}
     helped = offered(plan_for(library, strength=weak, function={"ambulation": "assisted", "sit_to_stand": "unable"}))
-    assert "Stand up only with your helper" in helped["clinic-ot-toilet-seat"]["handout"]
-    assert "Stand up only with your helper" in helped["clinic-ot-chair"]["handout"]
+    assert "stand up only with your helper" in helped["clinic-ot-toilet-seat"]["handout"]
+    assert "stand up only with your helper" in helped["clinic-ot-chair"]["handout"]
     assert "push up from the armrests" not in helped["clinic-ot-chair"]["handout"]
     alone = offered(plan_for(library, strength=weak, function={"ambulation": "device"}))
     assert "Push up from the arms or frame when you stand" in alone["clinic-ot-toilet-seat"]["handout"]

@@ -46,7 +46,8 @@ def test_every_exercise_and_equipment_item_is_listed_with_its_gates(library: Any
             assert f"| {entry.exclusive} |" in row
         assert f"{entry.document_id} (" in row
     band = next(line for line in lines if line.startswith("| **ex-knee-straighten-weight**"))
-    assert "`mrc_knee_extension` is 4 and not `pain_acute`" in band and "held when `exercise_hold` says hold" in band
+    assert "`mrc_knee_extension` is 4 and not `gentle_range_only`" in band
+    assert "held when `exercise_hold` says hold" in band
     wedge = next(line for line in lines if line.startswith("| **eq-leg-wedge**"))
     assert "held when `elevation_hold` says hold" in wedge
     heat = next(line for line in lines if line.startswith("| **mgmt-analgesia-heat**"))
