@@ -15,9 +15,10 @@ from typing import Any
 
 import pytest
 
+from tests.paths import REPO
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-REPO = Path(__file__).resolve().parent.parent
 EXAMPLES_DIR = REPO / "resources" / "examples"
 """The sample assessments, shipped with the app (a clean clone has nothing outside the repository)."""
 

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from planner.cli import run
+from tests.paths import REPO
 
 
 @pytest.mark.slow
@@ -58,6 +59,6 @@ def test_the_installed_package_leaves_the_benchmarks_out() -> None:
     """Package discovery takes ``planner`` only: ``bench`` is a folder of the checkout, not of the app."""
     import tomllib
 
-    project = tomllib.loads((Path(__file__).resolve().parent.parent / "pyproject.toml").read_text())
+    project = tomllib.loads((REPO / "pyproject.toml").read_text())
     assert project["tool"]["setuptools"]["packages"]["find"]["include"] == ["planner*"]
-    assert not list((Path(__file__).resolve().parent.parent / "planner").rglob("bench*"))
+    assert not list((REPO / "planner").rglob("bench*"))

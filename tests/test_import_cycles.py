@@ -14,7 +14,9 @@ from pathlib import Path
 
 import pytest
 
-PACKAGE = Path(__file__).resolve().parent.parent / "planner"
+from tests.paths import REPO
+
+PACKAGE = REPO / "planner"
 SKIPPED = ("migrations",)
 """Alembic's scripts are loaded by Alembic from their files, never imported by name."""
 

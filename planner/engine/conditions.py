@@ -29,7 +29,7 @@ rule-engine's, decided here and documented in docs/document-format.md ("Conditio
   double their text would otherwise grow exponentially; a longer result is null). Whole numbers beyond 2**53
   continue as floating point, and a result that is not a finite number (overflow, division by zero) is null.
   Every operation is constant-time or linear in a bounded input, and the tree depth is bounded, so an
-  expression evaluates in bounded time and memory (a hypothesis fuzz test, tests/test_condition_safety.py,
+  expression evaluates in bounded time and memory (a hypothesis fuzz test, tests/engine/test_condition_safety.py,
   checks this against hostile expressions).
 
 rule-engine is pinned below its next major version (pyproject.toml): the compiler reads its tree.

@@ -3,7 +3,7 @@
 The rest of the planner reads and writes through SQLAlchemy: SQLModel sessions for the ORM's rows, and the
 statements here (SQLAlchemy Core ``text()`` with named parameters) for reads that a screen needs fast or as
 plain rows, and for the few writes that must be exactly so (the audit log, the plan parts). Keeping them
-together lets one test run each of them against a freshly migrated schema (tests/test_queries.py), and a
+together lets one test run each of them against a freshly migrated schema (tests/storage/test_queries.py), and a
 second database engine check them all in one file.
 
 Portable means: named parameters (``:name``), no SQLite-only syntax (no ``COLLATE NOCASE``, ``rowid``,

@@ -8,7 +8,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 
 from planner.record.assessments import store_assessment
-from tests.test_followup import person
+from tests.record.test_followup import person
 
 
 def fill(window: Any) -> None:

@@ -28,7 +28,7 @@ from planner.record.patient_history import patient_history
 from planner.record.patients import save_patient
 from planner.record.plans import get_plan, latest_plan, sign_stored_plan
 from tests.conftest import make_assessment
-from tests.test_progress import FIRST, SECOND, THIRD
+from tests.engine.test_progress import FIRST, SECOND, THIRD
 
 REPO = Path(__file__).resolve().parents[2]
 ONSET = "2025-12-15"

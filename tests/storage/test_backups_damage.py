@@ -20,8 +20,9 @@ from planner.storage.backup import KEEP, automatic_backup, list_backups, rotate
 from planner.storage.database import DamagedDatabaseError
 from planner.storage.restore import restore_backup
 from tests.conftest import make_assessment
+from tests.paths import FIXTURES
 
-FIXTURE = Path(__file__).parent / "fixtures" / "schema-0001.sqlite3"
+FIXTURE = FIXTURES / "schema-0001.sqlite3"
 
 
 def test_backup_before_migration(tmp_path: Path) -> None:

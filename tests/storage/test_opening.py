@@ -24,9 +24,9 @@ from planner.storage.backup import backup_database, list_backups
 from planner.storage.database import DamagedDatabaseError, damage_reported, open_schema
 from planner.storage.migrate import HEAD_REVISION, current_revision
 from tests.conftest import damage_table
+from tests.paths import FIXTURES, REPO
 
-REPO = Path(__file__).resolve().parent.parent
-FIXTURE = Path(__file__).parent / "fixtures" / "schema-0001.sqlite3"
+FIXTURE = FIXTURES / "schema-0001.sqlite3"
 NEW_DOCUMENT = """---
 id: SHIPPED-EXTRA
 title: A document added by an update

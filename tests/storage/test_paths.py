@@ -16,8 +16,9 @@ from planner.opening import open_database
 from planner.storage.backup import list_backups
 from planner.storage.migrate import HEAD_REVISION
 from tests.conftest import example_paths
+from tests.paths import FIXTURES
 
-FIXTURE = Path(__file__).parent / "fixtures" / "schema-0001.sqlite3"
+FIXTURE = FIXTURES / "schema-0001.sqlite3"
 NAMES = ["with space", "question?mark", "hash#tag", "percent%41", "bracket[1]", "quote'\"s", "José Núñez"]
 
 

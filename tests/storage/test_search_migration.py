@@ -11,8 +11,9 @@ from alembic import command
 from planner.library.search import search_passages
 from planner.opening import open_database
 from planner.storage.migrate import alembic_config
+from tests.paths import FIXTURES
 
-FIXTURE = Path(__file__).parent / "fixtures" / "schema-0002.sqlite3"
+FIXTURE = FIXTURES / "schema-0002.sqlite3"
 
 
 def fts_sql(path: Path) -> str:

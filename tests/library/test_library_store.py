@@ -24,6 +24,7 @@ from planner.library.store import (
 from planner.plan.generate import generate_plan
 from planner.storage.search_sqlite import SEARCH_ALL, fts_query, search_match
 from tests.conftest import make_assessment
+from tests.paths import REPO
 
 NEW_DOC = """---
 id: CLINIC-EXTRA
@@ -237,7 +238,7 @@ def test_multi_file_import_is_all_or_nothing(db: Any, db_path: Path, tmp_path: P
 
 
 def test_removing_a_document_others_depend_on_is_refused(db: Any, db_path: Path, tmp_path: Path) -> None:
-    override = (Path(__file__).parent.parent / "resources" / "documents" / "clinic.md").read_text(encoding="utf-8")
+    override = (REPO / "resources" / "documents" / "clinic.md").read_text(encoding="utf-8")
     import_documents(db, [write(tmp_path, "clinic.md", override.replace("version: ", "version: 99-local-", 1))])
     assert next(d for d in list_documents(db) if d.id == "CLINIC").origin == "imported"
     # Disabling CLINIC would leave pain_band undefined for the documents that use it.
@@ -262,7 +263,7 @@ def test_shipped_update_does_not_touch_clinic_imports(db: Any, tmp_path: Path, m
     import_documents(db, [write(tmp_path, "extra.md", NEW_DOC)])
     shipped_dir = tmp_path / "shipped"
     shipped_dir.mkdir()
-    for path in (Path(__file__).parent.parent / "resources" / "documents").glob("*.md"):
+    for path in (REPO / "resources" / "documents").glob("*.md"):
         text = path.read_text(encoding="utf-8")
         if path.name == "anatomy.md":
             text = re.sub(r"^version: .*$", "version: 99", text, count=1, flags=re.M)

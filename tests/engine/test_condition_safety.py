@@ -40,7 +40,7 @@ from planner.library.files import read_shipped_documents
 from planner.library.parser import parse_document
 from planner.plan.generate import generate_plan
 from tests.conftest import make_assessment
-from tests.test_safety import assessments
+from tests.plan.test_safety import assessments
 
 CONDITIONS_FILE = conditions.__file__
 KINDS = {name: finding.kind for name, finding in BASE_FINDINGS.items()}

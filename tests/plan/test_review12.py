@@ -1,6 +1,6 @@
 """The independent clinical review of issue 12 (/work/team/reports/review12.md): each finding's rule on both
 sides of its threshold, written from the review and clinical-spec.md. The review's cases themselves are
-regression cases 21-49 in tests/fixtures/cases (tests/test_clinical_cases.py)."""
+regression cases 21-49 in tests/fixtures/cases (tests/plan/test_clinical_cases.py)."""
 
 from __future__ import annotations
 

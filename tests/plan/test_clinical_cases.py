@@ -2,7 +2,7 @@
 independent clinical review of issue 12 that exposed a fault (21-48, the reviewer's n01-n33), one added for
 the DVT side (49), then the 27 cases of the re-review (50-76, review12b c01-c27), with what clinical-spec.md
 and the reviews say the plan must and must not contain. Every case also passes the plan lint and the clinical
-invariants that hold for every patient (tests/test_plan_lint.py)."""
+invariants that hold for every patient (tests/plan/test_plan_lint.py)."""
 
 from __future__ import annotations
 
@@ -17,9 +17,10 @@ from planner.assessment.validate import validate_assessment
 from planner.engine.findings import all_findings
 from planner.plan.generate import generate_plan
 from planner.plan.lint import lint_plan
-from tests.test_plan_lint import clinical_invariants
+from tests.paths import FIXTURES
+from tests.plan.test_plan_lint import clinical_invariants
 
-CASES_DIR = Path(__file__).resolve().parent / "fixtures" / "cases"
+CASES_DIR = FIXTURES / "cases"
 
 
 @dataclass(frozen=True)

@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.paths import REPO
+
 WRITER = [sys.executable, "-m", "tests.durability_writer"]
-REPO = Path(__file__).resolve().parent.parent
 
 
 def _spawn(path: Path, tag: str, count: int) -> subprocess.Popen[str]:

@@ -18,6 +18,7 @@ import planner.models  # noqa: F401
 from planner.opening import open_database
 from planner.storage.database import Database
 from planner.storage.migrate import HEAD_REVISION, alembic_config, current_revision
+from tests.paths import FIXTURES
 
 
 def test_head_constant_matches_scripts(db: Any) -> None:
@@ -73,7 +74,7 @@ def test_garbage_file_is_reported_not_overwritten(tmp_path: Path) -> None:
     assert path.read_bytes() == before
 
 
-FIXTURES = sorted((Path(__file__).parent / "fixtures").glob("schema-*.sqlite3"))
+FIXTURES = sorted((FIXTURES).glob("schema-*.sqlite3"))
 """Databases as earlier schemas left them: 0001 and 0002 written with raw SQL, 0007 by the planner's own code
 of that time (real plans, signed and amended; tests/fixtures/make_schema_0007.py)."""
 TABLES = ("document", "passage", "recommendation", "definition", "patient", "assessment", "plan", "follow_up")
@@ -187,7 +188,7 @@ def test_plans_written_at_schema_0007_convert_with_signatures_and_check_intact(t
     from planner.storage.check import check_database
 
     path = tmp_path / "planner.sqlite3"
-    shutil.copy(Path(__file__).parent / "fixtures" / "schema-0007.sqlite3", path)
+    shutil.copy(FIXTURES / "schema-0007.sqlite3", path)
     before = _rows(path)
     assert sum(plan["status"] == "signed" for plan in before["plan"]) >= 4
     assert all(_signatures_verify(before).values())

@@ -35,8 +35,9 @@ from planner.storage.restore import (
 )
 from planner.storage.sqlite import file_database_id
 from tests.conftest import REPO, lock_held
+from tests.paths import FIXTURES
 
-FIXTURE = Path(__file__).parent / "fixtures" / "schema-0001.sqlite3"
+FIXTURE = FIXTURES / "schema-0001.sqlite3"
 
 
 def fresh(path: Path, *patients: str) -> Path:

@@ -10,6 +10,7 @@ from planner.errors import DocumentError
 from planner.library.compiler import compile_library, parse_roots
 from planner.library.files import read_shipped_documents
 from planner.library.parser import parse_document
+from tests.paths import REPO
 
 HEADER = """---
 id: TEST-DOC
@@ -198,11 +199,10 @@ def test_parse_roots(text: str, roots: tuple[str, ...] | None) -> None:
 
 
 def test_format_document_lists_every_base_finding() -> None:
-    from pathlib import Path
 
     from planner.engine.vocabulary import markdown_table
 
-    text = (Path(__file__).parent.parent / "docs" / "document-format.md").read_text(encoding="utf-8")
+    text = (REPO / "docs" / "document-format.md").read_text(encoding="utf-8")
     start, end = "<!-- findings-table:start -->\n", "\n<!-- findings-table:end -->"
     table = text[text.index(start) + len(start) : text.index(end)]
     assert table == markdown_table(), "regenerate the table in docs/document-format.md from markdown_table()"

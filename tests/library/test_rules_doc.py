@@ -3,14 +3,14 @@ gates and its source; the committed file must equal a fresh generation."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from planner.library.rules_doc import clinical_rules_markdown, describe
+from tests.paths import REPO
 
-RULES_DOC = Path(__file__).resolve().parent.parent / "docs" / "clinical-rules.md"
+RULES_DOC = REPO / "docs" / "clinical-rules.md"
 
 
 def test_committed_review_table_equals_a_fresh_generation(library: Any) -> None:

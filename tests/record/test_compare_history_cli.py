@@ -21,7 +21,7 @@ from planner.record.assessments import save_draft, store_assessment
 from planner.record.patient_history import patient_history, plan_for_patient
 from planner.record.plans import get_plan, latest_plan, sign_stored_plan
 from tests.conftest import make_assessment
-from tests.test_progress import FIRST, SECOND, THIRD
+from tests.engine.test_progress import FIRST, SECOND, THIRD
 
 
 def test_compare_finds_added_removed_and_changed(library: Any) -> None:

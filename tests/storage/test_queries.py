@@ -21,6 +21,7 @@ from sqlalchemy.sql.elements import TextClause
 from planner.storage import queries, search_sqlite
 from planner.storage.database import Database, open_schema
 from tests.conftest import make_assessment
+from tests.paths import REPO
 
 PART_BODY = '{"text":"a passage"}'
 PART_HASH = "5d1d1a1c3c6fa9d4b6d9cb93bd1d1b6cbd7b7e8b6f4d0c6d7e8f9a0b1c2d3e4f"  # any text: only its kind matters
@@ -180,7 +181,7 @@ def test_only_the_sqlite_dialect_module_uses_the_driver() -> None:
     module and nothing more."""
     import ast
 
-    package = Path(__file__).resolve().parent.parent / "planner"
+    package = REPO / "planner"
     users = set()
     for path in package.rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):

@@ -13,7 +13,7 @@ from planner.assessment.validate import validate_assessment
 from planner.engine.findings import all_findings
 from planner.plan.generate import generate_plan
 from tests.conftest import deep_merge, make_assessment
-from tests.test_plan_rules import ids
+from tests.plan.test_plan_rules import ids
 
 
 def visit(on: str, **changes: Any) -> dict[str, Any]:

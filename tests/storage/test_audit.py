@@ -14,7 +14,7 @@ from planner.record.assessments import save_draft, store_assessment
 from planner.record.plans import get_plan, sign_stored_plan
 from planner.storage.audit import entries
 from tests.conftest import example_paths
-from tests.test_library_store import NEW_DOC
+from tests.library.test_library_store import NEW_DOC
 
 
 def actions(db: Any) -> list[tuple[str, str, str, dict[str, Any]]]:

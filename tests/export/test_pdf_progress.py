@@ -14,7 +14,7 @@ from pypdf import PdfReader
 from planner.export.clinician import render_clinician_pdf
 from planner.export.context import ClinicInfo, ExportContext
 from planner.plan.generate import generate_plan
-from tests.test_progress import FIRST, SECOND, THIRD
+from tests.engine.test_progress import FIRST, SECOND, THIRD
 
 CONTEXT = ExportContext(ClinicInfo(name="Test clinic"), datetime(2026, 3, 8, 9, 0, tzinfo=UTC))
 

@@ -19,7 +19,8 @@ from planner.plan.draft import draft_plan
 from planner.record.assessments import store_assessment
 from planner.record.patient_history import plan_for_patient
 from planner.record.visits import find_stored_assessment
-from tests.test_pdf_progress import visits
+from tests.export.test_pdf_progress import visits
+from tests.paths import REPO
 
 
 @pytest.fixture
@@ -75,7 +76,7 @@ def test_a_patient_not_stored_is_drafted_without_history(db: Any) -> None:
 
 
 def test_export_of_the_handout_in_spanish_and_large_print(cli: Any, tmp_path: Path) -> None:
-    source = Path(__file__).resolve().parent.parent / "resources" / "examples" / "neoplastic-after-radiation.json"
+    source = REPO / "resources" / "examples" / "neoplastic-after-radiation.json"
     normal, large = tmp_path / "es.pdf", tmp_path / "es-large.pdf"
     assert cli("export", str(source), "-o", str(normal), "--handout", "--language", "es")[0] == 0
     assert cli("export", str(source), "-o", str(large), "--handout", "--language", "es", "--large-print")[0] == 0
@@ -88,14 +89,14 @@ def test_export_of_the_handout_in_spanish_and_large_print(cli: Any, tmp_path: Pa
 
 @pytest.mark.parametrize("option", [["--language", "es"], ["--large-print"]])
 def test_handout_options_without_the_handout_are_refused(cli: Any, tmp_path: Path, option: list[str]) -> None:
-    source = Path(__file__).resolve().parent.parent / "resources" / "examples" / "neoplastic-after-radiation.json"
+    source = REPO / "resources" / "examples" / "neoplastic-after-radiation.json"
     code, _out, err = cli("export", str(source), "-o", str(tmp_path / "x.pdf"), *option)
     assert code == 2 and f"{option[0]} is an option of the patient handout (add --handout)" in err
     assert not (tmp_path / "x.pdf").exists()
 
 
 def test_a_language_the_planner_does_not_know_is_refused(cli: Any, tmp_path: Path) -> None:
-    source = Path(__file__).resolve().parent.parent / "resources" / "examples" / "neoplastic-after-radiation.json"
+    source = REPO / "resources" / "examples" / "neoplastic-after-radiation.json"
     code, _out, err = cli("export", str(source), "-o", str(tmp_path / "x.pdf"), "--handout", "--language", "fr")
     assert code == 2 and "invalid choice: 'fr'" in err
 
@@ -115,7 +116,7 @@ def test_the_app_exports_the_plan_as_the_clinician_left_it(db: Any, tmp_path: Pa
     """The service applies the (empty) edits too: equipment statuses are present, none chosen."""
     from planner.export.service import export_pdf
 
-    source = Path(__file__).resolve().parent.parent / "resources" / "examples" / "neoplastic-after-radiation.json"
+    source = REPO / "resources" / "examples" / "neoplastic-after-radiation.json"
     written = export_pdf(db, json.loads(source.read_text(encoding="utf-8")), tmp_path / "h.pdf", handout=True)
     data = written.read_bytes()
     text = " ".join((page.extract_text() or "") for page in PdfReader(io.BytesIO(data)).pages)
