@@ -30,8 +30,7 @@ from planner.library.translations import read_shipped_translations
 from planner.models import Definition, Document, Passage, Recommendation
 from planner.storage import audit
 from planner.storage.database import Database, get_or_raise
-from planner.storage.queries import ENABLED_DOCUMENT_CHECKSUMS
-from planner.storage.search_sqlite import index_document, unindex_document
+from planner.storage.queries import ENABLED_DOCUMENT_CHECKSUMS, search_index
 
 IMPORTED = "imported"
 
@@ -97,7 +96,9 @@ def _write_document(session: Session, parsed: ParsedDocument, origin: str, enabl
             )
         )
     session.flush()
-    index_document(session, parsed.id, [" ".join(words) for _line, words in synonym_groups(parsed)])
+    search_index(session).index_document(
+        session, parsed.id, [" ".join(words) for _line, words in synonym_groups(parsed)]
+    )
     for rec in parsed.recommendations:
         session.add(
             Recommendation(
@@ -125,7 +126,7 @@ def _write_document(session: Session, parsed: ParsedDocument, origin: str, enabl
 
 
 def _delete_document(session: Session, document_id: str) -> None:
-    unindex_document(session, document_id)
+    search_index(session).unindex_document(session, document_id)
     for model in (Passage, Recommendation, Definition):
         session.exec(delete(model).where(model.document_id == document_id))  # type: ignore[call-overload]
     session.exec(delete(Document).where(Document.id == document_id))  # type: ignore[call-overload]

@@ -38,3 +38,8 @@ class DamagedDatabaseError(StorageError):
 
 class ForeignDatabaseError(StorageError):
     """The path holds another application's database: refused, never given the planner's tables."""
+
+
+class PermissionRefusedError(StorageError):
+    """The clinic server refused the action for the connection's role (its grants or row rules); nothing was
+    changed. The remedy is another role, given by the clinic's administrator."""

@@ -102,3 +102,17 @@ STORED_PLAN_PARTS = text("SELECT hash FROM plan_part WHERE hash IN :hashes").bin
 ADD_PLAN_PART = text("INSERT INTO plan_part (hash, body) VALUES (:hash, :body) ON CONFLICT (hash) DO NOTHING")
 """A part, unless it is stored already (the same hash is the same text: nothing to do)."""
 EVERY_PLAN_PART = text("SELECT hash, body FROM plan_part ORDER BY hash")
+
+
+def search_index(connection: object) -> object:
+    """The full-text index module of the database behind ``connection`` (a SQLAlchemy connection or session):
+    SQLite's FTS5 (planner.storage.search_sqlite) or PostgreSQL's text search (planner.storage.search_postgres),
+    which offer the same functions."""
+    bind = connection.get_bind() if hasattr(connection, "get_bind") else connection
+    if bind.dialect.name == "postgresql":  # type: ignore[attr-defined]
+        from planner.storage import search_postgres
+
+        return search_postgres
+    from planner.storage import search_sqlite
+
+    return search_sqlite
