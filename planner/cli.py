@@ -41,8 +41,9 @@ class _Parser(argparse.ArgumentParser):
 def _open(args: argparse.Namespace) -> Any:
     from planner.opening import open_database
     from planner.paths import default_database_path
+    from planner.storage.postgres import terminal_password
 
-    return open_database(args.db or default_database_path())
+    return open_database(args.db or default_database_path(), ask_password=terminal_password)
 
 
 def _read_assessment(name: str) -> dict[str, Any]:
@@ -500,7 +501,14 @@ def _add(sub: Any, name: str, handler: Callable[[argparse.Namespace], int], help
 
 
 def _add_app_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--db", type=Path, help="database file (default: per-user data folder, or $PLANNER_DB)")
+    from planner.paths import database_location
+
+    parser.add_argument(
+        "--db",
+        type=database_location,
+        help="database file (default: per-user data folder, or $PLANNER_DB), or a clinic server's address "
+        "postgresql://HOST/DBNAME (the password from PGPASSWORD or ~/.pgpass, or asked for)",
+    )
     parser.add_argument(
         "--smoke",
         action="store_true",

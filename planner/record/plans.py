@@ -213,8 +213,11 @@ def _changed_by(session: Session, plan: Plan) -> str:
     what = {"plan.sign": "signed", "plan.save_draft": "saved", "assessment.store": "stored"}.get(
         entry.action, "changed"
     )
-    when = entry.at.replace(tzinfo=UTC).astimezone().strftime("%Y-%m-%d %H:%M")
-    return f"{what} by {entry.actor} at {when}"
+    at = entry.at if entry.at.tzinfo is not None else entry.at.replace(tzinfo=UTC)
+    when = at.astimezone().strftime("%Y-%m-%d %H:%M")
+    signer = json.loads(entry.detail or "{}").get("signer")  # on a clinic server the actor is the login
+    who = f"{signer} (login {entry.actor})" if signer else entry.actor
+    return f"{what} by {who} at {when}"
 
 
 def refuse_if_changed(session: Session, latest: Plan | None, opened: PlanStamp, doing: str) -> None:
