@@ -1,0 +1,253 @@
+"""Clinic mode on a real PostgreSQL server: the guards refuse raw SQL from a clinician's own login, the roles
+are enforced by the server itself (front desk reads and logs prints, never edits or signs), the signer's
+login comes from the connection, ``db check`` finds a disabled guard, and search finds the same passages as
+on SQLite."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from planner.assessment.validate import load_assessment_file
+from planner.library.search import search_passages
+from planner.opening import open_database
+from planner.record.assessments import save_draft, store_assessment
+from planner.record.patients import list_patients
+from planner.record.plans import get_plan, sign_stored_plan
+from planner.storage.check import check_database
+from planner.storage.errors import PermissionRefusedError
+from tests.conftest import example_paths, make_assessment
+
+pytestmark = pytest.mark.postgres
+
+LOGINS = {"alice": "planner_clinician", "frank": "planner_front_desk", "lena": "planner_clinical_lead"}
+
+
+@pytest.fixture(scope="session")
+def logins(postgres_server: Any, postgres_template: str) -> dict[str, str]:
+    """A login per role, each a member of the planner's group role (made by the template's migration)."""
+    for login, role in LOGINS.items():
+        postgres_server.admin(
+            f"DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{login}') THEN "
+            f"CREATE ROLE {login} LOGIN; END IF; END $$"
+        )
+        postgres_server.admin(f"GRANT {role} TO {login}")
+    return LOGINS
+
+
+@pytest.fixture
+def clinic(postgres_db: Any, logins: dict[str, str]) -> Any:
+    """A clinic database (as its owner) holding one signed plan and a draft of a second version."""
+    stored = store_assessment(postgres_db, load_assessment_file(example_paths()[0]))
+    signed = sign_stored_plan(postgres_db, stored.plan_id, "J. Rivera", "PT")
+    draft = save_draft(postgres_db, stored.assessment_id, signed.assessment, signed.edits, opened=signed.stamp)
+    postgres_db.signed, postgres_db.draft = signed, draft
+    return postgres_db
+
+
+def url_as(database: Any, login: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(database.address.shown).set(username=login).render_as_string(hide_password=False)
+
+
+@pytest.fixture
+def raw_as(clinic: Any) -> Iterator[Any]:
+    """Plain psycopg connections as another tool would open them, as a given login (autocommit)."""
+    import psycopg
+
+    opened: list[Any] = []
+
+    def connect(login: str) -> Any:
+        connection = psycopg.connect(url_as(clinic, login), autocommit=True)
+        opened.append(connection)
+        return connection
+
+    yield connect
+    for connection in opened:
+        connection.close()
+
+
+def refused(connection: Any, statement: str, *words: str) -> str:
+    import psycopg
+
+    with pytest.raises(psycopg.Error) as caught:
+        connection.execute(statement)
+    message = str(caught.value)
+    assert any(word in message for word in words), (statement, message)
+    return message
+
+
+def test_every_sql_form_that_would_rewrite_a_signed_plan_is_refused_to_a_clinician(clinic: Any, raw_as: Any) -> None:
+    s, d = clinic.signed, clinic.draft
+    alice = raw_as("alice")
+    before = alice.execute("SELECT * FROM plan ORDER BY id").fetchall()
+    columns = "id, assessment_id, version, status, assessment, packed_content, edits, library_version, created_at"
+    for statement in (
+        f"UPDATE plan SET status = 'draft' WHERE id = {s.id}",
+        f"UPDATE plan SET edits = '{{}}' WHERE id = {s.id}",
+        f"DELETE FROM plan WHERE id = {s.id}",
+        f"INSERT INTO plan ({columns}) SELECT {columns} FROM plan WHERE id = {s.id} "
+        "ON CONFLICT (id) DO UPDATE SET status = 'draft'",
+        f"UPDATE plan SET id = {s.id + 1000} WHERE id = {d.id}",
+        f"UPDATE plan SET version = {s.version} WHERE id = {d.id}",
+    ):
+        refused(alice, statement, "signed plan", "keeps its id", "permission denied")  # a clinician deletes nothing
+    for statement in ("TRUNCATE plan CASCADE", "ALTER TABLE plan DISABLE TRIGGER plan_before_update"):
+        refused(alice, statement, "permission denied", "must be owner")
+    refused(alice, "DROP TRIGGER plan_before_update ON plan", "must be owner")
+    refused(alice, "SET session_replication_role = replica", "permission denied")
+    assert alice.execute("SELECT * FROM plan ORDER BY id").fetchall() == before
+    assert check_database(clinic).ok
+
+
+def test_the_audit_log_and_plan_parts_cannot_be_rewritten(clinic: Any, raw_as: Any) -> None:
+    alice = raw_as("alice")
+    last_id, last_hash = alice.execute("SELECT id, entry_hash FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
+    values = "'2026-11-22 10:00:00', 'alice', 'plan.sign', 'plan:1', '{}'"
+    for statement in (
+        "UPDATE audit_log SET actor = 'mallory'",
+        "DELETE FROM audit_log WHERE id = 1",
+        f"INSERT INTO audit_log (id, at, actor, action, subject, detail, prev_hash, entry_hash) "
+        f"VALUES ({last_id + 1}, {values}, 'not the last hash', 'x')",
+        f"INSERT INTO audit_log (id, at, actor, action, subject, detail, prev_hash, entry_hash) "
+        f"VALUES (1, {values}, NULL, 'x')",
+    ):
+        refused(alice, statement, "append-only", "permission denied")
+    # an entry in someone else's name is refused, even at the end of the chain
+    refused(
+        alice,
+        "INSERT INTO audit_log (id, at, actor, action, subject, detail, prev_hash, entry_hash) "
+        f"VALUES ({last_id + 1}, '2026-11-22 10:00:00', 'lena', 'plan.sign', 'plan:1', '{{}}', '{last_hash}', 'x')",
+        "names the login",
+    )
+    part = alice.execute("SELECT hash FROM plan_part LIMIT 1").fetchone()[0]
+    refused(alice, f"UPDATE plan_part SET body = 'x' WHERE hash = '{part}'", "permission denied", "cannot be changed")
+    refused(alice, f"DELETE FROM plan_part WHERE hash = '{part}'", "permission denied", "cannot be deleted")
+    refused(
+        alice,
+        f"INSERT INTO plan_part (hash, body) VALUES ('{part}', 'other') ON CONFLICT (hash) DO NOTHING",
+        "cannot be replaced",
+    )
+    assert check_database(clinic).ok
+
+
+def test_the_front_desk_cannot_update_delete_or_sign_through_raw_sql(clinic: Any, raw_as: Any) -> None:
+    frank = raw_as("frank")
+    d = clinic.draft
+    assert frank.execute("SELECT count(*) FROM patient").fetchone()[0] == 1  # reads the patient list
+    for statement in (
+        f"UPDATE plan SET status = 'signed', signer = 'F', signed_at = now() WHERE id = {d.id}",
+        f"UPDATE plan SET edits = '{{}}' WHERE id = {d.id}",
+        f"DELETE FROM plan WHERE id = {d.id}",
+        "UPDATE patient SET name = 'x'",
+        "DELETE FROM patient",
+        "DELETE FROM follow_up",
+        "INSERT INTO patient (id, name, archived, created_at, updated_at) VALUES ('X', 'x', false, now(), now())",
+        "UPDATE document SET enabled = false",
+    ):
+        refused(frank, statement, "permission denied")
+    assert frank.execute(f"SELECT status FROM plan WHERE id = {d.id}").fetchone()[0] == "draft"
+
+
+def test_a_clinician_signs_as_their_login_whatever_the_application_sends(clinic: Any, raw_as: Any) -> None:
+    alice = raw_as("alice")
+    d = clinic.draft
+    alice.execute(
+        f"UPDATE plan SET status = 'signed', signer = 'A. Okafor', signer_credentials = 'PT', signed_at = now(), "
+        f"signed_login = 'lena' WHERE id = {d.id}"
+    )
+    assert alice.execute(f"SELECT signed_login FROM plan WHERE id = {d.id}").fetchone()[0] == "alice"
+
+
+def test_roles_in_the_app_say_what_they_may_not_do(clinic: Any, logins: Any) -> None:
+    """Through the planner's own functions: the front desk lists patients but is refused signing with a clear
+    message, nothing changed; a clinician signs, and the plan and the audit log name their login."""
+    front_desk = open_database(url_as(clinic, "frank"))
+    clinician = open_database(url_as(clinic, "alice"))
+    try:
+        assert [p.id for p in list_patients(front_desk)] == [clinic.signed.patient_id]
+        with pytest.raises(PermissionRefusedError, match="may not do this") as refusal:
+            sign_stored_plan(front_desk, clinic.draft.id, "F. Desk", "none")
+        assert "clinician, front desk or clinical lead" in str(refusal.value)
+        assert not get_plan(clinic, clinic.draft.id).signed
+        with pytest.raises(PermissionRefusedError):
+            store_assessment(front_desk, make_assessment())
+        signed = sign_stored_plan(clinician, clinic.draft.id, "A. Okafor", "PT")
+        assert signed.signed
+        from planner.storage.audit import entries
+
+        last = entries(clinic, limit=1)[0]
+        assert (last.action, last.actor) == ("plan.sign", "alice") and '"signer": "A. Okafor"' in last.detail
+        from sqlalchemy import text
+
+        with clinic.connection() as connection:
+            login = connection.execute(text("SELECT signed_login FROM plan WHERE id = :id"), {"id": signed.id})
+            assert login.scalar() == "alice"
+        assert check_database(clinic).ok
+    finally:
+        front_desk.dispose()
+        clinician.dispose()
+
+
+def test_check_finds_a_disabled_or_missing_guard(clinic: Any) -> None:
+    import psycopg
+
+    with psycopg.connect(clinic.address.libpq_url(), autocommit=True) as owner:
+        owner.execute("ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_update")
+        owner.execute("DROP TRIGGER plan_signed_no_delete ON plan")
+    problems = check_database(clinic).problems
+    assert "the guard trigger audit_log_no_update is disabled" in problems
+    assert "the guard trigger plan_signed_no_delete is missing" in problems
+
+
+SEARCHES = [
+    "lymphedema",
+    "lymphoedema",
+    "bandages",
+    "walking",
+    "orthoses",
+    "foot drop",
+    "pain",
+    "neuropathic pain",
+    "radiation",
+    "fall",
+    "compression",
+    "ankle",
+    "dressing",
+    "transfers",
+    "the",
+    "cafe",
+    "pacemaker",
+    "DVT",
+    "MRC 4",
+    "gabapentin",
+    "duloxetine",
+    "weak",
+    "exerc",
+    "sta",
+]
+
+
+def test_search_finds_the_same_passages_as_on_sqlite(db: Any, postgres_db: Any) -> None:
+    """The shipped library, both engines: the same set of (document, heading) for every search; only the
+    order may differ (ts_rank is not bm25)."""
+    differences = {}
+    found_any = 0
+    for query in SEARCHES:
+        on_sqlite = {(h.document_id, h.heading) for h in search_passages(db, query, limit=1000)}
+        on_server = {(h.document_id, h.heading) for h in search_passages(postgres_db, query, limit=1000)}
+        found_any += bool(on_sqlite)
+        if on_sqlite != on_server:
+            differences[query] = (sorted(on_sqlite - on_server), sorted(on_server - on_sqlite))
+    assert differences == {}
+    assert found_any >= len(SEARCHES) - 3
+
+
+def test_a_server_search_highlights_its_matches(postgres_db: Any) -> None:
+    hits = search_passages(postgres_db, "bandages")
+    assert hits and all("\x02" in hit.snippet and "\x03" in hit.snippet for hit in hits[:5])
+    search_passages(postgres_db, "'); DROP TABLE passage; -- :* & ! <->")  # words only, never query syntax
+    assert search_passages(postgres_db, "bandage")  # the table is still there
