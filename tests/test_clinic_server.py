@@ -251,3 +251,30 @@ def test_a_server_search_highlights_its_matches(postgres_db: Any) -> None:
     assert hits and all("\x02" in hit.snippet and "\x03" in hit.snippet for hit in hits[:5])
     search_passages(postgres_db, "'); DROP TABLE passage; -- :* & ! <->")  # words only, never query syntax
     assert search_passages(postgres_db, "bandage")  # the table is still there
+
+
+def test_the_schema_history_goes_down_and_up_again_on_a_server(postgres_server: Any) -> None:
+    """Every migration runs on PostgreSQL both ways: an empty clinic database to the newest schema, back to
+    nothing, and up again."""
+    from sqlalchemy import inspect
+
+    from planner.storage.database import open_server_schema
+    from planner.storage.migrate import HEAD_REVISION, current_revision, downgrade
+    from tests.postgres_server import fresh_database
+
+    with fresh_database(postgres_server) as name:
+        database = open_server_schema(postgres_server.url(name))
+        try:
+            assert current_revision(database) == HEAD_REVISION
+            downgrade(database, "base")
+            with database.connection() as connection:
+                assert set(inspect(connection).get_table_names()) <= {"alembic_version"}
+            database.dispose()
+            import psycopg
+
+            with psycopg.connect(postgres_server.url(name), autocommit=True) as owner:  # all else is gone: up again
+                owner.execute("DROP TABLE alembic_version")
+            database = open_server_schema(postgres_server.url(name))
+            assert current_revision(database) == HEAD_REVISION and check_database(database).ok
+        finally:
+            database.dispose()

@@ -85,6 +85,8 @@ class PlanRecord:
     signed_at: datetime | None = None
     content_hash: str | None = None
     row_version: int = 1
+    signed_login: str | None = None
+    """The login that signed: the account on a workstation, the connection's own role on a clinic server."""
 
     @property
     def signed(self) -> bool:
@@ -122,6 +124,7 @@ def plan_record(plan: Plan, patient_id: str, content: dict[str, Any]) -> PlanRec
         signed_at=plan.signed_at,
         content_hash=plan.content_hash,
         row_version=plan.row_version,
+        signed_login=plan.signed_login,
     )
 
 
@@ -270,8 +273,11 @@ def sign_plan(
         plan.signer_credentials = credentials
         plan.signed_at = utc_now()
         plan.content_hash = signature_hash(plan, content)
+        plan.signed_login = audit.current_user()  # a clinic server sets its connection's login instead
         session.add(plan)
         session.flush()
+        if database.is_server:
+            session.refresh(plan, ["signed_login"])
         audit.record(
             session,
             "plan.sign",

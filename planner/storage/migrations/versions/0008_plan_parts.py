@@ -101,7 +101,8 @@ def upgrade() -> None:
 def downgrade() -> None:
     bind = op.get_bind()
     for trigger in ("plan_part_no_replace", "plan_part_no_delete", "plan_part_no_update"):
-        op.execute(f"DROP TRIGGER {trigger}")
+        if bind.dialect.name == "sqlite":
+            op.execute(f"DROP TRIGGER {trigger}")
     op.add_column("plan", sa.Column("content", sa.String(), nullable=False, server_default=""))
     _rewrite_plans(
         bind,
