@@ -436,15 +436,30 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_db_backup(args: argparse.Namespace) -> int:
     from planner.storage.backup import backup_database
 
-    print(f"backup written to {backup_database(_open(args), Path(args.target) if args.target else None)}")
+    database = _open(args)
+    target = Path(args.target) if args.target else None
+    if database.is_server:  # pg_dump: one consistent snapshot of the clinic database
+        from planner.storage.server_backup import backup_server
+
+        print(f"backup of {database.location} written to {backup_server(database, target)}")
+        return EXIT_OK
+    print(f"backup written to {backup_database(database, target)}")
     return EXIT_OK
 
 
 def cmd_db_restore(args: argparse.Namespace) -> int:
     """Does not open the current database first: it may be the damaged file being replaced."""
     from planner.paths import default_database_path
+    from planner.storage.postgres import is_server_url
     from planner.storage.restore import restore_backup
 
+    if is_server_url(args.db):  # pg_restore into an empty clinic database
+        from planner.storage.postgres import ServerAddress, terminal_password
+        from planner.storage.server_backup import restore_server
+
+        restore_server(args.db, Path(args.backup), ask_password=terminal_password)
+        print(f"restored {args.backup} to {ServerAddress.parse(args.db).shown}")
+        return EXIT_OK
     target = Path(args.db or default_database_path())
     kept = restore_backup(target, Path(args.backup), force=args.force)
     print(f"restored {args.backup} to {target}" + (f"; the previous file is kept as {kept}" if kept else ""))
@@ -635,11 +650,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     db = sub.add_parser("db", help="the database file")
     db_sub = db.add_subparsers(dest="db_command", required=True, parser_class=_Parser)
-    p = _add(db_sub, "backup", cmd_db_backup, "write a verified backup (SQLite backup API)")
+    p = _add(db_sub, "backup", cmd_db_backup, "write a verified backup (SQLite backup API; pg_dump on a server)")
     p.add_argument("target", nargs="?", help="backup file (default: a dated file in the backups folder)")
 
     _add(db_sub, "check", cmd_db_check, "integrity check plus citations and signed-plan hashes")
-    p = _add(db_sub, "restore", cmd_db_restore, "replace the database by a backup (the current file is kept)")
+    p = _add(
+        db_sub,
+        "restore",
+        cmd_db_restore,
+        "replace the database by a backup (the current file is kept); on a server, pg_restore into an empty database",
+    )
     p.add_argument("backup", help="backup file to restore")
     p.add_argument("--force", action="store_true", help="restore it even if it is a backup of another database")
 

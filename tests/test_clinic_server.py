@@ -278,3 +278,41 @@ def test_the_schema_history_goes_down_and_up_again_on_a_server(postgres_server: 
             assert current_revision(database) == HEAD_REVISION and check_database(database).ok
         finally:
             database.dispose()
+
+
+def test_backup_and_restore_a_clinic_database_with_pg_dump(
+    clinic: Any, postgres_server: Any, tmp_path: Any, capsys: Any
+) -> None:
+    from planner.cli import run
+    from planner.record.plans import plan_versions
+    from tests.postgres_server import fresh_database
+
+    dump = tmp_path / "clinic.pgdump"
+    assert run(["--db", clinic.location, "db", "backup", str(dump)]) == 0
+    assert dump.stat().st_size > 10_000 and not list(tmp_path.glob("*.part"))
+    assert "backup of postgresql://" in capsys.readouterr().out
+    with fresh_database(postgres_server) as name:
+        url = postgres_server.url(name)
+        assert run(["--db", url, "db", "restore", str(dump)]) == 0
+        restored = open_database(url)
+        try:
+            report = check_database(restored)
+            assert report.ok, report.problems
+            assert report.counts == check_database(clinic).counts
+            versions = plan_versions(restored, clinic.signed.assessment_id)
+            assert [(v.version, v.content_hash) for v in versions] == [
+                (v.version, v.content_hash) for v in plan_versions(clinic, clinic.signed.assessment_id)
+            ]
+            assert search_passages(restored, "bandages")  # the search column and its index came back
+        finally:
+            restored.dispose()
+        capsys.readouterr()
+        assert run(["--db", url, "db", "restore", str(dump)]) == 2  # not empty now: refused, nothing changed
+        assert "not empty" in capsys.readouterr().err
+
+
+def test_db_check_on_the_command_line_on_a_server(clinic: Any, capsys: Any) -> None:
+    from planner.cli import run
+
+    assert run(["--db", clinic.location, "db", "check"]) == 0
+    assert "ok (2 plans, 1 signed, 1 patients" in capsys.readouterr().out
