@@ -466,6 +466,27 @@ def cmd_db_restore(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_db_migrate_to(args: argparse.Namespace) -> int:
+    from planner.opening import open_database
+    from planner.storage.postgres import is_server_url, terminal_password
+    from planner.transfer import migrate_to
+
+    if not is_server_url(args.server):
+        raise UserError(f"migrate-to: {args.server!r} is not a clinic server's address (postgresql://HOST/DBNAME)")
+    source = _open(args)
+    if source.is_server:
+        raise UserError("migrate-to copies a workstation's database file: give it with --db FILE")
+    target = open_database(args.server, ask_password=terminal_password)
+    try:
+        report = migrate_to(source, target)
+    finally:
+        target.dispose()
+    print(f"copied {source.location} into {target.location}")
+    for line in report.lines():
+        print(line)
+    return EXIT_OK if report.ok else EXIT_FAILURE
+
+
 def cmd_db_check(args: argparse.Namespace) -> int:
     from planner.storage.check import check_database
 
@@ -654,6 +675,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("target", nargs="?", help="backup file (default: a dated file in the backups folder)")
 
     _add(db_sub, "check", cmd_db_check, "integrity check plus citations and signed-plan hashes")
+    p = _add(
+        db_sub,
+        "migrate-to",
+        cmd_db_migrate_to,
+        "copy this workstation's database into a clinic server, compare every row, report conflicts",
+    )
+    p.add_argument("server", help="the clinic server's database: postgresql://HOST/DBNAME")
     p = _add(
         db_sub,
         "restore",

@@ -316,3 +316,57 @@ def test_db_check_on_the_command_line_on_a_server(clinic: Any, capsys: Any) -> N
 
     assert run(["--db", clinic.location, "db", "check"]) == 0
     assert "ok (2 plans, 1 signed, 1 patients" in capsys.readouterr().out
+
+
+def test_a_workstation_moves_into_the_server_with_every_row_compared(db: Any, postgres_db: Any, capsys: Any) -> None:
+    """A workstation with a signed plan, a draft, a follow-up, a setting and its audit log, copied into a
+    server that already holds another workstation's patient under the same id: that conflict is reported and
+    its records are not copied; everything else is, compared row by row; the signed hashes verify on the
+    server; a second copy adds nothing."""
+    from planner.cli import run
+    from planner.record.plans import plan_versions
+    from planner.record.visits import assessments_for
+    from planner.storage.clinic_settings import get_settings, set_settings
+    from planner.transfer import migrate_to
+
+    stored = store_assessment(db, load_assessment_file(example_paths()[0]))
+    signed = sign_stored_plan(db, stored.plan_id, "J. Rivera", "PT")
+    save_draft(db, stored.assessment_id, signed.assessment, signed.edits, opened=signed.stamp)
+    clash = store_assessment(db, make_assessment(patient={"id": "T-9", "name": "Here Person"}))
+    store_assessment(postgres_db, make_assessment(patient={"id": "T-9", "name": "Other Person"}))
+    set_settings(db, {"clinic_phone": "+1 555 0100"})
+    same_person = {"id": "T-5", "name": "Same Person"}
+    store_assessment(db, make_assessment(patient=same_person, assessed_on="2026-11-20"))
+    store_assessment(postgres_db, make_assessment(patient=same_person, assessed_on="2026-10-01"))
+
+    report = migrate_to(db, postgres_db)
+    assert report.differences == [] and report.compared > 20
+    assert (
+        len(report.conflicts) == 1 and "patient T-9" in report.conflicts[0] and "'Other Person'" in report.conflicts[0]
+    )
+    assert report.copied["patients"] == 1 and report.copied["assessments"] == 2 and report.copied["plan versions"] == 3
+    assert any("patient T-5 was already on the server" in note for note in report.notes)
+    assert [a.assessed_on for a in assessments_for(postgres_db, "T-5")] == ["2026-11-20", "2026-10-01"]
+    assert report.copied["audit entries"] > 3
+    check = check_database(postgres_db)
+    assert check.ok, check.problems
+    server_patient = [p for p in list_patients(postgres_db) if p.id == signed.patient_id]
+    here_patient = [p for p in list_patients(db) if p.id == signed.patient_id]
+    assert server_patient and server_patient[0].name == here_patient[0].name
+    other = [p for p in list_patients(postgres_db) if p.id == "T-9"][0]
+    assert other.name == "Other Person"  # the server's patient was left alone
+    assert get_settings(postgres_db).get("clinic_phone") == "+1 555 0100"
+    copied_assessment = max(a.id for a in assessments_for(postgres_db, signed.patient_id))
+    versions = plan_versions(postgres_db, copied_assessment)
+    assert [(v.version, v.status, v.content_hash) for v in versions] == [
+        (v.version, v.status, v.content_hash) for v in plan_versions(db, stored.assessment_id)
+    ]
+    assert clash.patient_created
+
+    again = migrate_to(db, postgres_db)  # the same workstation again: nothing new, nothing doubled
+    assert not again.copied.get("assessments") and not again.copied.get("audit entries")
+    assert again.same["assessments"] == 2 and check_database(postgres_db).ok
+
+    assert run(["--db", str(db.path), "db", "migrate-to", postgres_db.location]) == 1  # the conflict stands
+    out = capsys.readouterr().out
+    assert "CONFLICT: patient T-9" in out and "rows compared with the server's: every row compared equal" in out

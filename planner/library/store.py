@@ -125,6 +125,11 @@ def _write_document(session: Session, parsed: ParsedDocument, origin: str, enabl
         session.add(Definition(document_id=parsed.id, kind="figure", name=figure.id, line=figure.line))
 
 
+def write_document_text(session: Session, body: str, file_name: str, origin: str, enabled: bool) -> None:
+    """Store a document from its stored text (copying a workstation's clinic documents into a server)."""
+    _write_document(session, parse_document(body, file_name), origin, enabled)
+
+
 def _delete_document(session: Session, document_id: str) -> None:
     search_index(session).unindex_document(session, document_id)
     for model in (Passage, Recommendation, Definition):

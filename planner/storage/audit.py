@@ -57,14 +57,20 @@ def record(
         if actor is not None and actor != login:
             detail = {**(detail or {}), "signer": actor}
         actor = login
+    append_entry(session, stored_time(utc_now()), actor or current_user(), action, subject, detail or {})
+
+
+def append_entry(session: Any, at: str, actor: str, action: str, subject: str, detail: dict[str, Any]) -> None:
+    """Append one entry as given after the last one, chained to it (:func:`record` for the current action;
+    copying a workstation's log into a clinic server keeps each entry's own time and actor)."""
     last = session.execute(LAST_AUDIT_ENTRY).first()
     values = {
         "id": last[0] + 1 if last else 1,
-        "at": stored_time(utc_now()),
-        "actor": actor or current_user(),
+        "at": at,
+        "actor": actor,
         "action": action,
         "subject": subject,
-        "detail": json.dumps(detail or {}, ensure_ascii=False, sort_keys=True),
+        "detail": json.dumps(detail, ensure_ascii=False, sort_keys=True),
         "prev_hash": last[1] if last else None,
     }
     values["entry_hash"] = chain_hash(
