@@ -353,7 +353,7 @@ def test_a_workstation_moves_into_the_server_with_every_row_compared(db: Any, po
     server_patient = [p for p in list_patients(postgres_db) if p.id == signed.patient_id]
     here_patient = [p for p in list_patients(db) if p.id == signed.patient_id]
     assert server_patient and server_patient[0].name == here_patient[0].name
-    other = [p for p in list_patients(postgres_db) if p.id == "T-9"][0]
+    other = next(p for p in list_patients(postgres_db) if p.id == "T-9")
     assert other.name == "Other Person"  # the server's patient was left alone
     assert get_settings(postgres_db).get("clinic_phone") == "+1 555 0100"
     copied_assessment = max(a.id for a in assessments_for(postgres_db, signed.patient_id))
