@@ -18,7 +18,7 @@ def main(argv: list[str] | None = None) -> int:
     # readable by this user only.
     os.umask(0o077)
 
-    return run(sys.argv[1:] if argv is None else argv)
+    return run(sys.argv[1:] if argv is None else argv, started=STARTED)
 
 
 if __name__ == "__main__":

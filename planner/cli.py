@@ -705,13 +705,15 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def run(argv: list[str]) -> int:
+def run(argv: list[str], started: float | None = None) -> int:
+    """Run the command line ``argv``; with no command, the desktop app. ``started`` is when the process
+    started (planner.__main__ stamps it once, before any import), for ``--smoke``; by default, now."""
     try:
         args = _app_arguments(argv) or build_parser().parse_args(argv)
         if args.command is None:
             from planner.ui.launch import launch_gui
 
-            return launch_gui(args)
+            return launch_gui(args, started)
     except UserError as exc:
         return _usage_error(exc)
     except KeyboardInterrupt:

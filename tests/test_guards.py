@@ -20,7 +20,9 @@ from planner.storage.check import check_database
 from planner.storage.guards import GUARDS
 from tests.conftest import example_paths
 
-PLAN_COLUMNS = "assessment, packed_content, edits, library_version, created_at"  # the NOT NULL columns besides the identity
+PLAN_COLUMNS = (
+    "assessment, packed_content, edits, library_version, created_at"  # the NOT NULL columns besides the identity
+)
 
 
 def signed_and_draft(db: Any) -> tuple[Any, Any]:

@@ -18,9 +18,9 @@ from planner.library.compiler import (
     CompiledFinding,
     CompiledLibrary,
     CompiledRecommendation,
-    Template,
 )
 from planner.library.parser import HANDOUT_TARGETS, SECTION_TARGETS
+from planner.library.templates import Template
 
 TARGET_HEADINGS = {
     "alert": "Alerts",

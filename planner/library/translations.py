@@ -33,8 +33,8 @@ from planner.errors import DocumentError, Problem
 
 if TYPE_CHECKING:
     from planner.engine.vocabulary import Kind
-    from planner.library.compiler import Template
     from planner.library.parser import ParsedDocument
+    from planner.library.templates import Template
 
 TRANSLATION_LANGUAGES = {"es": "Spanish"}
 """Languages a handout may be printed in besides English (the assessment's ``patient.language``)."""
@@ -297,7 +297,7 @@ def _compile_block(
     kinds: Mapping[str, Kind],
     problems: list[Problem],
 ) -> TextTranslation | None:
-    from planner.library.compiler import _template
+    from planner.library.templates import compile_template
 
     source = english.get(block.id)
     if source is None:
@@ -329,8 +329,8 @@ def _compile_block(
             pairs = [(str(text), *block.fields[key])]
         templates = []
         for english_text, translated, line in pairs:
-            template = _template(translated, kinds)
-            original = _template(english_text, kinds)
+            template = compile_template(translated, kinds)
+            original = compile_template(english_text, kinds)
             if isinstance(template, str):
                 problems.append(Problem(line, f"{key}: {template}"))
             elif not translated.strip():
@@ -353,7 +353,7 @@ def _compile_block(
 
 def _shape(template: Template) -> tuple[Any, ...]:
     """What a template inserts: its findings outside segments, then each segment's findings and tests."""
-    from planner.library.compiler import SEGMENT_MARK
+    from planner.library.templates import SEGMENT_MARK
 
     direct = sorted(name for name in template.parts[1::2] if not name.startswith(SEGMENT_MARK))
     segments = [(sorted(segment.parts[1::2]), sorted(segment.guards)) for segment in template.segments]

@@ -20,9 +20,9 @@ from planner.library.compiler import (
     CompiledEntry,
     CompiledLibrary,
     CompiledRecommendation,
-    has_value,
 )
 from planner.library.parser import HANDOUT_TARGETS
+from planner.library.templates import has_value
 from planner.library.translations import MISSING, PLAN_KEYS, TRANSLATED
 
 SECTION_TITLES = {

@@ -16,7 +16,8 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from planner.engine.findings import all_findings
-from planner.library.compiler import SEGMENT_MARK, CompiledEntry, CompiledLibrary, Template, format_value, has_value
+from planner.library.compiler import CompiledEntry, CompiledLibrary
+from planner.library.templates import SEGMENT_MARK, Template, format_value, has_value
 from planner.plan.generate import CATALOGUE_LISTS, generate_plan
 
 MISSING_TEXT = format_value(None)

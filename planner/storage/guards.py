@@ -5,8 +5,8 @@ row of ``INSERT OR REPLACE`` / ``UPDATE OR REPLACE`` without firing delete trigg
 are on, so the insert and update guards close that path for every connection); a plan keeps its id,
 assessment and version; the audit log is appended to at its end only, each entry naming the hash of the one
 before; a stored plan part (planner.storage.plan_parts) is added once and never changed, deleted or
-replaced by another text; the database's id is made once and never changed. Every update of a plan increments its row version
-(SQLAlchemy does it for the planner; the trigger for any other writer).
+replaced by another text; the database's id is made once and never changed. Every update of a plan
+increments its row version (SQLAlchemy does it for the planner; the trigger for any other writer).
 
 These are the guards of the newest schema, as the migrations create them (0003, 0006 and 0008); a test
 keeps the two the same, and ``planner db check`` compares a database's triggers with them. They are SQLite

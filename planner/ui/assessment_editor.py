@@ -8,7 +8,7 @@ form never moves while the clinician types and a click always lands where it was
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
@@ -63,6 +63,9 @@ from planner.ui.fields import (
 from planner.ui.preferences import day_first
 from planner.ui.reflow import Reflow
 from planner.ui.session import AssessmentSession
+
+if TYPE_CHECKING:
+    from planner.library.compiler import CompiledLibrary
 
 ISSUE_FIELD_ROLE = Qt.ItemDataRole.UserRole + 1
 PANEL_LINES = 3
@@ -226,9 +229,10 @@ class AssessmentEditor(QWidget):
 
     def _strength_page(self) -> QWidget:
         page = QWidget()
-        box = QGroupBox("MRC grade per muscle group (weak at 4 or below)")
+        box = self.strength_box = QGroupBox()
         grid = QGridLayout(box)
-        anatomy = load_library(self.session.database).muscle_groups
+        library = load_library(self.session.database)
+        anatomy = library.muscle_groups
         for column, title in enumerate(("Muscle group", "Nerve · roots", "Left", "Right")):
             grid.addWidget(QLabel(f"<b>{title}</b>"), 0, column)
         for row, group in enumerate(MUSCLE_GROUPS, start=1):
@@ -245,13 +249,23 @@ class AssessmentEditor(QWidget):
         grid.setColumnStretch(1, 1)
         grid.setRowStretch(len(MUSCLE_GROUPS) + 1, 1)
         self.body_map = BodyMapWidget()
-        self.body_map.setAnatomy({g: (a.movement, a.nerve, a.roots_text) for g, a in anatomy.items()})
+        self.show_library(library)
         self.body_map.gradeRequested.connect(self._grade_from_map)
         self.body_map.selectionChanged.connect(self._select_from_map)
         self.strength_reflow = Reflow(box, self.body_map, (0, 1))  # the grid as it likes, the map the rest
         layout = QVBoxLayout(page)
         layout.addWidget(self.strength_reflow, 1)
         return page
+
+    def show_library(self, library: CompiledLibrary) -> None:
+        """What the strength page takes from the anatomy document: the muscle groups' names, nerves and roots,
+        and the threshold of weakness (``weak_mrc_at_most``, a setting a clinic may edit), so the map marks
+        as weak exactly the groups the plan's findings call weak. Called again when the library changes."""
+        threshold = library.settings.get("weak_mrc_at_most")
+        title = "MRC grade per muscle group"
+        self.strength_box.setTitle(title if threshold is None else f"{title} (weak at {threshold:g} or below)")
+        self.body_map.setAnatomy({g: (a.movement, a.nerve, a.roots_text) for g, a in library.muscle_groups.items()})
+        self.body_map.setWeakAtMost(threshold)
 
     def _pain_page(self) -> QWidget:
         page = QWidget()

@@ -50,10 +50,6 @@ from planner.ui.bodymap_geometry import (
 
 Grade = int | None
 
-WEAK_AT_MOST = 4
-"""A group graded at or below this is weak (the anatomy document's ``weak_mrc_at_most``); weak regions get a
-bold outline so weakness is visible without relying on colour."""
-
 GRADE_COLOURS: dict[int, QColor] = {
     0: QColor("#6b2103"),
     1: QColor("#a83a05"),
@@ -173,6 +169,7 @@ class BodyMapWidget(QWidget):
         self._hover: tuple[str, str] | None = None
         self._pressed: tuple[str, str] | None = None
         self._read_only = False
+        self._weak_at_most: float | None = None
         self._menu: QMenu | None = None
         self._geometry = geometry()
         self._placed: dict[tuple[str, str], _Placed] = {}
@@ -234,6 +231,28 @@ class BodyMapWidget(QWidget):
                     raise ValueError(f"anatomy: unknown muscle group {group!r}")
                 self._muscles[group] = names
         self._update_description()
+
+    def setWeakAtMost(self, grade: float | None) -> None:
+        """A group graded at or below ``grade`` is weak: the anatomy document's ``weak_mrc_at_most``, a setting
+        a clinic may edit, so the owner passes the compiled library's value; None (a library without the
+        setting) marks nothing weak, as the plan's findings then list no weak group. Weak regions get a bold
+        outline, so weakness is visible without relying on colour."""
+        if grade != self._weak_at_most:
+            self._weak_at_most = grade
+            self._layout_size = QSize()  # the legend names the threshold
+            self._update_description()
+            self.update()
+
+    def weakAtMost(self) -> float | None:
+        return self._weak_at_most
+
+    def isWeak(self, group: str, side: str) -> bool:
+        """Whether the map shows (group, side) as weak: graded at or below the threshold."""
+        group, side = self._checked_key(group, side)
+        return self._is_weak(self._grades[group][side])
+
+    def _is_weak(self, grade: Grade) -> bool:
+        return grade is not None and self._weak_at_most is not None and grade <= self._weak_at_most
 
     def setSelected(self, group: str | None, side: str | None) -> None:
         """Select a region from code (e.g. to follow the form's current row); None clears. Does not emit
@@ -425,7 +444,9 @@ class BodyMapWidget(QWidget):
     def _legend_rows(self, metrics: QFontMetricsF, width: int) -> tuple[list[list[tuple[Grade, str]]], float]:
         """Flow the legend entries into as many rows as the width needs (large fonts wrap, never clip)."""
         entries: list[tuple[Grade, str]] = [(None, "MRC grade:"), *[(g, str(g)) for g in range(6)]]
-        entries += [(None, "Not tested"), (-1, "Bold outline: weak (≤ 4)")]
+        entries.append((None, "Not tested"))
+        if self._weak_at_most is not None:
+            entries.append((-1, f"Bold outline: weak (≤ {self._weak_at_most:g})"))
         rows: list[list[tuple[Grade, str]]] = [[]]
         used = 0.0
         for entry in entries:
@@ -504,8 +525,7 @@ class BodyMapWidget(QWidget):
         for key, region in placed.items():
             grade = self._grades[key[0]][key[1]]
             self._fill_region(painter, region.path, grade, window, text)
-            weak = grade is not None and grade <= WEAK_AT_MOST
-            if weak:
+            if self._is_weak(grade):
                 painter.setPen(QPen(text, max(1.6, 2.2 * scale)))
             else:
                 painter.setPen(QPen(line, max(0.8, 1.0 * scale)))
@@ -772,7 +792,7 @@ class BodyMapWidget(QWidget):
             movement, nerve, roots = self._anatomy[group]
             grade = self._grades[group][side]
             grade_text = (
-                "not tested" if grade is None else f"MRC grade {grade}" + (" (weak)" if grade <= WEAK_AT_MOST else "")
+                "not tested" if grade is None else f"MRC grade {grade}" + (" (weak)" if self._is_weak(grade) else "")
             )
             text = f"Selected: {side} {movement}, {grade_text}."
             if nerve:

@@ -11,7 +11,7 @@ import argparse
 from planner.errors import UserError
 
 
-def launch_gui(args: argparse.Namespace) -> int:
+def launch_gui(args: argparse.Namespace, started: float | None = None) -> int:
     from planner.ui.system_libraries import check_display_libraries, library_of_import_error
 
     try:
@@ -21,6 +21,4 @@ def launch_gui(args: argparse.Namespace) -> int:
         raise UserError(library_of_import_error(str(exc))) from None
     if advice is not None:
         raise UserError(advice)
-    from planner.__main__ import STARTED
-
-    return run_app(args, started=STARTED)
+    return run_app(args, started=started)

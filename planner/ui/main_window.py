@@ -848,7 +848,14 @@ class MainWindow(QMainWindow):
             self.library_window.showPassage(document_id, heading)
 
     def _library_changed(self) -> None:
-        if self.session is not None and not self.session.read_only:
+        """A document was imported, removed, enabled or disabled: the open patient's editor shows the
+        library's anatomy (the body map's threshold of weakness included) and the draft plan is made again."""
+        if self.session is None:
+            return
+        from planner.library.store import load_library
+
+        self.editor.show_library(load_library(self.database))
+        if not self.session.read_only:
             self.session.refresh_plan()
 
     def open_settings(self) -> None:

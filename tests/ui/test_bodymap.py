@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import re
 from itertools import combinations
+from pathlib import Path
 from typing import Any
 
 import pytest
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QSize, Qt
 from PySide6.QtGui import QColor, QHelpEvent, QImage, QPalette
-from PySide6.QtWidgets import QLineEdit, QToolTip, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QLineEdit, QToolTip, QVBoxLayout, QWidget
 
 from planner.engine.vocabulary import MUSCLE_GROUPS, SIDES
+from tests.conftest import make_assessment
+
+REPO = Path(__file__).resolve().parents[2]
 
 pytestmark = [
     pytest.mark.qt_log_level_fail("WARNING"),
@@ -368,6 +373,7 @@ def test_dark_palette_draws_light_outlines(body: Any) -> None:
 def test_accessible_name_and_description(body: Any) -> None:
     assert body.accessibleName() == "Body map of leg muscle strength"
     body.setAnatomy({"knee_extension": ("knee extension", "femoral", "L2-L4")})
+    body.setWeakAtMost(4)
     body.setGrades({"knee_extension": {"right": 3}})
     body.setSelected("knee_extension", "right")
     description = body.accessibleDescription()
@@ -424,3 +430,57 @@ def test_geometry_file_from_another_version_or_damaged_is_not_used(qapp: Any, tm
     assert bodymap_geometry._read(stale) is None
     assert bodymap_geometry._read(damaged) is None
     assert bodymap_geometry._read(tmp_path / "missing.json") is None
+
+
+# The threshold of weakness comes from the library ---------------------------------------------------------
+
+
+def _anatomy_with_threshold(tmp_path: Path, threshold: int) -> Path:
+    """The shipped anatomy document as a clinic's own version, with ``weak_mrc_at_most`` set to ``threshold``."""
+    text = (REPO / "resources" / "documents" / "anatomy.md").read_text(encoding="utf-8")
+    edited, count = re.subn(r"^\| weak_mrc_at_most \| \d+ \|$", f"| weak_mrc_at_most | {threshold} |", text, flags=re.M)
+    assert count == 1
+    edited = re.sub(r"^version: (.*)$", r"version: \1-clinic", edited, count=1, flags=re.M)
+    path = tmp_path / "anatomy-clinic.md"
+    path.write_text(edited, encoding="utf-8")
+    return path
+
+
+def test_the_body_map_marks_weak_what_the_anatomy_document_calls_weak(window: Any, tmp_path: Path) -> None:
+    """The threshold is the anatomy document's setting, which a clinic may edit: the map, its legend and the
+    strength page follow the document (and the plan's findings), never a number of their own."""
+    from planner.library.store import import_documents, load_library
+    from planner.record.assessments import store_assessment
+
+    raw = make_assessment(strength={"knee_extension": {"left": 5, "right": 4}, "hip_flexion": {"right": 3}})
+    stored = store_assessment(window.database, raw)
+    window.patient_model.reload()
+    assert window.select_patient(stored.patient_id)
+    QApplication.processEvents()
+    body, editor = window.editor.body_map, window.editor
+    assert load_library(window.database).settings["weak_mrc_at_most"] == 4
+    assert body.isWeak("knee_extension", "right") and body.isWeak("hip_flexion", "right")
+    assert not body.isWeak("knee_extension", "left")
+    assert editor.strength_box.title() == "MRC grade per muscle group (weak at 4 or below)"
+    body.setSelected("knee_extension", "right")
+    assert "MRC grade 4 (weak)" in body.accessibleDescription()
+    before = body.grab().toImage()
+
+    import_documents(window.database, [_anatomy_with_threshold(tmp_path, 3)])
+    window.open_library()
+    window.library_window.libraryChanged.emit()  # what the library window says after an import
+    QApplication.processEvents()
+    assert not body.isWeak("knee_extension", "right")  # grade 4 is no longer weak
+    assert body.isWeak("hip_flexion", "right")
+    assert editor.strength_box.title() == "MRC grade per muscle group (weak at 3 or below)"
+    assert "MRC grade 4." in body.accessibleDescription()
+    assert body.grab().toImage() != before  # the outline and the legend changed on screen
+    findings = window.session.plan["findings"]
+    weak = {(entry["group"], entry["side"]) for entry in findings.get("weak_groups", [])}
+    assert ("knee_extension", "right") not in weak
+
+    window.library_window.close()
+    assert window.select_patient(stored.patient_id)  # a patient opened afterwards sees the same
+    QApplication.processEvents()
+    assert not window.editor.body_map.isWeak("knee_extension", "right")
+    assert window.editor.body_map.weakAtMost() == 3

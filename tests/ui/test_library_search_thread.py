@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from planner.library import store
+from planner.library import search
 from planner.ui.library import window as window_module
 from planner.ui.library.window import LibraryWindow
 
@@ -33,7 +33,7 @@ def search_threads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
     def recorded(*args: Any, **kwargs: Any) -> Any:
         threads.append(threading.current_thread().name)
-        return store.search_passages(*args, **kwargs)
+        return search.search_passages(*args, **kwargs)
 
     monkeypatch.setattr(window_module, "search_passages", recorded)
     return threads
@@ -66,7 +66,7 @@ def test_only_the_newest_query_is_shown(qtbot: Any, libwin: LibraryWindow) -> No
     libwin._run_search()  # waits for the first to end; the first one's results are dropped
     qtbot.waitUntil(lambda: not libwin.searching() and libwin.search_model.rowCount() > 0, timeout=10_000)
     shown = [libwin.search_model.hit(row) for row in range(libwin.search_model.rowCount())]
-    assert shown == store.search_passages(libwin._database, "neuropathic", window_module.SEARCH_LIMIT)
+    assert shown == search.search_passages(libwin._database, "neuropathic", window_module.SEARCH_LIMIT)
     assert "neuropathic" in libwin.status_label.text()
 
 

@@ -136,8 +136,9 @@ def test_a_busy_step_after_the_first_paint_asks_to_retry_and_starts_again(
 def test_a_read_that_meets_a_lock_says_in_use_not_something_went_wrong(
     qapp: Any, db: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import sqlite3
     import sys
+
+    from sqlalchemy.exc import OperationalError
 
     from planner.record.patients import list_patients
     from planner.storage.database import Database
@@ -146,7 +147,7 @@ def test_a_read_that_meets_a_lock_says_in_use_not_something_went_wrong(
     monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # put back after the test
     _install_exception_hook(qapp)
     quick = Database(db.path, busy_timeout_ms=100)
-    with lock_held(db.path), pytest.raises(sqlite3.OperationalError) as caught:
+    with lock_held(db.path), pytest.raises(OperationalError) as caught:  # SQLite's error, as SQLAlchemy raises it
         list_patients(quick)
     shown: list[str] = []
     answer_boxes([lambda box: (shown.append(box.text()), box.accept())])

@@ -67,15 +67,18 @@ def test_geometry_splitter_and_last_patient_restored(qtbot: Any, db: Any, settin
     assert second.splitter.sizes() == sizes
 
 
-def test_first_screen_needs_only_qt_and_sqlite3(db_path: Path, tmp_path: Path) -> None:
-    """The whole --smoke start (window, list, shipped-document check, daily backup) loads none of the heavy
-    libraries; they wait until a patient is opened or a command needs them."""
+def test_first_screen_needs_only_qt_and_sqlalchemy_core(db_path: Path, tmp_path: Path) -> None:
+    """The whole --smoke start (window, list, shipped-document check, daily backup) reads the database through
+    SQLAlchemy Core, the one storage path, and loads none of the heavy libraries: not SQLAlchemy's ORM nor
+    SQLModel and its tables, Alembic, the validators, the rule engine or ReportLab; they wait until a patient
+    is opened or a command needs them."""
     code = (
         "import sys\n"
         "from planner.cli import build_parser\n"
         "from planner.ui.app import run_app\n"
         f"assert run_app(build_parser().parse_args(['--db', {str(db_path)!r}, '--smoke'])) == 0\n"
-        "heavy = ('sqlalchemy', 'sqlmodel', 'alembic', 'pydantic', 'jsonschema', 'rule_engine', 'reportlab')\n"
+        "heavy = ('sqlalchemy.orm', 'sqlmodel', 'alembic', 'pydantic', 'jsonschema', 'rule_engine', 'reportlab',\n"
+        "         'planner.models')\n"
         "print(sorted(m for m in heavy if m in sys.modules))\n"
     )
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_CONFIG_HOME": str(tmp_path / "config")}
@@ -88,13 +91,14 @@ def test_first_screen_needs_only_qt_and_sqlite3(db_path: Path, tmp_path: Path) -
 
 def test_first_paint_waits_for_nothing_the_window_does_not_show(db_path: Path, tmp_path: Path) -> None:
     """Up to the first paint, the real start (``planner --db ... --smoke``) loads neither the schedule rules,
-    the assessment format, the draft store, json nor the message boxes' and file dialogs' classes: they load
-    when the lists are filled or a dialog opens."""
+    the assessment format, the draft store, the clock nor the message boxes' and file dialogs' classes: they
+    load when the lists are filled or a dialog opens. (json is not among them: SQLAlchemy, which opens the
+    database, loads it.)"""
     code = (
         "import sys\n"
         "from PySide6.QtCore import QTimer\n"
         "from planner.ui import app\n"
-        "waiting = ('json', 'planner.engine.schedule', 'planner.assessment.schema', 'planner.ui.autosave',\n"
+        "waiting = ('planner.engine.schedule', 'planner.assessment.schema', 'planner.ui.autosave',\n"
         "           'planner.clock')\n"
         "def fill(startup):\n"
         "    print(sorted(m for m in waiting if m in sys.modules))\n"
