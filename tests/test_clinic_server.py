@@ -370,3 +370,28 @@ def test_a_workstation_moves_into_the_server_with_every_row_compared(db: Any, po
     assert run(["--db", str(db.path), "db", "migrate-to", postgres_db.location]) == 1  # the conflict stands
     out = capsys.readouterr().out
     assert "CONFLICT: patient T-9" in out and "rows compared with the server's: every row compared equal" in out
+
+
+SERVER_SEARCH = {
+    "ADD_SYNONYMS": {"words": "walker frame", "document_id": "ANATOMY"},
+    "REMOVE_SYNONYMS": {"document_id": "ANATOMY"},
+    "SYNONYMS": {"word": "walker"},
+    "UNINDEXED": {},
+}
+
+
+def test_every_hand_written_statement_runs_on_a_server(postgres_db: Any) -> None:
+    """The statements of planner.storage.queries (and the server's search) on a clinic database holding a
+    signed plan, as tests/test_queries.py runs them on SQLite."""
+    from planner.storage import queries, search_postgres
+    from tests.test_queries import PORTABLE, _run_all, statements
+
+    stored = store_assessment(postgres_db, make_assessment(patient={"id": "Q-1", "name": "Query Patient"}))
+    sign_stored_plan(postgres_db, stored.plan_id, "J. Rivera", "PT")
+    results = _run_all(postgres_db, queries, PORTABLE)
+    assert [row[0] for row in results["PATIENT_LIST"]] == ["Q-1"]
+    assert results["PATIENT_FOLLOW_UPS"] and results["EVERY_PLAN_PART"]
+    assert [row[0] for row in results["AUDIT_ENTRIES_OF"]] == [f"plan:{stored.plan_id}"]
+    assert set(statements(search_postgres)) == set(SERVER_SEARCH)
+    found = _run_all(postgres_db, search_postgres, SERVER_SEARCH)
+    assert found["UNINDEXED"] == [(0,)]
