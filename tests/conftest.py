@@ -90,6 +90,27 @@ def postgres_db(postgres_server: Any, postgres_template: str) -> Iterator[Any]:
         database.dispose()
 
 
+LOGINS = {"alice": "planner_clinician", "frank": "planner_front_desk", "lena": "planner_clinical_lead"}
+
+
+@pytest.fixture(scope="session")
+def logins(postgres_server: Any, postgres_template: str) -> dict[str, str]:
+    """A login per role, each a member of the planner's group role (made by the template's migration)."""
+    for login, role in LOGINS.items():
+        postgres_server.admin(
+            f"DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{login}') THEN "
+            f"CREATE ROLE {login} LOGIN; END IF; END $$"
+        )
+        postgres_server.admin(f"GRANT {role} TO {login}")
+    return LOGINS
+
+
+def url_as(database: Any, login: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(database.address.shown).set(username=login).render_as_string(hide_password=False)
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def storage_db(request: pytest.FixtureRequest) -> Any:
     """The storage tests' database, on each engine the planner runs on: an SQLite file, and a clinic server

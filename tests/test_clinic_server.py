@@ -18,23 +18,9 @@ from planner.record.patients import list_patients
 from planner.record.plans import get_plan, sign_stored_plan
 from planner.storage.check import check_database
 from planner.storage.errors import PermissionRefusedError
-from tests.conftest import example_paths, make_assessment
+from tests.conftest import example_paths, make_assessment, url_as
 
 pytestmark = pytest.mark.postgres
-
-LOGINS = {"alice": "planner_clinician", "frank": "planner_front_desk", "lena": "planner_clinical_lead"}
-
-
-@pytest.fixture(scope="session")
-def logins(postgres_server: Any, postgres_template: str) -> dict[str, str]:
-    """A login per role, each a member of the planner's group role (made by the template's migration)."""
-    for login, role in LOGINS.items():
-        postgres_server.admin(
-            f"DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{login}') THEN "
-            f"CREATE ROLE {login} LOGIN; END IF; END $$"
-        )
-        postgres_server.admin(f"GRANT {role} TO {login}")
-    return LOGINS
 
 
 @pytest.fixture
@@ -45,12 +31,6 @@ def clinic(postgres_db: Any, logins: dict[str, str]) -> Any:
     draft = save_draft(postgres_db, stored.assessment_id, signed.assessment, signed.edits, opened=signed.stamp)
     postgres_db.signed, postgres_db.draft = signed, draft
     return postgres_db
-
-
-def url_as(database: Any, login: str) -> str:
-    from sqlalchemy.engine import make_url
-
-    return make_url(database.address.shown).set(username=login).render_as_string(hide_password=False)
 
 
 @pytest.fixture

@@ -63,6 +63,7 @@ PORTABLE: dict[str, Parameters] = {
     "AUDIT_CHAIN": {},
     "AUDIT_ENTRIES_OF": {"action": "plan.sign"},
     "FIRST_AUDIT_TIME": {},
+    "LAST_CHANGE": {},
     "PLAN_PARTS": {"hashes": [PART_HASH, "f" * 64]},
     "STORED_PLAN_PARTS": {"hashes": [PART_HASH]},
     "ADD_PLAN_PART": {"hash": PART_HASH, "body": PART_BODY},

@@ -282,7 +282,7 @@ def load_library(database: Database) -> CompiledLibrary:
     """
     with _cache_lock:
         with database.read() as session:
-            key = (str(database.path), library_fingerprint(session))
+            key = (database.location, library_fingerprint(session))
             cached = _cache.get(key)
             if cached is not None:
                 return cached

@@ -111,6 +111,15 @@ def _as_stored(at: Any) -> str:
     return stored_time(at.astimezone(UTC))
 
 
+def last_change(database: Database) -> int:
+    """The number of the last action written to the database by anyone (0 for none): when it moves, another
+    workstation changed something (see planner.storage.queries.LAST_CHANGE)."""
+    from planner.storage.queries import LAST_CHANGE
+
+    with database.connection() as connection:
+        return int(connection.execute(LAST_CHANGE).scalar() or 0)
+
+
 def log_action(database: Database, action: str, subject: str, detail: dict[str, Any] | None = None) -> None:
     """For actions that write nothing else to the database (an export)."""
     with database.write() as session:

@@ -366,6 +366,12 @@ def damage_reported(database: Database) -> Iterator[None]:
         yield
     except Exception as exc:
         database.dispose()
+        if database.is_server:  # a clinic server keeps its own pages whole: what failed is said by SQLSTATE
+            from planner.storage.postgres import driver_error, server_error
+
+            if driver_error(exc) is None:
+                raise
+            raise server_error(exc, database.location, "The database could not be opened") from None
         # A value whose stored type was changed by damage fails to convert (ValueError, or TypeError when a text
         # column holds a number): SQLite's own check decides below whether the file is damaged.
         if isinstance(exc, DamagedDataError):

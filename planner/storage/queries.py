@@ -88,6 +88,9 @@ AUDIT_CHAIN = text("SELECT id, at, actor, action, subject, detail, prev_hash, en
 AUDIT_ENTRIES_OF = text("SELECT subject, detail FROM audit_log WHERE action = :action ORDER BY id")
 """Every entry of one action (``plan.sign``: the hash each plan was signed with)."""
 FIRST_AUDIT_TIME = text("SELECT min(at) FROM audit_log")
+LAST_CHANGE = text("SELECT max(id) FROM audit_log")
+"""The clinic's change counter: every action that writes appends an entry, so another workstation's change
+shows as a new last entry (read every few seconds by the app on a clinic server; the primary key answers)."""
 
 # Plan parts: each distinct part of a stored plan once, by content hash (planner.storage.plan_parts) -----
 

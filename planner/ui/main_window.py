@@ -69,6 +69,10 @@ def draft_question(draft: Any) -> str:
     return f"Unsaved changes to {what} for {who} were kept {when}. Restore them?"
 
 
+CHANGE_POLL_MS = 2000
+"""How often a window on a clinic server looks for other workstations' changes (one indexed read)."""
+
+
 class MainWindow(QMainWindow):
     patientsLoaded = Signal()
 
@@ -103,6 +107,10 @@ class MainWindow(QMainWindow):
         the first paint."""
         from planner.ui.autosave import DraftStore
 
+        if self.database.is_server:  # on this workstation, apart for each clinic database
+            from planner.paths import user_data_dir
+
+            return DraftStore(user_data_dir() / "drafts" / "server" / self.database.address.database_name)
         return DraftStore(self.database.path.parent / "drafts")
 
     # --- construction --------------------------------------------------------------------------------------
@@ -308,11 +316,45 @@ class MainWindow(QMainWindow):
     def load_patients(self, *, reopen_last: bool = True) -> None:
         """Fill the patient list (after first paint) and, unless told not to, reopen the last patient."""
         self.patient_model.reload()
+        self._watch_other_workstations()
         last = self.last_patient()
         if last and reopen_last:
             self.select_patient(last)
         self.statusBar().showMessage(f"{self.patient_model.rowCount()} patients")
         self.patientsLoaded.emit()
+
+    def _watch_other_workstations(self) -> None:
+        """On a clinic server, look every few seconds whether anyone wrote to the database (its change counter,
+        the audit log's last entry) and, when so, refresh the patient list and the due list."""
+        if not self.database.is_server or getattr(self, "_change_timer", None) is not None:
+            return
+        from planner.storage.audit import last_change
+
+        self._seen_change = last_change(self.database)
+        self._change_timer = QTimer(self, interval=CHANGE_POLL_MS)
+        self._change_timer.timeout.connect(self.refresh_if_changed)
+        self._change_timer.start()
+
+    def refresh_if_changed(self) -> bool:
+        """Refresh the lists when the clinic database changed since last looked; True when it did. The open
+        patient stays open and the form keeps what is typed; a server that cannot be reached is said in the
+        status bar and looked at again at the next tick."""
+        from planner.storage.audit import last_change
+
+        try:
+            mark = last_change(self.database)
+        except Exception:  # the network or the server: not this window's business to fail on
+            self.statusBar().showMessage("The clinic server cannot be reached; the lists may be out of date")
+            return False
+        if mark == self._seen_change:
+            return False
+        self._seen_change = mark
+        self.patient_model.reload()
+        if self.patient_id:
+            self.select_patient(self.patient_id)
+        self.due.reload()
+        self.statusBar().showMessage(f"{self.patient_model.rowCount()} patients (updated from the clinic server)")
+        return True
 
     def last_patient(self) -> str:
         """The patient open when the app was last closed ("" for none)."""
@@ -693,6 +735,7 @@ class MainWindow(QMainWindow):
 
         from planner.record.plans import PlanChangedError
         from planner.storage.clinic_settings import default_assessor
+        from planner.storage.errors import PermissionRefusedError
         from planner.ui.plan_review import SignDialog
 
         session = self.session
@@ -702,7 +745,7 @@ class MainWindow(QMainWindow):
         while dialog.exec() == QDialog.DialogCode.Accepted:
             try:
                 record = session.sign(dialog.name.text(), dialog.credentials.text())
-            except PlanChangedError as exc:
+            except (PlanChangedError, PermissionRefusedError) as exc:  # neither is helped by signing again
                 self.warn("Not signed", str(exc))
                 return
             except UserError as exc:
