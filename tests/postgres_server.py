@@ -31,6 +31,8 @@ import pytest
 REQUIRE = "PLANNER_REQUIRE_POSTGRES"
 EXTERNAL = "PLANNER_TEST_POSTGRES"
 SUPERUSER = "postgres"
+PASSWORD_LOGIN = "pat"
+"""The one login of the test server that must give a password."""
 
 
 def _binaries() -> Path | None:
@@ -135,6 +137,9 @@ def start_server() -> PostgresServer:
         )
         if made.returncode != 0:
             raise RuntimeError(f"initdb failed: {made.stderr.strip()[-300:]}")
+        # One login must give a password (PASSWORD_LOGIN, for the tests of asking for it); every other is trusted.
+        hba = data / "pg_hba.conf"
+        hba.write_text(f"local all {PASSWORD_LOGIN} scram-sha-256\nlocal all all trust\n", encoding="utf-8")
         log = (folder / "server.log").open("wb")
         if prefix:
             shutil.chown(folder / "server.log", SUPERUSER)

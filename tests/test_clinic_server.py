@@ -375,3 +375,44 @@ def test_every_hand_written_statement_runs_on_a_server(postgres_db: Any) -> None
     assert set(statements(search_postgres)) == set(SERVER_SEARCH)
     found = _run_all(postgres_db, search_postgres, SERVER_SEARCH)
     assert found["UNINDEXED"] == [(0,)]
+
+
+def test_the_password_is_asked_for_once_and_never_shown_or_stored(
+    postgres_db: Any, postgres_server: Any, monkeypatch: pytest.MonkeyPatch, capsys: Any
+) -> None:
+    """A login that must give a password: libpq's PGPASSWORD works; without it the planner asks once (the
+    app's dialog, the terminal's prompt) and keeps the answer in memory only; a wrong one is a clear refusal."""
+    from planner.cli import run
+    from planner.errors import StorageError
+    from tests.postgres_server import PASSWORD_LOGIN
+
+    if postgres_server.external_url is not None:
+        pytest.skip("the password login exists on the throwaway server only")
+    postgres_server.admin(
+        f"DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{PASSWORD_LOGIN}') THEN "
+        f"CREATE ROLE {PASSWORD_LOGIN} LOGIN PASSWORD 's3cret'; END IF; END $$"
+    )
+    postgres_server.admin(f"GRANT planner_clinician TO {PASSWORD_LOGIN}")
+    url = url_as(postgres_db, PASSWORD_LOGIN)
+    monkeypatch.delenv("PGPASSWORD", raising=False)
+    monkeypatch.setenv("PGPASSFILE", "/nonexistent")
+    asked: list[str] = []
+
+    def ask(shown: str) -> str:
+        asked.append(shown)
+        return "s3cret"
+
+    database = open_database(url, ask_password=ask)
+    try:
+        assert len(asked) == 1 and "s3cret" not in asked[0] and PASSWORD_LOGIN in asked[0]
+        assert list_patients(database) == [] and len(asked) == 1  # new connections reuse it: asked once
+        assert "s3cret" not in database.location and "s3cret" not in repr(database.address)
+    finally:
+        database.dispose()
+    with pytest.raises(StorageError, match="refused the login"):
+        open_database(url, ask_password=lambda shown: "wrong")
+    with pytest.raises(StorageError, match="refused the login"):
+        open_database(url)  # no way to ask: said so, not a traceback
+    monkeypatch.setenv("PGPASSWORD", "s3cret")  # libpq's own convention
+    assert run(["--db", url, "db", "check"]) == 0
+    assert "s3cret" not in capsys.readouterr().out
