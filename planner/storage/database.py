@@ -229,6 +229,14 @@ class ServerDatabase(Database):
 
         return server_error(exc, self.location)
 
+    @cached_property
+    def login(self) -> str:
+        """Who this connection is on the server and the role the clinic gave them ("frank (front desk)")."""
+        from planner.storage.postgres import login_description
+
+        with self.connection() as connection:
+            return login_description(connection)
+
 
 def open_database_at(location: Path | str, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Database:
     """The database at ``location`` (a file path, or a clinic server's postgresql:// address), schema ready."""

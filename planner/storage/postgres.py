@@ -218,3 +218,26 @@ def integrity_problems(connection: Any) -> list[str]:
     """A clinic server keeps its own pages and foreign keys whole (and its administrator runs its checks);
     what the planner checks there is what it adds: guards, the chain, hashes (planner.storage.check)."""
     return []
+
+
+PLANNER_ROLES_OF_LOGIN = (
+    "SELECT rolname FROM pg_roles WHERE rolname IN ('planner_front_desk', 'planner_clinician', "
+    "'planner_clinical_lead') AND pg_has_role(session_user, oid, 'MEMBER') ORDER BY rolname"
+)
+
+
+def login_description(connection: Any) -> str:
+    """The connection's login and what the clinic made it ("frank (front desk)"; the schema's owner is
+    "owner"), for the window's title."""
+    from planner.storage.guards_postgres import ROLE_NAMES
+
+    login = current_role(connection)
+    held = [row[0] for row in connection.exec_driver_sql(PLANNER_ROLES_OF_LOGIN)]
+    owner = connection.exec_driver_sql(
+        "SELECT pg_has_role(session_user, tableowner, 'MEMBER') FROM pg_tables WHERE tablename = 'plan'"
+    ).scalar()
+    strongest = next(
+        (ROLE_NAMES[r] for r in ("planner_clinical_lead", "planner_clinician", "planner_front_desk") if r in held), None
+    )
+    what = "owner" if owner else strongest or "no planner role"
+    return f"{login} ({what})"

@@ -84,7 +84,7 @@ class MainWindow(QMainWindow):
         self.patient_id: str | None = None
         self.library_window: Any = None
         self._shortcut_filter: Any = None
-        self.setWindowTitle("LSP Planner")
+        self.setWindowTitle(self._app_title())
         self._autosave_timer = QTimer(self, singleShot=True, interval=AUTOSAVE_DELAY_MS)
         self._autosave_timer.timeout.connect(self.autosave)
         self._build_patient_list()
@@ -978,13 +978,18 @@ class MainWindow(QMainWindow):
             action.setEnabled(has_plan)
         self.undo_action.setEnabled(session is not None and session.undo_stack.canUndo())
         self.redo_action.setEnabled(session is not None and session.undo_stack.canRedo())
-        title = "LSP Planner"
+        title = self._app_title()
         if session is not None:
             name = session.assessment()["patient"].get("name", "")
-            title = (
-                f"{name} — {session.assessment().get('assessed_on', '')}{' *' if session.dirty else ''} — LSP Planner"
-            )
+            title = f"{name} — {session.assessment().get('assessed_on', '')}{' *' if session.dirty else ''} — {title}"
         self.setWindowTitle(title)
+
+    def _app_title(self) -> str:
+        """The app's name; on a clinic server also as whom and on which database (two logins on one screen
+        are told apart)."""
+        if self.database.is_server:
+            return f"LSP Planner — {self.database.login} on {self.database.address.database_name}"
+        return "LSP Planner"
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if not self.confirm_discard():
