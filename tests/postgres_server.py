@@ -14,6 +14,7 @@ create databases and roles).
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import itertools
 import os
@@ -203,10 +204,16 @@ def postgres_server() -> Iterator[PostgresServer]:
         if os.environ.get(REQUIRE) == "1":
             pytest.fail(f"PostgreSQL is required ({REQUIRE}=1) but no server could be started: {exc}")
         pytest.skip(f"no PostgreSQL server could be started: {exc}")
+    # A run ended by SIGTERM (a CI timeout, `timeout`, a closed terminal) is ended as Ctrl+C ends it, through
+    # pytest's teardown, so the server stops then too; atexit covers an exit that skips the teardown.
+    previous = signal.signal(signal.SIGTERM, signal.default_int_handler)
+    atexit.register(server.stop)
     try:
         yield server
     finally:
         server.stop()
+        atexit.unregister(server.stop)
+        signal.signal(signal.SIGTERM, previous)
 
 
 @contextlib.contextmanager

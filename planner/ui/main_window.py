@@ -988,7 +988,7 @@ class MainWindow(QMainWindow):
         """The app's name; on a clinic server also as whom and on which database (two logins on one screen
         are told apart)."""
         if self.database.is_server:
-            return f"LSP Planner — {self.database.login} on {self.database.address.database_name}"
+            return f"{self.database.login} on {self.database.address.database_name} — LSP Planner"
         return "LSP Planner"
 
     def closeEvent(self, event: QCloseEvent) -> None:
