@@ -416,3 +416,29 @@ def test_the_password_is_asked_for_once_and_never_shown_or_stored(
     monkeypatch.setenv("PGPASSWORD", "s3cret")  # libpq's own convention
     assert run(["--db", url, "db", "check"]) == 0
     assert "s3cret" not in capsys.readouterr().out
+
+
+def test_an_owner_without_superuser_rights_sets_up_a_clinic_database(postgres_server: Any, logins: Any) -> None:
+    """As the README says: an owner login with CREATEROLE, a database it owns; opening it as that owner makes
+    the schema, the guards, the search and the grants; a clinician then works in it."""
+    from tests.postgres_server import fresh_database
+
+    postgres_server.admin(
+        "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'planner_owner') THEN "
+        "CREATE ROLE planner_owner LOGIN CREATEROLE; END IF; END $$"
+    )
+    with fresh_database(postgres_server) as name:
+        postgres_server.admin(f'ALTER DATABASE "{name}" OWNER TO planner_owner')
+        owner = open_database(postgres_server.url(name, "planner_owner"))
+        try:
+            report = check_database(owner)
+            assert report.ok and report.counts["documents"] > 10, report.problems
+        finally:
+            owner.dispose()
+        clinician = open_database(postgres_server.url(name, "alice"))
+        try:
+            stored = store_assessment(clinician, make_assessment())
+            assert sign_stored_plan(clinician, stored.plan_id, "A. Okafor", "PT").signed_login == "alice"
+            assert search_passages(clinician, "bandages")
+        finally:
+            clinician.dispose()
