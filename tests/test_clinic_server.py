@@ -226,6 +226,37 @@ def test_search_finds_the_same_passages_as_on_sqlite(db: Any, postgres_db: Any) 
     assert found_any >= len(SEARCHES) - 3
 
 
+KNOWN_DIFFERENCES = {"neurology", "cm³"}
+"""The words of the shipped passages whose search finds other passages on the two engines: Snowball's Porter
+stemmer (PostgreSQL's) lacks the Porter rule logi -> log that SQLite's has, so "neurology" stems to neurologi
+on the server and to neurolog (as neurological does) on SQLite, and a search for it there does not find
+"neurological"; and a superscript digit is part of a word for SQLite's tokenizer (cm³) but not for
+PostgreSQL's parser."""
+
+
+def test_every_word_of_the_shipped_passages_finds_the_same_passages(db: Any, postgres_db: Any) -> None:
+    import re
+
+    from planner.library.files import read_shipped_documents
+
+    words = sorted(
+        {
+            word.lower()
+            for document in read_shipped_documents()
+            for passage in document.passages
+            for word in re.findall(r"[^\W\d_]{3,}", f"{passage.heading} {passage.text}")
+        }
+    )
+    assert len(words) > 1000
+    differing = set()
+    for word in words:
+        on_sqlite = {(h.document_id, h.heading) for h in search_passages(db, word, limit=1000)}
+        on_server = {(h.document_id, h.heading) for h in search_passages(postgres_db, word, limit=1000)}
+        if on_sqlite != on_server:
+            differing.add(word)
+    assert differing <= KNOWN_DIFFERENCES
+
+
 def test_a_server_search_highlights_its_matches(postgres_db: Any) -> None:
     hits = search_passages(postgres_db, "bandages")
     assert hits and all("\x02" in hit.snippet and "\x03" in hit.snippet for hit in hits[:5])

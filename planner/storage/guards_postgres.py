@@ -33,6 +33,22 @@ SEARCH_CONFIGURATION = "planner_search"
 """The text search configuration: words without accents (unaccent), then the Porter stemmer (as SQLite's
 ``porter unicode61 remove_diacritics 2``), no stop words."""
 
+WORD_SEPARATORS = "/@._:"
+"""Characters PostgreSQL's parser keeps inside one token (a path such as mg/day, an e-mail, a host, a decimal
+number) where SQLite's unicode61 tokenizer, like the search box, separates words: they become spaces first."""
+
+
+def search_text(column: str) -> str:
+    """The SQL of a column's text as the index reads it: separators as spaces."""
+    return f"translate({column}, '{WORD_SEPARATORS}', '{' ' * len(WORD_SEPARATORS)}')"
+
+
+PASSAGE_VECTOR = (
+    f"setweight(to_tsvector('{SEARCH_CONFIGURATION}', {search_text('heading')}), 'A') || "
+    f"setweight(to_tsvector('{SEARCH_CONFIGURATION}', {search_text('text')}), 'D')"
+)
+"""A passage's search vector: the heading weighted A, the text D (ranked above and below one another)."""
+
 _REFUSE = """CREATE FUNCTION planner_refuse() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     RAISE EXCEPTION USING MESSAGE = TG_ARGV[0], ERRCODE = 'integrity_constraint_violation';
@@ -183,9 +199,7 @@ SEARCH = (
     f"CREATE TEXT SEARCH CONFIGURATION {SEARCH_CONFIGURATION} (COPY = simple)",
     f"ALTER TEXT SEARCH CONFIGURATION {SEARCH_CONFIGURATION} ALTER MAPPING FOR asciiword, word, hword, hword_part, "
     "asciihword, hword_asciipart, numword, numhword WITH unaccent, planner_stem",
-    f"ALTER TABLE passage ADD COLUMN search tsvector GENERATED ALWAYS AS ("
-    f"setweight(to_tsvector('{SEARCH_CONFIGURATION}', heading), 'A') || "
-    f"setweight(to_tsvector('{SEARCH_CONFIGURATION}', text), 'D')) STORED",
+    f"ALTER TABLE passage ADD COLUMN search tsvector GENERATED ALWAYS AS ({PASSAGE_VECTOR}) STORED",
     "CREATE INDEX ix_passage_search ON passage USING gin (search)",
     "CREATE TABLE search_synonym (id serial PRIMARY KEY, words text NOT NULL, "
     "document_id varchar NOT NULL REFERENCES document (id) ON DELETE CASCADE, "

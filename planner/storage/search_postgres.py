@@ -18,7 +18,7 @@ from typing import Any
 
 from sqlalchemy import text
 
-from planner.storage.guards_postgres import SEARCH_CONFIGURATION
+from planner.storage.guards_postgres import PASSAGE_VECTOR, SEARCH_CONFIGURATION
 
 ADD_SYNONYMS = text("INSERT INTO search_synonym (words, document_id) VALUES (:words, :document_id)")
 REMOVE_SYNONYMS = text("DELETE FROM search_synonym WHERE document_id = :document_id")
@@ -26,10 +26,7 @@ SYNONYMS = text(
     f"SELECT words FROM search_synonym WHERE search @@ phraseto_tsquery('{SEARCH_CONFIGURATION}', :word) "
     "AND document_id NOT IN (SELECT id FROM document WHERE NOT enabled) ORDER BY id LIMIT 4"
 )
-UNINDEXED = text(
-    f"SELECT count(*) FROM passage WHERE search IS DISTINCT FROM (setweight(to_tsvector('{SEARCH_CONFIGURATION}', "
-    f"heading), 'A') || setweight(to_tsvector('{SEARCH_CONFIGURATION}', text), 'D'))"
-)
+UNINDEXED = text(f"SELECT count(*) FROM passage WHERE search IS DISTINCT FROM ({PASSAGE_VECTOR})")
 
 
 def index_document(connection: Any, document_id: str, synonym_groups: Iterable[str]) -> None:
