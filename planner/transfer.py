@@ -1,7 +1,7 @@
 """Moving a workstation's data into a clinic server: ``planner --db FILE db migrate-to postgresql://HOST/DB``.
 
 Everything a workstation holds is copied in one server transaction (all or nothing): patients, assessments,
-every plan version with its signature and hash, the stored plan parts, follow-up, the clinic's own
+every plan version with its signature and hash (its content packed again there), follow-up, the clinic's own
 documents and settings, and the audit log. Then every copied row is read back from the server and compared
 with the workstation's, column by column.
 
@@ -90,7 +90,6 @@ class _Maps:
     plans: dict[int, int] = field(default_factory=dict)
     new_plans: set[int] = field(default_factory=set)
     follow_ups: dict[int, int] = field(default_factory=dict)
-    parts: set[str] = field(default_factory=set)
     settings: set[str] = field(default_factory=set)
     documents: set[str] = field(default_factory=set)
 
@@ -106,7 +105,6 @@ def migrate_to(source: Database, target: ServerDatabase) -> TransferReport:
     with source.read() as src, target.write() as out:
         _copy_patients(src, out, report, maps)
         _copy_assessments(src, out, report, maps)
-        _copy_parts(src, out, report, maps)
         _copy_plans(src, out, report, maps)
         _copy_follow_ups(src, out, report, maps)
         _copy_settings(src, out, report, maps)
@@ -175,29 +173,9 @@ def _copy_assessments(src: Any, out: Any, report: TransferReport, maps: _Maps) -
         )
 
 
-def _copy_parts(src: Any, out: Any, report: TransferReport, maps: _Maps) -> None:
-    from sqlmodel import select
-
-    from planner.models import PlanPart
-
-    for part in src.exec(select(PlanPart)):
-        existing = out.get(PlanPart, part.hash)
-        if existing is None:
-            out.add(PlanPart(hash=part.hash, body=part.body))
-            report.copied["plan parts"] += 1
-        elif existing.body != part.body:
-            report.conflicts.append(f"plan part {part.hash[:12]} holds other text on the server (damage on one side)")
-            continue
-        else:
-            report.same["plan parts"] += 1
-        maps.parts.add(part.hash)
-    out.flush()
-
-
 PLAN_CONTENT = (
     "status",
     "assessment",
-    "packed_content",
     "edits",
     "library_version",
     "signer",
@@ -208,19 +186,25 @@ PLAN_CONTENT = (
 
 
 def _copy_plans(src: Any, out: Any, report: TransferReport, maps: _Maps) -> None:
+    """Each plan version with its content packed again on the server: a packed plan refers to its parts by
+    the ids they have in one database (planner.storage.plan_parts), so the content is read here and stored
+    there, parts and all; what was signed (the content, not its packing) is unchanged, and so is its hash."""
     from sqlmodel import select
 
     from planner.models import Plan
+    from planner.storage.plan_parts import pack, unpack
 
     for plan in src.exec(select(Plan).order_by(Plan.id)):
         assessment_id = maps.assessments.get(plan.assessment_id)
         if assessment_id is None:
             continue
+        content = unpack(src, [plan.packed_content])[0]
         existing = out.exec(
             select(Plan).where(Plan.assessment_id == assessment_id, Plan.version == plan.version)
         ).first()
         if existing is not None:
-            if all(_moment(getattr(existing, name)) == _moment(getattr(plan, name)) for name in PLAN_CONTENT):
+            same = all(_moment(getattr(existing, name)) == _moment(getattr(plan, name)) for name in PLAN_CONTENT)
+            if same and unpack(out, [existing.packed_content])[0] == content:
                 maps.plans[plan.id] = existing.id
                 report.same["plan versions"] += 1
             else:
@@ -229,7 +213,9 @@ def _copy_plans(src: Any, out: Any, report: TransferReport, maps: _Maps) -> None
                     f"{existing.version} of assessment {assessment_id} on the server: the server's was kept"
                 )
             continue
-        copy = Plan(**_values(plan, ("id", "assessment_id")), assessment_id=assessment_id)
+        packed = pack(out, content)
+        values = _values(plan, ("id", "assessment_id", "packed_content"))
+        copy = Plan(**values, assessment_id=assessment_id, packed_content=packed)
         out.add(copy)
         out.flush()
         maps.plans[plan.id] = copy.id
@@ -374,7 +360,8 @@ def _compare(source: Database, target: ServerDatabase, report: TransferReport, m
     (ids through the maps)."""
     from sqlmodel import select
 
-    from planner.models import Assessment, ClinicSetting, Document, FollowUp, Patient, Plan, PlanPart
+    from planner.models import Assessment, ClinicSetting, Document, FollowUp, Patient, Plan
+    from planner.storage.plan_parts import unpack
 
     def compare(kind: str, here: Any, there: Any, leave_out: tuple[str, ...]) -> None:
         report.compared += 1
@@ -399,10 +386,12 @@ def _compare(source: Database, target: ServerDatabase, report: TransferReport, m
                     ("id",),
                 )
         for plan in src.exec(select(Plan)):
-            if plan.id in maps.plans:
-                compare(
-                    f"plan {plan.id}", plan, out.get(Plan, maps.plans[plan.id]), ("id", "assessment_id", "row_version")
-                )
+            if plan.id in maps.plans:  # the content compared as read, its packing being each database's own
+                there = out.get(Plan, maps.plans[plan.id])
+                compare(f"plan {plan.id}", plan, there, ("id", "assessment_id", "row_version", "packed_content"))
+                report.compared += 1
+                if there is not None and unpack(out, [there.packed_content]) != unpack(src, [plan.packed_content]):
+                    report.differences.append(f"plan {plan.id}: its content differs on the server")
         for item in src.exec(select(FollowUp)):
             if item.id in maps.follow_ups:
                 compare(
@@ -411,9 +400,6 @@ def _compare(source: Database, target: ServerDatabase, report: TransferReport, m
                     out.get(FollowUp, maps.follow_ups[item.id]),
                     ("id", "assessment_id", "plan_id"),
                 )
-        for part in src.exec(select(PlanPart)):
-            if part.hash in maps.parts:
-                compare(f"plan part {part.hash[:12]}", part, out.get(PlanPart, part.hash), ())
         for setting in src.exec(select(ClinicSetting)):
             if setting.key in maps.settings:
                 compare(f"setting {setting.key}", setting, out.get(ClinicSetting, setting.key), ())

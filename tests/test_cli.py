@@ -46,7 +46,7 @@ def test_plan_json_for_examples(cli: Any, path: Path) -> None:
 def test_plan_text(cli: Any) -> None:
     code, out, _ = cli("plan", str(example_paths()[0]))
     assert code == 0
-    assert "DRAFT, for clinician review" in out
+    assert "Draft, for clinician review" in out
     assert "Physical therapy" in out and "Basis:" in out
 
 

@@ -42,7 +42,7 @@ def problems(text: str) -> list[str]:
 def test_shipped_library_compiles() -> None:
     library = compile_library(read_shipped_documents())
     assert len(library.muscle_groups) == 11
-    assert library.settings["weak_mrc_at_most"] == 4
+    assert library.document_settings["weak_mrc_at_most"] == 4
     assert {"pain_band", "lymphedema_severity", "ladder_step", "ambulation_mrc"} <= {d.name for d in library.derived}
     assert library.recommendations, "the shipped library must recommend something"
 

@@ -172,15 +172,17 @@ def test_the_guards_are_those_the_migrations_make(db: Any) -> None:
 
 
 def part_forms(connection: sqlite3.Connection) -> list[str]:
-    (part, body) = connection.execute("SELECT hash, body FROM plan_part ORDER BY hash LIMIT 1").fetchone()
+    (number, part, body) = connection.execute("SELECT id, hash, body FROM plan_part ORDER BY id LIMIT 1").fetchone()
     other = body.replace("a", "b", 1)
     assert other != body
     quoted = other.replace("'", "''")
     return [
-        f"UPDATE plan_part SET body = '{quoted}' WHERE hash = '{part}'",
-        f"UPDATE OR REPLACE plan_part SET hash = '{part}' WHERE hash != '{part}'",
-        f"DELETE FROM plan_part WHERE hash = '{part}'",
+        f"UPDATE plan_part SET body = '{quoted}' WHERE id = {number}",
+        f"UPDATE OR REPLACE plan_part SET hash = '{part}' WHERE id != {number}",
+        f"UPDATE OR REPLACE plan_part SET id = {number} WHERE id != {number}",
+        f"DELETE FROM plan_part WHERE id = {number}",
         f"INSERT OR REPLACE INTO plan_part (hash, body) VALUES ('{part}', '{quoted}')",
+        f"INSERT OR REPLACE INTO plan_part (id, hash, body) VALUES ({number}, '{'0' * 64}', '{quoted}')",
         f"REPLACE INTO plan_part (hash, body) VALUES ('{part}', '{quoted}')",
         f"INSERT INTO plan_part (hash, body) VALUES ('{part}', '{quoted}')",
     ]
@@ -190,13 +192,13 @@ def test_every_sql_form_that_would_change_a_stored_plan_part_is_refused(db: Any)
     """What a signed plan cites is stored once for every plan that cites it: no SQL can change it under them."""
     signed, _draft = signed_and_draft(db)
     connection = raw(db)
-    before = connection.execute("SELECT * FROM plan_part ORDER BY hash").fetchall()
+    before = connection.execute("SELECT * FROM plan_part ORDER BY id").fetchall()
     assert before
     for statement in part_forms(connection):
         with pytest.raises(sqlite3.IntegrityError, match="stored plan part"):
             connection.execute(statement)
-        assert connection.execute("SELECT * FROM plan_part ORDER BY hash").fetchall() == before, statement
-    (part, body) = before[0]
+        assert connection.execute("SELECT * FROM plan_part ORDER BY id").fetchall() == before, statement
+    (_number, part, body) = before[0]
     connection.execute("INSERT OR IGNORE INTO plan_part (hash, body) VALUES (?, ?)", (part, body))  # the same: no-op
     connection.close()
     assert get_plan(db, signed.id).content == signed.content

@@ -23,13 +23,13 @@ from planner.assessment.validate import load_assessment_file, validate_assessmen
 from planner.export.clinician import render_clinician_pdf
 from planner.export.context import ClinicInfo, ExportContext, Signature
 from planner.export.handout import render_handout_pdf
-from planner.export.pdf_common import DRAFT_MARK
 from planner.export.pdf_text import clean, escape
 from planner.export.service import render_pdf
 from planner.library.compiler import CompiledLibrary
 from planner.library.store import load_library
 from planner.opening import open_database
 from planner.plan.generate import generate_plan
+from planner.plan.text import DRAFT_MARK
 from tests.conftest import EXAMPLES_DIR
 
 EXAMPLES = ("neoplastic-after-radiation", "idiopathic-proximal", "entrapment-piriformis")

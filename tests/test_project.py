@@ -36,3 +36,14 @@ def test_plan_phrases_live_only_in_resources() -> None:
     sources = "\n".join(p.read_text(encoding="utf-8") for p in (REPO / "planner").rglob("*.py"))
     leaked = [phrase for phrase in phrases if phrase in sources]
     assert leaked == []
+
+
+def test_an_unsigned_plan_is_marked_in_one_wording_defined_once() -> None:
+    """The mark of an unsigned plan (terminal, app banner, every PDF page) is one constant, DRAFT_MARK."""
+    found = [
+        f"{path.relative_to(REPO)}:{number}"
+        for path in sorted((REPO / "planner").rglob("*.py"))
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if re.search(r"[\"']draft, for clinician review", line, flags=re.IGNORECASE)
+    ]
+    assert found == ["planner/plan/text.py:9"]

@@ -64,7 +64,7 @@ PORTABLE: dict[str, Parameters] = {
     "AUDIT_ENTRIES_OF": {"action": "plan.sign"},
     "FIRST_AUDIT_TIME": {},
     "LAST_CHANGE": {},
-    "PLAN_PARTS": {"hashes": [PART_HASH, "f" * 64]},
+    "PLAN_PARTS": {"ids": [1, 2, 10**9]},
     "STORED_PLAN_PARTS": {"hashes": [PART_HASH]},
     "ADD_PLAN_PART": {"hash": PART_HASH, "body": PART_BODY},
     "EVERY_PLAN_PART": {},
@@ -173,3 +173,21 @@ def _head() -> str:
     from planner.storage.migrate import HEAD_REVISION
 
     return HEAD_REVISION
+
+
+def test_only_the_sqlite_dialect_module_uses_the_driver() -> None:
+    """One storage path: everything else reads and writes through SQLAlchemy (the ORM, or the statements of
+    planner.storage.queries), never through sqlite3 itself, so a second database needs a second dialect
+    module and nothing more."""
+    import ast
+
+    package = Path(__file__).resolve().parent.parent / "planner"
+    users = set()
+    for path in package.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = [alias.name for alias in node.names] if isinstance(node, ast.Import) else []
+            if isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module]
+            if any(name.split(".")[0] == "sqlite3" for name in names):
+                users.add(path.relative_to(package).as_posix())
+    assert users == {"storage/sqlite.py"}

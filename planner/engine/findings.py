@@ -54,7 +54,7 @@ def duration_words(days: int | None) -> str | None:
 
 def weak_group_entries(assessment: dict[str, Any], library: CompiledLibrary) -> list[dict[str, Any]]:
     """The weak groups in anatomy-table order, each side on its own, as lsp-careplan/1 lists them."""
-    threshold = library.settings.get("weak_mrc_at_most")
+    threshold = library.document_settings.get("weak_mrc_at_most")
     strength = assessment.get("strength") or {}
     entries = []
     if threshold is None:

@@ -29,7 +29,6 @@ from planner.engine.vocabulary import MUSCLE_GROUPS
 from planner.export.context import ExportContext, short_hash
 from planner.export.pdf_common import (
     ACCENT,
-    DRAFT_MARK,
     INK,
     MUTED,
     RULE,
@@ -48,7 +47,7 @@ from planner.export.pdf_common import (
 from planner.export.pdf_text import bold, clean, escape, format_date, format_datetime, humanize, paragraphs_of, styled
 from planner.export.progress_page import progress_page
 from planner.library.translations import TRANSLATION_LANGUAGES
-from planner.plan.text import HELD_HEADING, held_by_reason, held_title
+from planner.plan.text import DRAFT_MARK, HELD_HEADING, held_by_reason, held_title
 
 BODY_SIZE = 8
 TITLE = "Care plan: lumbosacral plexopathy"

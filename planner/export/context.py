@@ -36,7 +36,7 @@ class Signature:
 class ExportContext:
     clinic: ClinicInfo
     generated_at: datetime
-    signature: Signature | None = None  # None: a draft, marked "Draft, for clinician review"
+    signature: Signature | None = None  # None: a draft, marked with DRAFT_MARK (planner.plan.text)
     plan_version: int | None = None
     figures: Mapping[str, Any] = field(default_factory=dict)
     """The library's figures by id (planner.figures.spec.FigureSpec): the handout draws each card's picture from

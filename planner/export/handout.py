@@ -28,7 +28,6 @@ from planner.export.context import ExportContext
 from planner.export.handout_labels import dosage_rows, labels, long_date
 from planner.export.pdf_common import (
     ACCENT,
-    DRAFT_MARK,
     INK,
     MUTED,
     RULE,
@@ -45,6 +44,7 @@ from planner.export.pdf_common import (
     table_style,
 )
 from planner.export.pdf_text import bold, clean, escape, styled
+from planner.plan.text import DRAFT_MARK
 
 BODY_SIZE = 14
 LARGE_PRINT_SIZE = 18

@@ -50,14 +50,14 @@ from reportlab.platypus import (
 from planner.export.fallback_font import draw_runs, font_runs, runs_width
 from planner.export.pdf_text import clean, format_datetime
 from planner.paths import fonts_dir
+from planner.plan.text import DRAFT_MARK
 
 FONT = "DejaVuSans"
 FONT_BOLD = "DejaVuSans-Bold"
 FONT_ITALIC = "DejaVuSans-Oblique"
 _FONT_FILES = {FONT: "DejaVuSans.ttf", FONT_BOLD: "DejaVuSans-Bold.ttf", FONT_ITALIC: "DejaVuSans-Oblique.ttf"}
 
-DRAFT_MARK = "Draft, for clinician review"
-"""Printed on every page of an unsigned document; the tests and the app look for this exact wording."""
+# DRAFT_MARK (planner.plan.text) is printed on every page of an unsigned document.
 
 # Palette: dark enough on white for print and for readers with low vision; colour never carries meaning
 # alone (levels and weak grades are also spelt out or marked).

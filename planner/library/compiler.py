@@ -171,7 +171,9 @@ class CompiledLibrary:
     documents: dict[str, DocumentInfo]
     passages: dict[tuple[str, str], str]
     muscle_groups: dict[str, MuscleGroup]
-    settings: dict[str, Any]
+    document_settings: dict[str, Any]
+    """The documents' ``settings`` tables (``weak_mrc_at_most``): thresholds a clinic may edit, not the
+    clinic's own settings (planner.storage.clinic_settings) nor this computer's preferences."""
     derived: list[CompiledFinding]
     recommendations: list[CompiledRecommendation]
     version: str
@@ -262,7 +264,7 @@ def compile_library(
         documents={d.id: DocumentInfo(d.id, d.title, d.version, d.kind, d.source) for d in docs.values()},
         passages=passages,
         muscle_groups=muscle_groups,
-        settings=settings,
+        document_settings=settings,
         derived=derived,
         recommendations=recommendations,
         version=library_version(docs.values()),

@@ -4,7 +4,7 @@ An assessment keeps the validated lsp-assessment/1 JSON verbatim (``document``) 
 lists and searches. A plan keeps the generated lsp-careplan/1 content and, separately, the clinician's edits,
 so the generated content and what the clinician changed can always be told apart. The content is stored
 packed: each of its larger parts (a cited passage, a plan item, an exercise, an equipment item...) once in
-``plan_part`` by the hash of its text, and the plan as the rest with references to them, compressed
+``plan_part`` (found by the hash of its text), and the plan as the rest with references to them, compressed
 (planner.storage.plan_parts); it reads back exactly as generated.
 """
 
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Column, Index, Integer, LargeBinary, UniqueConstraint
+from sqlalchemy import Column, Index, Integer, LargeBinary, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -100,11 +100,12 @@ class FollowUp(SQLModel, table=True):
 
 class PlanPart(SQLModel, table=True):
     """One part of stored plans (a cited passage, a plan item, an exercise card...): its canonical JSON text,
-    stored once under the SHA-256 of that text, referred to from every plan that holds it. Rows are only
-    ever added: the schema refuses to change or delete one (migration 0008), so what a signed plan cites
-    can never change under it."""
+    stored once, found by the SHA-256 of that text and referred to by its id from every plan that holds it.
+    Rows are only ever added: the schema refuses to change or delete one (migration 0008), so what a signed
+    plan cites can never change under it."""
 
     __tablename__ = "plan_part"
 
-    hash: str = Field(primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
+    hash: str = Field(sa_column=Column(String, nullable=False, unique=True))
     body: str

@@ -109,7 +109,8 @@ def progress_block(
     findings: Mapping[str, Any],
 ) -> dict[str, Any]:
     """The values per visit, oldest first and ending with this assessment, and the expected recovery window."""
-    trends = trend_series([*ordered_visits(history), Visit.of(assessment)], library.settings.get("weak_mrc_at_most"))
+    weak_at_most = library.document_settings.get("weak_mrc_at_most")
+    trends = trend_series([*ordered_visits(history), Visit.of(assessment)], weak_at_most)
     start, end = (findings.get(name) for name in RECOVERY_WINDOW_FINDINGS)
     trends["onset"] = assessment["history"].get("onset")
     trends["recovery_window_months"] = (

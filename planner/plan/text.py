@@ -6,7 +6,9 @@ import re
 import textwrap
 from typing import Any
 
-DRAFT_MARK = "DRAFT, for clinician review"
+DRAFT_MARK = "Draft, for clinician review"
+"""What marks an unsigned plan, in one wording wherever it shows: the terminal, the app's banner, and every
+page of an unsigned PDF (the clinician copy prints it in capitals)."""
 WIDTH = 96
 
 

@@ -73,7 +73,7 @@ GUARDS: dict[str, str] = {
     ),
     "plan_part_no_replace": (
         "CREATE TRIGGER plan_part_no_replace BEFORE INSERT ON plan_part "
-        "WHEN EXISTS (SELECT 1 FROM plan_part WHERE hash = NEW.hash AND body IS NOT NEW.body) "
+        "WHEN EXISTS (SELECT 1 FROM plan_part WHERE id = NEW.id OR (hash = NEW.hash AND body IS NOT NEW.body)) "
         "BEGIN SELECT RAISE(ABORT, 'a stored plan part cannot be replaced'); END"
     ),
     "database_identity_single": (

@@ -110,7 +110,7 @@ END $$"""
 
 _PART_BEFORE_INSERT = """CREATE FUNCTION planner_part_before_insert() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    IF EXISTS (SELECT 1 FROM plan_part WHERE hash = NEW.hash AND body IS DISTINCT FROM NEW.body) THEN
+    IF EXISTS (SELECT 1 FROM plan_part WHERE id = NEW.id OR (hash = NEW.hash AND body IS DISTINCT FROM NEW.body)) THEN
         RAISE EXCEPTION USING MESSAGE = 'a stored plan part cannot be replaced',
             ERRCODE = 'integrity_constraint_violation';
     END IF;
@@ -237,6 +237,7 @@ GRANTS = (
     "GRANT INSERT, UPDATE ON patient, assessment, plan, follow_up TO planner_clinician",
     "GRANT DELETE ON follow_up TO planner_clinician",  # a new plan version rewrites its follow-up rows
     "GRANT INSERT ON plan_part TO planner_clinician",
+    "GRANT USAGE ON SEQUENCE plan_part_id_seq TO planner_clinician",
     "GRANT USAGE ON SEQUENCE assessment_id_seq, plan_id_seq, follow_up_id_seq TO planner_clinician",
     "GRANT INSERT, UPDATE, DELETE ON document, passage, recommendation, definition, search_synonym, setting "
     "TO planner_clinical_lead",

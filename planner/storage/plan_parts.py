@@ -2,20 +2,21 @@
 
 A drafted plan repeats what the library says: every item, exercise card and equipment entry cites its
 passages in full, and most patients get many of the same items, worded the same. Stored as it is, a plan
-version took about 130 KB, three quarters of it text that thousands of other plans held too; 10,000 patients
+version took about 125 KB, three quarters of it text that thousands of other plans held too; 10,000 patients
 made a 2.6 GB file and a daily backup of over ten seconds.
 
 So a plan is stored in two places:
 
 * ``plan_part``: every JSON object that is an element of a list in the plan (a cited passage, a plan item,
   an alert, an exercise, an equipment entry, a line of the handout...) and whose canonical JSON text is at
-  least :data:`MIN_PART_CHARS` long, stored once under the SHA-256 of that text. Parts are packed from the
-  inside out, so an item's text holds its passages as references too. Rows are only ever added: the schema
-  refuses an update, a delete, or a second text under a stored hash (migration 0008), so what a signed plan
-  cites can never change under it, and each text is checked against its hash when read and by
-  ``planner db check``.
-* ``plan.packed_content``: the plan with each such part replaced by ``{"$": "<hash>"}``, as canonical JSON
-  compressed with zlib.
+  least :data:`MIN_PART_CHARS` long, stored once: found by the SHA-256 of that text (unique), referred to
+  by its row id. Parts are packed from the inside out, so an item's text holds its passages as references
+  too. Rows are only ever added: the schema refuses an update, a delete, or another text under a stored id
+  or hash (migration 0008), so what a signed plan cites can never change under it, and each text is checked
+  against its hash when read and by ``planner db check``.
+* ``plan.packed_content``: the plan with each such part replaced by ``{"$": <id>}``, as canonical JSON
+  compressed with zlib. A reference is a number rather than the hash itself: a plan holds about fifty, and
+  fifty hashes (random, so they do not compress) were two thirds of a packed plan.
 
 Reading resolves every reference and gives back the content exactly as it was generated: the lsp-careplan/1
 JSON that ``planner plan --json``, the app and the PDFs see, and over which a signed plan's hash is computed,
@@ -34,7 +35,8 @@ from typing import Any
 from planner.errors import DamagedDataError
 
 MIN_PART_CHARS = 200
-"""A smaller object stays inline: its reference (70 characters) would save little or nothing."""
+"""A smaller object stays inline: a part row (its text, its hash twice: row and index) would take more than
+the object compressed inline."""
 REFERENCE = "$"
 """The one key of a reference object; no lsp-careplan/1 object has a key of that name."""
 COMPRESSION_LEVEL = 6
@@ -50,41 +52,68 @@ def part_hash(body: str) -> str:
     return hashlib.sha256(body.encode("utf-8")).hexdigest()
 
 
-def _pack(value: Any, parts: dict[str, str], in_list: bool) -> Any:
+def _pack(value: Any, in_list: bool, ids: dict[str, int], wanted: set[str]) -> tuple[Any, bool]:
+    """``value`` with each part whose id is known replaced by its reference, and whether every part in it
+    was; the text of each part whose inner parts all have ids, but which has none yet itself, goes to
+    ``wanted``."""
     if isinstance(value, dict):
         if REFERENCE in value:
             raise ValueError(f"a plan holds an object with a key {REFERENCE!r}, which packing reserves")
-        packed = {key: _pack(item, parts, False) for key, item in value.items()}
-        if in_list:
+        packed = {}
+        complete = True
+        for key, item in value.items():
+            packed[key], done = _pack(item, False, ids, wanted)
+            complete = complete and done
+        if in_list and complete:
             body = canonical_json(packed)
             if len(body) >= MIN_PART_CHARS:
-                digest = part_hash(body)
-                parts[digest] = body
-                return {REFERENCE: digest}
-        return packed
+                if body in ids:
+                    return {REFERENCE: ids[body]}, True
+                wanted.add(body)
+                return packed, False
+        return packed, complete
     if isinstance(value, list):
-        return [_pack(item, parts, True) for item in value]
-    return value
+        items = [_pack(item, True, ids, wanted) for item in value]
+        return [item for item, _done in items], all(done for _item, done in items)
+    return value, True
+
+
+def _part_ids(executor: Any, bodies: set[str]) -> dict[str, int]:
+    """The ids of the parts with these texts, storing those not stored yet."""
+    from planner.storage.queries import ADD_PLAN_PART, STORED_PLAN_PARTS
+
+    by_hash = {part_hash(body): body for body in bodies}
+    hashes = {"hashes": sorted(by_hash)}
+    stored = dict(executor.execute(STORED_PLAN_PARTS, hashes).all())
+    new = [{"hash": digest, "body": body} for digest, body in by_hash.items() if digest not in stored]
+    if new:
+        executor.execute(ADD_PLAN_PART, new)
+        stored = dict(executor.execute(STORED_PLAN_PARTS, hashes).all())
+    return {body: stored[digest] for digest, body in by_hash.items()}
 
 
 def pack(executor: Any, content: dict[str, Any]) -> bytes:
     """Store the parts of ``content`` not stored yet (in the caller's transaction, on ``executor``: a session
-    or a connection) and return the packed plan for ``plan.packed_content``."""
-    from planner.storage.queries import ADD_PLAN_PART, STORED_PLAN_PARTS
+    or a connection) and return the packed plan for ``plan.packed_content``.
 
-    parts: dict[str, str] = {}
-    skeleton = _pack(content, parts, False)
-    if parts:
-        stored = {digest for (digest,) in executor.execute(STORED_PLAN_PARTS, {"hashes": sorted(parts)})}
-        new = [{"hash": digest, "body": body} for digest, body in parts.items() if digest not in stored]
-        if new:
-            executor.execute(ADD_PLAN_PART, new)
-    return zlib.compress(canonical_json(skeleton).encode("utf-8"), COMPRESSION_LEVEL)
+    Parts are stored from the inside out, one statement or two per level of nesting (a passage, then the
+    item citing it): an item's text holds its passages' references, so it is known once they have ids."""
+    ids: dict[str, int] = {}
+    while True:
+        wanted: set[str] = set()
+        skeleton, _complete = _pack(content, False, ids, wanted)
+        if not wanted:
+            return zlib.compress(canonical_json(skeleton).encode("utf-8"), COMPRESSION_LEVEL)
+        ids.update(_part_ids(executor, wanted))
 
 
-def _references(value: Any) -> Iterator[str]:
+def _is_reference(value: Any) -> bool:
+    return isinstance(value, dict) and len(value) == 1 and type(value.get(REFERENCE)) is int
+
+
+def _references(value: Any) -> Iterator[int]:
     if isinstance(value, dict):
-        if len(value) == 1 and isinstance(value.get(REFERENCE), str):
+        if _is_reference(value):
             yield value[REFERENCE]
             return
         for item in value.values():
@@ -94,11 +123,11 @@ def _references(value: Any) -> Iterator[str]:
             yield from _references(item)
 
 
-def _resolve(value: Any, parts: dict[str, Any]) -> Any:
+def _resolve(value: Any, parts: dict[int, Any]) -> Any:
     """``value`` with every reference replaced by its part, each occurrence a new object (as JSON parsing
     would make it), so a caller changing one place of the plan changes no other."""
     if isinstance(value, dict):
-        if len(value) == 1 and isinstance(value.get(REFERENCE), str):
+        if _is_reference(value):
             return _resolve(parts[value[REFERENCE]], parts)
         return {key: _resolve(item, parts) for key, item in value.items()}
     if isinstance(value, list):
@@ -132,17 +161,17 @@ def unpack(executor: Any, packed: Sequence[bytes]) -> list[dict[str, Any]]:
     from planner.storage.queries import PLAN_PARTS
 
     skeletons = [_skeleton(one) for one in packed]
-    parts: dict[str, Any] = {}
-    wanted = {digest for skeleton in skeletons for digest in _references(skeleton)}
+    parts: dict[int, Any] = {}
+    wanted = {part_id for skeleton in skeletons for part_id in _references(skeleton)}
     while wanted:
-        found = executor.execute(PLAN_PARTS, {"hashes": sorted(wanted)}).all()
-        for digest, body in found:
+        found = executor.execute(PLAN_PARTS, {"ids": sorted(wanted)}).all()
+        for part_id, digest, body in found:
             if part_hash(body) != digest:
                 raise _damaged_part("no longer matches its hash")
-            parts[digest] = json.loads(body)
+            parts[part_id] = json.loads(body)
         if len(found) != len(wanted):
             raise _damaged_part("is missing")
-        wanted = {inner for digest, _body in found for inner in _references(parts[digest])} - parts.keys()
+        wanted = {inner for part_id, _digest, _body in found for inner in _references(parts[part_id])} - parts.keys()
     return [_resolve(skeleton, parts) for skeleton in skeletons]
 
 
@@ -151,7 +180,7 @@ def part_problems(connection: Any, limit: int = 20) -> list[str]:
     from planner.storage.queries import EVERY_PLAN_PART
 
     problems = []
-    for digest, body in connection.execute(EVERY_PLAN_PART):
+    for _part_id, digest, body in connection.execute(EVERY_PLAN_PART):
         if part_hash(body) != digest:
             problems.append(f"the stored plan part {digest[:16]} no longer matches its hash")
             if len(problems) >= limit:

@@ -94,17 +94,15 @@ shows as a new last entry (read every few seconds by the app on a clinic server;
 
 # Plan parts: each distinct part of a stored plan once, by content hash (planner.storage.plan_parts) -----
 
-PLAN_PARTS = text("SELECT hash, body FROM plan_part WHERE hash IN :hashes").bindparams(
+PLAN_PARTS = text("SELECT id, hash, body FROM plan_part WHERE id IN :ids").bindparams(bindparam("ids", expanding=True))
+"""The parts with these ids (those stored; a missing one is damage), each with the hash of its text."""
+STORED_PLAN_PARTS = text("SELECT hash, id FROM plan_part WHERE hash IN :hashes").bindparams(
     bindparam("hashes", expanding=True)
 )
-"""The parts with these hashes (those stored; a missing one is damage)."""
-STORED_PLAN_PARTS = text("SELECT hash FROM plan_part WHERE hash IN :hashes").bindparams(
-    bindparam("hashes", expanding=True)
-)
-"""Which of these hashes are stored already."""
+"""The ids of the parts with these hashes, of those stored already."""
 ADD_PLAN_PART = text("INSERT INTO plan_part (hash, body) VALUES (:hash, :body) ON CONFLICT (hash) DO NOTHING")
-"""A part, unless it is stored already (the same hash is the same text: nothing to do)."""
-EVERY_PLAN_PART = text("SELECT hash, body FROM plan_part ORDER BY hash")
+"""A part, unless it is stored already (the same hash is the same text: nothing to do); its id is the next."""
+EVERY_PLAN_PART = text("SELECT id, hash, body FROM plan_part ORDER BY id")
 
 
 def search_index(connection: object) -> object:

@@ -261,7 +261,7 @@ class AssessmentEditor(QWidget):
         """What the strength page takes from the anatomy document: the muscle groups' names, nerves and roots,
         and the threshold of weakness (``weak_mrc_at_most``, a setting a clinic may edit), so the map marks
         as weak exactly the groups the plan's findings call weak. Called again when the library changes."""
-        threshold = library.settings.get("weak_mrc_at_most")
+        threshold = library.document_settings.get("weak_mrc_at_most")
         title = "MRC grade per muscle group"
         self.strength_box.setTitle(title if threshold is None else f"{title} (weak at {threshold:g} or below)")
         self.body_map.setAnatomy({g: (a.movement, a.nerve, a.roots_text) for g, a in library.muscle_groups.items()})

@@ -46,7 +46,7 @@ from planner.edits import (
 from planner.engine.schedule import window_text
 from planner.errors import UserError
 from planner.plan.generate import SECTION_TITLES
-from planner.plan.text import HELD_HEADING, held_by_reason, held_title, passage_paragraphs
+from planner.plan.text import DRAFT_MARK, HELD_HEADING, held_by_reason, held_title, passage_paragraphs
 from planner.ui.colours import ALERT_LEVEL, BANNER
 from planner.ui.flow_layout import FlowLayout, flow_policy
 from planner.ui.session import AssessmentSession
@@ -64,7 +64,6 @@ ALERT_STYLE = {
 """Each alert level's icon and word (its colours are in planner.ui.colours.ALERT_LEVEL)."""
 NARROW_WIDTH = 720
 """Below this width (logical pixels) the detail pane goes under the plan list instead of beside it."""
-DRAFT_TEXT = "DRAFT, for clinician review"
 
 
 class PlanItemModel(QStandardItemModel):
@@ -406,7 +405,7 @@ class PlanReview(QWidget):
                     f"  The plan shows the last valid entry: {count} problem{'s' if count != 1 else ''} to fix on the "
                     "Assessment tab."
                 )
-            self.banner.setText(f"✎ {DRAFT_TEXT}{version}.{stale}")
+            self.banner.setText(f"✎ {DRAFT_MARK}{version}.{stale}")
             kind = "draft"
         foreground, background = BANNER[kind]
         self.banner.setStyleSheet(f"background:{background}; color:{foreground}; font-weight:bold;")

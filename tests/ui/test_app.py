@@ -11,6 +11,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QComboBox, QDialog, QLineEdit, QSpinBox
 
 from planner.assessment.validate import load_assessment_file
+from planner.plan.text import DRAFT_MARK
 from planner.record.assessments import store_assessment
 from planner.record.plans import get_plan, plan_versions
 from planner.record.visits import assessments_for
@@ -217,7 +218,7 @@ def test_sign_off_locks_and_change_starts_new_draft(window: Any, monkeypatch: py
     assert session.value(("pain", "nrs")) == 6
     window.plan_review.amend_button.click()
     widget(window, "pain.nrs").setValue(2)
-    assert "DRAFT" in window.plan_review.banner.text()
+    assert DRAFT_MARK in window.plan_review.banner.text()
     assert window.save()
     versions = plan_versions(window.database, session.assessment_id)
     assert [(v.version, v.status) for v in versions] == [(1, "signed"), (2, "draft")]

@@ -458,7 +458,7 @@ def test_the_body_map_marks_weak_what_the_anatomy_document_calls_weak(window: An
     assert window.select_patient(stored.patient_id)
     QApplication.processEvents()
     body, editor = window.editor.body_map, window.editor
-    assert load_library(window.database).settings["weak_mrc_at_most"] == 4
+    assert load_library(window.database).document_settings["weak_mrc_at_most"] == 4
     assert body.isWeak("knee_extension", "right") and body.isWeak("hip_flexion", "right")
     assert not body.isWeak("knee_extension", "left")
     assert editor.strength_box.title() == "MRC grade per muscle group (weak at 4 or below)"

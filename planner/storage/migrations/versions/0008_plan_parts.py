@@ -1,15 +1,16 @@
 """Plan content stored packed: each part once, by the hash of its text, and the rest compressed.
 
-A stored plan version held its generated content in full (``plan.content``, about 130 KB), most of it passages
+A stored plan version held its generated content in full (``plan.content``, about 125 KB), most of it passages
 and items that thousands of other plans held word for word. Each plan's content is now stored as
 planner.storage.plan_parts describes: its larger parts (cited passages, plan items, exercises, equipment
-entries, handout lines...) once each in the new ``plan_part`` table under the SHA-256 of their canonical
-JSON text, and the plan itself as ``plan.packed_content``, the rest with references, zlib-compressed. It
+entries, handout lines...) once each in the new ``plan_part`` table (an id, the SHA-256 of the part's
+canonical JSON text, unique, and the text), and the plan itself as ``plan.packed_content``, the rest with
+references to the parts' ids, zlib-compressed. It
 reads back exactly as it was generated, so every signed plan's hash, computed over that content, still
 verifies.
 
-- ``plan_part`` is insert-only: triggers refuse an update, a delete, and an insert of another text under a
-  stored hash (``INSERT OR REPLACE`` included), as the signed plans' own guards do.
+- ``plan_part`` is insert-only: triggers refuse an update, a delete, and an insert under a stored id or of
+  another text under a stored hash (``INSERT OR REPLACE`` included), as the signed plans' own guards do.
 - Every plan, signed ones included, is rewritten once here: the signed plans' update guard and the row
   version trigger are set aside for this one rewrite (row versions stay as they were) and made again as they
   were (texts of 0003 and 0006). Then ``plan.content`` is dropped (plain ``ALTER TABLE``: a batch rebuild of
@@ -49,7 +50,7 @@ PART_GUARDS = (
     "CREATE TRIGGER plan_part_no_delete BEFORE DELETE ON plan_part "
     "BEGIN SELECT RAISE(ABORT, 'a stored plan part cannot be deleted'); END",
     "CREATE TRIGGER plan_part_no_replace BEFORE INSERT ON plan_part "
-    "WHEN EXISTS (SELECT 1 FROM plan_part WHERE hash = NEW.hash AND body IS NOT NEW.body) "
+    "WHEN EXISTS (SELECT 1 FROM plan_part WHERE id = NEW.id OR (hash = NEW.hash AND body IS NOT NEW.body)) "
     "BEGIN SELECT RAISE(ABORT, 'a stored plan part cannot be replaced'); END",
 )
 BATCH = 200
@@ -80,7 +81,8 @@ def upgrade() -> None:
     bind = op.get_bind()
     op.create_table(
         "plan_part",
-        sa.Column("hash", sa.String(), primary_key=True),
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column("hash", sa.String(), nullable=False, unique=True),
         sa.Column("body", sa.String(), nullable=False),
     )
     sqlite = bind.dialect.name == "sqlite"
