@@ -52,7 +52,7 @@ class ServerAddress:
 
     @classmethod
     def parse(cls, location: str) -> ServerAddress:
-        from sqlalchemy.engine import make_url
+        from sqlalchemy.engine import URL, make_url
 
         try:
             made = make_url(location)
@@ -64,13 +64,15 @@ class ServerAddress:
         if not made.database:
             raise StorageError(f"the server address {location!r} names no database: postgresql://HOST/DATABASE")
         password = made.password
-        made = made.set(drivername="postgresql+psycopg", password=None)
+        # Made again without the password (URL.set leaves a field given as None as it was).
+        made = URL.create("postgresql+psycopg", made.username, None, made.host, made.port, made.database, made.query)
         return cls(made.render_as_string(hide_password=False), password)
 
     @property
     def shown(self) -> str:
-        """The address as messages show it: the URL as given, with no password."""
-        return self.url.replace("postgresql+psycopg://", "postgresql://", 1)
+        """The address as messages show it: the URL as given, with no password (and a socket folder or CA file
+        in it readable, not percent-encoded)."""
+        return self._render(lambda text: text)
 
     @property
     def database_name(self) -> str:
@@ -79,8 +81,24 @@ class ServerAddress:
         return str(make_url(self.url).database)
 
     def libpq_url(self) -> str:
-        """The address for libpq programs (pg_dump, pg_restore): no password; they read PGPASSWORD."""
-        return self.shown
+        """The address for libpq programs (pg_dump, pg_restore), percent-encoded: no password, which they
+        read from PGPASSWORD."""
+        from urllib.parse import quote
+
+        return self._render(lambda text: quote(text, safe="/"))
+
+    def _render(self, encode: Callable[[str], str]) -> str:
+        from sqlalchemy.engine import make_url
+
+        made = make_url(self.url)
+        user = f"{encode(made.username)}@" if made.username else ""
+        where = f"{user}{made.host or ''}{f':{made.port}' if made.port else ''}"
+        query = "&".join(
+            f"{key}={encode(value)}"
+            for key, values in made.query.items()
+            for value in ([values] if isinstance(values, str) else values)
+        )
+        return f"postgresql://{where}/{encode(str(made.database))}" + (f"?{query}" if query else "")
 
 
 def connect_arguments(busy_timeout_ms: int) -> dict[str, Any]:
