@@ -41,8 +41,9 @@ class _Parser(argparse.ArgumentParser):
 def _open(args: argparse.Namespace) -> Any:
     from planner.opening import open_database
     from planner.paths import default_database_path
+    from planner.storage.postgres import terminal_password
 
-    return open_database(args.db or default_database_path())
+    return open_database(args.db or default_database_path(), ask_password=terminal_password)
 
 
 def _read_assessment(name: str) -> dict[str, Any]:
@@ -435,19 +436,59 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_db_backup(args: argparse.Namespace) -> int:
     from planner.storage.backup import backup_database
 
-    print(f"backup written to {backup_database(_open(args), Path(args.target) if args.target else None)}")
+    database = _open(args)
+    target = Path(args.target) if args.target else None
+    if database.is_server:  # pg_dump: one consistent snapshot of the clinic database
+        from planner.storage.server_backup import backup_server
+
+        print(f"backup of {database.location} written to {backup_server(database, target)}")
+        return EXIT_OK
+    print(f"backup written to {backup_database(database, target)}")
     return EXIT_OK
 
 
 def cmd_db_restore(args: argparse.Namespace) -> int:
     """Does not open the current database first: it may be the damaged file being replaced."""
     from planner.paths import default_database_path
+    from planner.storage.postgres import is_server_url
     from planner.storage.restore import restore_backup
 
+    if is_server_url(args.db):  # pg_restore into an empty clinic database
+        from planner.storage.postgres import ServerAddress, terminal_password
+        from planner.storage.server_backup import restore_server
+
+        restore_server(args.db, Path(args.backup), ask_password=terminal_password)
+        print(f"restored {args.backup} to {ServerAddress.parse(args.db).shown}")
+        return EXIT_OK
     target = Path(args.db or default_database_path())
     kept = restore_backup(target, Path(args.backup), force=args.force)
     print(f"restored {args.backup} to {target}" + (f"; the previous file is kept as {kept}" if kept else ""))
     return EXIT_OK
+
+
+def cmd_db_migrate_to(args: argparse.Namespace) -> int:
+    from planner.opening import open_database
+    from planner.storage.database import ServerDatabase
+    from planner.storage.postgres import is_server_url, terminal_password
+    from planner.transfer import migrate_to
+
+    if not is_server_url(args.server):
+        raise UserError(f"migrate-to: {args.server!r} is not a clinic server's address (postgresql://HOST/DBNAME)")
+    source = _open(args)
+    if source.is_server:
+        raise UserError("migrate-to copies a workstation's database file: give it with --db FILE")
+    target = open_database(args.server, ask_password=terminal_password)
+    if not isinstance(target, ServerDatabase):
+        target.dispose()
+        raise UserError(f"migrate-to copies into a clinic server: give a postgresql:// address, not {args.server}")
+    try:
+        report = migrate_to(source, target)
+    finally:
+        target.dispose()
+    print(f"copied {source.location} into {target.location}")
+    for line in report.lines():
+        print(line)
+    return EXIT_OK if report.ok else EXIT_FAILURE
 
 
 def cmd_db_check(args: argparse.Namespace) -> int:
@@ -513,7 +554,14 @@ def _add(sub: Any, name: str, handler: Callable[[argparse.Namespace], int], help
 
 
 def _add_app_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--db", type=Path, help="database file (default: per-user data folder, or $PLANNER_DB)")
+    from planner.paths import database_location
+
+    parser.add_argument(
+        "--db",
+        type=database_location,
+        help="database file (default: per-user data folder, or $PLANNER_DB), or a clinic server's address "
+        "postgresql://HOST/DBNAME (the password from PGPASSWORD or ~/.pgpass, or asked for)",
+    )
     parser.add_argument(
         "--smoke",
         action="store_true",
@@ -640,11 +688,23 @@ def build_parser() -> argparse.ArgumentParser:
 
     db = sub.add_parser("db", help="the database file")
     db_sub = db.add_subparsers(dest="db_command", required=True, parser_class=_Parser)
-    p = _add(db_sub, "backup", cmd_db_backup, "write a verified backup (SQLite backup API)")
+    p = _add(db_sub, "backup", cmd_db_backup, "write a verified backup (SQLite backup API; pg_dump on a server)")
     p.add_argument("target", nargs="?", help="backup file (default: a dated file in the backups folder)")
 
     _add(db_sub, "check", cmd_db_check, "integrity check plus citations and signed-plan hashes")
-    p = _add(db_sub, "restore", cmd_db_restore, "replace the database by a backup (the current file is kept)")
+    p = _add(
+        db_sub,
+        "migrate-to",
+        cmd_db_migrate_to,
+        "copy this workstation's database into a clinic server, compare every row, report conflicts",
+    )
+    p.add_argument("server", help="the clinic server's database: postgresql://HOST/DBNAME")
+    p = _add(
+        db_sub,
+        "restore",
+        cmd_db_restore,
+        "replace the database by a backup (the current file is kept); on a server, pg_restore into an empty database",
+    )
     p.add_argument("backup", help="backup file to restore")
     p.add_argument("--force", action="store_true", help="restore it even if it is a backup of another database")
 

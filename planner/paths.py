@@ -45,6 +45,14 @@ def user_log_dir() -> Path:
     return user_log_path(APP_NAME, APP_AUTHOR)
 
 
+def database_location(value: str) -> Path | str:
+    """A ``--db`` value: a clinic server's address (``postgresql://HOST/DBNAME``) as it is, else a file path
+    (a Path would fold the address's ``//``)."""
+    from planner.storage.postgres import is_server_url
+
+    return value if is_server_url(value) else Path(value)
+
+
 def default_database_path() -> Path:
     override = os.environ.get("PLANNER_DB")
     if override:

@@ -17,6 +17,8 @@ import pytest
 
 from tests.paths import REPO
 
+pytest_plugins = ["tests.postgres_server"]
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 EXAMPLES_DIR = REPO / "resources" / "examples"
@@ -51,12 +53,70 @@ def db_path(template_db: Path, tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def db(db_path: Path) -> Iterator[Any]:
+def sqlite_db(db_path: Path) -> Iterator[Any]:
     from planner.opening import open_database
 
     database = open_database(db_path)
     yield database
     database.dispose()
+
+
+@pytest.fixture
+def db(sqlite_db: Any) -> Any:
+    """A database file (the storage tests that run on PostgreSQL too use :func:`storage_db` as ``db``)."""
+    return sqlite_db
+
+
+@pytest.fixture(scope="session")
+def postgres_template(postgres_server: Any) -> str:
+    """One clinic server database migrated and seeded with the shipped documents; tests get copies of it."""
+    from planner.opening import open_database
+
+    name = postgres_server.new_database_name("template")
+    postgres_server.admin(f'CREATE DATABASE "{name}"')
+    database = open_database(postgres_server.url(name))
+    database.dispose()
+    return name
+
+
+@pytest.fixture
+def postgres_db(postgres_server: Any, postgres_template: str) -> Iterator[Any]:
+    """A clinic server database of its own for one test (a copy of the template), opened as its owner."""
+    from planner.opening import open_database
+    from tests.postgres_server import fresh_database
+
+    with fresh_database(postgres_server, postgres_template) as name:
+        database = open_database(postgres_server.url(name))
+        yield database
+        database.dispose()
+
+
+LOGINS = {"alice": "planner_clinician", "frank": "planner_front_desk", "lena": "planner_clinical_lead"}
+
+
+@pytest.fixture(scope="session")
+def logins(postgres_server: Any, postgres_template: str) -> dict[str, str]:
+    """A login per role, each a member of the planner's group role (made by the template's migration)."""
+    for login, role in LOGINS.items():
+        postgres_server.admin(
+            f"DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{login}') THEN "
+            f"CREATE ROLE {login} LOGIN; END IF; END $$"
+        )
+        postgres_server.admin(f"GRANT {role} TO {login}")
+    return LOGINS
+
+
+def url_as(database: Any, login: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(database.address.shown).set(username=login).render_as_string(hide_password=False)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def storage_db(request: pytest.FixtureRequest) -> Any:
+    """The storage tests' database, on each engine the planner runs on: an SQLite file, and a clinic server
+    database (PostgreSQL). A module runs its tests on both by naming this fixture ``db``."""
+    return request.getfixturevalue("sqlite_db" if request.param == "sqlite" else "postgres_db")
 
 
 @pytest.fixture(scope="session")

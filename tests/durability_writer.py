@@ -4,16 +4,16 @@ each id only after its transaction has committed."""
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 from planner.assessment.validate import validate_assessment
 from planner.library.store import load_library
 from planner.opening import open_database
+from planner.paths import database_location
 from planner.record.assessments import store_assessment
 
 
 def main() -> None:
-    path, tag, count = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3])
+    path, tag, count = database_location(sys.argv[1]), sys.argv[2], int(sys.argv[3])  # a file or a server
     database = open_database(path)
     load_library(database)  # compile once up front, so the kills land among writes, not during start-up
     print("ready", flush=True)

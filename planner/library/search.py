@@ -52,11 +52,11 @@ def search_words(query: str) -> list[str]:
 def search_passages(database: Database, query: str, limit: int = 50) -> list[SearchHit]:
     """The ``limit`` best passages of the enabled documents, best first (ties by document id and position);
     plural and other word forms, and the words a document declares the same, match too."""
-    from planner.storage.search_sqlite import search
+    from planner.storage.queries import search_index
 
     words = search_words(query)  # a query beyond the bounds is refused before the database is touched
     if not words:
         return []
     with database.connection() as connection:
-        rows = search(connection, words, limit, (HIGHLIGHT_START, HIGHLIGHT_END))
+        rows = search_index(connection).search(connection, words, limit, (HIGHLIGHT_START, HIGHLIGHT_END))
     return [SearchHit(r[0], r[1], r[2], r[3], r[4]) for r in rows]

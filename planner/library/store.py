@@ -30,8 +30,7 @@ from planner.library.translations import read_shipped_translations
 from planner.models import Definition, Document, Passage, Recommendation
 from planner.storage import audit
 from planner.storage.database import Database, get_or_raise
-from planner.storage.queries import ENABLED_DOCUMENT_CHECKSUMS
-from planner.storage.search_sqlite import index_document, unindex_document
+from planner.storage.queries import ENABLED_DOCUMENT_CHECKSUMS, search_index
 
 IMPORTED = "imported"
 
@@ -97,7 +96,9 @@ def _write_document(session: Session, parsed: ParsedDocument, origin: str, enabl
             )
         )
     session.flush()
-    index_document(session, parsed.id, [" ".join(words) for _line, words in synonym_groups(parsed)])
+    search_index(session).index_document(
+        session, parsed.id, [" ".join(words) for _line, words in synonym_groups(parsed)]
+    )
     for rec in parsed.recommendations:
         session.add(
             Recommendation(
@@ -124,8 +125,13 @@ def _write_document(session: Session, parsed: ParsedDocument, origin: str, enabl
         session.add(Definition(document_id=parsed.id, kind="figure", name=figure.id, line=figure.line))
 
 
+def write_document_text(session: Session, body: str, file_name: str, origin: str, enabled: bool) -> None:
+    """Store a document from its stored text (copying a workstation's clinic documents into a server)."""
+    _write_document(session, parse_document(body, file_name), origin, enabled)
+
+
 def _delete_document(session: Session, document_id: str) -> None:
-    unindex_document(session, document_id)
+    search_index(session).unindex_document(session, document_id)
     for model in (Passage, Recommendation, Definition):
         session.exec(delete(model).where(col(model.document_id) == document_id))
     session.exec(delete(Document).where(col(Document.id) == document_id))
@@ -278,7 +284,7 @@ def load_library(database: Database) -> CompiledLibrary:
     """
     with _cache_lock:
         with database.read() as session:
-            key = (str(database.path), library_fingerprint(session))
+            key = (database.location, library_fingerprint(session))
             cached = _cache.get(key)
             if cached is not None:
                 return cached

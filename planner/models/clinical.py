@@ -68,6 +68,7 @@ class Plan(SQLModel, table=True):
     signer: str | None = None
     signer_credentials: str | None = None
     signed_at: datetime | None = None
+    signed_login: str | None = None  # the login that signed (on a clinic server: the connection's role, set by it)
     content_hash: str | None = None
     created_at: datetime
     row_version: int = Field(default=1, sa_column=_PLAN_ROW_VERSION)

@@ -86,6 +86,8 @@ class PlanRecord:
     signed_at: datetime | None = None
     content_hash: str | None = None
     row_version: int = 1
+    signed_login: str | None = None
+    """The login that signed: the account on a workstation, the connection's own role on a clinic server."""
 
     @property
     def signed(self) -> bool:
@@ -123,6 +125,7 @@ def plan_record(plan: Plan, patient_id: str, content: dict[str, Any]) -> PlanRec
         signed_at=plan.signed_at,
         content_hash=plan.content_hash,
         row_version=plan.row_version,
+        signed_login=plan.signed_login,
     )
 
 
@@ -214,8 +217,11 @@ def _changed_by(session: Session, plan: Plan) -> str:
     what = {"plan.sign": "signed", "plan.save_draft": "saved", "assessment.store": "stored"}.get(
         entry.action, "changed"
     )
-    when = entry.at.replace(tzinfo=UTC).astimezone().strftime("%Y-%m-%d %H:%M")
-    return f"{what} by {entry.actor} at {when}"
+    at = entry.at if entry.at.tzinfo is not None else entry.at.replace(tzinfo=UTC)
+    when = at.astimezone().strftime("%Y-%m-%d %H:%M")
+    signer = json.loads(entry.detail or "{}").get("signer")  # on a clinic server the actor is the login
+    who = f"{signer} (login {entry.actor})" if signer else entry.actor
+    return f"{what} by {who} at {when}"
 
 
 def refuse_if_changed(session: Session, latest: Plan | None, opened: PlanStamp, doing: str) -> None:
@@ -277,8 +283,11 @@ def sign_plan(
         plan.signer_credentials = credentials
         plan.signed_at = utc_now()
         plan.content_hash = signature_hash(plan, content)
+        plan.signed_login = audit.current_user()  # a clinic server sets its connection's login instead
         session.add(plan)
         session.flush()
+        if database.is_server:
+            session.refresh(plan, ["signed_login"])
         audit.record(
             session,
             "plan.sign",

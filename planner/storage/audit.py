@@ -46,15 +46,31 @@ def record(
     session: Session, action: str, subject: str, detail: dict[str, Any] | None = None, actor: str | None = None
 ) -> None:
     """Append an entry after the last one, in the action's own transaction (BEGIN IMMEDIATE: no other writer
-    can append in between). Written as text exactly as it is hashed."""
+    can append in between). Written as text exactly as it is hashed.
+
+    On a clinic server the actor is the connection's login, whatever is passed (the server refuses any
+    other); a name passed for a sign-off is kept in the detail as ``signer``."""
+    if session.get_bind().dialect.name == "postgresql":
+        from planner.storage.postgres import current_role
+
+        login = current_role(session.connection())
+        if actor is not None and actor != login:
+            detail = {**(detail or {}), "signer": actor}
+        actor = login
+    append_entry(session, stored_time(utc_now()), actor or current_user(), action, subject, detail or {})
+
+
+def append_entry(session: Any, at: str, actor: str, action: str, subject: str, detail: dict[str, Any]) -> None:
+    """Append one entry as given after the last one, chained to it (:func:`record` for the current action;
+    copying a workstation's log into a clinic server keeps each entry's own time and actor)."""
     last = session.execute(LAST_AUDIT_ENTRY).first()
     values: dict[str, Any] = {
         "id": last[0] + 1 if last else 1,
-        "at": stored_time(utc_now()),
-        "actor": actor or current_user(),
+        "at": at,
+        "actor": actor,
         "action": action,
         "subject": subject,
-        "detail": json.dumps(detail or {}, ensure_ascii=False, sort_keys=True),
+        "detail": json.dumps(detail, ensure_ascii=False, sort_keys=True),
         "prev_hash": last[1] if last else None,
     }
     values["entry_hash"] = chain_hash(
@@ -78,12 +94,30 @@ def chain_problems(connection: Any, limit: int = 20) -> list[str]:
     for entry_id, at, actor, action, subject, detail, prev_hash, entry_hash in rows:
         if prev_hash != previous:
             problems.append(f"audit entry {entry_id} does not follow the entry before it (one was removed or added)")
-        if entry_hash != chain_hash(prev_hash, entry_id, str(at), actor, action, subject, detail):
+        if entry_hash != chain_hash(prev_hash, entry_id, _as_stored(at), actor, action, subject, detail):
             problems.append(f"audit entry {entry_id} was changed after it was written")
         previous = entry_hash
         if len(problems) >= limit:
             break
     return problems
+
+
+def _as_stored(at: Any) -> str:
+    """An entry's time as it was written and hashed: SQLite gives the text back; PostgreSQL a UTC time."""
+    if isinstance(at, str):
+        return at
+    from datetime import UTC
+
+    return stored_time(at.astimezone(UTC))
+
+
+def last_change(database: Database) -> int:
+    """The number of the last action written to the database by anyone (0 for none): when it moves, another
+    workstation changed something (see planner.storage.queries.LAST_CHANGE)."""
+    from planner.storage.queries import LAST_CHANGE
+
+    with database.connection() as connection:
+        return int(connection.execute(LAST_CHANGE).scalar() or 0)
 
 
 def log_action(database: Database, action: str, subject: str, detail: dict[str, Any] | None = None) -> None:

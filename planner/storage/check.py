@@ -77,14 +77,16 @@ def check_database(database: Database) -> CheckReport:
     from planner.record.patients import unnormalized_patient_ids
     from planner.record.plans import plan_contents, signature_hash
     from planner.storage.plan_parts import part_problems
-    from planner.storage.queries import DOCUMENT_COUNT, PATIENT_COUNT
-    from planner.storage.search_sqlite import check_index
-    from planner.storage.sqlite import integrity_problems
+    from planner.storage.queries import DOCUMENT_COUNT, PATIENT_COUNT, search_index
 
     report = CheckReport()
     with database.connection() as connection:
+        if database.is_server:
+            from planner.storage.postgres import integrity_problems
+        else:
+            from planner.storage.sqlite import integrity_problems
         report.problems += integrity_problems(connection)
-        index_problem = check_index(connection)
+        index_problem = search_index(connection).check_index(connection)
         if index_problem:
             report.problems.append(f"full-text index: {index_problem}")
         report.problems += part_problems(connection)

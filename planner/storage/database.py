@@ -26,7 +26,7 @@ import gc
 import os
 import re
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from functools import cached_property
 from pathlib import Path
@@ -48,6 +48,7 @@ __all__ = [
     "Database",
     "DatabaseBusyError",
     "ForeignDatabaseError",
+    "ServerDatabase",
     "damage_reported",
     "get_or_raise",
     "open_schema",
@@ -75,9 +76,17 @@ class Database:
     working folder may change): any character a file name may hold works.
     """
 
+    dialect = "sqlite"
+    is_server = False
+
     def __init__(self, path: Path | str, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> None:
-        self.path = Path(path).expanduser().absolute()
+        self.path: Path = Path(path).expanduser().absolute()
         self.busy_timeout_ms = busy_timeout_ms
+
+    @property
+    def location(self) -> str:
+        """Where the database is, as messages show it (a file's path; a server's address without password)."""
+        return str(self.path)
 
     @cached_property
     def engine(self) -> Engine:
@@ -108,7 +117,10 @@ class Database:
 
     @cached_property
     def _reader(self) -> Engine:
-        return self.engine.execution_options(sqlite_begin="DEFERRED")
+        return self.engine.execution_options(sqlite_begin="DEFERRED", planner_access="read")
+
+    def _write_error(self, exc: BaseException) -> StorageError:
+        return sqlite.storage_error(exc, self.path)
 
     @contextmanager
     def connection(self) -> Iterator[Connection]:
@@ -142,7 +154,7 @@ class Database:
             with self.engine.begin() as connection:
                 yield connection
         except SQLAlchemyDatabaseError as exc:
-            raise sqlite.storage_error(exc, self.path) from None
+            raise self._write_error(exc) from None
 
     @contextmanager
     def write(self) -> Iterator[Session]:
@@ -156,7 +168,7 @@ class Database:
                 session.commit()
             except SQLAlchemyDatabaseError as exc:
                 session.rollback()
-                raise sqlite.storage_error(exc, self.path) from None
+                raise self._write_error(exc) from None
             except BaseException:
                 session.rollback()
                 raise
@@ -172,6 +184,106 @@ class Database:
     def dispose(self) -> None:
         if "engine" in self.__dict__:  # never load SQLAlchemy just to close it
             self.engine.dispose()
+
+
+class ServerDatabase(Database):
+    """A database on a clinic server (PostgreSQL, planner.storage.postgres): the same tables, statements and
+    transactions as a file, over a connection that several workstations share. It has no file: ``path`` is
+    None, and what is done to files (the daily copy, restoring one) is done with the server's own tools."""
+
+    dialect = "postgresql"
+    is_server = True
+
+    def __init__(
+        self,
+        location: str,
+        *,
+        busy_timeout_ms: int = BUSY_TIMEOUT_MS,
+        ask_password: Callable[[str], str] | None = None,
+    ) -> None:
+        from planner.storage.postgres import ServerAddress
+
+        self.address = ServerAddress.parse(location)
+        self.path = None  # type: ignore[assignment]
+        self.busy_timeout_ms = busy_timeout_ms
+        self.ask_password = ask_password
+
+    @property
+    def location(self) -> str:
+        return self.address.shown
+
+    @cached_property
+    def engine(self) -> Engine:
+        with _ENGINE_LOCK:
+            made = self.__dict__.get("engine")
+            if made is not None:
+                return made
+            from planner.storage import postgres
+
+            engine = postgres.create_engine(self.address, self.busy_timeout_ms, self.ask_password)
+            self.__dict__["engine"] = engine
+            return engine
+
+    def _write_error(self, exc: BaseException) -> StorageError:
+        from planner.storage.postgres import server_error
+
+        return server_error(exc, self.location)
+
+    @cached_property
+    def login(self) -> str:
+        """Who this connection is on the server and the role the clinic gave them ("frank (front desk)")."""
+        from planner.storage.postgres import login_description
+
+        with self.connection() as connection:
+            return login_description(connection)
+
+
+def open_database_at(location: Path | str, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Database:
+    """The database at ``location`` (a file path, or a clinic server's postgresql:// address), schema ready."""
+    from planner.storage.postgres import is_server_url
+
+    if is_server_url(location):
+        return open_server_schema(str(location), busy_timeout_ms=busy_timeout_ms)
+    return open_schema(location, busy_timeout_ms=busy_timeout_ms)
+
+
+def open_server_schema(
+    location: str,
+    *,
+    busy_timeout_ms: int = BUSY_TIMEOUT_MS,
+    ask_password: Callable[[str], str] | None = None,
+) -> ServerDatabase:
+    """A clinic server's database with its schema brought to the newest revision (a new, empty database gets
+    the whole schema). A database of another application, or of a newer planner, is refused untouched."""
+    from sqlalchemy.exc import DBAPIError
+
+    from planner.storage.identity import ensure_database_id
+    from planner.storage.migrate import HEAD_REVISION, known_revisions, upgrade
+    from planner.storage.postgres import server_error
+
+    database = ServerDatabase(location, busy_timeout_ms=busy_timeout_ms, ask_password=ask_password)
+    try:
+        revision, holds_tables = _schema_state(database)
+        if revision is None and holds_tables:
+            raise ForeignDatabaseError(
+                f"{database.location} holds another application's tables and no planner schema; the planner does "
+                "not add its tables to it. Give the address of an empty database or of the clinic's planner database."
+            )
+        if revision is not None and revision not in known_revisions():
+            raise StorageError(
+                f"the database {database.location} has schema {revision!r}, which this version of the planner does "
+                f"not know (it knows up to {HEAD_REVISION}). Nothing was changed."
+            )
+        if revision != HEAD_REVISION:
+            upgrade(database)
+        ensure_database_id(database)
+    except DBAPIError as exc:
+        database.dispose()
+        raise server_error(exc, database.location, "The database could not be opened") from None
+    except BaseException:
+        database.dispose()
+        raise
+    return database
 
 
 def open_schema(path: Path | str, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Database:
@@ -262,6 +374,12 @@ def damage_reported(database: Database) -> Iterator[None]:
         yield
     except Exception as exc:
         database.dispose()
+        if database.is_server:  # a clinic server keeps its own pages whole: what failed is said by SQLSTATE
+            from planner.storage.postgres import driver_error, server_error
+
+            if driver_error(exc) is None:
+                raise
+            raise server_error(exc, database.location, "The database could not be opened") from None
         # A value whose stored type was changed by damage fails to convert (ValueError, or TypeError when a text
         # column holds a number): SQLite's own check decides below whether the file is damaged.
         if isinstance(exc, DamagedDataError):

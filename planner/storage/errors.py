@@ -17,7 +17,7 @@ class DatabaseBusyError(StorageError):
     """Another program held the database for longer than the busy timeout; nothing was changed. Trying again
     later is the remedy, never a restore."""
 
-    def __init__(self, path: Path, doing: str = "") -> None:
+    def __init__(self, path: Path | str, doing: str = "") -> None:
         self.path = path
         what = f"{doing}: " if doing else ""
         super().__init__(
@@ -38,3 +38,8 @@ class DamagedDatabaseError(StorageError):
 
 class ForeignDatabaseError(StorageError):
     """The path holds another application's database: refused, never given the planner's tables."""
+
+
+class PermissionRefusedError(StorageError):
+    """The clinic server refused the action for the connection's role (its grants or row rules); nothing was
+    changed. The remedy is another role, given by the clinic's administrator."""

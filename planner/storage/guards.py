@@ -91,6 +91,10 @@ def _normalized(sql: str) -> str:
 def guard_problems(connection: Any) -> list[str]:
     """The guards missing from the database on ``connection`` (SQLAlchemy's), or stored with other text than
     the planner's."""
+    if connection.dialect.name == "postgresql":
+        from planner.storage.guards_postgres import guard_problems as server_guard_problems
+
+        return server_guard_problems(connection)
     from planner.storage.sqlite import stored_triggers
 
     stored = stored_triggers(connection)

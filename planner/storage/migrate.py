@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from planner.storage.database import Database
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
-HEAD_REVISION = "0008_plan_parts"
+HEAD_REVISION = "0009_clinic_server"
 """The newest migration; a test checks it against Alembic's own view of the scripts."""
 
 
@@ -60,3 +60,13 @@ def upgrade(database: Database, revision: str = "head") -> None:
     with database.engine.begin() as connection:
         config.attributes["connection"] = connection  # type: ignore[attr-defined]
         command.upgrade(config, revision)  # type: ignore[arg-type]
+
+
+def downgrade(database: Database, revision: str) -> None:
+    """Take the schema back to ``revision`` ("base": nothing), for tests of the migrations themselves."""
+    from alembic import command
+
+    config = alembic_config()
+    with database.engine.begin() as connection:
+        config.attributes["connection"] = connection  # type: ignore[attr-defined]
+        command.downgrade(config, revision)  # type: ignore[arg-type]

@@ -15,6 +15,9 @@ planner.storage.search_sqlite (the full-text index).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any, Protocol
+
 from sqlalchemy import bindparam, text
 
 # The patient list and the follow-up schedule: read at start-up, as plain rows -----------------------------
@@ -88,6 +91,9 @@ AUDIT_CHAIN = text("SELECT id, at, actor, action, subject, detail, prev_hash, en
 AUDIT_ENTRIES_OF = text("SELECT subject, detail FROM audit_log WHERE action = :action ORDER BY id")
 """Every entry of one action (``plan.sign``: the hash each plan was signed with)."""
 FIRST_AUDIT_TIME = text("SELECT min(at) FROM audit_log")
+LAST_CHANGE = text("SELECT max(id) FROM audit_log")
+"""The clinic's change counter: every action that writes appends an entry, so another workstation's change
+shows as a new last entry (read every few seconds by the app on a clinic server; the primary key answers)."""
 
 # Plan parts: each distinct part of a stored plan once, by content hash (planner.storage.plan_parts) -----
 
@@ -100,3 +106,26 @@ STORED_PLAN_PARTS = text("SELECT hash, id FROM plan_part WHERE hash IN :hashes")
 ADD_PLAN_PART = text("INSERT INTO plan_part (hash, body) VALUES (:hash, :body) ON CONFLICT (hash) DO NOTHING")
 """A part, unless it is stored already (the same hash is the same text: nothing to do); its id is the next."""
 EVERY_PLAN_PART = text("SELECT id, hash, body FROM plan_part ORDER BY id")
+
+
+class SearchIndex(Protocol):
+    """What each full-text index module offers (planner.storage.search_sqlite, planner.storage.search_postgres)."""
+
+    def index_document(self, connection: Any, document_id: str, synonym_groups: Iterable[str]) -> None: ...
+    def unindex_document(self, connection: Any, document_id: str) -> None: ...
+    def check_index(self, connection: Any) -> str | None: ...
+    def search(self, connection: Any, words: list[str], limit: int, highlight: tuple[str, str]) -> list[Any]: ...
+
+
+def search_index(connection: Any) -> SearchIndex:
+    """The full-text index module of the database behind ``connection`` (a SQLAlchemy connection or session):
+    SQLite's FTS5 (planner.storage.search_sqlite) or PostgreSQL's text search (planner.storage.search_postgres),
+    which offer the same functions."""
+    bind = connection.get_bind() if hasattr(connection, "get_bind") else connection
+    if bind.dialect.name == "postgresql":
+        from planner.storage import search_postgres
+
+        return search_postgres
+    from planner.storage import search_sqlite
+
+    return search_sqlite

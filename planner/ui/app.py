@@ -30,7 +30,15 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from planner.errors import UserError
 from planner.opening import seed_shipped_documents
 from planner.paths import APP_AUTHOR, APP_NAME, default_database_path
-from planner.storage.database import DamagedDatabaseError, DatabaseBusyError, damage_reported, open_schema
+from planner.storage import postgres
+from planner.storage.database import (
+    DamagedDatabaseError,
+    DatabaseBusyError,
+    ServerDatabase,
+    damage_reported,
+    open_schema,
+    open_server_schema,
+)
 from planner.storage.sqlite import is_busy
 from planner.ui import deferred
 from planner.ui.background import Background, failure_text, show_outcome
@@ -55,10 +63,15 @@ def _install_exception_hook(app: QApplication) -> None:
         if isinstance(value, UserError):
             QMessageBox.warning(app.activeWindow(), "LSP Planner", str(value))
             return
-        if is_busy(value):  # a read that waited in vain for another program: not a bug, nothing lost
-            window = app.activeWindow()
-            path = getattr(getattr(window, "database", None), "path", None)
-            QMessageBox.warning(window, "LSP Planner", str(DatabaseBusyError(path or Path("the database"))))
+        window = app.activeWindow()
+        database = getattr(window, "database", None)
+        if is_busy(value) or postgres.is_busy(value):  # a read that waited in vain: not a bug, nothing lost
+            where = getattr(database, "location", None) or "the database"
+            QMessageBox.warning(window, "LSP Planner", str(DatabaseBusyError(where)))
+            return
+        if isinstance(database, ServerDatabase) and postgres.driver_error(value) is not None:
+            # the clinic server refused or went away in the middle of a read: say so in words
+            QMessageBox.warning(window, "LSP Planner", str(postgres.server_error(value, database.location, "Not read")))
             return
 
         where = deferred.log_exception(value)
@@ -72,32 +85,57 @@ def _install_exception_hook(app: QApplication) -> None:
     sys.excepthook = hook
 
 
-def database_path(args: argparse.Namespace, settings: QSettings) -> Path:
-    """--db, then $PLANNER_DB, then the location chosen in Settings, then the per-user default."""
+def database_path(args: argparse.Namespace, settings: QSettings) -> Path | str:
+    """--db, then $PLANNER_DB, then the location chosen in Settings, then the per-user default. A clinic
+    server's address (postgresql://...) is returned as it is."""
+    from planner.paths import database_location
+
     if args.db:
-        return Path(args.db)
+        return args.db if isinstance(args.db, str) else Path(args.db)
     if os.environ.get("PLANNER_DB"):
-        return default_database_path()
+        return database_location(os.environ["PLANNER_DB"])
     chosen = str(settings.value(DATABASE_SETTING, "") or "")
-    return Path(chosen) if chosen else default_database_path()
+    return database_location(chosen) if chosen else default_database_path()
 
 
-def _open_or_recover(path: Path) -> Database | None:
+def ask_server_password(shown: str) -> str:
+    """The clinic server's password, asked once at start and kept in memory only (never stored)."""
+    from PySide6.QtWidgets import QInputDialog, QLineEdit
+
+    password, given = QInputDialog.getText(
+        None, "LSP Planner", f"Password for the clinic server\n{shown}", QLineEdit.EchoMode.Password
+    )
+    if not given:
+        raise UserError("no password was given for the clinic server; nothing was opened")
+    return password
+
+
+def _open_or_recover(path: Path | str) -> Database | None:
     """Open the database (checked, schema up to date) or report why it cannot be, offering a backup."""
 
+    if isinstance(path, str):  # a clinic server: nothing to recover here, the server keeps its own backups
+        try:
+            return open_server_schema(path, ask_password=ask_server_password)
+        except UserError as exc:
+            QMessageBox.critical(None, "LSP Planner", f"The clinic server could not be opened.\n\n{exc}")
+            return None
     try:
         return open_schema(path)
     except UserError as exc:
         return _recover(path, exc)
 
 
-def _recover(path: Path, failure: UserError) -> Database | None:
+def _recover(path: Path | str, failure: UserError) -> Database | None:
     """Report why the database cannot be used, and offer what may help; None when the app cannot go on.
 
     Busy (another program holds the database): Retry, the default, opens it again; never a restore. Damaged
     (SQLite reports it corrupt or not a database) with a good backup: the backup is offered, the damaged file
     being kept, but the default button keeps the file and quits: nothing destructive happens on Enter.
     """
+
+    if isinstance(path, str):  # a clinic server: its administrator restores it, never a workstation
+        QMessageBox.critical(None, "LSP Planner", f"The clinic server could not be used.\n\n{failure}")
+        return None
 
     while isinstance(failure, DatabaseBusyError):
         box, retry = busy_box(failure)
@@ -181,7 +219,7 @@ class Startup:
     """
 
     def __init__(
-        self, app: QApplication, settings: QSettings, path: Path, *, smoke: bool = False, started: float = 0.0
+        self, app: QApplication, settings: QSettings, path: Path | str, *, smoke: bool = False, started: float = 0.0
     ) -> None:
         self.app = app
         self.settings = settings
@@ -264,6 +302,12 @@ class Startup:
         at once; the backup reads one consistent state of the file whatever is written meanwhile."""
 
         assert self.database is not None and self.window is not None
+        if self.database.is_server:  # the server's backups are the clinic's (planner db backup: pg_dump)
+            if self.smoke:
+                self._report_smoke()
+            else:
+                self._after_backup_started()
+            return
         path = self.database.path
         # Owned by the window, so Qt deletes it (never Python's collector, midway through one of its events).
         self.backup = Background(lambda: deferred.automatic_backup(path), "daily-backup", self.window)
@@ -271,7 +315,12 @@ class Startup:
         self.backup.start()
         if self.smoke:
             return  # reported when the backup is done
+        self._after_backup_started()
+
+    def _after_backup_started(self) -> None:
+        """Recovered drafts and the first-run offer."""
         window = self.window
+        assert window is not None
         window.offer_drafts()
         if not self.settings.value("firstRun/done", False, type=bool):
             self.settings.setValue("firstRun/done", True)

@@ -43,6 +43,7 @@ if TYPE_CHECKING:  # the one list of deferred names: read by type checkers, and 
     from planner.record.patients import SimilarPatientError, save_patient, set_patient_archived
     from planner.record.plans import PlanChangedError, PlanStamp, get_plan, latest_plan, plan_versions
     from planner.record.visits import assessments_for
+    from planner.storage.audit import last_change
     from planner.storage.backup import automatic_backup
     from planner.storage.clinic_settings import assessor_text, clinic_info, default_assessor
     from planner.storage.restore import restore_backup

@@ -34,8 +34,9 @@ from PySide6.QtWidgets import (
 )
 
 from planner.errors import AssessmentError, UserError
-from planner.paths import examples_dir
-from planner.storage.database import Database
+from planner.paths import examples_dir, user_data_dir
+from planner.storage.database import Database, ServerDatabase
+from planner.storage.errors import PermissionRefusedError
 from planner.ui import deferred
 from planner.ui.due import DueListView
 from planner.ui.history import HistoryView
@@ -71,6 +72,10 @@ def draft_question(draft: Any) -> str:
     return f"Unsaved changes to {what} for {who} were kept {when}. Restore them?"
 
 
+CHANGE_POLL_MS = 2000
+"""How often a window on a clinic server looks for other workstations' changes (one indexed read)."""
+
+
 class MainWindow(QMainWindow):
     patientsLoaded = Signal()
 
@@ -82,7 +87,7 @@ class MainWindow(QMainWindow):
         self.patient_id: str | None = None
         self.library_window: Any = None
         self._shortcut_filter: Any = None
-        self.setWindowTitle("LSP Planner")
+        self.setWindowTitle(self._app_title())
         self._autosave_timer = QTimer(self, singleShot=True, interval=AUTOSAVE_DELAY_MS)
         self._autosave_timer.timeout.connect(self.autosave)
         self._build_patient_list()
@@ -103,7 +108,9 @@ class MainWindow(QMainWindow):
     def drafts(self) -> DraftStore:
         """Autosaved drafts beside the database; the store (and json, tempfile) loads when first used, after
         the first paint."""
-
+        database = self.database
+        if isinstance(database, ServerDatabase):  # on this workstation, apart for each clinic database
+            return deferred.DraftStore(user_data_dir() / "drafts" / "server" / database.address.database_name)
         return deferred.DraftStore(self.database.path.parent / "drafts")
 
     # --- construction --------------------------------------------------------------------------------------
@@ -309,11 +316,41 @@ class MainWindow(QMainWindow):
     def load_patients(self, *, reopen_last: bool = True) -> None:
         """Fill the patient list (after first paint) and, unless told not to, reopen the last patient."""
         self.patient_model.reload()
+        self._watch_other_workstations()
         last = self.last_patient()
         if last and reopen_last:
             self.select_patient(last)
         self.statusBar().showMessage(f"{self.patient_model.rowCount()} patients")
         self.patientsLoaded.emit()
+
+    def _watch_other_workstations(self) -> None:
+        """On a clinic server, look every few seconds whether anyone wrote to the database (its change counter,
+        the audit log's last entry) and, when so, refresh the patient list and the due list."""
+        if not self.database.is_server or getattr(self, "_change_timer", None) is not None:
+            return
+        self._seen_change = deferred.last_change(self.database)
+        self._change_timer = QTimer(self, interval=CHANGE_POLL_MS)
+        self._change_timer.timeout.connect(self.refresh_if_changed)
+        self._change_timer.start()
+
+    def refresh_if_changed(self) -> bool:
+        """Refresh the lists when the clinic database changed since last looked; True when it did. The open
+        patient stays open and the form keeps what is typed; a server that cannot be reached is said in the
+        status bar and looked at again at the next tick."""
+        try:
+            mark = deferred.last_change(self.database)
+        except Exception:  # the network or the server: not this window's business to fail on
+            self.statusBar().showMessage("The clinic server cannot be reached; the lists may be out of date")
+            return False
+        if mark == self._seen_change:
+            return False
+        self._seen_change = mark
+        self.patient_model.reload()
+        if self.patient_id:
+            self.select_patient(self.patient_id)
+        self.due.reload()
+        self.statusBar().showMessage(f"{self.patient_model.rowCount()} patients (updated from the clinic server)")
+        return True
 
     def last_patient(self) -> str:
         """The patient open when the app was last closed ("" for none)."""
@@ -687,7 +724,7 @@ class MainWindow(QMainWindow):
                     # clinician ticked it, as one undoable step before the sign-off.
                     session.set_edits(deferred.confirm_all_carried(session.edits), "Confirm everything carried over")
                 record = session.sign(dialog.name.text(), dialog.credentials.text())
-            except deferred.PlanChangedError as exc:
+            except (deferred.PlanChangedError, PermissionRefusedError) as exc:  # neither is helped by signing again
                 self.warn("Not signed", str(exc))
                 return
             except UserError as exc:
@@ -824,9 +861,7 @@ class MainWindow(QMainWindow):
         library's anatomy (the body map's threshold of weakness included) and the draft plan is made again."""
         if self.session is None:
             return
-        from planner.library.store import load_library
-
-        self.editor.show_library(load_library(self.database))
+        self.editor.show_library(deferred.load_library(self.database))
         if not self.session.read_only:
             self.session.refresh_plan()
 
@@ -898,13 +933,19 @@ class MainWindow(QMainWindow):
             action.setEnabled(has_plan)
         self.undo_action.setEnabled(session is not None and session.undo_stack.canUndo())
         self.redo_action.setEnabled(session is not None and session.undo_stack.canRedo())
-        title = "LSP Planner"
+        title = self._app_title()
         if session is not None:
             name = session.assessment()["patient"].get("name", "")
-            title = (
-                f"{name} — {session.assessment().get('assessed_on', '')}{' *' if session.dirty else ''} — LSP Planner"
-            )
+            title = f"{name} — {session.assessment().get('assessed_on', '')}{' *' if session.dirty else ''} — {title}"
         self.setWindowTitle(title)
+
+    def _app_title(self) -> str:
+        """The app's name; on a clinic server also as whom and on which database (two logins on one screen
+        are told apart)."""
+        database = self.database
+        if isinstance(database, ServerDatabase):
+            return f"{database.login} on {database.address.database_name} — LSP Planner"
+        return "LSP Planner"
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if not self.confirm_discard():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 from PySide6.QtCore import QSettings
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from planner.errors import UserError
+from planner.paths import user_data_dir
 from planner.storage.backup import backup_database
 from planner.storage.clinic_settings import (
     CLINIC_ADDRESS,
@@ -32,7 +34,8 @@ from planner.storage.clinic_settings import (
     get_settings,
     set_settings,
 )
-from planner.storage.database import Database
+from planner.storage.database import Database, ServerDatabase
+from planner.storage.server_backup import backup_server
 from planner.ui.background import Background, failure_text, show_outcome
 from planner.ui.preferences import DATABASE_SETTING, DAY_FIRST_SETTING, day_first
 
@@ -89,7 +92,7 @@ class SettingsDialog(QDialog):
         self.date_order.setCurrentIndex(0 if day_first(self.settings) else 1)
         self.date_order.setAccessibleName("Order of day and month in dates typed as numbers")
         form.addRow("Dates typed as &numbers:", self.date_order)
-        location = QLabel(str(database.path))
+        location = QLabel(database.location)
         location.setTextInteractionFlags(
             location.textInteractionFlags() | location.textInteractionFlags().TextSelectableByMouse
         )
@@ -99,9 +102,13 @@ class SettingsDialog(QDialog):
         change.clicked.connect(self._choose_database)
         self.next_database = QLabel(str(self.settings.value(DATABASE_SETTING, "") or ""))
         self.next_database.setAccessibleName("Database used from the next start")
+        server = QPushButton("Connect to a &clinic server…")
+        server.setAccessibleName("Connect to a clinic server")
+        server.clicked.connect(self._choose_server)
         database_row = QHBoxLayout()
         database_row.addWidget(location, 1)
         database_row.addWidget(change)
+        database_row.addWidget(server)
         form.addRow("Database:", database_row)
         form.addRow("From the next start:", self.next_database)
         self.backup_button = QPushButton(BACKUP_NOW)
@@ -120,10 +127,11 @@ class SettingsDialog(QDialog):
             self.logo.setText(path)
 
     def choose_database_file(self) -> str:
+        folder = user_data_dir() if self.database.is_server else self.database.path.parent
         path, _ = QFileDialog.getSaveFileName(
             self,
             "Database file",
-            str(self.database.path.parent),
+            str(folder),
             "Planner database (*.sqlite3)",
             options=QFileDialog.Option.DontConfirmOverwrite,
         )
@@ -135,13 +143,25 @@ class SettingsDialog(QDialog):
             self.settings.setValue(DATABASE_SETTING, path)
             self.next_database.setText(f"{path} (used after a restart; an existing file is opened, not replaced)")
 
+    def _choose_server(self) -> None:
+        dialog = ServerDialog(self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            url = dialog.url()
+            self.settings.setValue(DATABASE_SETTING, url)
+            self.next_database.setText(f"{url} (used after a restart; the password is asked for then)")
+
     def _backup(self) -> None:
         """A verified backup, written on a worker thread: a large database takes seconds, and the dialog
-        stays responsive meanwhile. It cannot be closed until the backup is done (see :meth:`done`)."""
-        path = self.database.path
+        stays responsive meanwhile. It cannot be closed until the backup is done (see :meth:`done`). On a
+        clinic server: pg_dump."""
+        database = self.database
         self.backup_button.setEnabled(False)
         self.backup_button.setText("Backing up…")
-        self._backup_job = Background(lambda: backup_database(path), "backup-now", self)
+        if isinstance(database, ServerDatabase):
+            work = functools.partial(backup_server, database)
+        else:
+            work = functools.partial(backup_database, database.path)
+        self._backup_job = Background(work, "backup-now", self)
         self._backup_job.finished.connect(self._backed_up)
         self._backup_job.start()
 
@@ -181,4 +201,54 @@ class SettingsDialog(QDialog):
             QMessageBox.warning(self, "Settings", str(exc))
             return
         self.settings.setValue(DAY_FIRST_SETTING, bool(self.date_order.currentData()))
+        self.accept()
+
+
+class ServerDialog(QDialog):
+    """Connect to a clinic server: host, database, user and, for TLS, the clinic's CA certificate. The address
+    is kept for the next start; the password never is (it is asked for at start, or read by libpq from
+    PGPASSWORD or ~/.pgpass)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Connect to a clinic server")
+        form = QFormLayout(self)
+        self.host = QLineEdit()
+        self.host.setPlaceholderText("db.clinic.example")
+        self.database = QLineEdit("planner")
+        self.user = QLineEdit()
+        self.user.setPlaceholderText("your own login on the server")
+        self.ca = QLineEdit()
+        self.ca.setPlaceholderText("the clinic's CA certificate (PEM) for TLS: verify-full")
+        form.addRow("&Host:", self.host)
+        form.addRow("&Database:", self.database)
+        form.addRow("&User:", self.user)
+        form.addRow("Clinic &CA file:", self.ca)
+        self.problem = QLabel("")
+        form.addRow(self.problem)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self._accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def url(self) -> str:
+        from urllib.parse import quote
+
+        user = quote(self.user.text().strip(), safe="")
+        address = f"postgresql://{user + '@' if user else ''}{self.host.text().strip()}/"
+        address += quote(self.database.text().strip(), safe="")
+        ca = self.ca.text().strip()
+        return address + (f"?sslmode=verify-full&sslrootcert={quote(ca, safe='/')}" if ca else "")
+
+    def _accept(self) -> None:
+        missing = [
+            name for name, field in (("host", self.host), ("database", self.database)) if not field.text().strip()
+        ]
+        if missing:
+            self.problem.setText(f"Give the {' and the '.join(missing)}.")
+            return
+        ca = self.ca.text().strip()
+        if ca and not Path(ca).is_file():
+            self.problem.setText(f"Clinic CA file: no file at {ca}")
+            return
         self.accept()

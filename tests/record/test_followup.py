@@ -19,6 +19,12 @@ from planner.record.plans import latest_plan
 from tests.conftest import make_assessment
 
 
+@pytest.fixture
+def db(storage_db: Any) -> Any:
+    """Every test here runs on an SQLite file and on a clinic server (PostgreSQL)."""
+    return storage_db
+
+
 def items_by_id(plan: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return {i["id"]: i for s in plan["sections"] for i in s["items"]}
 

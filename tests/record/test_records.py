@@ -16,6 +16,12 @@ from planner.record.visits import assessments_for
 from tests.conftest import load_example, make_assessment
 
 
+@pytest.fixture
+def db(storage_db: Any) -> Any:
+    """Every test here runs on an SQLite file and on a clinic server (PostgreSQL)."""
+    return storage_db
+
+
 def first_item(plan: dict[str, Any], section: str) -> dict[str, Any]:
     return next(s for s in plan["sections"] if s["key"] == section)["items"][0]
 

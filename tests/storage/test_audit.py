@@ -6,6 +6,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from planner.assessment.validate import load_assessment_file
 from planner.edits import PlanEdits
 from planner.export.service import export_pdf
@@ -15,6 +17,12 @@ from planner.record.plans import get_plan, sign_stored_plan
 from planner.storage.audit import entries
 from tests.conftest import example_paths
 from tests.library.test_library_store import NEW_DOC
+
+
+@pytest.fixture
+def db(storage_db: Any) -> Any:
+    """Every test here runs on an SQLite file and on a clinic server (PostgreSQL)."""
+    return storage_db
 
 
 def actions(db: Any) -> list[tuple[str, str, str, dict[str, Any]]]:
@@ -36,7 +44,12 @@ def test_trail_of_a_plan(db: Any, tmp_path: Path) -> None:
     trail = [a for a in actions(db) if not a[0].startswith("document.")]
     assert [a[0] for a in trail] == ["assessment.store", "plan.save_draft", "plan.sign", "export.clinician_pdf"]
     assert trail[1][3]["excluded"] == {"clinic-aid-walker": "already has one"}
-    assert trail[2][2] == "J. Rivera" and trail[2][3]["credentials"] == "PT"
+    assert trail[2][3]["credentials"] == "PT"
+    if db.is_server:  # the server records the connection's login; the name typed is kept beside it
+        assert trail[2][2] == "postgres" and trail[2][3]["signer"] == "J. Rivera"
+        assert all(a[2] == "postgres" for a in trail)
+    else:
+        assert trail[2][2] == "J. Rivera"
     assert trail[3][3]["file"] == str(tmp_path / "plan.pdf")
     assert all(assessment["patient"]["name"] not in json.dumps(a) for a in trail)  # ids only, no names
 
@@ -53,21 +66,35 @@ def test_document_changes_are_recorded(db: Any, tmp_path: Path) -> None:
     ]
 
 
-def test_db_check_finds_tampered_signed_plan(db: Any, capsys: Any) -> None:
+def tamper_with_signed_plan(db: Any, plan_id: int) -> None:
+    """Change a signed plan as an attacker with the owner's rights would: set the guard aside first."""
+    edits = '{"excluded": {"x": ""}}'
+    if db.is_server:
+        import psycopg
+
+        with psycopg.connect(db.address.libpq_url()) as connection:
+            connection.execute("ALTER TABLE plan DISABLE TRIGGER plan_before_update")
+            connection.execute("UPDATE plan SET edits = %s WHERE id = %s", (edits, plan_id))
+            connection.execute("ALTER TABLE plan ENABLE TRIGGER plan_before_update")
+        return
     import sqlite3
 
+    with sqlite3.connect(db.path) as connection:
+        connection.execute("DROP TRIGGER plan_signed_no_update")
+        connection.execute("UPDATE plan SET edits = ? WHERE id = ?", (edits, plan_id))
+
+
+def test_db_check_finds_tampered_signed_plan(db: Any, capsys: Any) -> None:
     from planner.cli import run
     from planner.storage.check import check_database
 
     stored = store_assessment(db, load_assessment_file(example_paths()[0]))
     sign_stored_plan(db, stored.plan_id, "J. Rivera", "PT")
     assert check_database(db).ok
-    assert run(["--db", str(db.path), "db", "check"]) == 0
+    assert run(["--db", db.location, "db", "check"]) == 0
     assert "ok (" in capsys.readouterr().out
-    with sqlite3.connect(db.path) as connection:  # tamper as an attacker would: drop the guard first
-        connection.execute("DROP TRIGGER plan_signed_no_update")
-        connection.execute("UPDATE plan SET edits = ? WHERE id = ?", ('{"excluded": {"x": ""}}', stored.plan_id))
+    tamper_with_signed_plan(db, stored.plan_id)
     report = check_database(db)
     assert not report.ok and any(f"plan {stored.plan_id} (version 1) differs" in p for p in report.problems)
-    assert run(["--db", str(db.path), "db", "check"]) == 1
+    assert run(["--db", db.location, "db", "check"]) == 1
     assert "PROBLEM: plan" in capsys.readouterr().out

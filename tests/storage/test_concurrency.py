@@ -25,6 +25,12 @@ from planner.record.plans import (
 from tests.conftest import make_assessment
 
 
+@pytest.fixture
+def db(storage_db: Any) -> Any:
+    """Every test here runs on an SQLite file and on a clinic server (PostgreSQL)."""
+    return storage_db
+
+
 def opened_twice(db: Any) -> tuple[Any, Any]:
     """One stored draft, as two screens opened it."""
     stored = store_assessment(db, make_assessment(pain={"nrs": 4}))
@@ -87,30 +93,32 @@ def test_the_update_itself_checks_the_row_version(db: Any) -> None:
     statements: list[str] = []
     event.listen(db.engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
     save_draft(db, plan.assessment_id, make_assessment(pain={"nrs": 3}), PlanEdits(), opened=plan.stamp)
-    assert any(s.startswith('UPDATE "plan"') and '"plan".row_version = ?' in s for s in statements)
+    placeholder = "%(plan_row_version)s" if db.is_server else "?"
+    assert any(s.startswith("UPDATE plan") or s.startswith('UPDATE "plan"') for s in statements), statements
+    assert any(f"plan.row_version = {placeholder}" in s.replace('"', "") for s in statements)
 
 
 def test_planner_sign_signs_the_stored_draft(db: Any, capsys: pytest.CaptureFixture) -> None:
     stored = store_assessment(db, make_assessment())
-    code = run(["--db", str(db.path), "sign", str(stored.plan_id), "--signer", "J. Rivera", "--credentials", "PT"])
+    code = run(["--db", db.location, "sign", str(stored.plan_id), "--signer", "J. Rivera", "--credentials", "PT"])
     out = capsys.readouterr().out
     record = get_plan(db, stored.plan_id)
     assert code == 0 and record.signed and record.signer == "J. Rivera"
     assert f"signed plan {stored.plan_id} (version 1)" in out and short_hash(record.content_hash or "") in out
-    again = ["--db", str(db.path), "sign", str(stored.plan_id), "--signer", "X", "--credentials", "OT"]
+    again = ["--db", db.location, "sign", str(stored.plan_id), "--signer", "X", "--credentials", "OT"]
     assert run(again) == 2 and "already signed by J. Rivera" in capsys.readouterr().err
-    assert run(["--db", str(db.path), "sign", "999", "--signer", "X", "--credentials", "OT"]) == 2
-    assert run(["--db", str(db.path), "sign", str(stored.plan_id), "--signer", "X"]) == 2  # usage
+    assert run(["--db", db.location, "sign", "999", "--signer", "X", "--credentials", "OT"]) == 2
+    assert run(["--db", db.location, "sign", str(stored.plan_id), "--signer", "X"]) == 2  # usage
 
 
 def test_history_shows_the_short_hash_of_a_signed_plan(db: Any, capsys: pytest.CaptureFixture) -> None:
     stored = store_assessment(db, make_assessment())
-    assert run(["--db", str(db.path), "sign", str(stored.plan_id), "--signer", "J", "--credentials", "PT"]) == 0
+    assert run(["--db", db.location, "sign", str(stored.plan_id), "--signer", "J", "--credentials", "PT"]) == 0
     capsys.readouterr()
-    assert run(["--db", str(db.path), "history", "T-1"]) == 0
+    assert run(["--db", db.location, "history", "T-1"]) == 0
     record = latest_plan(db, stored.assessment_id)
     assert short_hash(record.content_hash or "") in capsys.readouterr().out
-    assert run(["--db", str(db.path), "history", "T-1", "--json"]) == 0
+    assert run(["--db", db.location, "history", "T-1", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["assessments"][0]["plans"][0]["content_hash"] == record.content_hash
 
 

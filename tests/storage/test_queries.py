@@ -64,6 +64,7 @@ PORTABLE: dict[str, Parameters] = {
     "AUDIT_CHAIN": {},
     "AUDIT_ENTRIES_OF": {"action": "plan.sign"},
     "FIRST_AUDIT_TIME": {},
+    "LAST_CHANGE": {},
     "PLAN_PARTS": {"ids": [1, 2, 10**9]},
     "STORED_PLAN_PARTS": {"hashes": [PART_HASH]},
     "ADD_PLAN_PART": {"hash": PART_HASH, "body": PART_BODY},

@@ -67,10 +67,12 @@ def upgrade() -> None:
     op.create_index("ix_definition_document_id", "definition", ["document_id"])
     # Full-text index over passages (external content). It is kept in step by the library store, not by
     # triggers: with trusted_schema off (as every connection sets it) triggers may not touch FTS5 tables.
-    op.execute(
-        "CREATE VIRTUAL TABLE passage_fts USING fts5("
-        "heading, text, content='passage', content_rowid='id', tokenize='unicode61 remove_diacritics 2')"
-    )
+    # PostgreSQL's own text search is made by 0009_clinic_server.
+    if op.get_bind().dialect.name == "sqlite":
+        op.execute(
+            "CREATE VIRTUAL TABLE passage_fts USING fts5("
+            "heading, text, content='passage', content_rowid='id', tokenize='unicode61 remove_diacritics 2')"
+        )
 
     op.create_table(
         "patient",
@@ -120,6 +122,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     for table in ("plan", "assessment", "patient"):
         op.drop_table(table)
-    op.execute("DROP TABLE passage_fts")
+    if op.get_bind().dialect.name == "sqlite":
+        op.execute("DROP TABLE passage_fts")
     for table in ("definition", "recommendation", "passage", "document"):
         op.drop_table(table)

@@ -18,14 +18,17 @@ depends_on = None
 
 
 def upgrade() -> None:
-    op.execute(
-        "CREATE TRIGGER plan_signed_no_update BEFORE UPDATE ON plan WHEN OLD.status = 'signed' "
-        "BEGIN SELECT RAISE(ABORT, 'a signed plan cannot be changed; amend it as a new version'); END"
-    )
-    op.execute(
-        "CREATE TRIGGER plan_signed_no_delete BEFORE DELETE ON plan WHEN OLD.status = 'signed' "
-        "BEGIN SELECT RAISE(ABORT, 'a signed plan cannot be deleted'); END"
-    )
+    # SQLite's triggers; PostgreSQL's own guards are made by 0009_clinic_server.
+    sqlite = op.get_bind().dialect.name == "sqlite"
+    if sqlite:
+        op.execute(
+            "CREATE TRIGGER plan_signed_no_update BEFORE UPDATE ON plan WHEN OLD.status = 'signed' "
+            "BEGIN SELECT RAISE(ABORT, 'a signed plan cannot be changed; amend it as a new version'); END"
+        )
+        op.execute(
+            "CREATE TRIGGER plan_signed_no_delete BEFORE DELETE ON plan WHEN OLD.status = 'signed' "
+            "BEGIN SELECT RAISE(ABORT, 'a signed plan cannot be deleted'); END"
+        )
     op.create_table(
         "audit_log",
         sa.Column("id", sa.Integer(), primary_key=True),
@@ -36,17 +39,19 @@ def upgrade() -> None:
         sa.Column("detail", sa.String(), nullable=False),
     )
     op.create_index("ix_audit_log_at", "audit_log", ["at"])
-    op.execute(
-        "CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log "
-        "BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END"
-    )
-    op.execute(
-        "CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log "
-        "BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END"
-    )
+    if sqlite:
+        op.execute(
+            "CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log "
+            "BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END"
+        )
+        op.execute(
+            "CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log "
+            "BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END"
+        )
 
 
 def downgrade() -> None:
-    for trigger in ("audit_log_no_delete", "audit_log_no_update", "plan_signed_no_delete", "plan_signed_no_update"):
-        op.execute(f"DROP TRIGGER {trigger}")
+    if op.get_bind().dialect.name == "sqlite":
+        for trigger in ("audit_log_no_delete", "audit_log_no_update", "plan_signed_no_delete", "plan_signed_no_update"):
+            op.execute(f"DROP TRIGGER {trigger}")
     op.drop_table("audit_log")

@@ -65,13 +65,15 @@ def upgrade() -> None:
         sa.Column("id", sa.String(), primary_key=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     )
-    bind.exec_driver_sql(
-        "INSERT INTO database_identity (id, created_at) VALUES (?, ?)",
-        (new_database_id(), stored_time(utc_now())),
+    bind.execute(
+        sa.text("INSERT INTO database_identity (id, created_at) VALUES (:id, :created_at)"),
+        {"id": new_database_id(), "created_at": stored_time(utc_now())},
     )
     op.add_column("plan", sa.Column("row_version", sa.Integer(), nullable=False, server_default="1"))
     op.add_column("audit_log", sa.Column("prev_hash", sa.String(), nullable=True))
     op.add_column("audit_log", sa.Column("entry_hash", sa.String(), nullable=False, server_default=""))
+    if bind.dialect.name != "sqlite":
+        return  # a new clinic server database: no entries to chain; its guards are made by 0009_clinic_server
     # Chain the existing entries (the append-only trigger is set aside for this one rewrite).
     bind.exec_driver_sql("DROP TRIGGER audit_log_no_update")
     rows = bind.exec_driver_sql("SELECT id, at, actor, action, subject, detail FROM audit_log ORDER BY id").fetchall()
@@ -89,13 +91,17 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     for trigger in (
-        "database_identity_single",
-        "database_identity_no_delete",
-        "database_identity_no_update",
-        "audit_log_append_only",
-        "plan_row_version",
-        "plan_identity_fixed",
-        "plan_signed_no_replace",
+        ()
+        if op.get_bind().dialect.name != "sqlite"
+        else (
+            "database_identity_single",
+            "database_identity_no_delete",
+            "database_identity_no_update",
+            "audit_log_append_only",
+            "plan_row_version",
+            "plan_identity_fixed",
+            "plan_signed_no_replace",
+        )
     ):
         op.execute(f"DROP TRIGGER {trigger}")
     # Plain ALTER TABLE (SQLite 3.35+): a batch rebuild of the table would drop the guards of 0003 with it.

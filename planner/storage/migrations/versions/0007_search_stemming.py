@@ -29,6 +29,8 @@ PLAIN = "unicode61 remove_diacritics 2"
 
 
 def upgrade() -> None:
+    if op.get_bind().dialect.name != "sqlite":
+        return  # SQLite's FTS5 only: PostgreSQL's text search is made by 0009_clinic_server
     op.execute("DROP TABLE passage_fts")
     op.execute(_PASSAGE_FTS.format(tokenizer=STEMMING))
     op.execute("INSERT INTO passage_fts(passage_fts) VALUES ('rebuild')")
@@ -36,6 +38,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    if op.get_bind().dialect.name != "sqlite":
+        return
     op.execute("DROP TABLE synonym_fts")
     op.execute("DROP TABLE passage_fts")
     op.execute(_PASSAGE_FTS.format(tokenizer=PLAIN))
