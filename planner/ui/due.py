@@ -32,6 +32,7 @@ from planner.ui.row_table import RowTableModel
 if TYPE_CHECKING:
     from planner.record.followup import DueItem
     from planner.storage.database import Database
+    from planner.ui.operations.changes import OpChanges
 
 # The schedule rules (statuses, window text) and the follow-up queries are reached through planner.ui.deferred:
 # they load when the list is first filled, after the first paint.
@@ -162,6 +163,12 @@ class DueListView(QWidget):
         self.summary.setText(f"{overdue} overdue, {due} due today or in their window, {len(items)} listed")
         self.view.resizeColumnsToContents()
         self._update_buttons()
+
+    def apply_changes(self, changes: OpChanges) -> None:
+        """Filled again after an operation that changed follow-up items or the patients they name (see
+        planner.ui.operations)."""
+        if changes.followup:
+            self.reload()
 
     def selected(self) -> DueItem | None:
         rows = self.view.selectionModel().selectedRows()
