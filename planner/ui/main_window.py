@@ -779,10 +779,14 @@ class MainWindow(QMainWindow):
         if pdf is not None:
             deferred.print_with_preview(self, pdf, "Patient handout" if handout else "Care plan")
 
+    def choose_import_paths(self) -> list[str]:
+        """The assessment files to import (a method, so tests can answer it)."""
+        paths, _ = QFileDialog.getOpenFileNames(self, "Import assessments", "", "Assessments (*.json)")
+        return paths
+
     def import_assessments(self) -> None:
 
-        paths, _ = QFileDialog.getOpenFileNames(self, "Import assessments", "", "Assessments (*.json)")
-        result = deferred.import_files(self.database, [Path(p) for p in paths])
+        result = deferred.import_files(self.database, [Path(p) for p in self.choose_import_paths()])
         imported = result.value
         if imported.error is not None:
             self.warn("Import", f"{imported.error}\n\n{len(imported.stored)} assessment(s) were imported before this.")
