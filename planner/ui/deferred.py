@@ -33,7 +33,7 @@ if TYPE_CHECKING:  # the one list of deferred names: read by type checkers, and 
     from planner.library.store import load_library
     from planner.logs import log_exception
     from planner.plan.carry import new_visit
-    from planner.record.followup import due_list, set_done
+    from planner.record.followup import due_list
     from planner.record.patient_history import patient_history
     from planner.record.patients import SimilarPatientError
     from planner.record.plans import PlanChangedError, PlanStamp, get_plan, latest_plan, plan_versions
@@ -54,6 +54,7 @@ if TYPE_CHECKING:  # the one list of deferred names: read by type checkers, and 
         sign_shown_plan,
     )
     from planner.ui.operations.export import export_context, export_plan_pdf
+    from planner.ui.operations.followup import set_followup_done
     from planner.ui.operations.patients import create_patient, edit_patient, set_archived
     from planner.ui.plan_compare import CompareDialog
     from planner.ui.plan_pages import scrolling

@@ -180,6 +180,7 @@ class MainWindow(QMainWindow):
         planner.ui.app.Startup), so a start-up with thousands of follow-ups does not hold up the list."""
         self.due = DueListView(self.database, self.settings)
         self.due.openPatient.connect(self.select_patient)
+        self.due.changed.connect(self.changed)  # marking a follow-up done is an operation like the window's
         self.due_dock = QDockWidget("Follow-up due", self)
         self.due_dock.setObjectName("due-dock")
         self.due_dock.setWidget(self.due)

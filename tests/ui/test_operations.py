@@ -23,6 +23,7 @@ from planner.ui.operations.assessments import (
 )
 from planner.ui.operations.changes import OpChanges
 from planner.ui.operations.export import export_context, export_plan_pdf
+from planner.ui.operations.followup import set_followup_done
 from planner.ui.operations.patients import create_patient, edit_patient, set_archived
 from planner.ui.session import AssessmentSession
 from tests.conftest import example_paths, load_example
@@ -72,6 +73,17 @@ def test_import_returns_what_it_stored_and_a_refused_file_changes_nothing(db: An
     assert refused.value.stored == () and isinstance(refused.value.error, UserError)
     assert not refused.changes and refused.changes == OpChanges()
     assert count_rows(db) == before
+
+
+def test_a_follow_up_marked_done_or_reopened_changes_the_follow_up_list(db: Any) -> None:
+    from planner.record.followup import due_list
+
+    store_assessment(db, person("P-A", "Ada", "2026-10-01"))
+    (first, *_rest) = due_list(db, TODAY, days_ahead=0)
+    assert set_followup_done(db, first, TODAY) == OpChanges(followup=True, patient_id="P-A")
+    assert first.id not in {item.id for item in due_list(db, TODAY, days_ahead=0)}
+    assert set_followup_done(db, first, None) == OpChanges(followup=True, patient_id="P-A")
+    assert first.id in {item.id for item in due_list(db, TODAY, days_ahead=0)}
 
 
 def test_the_demo_patient_is_stored_with_its_plan(db: Any) -> None:
@@ -197,3 +209,19 @@ def test_importing_a_visit_of_the_open_patient_refreshes_their_history(window: A
     assert window.warnings == [] and window.patient_id == "P-A"
     assert window.history.tree.topLevelItemCount() == 2
     assert window.patient_model.patient(window.patient_model.row_for("P-A")).last_assessed_on == "2026-11-01"
+
+
+def test_marking_a_follow_up_done_is_an_operation_the_window_passes_on(window: Any, qtbot: Any) -> None:
+    fill(window)
+    window.load_patients()
+    window.due.reload()
+    assert ada_due(window) == ["Overdue", "Due"]
+    window.due.view.selectRow(0)
+    with qtbot.waitSignal(window.changed, timeout=1000) as done:
+        window.due.mark_done()
+    assert done.args == [OpChanges(followup=True, patient_id="P-A")]
+    assert ada_due(window) == ["Due"]
+    with qtbot.waitSignal(window.changed, timeout=1000) as reopened:
+        window.due.reopen_last()
+    assert reopened.args == [OpChanges(followup=True, patient_id="P-A")]
+    assert ada_due(window) == ["Overdue", "Due"]

@@ -9,7 +9,8 @@ refreshes itself from it; no action reloads a view by hand.
 - :mod:`.patients`: create, edit, archive or restore a patient.
 - :mod:`.assessments`: save, sign and amend the open assessment; import assessment files; the demo patient.
 - :mod:`.export`: write the clinician plan or the patient handout as a PDF.
+- :mod:`.followup`: mark an item of the follow-up list done, or open it again.
 
-The last three load the records (SQLAlchemy's ORM, the validator, the rule engine): the first screen reaches
+The last four load the records (SQLAlchemy's ORM, the validator, the rule engine): the first screen reaches
 them through :mod:`planner.ui.deferred`.
 """
