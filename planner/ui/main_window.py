@@ -47,6 +47,7 @@ from planner.ui.preferences import day_first
 if TYPE_CHECKING:
     from PySide6.QtGui import QCloseEvent, QShowEvent
 
+    from planner.export.context import ExportContext
     from planner.ui.autosave import DraftStore
     from planner.ui.session import AssessmentSession
 
@@ -719,7 +720,7 @@ class MainWindow(QMainWindow):
             return False
         return True
 
-    def _export_context(self) -> Any:
+    def _export_context(self) -> ExportContext:
         session = self.session
         assert session is not None
         return deferred.export_context(self.database, session.record, signed_shown=session.read_only)
