@@ -26,11 +26,21 @@ from planner.ui.operations.export import export_context, export_plan_pdf
 from planner.ui.operations.followup import set_followup_done
 from planner.ui.operations.patients import create_patient, edit_patient, set_archived
 from planner.ui.session import AssessmentSession
-from tests.conftest import example_paths, load_example
-from tests.test_followup import person
+from tests.conftest import example_paths, load_example, make_assessment
 from tests.ui.clinician import sign_through_dialog
 
 TODAY = date(2026, 11, 12)
+
+
+def person(patient_id: str, name: str, on: str) -> dict[str, Any]:
+    """A visit with follow-up items: on 12 Nov 2026 one visit of 1 Oct has a reassessment overdue and a nerve
+    study due."""
+    return make_assessment(
+        patient={"id": patient_id, "name": name},
+        assessed_on=on,
+        history={"onset": "2026-08-01"},
+        strength={"knee_extension": {"right": 3}},
+    )
 
 
 def stored(patient_id: str) -> OpChanges:
