@@ -4,13 +4,13 @@ after its first paint, each imported the first time it is asked for.
 The first screen (the main window, its patient list, follow-up list and history tab: :mod:`planner.ui.app`,
 :mod:`~planner.ui.main_window`, :mod:`~planner.ui.patients`, :mod:`~planner.ui.due`,
 :mod:`~planner.ui.history`) is painted from PySide6 and sqlite3 alone. What it needs later (the records with
-SQLAlchemy, the validator and the rule engine, the assessment editor and plan review, ReportLab and the print
-preview, the library window, the settings dialog, the charts) it reaches as ``deferred.<name>``, which
-imports the name's module on first use. Right after the list is painted the warm-up (:mod:`planner.warmup`)
-imports most of it on a worker thread, so by the user's first click little is left to load. Everywhere else
-imports stay at the top of their modules.
+SQLAlchemy, the validator and the rule engine, the operations of :mod:`planner.ui.operations`, the assessment
+editor and plan review, ReportLab and the print preview, the library window, the settings dialog, the charts)
+it reaches as ``deferred.<name>``, which imports the name's module on first use. Right after the list is
+painted the warm-up (:mod:`planner.warmup`) imports most of it on a worker thread, so by the user's first
+click little is left to load. Everywhere else imports stay at the top of their modules.
 
-Read ``deferred.save_patient`` as ``planner.record.patients.save_patient``: the ``TYPE_CHECKING`` block says
+Read ``deferred.latest_plan`` as ``planner.record.plans.latest_plan``: the ``TYPE_CHECKING`` block says
 where each name lives.
 """
 
@@ -26,32 +26,37 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # the one list of deferred names: read by type checkers, and by _homes() at run time
     from planner.assessment.schema import SEXES
-    from planner.assessment.validate import load_assessment_file
-    from planner.clock import utc_now
     from planner.dates import DateError, ambiguous, format_date, format_moment, long_date, read_typed_date
-    from planner.edits import PlanEdits, confirm_all_carried, unconfirmed
+    from planner.edits import PlanEdits
     from planner.engine.schedule import DUE, OVERDUE, UPCOMING, window_text
-    from planner.export.context import ExportContext, Signature
-    from planner.export.files import write_file_atomically
-    from planner.export.service import record_export, render_pdf
+    from planner.export.service import render_pdf
     from planner.library.store import load_library
     from planner.logs import log_exception
     from planner.plan.carry import new_visit
-    from planner.record.assessments import store_assessment
-    from planner.record.followup import due_list, set_done
+    from planner.record.followup import due_list
     from planner.record.patient_history import patient_history
-    from planner.record.patients import SimilarPatientError, save_patient, set_patient_archived
+    from planner.record.patients import SimilarPatientError
     from planner.record.plans import PlanChangedError, PlanStamp, get_plan, latest_plan, plan_versions
     from planner.record.visits import assessments_for
     from planner.storage.audit import last_change
     from planner.storage.backup import automatic_backup
-    from planner.storage.clinic_settings import assessor_text, clinic_info, default_assessor
+    from planner.storage.clinic_settings import assessor_text, default_assessor
     from planner.storage.restore import restore_backup
     from planner.ui.assessment_editor import AssessmentEditor
     from planner.ui.autosave import DraftStore
     from planner.ui.date_field import DateField
     from planner.ui.fields import describe
     from planner.ui.library.window import LibraryWindow
+    from planner.ui.operations.assessments import (
+        add_demo_patient,
+        amend_signed_plan,
+        import_files,
+        save_assessment,
+        sign_shown_plan,
+    )
+    from planner.ui.operations.export import export_context, export_plan_pdf
+    from planner.ui.operations.followup import set_followup_done
+    from planner.ui.operations.patients import create_patient, edit_patient, set_archived
     from planner.ui.plan_compare import CompareDialog
     from planner.ui.plan_pages import scrolling
     from planner.ui.plan_review import PlanReview, SignDialog, carried_question

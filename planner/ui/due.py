@@ -2,7 +2,8 @@
 
 The rows come from the core (planner.record.followup.due_list, one indexed query); this module only shows them,
 opens the patient on double-click, and marks an item done (with a way back, since a done item leaves the
-list).
+list). Marking done is an operation (planner.ui.operations): the view says what changed on :attr:`changed`,
+which the main window passes on to every view, this one included.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from planner.ui.row_table import RowTableModel
 if TYPE_CHECKING:
     from planner.record.followup import DueItem
     from planner.storage.database import Database
+    from planner.ui.operations.changes import OpChanges
 
 # The schedule rules (statuses, window text) and the follow-up queries are reached through planner.ui.deferred:
 # they load when the list is first filled, after the first paint.
@@ -102,6 +104,7 @@ class DueListView(QWidget):
     """Overdue, due and upcoming follow-up items of every active patient's latest assessment."""
 
     openPatient = Signal(str)
+    changed = Signal(object)  # what marking done or reopening changed (OpChanges)
 
     def __init__(self, database: Database, settings: QSettings, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -163,6 +166,12 @@ class DueListView(QWidget):
         self.view.resizeColumnsToContents()
         self._update_buttons()
 
+    def apply_changes(self, changes: OpChanges) -> None:
+        """Filled again after an operation that changed follow-up items or the patients they name (see
+        planner.ui.operations)."""
+        if changes.followup:
+            self.reload()
+
     def selected(self) -> DueItem | None:
         rows = self.view.selectionModel().selectedRows()
         return self.model.entry(rows[0].row()) if rows else None
@@ -173,12 +182,12 @@ class DueListView(QWidget):
             return
 
         try:
-            deferred.set_done(self.database, item.id, self.today())
+            changes = deferred.set_followup_done(self.database, item, self.today())
         except UserError as exc:
             self.summary.setText(f"Not marked done: {exc}")
             return
         self._last_done = item
-        self.reload()
+        self.changed.emit(changes)
         self.summary.setText(f"Marked done: {item.title} ({item.patient_name}). " + self.summary.text())
 
     def reopen_last(self) -> None:
@@ -186,12 +195,12 @@ class DueListView(QWidget):
             return
 
         try:
-            deferred.set_done(self.database, self._last_done.id, None)
+            changes = deferred.set_followup_done(self.database, self._last_done, None)
         except UserError as exc:
             self.summary.setText(f"Not reopened: {exc}")
             return
         self._last_done = None
-        self.reload()
+        self.changed.emit(changes)
 
     def _days_changed(self, value: int) -> None:
         self.settings.setValue(DAYS_AHEAD_SETTING, value)

@@ -35,6 +35,7 @@ from planner.storage.database import Database
 from planner.ui import deferred
 
 if TYPE_CHECKING:
+    from planner.ui.operations.changes import OpChanges
     from planner.ui.plan_compare import CompareDialog
     from planner.ui.trend_charts import TrendCharts
 
@@ -122,6 +123,12 @@ class HistoryView(QWidget):
             return  # listed when the view is built
         self._fill_tree(patient_id)
         self._refresh_trends()
+
+    def apply_changes(self, changes: OpChanges) -> None:
+        """Listed again after an operation that stored or signed a plan of the patient shown (see
+        planner.ui.operations)."""
+        if changes.record and self.patient_id is not None and changes.patient_id in (None, self.patient_id):
+            self.show_patient(self.patient_id)
 
     def show_trends(self) -> None:
         """Bring the Trends page forward (its charts are built if this view is on screen)."""

@@ -1,7 +1,9 @@
 """The main window: patient list on the left; Assessment, Plan and History tabs for the selected patient.
 
 The window owns one :class:`AssessmentSession` at a time (the assessment open for editing or reading) and
-rebuilds the editor and the plan review around it. Everything that touches data goes through the core.
+rebuilds the editor and the plan review around it. Every action that changes stored data is an operation
+(:mod:`planner.ui.operations`): it returns what it changed, the window emits that on :attr:`MainWindow.changed`,
+and each view refreshes itself from it.
 """
 
 from __future__ import annotations
@@ -34,12 +36,13 @@ from PySide6.QtWidgets import (
 )
 
 from planner.errors import AssessmentError, UserError
-from planner.paths import examples_dir, user_data_dir
+from planner.paths import user_data_dir
 from planner.storage.database import Database, ServerDatabase
 from planner.storage.errors import PermissionRefusedError
 from planner.ui import deferred
 from planner.ui.due import DueListView
 from planner.ui.history import HistoryView
+from planner.ui.operations.changes import OpChanges
 from planner.ui.patients import PatientDialog, PatientFilterModel, PatientIdRole, PatientListModel
 from planner.ui.preferences import day_first
 
@@ -78,6 +81,9 @@ CHANGE_POLL_MS = 2000
 
 class MainWindow(QMainWindow):
     patientsLoaded = Signal()
+    changed = Signal(object)
+    """What an operation changed (:class:`~planner.ui.operations.changes.OpChanges`), emitted once after it: the
+    patient list, the follow-up list and the history refresh themselves from it, then :meth:`_show_changes`."""
 
     def __init__(self, database: Database, settings: QSettings, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -98,6 +104,11 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(1, 3)
         self.setCentralWidget(self.splitter)
         self._build_due_dock()
+        # In this order: the lists are filled again before the window selects the patient the operation was
+        # about, and the history refreshes the patient it lists before a newly selected one replaces it.
+        for view in (self.patient_model, self.due, self.history):
+            self.changed.connect(view.apply_changes)
+        self.changed.connect(self._show_changes)
         self._build_actions()
         self.statusBar().showMessage("Ready")
         self._splitter_restored = False
@@ -178,6 +189,7 @@ class MainWindow(QMainWindow):
         planner.ui.app.Startup), so a start-up with thousands of follow-ups does not hold up the list."""
         self.due = DueListView(self.database, self.settings)
         self.due.openPatient.connect(self.select_patient)
+        self.due.changed.connect(self.changed)  # marking a follow-up done is an operation like the window's
         self.due_dock = QDockWidget("Follow-up due", self)
         self.due_dock.setObjectName("due-dock")
         self.due_dock.setWidget(self.due)
@@ -345,10 +357,8 @@ class MainWindow(QMainWindow):
         if mark == self._seen_change:
             return False
         self._seen_change = mark
-        self.patient_model.reload()
-        if self.patient_id:
-            self.select_patient(self.patient_id)
-        self.due.reload()
+        # Another workstation's change, shown as an operation of this window's would be.
+        self.changed.emit(OpChanges(patients=True, record=True, followup=True, patient_id=self.patient_id))
         self.statusBar().showMessage(f"{self.patient_model.rowCount()} patients (updated from the clinic server)")
         return True
 
@@ -399,7 +409,7 @@ class MainWindow(QMainWindow):
         while dialog.exec() == QDialog.DialogCode.Accepted:
             values = dialog.values()
             try:
-                row = deferred.save_patient(self.database, **values, new=True, allow_similar=values == confirmed)
+                created = deferred.create_patient(self.database, **values, allow_similar=values == confirmed)
             except deferred.SimilarPatientError as exc:
                 confirmed = values
                 dialog.show_error(str(exc))
@@ -407,9 +417,8 @@ class MainWindow(QMainWindow):
             except UserError as exc:
                 dialog.show_error(self._in_words(exc))
                 continue
-            self.patient_model.reload()
-            self.select_patient(row.id)
-            self.statusBar().showMessage(f"Patient {row.name} created")
+            self.changed.emit(created.changes)
+            self.statusBar().showMessage(f"Patient {created.value.name} created")
             return
 
     def edit_patient(self) -> None:
@@ -420,13 +429,11 @@ class MainWindow(QMainWindow):
         dialog = PatientDialog(self, row, day_first=day_first(self.settings))
         while dialog.exec() == QDialog.DialogCode.Accepted:
             try:
-                deferred.save_patient(self.database, **dialog.values(), new=False)
+                edited = deferred.edit_patient(self.database, **dialog.values())
             except UserError as exc:
                 dialog.show_error(self._in_words(exc))
                 continue
-            self.patient_model.reload()
-            self.due.reload()  # the list names the patient
-            self.select_patient(row.id)
+            self.changed.emit(edited.changes)
             return
 
     def toggle_archived(self) -> None:
@@ -434,11 +441,9 @@ class MainWindow(QMainWindow):
         if self.patient_id is None:
             return
         row = self.patient_model.patient(self.patient_model.row_for(self.patient_id))
-        deferred.set_patient_archived(self.database, row.id, not row.archived)
-        self.patient_model.reload()
-        self.due.reload()  # archived patients have nothing due
-        self.show_archived.setChecked(self.show_archived.isChecked() or not row.archived)
-        self.select_patient(row.id)
+        changes = deferred.set_archived(self.database, row.id, not row.archived)
+        self.show_archived.setChecked(self.show_archived.isChecked() or not row.archived)  # it stays in sight
+        self.changed.emit(changes)
 
     def focus_search(self) -> None:
         self.patient_search.setFocus()
@@ -600,9 +605,8 @@ class MainWindow(QMainWindow):
     ) -> None:
         """Bring back an autosaved draft. It works from the plan row version it was typed over (``opened``),
         so saving it is refused if someone changed the plan since; a draft from before drafts recorded that
-        works from the latest."""
+        works from the latest. Drafts are offered once the patient list is filled (planner.ui.app.Startup)."""
 
-        self.patient_model.reload()
         self.select_patient(patient_id)
         record = deferred.latest_plan(self.database, assessment_id) if assessment_id is not None else None
         session = deferred.AssessmentSession(
@@ -646,21 +650,19 @@ class MainWindow(QMainWindow):
         if session is None or session.read_only:
             return True
         try:
-            record = session.save()
+            saved = deferred.save_assessment(session)
         except UserError as exc:
             self.warn(
                 "Not saved",
                 f"The assessment was not saved:\n\n{self._in_words(exc)}\n\nYour entries are kept in the form.",
             )
             return False
+        record = saved.value
         if self.patient_id:
             self.drafts.remove(self.patient_id, None, session.draft_writer)
             self.drafts.remove(self.patient_id, record.assessment_id, session.draft_writer)
         self._autosave_timer.stop()
-        self.patient_model.reload()
-        self.select_patient(record.patient_id)
-        self.history.show_patient(record.patient_id)
-        self.due.reload()
+        self.changed.emit(saved.changes)
         self.statusBar().showMessage(f"Saved: plan version {record.version} (draft)")
         return True
 
@@ -719,20 +721,19 @@ class MainWindow(QMainWindow):
         )
         while self.run_sign_dialog(dialog) == QDialog.DialogCode.Accepted:
             try:
-                if dialog.confirms_carried() and deferred.unconfirmed(session.edits):
-                    # Signing asks: what came over from the last visit is confirmed only because the
-                    # clinician ticked it, as one undoable step before the sign-off.
-                    session.set_edits(deferred.confirm_all_carried(session.edits), "Confirm everything carried over")
-                record = session.sign(dialog.name.text(), dialog.credentials.text())
+                signed = deferred.sign_shown_plan(
+                    session, dialog.name.text(), dialog.credentials.text(), confirm_carried=dialog.confirms_carried()
+                )
             except (deferred.PlanChangedError, PermissionRefusedError) as exc:  # neither is helped by signing again
                 self.warn("Not signed", str(exc))
                 return
             except UserError as exc:
                 dialog.setWindowTitle(str(exc))
                 continue
+            record = signed.value
             if self.patient_id:
                 self.drafts.remove(self.patient_id, record.assessment_id, session.draft_writer)
-            self.history.show_patient(record.patient_id)
+            self.changed.emit(signed.changes)
             self.statusBar().showMessage(f"Plan version {record.version} signed by {record.signer}")
             return
 
@@ -742,39 +743,24 @@ class MainWindow(QMainWindow):
 
     def amend(self) -> None:
         if self.session is not None:
-            self.session.unlock_for_amendment()
-            self.plan_review.refresh()
+            self.changed.emit(deferred.amend_signed_plan(self.session))
             self.statusBar().showMessage("Amending: the next save starts a new draft version")
 
     # --- export and print ----------------------------------------------------------------------------------
-    def _export_context(self) -> ExportContext:
-
-        session = self.session
-        assert session is not None
-        record = session.record
-        signature = None
-        if record is not None and record.signed and session.read_only and record.signed_at is not None:
-            signature = deferred.Signature(
-                record.signer or "", record.signer_credentials or "", record.signed_at, record.content_hash or ""
-            )
-
-        return deferred.ExportContext(
-            clinic=deferred.clinic_info(self.database),
-            generated_at=deferred.utc_now(),
-            signature=signature,
-            plan_version=record.version if record else None,
-            figures=deferred.load_library(self.database).figures,
-        )
-
-    def _render(self, handout: bool) -> bytes | None:
-
+    def _printable(self) -> bool:
+        """Whether the open plan can be exported or printed; when the assessment has problems, says so."""
         session = self.session
         if session is None or session.plan is None:
-            return None
+            return False
         if not session.plan_is_current:
             self.warn("Export", "Fix the problems listed in the assessment first.")
-            return None
-        return deferred.render_pdf(session.plan, session.assessment(), self._export_context(), handout=handout)
+            return False
+        return True
+
+    def _export_context(self) -> ExportContext:
+        session = self.session
+        assert session is not None
+        return deferred.export_context(self.database, session.record, signed_shown=session.read_only)
 
     def choose_export_path(self, suggested: str) -> str:
 
@@ -795,53 +781,59 @@ class MainWindow(QMainWindow):
             return None
         if not chosen.lower().endswith(".pdf"):
             chosen += ".pdf"
-        pdf = self._render(handout)
-        if pdf is None:
+        if not self._printable():
             return None
+        assert session.plan is not None
         try:
-            # The save dialog already asked before an existing file is replaced.
-            written = deferred.write_file_atomically(Path(chosen), pdf, overwrite=True)
+            exported = deferred.export_plan_pdf(
+                self.database,
+                session.plan,
+                session.assessment(),
+                self._export_context(),
+                Path(chosen),
+                handout=handout,
+                plan_id=session.record.id if session.record else None,
+            )
         except UserError as exc:
             self.warn("Export", str(exc))
             return None
-
-        deferred.record_export(
-            self.database,
-            session.assessment()["patient"]["id"],
-            written,
-            handout=handout,
-            plan_id=session.record.id if session.record else None,
-        )
+        written = exported.value
+        self.changed.emit(exported.changes)
         self.settings.setValue("export/folder", str(written.parent))
         self.statusBar().showMessage(f"Exported {written}")
         if self.settings.value("export/open", True, type=bool):
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(written)))
         return written
 
-    def print_plan(self, handout: bool) -> None:
+    def _render(self, handout: bool) -> bytes | None:
+        """The open plan's PDF, to print (None when there is nothing to print, or the assessment has problems)."""
+        session = self.session
+        if session is None or not self._printable():
+            return None
+        assert session.plan is not None
+        return deferred.render_pdf(session.plan, session.assessment(), self._export_context(), handout=handout)
 
+    def print_plan(self, handout: bool) -> None:
         pdf = self._render(handout)
         if pdf is not None:
             deferred.print_with_preview(self, pdf, "Patient handout" if handout else "Care plan")
 
+    def choose_import_paths(self) -> list[str]:
+        """The assessment files to import (a method, so tests can answer it)."""
+        paths, _ = QFileDialog.getOpenFileNames(self, "Import assessments", "", "Assessments (*.json)")
+        return paths
+
     def import_assessments(self) -> None:
 
-        paths, _ = QFileDialog.getOpenFileNames(self, "Import assessments", "", "Assessments (*.json)")
-        imported = []
-        try:
-            assessments = [deferred.load_assessment_file(Path(p)) for p in paths]
-            for assessment in assessments:
-                imported.append(deferred.store_assessment(self.database, assessment))
-        except UserError as exc:
-            self.warn("Import", f"{exc}\n\n{len(imported)} assessment(s) were imported before this.")
-        notes = [note for stored in imported for note in stored.notes]
-        if notes:
-            self.warn("Import", "\n\n".join(notes))
-        self.patient_model.reload()
-        self.due.reload()
-        if imported:
-            self.select_patient(imported[-1].patient_id)
-            self.statusBar().showMessage(f"Imported {len(imported)} assessment(s)")
+        result = deferred.import_files(self.database, [Path(p) for p in self.choose_import_paths()])
+        imported = result.value
+        if imported.error is not None:
+            self.warn("Import", f"{imported.error}\n\n{len(imported.stored)} assessment(s) were imported before this.")
+        if imported.notes:
+            self.warn("Import", "\n\n".join(imported.notes))
+        self.changed.emit(result.changes)
+        if imported.stored:
+            self.statusBar().showMessage(f"Imported {len(imported.stored)} assessment(s)")
 
     # --- other windows -------------------------------------------------------------------------------------
     def open_library(self, document_id: str = "", heading: str = "") -> None:
@@ -850,20 +842,11 @@ class MainWindow(QMainWindow):
             self.library_window = deferred.LibraryWindow(self.database)
             self.library_window.setWindowTitle("Document library")
             self.library_window.resize(1100, 720)
-            self.library_window.libraryChanged.connect(self._library_changed)
+            self.library_window.libraryChanged.connect(lambda: self.changed.emit(OpChanges(library=True)))
         self.library_window.show()
         self.library_window.raise_()
         if document_id:
             self.library_window.showPassage(document_id, heading)
-
-    def _library_changed(self) -> None:
-        """A document was imported, removed, enabled or disabled: the open patient's editor shows the
-        library's anatomy (the body map's threshold of weakness included) and the draft plan is made again."""
-        if self.session is None:
-            return
-        self.editor.show_library(deferred.load_library(self.database))
-        if not self.session.read_only:
-            self.session.refresh_plan()
 
     def open_settings(self) -> None:
 
@@ -889,11 +872,7 @@ class MainWindow(QMainWindow):
         )
         if answer != QMessageBox.StandardButton.Yes:
             return
-        example = examples_dir() / "neoplastic-after-radiation.json"
-        stored = deferred.store_assessment(self.database, deferred.load_assessment_file(example))
-        self.patient_model.reload()
-        self.due.reload()
-        self.select_patient(stored.patient_id)
+        self.changed.emit(deferred.add_demo_patient(self.database).changes)
         self.tabs.setCurrentWidget(self.plan_page)
 
     def offer_drafts(self) -> None:
@@ -916,6 +895,25 @@ class MainWindow(QMainWindow):
             QMessageBox.StandardButton.Yes,  # the default keeps the work; only No discards it
         )
         return answer == QMessageBox.StandardButton.Yes
+
+    # --- changes -------------------------------------------------------------------------------------------
+    def _show_changes(self, changes: OpChanges) -> None:
+        """What the window itself shows of an operation's changes, after the lists and the history refreshed
+        themselves (see :attr:`changed`): the patient the operation was about selected (and kept selected in
+        a list filled again), the open editor and draft plan following the library, the plan review following
+        its plan's state."""
+        if changes.patients:
+            shown = changes.patient_id or self.patient_id
+            if shown:
+                self.select_patient(shown)
+        if changes.library and self.session is not None:
+            # The editor shows the library's anatomy (the body map's threshold of weakness included) and the
+            # draft plan is made again from the documents as they are now.
+            self.editor.show_library(deferred.load_library(self.database))
+            if not self.session.read_only:
+                self.session.refresh_plan()
+        if changes.open_plan and self.session is not None:
+            self.plan_review.refresh()
 
     # --- state ---------------------------------------------------------------------------------------------
     def _update_actions(self, *_ignored: object) -> None:

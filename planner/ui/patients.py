@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QAbstractItemModel,
@@ -32,6 +32,9 @@ from planner.record.patients import PatientRow, list_patients
 from planner.storage.database import Database
 from planner.ui import deferred
 from planner.ui.colours import BANNER
+
+if TYPE_CHECKING:
+    from planner.ui.operations.changes import OpChanges
 
 PatientIdRole = Qt.ItemDataRole.UserRole + 1
 ArchivedRole = Qt.ItemDataRole.UserRole + 2
@@ -112,6 +115,11 @@ class PatientListModel(QAbstractTableModel):
         self._rows = list_patients(self.database)
         self._keys = [fold(f"{r.name} {r.id}") for r in self._rows]
         self.endResetModel()
+
+    def apply_changes(self, changes: OpChanges) -> None:
+        """Filled again after an operation that changed patients (see planner.ui.operations)."""
+        if changes.patients:
+            self.reload()
 
     def row_for(self, patient_id: str) -> int:
         return next((i for i, r in enumerate(self._rows) if r.id == patient_id), -1)

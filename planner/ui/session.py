@@ -345,12 +345,19 @@ class AssessmentSession(QObject):
         assert self.content is not None
         return draft_hash(validate_assessment(self.assessment()), self.content, self._edits.to_json())
 
+    def shows_stored(self, shown: str | None = None) -> bool:
+        """Whether the stored draft is the plan as this screen shows it (``shown``: its hash, worked out when not
+        given): nothing unsaved, and nothing drafted again from a library changed since it was saved."""
+        if self.dirty or self.record is None:
+            return False
+        return self.record.draft_hash == (shown if shown is not None else self.shown_hash())
+
     def sign(self, signer: str, credentials: str) -> PlanRecord:
         """Sign what the screen shows. It is saved first when it is not what is stored (unsaved entries, or a
         draft regenerated from a library changed since it was saved); the sign-off is refused if the stored
         plan then differs from the one shown, or someone changed it since it was opened."""
         shown = self.shown_hash()
-        if self.dirty or self.record is None or self.record.draft_hash != shown:
+        if not self.shows_stored(shown):
             self.save()
         assert self.record is not None and self.opened is not None
         try:
