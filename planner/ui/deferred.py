@@ -33,7 +33,7 @@ if TYPE_CHECKING:  # the one list of deferred names: read by type checkers, and 
     from planner.engine.schedule import DUE, OVERDUE, UPCOMING, window_text
     from planner.export.context import ExportContext, Signature
     from planner.export.files import write_file_atomically
-    from planner.export.service import record_export, render_pdf
+    from planner.export.service import record_export, render_document
     from planner.library.store import load_library
     from planner.logs import log_exception
     from planner.plan.carry import new_visit

@@ -46,6 +46,7 @@ if TYPE_CHECKING:
     from PySide6.QtGui import QCloseEvent, QShowEvent
 
     from planner.export.context import ExportContext
+    from planner.export.service import Rendered
     from planner.ui.autosave import DraftStore
     from planner.ui.session import AssessmentSession
 
@@ -729,7 +730,7 @@ class MainWindow(QMainWindow):
             figures=deferred.load_library(self.database).figures,
         )
 
-    def _render(self, handout: bool) -> bytes | None:
+    def _render(self, handout: bool) -> Rendered | None:
 
         session = self.session
         if session is None or session.plan is None:
@@ -737,7 +738,7 @@ class MainWindow(QMainWindow):
         if not session.plan_is_current:
             self.warn("Export", "Fix the problems listed in the assessment first.")
             return None
-        return deferred.render_pdf(session.plan, session.assessment(), self._export_context(), handout=handout)
+        return deferred.render_document(session.plan, session.assessment(), self._export_context(), handout=handout)
 
     def choose_export_path(self, suggested: str) -> str:
 
@@ -758,12 +759,12 @@ class MainWindow(QMainWindow):
             return None
         if not chosen.lower().endswith(".pdf"):
             chosen += ".pdf"
-        pdf = self._render(handout)
-        if pdf is None:
+        rendered = self._render(handout)
+        if rendered is None:
             return None
         try:
             # The save dialog already asked before an existing file is replaced.
-            written = deferred.write_file_atomically(Path(chosen), pdf, overwrite=True)
+            written = deferred.write_file_atomically(Path(chosen), rendered.pdf, overwrite=True)
         except UserError as exc:
             self.warn("Export", str(exc))
             return None
@@ -776,16 +777,20 @@ class MainWindow(QMainWindow):
             plan_id=session.record.id if session.record else None,
         )
         self.settings.setValue("export/folder", str(written.parent))
-        self.statusBar().showMessage(f"Exported {written}")
+        # Texts that print in English on a handout in another language: said before the clinician prints it.
+        warning = f". Warning: {rendered.warning}" if rendered.warning else ""
+        self.statusBar().showMessage(f"Exported {written}{warning}")
         if self.settings.value("export/open", True, type=bool):
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(written)))
         return written
 
     def print_plan(self, handout: bool) -> None:
 
-        pdf = self._render(handout)
-        if pdf is not None:
-            deferred.print_with_preview(self, pdf, "Patient handout" if handout else "Care plan")
+        rendered = self._render(handout)
+        if rendered is not None:
+            if rendered.warning:  # on screen before the preview opens, so it is read before printing
+                self.statusBar().showMessage(f"Warning: {rendered.warning}")
+            deferred.print_with_preview(self, rendered.pdf, "Patient handout" if handout else "Care plan")
 
     def import_assessments(self) -> None:
 
