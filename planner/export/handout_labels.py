@@ -109,7 +109,7 @@ LABELS: dict[str, dict[str, str]] = {
         "your_clinic": "Su clínica",
         "notes": "Notas",
         "draft_mark": "Borrador, pendiente de revisión",
-        "draft_note": "Borrador: su terapeuta aún no ha firmado este plan.",
+        "draft_note": "Su terapeuta aún no ha firmado este plan.",
         "library_version": "Versión de las guías",
         "picture_missing": "Sin dibujo",
         "fallback_note": "Algunos textos de este plan están en inglés, porque su traducción falta o no está al "
