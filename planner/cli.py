@@ -192,7 +192,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         option = "--language" if args.language else "--large-print"
         raise UserError(f"export: {option} is an option of the patient handout (add --handout)")
     assessment = _read_assessment(args.file)
-    written = export_pdf(
+    exported = export_pdf(
         _open(args),
         assessment,
         Path(args.output),
@@ -201,7 +201,9 @@ def cmd_export(args: argparse.Namespace) -> int:
         language=args.language,
         large_print=args.large_print,
     )
-    print(f"wrote {written}")
+    print(f"wrote {exported.path}")
+    if exported.warning:
+        print(f"planner: warning: {exported.warning}", file=sys.stderr)
     return EXIT_OK
 
 
@@ -332,7 +334,12 @@ def cmd_docs_check(args: argparse.Namespace) -> int:
     """Check files as they would be imported, against the shipped library; touches no database."""
     from planner.library.compiler import compile_library
     from planner.library.files import read_document_files, read_shipped_documents
-    from planner.library.translations import raise_problems, read_shipped_translations
+    from planner.library.translations import (
+        TRANSLATION_LANGUAGES,
+        raise_problems,
+        read_shipped_translations,
+        untranslated,
+    )
 
     documents = {doc.id: doc for doc in read_shipped_documents()}
     checked, problems = read_document_files([Path(name) for name in args.files])
@@ -361,6 +368,9 @@ def cmd_docs_check(args: argparse.Namespace) -> int:
         print(
             f"note: {origin}: the English changed since these were translated (they print in English): {', '.join(ids)}"
         )
+    for language in TRANSLATION_LANGUAGES:
+        for doc_id, ids in untranslated(translations, sorted(documents.values(), key=lambda d: d.id), language).items():
+            print(f"note: {language}/{doc_id}.md: no translation (they print in English): {', '.join(ids)}")
     raise_problems(translations)
     return EXIT_OK
 

@@ -13,7 +13,7 @@ import pytest
 
 from planner.assessment.schema import SECTION_KEYS
 from planner.cli import run
-from tests.conftest import example_paths, make_assessment
+from tests.conftest import EXAMPLES_DIR, example_paths, make_assessment
 
 
 @pytest.fixture
@@ -187,3 +187,22 @@ def test_plan_text_lists_held_items_under_their_reason(cli: Any, tmp_path: Path)
     code, out, _err = cli("plan", str(write_json(tmp_path, "clot.json", clot)))
     held = out[out.index("Held back by the safety screen") : out.index("Physical therapy")]
     assert code == 0 and "- Home exercise: Knee straightening with an ankle weight" in held
+
+
+def test_a_spanish_handout_export_warns_of_texts_in_english(cli: Any, tmp_path: Path) -> None:
+    """Review 12b, finding 1: a Spanish handout with texts in English is exported (the exit code says it was
+    written), and stderr tells the clinician how many texts print in English before the page is printed."""
+    example = str(EXAMPLES_DIR / "neoplastic-after-radiation.json")
+    code, out, err = cli("export", example, "-o", str(tmp_path / "es.pdf"), "--handout", "--language", "es")
+    assert code == 0 and "wrote" in out and "warning" not in err  # every shipped text has its Spanish
+    shipped = (EXAMPLES_DIR.parent / "documents" / "exercises.md").read_text(encoding="utf-8")
+    purpose = "purpose: Strengthens your buttock muscles, which you use"
+    assert purpose in shipped
+    clinic = tmp_path / "exercises.md"
+    clinic.write_text(shipped.replace(purpose, "purpose: Makes your buttock muscles stronger", 1), encoding="utf-8")
+    assert cli("docs", "import", str(clinic))[0] == 0  # the clinic's own version: the bridge's Spanish is stale
+    code, out, err = cli("export", example, "-o", str(tmp_path / "es2.pdf"), "--handout", "--language", "es")
+    assert code == 0 and (tmp_path / "es2.pdf").is_file()
+    assert "planner: warning: 1 patient text prints in English on this Spanish handout" in err
+    code, out, err = cli("export", example, "-o", str(tmp_path / "en.pdf"), "--handout")
+    assert code == 0 and "warning" not in err  # an English handout has nothing to fall back from

@@ -44,7 +44,6 @@ from planner.export.pdf_common import (
     table_style,
 )
 from planner.export.pdf_text import bold, clean, escape, styled
-from planner.plan.text import DRAFT_MARK
 
 BODY_SIZE = 14
 LARGE_PRINT_SIZE = 18
@@ -108,7 +107,8 @@ class HandoutRenderer(PdfRenderer):
         self.language = plan.get("language") if plan.get("language") in ("en", "es") else "en"
         self.words = labels(self.language)
         self.patient = plan.get("patient") or assessment.get("patient") or {}
-        self.fallbacks = 0
+        self.fallbacks: set[str] = set()
+        """Ids of the patient texts (items, lines, cards) printed in English in a handout in another language."""
         self.title = f"{self.words['title']}: {clean(self.patient.get('name'))}"
         self.author = context.clinic.name
         super().__init__(
@@ -120,6 +120,8 @@ class HandoutRenderer(PdfRenderer):
                 document_label=self.words["document"],
                 page_label=self.words["page"],
                 generated_label=self.words["generated"],
+                library_label=self.words["library_version"],
+                draft_label=self.words["draft_mark"],
             )
         )
 
@@ -160,7 +162,7 @@ class HandoutRenderer(PdfRenderer):
         value, fallback = patient_text(entity, key, self.language)
         if fallback is None:
             return escape(value), ""
-        self.fallbacks += 1
+        self.fallbacks.add(str(entity.get("id") or id(entity)))
         note = self.words.get(fallback) or ""
         return escape(value), styled(f"({note})", color=MUTED.hexval()) if note else ""
 
@@ -229,7 +231,7 @@ class HandoutRenderer(PdfRenderer):
         )
         story.append(table)
         if self.context.signature is None:
-            draft = [self.paragraph(escape(DRAFT_MARK), "draft")]
+            draft = [self.paragraph(escape(self.words["draft_mark"]), "draft")]
             if self.words["draft_note"]:
                 draft.append(self.paragraph(escape(self.words["draft_note"]), "body"))
             story += [Spacer(1, 3 * mm), draft_box(draft, self.width)]
@@ -574,8 +576,18 @@ class HandoutRenderer(PdfRenderer):
         ]
 
 
+def render_handout(
+    plan: dict[str, Any], assessment: dict[str, Any], context: ExportContext, *, large_print: bool = False
+) -> tuple[bytes, int]:
+    """The patient's A4 handout as PDF bytes, and how many of its patient texts (an item, a line, an exercise or
+    equipment card) print in English although the handout is in another language (their translation is missing
+    or out of date: the clinician is told)."""
+    renderer = HandoutRenderer(plan, assessment, context, large_print=large_print)
+    return renderer.render(), len(renderer.fallbacks)
+
+
 def render_handout_pdf(
     plan: dict[str, Any], assessment: dict[str, Any], context: ExportContext, *, large_print: bool = False
 ) -> bytes:
     """The patient's A4 handout as PDF bytes (written to disk by the caller, atomically)."""
-    return HandoutRenderer(plan, assessment, context, large_print=large_print).render()
+    return render_handout(plan, assessment, context, large_print=large_print)[0]

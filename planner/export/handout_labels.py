@@ -10,6 +10,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from planner.plan.text import DRAFT_MARK
+
 LABELS: dict[str, dict[str, str]] = {
     "en": {
         "language": "English",
@@ -49,7 +51,9 @@ LABELS: dict[str, dict[str, str]] = {
         "day": "Day",
         "your_clinic": "Your clinic",
         "notes": "Notes",
+        "draft_mark": DRAFT_MARK,
         "draft_note": "",
+        "library_version": "Library version",
         "picture_missing": "No picture",
         "fallback_note": "",
         "stale": "",
@@ -104,7 +108,9 @@ LABELS: dict[str, dict[str, str]] = {
         "day": "Día",
         "your_clinic": "Su clínica",
         "notes": "Notas",
-        "draft_note": "Borrador: su terapeuta aún no ha firmado este plan.",
+        "draft_mark": "Borrador, pendiente de revisión",
+        "draft_note": "Su terapeuta aún no ha firmado este plan.",
+        "library_version": "Versión de las guías",
         "picture_missing": "Sin dibujo",
         "fallback_note": "Algunos textos de este plan están en inglés, porque su traducción falta o no está al "
         "día. Pida a su equipo que se los explique.",
@@ -133,6 +139,7 @@ _COUNTS: dict[str, dict[str, Any]] = {
         "hour": ("{n} hour", "{n} hours"),
         "per": {1: "once a {per}", 2: "twice a {per}", None: "{n} times a {per}"},
         "every": "every {duration}",
+        "every_one": {1: "every minute", 60: "every hour"},
         "day": "day",
         "week": "week",
     },
@@ -144,6 +151,7 @@ _COUNTS: dict[str, dict[str, Any]] = {
         "hour": ("{n} hora", "{n} horas"),
         "per": {1: "una vez al {per}", 2: "dos veces al {per}", None: "{n} veces al {per}"},
         "every": "cada {duration}",
+        "every_one": {1: "cada minuto", 60: "cada hora"},
         "day": "día",
         "week": "semana",
     },
@@ -202,5 +210,6 @@ def dosage_rows(dosage: dict[str, Any] | None, language: str | None) -> list[tup
         pattern = counts["per"].get(times, counts["per"][None])
         rows.append((table["how_often"], pattern.format(n=times, per=counts[per])))
     elif every is not None:
-        rows.append((table["how_often"], counts["every"].format(duration=duration(every * 60, language))))
+        single = counts["every_one"].get(every)  # "every hour", never "every 1 hour"
+        rows.append((table["how_often"], single or counts["every"].format(duration=duration(every * 60, language))))
     return rows

@@ -179,6 +179,9 @@ class Footer:
     page_label: str = "Page {number} of {total}"
     """How the page number reads (a handout in another language says it in that language)."""
     generated_label: str = "Generated"
+    library_label: str = "Library version"
+    draft_label: str = DRAFT_MARK
+    """The footer's fixed words, in the handout's language on a handout."""
 
 
 class PageCountCanvas(Canvas):
@@ -325,12 +328,12 @@ class PdfRenderer:
         draw_runs(canvas, left, top, fit_line(first, FONT, 8, (right - left) * 0.7), 8)
         generated = f"{footer.generated_label} {format_datetime(footer.generated_at)}"
         if footer.library_version:
-            generated += f" · Library version {clean(footer.library_version)}"
+            generated += f" · {footer.library_label} {clean(footer.library_version)}"
         draw_runs(canvas, left, top - 3.8 * mm, fit_line(generated, FONT, 8, (right - left) * 0.62), 8)
         if footer.draft:
             canvas.setFont(FONT_BOLD, 8.5)
             canvas.setFillColor(DRAFT_INK)
-            canvas.drawRightString(right, top - 3.8 * mm, DRAFT_MARK)
+            canvas.drawRightString(right, top - 3.8 * mm, footer.draft_label)
         canvas.restoreState()
 
 

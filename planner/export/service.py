@@ -7,6 +7,7 @@ left it (:func:`planner.edits.apply_edits`).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,51 @@ from planner.clock import utc_now
 from planner.export.context import ClinicInfo, ExportContext
 from planner.export.files import write_file_atomically
 from planner.storage.database import Database
+
+
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    """A rendered PDF, with what the clinician must know before it is printed."""
+
+    pdf: bytes
+    english_texts: int = 0
+    """Patient texts of a handout in another language that print in English (translation missing or stale)."""
+    language: str | None = None
+    """The handout's language (None for the clinician plan)."""
+
+    @property
+    def warning(self) -> str | None:
+        """The sentence the command line and the app show before the handout is printed, when some of its
+        texts print in English: a patient who reads only the handout's language cannot read them."""
+        if not self.english_texts:
+            return None
+        from planner.library.translations import TRANSLATION_LANGUAGES
+
+        language = TRANSLATION_LANGUAGES.get(self.language or "", self.language or "")
+        texts = "text prints" if self.english_texts == 1 else "texts print"
+        return (
+            f"{self.english_texts} patient {texts} in English on this {language} handout (translation missing "
+            "or out of date): explain them to the patient, or correct the translation, before printing"
+        )
+
+
+def render_document(
+    plan: dict[str, Any],
+    assessment: dict[str, Any],
+    context: ExportContext,
+    *,
+    handout: bool,
+    large_print: bool = False,
+) -> Rendered:
+    """The clinician plan or the patient handout of ``plan`` (edits applied), rendered."""
+    if handout:
+        from planner.export.handout import render_handout
+
+        pdf, english = render_handout(plan, assessment, context, large_print=large_print)
+        return Rendered(pdf, english, plan.get("language") or "en")
+    from planner.export.clinician import render_clinician_pdf
+
+    return Rendered(render_clinician_pdf(plan, assessment, context))
 
 
 def render_pdf(
@@ -25,13 +71,7 @@ def render_pdf(
     large_print: bool = False,
 ) -> bytes:
     """The clinician plan or the patient handout of ``plan`` (edits applied) as PDF bytes."""
-    if handout:
-        from planner.export.handout import render_handout_pdf
-
-        return render_handout_pdf(plan, assessment, context, large_print=large_print)
-    from planner.export.clinician import render_clinician_pdf
-
-    return render_clinician_pdf(plan, assessment, context)
+    return render_document(plan, assessment, context, handout=handout, large_print=large_print).pdf
 
 
 def record_export(
@@ -48,6 +88,13 @@ def record_export(
     )
 
 
+@dataclass(frozen=True, slots=True)
+class Exported:
+    path: Path
+    warning: str | None = None
+    """What the clinician must know before printing (see :attr:`Rendered.warning`)."""
+
+
 def export_pdf(
     database: Database,
     assessment: dict[str, Any],
@@ -58,7 +105,7 @@ def export_pdf(
     clinic: ClinicInfo | None = None,
     language: str | None = None,
     large_print: bool = False,
-) -> Path:
+) -> Exported:
     """Draft the plan for ``assessment`` (with the patient's stored history) and write it as a PDF.
 
     An assessment that is stored already is drafted as that stored visit (its own row is not its history).
@@ -73,7 +120,9 @@ def export_pdf(
     context = ExportContext(
         clinic=clinic or clinic_info(database), generated_at=utc_now(), figures=load_library(database).figures
     )
-    pdf = render_pdf(apply_edits(plan, PlanEdits()), assessment, context, handout=handout, large_print=large_print)
-    written = write_file_atomically(target, pdf, overwrite=overwrite)
+    rendered = render_document(
+        apply_edits(plan, PlanEdits()), assessment, context, handout=handout, large_print=large_print
+    )
+    written = write_file_atomically(target, rendered.pdf, overwrite=overwrite)
     record_export(database, assessment["patient"]["id"], written, handout=handout)
-    return written
+    return Exported(written, rendered.warning)

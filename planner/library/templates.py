@@ -38,12 +38,12 @@ class Segment:
         tested = tuple(name for test in self.tests for name in sorted(test.symbols))
         return (*self.parts[1::2], *self.guards, *tested)
 
-    def render(self, findings: Mapping[str, Any]) -> str:
+    def render(self, findings: Mapping[str, Any], shown: Mapping[str, Any] | None = None) -> str:
         if not all(has_value(findings.get(name)) for name in (*self.parts[1::2], *self.guards)):
             return ""
         if not all(test.evaluate(findings) for test in self.tests):
             return ""
-        return _render_parts(self.parts, findings)
+        return _render_parts(self.parts, findings if shown is None else shown)
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,20 +61,24 @@ class Template:
         direct = tuple(name for name in self.parts[1::2] if not name.startswith(SEGMENT_MARK))
         return direct + tuple(name for segment in self.segments for name in segment.names)
 
-    def render(self, findings: Mapping[str, Any]) -> str:
+    def render(self, findings: Mapping[str, Any], shown: Mapping[str, Any] | None = None) -> str:
+        """The text for ``findings``. ``shown``, when given, holds the values as they print (a translation's
+        words for a text finding, see :meth:`planner.library.translations.Translations.findings_in`); the
+        segments' tests always read ``findings``, so ``{?walking_aid == 'walker'}`` holds in every language."""
         parts = self.parts
         if len(parts) == 1:  # no finding named: most details and handout notes
             return parts[0]
+        printed = findings if shown is None else shown
         if not self.segments:
-            return _render_parts(parts, findings)
+            return _render_parts(parts, printed)
         out = []
         for index, part in enumerate(parts):
             if not index % 2:
                 out.append(part)
             elif part.startswith(SEGMENT_MARK):
-                out.append(self.segments[int(part[1:])].render(findings))
+                out.append(self.segments[int(part[1:])].render(findings, shown))
             else:
-                out.append(format_value(findings.get(part)))
+                out.append(format_value(printed.get(part)))
         return _tidy("".join(out))
 
 

@@ -375,6 +375,20 @@ def _describe(template: Template) -> str:
     return ", ".join(parts) or "nothing"
 
 
+def untranslated(
+    translations: Translations, documents: Iterable[ParsedDocument], language: str
+) -> dict[str, list[str]]:
+    """Per document, the patient texts with no usable translation in ``language`` (none written, or in a file
+    with errors): they print in English, marked as missing, so ``planner docs check`` lists them."""
+    have = translations.texts.get(language, {})
+    out: dict[str, list[str]] = {}
+    for document in documents:
+        missing = [block_id for block_id in source_texts(document) if block_id not in have]
+        if missing:
+            out[document.id] = missing
+    return out
+
+
 def translations_dir() -> Path:
     from planner.paths import shipped_documents_dir
 

@@ -207,12 +207,12 @@ def translation(
         return {"language": language, "status": MISSING}
     out: dict[str, Any] = {"language": language, "status": found.status}
     if found.status == TRANSLATED:
-        findings = library.translations.findings_in(language, findings)
+        shown = library.translations.findings_in(language, findings)  # printed values only, never tested
         for key, template in found.fields.items():
             if key == "step":
-                out[PLAN_KEYS[key]] = [step.render(findings) for step in template]
+                out[PLAN_KEYS[key]] = [step.render(findings, shown) for step in template]
             else:
-                out[PLAN_KEYS[key]] = template.render(findings)
+                out[PLAN_KEYS[key]] = template.render(findings, shown)
     return out
 
 

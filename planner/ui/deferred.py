@@ -29,7 +29,7 @@ if TYPE_CHECKING:  # the one list of deferred names: read by type checkers, and 
     from planner.dates import DateError, ambiguous, format_date, format_moment, long_date, read_typed_date
     from planner.edits import PlanEdits
     from planner.engine.schedule import DUE, OVERDUE, UPCOMING, window_text
-    from planner.export.service import render_pdf
+    from planner.export.service import render_document
     from planner.library.store import load_library
     from planner.logs import log_exception
     from planner.plan.carry import new_visit

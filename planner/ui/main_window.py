@@ -50,6 +50,7 @@ if TYPE_CHECKING:
     from PySide6.QtGui import QCloseEvent, QShowEvent
 
     from planner.export.context import ExportContext
+    from planner.export.service import Rendered
     from planner.ui.autosave import DraftStore
     from planner.ui.session import AssessmentSession
 
@@ -797,26 +798,30 @@ class MainWindow(QMainWindow):
         except UserError as exc:
             self.warn("Export", str(exc))
             return None
-        written = exported.value
+        written = exported.value.path
         self.changed.emit(exported.changes)
         self.settings.setValue("export/folder", str(written.parent))
-        self.statusBar().showMessage(f"Exported {written}")
+        # Texts that print in English on a handout in another language: said before the clinician prints it.
+        warning = f". Warning: {exported.value.warning}" if exported.value.warning else ""
+        self.statusBar().showMessage(f"Exported {written}{warning}")
         if self.settings.value("export/open", True, type=bool):
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(written)))
         return written
 
-    def _render(self, handout: bool) -> bytes | None:
+    def _render(self, handout: bool) -> Rendered | None:
         """The open plan's PDF, to print (None when there is nothing to print, or the assessment has problems)."""
         session = self.session
         if session is None or not self._printable():
             return None
         assert session.plan is not None
-        return deferred.render_pdf(session.plan, session.assessment(), self._export_context(), handout=handout)
+        return deferred.render_document(session.plan, session.assessment(), self._export_context(), handout=handout)
 
     def print_plan(self, handout: bool) -> None:
-        pdf = self._render(handout)
-        if pdf is not None:
-            deferred.print_with_preview(self, pdf, "Patient handout" if handout else "Care plan")
+        rendered = self._render(handout)
+        if rendered is not None:
+            if rendered.warning:  # on screen before the preview opens, so it is read before printing
+                self.statusBar().showMessage(f"Warning: {rendered.warning}")
+            deferred.print_with_preview(self, rendered.pdf, "Patient handout" if handout else "Care plan")
 
     def choose_import_paths(self) -> list[str]:
         """The assessment files to import (a method, so tests can answer it)."""

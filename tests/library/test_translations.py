@@ -297,3 +297,129 @@ def test_an_unknown_language_prints_english(spanish: Any) -> None:
     assert plan["language"] == "en"
     text = text_of(render_handout_pdf(plan, raw, CONTEXT))
     assert "Your plan from your therapist" in text and "Sus ejercicios" not in text
+
+
+def c21_like() -> dict[str, Any]:
+    """Review 12b's case c21: a Spanish-speaking walker with a helper, lymphedema of the right leg and a clot in
+    the left leg."""
+    raw = load_example("neoplastic-after-radiation")
+    raw["patient"]["language"] = "es"
+    raw["history"].update({"dvt": True, "dvt_side": "left"})
+    raw["function"].update({"ambulation": "device", "sit_to_stand": "needs_help", "standing_transfer": "needs_help"})
+    return validate_assessment(raw)
+
+
+def spanish_texts(plan: dict[str, Any]) -> dict[str, list[str]]:
+    """Every carried patient text's Spanish, by id (steps and fields joined in order)."""
+    out: dict[str, list[str]] = {}
+    entries = [
+        *(i for s in plan["sections"] for i in s["items"] if i.get("handout")),
+        *plan["handout"]["checklist"],
+        *plan["handout"]["call"],
+        *plan["exercises"],
+        *plan["equipment"],
+    ]
+    for entry in entries:
+        translation = entry.get("translation") or {}
+        texts = [translation.get(k) for k in ("handout", "text", "name", "purpose", "precautions")]
+        texts += translation.get("instructions") or []
+        out[entry["id"]] = [text for text in texts if text]
+    return out
+
+
+def test_translated_values_print_but_the_segments_test_the_real_finding(spanish: Any) -> None:
+    """A ``values`` block changes how a finding prints, never what a segment tests: ``{?dvt_side in ['left',
+    'right']}`` and ``{?walking_aid in ['cane', 'walker']}`` hold for a Spanish handout as for an English one."""
+    plan = generate_plan(c21_like(), spanish)
+    texts = spanish_texts(plan)
+    clot = " ".join(texts["safety-check-dvt"])
+    assert "Tiene un coágulo de sangre en la pierna izquierda. No frote, apriete ni caliente esa pierna." in clot
+    assert "ninguna de las dos" not in clot  # the side is recorded: the unknown-side sentence is not printed
+    walks = generate_plan(spanish_assessment(), spanish)  # the same patient without the clot walks at home
+    walking = next(e for e in walks["exercises"] if e["id"] == "ex-walking")
+    assert walking["instructions"][0].startswith("Walk with your walker")
+    assert walking["translation"]["instructions"][0].startswith("Camine con su andador por un camino llano")
+    assert "Camine solo con su ayudante a su lado." in walking["translation"]["instructions"][0]
+
+
+def test_the_spanish_keeps_the_helper_and_clot_guards_of_the_english(spanish: Any) -> None:
+    """Findings 1 and 22 of review 12b: the standing, clot and meaning fixes reach the Spanish handout."""
+    plan = generate_plan(c21_like(), spanish)
+    texts = {key: " ".join(value) for key, value in spanish_texts(plan).items()}
+    every = " ".join(texts.values())
+    for block_id in ("clinic-ot-toilet-seat", "clinic-ot-chair"):
+        if block_id in texts:
+            assert "Siéntese y póngase de pie solo con su ayudante a su lado" in texts[block_id]
+    if "nlsp-analgesia-tens-anodyne" in texts:
+        assert "piel con heridas o irritada" in texts["nlsp-analgesia-tens-anodyne"]
+        assert (
+            "No ponga los parches en la pierna izquierda, donde está el coágulo."
+            in texts["nlsp-analgesia-tens-anodyne"]
+        )
+    assert "dolorida" not in texts.get("nlsp-analgesia-tens-anodyne", "")
+    assert "Nunca vende la pierna que tiene el coágulo." in texts["nlsp-lymph-reduction-wrap-massage"]
+    assert "Deje los vendajes de la pierna derecha" in texts["nlsp-lymph-reduction-wrap-massage"]
+    assert "Siga haciéndolos como se planeó" not in every  # exercise is held while the clot is recorded
+
+
+def test_the_meaning_fixes_of_review_12b_finding_22(spanish: Any) -> None:
+    texts = {
+        block.id: {**{k: v for k, (v, _line) in block.fields.items()}, "step": [v for v, _line in block.steps]}
+        for translation in read_shipped_translations()
+        for block in translation.blocks
+    }
+    assert "piel con heridas o irritada" in texts["nlsp-analgesia-tens-anodyne"]["handout"]
+    assert texts["ex-wheelchair-pressure-relief"]["step"][2].startswith("Si no puede levantar las nalgas del asiento")
+    for joint in ("hip", "knee", "ankle"):
+        assert texts[f"ex-prom-{joint}"]["name"].endswith("que le hace su ayudante")
+    assert "no se quede detrás de él" in texts["clinic-aid-walker"]["handout"]
+    assert all("de pie" not in step and "levante\u0020" not in step for step in texts["eq-wheelchair"]["step"][:2])
+
+
+def test_docs_check_lists_the_blocks_with_no_translation(documents: list[Any]) -> None:
+    from planner.library.translations import untranslated
+
+    translations = read_shipped_translations()
+    for translation in translations:
+        translation.blocks = [block for block in translation.blocks if block.id != "ex-sitting-balance"]
+    library = compile_library(documents, translations=translations)
+    assert untranslated(library.translations, documents, "es") == {"HOME-EXERCISE": ["ex-sitting-balance"]}
+    shipped = compile_library(documents, translations=read_shipped_translations())
+    assert untranslated(shipped.translations, documents, "es") == {}
+
+
+def test_the_spanish_handout_has_no_english_header_or_footer(spanish: Any) -> None:
+    assessment = spanish_assessment()
+    plan = apply_edits(generate_plan(assessment, spanish), PlanEdits())
+    plan["library_version"] = "shipped-1"
+    text = text_of(render_handout_pdf(plan, assessment, CONTEXT))
+    assert "Draft, for clinician review" not in text and "Library version" not in text
+    assert squash("Borrador, pendiente de revisión") in squash(text)
+    assert squash("Versión de las guías shipped-1") in squash(text)
+
+
+def test_every_hour_reads_without_a_one() -> None:
+    from planner.export.handout_labels import dosage_rows
+
+    assert dosage_rows({"every_minutes": 60}, "es") == [("Con qué frecuencia", "cada hora")]
+    assert dosage_rows({"every_minutes": 60}, "en") == [("How often", "every hour")]
+    assert dosage_rows({"every_minutes": 30}, "es") == [("Con qué frecuencia", "cada 30 minutos")]
+
+
+def test_the_clinician_is_told_how_many_texts_print_in_english(documents: list[Any]) -> None:
+    from planner.export.service import render_document
+
+    home = next(document for document in documents if document.id == "HOME-EXERCISE")
+    purpose = source_texts(home)["ex-bridge"]["purpose"]
+    changed = changed_document(documents, "HOME-EXERCISE", f"purpose: {purpose}", "purpose: Makes you stronger.")
+    library = compile_library(changed, translations=read_shipped_translations())
+    assessment = spanish_assessment()
+    plan = apply_edits(generate_plan(assessment, library), PlanEdits())
+    rendered = render_document(plan, assessment, CONTEXT, handout=True)
+    assert rendered.english_texts == 1  # the bridge's card (its name, purpose, steps and precautions)
+    assert rendered.warning is not None
+    assert rendered.warning.startswith("1 patient text prints in English on this Spanish handout")
+    shipped = compile_library(documents, translations=read_shipped_translations())
+    current = apply_edits(generate_plan(assessment, shipped), PlanEdits())
+    assert render_document(current, assessment, CONTEXT, handout=True).warning is None
+    assert render_document(plan, assessment, CONTEXT, handout=False).warning is None  # the clinician plan

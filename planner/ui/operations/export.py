@@ -8,7 +8,7 @@ from typing import Any
 from planner.clock import utc_now
 from planner.export.context import ExportContext, Signature
 from planner.export.files import write_file_atomically
-from planner.export.service import record_export, render_pdf
+from planner.export.service import Exported, record_export, render_document
 from planner.library.store import load_library
 from planner.record.plans import PlanRecord
 from planner.storage.clinic_settings import clinic_info
@@ -42,10 +42,11 @@ def export_plan_pdf(
     *,
     handout: bool,
     plan_id: int | None,
-) -> OpResult[Path]:
+) -> OpResult[Exported]:
     """Render and write the PDF (replacing ``target``: the save dialog asked already) and record the export in
-    the audit trail; nothing a view shows changes."""
-    pdf = render_pdf(plan, assessment, context, handout=handout)
-    written = write_file_atomically(target, pdf, overwrite=True)
+    the audit trail; the value says where it went and what the clinician must know before printing it (texts
+    of a handout that print in English). Nothing a view shows changes."""
+    rendered = render_document(plan, assessment, context, handout=handout)
+    written = write_file_atomically(target, rendered.pdf, overwrite=True)
     record_export(database, assessment["patient"]["id"], written, handout=handout, plan_id=plan_id)
-    return OpResult(written, OpChanges(patient_id=assessment["patient"]["id"]))
+    return OpResult(Exported(written, rendered.warning), OpChanges(patient_id=assessment["patient"]["id"]))
