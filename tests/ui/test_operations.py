@@ -122,7 +122,8 @@ def test_save_sign_amend_and_export_return_what_they_changed(qtbot: Any, db: Any
         handout=False,
         plan_id=signed.value.id,
     )
-    assert pdf.value == tmp_path / "plan.pdf" and pdf.value.read_bytes().startswith(b"%PDF")
+    assert pdf.value.path == tmp_path / "plan.pdf" and pdf.value.path.read_bytes().startswith(b"%PDF")
+    assert pdf.value.warning is None  # the clinician plan prints no patient text in another language
     assert not pdf.changes  # the audit trail has it; no view shows it
     assert entries(db, 1)[0].action == "export.clinician_pdf"
 
