@@ -780,6 +780,31 @@ EXPECTATIONS: dict[str, Expect] = {
         held={"ex-prone-lying": "same-day review"},
         lines={"red-check-spine-review"},
     ),
+    # review12c A-1 (d04): piriformis entrapment 26 days after an operation: no end-range stretch, glide or
+    # resisted standing card before the surgical team's limits; the cards kept carry those limits
+    "77-entrap-piriformis-after-surgery-day26": Expect(
+        held={
+            "ex-piriformis-stretch": "less than 6 weeks",
+            "ex-sciatic-glide": "less than 6 weeks",
+            "ex-hip-back-band": "less than 6 weeks",
+            "ex-heel-raises-standing": "less than 6 weeks",
+        },
+        texts={
+            "ex-walking": "limits your surgeon or doctor gave you",
+            "ex-sit-to-stand": "limits your surgeon or doctor gave you",
+            "safety-alert-surgical-precautions": "stretches, nerve glides and exercises against",
+        },
+    ),
+    # review12c A-1 (x16): 20 days after an operation, MRC 4 hip and knee: resisted and standing-load cards wait
+    "78-postsurgical-day20-walker": Expect(
+        held={
+            "ex-knees-apart-band": "less than 6 weeks",
+            "ex-hip-back-band": "less than 6 weeks",
+            "ex-knee-straighten-weight": "less than 6 weeks",
+            "ex-heel-raises-standing": "less than 6 weeks",
+        },
+        texts={"ex-walking": "limits your surgeon or doctor gave you"},
+    ),
 }
 
 
@@ -793,7 +818,7 @@ def test_every_case_has_expectations_and_every_cause_a_case() -> None:
     causes = {json.loads(p.read_text(encoding="utf-8"))["history"]["etiology"] for p in paths}
     from planner.assessment.schema import ETIOLOGIES
 
-    assert len(paths) == 76 and causes == set(ETIOLOGIES)
+    assert len(paths) == 78 and causes == set(ETIOLOGIES)
 
 
 TEXT_KEYS = ("title", "text", "detail", "handout", "precautions", "name", "purpose")
