@@ -688,7 +688,12 @@ EXPECTATIONS: dict[str, Expect] = {
     "60-palliative-lymph-maintenance-infection": Expect(
         offered={"safety-alert-infected-swollen-leg", "safety-med-infection-abscess"},
         not_offered={"ex-knee-lift-press", "ex-ankle-band-up", "ex-walking"},
-        held={"ex-gentle-movement": "infection"},
+        held={
+            "ex-gentle-movement": "infection",
+            # review12c A-3: no epidural, intrathecal or implanted procedure with an acute infection
+            "nlsp-analgesia-interventional": "no epidural, intrathecal or implanted procedure",
+            "mgmt-analgesia-scs-itb": "no epidural, intrathecal or implanted procedure",
+        },
         lines={"safety-check-infected-leg"},
     ),
     # c12: day 10 after surgery with acute pain: gentle range only, no prone lying (12b-7, 12b-12)
@@ -805,6 +810,42 @@ EXPECTATIONS: dict[str, Expect] = {
         },
         texts={"ex-walking": "limits your surgeon or doctor gave you"},
     ),
+    # review12c A-3 (d08): 7/10 twelve days after an infected open injury is acute pain for the ladder, not
+    # refractory pain for epidurals, stimulators or neurolysis
+    "79-trauma-open-day12-infection": Expect(
+        not_offered={"nlsp-analgesia-interventional", "mgmt-analgesia-scs-itb", "nlsp-analgesia-rhizotomy"},
+        ladder="who-step-3",
+    ),
+    # review12c A-3 (d13): three days after an operation, with an acute DVT: the ladder first, no procedure
+    "80-postsurgical-day3-dvt-arterial-lymph": Expect(
+        not_offered={"nlsp-analgesia-interventional", "mgmt-analgesia-scs-itb"},
+        ladder="who-step-3",
+    ),
+    # review12c A-3 (d14): red flags for spinal compression: nothing into the spine before the urgent imaging
+    "81-neo-palliative-red-flags": Expect(
+        offered={"red-alert-cauda-equina"},
+        held={
+            "nlsp-analgesia-interventional": "same-day review",
+            "mgmt-analgesia-scs-itb": "same-day review",
+        },
+    ),
+    # review12c A-3 (d15): a defibrillator holds TENS, and the stimulator item asks the cardiac device team
+    "82-unknown-crcl10-defibrillator-refractory": Expect(
+        held={"nlsp-analgesia-tens-anodyne": "device team"},
+        texts={"mgmt-analgesia-scs-itb": "pacemaker or defibrillator is implanted"},
+    ),
+    # review12c A-3: refractory pain on the top step with an acute DVT: the anticoagulant timing comes first
+    "83-idiopathic-dvt-refractory-top-step": Expect(
+        texts={
+            "nlsp-analgesia-interventional": "anticoagulant timing",
+            "mgmt-analgesia-scs-itb": "anticoagulant timing",
+        },
+    ),
+    # review12c B-5 (d02): 6/10 on step 2 after radiotherapy: the procedures wait for refractory pain in every item
+    "84-neo-wheelchair-lymph-dvt-same-leg": Expect(
+        texts={"mgmt-analgesia-post-radiation-multimodal": "only if the pain becomes refractory"},
+        not_texts={"mgmt-analgesia-post-radiation-multimodal": "while the pain is not controlled"},
+    ),
 }
 
 
@@ -818,7 +859,7 @@ def test_every_case_has_expectations_and_every_cause_a_case() -> None:
     causes = {json.loads(p.read_text(encoding="utf-8"))["history"]["etiology"] for p in paths}
     from planner.assessment.schema import ETIOLOGIES
 
-    assert len(paths) == 78 and causes == set(ETIOLOGIES)
+    assert len(paths) == 84 and causes == set(ETIOLOGIES)
 
 
 TEXT_KEYS = ("title", "text", "detail", "handout", "precautions", "name", "purpose")
