@@ -659,7 +659,12 @@ EXPECTATIONS: dict[str, Expect] = {
     "58-trauma-rupture-60d-nonwalker-mrc01": Expect(
         offered={"ex-sitting-balance", "clinic-pt-falls", "ex-transfer-board"},
         not_offered={"ex-hamstring-stretch", "ex-balance-feet-together", "ex-sit-to-stand"},
-        texts={"clinic-pt-falls": "sitting down"},
+        texts={
+            "clinic-pt-falls": "sitting down",
+            # review12c A-2: the carer's knee bend never ends as a straight-leg raise on a ruptured nerve
+            "ex-prom-knee": "lowers your thigh back to the bed as your knee straightens",
+        },
+        not_texts={"ex-prom-knee": "straightens your knee all the way"},
     ),
     # c10: palliative non-walker who cannot stand to transfer: a short comfort programme, sliding transfers
     # only, the helper lifts the legs into the bath (12b-14, 12b-3, 12b-21)
@@ -815,6 +820,8 @@ EXPECTATIONS: dict[str, Expect] = {
     "79-trauma-open-day12-infection": Expect(
         not_offered={"nlsp-analgesia-interventional", "mgmt-analgesia-scs-itb", "nlsp-analgesia-rhizotomy"},
         ladder="who-step-3",
+        # review12c A-2: an open injury: the thigh stays low while the knee is straightened
+        texts={"ex-prom-knee": "Never straighten your knee while your thigh is lifted"},
     ),
     # review12c A-3 (d13): three days after an operation, with an acute DVT: the ladder first, no procedure
     "80-postsurgical-day3-dvt-arterial-lymph": Expect(
