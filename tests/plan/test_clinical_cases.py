@@ -853,6 +853,25 @@ EXPECTATIONS: dict[str, Expect] = {
         texts={"mgmt-analgesia-post-radiation-multimodal": "only if the pain becomes refractory"},
         not_texts={"mgmt-analgesia-post-radiation-multimodal": "while the pain is not controlled"},
     ),
+    # review12c A-4 (d10): aged 97 with two falls and no clearance: tricyclic and NSAID cautions where they are named
+    "85-entrap-femoral-aged-97-falls": Expect(
+        texts={
+            "mgmt-analgesia-neuropathic-adjuvants": "a tricyclic is a poor first choice",
+            "who-step-1": "record one before an NSAID is chosen",
+            "entrap-analgesia-conservative-drugs": "record one before an NSAID is chosen",
+        },
+    ),
+    # review12c A-4 (d11): a 9-year-old: every drug item held for a paediatric specialist, one alert
+    "86-trauma-blunt-child-aged-9": Expect(
+        offered={"safety-alert-paediatric"},
+        held={
+            "who-step-2": "paediatric specialist",
+            "guide-analgesia-pregabalin": "paediatric specialist",
+            "mgmt-analgesia-neuropathic-adjuvants": "paediatric specialist",
+        },
+        texts={"safety-alert-paediatric": "Codeine and tramadol are not used under 12"},
+        not_offered={"pgb-alert-record-clearance"},
+    ),
 }
 
 
@@ -866,7 +885,7 @@ def test_every_case_has_expectations_and_every_cause_a_case() -> None:
     causes = {json.loads(p.read_text(encoding="utf-8"))["history"]["etiology"] for p in paths}
     from planner.assessment.schema import ETIOLOGIES
 
-    assert len(paths) == 84 and causes == set(ETIOLOGIES)
+    assert len(paths) == 86 and causes == set(ETIOLOGIES)
 
 
 TEXT_KEYS = ("title", "text", "detail", "handout", "precautions", "name", "purpose")
