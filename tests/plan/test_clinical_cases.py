@@ -803,6 +803,9 @@ EXPECTATIONS: dict[str, Expect] = {
             "ex-walking": "limits your surgeon or doctor gave you",
             "ex-sit-to-stand": "limits your surgeon or doctor gave you",
             "safety-alert-surgical-precautions": "stretches, nerve glides and exercises against",
+            # review12c B-2: injections around the nerve wait for the imaging that excludes a collection
+            "entrap-analgesia-steroid-injection": "excluded a haematoma or collection",
+            "entrap-analgesia-botulinum-piriformis": "excluded a haematoma or collection",
         },
     ),
     # review12c A-1 (x16): 20 days after an operation, MRC 4 hip and knee: resisted and standing-load cards wait
@@ -820,8 +823,13 @@ EXPECTATIONS: dict[str, Expect] = {
     "79-trauma-open-day12-infection": Expect(
         not_offered={"nlsp-analgesia-interventional", "mgmt-analgesia-scs-itb", "nlsp-analgesia-rhizotomy"},
         ladder="who-step-3",
-        # review12c A-2: an open injury: the thigh stays low while the knee is straightened
-        texts={"ex-prom-knee": "Never straighten your knee while your thigh is lifted"},
+        texts={
+            # review12c A-2: an open injury: the thigh stays low while the knee is straightened
+            "ex-prom-knee": "Never straighten your knee while your thigh is lifted",
+            # review12c B-1: the abscess is looked for now; only the plexus study waits for the month
+            "guide-med-trauma-imaging-delay": "only the dedicated plexus study waits",
+            "safety-med-infection-abscess": "not deferred by the month's wait",
+        },
     ),
     # review12c A-3 (d13): three days after an operation, with an acute DVT: the ladder first, no procedure
     "80-postsurgical-day3-dvt-arterial-lymph": Expect(
@@ -872,6 +880,14 @@ EXPECTATIONS: dict[str, Expect] = {
         texts={"safety-alert-paediatric": "Codeine and tramadol are not used under 12"},
         not_offered={"pgb-alert-record-clearance"},
     ),
+    # review12c B-6 (d06): rising needs help, so walking is with the helper in the card, the aid item and the list
+    "87-diabetic-crcl25-rises-with-help-device": Expect(
+        texts={
+            "ex-walking": "Walk only with your helper beside you",
+            "clinic-aid-walker": "Walk only with your helper beside you",
+        },
+        line_texts={"clinic-check-walking-aid": "Walk only with your helper beside you"},
+    ),
 }
 
 
@@ -885,7 +901,7 @@ def test_every_case_has_expectations_and_every_cause_a_case() -> None:
     causes = {json.loads(p.read_text(encoding="utf-8"))["history"]["etiology"] for p in paths}
     from planner.assessment.schema import ETIOLOGIES
 
-    assert len(paths) == 86 and causes == set(ETIOLOGIES)
+    assert len(paths) == 87 and causes == set(ETIOLOGIES)
 
 
 TEXT_KEYS = ("title", "text", "detail", "handout", "precautions", "name", "purpose")
