@@ -858,7 +858,11 @@ EXPECTATIONS: dict[str, Expect] = {
     ),
     # review12c B-5 (d02): 6/10 on step 2 after radiotherapy: the procedures wait for refractory pain in every item
     "84-neo-wheelchair-lymph-dvt-same-leg": Expect(
-        texts={"mgmt-analgesia-post-radiation-multimodal": "only if the pain becomes refractory"},
+        texts={
+            "mgmt-analgesia-post-radiation-multimodal": "only if the pain becomes refractory",
+            # review12c B-4: the carer's ankle stretch on the clot leg is not held at the end
+            "ex-prom-ankle": "without holding it",
+        },
         not_texts={"mgmt-analgesia-post-radiation-multimodal": "while the pain is not controlled"},
     ),
     # review12c A-4 (d10): aged 97 with two falls and no clearance: tricyclic and NSAID cautions where they are named
@@ -888,6 +892,19 @@ EXPECTATIONS: dict[str, Expect] = {
         },
         line_texts={"clinic-check-walking-aid": "Walk only with your helper beside you"},
     ),
+    # review12c B-3 (d07): palliative care: the therapy handout lines follow comfort, as the cards do
+    "88-neo-palliative-step3-crcl40-assisted": Expect(
+        texts={
+            "nlsp-pt-arom-progression": "on the days it helps you",
+            "mgmt-pt-gait-training": "If walking matters to you",
+        },
+        not_texts={
+            "nlsp-pt-arom-progression": "light resistance",
+            "mgmt-pt-strength-flexibility-gait": "strength and stretch",
+            "nlsp-pt-contracture-prevention": "even when they feel stiff",
+            "nlsp-pt-mobilize-dvt-watch": "often during the day",
+        },
+    ),
 }
 
 
@@ -901,7 +918,7 @@ def test_every_case_has_expectations_and_every_cause_a_case() -> None:
     causes = {json.loads(p.read_text(encoding="utf-8"))["history"]["etiology"] for p in paths}
     from planner.assessment.schema import ETIOLOGIES
 
-    assert len(paths) == 87 and causes == set(ETIOLOGIES)
+    assert len(paths) == 88 and causes == set(ETIOLOGIES)
 
 
 TEXT_KEYS = ("title", "text", "detail", "handout", "precautions", "name", "purpose")
