@@ -821,6 +821,9 @@ EXPECTATIONS: dict[str, Expect] = {
     # review12c A-3 (d08): 7/10 twelve days after an infected open injury is acute pain for the ladder, not
     # refractory pain for epidurals, stimulators or neurolysis
     "79-trauma-open-day12-infection": Expect(
+        # review12c C-1: an infected open injury is an urgent alert with a line for the patient
+        offered={"safety-alert-infected-open-injury"},
+        lines={"safety-check-infected-wound"},
         not_offered={"nlsp-analgesia-interventional", "mgmt-analgesia-scs-itb", "nlsp-analgesia-rhizotomy"},
         ladder="who-step-3",
         texts={
@@ -905,6 +908,11 @@ EXPECTATIONS: dict[str, Expect] = {
             "nlsp-pt-mobilize-dvt-watch": "often during the day",
         },
     ),
+    # review12c C-2 (d12): recorded as walking alone with the quadriceps graded 0: the clinician is asked to check
+    "89-idiopathic-walks-alone-knee-grade-0": Expect(
+        offered={"clinic-alert-function-grade-mismatch"},
+        texts={"clinic-alert-function-grade-mismatch": "walks without another person's help"},
+    ),
 }
 
 
@@ -918,7 +926,7 @@ def test_every_case_has_expectations_and_every_cause_a_case() -> None:
     causes = {json.loads(p.read_text(encoding="utf-8"))["history"]["etiology"] for p in paths}
     from planner.assessment.schema import ETIOLOGIES
 
-    assert len(paths) == 88 and causes == set(ETIOLOGIES)
+    assert len(paths) == 89 and causes == set(ETIOLOGIES)
 
 
 TEXT_KEYS = ("title", "text", "detail", "handout", "precautions", "name", "purpose")
