@@ -913,6 +913,12 @@ EXPECTATIONS: dict[str, Expect] = {
         offered={"clinic-alert-function-grade-mismatch"},
         texts={"clinic-alert-function-grade-mismatch": "walks without another person's help"},
     ),
+    # review12c E-1 (d09): one towel card for an ankle graded 2, its last repetition held as the calf stretch
+    "90-idiopathic-cannot-stand-ankle-grade-2": Expect(
+        offered={"ex-ankle-assisted"},
+        not_offered={"ex-calf-stretch"},
+        texts={"ex-ankle-assisted": "slow count of 30 to stretch your calf"},
+    ),
 }
 
 
@@ -926,7 +932,7 @@ def test_every_case_has_expectations_and_every_cause_a_case() -> None:
     causes = {json.loads(p.read_text(encoding="utf-8"))["history"]["etiology"] for p in paths}
     from planner.assessment.schema import ETIOLOGIES
 
-    assert len(paths) == 89 and causes == set(ETIOLOGIES)
+    assert len(paths) == 90 and causes == set(ETIOLOGIES)
 
 
 TEXT_KEYS = ("title", "text", "detail", "handout", "precautions", "name", "purpose")
