@@ -663,6 +663,7 @@ EXPECTATIONS: dict[str, Expect] = {
             "clinic-pt-falls": "sitting down",
             # review12c A-2: the carer's knee bend never ends as a straight-leg raise on a ruptured nerve
             "ex-prom-knee": "lowers your thigh back to the bed as your knee straightens",
+            "ex-ankle-pumps": "your helper moves it for you",  # review12c F-3: ankle graded 0
         },
         not_texts={"ex-prom-knee": "straightens your knee all the way"},
     ),
@@ -850,7 +851,10 @@ EXPECTATIONS: dict[str, Expect] = {
     # review12c A-3 (d15): a defibrillator holds TENS, and the stimulator item asks the cardiac device team
     "82-unknown-crcl10-defibrillator-refractory": Expect(
         held={"nlsp-analgesia-tens-anodyne": "device team"},
-        texts={"mgmt-analgesia-scs-itb": "pacemaker or defibrillator is implanted"},
+        texts={
+            "mgmt-analgesia-scs-itb": "pacemaker or defibrillator is implanted",
+            "mgmt-analgesia-neuropathic-adjuvants": "opens the next step up",  # review12c F-1: already on step 2
+        },
     ),
     # review12c A-3: refractory pain on the top step with an acute DVT: the anticoagulant timing comes first
     "83-idiopathic-dvt-refractory-top-step": Expect(
@@ -900,6 +904,9 @@ EXPECTATIONS: dict[str, Expect] = {
         texts={
             "nlsp-pt-arom-progression": "on the days it helps you",
             "mgmt-pt-gait-training": "If walking matters to you",
+            "nlsp-analgesia-tens-anodyne": "numb in places and over-sensitive in others",  # review12c F-2
+            "mgmt-analgesia-neuropathic-adjuvants": "related to cancer or its treatment",  # review12c F-4
+            "eq-walker": "Walk only with your helper beside you",  # review12c F-8
         },
         not_texts={
             "nlsp-pt-arom-progression": "light resistance",
