@@ -659,7 +659,13 @@ EXPECTATIONS: dict[str, Expect] = {
     "58-trauma-rupture-60d-nonwalker-mrc01": Expect(
         offered={"ex-sitting-balance", "clinic-pt-falls", "ex-transfer-board"},
         not_offered={"ex-hamstring-stretch", "ex-balance-feet-together", "ex-sit-to-stand"},
-        texts={"clinic-pt-falls": "sitting down"},
+        texts={
+            "clinic-pt-falls": "sitting down",
+            # review12c A-2: the carer's knee bend never ends as a straight-leg raise on a ruptured nerve
+            "ex-prom-knee": "lowers your thigh back to the bed as your knee straightens",
+            "ex-ankle-pumps": "your helper moves it for you",  # review12c F-3: ankle graded 0
+        },
+        not_texts={"ex-prom-knee": "straightens your knee all the way"},
     ),
     # c10: palliative non-walker who cannot stand to transfer: a short comfort programme, sliding transfers
     # only, the helper lifts the legs into the bath (12b-14, 12b-3, 12b-21)
@@ -688,7 +694,12 @@ EXPECTATIONS: dict[str, Expect] = {
     "60-palliative-lymph-maintenance-infection": Expect(
         offered={"safety-alert-infected-swollen-leg", "safety-med-infection-abscess"},
         not_offered={"ex-knee-lift-press", "ex-ankle-band-up", "ex-walking"},
-        held={"ex-gentle-movement": "infection"},
+        held={
+            "ex-gentle-movement": "infection",
+            # review12c A-3: no epidural, intrathecal or implanted procedure with an acute infection
+            "nlsp-analgesia-interventional": "no epidural, intrathecal or implanted procedure",
+            "mgmt-analgesia-scs-itb": "no epidural, intrathecal or implanted procedure",
+        },
         lines={"safety-check-infected-leg"},
     ),
     # c12: day 10 after surgery with acute pain: gentle range only, no prone lying (12b-7, 12b-12)
@@ -780,6 +791,141 @@ EXPECTATIONS: dict[str, Expect] = {
         held={"ex-prone-lying": "same-day review"},
         lines={"red-check-spine-review"},
     ),
+    # review12c A-1 (d04): piriformis entrapment 26 days after an operation: no end-range stretch, glide or
+    # resisted standing card before the surgical team's limits; the cards kept carry those limits
+    "77-entrap-piriformis-after-surgery-day26": Expect(
+        held={
+            "ex-piriformis-stretch": "less than 6 weeks",
+            "ex-sciatic-glide": "less than 6 weeks",
+            "ex-hip-back-band": "less than 6 weeks",
+            "ex-heel-raises-standing": "less than 6 weeks",
+        },
+        texts={
+            "ex-walking": "limits your surgeon or doctor gave you",
+            "ex-sit-to-stand": "limits your surgeon or doctor gave you",
+            "safety-alert-surgical-precautions": "stretches, nerve glides and exercises against",
+            # review12c B-2: injections around the nerve wait for the imaging that excludes a collection
+            "entrap-analgesia-steroid-injection": "excluded a haematoma or collection",
+            "entrap-analgesia-botulinum-piriformis": "excluded a haematoma or collection",
+        },
+    ),
+    # review12c A-1 (x16): 20 days after an operation, MRC 4 hip and knee: resisted and standing-load cards wait
+    "78-postsurgical-day20-walker": Expect(
+        held={
+            "ex-knees-apart-band": "less than 6 weeks",
+            "ex-hip-back-band": "less than 6 weeks",
+            "ex-knee-straighten-weight": "less than 6 weeks",
+            "ex-heel-raises-standing": "less than 6 weeks",
+        },
+        texts={"ex-walking": "limits your surgeon or doctor gave you"},
+    ),
+    # review12c A-3 (d08): 7/10 twelve days after an infected open injury is acute pain for the ladder, not
+    # refractory pain for epidurals, stimulators or neurolysis
+    "79-trauma-open-day12-infection": Expect(
+        # review12c C-1: an infected open injury is an urgent alert with a line for the patient
+        offered={"safety-alert-infected-open-injury"},
+        lines={"safety-check-infected-wound"},
+        not_offered={"nlsp-analgesia-interventional", "mgmt-analgesia-scs-itb", "nlsp-analgesia-rhizotomy"},
+        ladder="who-step-3",
+        texts={
+            # review12c A-2: an open injury: the thigh stays low while the knee is straightened
+            "ex-prom-knee": "Never straighten your knee while your thigh is lifted",
+            # review12c B-1: the abscess is looked for now; only the plexus study waits for the month
+            "guide-med-trauma-imaging-delay": "only the dedicated plexus study waits",
+            "safety-med-infection-abscess": "not deferred by the month's wait",
+        },
+    ),
+    # review12c A-3 (d13): three days after an operation, with an acute DVT: the ladder first, no procedure
+    "80-postsurgical-day3-dvt-arterial-lymph": Expect(
+        not_offered={"nlsp-analgesia-interventional", "mgmt-analgesia-scs-itb"},
+        ladder="who-step-3",
+    ),
+    # review12c A-3 (d14): red flags for spinal compression: nothing into the spine before the urgent imaging
+    "81-neo-palliative-red-flags": Expect(
+        offered={"red-alert-cauda-equina"},
+        held={
+            "nlsp-analgesia-interventional": "same-day review",
+            "mgmt-analgesia-scs-itb": "same-day review",
+        },
+    ),
+    # review12c A-3 (d15): a defibrillator holds TENS, and the stimulator item asks the cardiac device team
+    "82-unknown-crcl10-defibrillator-refractory": Expect(
+        held={"nlsp-analgesia-tens-anodyne": "device team"},
+        texts={
+            "mgmt-analgesia-scs-itb": "pacemaker or defibrillator is implanted",
+            "mgmt-analgesia-neuropathic-adjuvants": "opens the next step up",  # review12c F-1: already on step 2
+        },
+    ),
+    # review12c A-3: refractory pain on the top step with an acute DVT: the anticoagulant timing comes first
+    "83-idiopathic-dvt-refractory-top-step": Expect(
+        texts={
+            "nlsp-analgesia-interventional": "anticoagulant timing",
+            "mgmt-analgesia-scs-itb": "anticoagulant timing",
+        },
+    ),
+    # review12c B-5 (d02): 6/10 on step 2 after radiotherapy: the procedures wait for refractory pain in every item
+    "84-neo-wheelchair-lymph-dvt-same-leg": Expect(
+        texts={
+            "mgmt-analgesia-post-radiation-multimodal": "only if the pain becomes refractory",
+            # review12c B-4: the carer's ankle stretch on the clot leg is not held at the end
+            "ex-prom-ankle": "without holding it",
+        },
+        not_texts={"mgmt-analgesia-post-radiation-multimodal": "while the pain is not controlled"},
+    ),
+    # review12c A-4 (d10): aged 97 with two falls and no clearance: tricyclic and NSAID cautions where they are named
+    "85-entrap-femoral-aged-97-falls": Expect(
+        texts={
+            "mgmt-analgesia-neuropathic-adjuvants": "a tricyclic is a poor first choice",
+            "who-step-1": "record one before an NSAID is chosen",
+            "entrap-analgesia-conservative-drugs": "record one before an NSAID is chosen",
+        },
+    ),
+    # review12c A-4 (d11): a 9-year-old: every drug item held for a paediatric specialist, one alert
+    "86-trauma-blunt-child-aged-9": Expect(
+        offered={"safety-alert-paediatric"},
+        held={
+            "who-step-2": "paediatric specialist",
+            "guide-analgesia-pregabalin": "paediatric specialist",
+            "mgmt-analgesia-neuropathic-adjuvants": "paediatric specialist",
+        },
+        texts={"safety-alert-paediatric": "Codeine and tramadol are not used under 12"},
+        not_offered={"pgb-alert-record-clearance"},
+    ),
+    # review12c B-6 (d06): rising needs help, so walking is with the helper in the card, the aid item and the list
+    "87-diabetic-crcl25-rises-with-help-device": Expect(
+        texts={
+            "ex-walking": "Walk only with your helper beside you",
+            "clinic-aid-walker": "Walk only with your helper beside you",
+        },
+        line_texts={"clinic-check-walking-aid": "Walk only with your helper beside you"},
+    ),
+    # review12c B-3 (d07): palliative care: the therapy handout lines follow comfort, as the cards do
+    "88-neo-palliative-step3-crcl40-assisted": Expect(
+        texts={
+            "nlsp-pt-arom-progression": "on the days it helps you",
+            "mgmt-pt-gait-training": "If walking matters to you",
+            "nlsp-analgesia-tens-anodyne": "numb in places and over-sensitive in others",  # review12c F-2
+            "mgmt-analgesia-neuropathic-adjuvants": "related to cancer or its treatment",  # review12c F-4
+            "eq-walker": "Walk only with your helper beside you",  # review12c F-8
+        },
+        not_texts={
+            "nlsp-pt-arom-progression": "light resistance",
+            "mgmt-pt-strength-flexibility-gait": "strength and stretch",
+            "nlsp-pt-contracture-prevention": "even when they feel stiff",
+            "nlsp-pt-mobilize-dvt-watch": "often during the day",
+        },
+    ),
+    # review12c C-2 (d12): recorded as walking alone with the quadriceps graded 0: the clinician is asked to check
+    "89-idiopathic-walks-alone-knee-grade-0": Expect(
+        offered={"clinic-alert-function-grade-mismatch"},
+        texts={"clinic-alert-function-grade-mismatch": "walks without another person's help"},
+    ),
+    # review12c E-1 (d09): one towel card for an ankle graded 2, its last repetition held as the calf stretch
+    "90-idiopathic-cannot-stand-ankle-grade-2": Expect(
+        offered={"ex-ankle-assisted"},
+        not_offered={"ex-calf-stretch"},
+        texts={"ex-ankle-assisted": "slow count of 30 to stretch your calf"},
+    ),
 }
 
 
@@ -793,7 +939,7 @@ def test_every_case_has_expectations_and_every_cause_a_case() -> None:
     causes = {json.loads(p.read_text(encoding="utf-8"))["history"]["etiology"] for p in paths}
     from planner.assessment.schema import ETIOLOGIES
 
-    assert len(paths) == 76 and causes == set(ETIOLOGIES)
+    assert len(paths) == 90 and causes == set(ETIOLOGIES)
 
 
 TEXT_KEYS = ("title", "text", "detail", "handout", "precautions", "name", "purpose")

@@ -108,6 +108,7 @@ def clinical_invariants(assessment: dict[str, Any], plan: dict[str, Any], findin
         or (operation is not None and operation <= 7)
     ):
         faults.append("heat offered on a limb the screen excludes")
+    faults += review12c_invariants(assessment, plan, items)
     pregabalin = [i for i in items.values() if "regabalin" in i["title"]]
     if len(pregabalin) > 1:
         faults.append("more than one pregabalin item")
@@ -132,6 +133,43 @@ def clinical_invariants(assessment: dict[str, Any], plan: dict[str, Any], findin
     faults += programme_invariants(assessment, plan)
     faults += standing_invariants(assessment, plan)
     faults += unrecorded_invariants(assessment, plan)
+    return faults
+
+
+PROCEDURES = ("nlsp-analgesia-interventional", "mgmt-analgesia-scs-itb", "nlsp-analgesia-rhizotomy")
+DRUG_ITEMS = (
+    "who-step-1",
+    "who-step-2",
+    "who-step-3",
+    "guide-analgesia-pregabalin",
+    "mgmt-analgesia-neuropathic-adjuvants",
+)
+
+
+def review12c_invariants(assessment: dict[str, Any], plan: dict[str, Any], items: dict[str, Any]) -> list[str]:
+    """Review 12c's unsafe findings as invariants, read from the assessment: no end-range stretch, nerve glide or
+    resisted card within 6 weeks of an injury or operation; no spinal or implanted pain procedure with an acute
+    infection, and none beside an acute DVT without the anticoagulant caution; no adult drug item under 18."""
+    faults: list[str] = []
+    history = assessment["history"]
+    event = acute_event_days(assessment)
+    if event is not None and event <= 42:
+        loaded = [e["id"] for e in plan["exercises"] if e.get("category") in ("stretch", "nerve", "resisted")]
+        faults += [f"{i} offered {event} days after an injury or operation" for i in loaded]
+    if history.get("infection"):
+        faults += [f"{i} offered with an acute infection" for i in PROCEDURES if i in items]
+    if history.get("dvt"):
+        faults += [
+            f"{i} offered beside an acute DVT without the anticoagulant caution"
+            for i in PROCEDURES
+            if i in items and "anticoagulant timing" not in items[i]["detail"]
+        ]
+    birth = (assessment.get("patient") or {}).get("birth_date")
+    if birth:
+        visit, born = date.fromisoformat(assessment["assessed_on"]), date.fromisoformat(birth)
+        age = visit.year - born.year - ((visit.month, visit.day) < (born.month, born.day))
+        if age < 18:
+            faults += [f"{i} offered to a patient under 18" for i in (*DRUG_ITEMS, *PROCEDURES) if i in items]
     return faults
 
 
