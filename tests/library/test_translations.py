@@ -92,8 +92,12 @@ def test_a_spanish_plan_carries_every_patient_text_in_spanish(spanish: Any) -> N
     bridge = next(e for e in plan["exercises"] if e["id"] == "ex-bridge")["translation"]
     assert bridge["name"] == "Puente" and len(bridge["instructions"]) == 3
     walker = next(line for line in plan["handout"]["checklist"] if line["id"] == "clinic-check-walking-aid")
-    assert walker["text"] == "Use your walker every time you walk."
-    assert walker["translation"]["text"] == "Use su andador cada vez que camine."  # the finding's value translated
+    # Getting up needs help, so the line adds the helper; the finding's value is translated, its test is not.
+    assert walker["text"] == "Use your walker every time you walk. Walk only with your helper beside you."
+    assert (
+        walker["translation"]["text"]
+        == "Use su andador cada vez que camine. Camine únicamente con su ayudante a su lado."
+    )
     english = generate_plan(load_example("neoplastic-after-radiation"), spanish)
     assert "language" not in english and all("translation" not in entry for entry in english["exercises"])
 
@@ -339,7 +343,7 @@ def test_translated_values_print_but_the_segments_test_the_real_finding(spanish:
     walking = next(e for e in walks["exercises"] if e["id"] == "ex-walking")
     assert walking["instructions"][0].startswith("Walk with your walker")
     assert walking["translation"]["instructions"][0].startswith("Camine con su andador por un camino llano")
-    assert "Camine solo con su ayudante a su lado." in walking["translation"]["instructions"][0]
+    assert "Camine únicamente con su ayudante a su lado." in walking["translation"]["instructions"][0]
 
 
 def test_the_spanish_keeps_the_helper_and_clot_guards_of_the_english(spanish: Any) -> None:
@@ -349,7 +353,7 @@ def test_the_spanish_keeps_the_helper_and_clot_guards_of_the_english(spanish: An
     every = " ".join(texts.values())
     for block_id in ("clinic-ot-toilet-seat", "clinic-ot-chair"):
         if block_id in texts:
-            assert "Siéntese y póngase de pie solo con su ayudante a su lado" in texts[block_id]
+            assert "Siéntese y póngase de pie únicamente con su ayudante a su lado" in texts[block_id]
     if "nlsp-analgesia-tens-anodyne" in texts:
         assert "piel con heridas o irritada" in texts["nlsp-analgesia-tens-anodyne"]
         assert (
