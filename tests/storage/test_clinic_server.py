@@ -322,6 +322,55 @@ def test_backup_and_restore_a_clinic_database_with_pg_dump(
         assert "not empty" in capsys.readouterr().err
 
 
+def test_a_restore_refuses_another_databases_dump_unless_forced(
+    clinic: Any, postgres_server: Any, tmp_path: Any, capsys: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The database a server restore fills is empty: the dump must be of the database this workstation last
+    opened at that address, or (at an address it does not know) of one it has opened."""
+    from planner.cli import run
+    from planner.storage.identity import read_database_id
+    from tests.postgres_server import fresh_database
+
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    clinic_dump, other_dump = tmp_path / "clinic.pgdump", tmp_path / "other.pgdump"
+    assert run(["--db", clinic.location, "db", "backup", str(clinic_dump)]) == 0
+    with fresh_database(postgres_server) as other_name:
+        other = open_database(postgres_server.url(other_name))  # a database of its own: another id
+        with other.connection() as connection, clinic.connection() as theirs:
+            assert read_database_id(connection) != read_database_id(theirs)
+        other.dispose()
+        assert run(["--db", postgres_server.url(other_name), "db", "backup", str(other_dump)]) == 0
+    capsys.readouterr()
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "elsewhere"))  # a workstation that has opened nothing
+    name = postgres_server.new_database_name("target")
+    target = postgres_server.url(name)
+    postgres_server.admin(f'CREATE DATABASE "{name}"')
+    try:
+        assert run(["--db", target, "db", "restore", str(clinic_dump)]) == 2  # the clinic was never opened here
+        message = capsys.readouterr().err
+        assert "cannot be shown to be a backup of" in message and "never opened" in message
+        assert "Traceback" not in message
+        open_database(clinic.location).dispose()  # now this workstation knows the clinic's database
+        assert run(["--db", target, "db", "restore", str(clinic_dump)]) == 0
+        capsys.readouterr()
+        postgres_server.admin(f'DROP DATABASE "{name}" WITH (FORCE)')  # the same address, empty again
+        postgres_server.admin(f'CREATE DATABASE "{name}"')
+        assert run(["--db", target, "db", "restore", str(other_dump)]) == 2
+        message = capsys.readouterr().err
+        assert "is a backup of another database" in message and "add --force" in message
+        with psycopg_connect(target) as connection:  # nothing was restored
+            assert connection.execute("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'").fetchone() == (0,)
+        assert run(["--db", target, "db", "restore", str(other_dump), "--force"]) == 0
+    finally:
+        postgres_server.admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def psycopg_connect(url: str) -> Any:
+    import psycopg
+
+    return psycopg.connect(url, autocommit=True)
+
+
 def test_db_check_on_the_command_line_on_a_server(clinic: Any, capsys: Any) -> None:
     from planner.cli import run
 
