@@ -260,7 +260,7 @@ def open_server_schema(
     from planner.storage.identity import ensure_database_id
     from planner.storage.migrate import HEAD_REVISION, known_revisions, upgrade
     from planner.storage.postgres import server_error
-    from planner.storage.server_backup import remember_database
+    from planner.storage.server_identity import remember_database
 
     database = ServerDatabase(location, busy_timeout_ms=busy_timeout_ms, ask_password=ask_password)
     try:

@@ -10,7 +10,7 @@ restore never merges into or overwrites a clinic's records.
 
 A dump carries its database's id (planner.storage.identity), as a file backup does. The database a restore
 fills is empty, so "this database" is the one this workstation last opened at that address (the planner
-remembers, per address, the id it found there: :func:`remember_database`). A dump of another database is
+remembers, per address, the id it found there: planner.storage.server_identity). A dump of another database is
 refused unless forced: at an address this workstation knows, a dump of any other id; at an address it does not
 know, a dump of a database it never opened, or one without an id.
 
@@ -21,7 +21,6 @@ on the PATH, or the newest in /usr/lib/postgresql/*/bin (Debian's layout).
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import subprocess
@@ -36,9 +35,6 @@ if TYPE_CHECKING:
     from planner.storage.postgres import ServerAddress
 
 DUMP_SUFFIX = ".pgdump"
-KNOWN_DATABASES = "clinic-databases.json"
-"""In the user's data folder: the id of the database found at each clinic server address opened."""
-KNOWN_LIMIT = 50
 
 
 def client_program(name: str) -> str:
@@ -98,50 +94,6 @@ def backup_server(database: ServerDatabase, target: Path | None = None) -> Path:
     return target
 
 
-def _address_key(address: ServerAddress) -> str:
-    """The database an address names, whoever logs in and however TLS is asked for: host, port, database."""
-    from sqlalchemy.engine import make_url
-
-    made = make_url(address.url)
-    host = made.host or str(made.query.get("host", ""))
-    return f"{host}:{made.port or made.query.get('port', 5432)}/{made.database}"
-
-
-def _known_file() -> Path:
-    from planner.paths import user_data_dir
-
-    return user_data_dir() / KNOWN_DATABASES
-
-
-def known_databases() -> dict[str, str]:
-    """The database id last found at each clinic server address this workstation opened (address key -> id)."""
-    try:
-        known = json.loads(_known_file().read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return {str(k): str(v) for k, v in known.items()} if isinstance(known, dict) else {}
-
-
-def remember_database(address: ServerAddress, database_id: str) -> None:
-    """Note the id of the database at ``address`` (most recent last, the oldest forgotten past KNOWN_LIMIT).
-    A note that cannot be written costs only the restore check its knowledge of this address."""
-    key = _address_key(address)
-    known = known_databases()
-    if known.get(key) == database_id:
-        return
-    known.pop(key, None)
-    known[key] = database_id
-    kept = dict(list(known.items())[-KNOWN_LIMIT:])
-    target = _known_file()
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        partial = target.with_name(target.name + PART_SUFFIX)
-        partial.write_text(json.dumps(kept, indent=1), encoding="utf-8")
-        os.replace(partial, target)
-    except OSError:
-        pass
-
-
 def dump_database_id(backup: Path, address: ServerAddress) -> str | None:
     """The database id a pg_dump file holds (its ``database_identity`` row), None when it holds none."""
     out = _run(
@@ -162,6 +114,7 @@ def dump_database_id(backup: Path, address: ServerAddress) -> str | None:
 
 def _check_belongs(address: ServerAddress, backup: Path, dump_id: str | None) -> None:
     from planner.storage.restore import ForeignBackupError
+    from planner.storage.server_identity import address_key, known_databases
 
     if dump_id is None:
         raise ForeignBackupError(
@@ -169,7 +122,7 @@ def _check_belongs(address: ServerAddress, backup: Path, dump_id: str | None) ->
             "changed; add --force if you are sure it is this clinic's."
         )
     known = known_databases()
-    expected = known.get(_address_key(address))
+    expected = known.get(address_key(address))
     if expected == dump_id:
         return
     if expected is not None:
@@ -221,6 +174,8 @@ def restore_server(location: str, backup: Path, ask_password: object = None, *, 
             f"restoring {backup} into {address.shown}",
         )
         if dump_id is not None:
+            from planner.storage.server_identity import remember_database
+
             remember_database(address, dump_id)
     finally:
         database.dispose()
