@@ -467,7 +467,7 @@ def cmd_db_restore(args: argparse.Namespace) -> int:
         from planner.storage.postgres import ServerAddress, terminal_password
         from planner.storage.server_backup import restore_server
 
-        restore_server(args.db, Path(args.backup), ask_password=terminal_password)
+        restore_server(args.db, Path(args.backup), ask_password=terminal_password, force=args.force)
         print(f"restored {args.backup} to {ServerAddress.parse(args.db).shown}")
         return EXIT_OK
     target = Path(args.db or default_database_path())

@@ -8,6 +8,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -20,6 +21,12 @@ from tests.paths import REPO
 pytest_plugins = ["tests.postgres_server"]
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+# The tests' own home for what the planner keeps per user (the default database, drafts, logs, settings, the
+# ids of clinic databases seen): never the real user's folders, and inherited by the processes tests start.
+_USER_HOME = Path(tempfile.mkdtemp(prefix="planner-tests-"))
+for _variable in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
+    os.environ[_variable] = str(_USER_HOME / _variable.lower())
 
 EXAMPLES_DIR = REPO / "resources" / "examples"
 """The sample assessments, shipped with the app (a clean clone has nothing outside the repository)."""

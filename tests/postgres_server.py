@@ -64,6 +64,8 @@ class PostgresServer:
     process: subprocess.Popen[bytes] | None = None
     folder: Path | None = None
     external_url: str | None = None
+    port: int | None = None
+    """The TCP port, when the server listens on 127.0.0.1 too (``start_server(tls=..., port=...)``)."""
     _names: Iterator[int] = field(default_factory=lambda: itertools.count(1))
 
     def url(self, database: str = "postgres", user: str | None = None) -> str:
@@ -74,7 +76,8 @@ class PostgresServer:
             if user is not None:
                 made = made.set(username=user, password=None)
             return made.render_as_string(hide_password=False)
-        return f"postgresql://{user or self.superuser}@/{database}?host={self.socket_dir}"
+        port = f"&port={self.port}" if self.port is not None else ""
+        return f"postgresql://{user or self.superuser}@/{database}?host={self.socket_dir}{port}"
 
     def admin(self, statement: str) -> None:
         """Run one statement as the superuser outside any transaction (CREATE DATABASE, CREATE ROLE)."""
@@ -101,8 +104,12 @@ class PostgresServer:
             shutil.rmtree(self.folder, ignore_errors=True)
 
 
-def start_server() -> PostgresServer:
-    """initdb and start a server in a new temporary folder; raises RuntimeError saying why it cannot."""
+def start_server(*, tls: tuple[Path, Path] | None = None, port: int | None = None) -> PostgresServer:
+    """initdb and start a server in a new temporary folder; raises RuntimeError saying why it cannot.
+
+    With ``tls`` (a certificate and its key, PEM files) and ``port`` the server also listens on 127.0.0.1 at
+    that port, with ``ssl=on`` and TLS connections only there (``hostssl``), as a clinic's server would; without
+    them it has no TCP port at all."""
     try:
         import psycopg  # noqa: F401
     except ImportError:
@@ -117,7 +124,7 @@ def start_server() -> PostgresServer:
     if prefix:
         shutil.chown(folder, SUPERUSER)
         shutil.chown(sockets, SUPERUSER)
-    server = PostgresServer(str(sockets), folder=folder)
+    server = PostgresServer(str(sockets), folder=folder, port=port if tls else None)
     try:
         made = subprocess.run(
             [
@@ -141,6 +148,18 @@ def start_server() -> PostgresServer:
         # One login must give a password (PASSWORD_LOGIN, for the tests of asking for it); every other is trusted.
         hba = data / "pg_hba.conf"
         hba.write_text(f"local all {PASSWORD_LOGIN} scram-sha-256\nlocal all all trust\n", encoding="utf-8")
+        network = ["-c", "listen_addresses="]
+        if tls is not None:
+            if port is None:
+                raise RuntimeError("a TLS server needs a TCP port")
+            for source, name in zip(tls, ("server.crt", "server.key"), strict=True):
+                shutil.copyfile(source, data / name)
+                (data / name).chmod(0o600)  # the server refuses a key others can read
+                if prefix:
+                    shutil.chown(data / name, SUPERUSER)
+            with hba.open("a", encoding="utf-8") as lines:
+                lines.write("hostssl all all 127.0.0.1/32 trust\n")
+            network = ["-c", "listen_addresses=127.0.0.1", "-p", str(port), "-c", "ssl=on"]
         log = (folder / "server.log").open("wb")
         if prefix:
             shutil.chown(folder / "server.log", SUPERUSER)
@@ -152,8 +171,7 @@ def start_server() -> PostgresServer:
                 str(data),
                 "-k",
                 str(sockets),
-                "-c",
-                "listen_addresses=",
+                *network,
                 "-c",
                 "fsync=off",
                 "-c",

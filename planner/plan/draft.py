@@ -9,6 +9,7 @@ plan lint and the demo data call it with a library and history they made themsel
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from planner.library.store import load_library
@@ -47,3 +48,46 @@ def draft_plan(
         with database.read() as reading:
             history = stored_history(reading, assessment, assessment_id)
     return generate_plan(assessment, library, history, language)
+
+
+@dataclass(frozen=True, slots=True)
+class Draft:
+    """A plan drafted before a write transaction, with what it was drafted from, so that the write can tell
+    whether it is still the plan for what is stored (:func:`draft_to_store`)."""
+
+    assessment: dict[str, Any]
+    history: list[dict[str, Any]]
+    content: dict[str, Any]
+
+
+def draft_before_writing(
+    database: Database, assessment: dict[str, Any], assessment_id: int | None, library: CompiledLibrary
+) -> Draft:
+    """Draft the plan a write will store, before the write takes the database's write lock.
+
+    Drafting is the slow, pure part of storing or saving; done under the lock, every other workstation's
+    save would queue behind it. The history is read in a short read transaction of its own and the plan is
+    generated with no transaction open."""
+    from planner.record.visits import stored_history
+
+    with database.read() as reading:
+        history = stored_history(reading, assessment, assessment_id)
+    return Draft(assessment, history, generate_plan(assessment, library, history))
+
+
+def draft_to_store(
+    session: Session,
+    draft: Draft,
+    assessment: dict[str, Any],
+    assessment_id: int | None,
+    library: CompiledLibrary,
+) -> dict[str, Any]:
+    """The plan to store, inside the write transaction: ``draft`` when it was drafted from this assessment
+    and from the history stored now; drafted again here otherwise (another visit of the patient was stored
+    or saved between the draft and the write), so what is stored is always the plan of what is stored."""
+    from planner.record.visits import stored_history
+
+    history = stored_history(session, assessment, assessment_id)
+    if assessment == draft.assessment and history == draft.history:
+        return draft.content
+    return generate_plan(assessment, library, history)

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from planner.edits import PlanEdits
 from planner.errors import UserError
-from planner.plan.draft import draft_plan
+from planner.plan.draft import draft_before_writing, draft_to_store
 from planner.record import followup
 from planner.record.patient_ids import normalize_id
 from planner.record.patients import new_patient_checks, stored_patient_id, upsert_patient
@@ -30,6 +30,8 @@ from planner.storage import audit
 from planner.storage.database import Database, get_or_raise
 
 if TYPE_CHECKING:
+    from sqlmodel import Session
+
     from planner.models import Assessment
 
 
@@ -40,6 +42,34 @@ def _fill_assessment(row: Assessment, assessment: dict[str, Any]) -> None:
     row.affected_side = assessment["history"]["affected_side"]
     row.pain_nrs = assessment["pain"]["nrs"]
     row.document = canonical_json(assessment)
+
+
+def _with_patient_id(session: Session, assessment: dict[str, Any]) -> tuple[dict[str, Any], bool]:
+    """The assessment with its patient's id as stored (see :mod:`planner.record.patient_ids`; a new patient's
+    normalised), and whether the patient is new."""
+    info = assessment["patient"]
+    patient_id = stored_patient_id(session, info["id"])
+    new = patient_id is None
+    if patient_id is None:
+        patient_id = normalize_id(info["id"])
+    if patient_id != info["id"]:
+        assessment = {**assessment, "patient": {**info, "id": patient_id}}
+    return assessment, new
+
+
+def _saved_assessment(
+    session: Session, assessment_id: int, assessment: dict[str, Any]
+) -> tuple[Assessment, dict[str, Any]]:
+    """The stored assessment row being saved over, and the edited assessment with the row's patient id (the
+    patient of a stored assessment cannot change)."""
+    from planner.models import Assessment
+
+    row = get_or_raise(session, Assessment, assessment_id)
+    if normalize_id(assessment["patient"]["id"]) != normalize_id(row.patient_id):
+        raise UserError("patient.id: cannot change on a stored assessment (record a new patient instead)")
+    if assessment["patient"]["id"] != row.patient_id:
+        assessment = {**assessment, "patient": {**assessment["patient"], "id": row.patient_id}}
+    return row, assessment
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,16 +99,15 @@ def store_assessment(
 
     library = load_library(database)
     edits = edits or PlanEdits()
+    with database.read() as reading:
+        planned, _new = _with_patient_id(reading, assessment)
+    draft = draft_before_writing(database, planned, None, library)
     with database.write() as session:
         info = assessment["patient"]
-        patient_id = stored_patient_id(session, info["id"])
-        notes: list[str] = []
-        if patient_id is None:
-            patient_id = normalize_id(info["id"])
-            notes = new_patient_checks(session, patient_id, info["name"], info.get("birth_date"))
-        if patient_id != info["id"]:
-            assessment = {**assessment, "patient": {**info, "id": patient_id}}
-        plan = draft_plan(database, assessment, session=session, library=library)
+        assessment, new = _with_patient_id(session, assessment)
+        patient_id = assessment["patient"]["id"]
+        notes = new_patient_checks(session, patient_id, info["name"], info.get("birth_date")) if new else []
+        plan = draft_to_store(session, draft, assessment, None, library)
         created = upsert_patient(session, assessment["patient"])
         row = Assessment(
             patient_id=patient_id,
@@ -125,18 +154,19 @@ def save_draft(
     """
     from planner.clock import utc_now
     from planner.library.store import load_library
-    from planner.models import Assessment, Plan
+    from planner.models import Plan
 
     library = load_library(database)
+    with database.read() as reading:
+        _row, planned = _saved_assessment(reading, assessment_id, assessment)
+        # Refused early, before drafting; the check that counts is the one under the write lock below.
+        refuse_if_changed(reading, latest_plan_row(reading, assessment_id), opened, "Not saved")
+    draft = draft_before_writing(database, planned, assessment_id, library)
     with database.write() as session:
-        row = get_or_raise(session, Assessment, assessment_id)
-        if normalize_id(assessment["patient"]["id"]) != normalize_id(row.patient_id):
-            raise UserError("patient.id: cannot change on a stored assessment (record a new patient instead)")
-        if assessment["patient"]["id"] != row.patient_id:
-            assessment = {**assessment, "patient": {**assessment["patient"], "id": row.patient_id}}
+        row, assessment = _saved_assessment(session, assessment_id, assessment)
         latest = latest_plan_row(session, assessment_id)
         refuse_if_changed(session, latest, opened, "Not saved")
-        content = draft_plan(database, assessment, assessment_id, session=session, library=library)
+        content = draft_to_store(session, draft, assessment, assessment_id, library)
         upsert_patient(session, assessment["patient"])
         _fill_assessment(row, assessment)
         session.add(row)

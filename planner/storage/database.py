@@ -260,6 +260,7 @@ def open_server_schema(
     from planner.storage.identity import ensure_database_id
     from planner.storage.migrate import HEAD_REVISION, known_revisions, upgrade
     from planner.storage.postgres import server_error
+    from planner.storage.server_identity import remember_database
 
     database = ServerDatabase(location, busy_timeout_ms=busy_timeout_ms, ask_password=ask_password)
     try:
@@ -276,7 +277,7 @@ def open_server_schema(
             )
         if revision != HEAD_REVISION:
             upgrade(database)
-        ensure_database_id(database)
+        remember_database(database.address, ensure_database_id(database))  # what a restore here must be
     except DBAPIError as exc:
         database.dispose()
         raise server_error(exc, database.location, "The database could not be opened") from None

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from planner.storage.database import Database
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
-HEAD_REVISION = "0009_clinic_server"
+HEAD_REVISION = "0010_search_as_sqlite"
 """The newest migration; a test checks it against Alembic's own view of the scripts."""
 
 

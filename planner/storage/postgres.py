@@ -217,6 +217,13 @@ def server_error(exc: BaseException, shown: str, doing: str = "Nothing was saved
             f"{doing}: your login on the clinic server may not do this ({_reason(exc)}). Ask the clinic's "
             "administrator for the right role (clinician, front desk or clinical lead); your entries are kept."
         )
+    if (state.startswith(CONNECTION_CLASS) or state == "") and "certificate" in _reason(exc).lower():
+        return StorageError(
+            f"{doing}: the clinic server {shown} could not prove it is the clinic's server ({_reason(exc)}). "
+            "With sslmode=verify-full its certificate must be signed by the clinic CA the address names "
+            "(sslrootcert) and name the host as the address writes it; no password was sent to it. Ask the "
+            "clinic's administrator for the clinic CA file and the server's name; your entries are kept."
+        )
     if state.startswith(CONNECTION_CLASS) or state in AUTHENTICATION_STATES or state == "":
         return StorageError(
             f"{doing}: the clinic server {shown} cannot be reached or refused the login ({_reason(exc)}). "

@@ -1,14 +1,13 @@
 """The full-text index of the document library on a clinic server: PostgreSQL's own text search.
 
-Migration 0009 gives ``passage`` a stored ``tsvector`` column (``search``: the heading weighted A, the text
-D) with a GIN index, kept in step by PostgreSQL itself (a generated column), and ``search_synonym`` for the
-documents' synonym tables. Both go through the ``planner_search`` configuration: accents removed
-(``unaccent``), then the Porter stemmer, as SQLite's index does (planner.storage.search_sqlite), and no stop
-words, so a search finds the same passages on either database (the order may differ: ``ts_rank`` is not
-bm25).
+``passage`` has a stored ``tsvector`` column (``search``: the heading weighted A, the text D) with a GIN
+index, kept in step by PostgreSQL itself (a generated column), and ``search_synonym`` holds the documents'
+synonym tables. Both are made by the functions of migration 0010, which read words exactly as SQLite's index
+does (planner.storage.search_sqlite: unicode61 words, accents removed, FTS5's own Porter stemmer), so a
+search finds the same passages on either database (the order may differ: ``ts_rank`` is not bm25).
 
 The same functions as planner.storage.search_sqlite; a search's words become a ``tsquery`` through
-``phraseto_tsquery`` and ``to_tsquery`` of a quoted literal, so no word is ever read as query syntax.
+``planner_search_query``, whose lexemes are taken as they are, so no word is ever read as query syntax.
 """
 
 from __future__ import annotations
@@ -18,12 +17,15 @@ from typing import Any
 
 from sqlalchemy import text
 
-from planner.storage.guards_postgres import PASSAGE_VECTOR, SEARCH_CONFIGURATION
+from planner.storage.guards_postgres import SEARCH_CONFIGURATION
+
+PASSAGE_VECTOR = "setweight(planner_search_vector(heading), 'A') || setweight(planner_search_vector(text), 'D')"
+"""A passage's search vector as migration 0010 made the column: the heading weighted A, the text D."""
 
 ADD_SYNONYMS = text("INSERT INTO search_synonym (words, document_id) VALUES (:words, :document_id)")
 REMOVE_SYNONYMS = text("DELETE FROM search_synonym WHERE document_id = :document_id")
 SYNONYMS = text(
-    f"SELECT words FROM search_synonym WHERE search @@ phraseto_tsquery('{SEARCH_CONFIGURATION}', :word) "
+    "SELECT words FROM search_synonym WHERE search @@ planner_search_query(:word, false) "
     "AND document_id NOT IN (SELECT id FROM document WHERE NOT enabled) ORDER BY id LIMIT 4"
 )
 UNINDEXED = text(f"SELECT count(*) FROM passage WHERE search IS DISTINCT FROM ({PASSAGE_VECTOR})")
@@ -65,10 +67,8 @@ def tsquery(connection: Any, words: list[str]) -> tuple[str, dict[str, str]]:
         for number, alternative in enumerate(alternatives.values()):
             name = f"w{index}_{number}"
             params[name] = alternative
-            if number == 0 and index == len(words) - 1:
-                parts.append(f"to_tsquery('{SEARCH_CONFIGURATION}', quote_literal(:{name}) || ':*')")
-            else:
-                parts.append(f"phraseto_tsquery('{SEARCH_CONFIGURATION}', :{name})")
+            prefix = "true" if number == 0 and index == len(words) - 1 else "false"
+            parts.append(f"planner_search_query(:{name}, {prefix})")
         terms.append("(" + " || ".join(parts) + ")")
     return " && ".join(terms), params
 

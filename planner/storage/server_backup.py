@@ -8,6 +8,12 @@ transaction (``--single-transaction --exit-on-error``: all or nothing), as the r
 becomes the owner of the restored schema and so of its guards. A database that holds tables is refused: a
 restore never merges into or overwrites a clinic's records.
 
+A dump carries its database's id (planner.storage.identity), as a file backup does. The database a restore
+fills is empty, so "this database" is the one this workstation last opened at that address (the planner
+remembers, per address, the id it found there: planner.storage.server_identity). A dump of another database is
+refused unless forced: at an address this workstation knows, a dump of any other id; at an address it does not
+know, a dump of a database it never opened, or one without an id.
+
 The password, when the planner holds one in memory, reaches the tools through their environment
 (``PGPASSWORD``), never on their command line or on disk. The tools are the server's client programs:
 on the PATH, or the newest in /usr/lib/postgresql/*/bin (Debian's layout).
@@ -88,8 +94,54 @@ def backup_server(database: ServerDatabase, target: Path | None = None) -> Path:
     return target
 
 
-def restore_server(location: str, backup: Path, ask_password: object = None) -> None:
-    """Load the pg_dump file ``backup`` into the empty clinic database at ``location``, all or nothing."""
+def dump_database_id(backup: Path, address: ServerAddress) -> str | None:
+    """The database id a pg_dump file holds (its ``database_identity`` row), None when it holds none."""
+    out = _run(
+        [client_program("pg_restore"), "--data-only", "--table=database_identity", "--file=-", str(backup)],
+        address,
+        f"reading {backup}",
+    )
+    lines = out.splitlines()
+    for number, line in enumerate(lines):
+        if line.startswith("COPY ") and "database_identity" in line and number + 1 < len(lines):
+            columns = [c.strip().strip('"') for c in line[line.index("(") + 1 : line.index(")")].split(",")]
+            row = lines[number + 1]
+            if row == "\\.":
+                return None
+            return row.split("\t")[columns.index("id")]
+    return None
+
+
+def _check_belongs(address: ServerAddress, backup: Path, dump_id: str | None) -> None:
+    from planner.storage.restore import ForeignBackupError
+    from planner.storage.server_identity import address_key, known_databases
+
+    if dump_id is None:
+        raise ForeignBackupError(
+            f"{backup} holds no database id, so it cannot be shown to be a backup of {address.shown}. Nothing was "
+            "changed; add --force if you are sure it is this clinic's."
+        )
+    known = known_databases()
+    expected = known.get(address_key(address))
+    if expected == dump_id:
+        return
+    if expected is not None:
+        raise ForeignBackupError(
+            f"{backup} is a backup of another database (id {dump_id[:12]}), not of {address.shown} (id "
+            f"{expected[:12]}, as this workstation last opened it). Nothing was changed; add --force to restore "
+            "it anyway."
+        )
+    if dump_id not in known.values():
+        raise ForeignBackupError(
+            f"{backup} cannot be shown to be a backup of {address.shown}: it is a backup of a database (id "
+            f"{dump_id[:12]}) this workstation has never opened. Nothing was changed; add --force if you are sure "
+            "it is this clinic's."
+        )
+
+
+def restore_server(location: str, backup: Path, ask_password: object = None, *, force: bool = False) -> None:
+    """Load the pg_dump file ``backup`` into the empty clinic database at ``location``, all or nothing.
+    A dump of another database than the one this workstation knows there is refused unless ``force``."""
     from sqlalchemy import inspect
 
     from planner.storage.database import ServerDatabase
@@ -106,6 +158,9 @@ def restore_server(location: str, backup: Path, ask_password: object = None) -> 
                 "into an empty database (create one with createdb, then restore into it). Nothing was changed."
             )
         address = database.address
+        dump_id = dump_database_id(backup, address)
+        if not force:
+            _check_belongs(address, backup, dump_id)
         _run(
             [
                 client_program("pg_restore"),
@@ -118,5 +173,9 @@ def restore_server(location: str, backup: Path, ask_password: object = None) -> 
             address,
             f"restoring {backup} into {address.shown}",
         )
+        if dump_id is not None:
+            from planner.storage.server_identity import remember_database
+
+            remember_database(address, dump_id)
     finally:
         database.dispose()

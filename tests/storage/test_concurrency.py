@@ -127,3 +127,84 @@ def test_already_signed_is_still_its_own_error(db: Any) -> None:
     signed = sign_plan(db, plan.id, "J. Rivera", "PT", opened=plan.stamp, shown_hash=plan.draft_hash)
     with pytest.raises(PlanSignedError):
         sign_plan(db, plan.id, "J. Rivera", "PT", opened=signed.stamp, shown_hash=signed.draft_hash)
+
+
+# The write lock is not held while a plan is drafted: another workstation writes while one is drafting.
+
+
+def second_workstation(db: Any) -> Any:
+    """Another connection to the same database, as a second workstation has, that gives up on the write lock
+    at once (so a lock held by the first would show as an error here, not as a wait)."""
+    from planner.storage.database import Database, ServerDatabase
+
+    if db.is_server:
+        return ServerDatabase(db.location, busy_timeout_ms=100)
+    return Database(db.path, busy_timeout_ms=100)
+
+
+@pytest.fixture
+def while_drafting(monkeypatch: pytest.MonkeyPatch) -> Any:
+    """``while_drafting(action)``: run ``action`` once, in the middle of the next plan drafted (the real
+    generator runs around it)."""
+    import planner.plan.draft
+
+    real = planner.plan.draft.generate_plan
+    pending: list[Any] = []
+
+    def generate(*args: Any, **kwargs: Any) -> Any:
+        if pending:
+            pending.pop()()
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(planner.plan.draft, "generate_plan", generate)
+    return pending.append
+
+
+def test_another_workstation_writes_while_a_save_is_drafting(db: Any, while_drafting: Any) -> None:
+    plan, _ = opened_twice(db)
+    other = second_workstation(db)
+    written: list[Any] = []
+    while_drafting(lambda: written.append(store_assessment(other, make_assessment(patient={"id": "T-2"}))))
+    saved = save_draft(db, plan.assessment_id, make_assessment(pain={"nrs": 6}), PlanEdits(), opened=plan.stamp)
+    other.dispose()
+    assert written and written[0].patient_id == "T-2"  # it got the write lock during the first one's drafting
+    assert saved.assessment["pain"]["nrs"] == 6 and saved.row_version == plan.row_version + 1
+
+
+def test_another_workstation_writes_while_a_new_visit_is_drafting(db: Any, while_drafting: Any) -> None:
+    other = second_workstation(db)
+    written: list[Any] = []
+    while_drafting(lambda: written.append(store_assessment(other, make_assessment(patient={"id": "T-2"}))))
+    stored = store_assessment(db, make_assessment(pain={"nrs": 3}))
+    other.dispose()
+    assert written and written[0].patient_id == "T-2"
+    assert get_plan(db, stored.plan_id).assessment["pain"]["nrs"] == 3
+
+
+def test_a_save_over_a_change_made_while_it_was_drafting_is_refused(db: Any, while_drafting: Any) -> None:
+    """Drafting outside the lock does not weaken the check: the version is compared under the lock."""
+    first, second = opened_twice(db)
+    other = second_workstation(db)
+    changes = make_assessment(pain={"nrs": 9})
+    while_drafting(lambda: save_draft(other, first.assessment_id, changes, PlanEdits(), opened=first.stamp))
+    with pytest.raises(PlanChangedError, match="saved by"):
+        save_draft(db, second.assessment_id, make_assessment(pain={"nrs": 2}), PlanEdits(), opened=second.stamp)
+    other.dispose()
+    assert get_plan(db, first.id).assessment["pain"]["nrs"] == 9  # the other save stands, nothing stored
+
+
+def test_a_visit_stored_while_a_save_was_drafting_is_in_the_saved_plan(db: Any, while_drafting: Any) -> None:
+    """The draft was made without the earlier visit stored meanwhile; what is stored is drafted with it, as
+    if the save had waited for it."""
+    from planner.plan.draft import draft_plan
+
+    plan, _ = opened_twice(db)
+    now = make_assessment(pain={"nrs": 2})
+    drafted_alone = draft_plan(db, now, plan.assessment_id)
+    other = second_workstation(db)
+    earlier = make_assessment(assessed_on="2026-10-01", pain={"nrs": 9})
+    while_drafting(lambda: store_assessment(other, earlier))
+    saved = save_draft(db, plan.assessment_id, now, PlanEdits(), opened=plan.stamp)
+    other.dispose()
+    assert saved.content == json.loads(json.dumps(draft_plan(db, now, plan.assessment_id)))
+    assert saved.content != json.loads(json.dumps(drafted_alone))  # the earlier visit changed the plan
