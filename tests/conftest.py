@@ -199,3 +199,16 @@ def lock_held(path: Path, mode: str = "EXCLUSIVE") -> Iterator[subprocess.Popen[
             child.stdin.write("\n")
             child.stdin.close()
         child.wait(timeout=60)
+
+
+@pytest.fixture
+def cli(db_path: Path, capsys: pytest.CaptureFixture[str]) -> Any:
+    """The command line on the test's database: (exit code, stdout, stderr) of ``planner --db DB ARGS``."""
+    from planner.cli import run
+
+    def call(*args: str) -> tuple[int, str, str]:
+        code = run(["--db", str(db_path), *args])
+        out = capsys.readouterr()
+        return code, out.out, out.err
+
+    return call

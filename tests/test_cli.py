@@ -12,18 +12,7 @@ from typing import Any
 import pytest
 
 from planner.assessment.schema import SECTION_KEYS
-from planner.cli import run
 from tests.conftest import EXAMPLES_DIR, example_paths, make_assessment
-
-
-@pytest.fixture
-def cli(db_path: Path, capsys: pytest.CaptureFixture[str]) -> Any:
-    def call(*args: str) -> tuple[int, str, str]:
-        code = run(["--db", str(db_path), *args])
-        out = capsys.readouterr()
-        return code, out.out, out.err
-
-    return call
 
 
 def write_json(tmp_path: Path, name: str, data: Any) -> Path:

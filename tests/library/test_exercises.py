@@ -16,11 +16,9 @@ from planner.assessment.validate import validate_assessment
 from planner.engine.dosage import Dosage
 from planner.engine.vocabulary import MUSCLE_GROUPS
 from planner.errors import DocumentError
-from planner.library.compiler import compile_library
-from planner.library.files import read_shipped_documents
-from planner.library.parser import parse_document
 from planner.plan.generate import generate_plan
 from tests.conftest import REPO, make_assessment
+from tests.library.test_documents import compile_with_shipped, problems
 
 REPO_DOCS = REPO / "docs"
 
@@ -63,22 +61,8 @@ def exercise(entry_id: str = "ex-t", **fields: str) -> str:
     return f"::: exercise {entry_id}\n{body}\n:::\n"
 
 
-def compile_text(text: str) -> Any:
-    parsed = parse_document(text, "test.md")
-    documents = {d.id: d for d in read_shipped_documents()}
-    documents[parsed.id] = parsed
-    return compile_library(documents.values(), prefer_errors_of=parsed.id)
-
-
-def problems(text: str) -> list[str]:
-    with pytest.raises(DocumentError) as caught:
-        compile_text(text)
-    assert caught.value.origin == "test.md"
-    return [str(p) for p in caught.value.problems]
-
-
 def test_a_valid_exercise_compiles_with_its_figure() -> None:
-    library = compile_text(HEADER + exercise(progression="ex-knee-straighten-weight") + FIGURE)
+    library = compile_with_shipped(HEADER + exercise(progression="ex-knee-straighten-weight") + FIGURE)
     entry = next(e for e in library.exercises if e.id == "ex-t")
     assert entry.dosage == Dosage(sets=2, reps=10, times=2, per="day")
     assert entry.progression == ("ex-knee-straighten-weight",)
@@ -162,7 +146,7 @@ def test_equipment_passes_the_same_screen_and_lands_in_held(library: Any) -> Non
         "::: equipment eq-heat-pad\ncategory: home\nname: Heat pad\npurpose: Warms a sore area.\n"
         "step: Use the low setting.\nwhen: false\nexclusive: warm-aids\nillustration: icon-reacher\n:::\n"
     )
-    custom = compile_text(text + FIGURE)
+    custom = compile_with_shipped(text + FIGURE)
     entry = next(e for e in custom.equipment if e.id == "eq-heat-pack")
     assert entry.screen == ("heat_hold",) and entry.exclusive == "warm-aids"
     clear = generate_plan(make_assessment(pain={"nrs": 3}), custom)

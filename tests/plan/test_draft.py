@@ -12,7 +12,6 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
-from planner.cli import run
 from planner.library.files import read_shipped_documents
 from planner.library.translations import source_texts
 from planner.plan.draft import draft_plan
@@ -21,22 +20,7 @@ from planner.record.patient_history import plan_for_patient
 from planner.record.visits import find_stored_assessment
 from tests.export.test_pdf_progress import visits
 from tests.paths import REPO
-
-
-@pytest.fixture
-def cli(db_path: Path, capsys: pytest.CaptureFixture[str]) -> Any:
-    def call(*args: str) -> tuple[int, str, str]:
-        code = run(["--db", str(db_path), *args])
-        out = capsys.readouterr()
-        return code, out.out, out.err
-
-    return call
-
-
-def write(tmp_path: Path, name: str, data: Any) -> Path:
-    path = tmp_path / name
-    path.write_text(json.dumps(data), encoding="utf-8")
-    return path
+from tests.test_cli import write_json
 
 
 def pdf_text(path: Path) -> str:
@@ -48,12 +32,12 @@ def test_export_of_a_stored_patients_file_drafts_with_the_history(cli: Any, db: 
     store_assessment(db, first)
     store_assessment(db, second)
     out = tmp_path / "plan.pdf"
-    code, printed, err = cli("export", str(write(tmp_path, "third.json", third)), "-o", str(out))
+    code, printed, err = cli("export", str(write_json(tmp_path, "third.json", third)), "-o", str(out))
     assert code == 0, err
     assert printed.startswith("wrote")
     text = pdf_text(out)
     assert "Progress across visits" in text and "3 visits from 2026-01-10 to 2026-03-07" in text
-    code, printed, _ = cli("plan", str(write(tmp_path, "third.json", third)), "--json")
+    code, printed, _ = cli("plan", str(write_json(tmp_path, "third.json", third)), "--json")
     assert json.loads(printed)["progress"]["dates"] == ["2026-01-10", "2026-02-07", "2026-03-07"]
 
 
@@ -63,7 +47,7 @@ def test_a_stored_file_is_drafted_as_that_visit_not_compared_with_itself(cli: An
     stored = store_assessment(db, second)
     assert find_stored_assessment(db, second) == stored.assessment_id
     assert draft_plan(db, second, stored.assessment_id)["progress"]["dates"] == ["2026-01-10", "2026-02-07"]
-    code, printed, _ = cli("plan", str(write(tmp_path, "second.json", second)), "--json")
+    code, printed, _ = cli("plan", str(write_json(tmp_path, "second.json", second)), "--json")
     assert code == 0 and json.loads(printed)["progress"]["dates"] == ["2026-01-10", "2026-02-07"]
     latest, plan = plan_for_patient(db, second["patient"]["id"])
     assert latest == json.loads(json.dumps(second)) and plan["progress"]["dates"] == ["2026-01-10", "2026-02-07"]
