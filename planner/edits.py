@@ -247,6 +247,12 @@ def _settle(edits: PlanEdits, *keys: str) -> PlanEdits:
     return edits
 
 
+def _decided(edits: PlanEdits, kind: str, target: str = "") -> PlanEdits:
+    """A copy of ``edits`` for an edit function to change: the decision (``kind``, ``target``) is the
+    clinician's now, so its carried-over mark goes."""
+    return _settle(edits.copy(), decision_key(kind, target))
+
+
 def unconfirmed(edits: PlanEdits) -> dict[str, CarriedMark]:
     """The carried-over decisions and values not yet confirmed or changed (a plan with any is not signed)."""
     return {key: mark for key, mark in edits.carried.items() if not mark.confirmed}
@@ -329,13 +335,13 @@ def check_section(section: str) -> str:
 
 
 def exclude_item(edits: PlanEdits, item_id: str, reason: str) -> PlanEdits:
-    out = _settle(edits.copy(), decision_key("excluded", item_id))
+    out = _decided(edits, "excluded", item_id)
     out.excluded[item_id] = check_text("reason", reason, required=False)
     return out
 
 
 def include_item(edits: PlanEdits, item_id: str) -> PlanEdits:
-    out = _settle(edits.copy(), decision_key("excluded", item_id))
+    out = _decided(edits, "excluded", item_id)
     out.excluded.pop(item_id, None)
     return out
 
@@ -354,7 +360,7 @@ def reword_item(edits: PlanEdits, item_id: str, title: str, detail: str) -> Plan
 
 
 def restore_item_wording(edits: PlanEdits, item_id: str) -> PlanEdits:
-    out = _settle(edits.copy(), decision_key("wording", item_id))
+    out = _decided(edits, "wording", item_id)
     out.rewritten.pop(item_id, None)
     return out
 
@@ -401,19 +407,19 @@ def remove_added_item(edits: PlanEdits, item_id: str) -> PlanEdits:
 
 
 def order_items(edits: PlanEdits, section: str, item_ids: Iterable[str]) -> PlanEdits:
-    out = _settle(edits.copy(), decision_key("order", section))
+    out = _decided(edits, "order", section)
     out.order[check_section(section)] = list(dict.fromkeys(item_ids))
     return out
 
 
 def exclude_exercise(edits: PlanEdits, exercise_id: str, reason: str) -> PlanEdits:
-    out = _settle(edits.copy(), decision_key("exercise_excluded", exercise_id))
+    out = _decided(edits, "exercise_excluded", exercise_id)
     out.exercise_excluded[exercise_id] = check_text("reason", reason, required=False)
     return out
 
 
 def include_exercise(edits: PlanEdits, exercise_id: str) -> PlanEdits:
-    out = _settle(edits.copy(), decision_key("exercise_excluded", exercise_id))
+    out = _decided(edits, "exercise_excluded", exercise_id)
     out.exercise_excluded.pop(exercise_id, None)
     return out
 
@@ -444,7 +450,7 @@ def remove_added_exercise(edits: PlanEdits, exercise_id: str) -> PlanEdits:
 
 def order_exercises(edits: PlanEdits, exercise_ids: Iterable[str]) -> PlanEdits:
     """The cards in this order (ids not listed keep their place after the listed ones)."""
-    out = _settle(edits.copy(), decision_key("exercise_order"))
+    out = _decided(edits, "exercise_order")
     out.exercise_order = list(dict.fromkeys(exercise_ids))
     return out
 
@@ -459,7 +465,7 @@ def move_exercise(edits: PlanEdits, current: Iterable[str], exercise_id: str, po
 def set_dosage(edits: PlanEdits, exercise_id: str, change: DosageChange | None) -> PlanEdits:
     """The clinician's dosage for an exercise (None: the document's again). Each number is checked against the
     range a home programme may hold, as the documents' dosages are."""
-    out = _settle(edits.copy(), decision_key("dosage", exercise_id))
+    out = _decided(edits, "dosage", exercise_id)
     if change is None or change.empty:
         out.dosage.pop(exercise_id, None)
         return out
@@ -485,7 +491,7 @@ def check_dosage(change: DosageChange) -> DosageChange:
 
 
 def set_equipment_status(edits: PlanEdits, equipment_id: str, status: str | None) -> PlanEdits:
-    out = _settle(edits.copy(), decision_key("equipment", equipment_id))
+    out = _decided(edits, "equipment", equipment_id)
     if status is None:
         out.equipment.pop(equipment_id, None)
         return out
