@@ -144,43 +144,27 @@ def _refuse(name: str, when: str, table: str, message: str, condition: str = "")
     )
 
 
+def _call(name: str, when: str, table: str, function: str) -> tuple[str, str]:
+    return name, f"CREATE TRIGGER {name} {when} ON {table} FOR EACH ROW EXECUTE FUNCTION {function}()"
+
+
 TRIGGERS: dict[str, str] = dict(
     [
-        (
-            "plan_before_update",
-            "CREATE TRIGGER plan_before_update BEFORE UPDATE ON plan FOR EACH ROW "
-            "EXECUTE FUNCTION planner_plan_before_update()",
-        ),
-        (
-            "plan_before_insert",
-            "CREATE TRIGGER plan_before_insert BEFORE INSERT ON plan FOR EACH ROW "
-            "EXECUTE FUNCTION planner_plan_before_insert()",
-        ),
+        _call("plan_before_update", "BEFORE UPDATE", "plan", "planner_plan_before_update"),
+        _call("plan_before_insert", "BEFORE INSERT", "plan", "planner_plan_before_insert"),
         _refuse(
             "plan_signed_no_delete", "BEFORE DELETE", "plan", "a signed plan cannot be deleted", "OLD.status = 'signed'"
         ),
         _refuse("plan_no_truncate", "BEFORE TRUNCATE", "plan", "a signed plan cannot be deleted"),
-        (
-            "audit_log_append_only",
-            "CREATE TRIGGER audit_log_append_only BEFORE INSERT ON audit_log FOR EACH ROW "
-            "EXECUTE FUNCTION planner_audit_before_insert()",
-        ),
+        _call("audit_log_append_only", "BEFORE INSERT", "audit_log", "planner_audit_before_insert"),
         _refuse("audit_log_no_update", "BEFORE UPDATE", "audit_log", "the audit log is append-only"),
         _refuse("audit_log_no_delete", "BEFORE DELETE", "audit_log", "the audit log is append-only"),
         _refuse("audit_log_no_truncate", "BEFORE TRUNCATE", "audit_log", "the audit log is append-only"),
-        (
-            "plan_part_no_replace",
-            "CREATE TRIGGER plan_part_no_replace BEFORE INSERT ON plan_part FOR EACH ROW "
-            "EXECUTE FUNCTION planner_part_before_insert()",
-        ),
+        _call("plan_part_no_replace", "BEFORE INSERT", "plan_part", "planner_part_before_insert"),
         _refuse("plan_part_no_update", "BEFORE UPDATE", "plan_part", "a stored plan part cannot be changed"),
         _refuse("plan_part_no_delete", "BEFORE DELETE", "plan_part", "a stored plan part cannot be deleted"),
         _refuse("plan_part_no_truncate", "BEFORE TRUNCATE", "plan_part", "a stored plan part cannot be deleted"),
-        (
-            "database_identity_single",
-            "CREATE TRIGGER database_identity_single BEFORE INSERT ON database_identity "
-            "FOR EACH ROW EXECUTE FUNCTION planner_identity_before_insert()",
-        ),
+        _call("database_identity_single", "BEFORE INSERT", "database_identity", "planner_identity_before_insert"),
         _refuse(
             "database_identity_no_update", "BEFORE UPDATE", "database_identity", "the database id cannot be changed"
         ),
