@@ -1,10 +1,11 @@
 """One way to draft a plan: the assessment, the compiled library and the patient's history, then generation.
 
-Every caller with a database drafts through :func:`draft_plan` (storing an assessment, saving a draft, the
-patient's latest plan for ``planner plan --patient`` and the history, ``planner plan FILE`` and ``planner export
-FILE``), so a plan printed from the command line compares with the patient's earlier visits exactly as the one
-the app shows. :func:`planner.plan.generate.generate_plan` stays the pure step underneath (the benchmarks, the
-plan lint and the demo data call it with a library and history they made themselves).
+Every caller with a database drafts through :func:`draft_plan` (the app's editor on every change, storing an
+assessment, saving a draft, the patient's latest plan for ``planner plan --patient`` and the history, ``planner
+plan FILE`` and ``planner export FILE``), so a plan printed from the command line compares with the patient's
+earlier visits exactly as the one the app shows. :func:`planner.plan.generate.generate_plan` stays the pure step
+underneath (the benchmarks, the plan lint and the demo data call it with a library and history they made
+themselves).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ def draft_plan(
     session: Session | None = None,
     library: CompiledLibrary | None = None,
     language: str | None = None,
+    visits: list[tuple[int, dict[str, Any]]] | None = None,
 ) -> dict[str, Any]:
     """The draft plan for ``assessment`` with the patient's earlier stored assessments as its history.
 
@@ -38,11 +40,15 @@ def draft_plan(
     history. ``session`` reads the history inside the caller's transaction (storing and saving do);
     ``library`` spares a caller that already holds the compiled library a second look-up; ``language`` prints
     the patient's texts in that language instead of the patient's own (``planner export --language``).
+    ``visits`` are the patient's stored (id, assessment) pairs when the caller already holds them: the app's
+    editor reads them once per open patient, so that a keystroke redrafts without reading the database.
     """
-    from planner.record.visits import stored_history
+    from planner.record.visits import earlier_visits, stored_history
 
     library = library or load_library(database)
-    if session is not None:
+    if visits is not None:
+        history = earlier_visits(visits, assessment["assessed_on"], assessment_id)
+    elif session is not None:
         history = stored_history(session, assessment, assessment_id)
     else:
         with database.read() as reading:

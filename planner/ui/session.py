@@ -3,7 +3,7 @@
 Every widget writes through :meth:`AssessmentSession.set_value` or :meth:`AssessmentSession.set_edits`, which
 push a QUndoCommand; the command calls back into :meth:`_apply_value` / :meth:`_apply_edits`. So undo and
 redo cover every edit, and there is exactly one place where the state changes. Validation and plan
-generation are the core's (``validate_assessment``, ``generate_plan``); nothing is re-implemented here. Each
+generation are the core's (``validate_assessment``, ``draft_plan``); nothing is re-implemented here. Each
 plan decision is one pure function of :mod:`planner.edits` whose result the caller hands to ``set_edits``; a
 value changed in the form also ends its "carried forward" mark, in the same undo step.
 """
@@ -24,7 +24,7 @@ from planner.edits import PlanEdits, apply_edits, settle_value
 from planner.errors import AssessmentError, FieldIssue, NotFoundError
 from planner.library.store import load_library
 from planner.plan.carry import follow_up_assessment
-from planner.plan.generate import generate_plan
+from planner.plan.draft import draft_plan
 from planner.record.assessments import save_draft, store_assessment
 from planner.record.plans import PlanChangedError, PlanRecord, PlanStamp, draft_hash, get_plan, sign_plan
 from planner.record.visits import earlier_visits, patient_assessments
@@ -269,7 +269,7 @@ class AssessmentSession(QObject):
             self.plan_is_current = False
         else:
             self.issues = []
-            self.content = generate_plan(assessment, load_library(self.database), self._history(assessment))
+            self.content = draft_plan(self.database, assessment, self.assessment_id, visits=self._visits(assessment))
             self.plan_is_current = True
         self._render_plan()
 
@@ -310,14 +310,18 @@ class AssessmentSession(QObject):
             return []
         return review_entries(self._edits, self.plan, self.assessment())
 
-    def _history(self, assessment: dict[str, Any]) -> list[dict[str, Any]]:
-        """The patient's stored assessments before this one (by its date as edited now), read once per session."""
+    def _visits(self, assessment: dict[str, Any]) -> list[tuple[int, dict[str, Any]]]:
+        """The patient's stored (id, assessment) pairs, read once per session."""
         if self._stored_visits is None:
             try:
                 self._stored_visits = patient_assessments(self.database, assessment["patient"]["id"])
             except NotFoundError:  # a patient not stored yet has no history
                 self._stored_visits = []
-        return earlier_visits(self._stored_visits, assessment["assessed_on"], self.assessment_id)
+        return self._stored_visits
+
+    def _history(self, assessment: dict[str, Any]) -> list[dict[str, Any]]:
+        """The patient's stored assessments before this one (by its date as edited now)."""
+        return earlier_visits(self._visits(assessment), assessment["assessed_on"], self.assessment_id)
 
     def _render_plan(self) -> None:
         self.plan = apply_edits(self.content, self._edits) if self.content else None

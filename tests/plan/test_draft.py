@@ -17,7 +17,7 @@ from planner.library.translations import source_texts
 from planner.plan.draft import draft_plan
 from planner.record.assessments import store_assessment
 from planner.record.patient_history import plan_for_patient
-from planner.record.visits import find_stored_assessment
+from planner.record.visits import find_stored_assessment, patient_assessments
 from tests.export.test_pdf_progress import visits
 from tests.paths import REPO
 from tests.test_cli import write_json
@@ -106,3 +106,27 @@ def test_the_app_exports_the_plan_as_the_clinician_left_it(db: Any, tmp_path: Pa
     data = exported.path.read_bytes()
     text = " ".join((page.extract_text() or "") for page in PdfReader(io.BytesIO(data)).pages)
     assert "Your exercises" in text and "Your equipment" not in text  # suggested items are not chosen ones
+
+
+def test_every_caller_with_a_database_drafts_through_draft_plan() -> None:
+    """generate_plan is the pure step under draft_plan: outside the draft module only the callers that make their
+    own library and history (the plan lint, the demo data, the benchmarks) call it, so no face of the app drafts
+    without the patient's earlier visits."""
+    pure_callers = {"planner/plan/draft.py", "planner/plan/lint.py", "planner/demo.py", "planner/plan/generate.py"}
+    callers = {
+        path.relative_to(REPO).as_posix()
+        for path in (REPO / "planner").rglob("*.py")
+        if re.search(r"\bgenerate_plan\(", path.read_text(encoding="utf-8"))
+    }
+    assert callers <= pure_callers, sorted(callers - pure_callers)
+
+
+def test_the_apps_editor_drafts_with_the_history_read_once(db: Any) -> None:
+    first, second, third = visits()
+    store_assessment(db, first)
+    stored = store_assessment(db, second)
+    visits_read = patient_assessments(db, first["patient"]["id"])
+    assert len(visits_read) == 2
+    assert draft_plan(db, third, visits=visits_read) == draft_plan(db, third)
+    second_id = stored.assessment_id
+    assert draft_plan(db, second, second_id, visits=visits_read) == draft_plan(db, second, second_id)
