@@ -4,7 +4,8 @@ What it prints, all from the plan (after :func:`planner.edits.apply_edits`): the
 therapist, the next appointment or check-up, when to call, each included item's patient text (the clinician's
 wording wins; excluded items are absent, held items never reach the plan's sections), the exercise cards the
 clinician kept (picture, name, purpose, numbered steps, dosage, precautions and the clinician's changes), the
-equipment the clinician chose with its use and icon, the daily checklist, and a week-by-week tick chart.
+equipment the clinician chose with its use and icon, the daily checklist, and a week-by-week tick chart when the
+documents call for one (see :meth:`HandoutRenderer.chart`).
 
 Only texts written for patients are printed: the documents' (or their translations'), or the clinician's own.
 When a text has no up-to-date translation in the patient's language, the English prints with a visible note
@@ -52,6 +53,8 @@ CARD_LINE = colors.HexColor("#9fb3c8")
 DOSAGE_FILL = colors.HexColor("#f3f6f9")
 WEEKS = 4
 DAYS = 7
+TICK_CHART_FINDING = "handout_tick_chart"
+"""The derived finding (CLINIC) that says whether the handout prints the exercise tick chart."""
 
 
 def patient_text(entity: dict[str, Any], key: str, language: str | None) -> tuple[Any, str | None]:
@@ -457,9 +460,14 @@ class HandoutRenderer(PdfRenderer):
 
     # --- the tick chart -----------------------------------------------------------------------------
     def chart(self) -> list[Flowable]:
-        """A box per exercise and day, four weeks long; the columns are numbered as the cards are."""
+        """A box per exercise and day, four weeks long; the columns are numbered as the cards are.
+
+        Whether the handout has one is the documents' decision, carried by the plan as the finding
+        ``handout_tick_chart`` (CLINIC: none in palliative care, where the patient does only what helps); a plan
+        drafted before that finding existed keeps its chart.
+        """
         cards = self.plan.get("exercises") or []
-        if not cards:
+        if not cards or (self.plan.get("findings") or {}).get(TICK_CHART_FINDING) is False:
             return []
         per_chart = 7 if self.large_print else 12
         story: list[Flowable] = []

@@ -32,6 +32,7 @@ from planner.edits import (
 )
 from planner.export.context import ClinicInfo, ExportContext, Signature
 from planner.export.handout import next_date, render_handout_pdf
+from planner.export.handout_labels import labels
 from planner.plan.generate import generate_plan
 from tests.conftest import load_example
 
@@ -229,3 +230,31 @@ def test_long_and_hostile_clinician_text_prints_literally_and_never_fails(
     text = squash(" ".join(pages_of(render_handout_pdf(plan, assessment, context(library), large_print=large_print))))
     assert squash(hostile + "Use the tall chair.") in text
     assert squash(long_note[:300]) in text and squash(long_note[-200:]) in text
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_a_palliative_handout_has_no_tick_chart(library: Any, language: str) -> None:
+    """In palliative care each exercise is done only as far as it helps (CLINIC, Goals of care): the documents
+    switch the tick chart off through the plan's ``handout_tick_chart`` finding, in every language."""
+    words = labels(language)
+    texts = {}
+    for palliative in (False, True):
+        raw = load_example("neoplastic-after-radiation")
+        raw["history"]["palliative"] = palliative
+        assessment = validate_assessment(raw)
+        plan = apply_edits(generate_plan(assessment, library, language=language), PlanEdits())
+        assert plan["exercises"], "the case keeps exercise cards either way"
+        assert plan["findings"]["handout_tick_chart"] is (not palliative)
+        texts[palliative] = squash(" ".join(pages_of(render_handout_pdf(plan, assessment, context(library)))))
+    for key in ("chart", "chart_help"):
+        assert squash(words[key]) in texts[False]
+        assert squash(words[key]) not in texts[True]
+    assert squash(words["exercises"]) in texts[True]  # the cards themselves stay
+
+
+def test_a_plan_drafted_before_the_switch_keeps_its_chart(library: Any, case: Any) -> None:
+    assessment, plan, _edits = case
+    older = {**plan, "findings": {k: v for k, v in plan["findings"].items() if k != "handout_tick_chart"}}
+    assert squash("Your exercise chart") in squash(
+        " ".join(pages_of(render_handout_pdf(older, assessment, context(library))))
+    )
