@@ -125,6 +125,7 @@ class HandoutRenderer(PdfRenderer):
                 generated_label=self.words["generated"],
                 library_label=self.words["library_version"],
                 draft_label=self.words["draft_mark"],
+                language=self.language,
             )
         )
 

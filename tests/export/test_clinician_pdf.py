@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import re
+import time
 from datetime import UTC, datetime
 from typing import Any
 
@@ -244,3 +245,17 @@ def test_every_example_prints_page_x_of_y_on_every_page(library: Any, path: Any)
     pages = pages_of(render_clinician_pdf(plan, assessment, context()))
     for number, page in enumerate(pages, start=1):
         assert f"Page{number}of{len(pages)}" in page
+
+
+def test_the_footer_prints_the_time_in_words(library: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    try:
+        assessment = load_example("neoplastic-after-radiation")
+        plan = apply_edits(generate_plan(assessment, library), PlanEdits())
+        moment = ExportContext(clinic=CLINIC, generated_at=datetime(2026, 12, 6, 3, 5, tzinfo=UTC))
+        pages = pages_of(render_clinician_pdf(plan, assessment, moment))
+        assert all(squash("Generated 6 December 2026, 03:05 UTC") in page for page in pages)
+    finally:
+        monkeypatch.undo()
+        time.tzset()

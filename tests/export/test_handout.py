@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import re
+import time
 from collections import Counter
 from datetime import UTC, datetime
 from typing import Any
@@ -258,3 +259,44 @@ def test_a_plan_drafted_before_the_switch_keeps_its_chart(library: Any, case: An
     assert squash("Your exercise chart") in squash(
         " ".join(pages_of(render_handout_pdf(older, assessment, context(library))))
     )
+
+
+@pytest.fixture
+def zone(monkeypatch: pytest.MonkeyPatch) -> Any:
+    """Set the machine's time zone for one test (printouts show the clinic's wall-clock time)."""
+
+    def set_zone(name: str) -> None:
+        monkeypatch.setenv("TZ", name)
+        time.tzset()
+
+    yield set_zone
+    monkeypatch.undo()
+    time.tzset()
+
+
+DEC_6 = datetime(2026, 12, 6, 3, 5, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("language", "tz", "moment", "printed"),
+    [
+        ("en", "UTC", DEC_6, "Printed 6 December 2026, 03:05 UTC"),
+        ("es", "UTC", DEC_6, "Impreso 6 de diciembre de 2026, 03:05 UTC"),
+        ("en", "Europe/Madrid", DEC_6, "Printed 6 December 2026, 04:05 CET"),
+        ("es", "America/New_York", DEC_6, "Impreso 5 de diciembre de 2026, 22:05 EST"),  # the clinic's day
+        ("es", "UTC", datetime(2026, 9, 30, 23, 5, tzinfo=UTC), "Impreso 30 de septiembre de 2026, 23:05 UTC"),
+    ],
+)
+def test_the_footer_prints_the_time_in_words_of_the_handout_language(
+    library: Any, zone: Any, language: str, tz: str, moment: datetime, printed: str
+) -> None:
+    """Not ISO, and not the machine's locale: the month comes from the handout's labels. The longest date beside
+    the draft mark still leaves the library version whole."""
+    zone(tz)
+    assessment = load_example("neoplastic-after-radiation")
+    plan = apply_edits(generate_plan(assessment, library, language=language), PlanEdits())
+    context = ExportContext(clinic=CLINIC, generated_at=moment, figures=library.figures)
+    pages = pages_of(render_handout_pdf(plan, assessment, context))
+    version = f"{labels(language)['library_version']} {plan['library_version']}"
+    assert all(squash(printed) in squash(page) and squash(version) in squash(page) for page in pages)
+    assert not re.search(r"20\d\d-\d\d-\d\d", "".join(pages))
