@@ -25,6 +25,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, PageBreak, Paragraph, Spacer, Table
 
 from planner.edits import CHOSEN_EQUIPMENT
+from planner.engine.schedule import next_check_up
 from planner.export.context import ExportContext
 from planner.export.handout_labels import dosage_rows, labels, long_date
 from planner.export.pdf_common import (
@@ -74,25 +75,12 @@ def patient_text(entity: dict[str, Any], key: str, language: str | None) -> tupl
 
 
 def next_date(plan: dict[str, Any], today: date) -> tuple[str, str, str | None] | None:
-    """(label key, date, end of window) of the next appointment: the clinician's, else the earliest dated
-    monitoring item still open on ``today``: the earliest date still ahead, or else the earliest window still
-    open (a window that opened before the visit, such as 3-6 months after onset)."""
+    """(label key, date, end of window) of the next appointment: the clinician's, else the plan's next check-up
+    (:func:`planner.engine.schedule.next_check_up`)."""
     if plan.get("next_appointment"):
         return "next_appointment", plan["next_appointment"], None
-    monitoring = next((s for s in plan.get("sections") or () if s.get("key") == "monitoring"), None)
-    candidates = []
-    for item in (monitoring or {}).get("items") or ():
-        if not item.get("due_on"):
-            continue
-        start, end = date.fromisoformat(item["due_on"]), item.get("due_until")
-        last = date.fromisoformat(end) if end else start
-        if last >= today:
-            candidates.append((start, last, end))
-    if not candidates:
-        return None
-    upcoming = [candidate for candidate in candidates if candidate[0] >= today]  # a date ahead beats an open window
-    start, _last, end = min(upcoming or candidates)
-    return "next_checkup", start.isoformat(), end
+    check_up = next_check_up(plan, today)
+    return ("next_checkup", *check_up) if check_up else None
 
 
 class HandoutRenderer(PdfRenderer):
