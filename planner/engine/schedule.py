@@ -113,3 +113,25 @@ def status_on(today: date, due_on: str, due_until: str | None, completed_on: str
 def window_text(due_on: str, due_until: str | None) -> str:
     """'2026-12-15', or '2026-12-15 to 2027-03-15' for a window."""
     return due_on + (f" to {due_until}" if due_until else "")
+
+
+def next_check_up(plan: Mapping[str, Any], today: date) -> tuple[str, str | None] | None:
+    """(date, end of window or None) of the plan's next check-up on ``today``: the earliest dated monitoring item
+    still open: the earliest date still ahead, or else the earliest window still open (a window that opened
+    before the visit, such as 3-6 months after onset). None when no dated item is still open.
+
+    What the handout prints when the clinician set no appointment, and what the Plan tab suggests as one."""
+    monitoring = next((s for s in plan.get("sections") or () if s.get("key") == "monitoring"), None)
+    candidates = []
+    for item in (monitoring or {}).get("items") or ():
+        if not item.get("due_on"):
+            continue
+        start, end = date.fromisoformat(item["due_on"]), item.get("due_until")
+        last = date.fromisoformat(end) if end else start
+        if last >= today:
+            candidates.append((start, last, end))
+    if not candidates:
+        return None
+    upcoming = [candidate for candidate in candidates if candidate[0] >= today]  # a date ahead beats an open window
+    start, _last, end = min(upcoming or candidates)
+    return start.isoformat(), end

@@ -75,7 +75,7 @@ HISTORY_FLAGS = (
     ("arterial_insufficiency", "Arterial insufficiency"),
     ("infection", "Infection"),
 )
-"""The history flags the rules read, printed in one row with a recorded flag in bold."""
+"""The history flags the rules read, printed in one row: those set first, in bold, then those not set."""
 
 RefKey = tuple[str, str, str]
 
@@ -116,7 +116,19 @@ def note(text: str) -> str:
 
 
 def _flag(value: Any) -> str:
-    return "not recorded" if value is None else humanize(value)
+    """A yes/no fact of the assessment; absent is "no", since the format defaults these booleans to false (an
+    absent flag was not set, which is not the same as a value nobody recorded, so never "not recorded")."""
+    return humanize(bool(value))
+
+
+def _flags_line(flags: list[tuple[str, Any]]) -> str:
+    """The history flags in one line, those set first and in bold: "Yes: DVT · No: Palliative, ..."."""
+    present = [bold(label) for label, value in flags if value]
+    absent = [escape(label) for label, value in flags if not value]
+    parts = [f"Yes: {', '.join(present)}"] if present else []
+    if absent:
+        parts.append(f"No: {', '.join(absent)}")
+    return " · ".join(parts)
 
 
 class ClinicianRenderer(PdfRenderer):
@@ -403,13 +415,7 @@ class ClinicianRenderer(PdfRenderer):
         devices = ", ".join(humanize(d) for d in history.get("implanted_devices") or [])
         wide = [
             ("Dates", " · ".join(f"{escape(label)} {escape(value)}" for label, value in dates)),
-            (
-                "History flags",
-                " · ".join(
-                    f"{escape(label)} {bold('yes') if value else escape(_flag(value))}" for label, value in flags
-                )
-                + f" · Implanted devices {bold(devices) if devices else 'none'}",
-            ),
+            ("History flags", _flags_line(flags) + f" · Implanted devices {bold(devices) if devices else 'none'}"),
         ]
         lymphedema = self._lymphedema(findings)
         if lymphedema:

@@ -4,7 +4,8 @@ What it prints, all from the plan (after :func:`planner.edits.apply_edits`): the
 therapist, the next appointment or check-up, when to call, each included item's patient text (the clinician's
 wording wins; excluded items are absent, held items never reach the plan's sections), the exercise cards the
 clinician kept (picture, name, purpose, numbered steps, dosage, precautions and the clinician's changes), the
-equipment the clinician chose with its use and icon, the daily checklist, and a week-by-week tick chart.
+equipment the clinician chose with its use and icon, the daily checklist, and a week-by-week tick chart when the
+documents call for one (see :meth:`HandoutRenderer.chart`).
 
 Only texts written for patients are printed: the documents' (or their translations'), or the clinician's own.
 When a text has no up-to-date translation in the patient's language, the English prints with a visible note
@@ -24,6 +25,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, PageBreak, Paragraph, Spacer, Table
 
 from planner.edits import CHOSEN_EQUIPMENT
+from planner.engine.schedule import next_check_up
 from planner.export.context import ExportContext
 from planner.export.handout_labels import dosage_rows, labels, long_date
 from planner.export.pdf_common import (
@@ -52,6 +54,8 @@ CARD_LINE = colors.HexColor("#9fb3c8")
 DOSAGE_FILL = colors.HexColor("#f3f6f9")
 WEEKS = 4
 DAYS = 7
+TICK_CHART_FINDING = "handout_tick_chart"
+"""The derived finding (CLINIC) that says whether the handout prints the exercise tick chart."""
 
 
 def patient_text(entity: dict[str, Any], key: str, language: str | None) -> tuple[Any, str | None]:
@@ -71,25 +75,12 @@ def patient_text(entity: dict[str, Any], key: str, language: str | None) -> tupl
 
 
 def next_date(plan: dict[str, Any], today: date) -> tuple[str, str, str | None] | None:
-    """(label key, date, end of window) of the next appointment: the clinician's, else the earliest dated
-    monitoring item still open on ``today``: the earliest date still ahead, or else the earliest window still
-    open (a window that opened before the visit, such as 3-6 months after onset)."""
+    """(label key, date, end of window) of the next appointment: the clinician's, else the plan's next check-up
+    (:func:`planner.engine.schedule.next_check_up`)."""
     if plan.get("next_appointment"):
         return "next_appointment", plan["next_appointment"], None
-    monitoring = next((s for s in plan.get("sections") or () if s.get("key") == "monitoring"), None)
-    candidates = []
-    for item in (monitoring or {}).get("items") or ():
-        if not item.get("due_on"):
-            continue
-        start, end = date.fromisoformat(item["due_on"]), item.get("due_until")
-        last = date.fromisoformat(end) if end else start
-        if last >= today:
-            candidates.append((start, last, end))
-    if not candidates:
-        return None
-    upcoming = [candidate for candidate in candidates if candidate[0] >= today]  # a date ahead beats an open window
-    start, _last, end = min(upcoming or candidates)
-    return "next_checkup", start.isoformat(), end
+    check_up = next_check_up(plan, today)
+    return ("next_checkup", *check_up) if check_up else None
 
 
 class HandoutRenderer(PdfRenderer):
@@ -122,6 +113,7 @@ class HandoutRenderer(PdfRenderer):
                 generated_label=self.words["generated"],
                 library_label=self.words["library_version"],
                 draft_label=self.words["draft_mark"],
+                language=self.language,
             )
         )
 
@@ -457,9 +449,14 @@ class HandoutRenderer(PdfRenderer):
 
     # --- the tick chart -----------------------------------------------------------------------------
     def chart(self) -> list[Flowable]:
-        """A box per exercise and day, four weeks long; the columns are numbered as the cards are."""
+        """A box per exercise and day, four weeks long; the columns are numbered as the cards are.
+
+        Whether the handout has one is the documents' decision, carried by the plan as the finding
+        ``handout_tick_chart`` (CLINIC: none in palliative care, where the patient does only what helps); a plan
+        drafted before that finding existed keeps its chart.
+        """
         cards = self.plan.get("exercises") or []
-        if not cards:
+        if not cards or (self.plan.get("findings") or {}).get(TICK_CHART_FINDING) is False:
             return []
         per_chart = 7 if self.large_print else 12
         story: list[Flowable] = []

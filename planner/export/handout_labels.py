@@ -7,9 +7,10 @@ One table per language; a language must have every label English has (a test che
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
+from planner.export.pdf_text import local_time
 from planner.plan.text import DRAFT_MARK
 
 LABELS: dict[str, dict[str, str]] = {
@@ -69,6 +70,7 @@ LABELS: dict[str, dict[str, str]] = {
         "sections.monitoring": "Check-ups",
         "months": "January February March April May June July August September October November December",
         "date_format": "{day} {month} {year}",
+        "time_format": "{date}, {time}",
     },
     "es": {
         "language": "Español",
@@ -127,6 +129,7 @@ LABELS: dict[str, dict[str, str]] = {
         "sections.monitoring": "Revisiones",
         "months": "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre",
         "date_format": "{day} de {month} de {year}",
+        "time_format": "{date}, {time}",
     },
 }
 
@@ -169,6 +172,14 @@ def long_date(value: str | date, language: str | None) -> str:
     table = labels(language)
     month = table["months"].split()[day.month - 1]
     return table["date_format"].format(day=day.day, month=month, year=day.year)
+
+
+def long_datetime(value: datetime, language: str | None) -> str:
+    """A printing time as a reader of ``language`` reads it, in the clinic's zone and whatever the machine's
+    locale: '6 December 2026, 03:05 UTC', '6 de diciembre de 2026, 03:05 UTC'."""
+    moment, zone = local_time(value)
+    time = f"{moment:%H:%M} {zone}".rstrip()
+    return labels(language)["time_format"].format(date=long_date(moment.date(), language), time=time)
 
 
 def _plural(language: str, key: str, number: int) -> str:

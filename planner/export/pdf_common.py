@@ -48,7 +48,8 @@ from reportlab.platypus import (
 )
 
 from planner.export.fallback_font import draw_runs, font_runs, runs_width
-from planner.export.pdf_text import clean, format_datetime
+from planner.export.handout_labels import long_datetime
+from planner.export.pdf_text import clean
 from planner.paths import fonts_dir
 from planner.plan.text import DRAFT_MARK
 
@@ -182,6 +183,8 @@ class Footer:
     library_label: str = "Library version"
     draft_label: str = DRAFT_MARK
     """The footer's fixed words, in the handout's language on a handout."""
+    language: str | None = None
+    """The language the printing time is written in ("6 December 2026, 03:05 UTC"); None is English."""
 
 
 class PageCountCanvas(Canvas):
@@ -326,10 +329,16 @@ class PdfRenderer:
         if footer.patient_line:
             first = f"{first} · {footer.patient_line}" if first else footer.patient_line
         draw_runs(canvas, left, top, fit_line(first, FONT, 8, (right - left) * 0.7), 8)
-        generated = f"{footer.generated_label} {format_datetime(footer.generated_at)}"
+        generated = f"{footer.generated_label} {long_datetime(footer.generated_at, footer.language)}"
         if footer.library_version:
             generated += f" · {footer.library_label} {clean(footer.library_version)}"
-        draw_runs(canvas, left, top - 3.8 * mm, fit_line(generated, FONT, 8, (right - left) * 0.62), 8)
+        # The line shares its row with the draft mark: it gets the room the mark leaves, and a size down to 7 pt
+        # before anything is cut (a date in words in Spanish beside the Spanish mark only just fits at 8 pt).
+        room = right - left
+        if footer.draft:
+            room -= runs_width(font_runs(footer.draft_label, FONT_BOLD), 8.5) + 4 * mm
+        size = max(7.0, min(8.0, 8 * room / max(runs_width(font_runs(clean(generated), FONT), 8), 1)))
+        draw_runs(canvas, left, top - 3.8 * mm, fit_line(generated, FONT, size, room), size)
         if footer.draft:
             canvas.setFont(FONT_BOLD, 8.5)
             canvas.setFillColor(DRAFT_INK)

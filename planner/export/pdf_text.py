@@ -101,17 +101,22 @@ def humanize(value: object, empty: str = "not recorded") -> str:
     return str(value).replace("_", " ")
 
 
-def format_datetime(value: datetime) -> str:
-    """A timestamp as a clinician reads it: local wall-clock time with the zone, minutes precision.
+def local_time(value: datetime) -> tuple[datetime, str]:
+    """(wall-clock time, zone name) of a timestamp as the clinic reads it; the zone is "" for a naive datetime.
 
     Stored times are aware UTC; the printout is read in the clinic, so it is shown in the machine's zone. A naive
-    datetime is printed as given.
+    datetime is taken as given.
     """
-    if value.tzinfo is not None:
-        value = value.astimezone()
-        zone = value.strftime("%Z") or value.strftime("UTC%z")
-        return f"{value:%Y-%m-%d %H:%M} {zone}"
-    return f"{value:%Y-%m-%d %H:%M}"
+    if value.tzinfo is None:
+        return value, ""
+    value = value.astimezone()
+    return value, value.strftime("%Z") or value.strftime("UTC%z")
+
+
+def format_datetime(value: datetime) -> str:
+    """A timestamp as a clinician reads it: local wall-clock time with the zone, minutes precision (ISO)."""
+    value, zone = local_time(value)
+    return f"{value:%Y-%m-%d %H:%M} {zone}".rstrip()
 
 
 def format_date(value: object) -> str:

@@ -47,6 +47,7 @@ _EXTRA_FINDINGS = (
     "renal_band",
     "pregabalin_min_mg_day",
     "pregabalin_max_mg_day",
+    "handout_tick_chart",
 )
 
 

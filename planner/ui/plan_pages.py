@@ -351,14 +351,18 @@ class ExercisesPage(QWidget):
         detail = QWidget()
         detail_layout = QVBoxLayout(detail)
         detail_layout.addWidget(self.carried)
+        # The card's words scroll in their own column, so a long card never pushes the dosage box below the pane:
+        # the pane itself scrolls only when it is shorter than the picture's minimum and the whole dosage box.
+        self.about_area = scrolling(self.about, lines=3)
         top = QHBoxLayout()
         top.addWidget(self.figure, 1)
-        top.addWidget(self.about, 1)
+        top.addWidget(self.about_area, 1)
         detail_layout.addLayout(top, 1)
         detail_layout.addWidget(self.dosage_box)
+        self.detail_area = scrolling(detail, fill=True)
         self.splitter = QSplitter()
         self.splitter.addWidget(self.list)
-        self.splitter.addWidget(scrolling(detail))
+        self.splitter.addWidget(self.detail_area)
         self.splitter.setStretchFactor(0, 2)
         self.splitter.setStretchFactor(1, 3)
         self.splitter.setChildrenCollapsible(False)
@@ -373,6 +377,7 @@ class ExercisesPage(QWidget):
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
         self.spins: dict[str, QSpinBox] = {}
+        captions = []
         for name, label in DOSAGE_PARTS:
             low, high = LIMITS[name]
             spin = QSpinBox()
@@ -382,7 +387,17 @@ class ExercisesPage(QWidget):
             self.spins[name] = spin
             caption = QLabel(f"{label}:")
             caption.setBuddy(spin)
-            form.addRow(caption, spin)
+            captions.append((caption, spin))
+        for (first, first_spin), (second, second_spin) in zip(captions[::2], captions[1::2], strict=True):
+            pair = QWidget()  # two parts a row (sets and repetitions, hold and rest): the box keeps a short height
+            pair_layout = QHBoxLayout(pair)
+            pair_layout.setContentsMargins(0, 0, 0, 0)
+            pair_layout.addWidget(first_spin)
+            pair_layout.addSpacing(pair.fontMetrics().averageCharWidth() * 2)
+            pair_layout.addWidget(second)
+            pair_layout.addWidget(second_spin)
+            pair_layout.addStretch(1)
+            form.addRow(first, pair)
         self.times = QSpinBox()
         self.times.setRange(0, max(LIMITS["times_day"][1], LIMITS["times_week"][1]))
         self.times.setSpecialValueText(NOT_SET)

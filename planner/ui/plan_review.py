@@ -10,6 +10,7 @@ from the last visit and is not reviewed yet is marked on its row (↻, words and
 from __future__ import annotations
 
 import html
+from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
@@ -51,10 +52,11 @@ from planner.edits import (
     set_next_appointment,
     set_patient_text,
 )
-from planner.engine.schedule import window_text
+from planner.engine.schedule import next_check_up, window_text
 from planner.errors import UserError
 from planner.plan.generate import SECTION_TITLES
 from planner.plan.text import DRAFT_MARK, HELD_HEADING, held_by_reason, held_title, passage_paragraphs
+from planner.ui.binding import CARRIED_STYLE
 from planner.ui.colours import ALERT_LEVEL, BANNER, CARRIED
 from planner.ui.date_field import DateField
 from planner.ui.fields import describe, form_order
@@ -399,6 +401,15 @@ class PlanReview(QWidget):
         self.next_appointment.edit.editingFinished.connect(self._set_next_appointment)
         self.next_appointment.calendar.clicked.connect(lambda _day: self._set_next_appointment())
         self.next_appointment.calendar.activated.connect(lambda _day: self._set_next_appointment())
+        self.next_appointment.edit.returnPressed.connect(self._accept_suggested_appointment)
+        self.next_appointment.edited.connect(lambda _value: self._show_suggestion(None))
+        self.accept_appointment = QPushButton("Use this date")
+        self.accept_appointment.setAccessibleName("Use the suggested next appointment")
+        self.accept_appointment.setToolTip("Make the suggested date the next appointment the handout gives (Enter)")
+        self.accept_appointment.clicked.connect(self._accept_suggested_appointment)
+        self.accept_appointment.setVisible(False)
+        self._suggested: str | None = None
+        """The date shown in the next-appointment field as the follow-up schedule's suggestion, not yet decided."""
         next_label = QLabel("Ne&xt appointment:")
         next_label.setBuddy(self.next_appointment.edit)
         self.item_buttons = [self.edit_button, self.up_button, self.down_button, self.add_button]
@@ -459,6 +470,7 @@ class PlanReview(QWidget):
         top.addWidget(self.banner, 1)
         top.addWidget(self._next_label)
         top.addWidget(self.next_appointment)
+        top.addWidget(self.accept_appointment)
         layout.addLayout(top)
         layout.addWidget(self.alerts)
         layout.addWidget(self.body, 1)
@@ -508,8 +520,42 @@ class PlanReview(QWidget):
         waiting = sum(entry.to_review for entry in self.review.model.entries())
         self.pages.setTabText(self.pages.indexOf(self.review), f"&Review ({waiting})" if waiting else "&Review")
         if not self.next_appointment.edit.hasFocus():
-            self.next_appointment.set_value((self.session.plan or {}).get("next_appointment"))
+            self._show_next_appointment()
         self._update_state()
+
+    @staticmethod
+    def today() -> date:
+        return date.today()
+
+    def _show_next_appointment(self) -> None:
+        """The clinician's next appointment; without one, on a draft, the plan's next dated check-up still ahead,
+        shown as a suggestion (tinted, in italics, with "Use this date") that becomes the appointment only when
+        the clinician accepts it or sets a date of their own. The handout prints that check-up meanwhile."""
+        plan = self.session.plan or {}
+        chosen = plan.get("next_appointment")
+        suggested = None
+        if plan and not chosen and not self.session.read_only:
+            check_up = next_check_up(plan, self.today())
+            if check_up and date.fromisoformat(check_up[0]) >= self.today():  # an open window has no one date
+                suggested = check_up[0]
+        self.next_appointment.set_value(chosen or suggested)
+        self._show_suggestion(suggested)
+
+    def _show_suggestion(self, suggested: str | None) -> None:
+        self._suggested = suggested
+        edit = self.next_appointment.edit
+        font = edit.font()
+        font.setItalic(suggested is not None)
+        edit.setFont(font)
+        edit.setStyleSheet(f"QLineEdit {{ {CARRIED_STYLE} }}" if suggested else "")
+        self.accept_appointment.setVisible(suggested is not None)
+        if suggested:
+            words = (
+                "Suggested from the follow-up schedule: the next check-up the plan dates. Press Enter or “Use this "
+                "date” to make it the appointment, or type or pick another date."
+            )
+            edit.setToolTip(words)
+            edit.setAccessibleDescription(words)
 
     def _show_alerts(self) -> None:
         plan = self.session.plan or {"alerts": []}
@@ -659,12 +705,19 @@ class PlanReview(QWidget):
             return
         self.session.set_edits(edits, "Set patient text" if text else "Use the generated patient text")
 
+    def _accept_suggested_appointment(self) -> None:
+        if self._suggested is not None and self.next_appointment.value() == self._suggested:
+            self._show_suggestion(None)
+            self._set_next_appointment()
+
     def _set_next_appointment(self) -> None:
         if self.session.read_only:
             return
         value = self.next_appointment.value()
         if value == (self.session.plan or {}).get("next_appointment"):
             return
+        if self._suggested is not None and value == self._suggested:
+            return  # leaving the suggestion as it stands decides nothing
         try:
             edits = set_next_appointment(self.session.edits, value)
         except UserError as exc:

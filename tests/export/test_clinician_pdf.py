@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import re
+import time
 from datetime import UTC, datetime
 from typing import Any
 
@@ -90,6 +91,34 @@ def test_the_richest_body_fits_three_pages_and_the_evidence_follows_in_an_append
             assert squash(item["title"]) in body
 
 
+@pytest.mark.parametrize("absent", [False, True], ids=["recorded-false", "left-out"])
+def test_history_flags_not_set_read_no_never_not_recorded(library: Any, absent: bool) -> None:
+    """The format defaults the history flags (and pain.acute, pain.neuropathic) to false: a flag left out of the
+    assessment was not set, so page 1 says "No", never "not recorded" (F-5). "not recorded" stays for values that
+    can be truly absent, such as the creatinine clearance."""
+    raw = load_example("neoplastic-after-radiation")
+    names = ("palliative", "mri_contraindicated", "dvt", "arterial_insufficiency", "infection")
+    for name in names:
+        if absent:
+            raw["history"].pop(name, None)
+        else:
+            raw["history"][name] = False
+    raw["history"]["dvt"] = True
+    if absent:
+        for name in ("acute", "neuropathic"):
+            raw["pain"].pop(name, None)
+    assessment = validate_assessment(raw)
+    plan = apply_edits(generate_plan(assessment, library), PlanEdits())
+    first = pages_of(render_clinician_pdf(plan, assessment, context()))[0]
+    line = squash("Yes: DVT · No: Palliative, MRI contraindicated, Arterial insufficiency, Infection · Implanted")
+    assert line in first
+    assert squash("Creatinine clearance not recorded") in first
+    flags = first[first.index(squash("History flags")) :]
+    assert "notrecorded" not in flags[: flags.index("Implanted")]
+    if absent:
+        assert squash("Neuropathic / acute no / no") in first
+
+
 def test_page_one_carries_identification_status_alerts_findings_flags_and_strength(library: Any) -> None:
     raw = load_example("neoplastic-after-radiation")
     raw["history"] |= {
@@ -122,11 +151,7 @@ def test_page_one_carries_identification_status_alerts_findings_flags_and_streng
         "Held back by the safety screen",
         "Key findings",
         "Creatinine clearance 42 mL/min",
-        "Palliative yes",
-        "MRI contraindicated yes",
-        "DVT yes",
-        "Arterial insufficiency yes",
-        "Infection yes",
+        "Yes: Palliative, MRI contraindicated, DVT, Arterial insufficiency, Infection · Implanted",
         "Implanted devices pacemaker",
         "Trauma 2026-07-01 (blunt)",
         "Surgery 2026-07-03",
@@ -220,3 +245,17 @@ def test_every_example_prints_page_x_of_y_on_every_page(library: Any, path: Any)
     pages = pages_of(render_clinician_pdf(plan, assessment, context()))
     for number, page in enumerate(pages, start=1):
         assert f"Page{number}of{len(pages)}" in page
+
+
+def test_the_footer_prints_the_time_in_words(library: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    try:
+        assessment = load_example("neoplastic-after-radiation")
+        plan = apply_edits(generate_plan(assessment, library), PlanEdits())
+        moment = ExportContext(clinic=CLINIC, generated_at=datetime(2026, 12, 6, 3, 5, tzinfo=UTC))
+        pages = pages_of(render_clinician_pdf(plan, assessment, moment))
+        assert all(squash("Generated 6 December 2026, 03:05 UTC") in page for page in pages)
+    finally:
+        monkeypatch.undo()
+        time.tzset()

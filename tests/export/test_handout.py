@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import re
+import time
 from collections import Counter
 from datetime import UTC, datetime
 from typing import Any
@@ -32,6 +33,7 @@ from planner.edits import (
 )
 from planner.export.context import ClinicInfo, ExportContext, Signature
 from planner.export.handout import next_date, render_handout_pdf
+from planner.export.handout_labels import labels
 from planner.plan.generate import generate_plan
 from tests.conftest import load_example
 
@@ -229,3 +231,72 @@ def test_long_and_hostile_clinician_text_prints_literally_and_never_fails(
     text = squash(" ".join(pages_of(render_handout_pdf(plan, assessment, context(library), large_print=large_print))))
     assert squash(hostile + "Use the tall chair.") in text
     assert squash(long_note[:300]) in text and squash(long_note[-200:]) in text
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_a_palliative_handout_has_no_tick_chart(library: Any, language: str) -> None:
+    """In palliative care each exercise is done only as far as it helps (CLINIC, Goals of care): the documents
+    switch the tick chart off through the plan's ``handout_tick_chart`` finding, in every language."""
+    words = labels(language)
+    texts = {}
+    for palliative in (False, True):
+        raw = load_example("neoplastic-after-radiation")
+        raw["history"]["palliative"] = palliative
+        assessment = validate_assessment(raw)
+        plan = apply_edits(generate_plan(assessment, library, language=language), PlanEdits())
+        assert plan["exercises"], "the case keeps exercise cards either way"
+        assert plan["findings"]["handout_tick_chart"] is (not palliative)
+        texts[palliative] = squash(" ".join(pages_of(render_handout_pdf(plan, assessment, context(library)))))
+    for key in ("chart", "chart_help"):
+        assert squash(words[key]) in texts[False]
+        assert squash(words[key]) not in texts[True]
+    assert squash(words["exercises"]) in texts[True]  # the cards themselves stay
+
+
+def test_a_plan_drafted_before_the_switch_keeps_its_chart(library: Any, case: Any) -> None:
+    assessment, plan, _edits = case
+    older = {**plan, "findings": {k: v for k, v in plan["findings"].items() if k != "handout_tick_chart"}}
+    assert squash("Your exercise chart") in squash(
+        " ".join(pages_of(render_handout_pdf(older, assessment, context(library))))
+    )
+
+
+@pytest.fixture
+def zone(monkeypatch: pytest.MonkeyPatch) -> Any:
+    """Set the machine's time zone for one test (printouts show the clinic's wall-clock time)."""
+
+    def set_zone(name: str) -> None:
+        monkeypatch.setenv("TZ", name)
+        time.tzset()
+
+    yield set_zone
+    monkeypatch.undo()
+    time.tzset()
+
+
+DEC_6 = datetime(2026, 12, 6, 3, 5, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("language", "tz", "moment", "printed"),
+    [
+        ("en", "UTC", DEC_6, "Printed 6 December 2026, 03:05 UTC"),
+        ("es", "UTC", DEC_6, "Impreso 6 de diciembre de 2026, 03:05 UTC"),
+        ("en", "Europe/Madrid", DEC_6, "Printed 6 December 2026, 04:05 CET"),
+        ("es", "America/New_York", DEC_6, "Impreso 5 de diciembre de 2026, 22:05 EST"),  # the clinic's day
+        ("es", "UTC", datetime(2026, 9, 30, 23, 5, tzinfo=UTC), "Impreso 30 de septiembre de 2026, 23:05 UTC"),
+    ],
+)
+def test_the_footer_prints_the_time_in_words_of_the_handout_language(
+    library: Any, zone: Any, language: str, tz: str, moment: datetime, printed: str
+) -> None:
+    """Not ISO, and not the machine's locale: the month comes from the handout's labels. The longest date beside
+    the draft mark still leaves the library version whole."""
+    zone(tz)
+    assessment = load_example("neoplastic-after-radiation")
+    plan = apply_edits(generate_plan(assessment, library, language=language), PlanEdits())
+    context = ExportContext(clinic=CLINIC, generated_at=moment, figures=library.figures)
+    pages = pages_of(render_handout_pdf(plan, assessment, context))
+    version = f"{labels(language)['library_version']} {plan['library_version']}"
+    assert all(squash(printed) in squash(page) and squash(version) in squash(page) for page in pages)
+    assert not re.search(r"20\d\d-\d\d-\d\d", "".join(pages))

@@ -188,3 +188,29 @@ def test_a_held_item_stays_current_when_the_plan_is_rebuilt(window: Any) -> None
     settle()
     assert review.tree.currentIndex().data(ItemIdRole) == "nlsp-analgesia-tens-anodyne"
     assert "implanted electronic device" in review.evidence.toPlainText()
+
+
+@pytest.mark.parametrize("card", ["ex-bridge", "longest"])
+def test_the_dosage_box_shows_whole_at_1280x800_with_the_follow_up_list_open(window: Any, card: str) -> None:
+    """Issue 16: the exercise card's dosage box was cut off (its pane scrolled) at 1280x800 with the follow-up
+    list docked below. The card's words scroll in their own column instead, even for the longest card."""
+    from PySide6.QtCore import QRect
+
+    store_assessment(window.database, load_example("neoplastic-after-radiation"))
+    window.patient_model.reload()
+    assert window.select_patient("MRN-0042")
+    window.resize(1280, 800)
+    window.splitter.setSizes([330, 950])
+    window.tabs.setCurrentIndex(1)
+    page = window.plan_review.exercises
+    window.plan_review.pages.setCurrentWidget(page)
+    cards = window.session.plan["exercises"]
+    target = max(cards, key=lambda c: len(str(c)))["id"] if card == "longest" else card
+    assert page.select(target)
+    settle()
+    assert window.due_dock.isVisible() and window.due_dock.height() >= 90
+    assert page.splitter.widget(1).verticalScrollBar().maximum() == 0  # the card's pane does not scroll
+    box = page.dosage_box
+    assert box.visibleRegion().boundingRect() == QRect(0, 0, box.width(), box.height())
+    for child in (page.apply_dosage, page.dosage_text, page.note, *page.spins.values()):
+        assert not child.visibleRegion().isEmpty(), child.accessibleName()

@@ -6,6 +6,7 @@ and the clinician plan, read back from the PDF files (pypdf and pdftotext), prin
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -360,6 +361,64 @@ def test_the_next_appointment_is_set_undone_and_printed(
     assert "Your next appointment" in handout and "15 December 2026" in handout
     assert "Next appointment 2026-12-15" in plan
     assert review.next_appointment.isReadOnly()
+
+
+def test_the_next_appointment_is_prefilled_from_the_follow_up_schedule_as_a_suggestion(
+    window: Any, restart: Any, monkeypatch: Any, tmp_path: Path
+) -> None:
+    """The plan's next dated check-up (reassess 4 weeks after the visit of 20 Nov 2026) fills the field as a
+    suggestion: tinted, in italics, with "Use this date". Passing through the field or saving decides nothing;
+    accepting it (the button, or Enter) or typing another date makes it the clinician's appointment."""
+    from PySide6.QtTest import QTest
+
+    from planner.ui.plan_review import PlanReview
+
+    monkeypatch.setattr(PlanReview, "today", staticmethod(lambda: date(2026, 11, 20)))
+    review = open_patient(window)
+    field, accept = review.next_appointment, review.accept_appointment
+    assert field.edit.text() == "18 Dec 2026" and field.edit.font().italic()
+    assert accept.isVisible() and "Suggested from the follow-up schedule" in field.edit.toolTip()
+    assert "next_appointment" not in review.session.plan and not review.session.edits.next_appointment
+    commands = review.session.undo_stack.count()
+    field.edit.setFocus()
+    field.edit.editingFinished.emit()  # tabbing through the field
+    assert review.session.undo_stack.count() == commands and "next_appointment" not in review.session.plan
+    window = save_and_restart(window, restart)  # an untouched suggestion is not stored
+    review = window.plan_review
+    field, accept = review.next_appointment, review.accept_appointment
+    assert "next_appointment" not in review.session.plan and field.edit.text() == "18 Dec 2026" and accept.isVisible()
+    accept.click()
+    assert review.session.plan["next_appointment"] == "2026-12-18"
+    assert review.session.undo_stack.undoText() == "Set the next appointment"
+    assert not accept.isVisible() and not field.edit.font().italic()
+    window.undo()
+    assert "next_appointment" not in review.session.plan and accept.isVisible()  # a suggestion again
+    field.edit.setFocus()
+    QTest.keyClick(field.edit, Qt.Key.Key_Return)  # Enter accepts it as well
+    assert review.session.plan["next_appointment"] == "2026-12-18" and not accept.isVisible()
+    window.undo()
+    field.edit.setFocus()
+    field.edit.selectAll()
+    QTest.keyClicks(field.edit, "23/12/2026")  # a date of the clinician's own
+    assert not accept.isVisible()
+    field.edit.editingFinished.emit()
+    assert review.session.plan["next_appointment"] == "2026-12-23"
+    handout, _plan = sign_and_export(window, monkeypatch, tmp_path)
+    assert "Your next appointment" in handout and "23 December 2026" in handout
+    assert not accept.isVisible()  # signed: no suggestion on a read-only plan
+
+
+def test_no_suggestion_without_a_dated_check_up_ahead(window: Any, monkeypatch: Any) -> None:
+    """In palliative care the review is agreed with the patient (no date): nothing is suggested; nor, on a later
+    day, once every dated check-up has passed."""
+    from planner.ui.plan_review import PlanReview
+
+    monkeypatch.setattr(PlanReview, "today", staticmethod(lambda: date(2026, 11, 20)))
+    review = open_patient(window, palliative=True)
+    assert review.next_appointment.edit.text() == "" and not review.accept_appointment.isVisible()
+    monkeypatch.setattr(PlanReview, "today", staticmethod(lambda: date(2028, 1, 1)))
+    review = open_patient(window)
+    assert review.next_appointment.edit.text() == "" and not review.accept_appointment.isVisible()
 
 
 def test_a_stored_patient_text_decision_opens_in_the_plan_view(window: Any) -> None:
