@@ -264,6 +264,9 @@ def test_dressing_aids_name_the_helper_for_a_patient_who_cannot_dress_the_legs(
     for aid in ("eq-reacher", "eq-sock-aid", "eq-shoe-horn"):
         steps = " ".join(equipment[aid]["instructions"])
         assert ("Your helper" in steps) is helped, aid
+    line = _items(plan)["nlsp-ot-dressing-bathing-equipment"]["handout"]
+    assert ("with your helper" in line) is helped
+    assert ("Sit down to dress your legs and feet" in line) is not helped
     if helped:
         assert "Use the reacher to hold the waist" not in " ".join(equipment["eq-reacher"]["instructions"])
 
