@@ -127,10 +127,19 @@ class CompiledEntry(_Offered):
     groups: tuple[str, ...] = ()
     screen: tuple[str, ...] = ()
     exclusive: str | None = None
+    link_conditions: tuple[tuple[str, Compiled], ...] = ()
+    """(``progression`` or ``regression``, condition): a link the plan shows only while its condition holds."""
 
     @property
     def label(self) -> str:
         return f"{self.kind} '{self.id}'"
+
+    def links(self, field_name: str, findings: Mapping[str, Any]) -> tuple[str, ...]:
+        """The progression or regression ids for ``findings``: none while the link's own condition is false."""
+        for name, condition in self.link_conditions:
+            if name == field_name and not condition.evaluate(findings):
+                return ()
+        return self.progression if field_name == "progression" else self.regression
 
 
 REASON_SEPARATOR = "; "
@@ -645,7 +654,8 @@ def _entries(
             for group, line in entry.groups:
                 if group not in MUSCLE_GROUPS:
                     problems.add(doc.id, line, f"groups: unknown muscle group '{group}'")
-            if condition is None or templates is None:
+            link_conditions = _link_conditions(doc.id, entry, kinds, problems, context)
+            if condition is None or templates is None or link_conditions is None:
                 continue
             name, purpose, precautions, detail, *steps = templates
             compiled.append(
@@ -670,6 +680,7 @@ def _entries(
                     groups=tuple(g for g, _ in entry.groups),
                     screen=tuple(entry.screen),
                     exclusive=entry.exclusive,
+                    link_conditions=link_conditions,
                 )
             )
     _check_links(parsed, problems)
@@ -696,6 +707,24 @@ def _check_exclusive_kinds(docs: Iterable[ParsedDocument], problems: _Collector)
                     entry.line,
                     f"exclusive: group '{entry.exclusive}' already holds {first} blocks; a group holds one kind",
                 )
+
+
+def _link_conditions(
+    doc_id: str, entry: CatalogueEntry, kinds: Mapping[str, Kind], problems: _Collector, context: Any
+) -> tuple[tuple[str, Compiled], ...] | None:
+    """The ``if`` conditions of an exercise's links, compiled like its ``when:``; None when one is wrong."""
+    compiled: list[tuple[str, Compiled]] = []
+    for field_name, (text, line) in entry.link_conditions.items():
+        try:
+            condition = compile_expression(text, kinds, context)
+        except ExpressionError as exc:
+            problems.add(doc_id, line, f"{field_name}: the condition after 'if': {exc}")
+            return None
+        if condition.kind is not Kind.FLAG:
+            problems.add(doc_id, line, f"{field_name}: the condition after 'if' must be true or false")
+            return None
+        compiled.append((field_name, condition))
+    return tuple(compiled)
 
 
 def _check_links(parsed: Mapping[str, tuple[ParsedDocument, CatalogueEntry]], problems: _Collector) -> None:

@@ -178,6 +178,12 @@ class CatalogueEntry:
     exclusive: str | None = None
     places: dict[str, Place] = field(default_factory=dict)
     """Where each single field's value stands in the file, for problems that name a column."""
+    link_conditions: dict[str, tuple[str, int]] = field(default_factory=dict)
+    """``progression``/``regression``: the condition after ``if`` that guards the link (text, line)."""
+
+
+LINK_CONDITION = re.compile(r"\s+if\s+")
+"""Between a link's ids and its condition: ``progression: ex-hip-back-band if standing_work``."""
 
 
 @dataclass(slots=True)
@@ -596,8 +602,16 @@ def _parse_entry(
         except ValueError as exc:
             problems.append(Problem(fields.line("dosage", line), str(exc)))
     screen, screen_line, exclusive = _parse_gate(fields, kind, line, problems)
+    link_conditions: dict[str, tuple[str, int]] = {}
+    texts = {key: values[key] for key in ("progression", "regression", "groups") if key in values}
+    for key in ("progression", "regression"):
+        if key in texts:
+            ids, *condition = LINK_CONDITION.split(texts[key][0], maxsplit=1)
+            if condition:
+                link_conditions[key] = (condition[0].strip(), texts[key][1])
+            texts[key] = (ids, texts[key][1])
     links = {
-        key: _id_list(values[key][0], values[key][1], key, problems) if key in values else []
+        key: _id_list(texts[key][0], texts[key][1], key, problems) if key in texts else []
         for key in ("progression", "regression", "groups")
     }
     if len(problems) > before:
@@ -624,6 +638,7 @@ def _parse_entry(
         regression=links["regression"],
         groups=links["groups"],
         places=fields.places,
+        link_conditions=link_conditions,
     )
 
 

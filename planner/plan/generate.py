@@ -217,6 +217,20 @@ def translation(
     return out
 
 
+def linked_exercises(
+    entry: CompiledEntry, field_name: str, library: CompiledLibrary, findings: Mapping[str, Any]
+) -> list[str]:
+    """The harder (or easier) exercises an exercise points to for this patient: never one its link condition
+    excludes, nor one the patient's safety screen holds back, so a card never leads to a card the patient may
+    not do."""
+    exercises = {e.id: e for e in library.exercises}
+    return [
+        target
+        for target in entry.links(field_name, findings)
+        if target in exercises and not hold_reasons(exercises[target], findings, library)
+    ]
+
+
 def catalogue_entry(
     entry: CompiledEntry, library: CompiledLibrary, findings: Mapping[str, Any], language: str | None = None
 ) -> dict[str, Any]:
@@ -231,8 +245,8 @@ def catalogue_entry(
     }
     if entry.kind == "exercise":
         out["dosage"] = entry.dosage.as_dict() if entry.dosage else None
-        out["progression"] = list(entry.progression)
-        out["regression"] = list(entry.regression)
+        out["progression"] = linked_exercises(entry, "progression", library, findings)
+        out["regression"] = linked_exercises(entry, "regression", library, findings)
         out["groups"] = list(entry.groups)
     out["precautions"] = entry.precautions.render(findings)
     out["detail"] = entry.detail.render(findings)

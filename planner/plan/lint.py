@@ -11,6 +11,7 @@ assessments.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
@@ -122,6 +123,9 @@ def lint_plan(plan: Mapping[str, Any], library: CompiledLibrary, findings: Mappi
             if has_value(value) and str(value) in printed and place is not None and place not in cited:
                 problems.append(f"{kind} {item_id} prints the caution {name} without citing {place[0]}: {place[1]}")
 
+    problems += _excluded_links(plan, library, findings)
+    problems += _said_twice(plan)
+
     held = {entry["id"] for entry in plan.get("held", [])}
     for _kind, item_id, _entry in entries:
         rec = rules.get(item_id)
@@ -141,3 +145,68 @@ def lint_assessment(
     """Draft the plan for ``assessment`` and lint it."""
     plan = generate_plan(assessment, library, history)
     return lint_plan(plan, library, all_findings(assessment, library, history))
+
+
+GRADES = range(6)
+
+
+def excluded_for_patient(target: CompiledEntry, library: CompiledLibrary, findings: Mapping[str, Any]) -> bool:
+    """Whether the patient may not do ``target`` at any grade of the muscle groups it works: its screen holds it,
+    or its condition is false whatever the grade (a standing card for a patient who cannot stand). A card whose
+    condition waits only for the grade to change is a step to come, not an excluded one; a card that names no
+    muscle group is judged by its screen alone."""
+    if any(has_value(findings.get(name)) for name in target.screen):
+        return True
+    if not target.groups:
+        return False
+    graded = ({**findings, **{f"mrc_{group}": grade for group in target.groups}} for grade in GRADES)
+    return not any(target.fires(variant) for variant in graded)
+
+
+def _excluded_links(plan: Mapping[str, Any], library: CompiledLibrary, findings: Mapping[str, Any]) -> list[str]:
+    """A card's progression or regression never points to a card the patient's screen or tier excludes."""
+    exercises = {e.id: e for e in library.exercises}
+    problems = []
+    for entry in plan.get("exercises") or []:
+        for field_name in ("progression", "regression"):
+            for target in entry.get(field_name) or ():
+                if target in exercises and excluded_for_patient(exercises[target], library, findings):
+                    problems.append(f"exercise {entry['id']}: its {field_name} {target} is excluded for this patient")
+    return problems
+
+
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+CLAUSE_END = re.compile(r"[,;:]\s+")
+SHORTEST_CLAUSE = 4
+"""Words a leading clause needs before two handout lines that open with it count as saying the same thing."""
+SUBORDINATE = frozenset({"while", "when", "if", "until", "before", "after", "as", "once", "where", "unless"})
+"""A leading clause that opens with one of these sets a condition ("while your pain is bad, ...") and is not an
+instruction of its own."""
+
+
+def _said(text: str) -> Iterator[str]:
+    """The sentences of a handout text, and the leading clause of each (lower case, without end punctuation)."""
+    for sentence in SENTENCE_END.split(text.strip()):
+        sentence = sentence.strip().rstrip(".!?").lower()
+        if not sentence:
+            continue
+        yield sentence
+        clause = CLAUSE_END.split(sentence, maxsplit=1)[0]
+        words = clause.split()
+        if clause != sentence and len(words) >= SHORTEST_CLAUSE and words[0] not in SUBORDINATE:
+            yield clause
+
+
+def _said_twice(plan: Mapping[str, Any]) -> list[str]:
+    """No sentence of the items' handout lines is printed by two items, nor do two lines open with the same
+    instruction: the patient reads each instruction once. (The daily checklist and the call list restate the
+    key instructions on purpose, as a summary, so they are not compared.)"""
+    lines = [(i["id"], i["handout"]) for s in plan["sections"] for i in s["items"] if i.get("handout")]
+    first: dict[str, str] = {}
+    problems = []
+    for item_id, text in lines:
+        for said in dict.fromkeys(_said(text)):
+            if said in first and first[said] != item_id:
+                problems.append(f"the handout says {said!r} twice: in {first[said]} and {item_id}")
+            first.setdefault(said, item_id)
+    return problems

@@ -467,13 +467,15 @@ EXPECTATIONS: dict[str, Expect] = {
         not_texts={"clinic-lymph-hold-compression": "arterial", "clinic-alert-compression-hold": "arterial"},
     ),
     # n22: palliative, does not walk, needs help to stand: no chair to stand up from (A2); lighter compression for
-    # comfort (E25); a non-walker's handout asks for changes of position, not to get up (F31)
+    # comfort (E25); a non-walker's handout asks for changes of position, not to get up (F31), and says it once:
+    # in the pressure-care line, not again in the mobilization line (issue 12, fix 4)
     "37-neoplastic-palliative-lymphedema-non-walker": Expect(
         offered={"clinic-ot-transfer-board", "clinic-pt-non-ambulatory", "clinic-pt-palliative-comfort"},
         not_offered={"clinic-ot-chair", "eq-armchair", "guide-med-electrodiagnostic", "acr-med-second-line-studies"},
         texts={
             "nlsp-lymph-reduction-wrap-massage": "lighter compression",
-            "nlsp-pt-mobilize-dvt-watch": "Change your position often",
+            "nlsp-pt-pressure-protection": "Change your position often",
+            "nlsp-pt-mobilize-dvt-watch": "have them moved for you",
         },
         not_texts={"nlsp-pt-mobilize-dvt-watch": "Get up and move"},
     ),
@@ -613,8 +615,10 @@ EXPECTATIONS: dict[str, Expect] = {
             "ex-balance-feet-together": "only with your helper",
             "ex-walking": "only with your helper",
             "ex-sit-to-stand": "lower yourself slowly, with your helper beside you",
-            "mgmt-pt-gait-training": "Walk only with your helper",
+            "clinic-aid-walker": "Walk only with your helper",
         },
+        # said once, by the walker line, not again by the gait-training line (issue 12, fix 4)
+        not_texts={"mgmt-pt-gait-training": "Walk only with your helper"},
     ),
     # c04: clearance 29, both first-line classes tried: one step-2 caution naming its own drugs, a combination
     # suggested, and the new opioid step reviewed within 2 weeks (12b-23, 12b-27, 12b-18)
@@ -877,8 +881,9 @@ EXPECTATIONS: dict[str, Expect] = {
         texts={
             "mgmt-analgesia-neuropathic-adjuvants": "a tricyclic is a poor first choice",
             "who-step-1": "record one before an NSAID is chosen",
-            "entrap-analgesia-conservative-drugs": "record one before an NSAID is chosen",
         },
+        # review12d N-3: the entrapment item points to the ladder item and does not repeat its caution
+        not_texts={"entrap-analgesia-conservative-drugs": "record one before an NSAID is chosen"},
     ),
     # review12c A-4 (d11): a 9-year-old: every drug item held for a paediatric specialist, one alert
     "86-trauma-blunt-child-aged-9": Expect(

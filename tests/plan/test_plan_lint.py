@@ -132,6 +132,7 @@ def clinical_invariants(assessment: dict[str, Any], plan: dict[str, Any], findin
         faults.append(f"offered and held at once: {sorted(held.keys() & items.keys())}")
     faults += programme_invariants(assessment, plan)
     faults += standing_invariants(assessment, plan)
+    faults += link_invariants(assessment, plan, findings)
     faults += unrecorded_invariants(assessment, plan)
     return faults
 
@@ -327,6 +328,25 @@ def standing_invariants(assessment: dict[str, Any], plan: dict[str, Any]) -> lis
                 rising = re.search(r"\bstand up\b|\bto stand\b|push up to standing", sentence, re.IGNORECASE)
                 if rising and "helper" not in sentence:
                     faults.append(f"{item_id} tells a patient who cannot rise alone to stand: {sentence!r}")
+    return faults
+
+
+def link_invariants(assessment: dict[str, Any], plan: dict[str, Any], findings: dict[str, Any]) -> list[str]:
+    """A card leads only to cards the patient may do: never to a standing card for a patient who cannot stand or
+    may not stand to exercise, never to a card held back; and the handout's word on resistance matches the cards
+    given (issue 12, fix 4: review 12c F-9, review 12d wording)."""
+    faults: list[str] = []
+    held_ids = {entry["id"] for entry in plan["held"]}
+    no_standing = cannot_stand(assessment) or not findings.get("standing_work")
+    for entry in plan["exercises"]:
+        for target in (*entry.get("progression", ()), *entry.get("regression", ())):
+            if target in held_ids:
+                faults.append(f"{entry['id']} leads to {target}, which is held back")
+            if no_standing and target in STANDING_EXERCISES | {"ex-balance-tandem"}:
+                faults.append(f"{entry['id']} leads to the standing card {target} for a patient who may not stand")
+    resisted = any(e.get("category") == "resisted" for e in plan["exercises"])
+    if bool(findings.get("resistance_given")) is not resisted:
+        faults.append(f"resistance_given is {findings.get('resistance_given')} but a resisted card given: {resisted}")
     return faults
 
 
@@ -540,3 +560,82 @@ def test_lint_lets_a_sentence_say_in_words_that_a_fact_was_not_recorded() -> Non
         :::
         """)
     assert not any("lint-words" in p for p in lint(library))
+
+
+def test_lint_finds_an_instruction_printed_twice_in_the_handout() -> None:
+    """Review 12d, N-4 and the repeated "change your position often": two items printing one instruction."""
+    library = library_with("""
+        ## S
+        Text.
+
+        ::: recommendation lint-once
+        target: pt
+        when: true
+        title: One
+        handout: Change your position often. Check your skin.
+        :::
+
+        ::: recommendation lint-twice
+        target: ot
+        when: true
+        title: Two
+        handout: Change your position often, and move your legs. While your pain is bad, rest.
+        :::
+
+        ::: recommendation lint-condition
+        target: pt
+        when: true
+        title: Three
+        handout: While your pain is bad, keep the movements small.
+        :::
+        """)
+    problems = [p for p in lint(library) if "twice" in p]
+    assert problems == ["the handout says 'change your position often' twice: in lint-once and lint-twice"]
+
+
+def test_lint_finds_a_progression_to_a_card_the_patient_may_not_do() -> None:
+    """Review 12c, F-9: a card whose progression is a standing card, for a patient who may not stand."""
+    figure = "::: figure fig-lint-ex\nbody: sitting\nstart: knee 90\nprops: chair\n:::\n"
+
+    def exercise(entry_id: str, when: str, link: str = "") -> str:
+        return (
+            f"::: exercise {entry_id}\ncategory: active\nname: {entry_id}\npurpose: Helps.\nstep: Do it.\n"
+            f"dosage: 2 sets, 10 reps, 2 times a day\nwhen: {when}\ngroups: knee_extension\nillustration: fig-lint-ex\n"
+            + (f"progression: {link}\n" if link else "")
+            + ":::\n\n"
+        )
+
+    body = exercise("ex-lint-seated", "mrc_knee_extension == 3", "ex-lint-standing")
+    body += exercise("ex-lint-standing", "mrc_knee_extension == 4 and standing_work")
+    library = library_with("## S\nText.\n\n" + body + figure)
+    may_not_stand = {"knee_extension": {"right": 3}, "hip_extension": {"right": 1}}
+    problems = lint(library, strength=may_not_stand, function={"ambulation": "assisted", "standing_transfer": "unable"})
+    assert "exercise ex-lint-seated: its progression ex-lint-standing is excluded for this patient" in problems
+    assert not any(
+        "ex-lint-seated" in p
+        for p in lint(library, strength={"knee_extension": {"right": 3}}, function={"ambulation": "independent"})
+    )
+    guarded = library_with(
+        "## S\nText.\n\n" + body.replace("ex-lint-standing\n:::", "ex-lint-standing if standing_work\n:::", 1) + figure
+    )
+    assert not any(
+        "ex-lint-seated" in p
+        for p in lint(
+            guarded, strength=may_not_stand, function={"ambulation": "assisted", "standing_transfer": "unable"}
+        )
+    )
+
+
+def test_a_link_condition_that_is_not_true_or_false_is_refused() -> None:
+    from planner.errors import DocumentError
+
+    body = (
+        "## S\nText.\n\n::: exercise ex-lint-a\ncategory: active\nname: A\npurpose: Helps.\nstep: Do it.\n"
+        "dosage: 2 sets, 10 reps, 2 times a day\nwhen: true\nillustration: fig-lint-ex\n"
+        "progression: ex-lint-b if age_years\n:::\n\n"
+        "::: exercise ex-lint-b\ncategory: active\nname: B\npurpose: Helps.\nstep: Do it.\n"
+        "dosage: 2 sets, 10 reps, 2 times a day\nwhen: true\nillustration: fig-lint-ex\n:::\n\n"
+        "::: figure fig-lint-ex\nbody: sitting\nstart: knee 90\nprops: chair\n:::\n"
+    )
+    with pytest.raises(DocumentError, match="the condition after 'if' must be true or false"):
+        library_with(body)
