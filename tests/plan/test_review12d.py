@@ -183,8 +183,33 @@ def test_plexus_dissection_is_named_unambiguously_for_pain_from_a_tumour(library
         function={"ambulation": "independent"},
     )
     detail = _items(plan)["nlsp-analgesia-interventional"]["detail"]
-    assert "for pain from the tumour, an operation that frees the nerves of the plexus" in detail
+    assert "for severe pain from the tumour, an operation that frees the nerves of the plexus" in detail
     assert "surgical neurolysis" in detail
+
+
+@pytest.mark.parametrize(
+    ("history", "item"),
+    [
+        ({"etiology": "neoplastic", "malignancy": "rectal carcinoma"}, "nlsp-analgesia-interventional"),
+        ({"etiology": "radiation", "radiation_completed_on": "2020-01-01"}, "mgmt-analgesia-post-radiation-multimodal"),
+    ],
+)
+@pytest.mark.parametrize(("nrs", "offered_there"), [(4, False), (6, False), (7, True), (9, True)])
+def test_plexus_dissection_is_for_severe_pain_only(
+    library: Any, history: dict[str, Any], item: str, nrs: int, offered_there: bool
+) -> None:
+    """Review 12e R12e-01: an operation on the plexus is not offered for moderate pain, even on the top step
+    (clinical-spec: neuroablative procedures never for moderate pain; interventions for severe pain)."""
+    plan = plan_for(
+        library,
+        history={"affected_side": "left", **history},
+        strength={"hip_flexion": {"left": 4, "right": 5}},
+        pain={"nrs": nrs, "neuropathic": True, "current_ladder_step": 3},
+        function={"ambulation": "independent"},
+    )
+    details = " ".join(i["detail"] for i in _items(plan).values())
+    assert item in _items(plan)
+    assert ("plexus dissection" in details) is offered_there
 
 
 def test_after_radiotherapy_the_radiation_item_names_it_and_the_interventional_item_does_not(library: Any) -> None:
