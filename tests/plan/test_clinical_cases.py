@@ -951,8 +951,12 @@ def entry_text(entry: dict[str, Any]) -> str:
 
 @pytest.mark.parametrize("path", case_paths(), ids=lambda p: p.stem)
 def test_case(library: Any, path: Path) -> None:
+    check_case(library, path, EXPECTATIONS[path.stem])
+
+
+def check_case(library: Any, path: Path, expect: Expect) -> None:
+    """The plan of the case at ``path`` has what ``expect`` says, and passes the lint and the clinical invariants."""
     assessment = validate_assessment(json.loads(path.read_text(encoding="utf-8")))
-    expect = EXPECTATIONS[path.stem]
     plan = generate_plan(assessment, library)
     findings = all_findings(assessment, library)
     entries = {a["id"]: a for a in plan["alerts"]} | {i["id"]: i for s in plan["sections"] for i in s["items"]}
