@@ -200,7 +200,8 @@ class HandoutRenderer(PdfRenderer):
         heading = ParagraphStyle("urgent_h", parent=self.styles["h1"], spaceBefore=0, textColor=URGENT)
         content: list[Flowable] = [Paragraph(escape(self.words["urgent_heading"]), heading)]
         content += [Paragraph(line, self.styles["bullet"], bulletText="•") for line in lines]
-        return [Spacer(1, 2 * mm), boxed(content, self.width, border=URGENT, fill=URGENT_FILL, line=2.5, padding=10)]
+        box = boxed(content, self.width, border=URGENT, fill=URGENT_FILL, line=2.5, padding=10)
+        return [Spacer(1, 2 * mm), box, Spacer(1, 4 * mm)]
 
     def header(self, urgent: list[Flowable]) -> list[Flowable]:
         clinic = self.context.clinic

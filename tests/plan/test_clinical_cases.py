@@ -598,9 +598,11 @@ EXPECTATIONS: dict[str, Expect] = {
     ),
     # c02: clot in the other leg: heat and TENS may go on, and their handouts keep them off the clot leg (12b-8)
     "51-radiation-dvt-other-leg-heat-tens": Expect(
-        offered={"mgmt-analgesia-heat", "nlsp-analgesia-tens-anodyne"},
+        offered={"nlsp-analgesia-tens-anodyne"},
+        # review12e R12e-06: prostate cancer with buttock pain: heat may go over the tumour (the warmth line for
+        # the other leg is tested with calf pain alone in tests/plan/test_review12e.py)
+        held={"mgmt-analgesia-heat": "may lie over the tumour"},
         texts={
-            "mgmt-analgesia-heat": "Keep warmth off your left leg",
             "nlsp-analgesia-tens-anodyne": "Keep the pads off your left leg",
         },
         line_texts={"safety-check-dvt": "your left leg"},
@@ -803,7 +805,7 @@ EXPECTATIONS: dict[str, Expect] = {
         texts={
             "ex-walking": "limits your surgeon or doctor gave you",
             "ex-sit-to-stand": "limits your surgeon or doctor gave you",
-            "safety-alert-surgical-precautions": "stretches, nerve glides and exercises against",
+            "safety-alert-surgical-precautions": "no stretches, nerve glides, or exercises against",
             # review12c B-2: injections around the nerve wait for the imaging that excludes a collection
             "entrap-analgesia-steroid-injection": "excluded a haematoma or collection",
             "entrap-analgesia-botulinum-piriformis": "excluded a haematoma or collection",

@@ -120,7 +120,7 @@ EXPECTATIONS: dict[str, Expect] = {
     # R12e-02: saddle numbness already recorded: the emergency line speaks of it getting worse
     "c22-neoplastic-palliative-bilateral-saddle-icd": Expect(
         lines={SPINE_LINE, "red-call-saddle-numbness"},
-        line_texts={"red-call-saddle-numbness": "gets worse or spreads"},
+        line_texts={"red-call-saddle-numbness": "spreads or gets worse"},
         held={"mgmt-analgesia-heat": "pelvic area"},
     ),
 }
@@ -184,9 +184,9 @@ def test_a_handout_without_an_urgent_line_has_no_box_and_keeps_its_check_up(libr
 @pytest.mark.parametrize(
     ("symptoms", "line", "words"),
     [
-        ({"saddle_numbness": True}, "red-call-saddle-numbness", "gets worse or spreads"),
+        ({"saddle_numbness": True}, "red-call-saddle-numbness", "spreads or gets worse"),
         ({"saddle_numbness": False}, "red-call-saddle-numbness", "if you feel numb between your legs"),
-        ({"bowel_bladder_change": True}, "red-call-bladder-bowel", "control gets worse"),
+        ({"bowel_bladder_change": True}, "red-call-bladder-bowel", "more than before"),
         ({"bowel_bladder_change": False}, "red-call-bladder-bowel", "cannot pass urine or control"),
     ],
 )
@@ -296,6 +296,24 @@ def test_heat_is_held_over_a_pelvic_pain_site_in_cancer_and_kept_to_the_leg_othe
         assert "may lie over the tumour" in held(plan)["mgmt-analgesia-heat"]["reason"]
     else:
         assert "Use it only on your thigh or lower leg" in offered(plan)["mgmt-analgesia-heat"]["handout"]
+
+
+def test_heat_on_the_calf_in_cancer_keeps_off_the_leg_with_the_clot(library: Any) -> None:
+    plan = plan_for(
+        library,
+        history={
+            "etiology": "radiation",
+            "affected_side": "right",
+            "malignancy": "prostate",
+            "dvt": True,
+            "dvt_side": "left",
+            "radiation_completed_on": "2023-03-01",
+        },
+        symptoms={"numbness": False, "allodynia": False},
+        pain={"nrs": 6, "neuropathic": True, "current_ladder_step": 2, "sites": ["calf"]},
+    )
+    handout = offered(plan)["mgmt-analgesia-heat"]["handout"]
+    assert "Keep warmth off your left leg" in handout and "Use it only on your thigh or lower leg" in handout
 
 
 def test_heat_over_the_buttock_is_not_held_without_cancer(library: Any) -> None:
