@@ -341,6 +341,7 @@ CAREPLAN_SCHEMA: dict[str, Any] = {
         "handout": {
             "type": "object",
             "properties": {
+                "urgent": {"type": "array"},
                 "checklist": {"type": "array"},
                 "call": {"type": "array"},
             },

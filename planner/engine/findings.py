@@ -228,6 +228,7 @@ def base_findings(assessment: dict[str, Any], library: CompiledLibrary) -> dict[
         "pain_acute": bool(pain.get("acute")),
         "pain_neuropathic": bool(pain.get("neuropathic")),
         "pain_sites": tuple(pain.get("sites") or ()),
+        "pain_sites_text": ", ".join(str(site).lower() for site in pain.get("sites") or ()),
         "current_ladder_step": pain.get("current_ladder_step") or 0,
         "pregabalin_mg_day": pregabalin,
         "on_pregabalin": bool(pregabalin),

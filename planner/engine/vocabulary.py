@@ -139,6 +139,12 @@ _BASE: list[Finding] = [
     _f("pain_acute", F, "pain is acute"),
     _f("pain_neuropathic", F, "pain is neuropathic"),
     _f("pain_sites", L, "where it hurts, as written"),
+    _f(
+        "pain_sites_text",
+        T,
+        "every pain site in lower case, joined by commas, so that a condition can look for a word in any of them"
+        " ('buttock' in pain_sites_text); empty when none is recorded",
+    ),
     _f("current_ladder_step", N, "analgesic ladder step the patient is on (0 none, 1-3)"),
     _f("pregabalin_mg_day", N, "recorded pregabalin total daily dose", True),
     _f("on_pregabalin", F, "a pregabalin dose above zero is recorded"),

@@ -1,11 +1,12 @@
 """The patient's handout: the plan as the clinician left it, in plain words, large type and the patient's language.
 
-What it prints, all from the plan (after :func:`planner.edits.apply_edits`): the clinic and its phone, the
-therapist, the next appointment or check-up, when to call, each included item's patient text (the clinician's
-wording wins; excluded items are absent, held items never reach the plan's sections), the exercise cards the
-clinician kept (picture, name, purpose, numbered steps, dosage, precautions and the clinician's changes), the
-equipment the clinician chose with its use and icon, the daily checklist, and a week-by-week tick chart when the
-documents call for one (see :meth:`HandoutRenderer.chart`).
+What it prints, all from the plan (after :func:`planner.edits.apply_edits`): what the patient must do today, in
+a box under the title (the documents' ``urgent`` lines; while there are any, no routine check-up date is given),
+the clinic and its phone, the therapist, the next appointment or check-up, when to call, each included item's
+patient text (the clinician's wording wins; excluded items are absent, held items never reach the plan's
+sections), the exercise cards the clinician kept (picture, name, purpose, numbered steps, dosage, precautions and
+the clinician's changes), the equipment the clinician chose with its use and icon, the daily checklist, and a
+week-by-week tick chart when the documents call for one (see :meth:`HandoutRenderer.chart`).
 
 Only texts written for patients are printed: the documents' (or their translations'), or the clinician's own.
 When a text has no up-to-date translation in the patient's language, the English prints with a visible note
@@ -51,6 +52,8 @@ BODY_SIZE = 14
 LARGE_PRINT_SIZE = 18
 SECTION_ORDER = ("pt", "ot", "orthosis", "lymphedema", "analgesia", "medical", "monitoring")
 CARD_LINE = colors.HexColor("#9fb3c8")
+URGENT = colors.HexColor("#b3261e")
+URGENT_FILL = colors.HexColor("#fdecea")
 DOSAGE_FILL = colors.HexColor("#f3f6f9")
 WEEKS = 4
 DAYS = 7
@@ -172,10 +175,26 @@ class HandoutRenderer(PdfRenderer):
         body += self.chart()
         body += self.clinic_box()
         body.append(KeepTogether([self.paragraph(escape(self.words["notes"]), "h1"), RuledLines(5, 11 * mm)]))
+        urgent = self.urgent_box()
         call = self.call_box()  # after the rest, so its fallback notes are counted with the others
-        return [*self.header(), *call, *body]
+        return [*self.header(urgent), *call, *body]
 
-    def header(self) -> list[Flowable]:
+    def urgent_lines(self) -> list[dict[str, Any]]:
+        return [entry for entry in (self.plan.get("handout") or {}).get("urgent") or () if clean(entry.get("text"))]
+
+    def urgent_box(self) -> list[Flowable]:
+        """What the patient must act on today (the documents' ``urgent`` lines), boxed under the title so it is read
+        before anything else, never as a tick box of the daily checklist."""
+        lines = [self.text_line(entry, "text") for entry in self.urgent_lines()]
+        if not lines:
+            return []
+        heading = ParagraphStyle("urgent_h", parent=self.styles["h1"], spaceBefore=0, textColor=URGENT)
+        content: list[Flowable] = [Paragraph(escape(self.words["urgent_heading"]), heading)]
+        content += [Paragraph(line, self.styles["bullet"], bulletText="•") for line in lines]
+        box = boxed(content, self.width, border=URGENT, fill=URGENT_FILL, line=2.5, padding=10)
+        return [Spacer(1, 2 * mm), box, Spacer(1, 4 * mm)]
+
+    def header(self, urgent: list[Flowable]) -> list[Flowable]:
         clinic = self.context.clinic
         story: list[Flowable] = []
         logo = load_logo(clinic.logo_path, 45 * mm, 20 * mm)
@@ -188,12 +207,15 @@ class HandoutRenderer(PdfRenderer):
                 lines.append(self.paragraph(f"{escape(self.words['clinic_phone'])}: {bold(clinic.phone)}", "body"))
             story += letterhead(logo, lines, self.width, rule=1, padding=5, space_after=3 * mm)
         story.append(self.paragraph(escape(self.words["title"]), "title"))
+        story += urgent
         rows = [(self.words["for"], bold(self.patient.get("name")))]
         rows.append((self.words["date"], escape(long_date(self.context.generated_at.date(), self.language))))
         therapist = self.therapist()
         if therapist:
             rows.append((self.words["therapist"], escape(therapist)))
         upcoming = next_date(self.plan, self.context.generated_at.date())
+        if upcoming is not None and upcoming[0] == "next_checkup" and urgent:
+            upcoming = None  # a routine check-up weeks away must not read as the next step beside the urgent box
         if upcoming is not None:
             key, start, end = upcoming
             when = long_date(start, self.language)

@@ -31,6 +31,7 @@ TARGET_HEADINGS = {
     "analgesia": "Analgesia",
     "medical": "Medical considerations, imaging and referral",
     "monitoring": "Monitoring and follow-up",
+    "urgent": "Patient handout: urgent, printed first",
     "checklist": "Patient handout: daily checklist",
     "call": "Patient handout: when to call the clinic",
 }

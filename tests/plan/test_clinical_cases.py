@@ -600,9 +600,11 @@ EXPECTATIONS: dict[str, Expect] = {
     ),
     # c02: clot in the other leg: heat and TENS may go on, and their handouts keep them off the clot leg (12b-8)
     "51-radiation-dvt-other-leg-heat-tens": Expect(
-        offered={"mgmt-analgesia-heat", "nlsp-analgesia-tens-anodyne"},
+        offered={"nlsp-analgesia-tens-anodyne"},
+        # review12e R12e-06: prostate cancer with buttock pain: heat may go over the tumour (the warmth line for
+        # the other leg is tested with calf pain alone in tests/plan/test_review12e.py)
+        held={"mgmt-analgesia-heat": "may lie over the tumour"},
         texts={
-            "mgmt-analgesia-heat": "Keep warmth off your left leg",
             "nlsp-analgesia-tens-anodyne": "Keep the pads off your left leg",
         },
         line_texts={"safety-check-dvt": "your left leg"},
@@ -807,7 +809,7 @@ EXPECTATIONS: dict[str, Expect] = {
         texts={
             "ex-walking": "limits your surgeon or doctor gave you",
             "ex-sit-to-stand": "limits your surgeon or doctor gave you",
-            "safety-alert-surgical-precautions": "stretches, nerve glides and exercises against",
+            "safety-alert-surgical-precautions": "no stretches, nerve glides, or exercises against",
             # review12c B-2: injections around the nerve wait for the imaging that excludes a collection
             "entrap-analgesia-steroid-injection": "excluded a haematoma or collection",
             "entrap-analgesia-botulinum-piriformis": "excluded a haematoma or collection",
@@ -956,8 +958,12 @@ def entry_text(entry: dict[str, Any]) -> str:
 
 @pytest.mark.parametrize("path", case_paths(), ids=lambda p: p.stem)
 def test_case(library: Any, path: Path) -> None:
+    check_case(library, path, EXPECTATIONS[path.stem])
+
+
+def check_case(library: Any, path: Path, expect: Expect) -> None:
+    """The plan of the case at ``path`` has what ``expect`` says, and passes the lint and the clinical invariants."""
     assessment = validate_assessment(json.loads(path.read_text(encoding="utf-8")))
-    expect = EXPECTATIONS[path.stem]
     plan = generate_plan(assessment, library)
     findings = all_findings(assessment, library)
     entries = {a["id"]: a for a in plan["alerts"]} | {i["id"]: i for s in plan["sections"] for i in s["items"]}

@@ -109,6 +109,7 @@ def clinical_invariants(assessment: dict[str, Any], plan: dict[str, Any], findin
     ):
         faults.append("heat offered on a limb the screen excludes")
     faults += review12c_invariants(assessment, plan, items)
+    faults += review12e_invariants(assessment, plan, items)
     pregabalin = [i for i in items.values() if "regabalin" in i["title"]]
     if len(pregabalin) > 1:
         faults.append("more than one pregabalin item")
@@ -171,6 +172,139 @@ def review12c_invariants(assessment: dict[str, Any], plan: dict[str, Any], items
         age = visit.year - born.year - ((visit.month, visit.day) < (born.month, born.day))
         if age < 18:
             faults += [f"{i} offered to a patient under 18" for i in (*DRUG_ITEMS, *PROCEDURES) if i in items]
+    return faults
+
+
+PELVIC_SITE = re.compile(r"buttock|bottom|gluteal|groin|perine|genital|saddle|sacr|coccyx|pelvi|hip|back|lumbar", re.I)
+SEVERE_WEAKNESS_TITLE = re.compile(r"^Severe (?!pain)(?!or progressive)")
+ORTHOSES = ("clinic-afo", "clinic-afo-positioning", "clinic-kafo")
+
+
+def urgent_spine_review(assessment: dict[str, Any]) -> bool:
+    """The same-day spinal review of clinical-spec.md, read from the assessment: red-flag symptoms, or weakness in
+    both legs that is severe (MRC 2 or less on each side) or comes with cancer or a radiotherapy history."""
+    history, symptoms = assessment["history"], assessment.get("symptoms") or {}
+    if symptoms.get("bowel_bladder_change") or symptoms.get("saddle_numbness"):
+        return True
+    grades: dict[str, list[int]] = {"left": [], "right": []}
+    for sides in (assessment.get("strength") or {}).values():
+        for side, grade in (sides or {}).items():
+            if grade is not None and side in grades:
+                grades[side].append(grade)
+    weak = {side: [g for g in values if g <= 4] for side, values in grades.items()}
+    if not (weak["left"] and weak["right"]):
+        return False
+    cancer = history["etiology"] in ("neoplastic", "radiation") or bool(
+        (history.get("malignancy") or "").strip() or history.get("radiation_completed_on")
+    )
+    return cancer or (min(grades["left"]) <= 2 and min(grades["right"]) <= 2)
+
+
+def pregabalin_full_trial(assessment: dict[str, Any]) -> bool:
+    """Pregabalin counts as tried at 150 mg/day, or at the top of its labelled band when the kidneys set that lower;
+    a lower recorded dose is not a failed trial, whatever the list of agents tried says."""
+    pain, clearance = assessment["pain"], assessment["history"].get("creatinine_clearance_ml_min")
+    top = 600 if clearance is None or clearance >= 60 else 300 if clearance >= 30 else 150 if clearance >= 15 else 75
+    dose = pain.get("pregabalin_mg_day") or 0
+    if dose:
+        return dose >= min(150, top)
+    return "pregabalin" in (pain.get("neuropathic_agents_tried") or ())
+
+
+def review12e_invariants(assessment: dict[str, Any], plan: dict[str, Any], items: dict[str, Any]) -> list[str]:
+    """Review 12e's unsafe and contradictory findings, read from the assessment (see review12e.md)."""
+    faults: list[str] = []
+    history, pain = assessment["history"], assessment["pain"]
+    symptoms = assessment.get("symptoms") or {}
+    handout = plan["handout"]
+    patient = _patient_texts(plan)
+    if urgent_spine_review(assessment):  # R12e-02, R12e-03
+        if not handout.get("urgent"):
+            faults.append("a same-day spinal review, and nothing urgent at the top of the handout")
+        faults += [
+            f"{line['id']} puts the spinal review in the daily checklist"
+            for line in handout["checklist"]
+            if "spine" in line["text"]
+        ]
+        waiting = [e["id"] for e in plan["exercises"] if e["category"] in ("assisted", "transfer")]
+        faults += [f"{i} offered before the same-day spinal review" for i in waiting]
+        if "clinic-pt-active-assisted" in items:
+            faults.append("clinic-pt-active-assisted offered before the same-day spinal review")
+        faults += [
+            f"{i} calls worse weakness a reason to phone: {t!r}"
+            for i, t in patient
+            if t.startswith("Your leg gets weaker")
+        ]
+    for symptom, words in (
+        ("saddle_numbness", "if you feel numb between your legs"),
+        ("bowel_bladder_change", "control your bladder or bowels."),
+    ):
+        if symptoms.get(symptom):
+            faults += [f"{i} warns of a sign the patient already has: {t!r}" for i, t in patient if words in t]
+    steps = [i for i in items if i.startswith("who-step-")]
+    gabapentinoid = bool(pain.get("pregabalin_mg_day")) or bool(
+        {"gabapentin", "pregabalin"} & set(pain.get("neuropathic_agents_tried") or ())
+    )
+    for step in steps:  # R12e-04, R12e-10, R12e-11, R12e-12
+        current, suggested = pain.get("current_ladder_step") or 0, int(step[-1])
+        if suggested >= 2 and gabapentinoid and "respiratory depression" not in items[step]["detail"]:
+            faults.append(f"{step} opens or continues an opioid beside a gabapentinoid without the sedation caution")
+        title = items[step]["title"]
+        if "one step up" in title and suggested != current + 1:
+            faults.append(f"{step} says 'one step up' from step {current}")
+        tried = set(pain.get("neuropathic_agents_tried") or ()) & {"tricyclic", "ssri", "snri", "gabapentin"}
+        if "refractory to an adjuvant" in title and not (tried or pregabalin_full_trial(assessment)):
+            faults.append(f"{step} calls the pain refractory with no adjuvant at a full trial dose")
+    adjuvants = items.get("mgmt-analgesia-neuropathic-adjuvants")
+    if adjuvants and (pain.get("current_ladder_step") or 0) == 3 and "opens the next step up" in adjuvants["detail"]:
+        faults.append("the adjuvant item opens a step above the top of the ladder")
+    if pain["nrs"] < 7:
+        faults += [
+            f"{e['id']} calls {pain['nrs']}/10 pain severe"
+            for e in items.values()
+            if "still severe then" in e.get("detail", "")
+        ]
+    graded = [
+        g for sides in (assessment.get("strength") or {}).values() for g in (sides or {}).values() if g is not None
+    ]
+    if graded and min(graded) >= 4:  # R12e-05
+        faults += [
+            f"{i} calls weakness graded 4 or more severe"
+            for i, e in items.items()
+            if SEVERE_WEAKNESS_TITLE.match(e["title"])
+        ]
+    cancer = history["etiology"] in ("neoplastic", "radiation") or bool(
+        (history.get("malignancy") or "").strip() or history.get("radiation_completed_on")
+    )
+    if cancer and "mgmt-analgesia-heat" in items and any(PELVIC_SITE.search(s) for s in pain.get("sites") or ()):
+        faults.append("heat offered with cancer and a pain site over the pelvis")  # R12e-06
+    if history.get("arterial_insufficiency"):  # R12e-07
+        faults += [
+            f"{i} fitted on a poorly supplied foot without the caution"
+            for i in ORTHOSES
+            if i in items and "vascular team" not in items[i]["detail"]
+        ]
+        faults += [
+            f"{e['id']} on a poorly supplied foot without the caution"
+            for e in plan["equipment"]
+            if (e["category"] == "orthosis" or e["id"] == "eq-heel-protectors")
+            and "blood supply" not in (e.get("precautions") or "")
+        ]
+    event = acute_event_days(assessment)
+    if event is not None and event <= 42:  # R12e-15
+        for item_id, entry in items.items():
+            if "stretching" in entry.get("detail", "") and "surgical team" not in entry["detail"]:
+                faults.append(f"{item_id} asks for stretching {event} days after an injury or operation")
+        faults += [
+            f"{i} tells the patient to stretch {event} days after an injury or operation"
+            for i, t in patient
+            if re.search(r"(^|\. )Stretch\b", t)
+        ]
+    operation = operation_days(assessment)
+    ivig = items.get("guide-med-postoperative-ivig")
+    recent = history.get("infection") or (operation is not None and operation <= 30)
+    if ivig and recent and "excluded" not in ivig["detail"]:  # R12e-18
+        faults.append("IVIg suggested while a collection or abscess may not be excluded")
     return faults
 
 
