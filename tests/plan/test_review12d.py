@@ -65,7 +65,7 @@ def test_review_still_refers_to_the_pain_service_when_the_procedures_are_held_ba
     plan = plan_for(library, **REFRACTORY_IDIOPATHIC | {"history": history})
     assert "nlsp-analgesia-interventional" in held(plan)
     review = _items(plan)["clinic-mon-pain-review"]["detail"]
-    assert "if the pain is still severe then, refer to the pain service" in review
+    assert "if the pain is still not controlled then, refer to the pain service" in review
     assert "together with the pain service" not in review
 
 

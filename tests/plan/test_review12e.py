@@ -104,7 +104,6 @@ EXPECTATIONS: dict[str, Expect] = {
         not_texts={
             "who-step-2": "one step up",
             "clinic-mon-pain-review": "still severe",
-            "entrap-analgesia-conservative-drugs": "and its cautions",
         },
     ),
     # R12e-10 and R12e-04: acute pain six days after an operation, pregabalin below a full trial: not "refractory"
