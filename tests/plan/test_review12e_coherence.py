@@ -14,6 +14,7 @@ import pytest
 
 from planner.assessment.validate import validate_assessment
 from planner.engine.findings import all_findings
+from planner.library.translations import read_translation_file, translations_dir
 from planner.plan.generate import generate_plan
 from planner.plan.lint import lint_plan
 from tests.paths import FIXTURES
@@ -330,3 +331,27 @@ def test_low_onset_twenty_days_ago_is_not_two_weeks(library: Any) -> None:
     plan = plan_of(library, "c09")
     texts = " ".join(text(e) for e in offered(plan).values())
     assert "Onset 20 days ago" in texts and "2 weeks ago" not in texts
+
+
+# --- R12e-22: the Spanish handout does not assume the patient's sex -------------------------------------------
+
+GENDERED = re.compile(
+    r"(?<!posición )\b(?:sentad|acostad|tumbad|cansad|maread)[oa]s?\b"  # "cuando esté sentado", "o está cansado"
+    r"|\bestá segur[oa]\b|\bhacerlo sol[oa]\b|\bpueda mover por sí mism[oa]\b|\bpor sí mism[oa],"
+    r"|\b(?:siéntese|manténgase|sentarse) derech[oa]\b|\bacuéstese cómod[oa]\b",
+    re.IGNORECASE,
+)
+
+
+def test_r12e_22_spanish_patient_texts_are_worded_for_any_patient() -> None:
+    """The handout speaks to the patient (usted); an adjective that agrees with the patient ("sentado",
+    "cansado", "hacerlo solo") would print a masculine form for a woman, so the texts are worded so that sex
+    does not show ("cuando se siente", "siente cansancio", "sin ayuda")."""
+    found = []
+    for path in sorted((translations_dir() / "es").glob("*.md")):
+        parsed = read_translation_file(path)
+        assert parsed.problems == []
+        for block in parsed.blocks:
+            texts = [value for value, _ in block.fields.values()] + [step for step, _ in block.steps]
+            found += [f"{path.name} {block.id}: {m.group(0)!r}" for t in texts for m in GENDERED.finditer(t)]
+    assert found == []
