@@ -167,7 +167,8 @@ def test_plan_text_lists_held_items_under_their_reason(cli: Any, tmp_path: Path)
     assert code == 0
     held = out[out.index("Held back by the safety screen") : out.index("Physical therapy")]
     assert "Held: an implanted electronic device is recorded" in held
-    assert "- TENS or Anodyne therapy for neuropathic pain" in held
+    assert "- TENS for neuropathic pain" in held  # review12e R12e-25: the device holds TENS, not Anodyne
+    assert "- Anodyne therapy for neuropathic pain" in held  # which the infection holds
     assert "Held: an acute infection is recorded" in held and "- Physical pain measure: heat" in held
     assert "Basis: General physiotherapy, pharmacology and radiology safety knowledge" in held
     code, out, _err = cli("plan", str(write_json(tmp_path, "clear.json", make_assessment(pain={"nrs": 5}))))

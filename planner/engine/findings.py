@@ -38,14 +38,15 @@ def _age(birth: str | None, on: date) -> int | None:
 
 
 def duration_words(days: int | None) -> str | None:
-    """A time span as a sentence reads it: '5 days' under two weeks, '3 weeks' under eight, then months to one
-    decimal ('1 month', '4.1 months'); None when not recorded."""
+    """A time span as a sentence reads it: '20 days' under four weeks (where the days decide the 3-week and
+    1-month timings, so whole weeks would misstate them), '5 weeks' (to the nearest week) under eight, then months
+    to one decimal ('1.8 months', '4.1 months'); None when not recorded."""
     if days is None:
         return None
-    if days < 14:
+    if days < 28:
         return f"{days} day{'' if days == 1 else 's'}"
     if days < 56:
-        weeks = days // 7
+        weeks = (days + 3) // 7
         return f"{weeks} weeks"
     months = round(days / DAYS_PER_MONTH, 1)
     text = f"{months:.1f}".rstrip("0").rstrip(".")

@@ -67,8 +67,8 @@ _BASE: list[Finding] = [
     _f(
         "time_since_onset",
         T,
-        "the time from onset to the assessment in words: days under 2 weeks, weeks under 8, then months"
-        " ('5 days', '3 weeks', '1 month', '4.1 months')",
+        "the time from onset to the assessment in words: days under 4 weeks, weeks under 8, then months"
+        " ('5 days', '20 days', '5 weeks', '1.8 months', '4.1 months')",
         True,
     ),
     _f("known_malignancy", F, "a malignancy is recorded"),

@@ -505,10 +505,11 @@ EXPECTATIONS: dict[str, Expect] = {
         offered={"clinic-alert-compression-dvt", "nlsp-lymph-reduction-elevation-education"},
         held={
             "nlsp-lymph-reduction-wrap-massage": "an acute DVT is recorded",
-            "nlsp-analgesia-tens-anodyne": "an acute DVT is recorded",
             "ex-lymph-routine": "an acute DVT is recorded",
             "ex-lymph-self-massage": "an acute DVT is recorded",
         },
+        # review12e R12e-25: 3/10 pain not recorded as neuropathic after radiotherapy gets no TENS item to hold
+        not_offered={"nlsp-analgesia-tens-anodyne"},
         not_texts={"nlsp-lymph-reduction-elevation-education": "exercises you were taught"},
         lines={"safety-check-dvt"},
         no_lines={"clinic-check-exercises"},

@@ -135,6 +135,7 @@ def clinical_invariants(assessment: dict[str, Any], plan: dict[str, Any], findin
     faults += standing_invariants(assessment, plan)
     faults += link_invariants(assessment, plan, findings)
     faults += unrecorded_invariants(assessment, plan)
+    faults += review12e_invariants(assessment, plan)
     return faults
 
 
@@ -497,6 +498,121 @@ def unrecorded_invariants(assessment: dict[str, Any], plan: dict[str, Any]) -> l
             for clause in re.split(r"[.;:]", text):
                 if re.search(rf"\bno {symptom}\b|\bno \w+ or {symptom}\b", clause) and "recorded" not in clause:
                     faults.append(f"'no {symptom}' asserted though it was not recorded: {clause.strip()!r}")
+    return faults
+
+
+def _grade(assessment: dict[str, Any], group: str) -> int | None:
+    """The lowest recorded grade of a group on either side (None when not tested)."""
+    grades = [g for g in ((assessment.get("strength") or {}).get(group) or {}).values() if g is not None]
+    return min(grades) if grades else None
+
+
+def _at_most(assessment: dict[str, Any], grade: int, *groups: str) -> bool:
+    return any((g := _grade(assessment, group)) is not None and g <= grade for group in groups)
+
+
+def _weak_sides(assessment: dict[str, Any]) -> set[str]:
+    return {
+        side
+        for sides in (assessment.get("strength") or {}).values()
+        for side, grade in sides.items()
+        if grade is not None and grade <= 4
+    }
+
+
+FIBULAR = ("ankle_dorsiflexion", "great_toe_extension", "ankle_eversion")
+TIBIAL = ("ankle_plantarflexion", "ankle_inversion")
+
+
+def review12e_invariants(assessment: dict[str, Any], plan: dict[str, Any]) -> list[str]:
+    """Review 12e's faults that generalise, read from the assessment: no cold on the painful area when the
+    painful leg is the swollen one; no "walk only with your helper" for an independent walker whose grades and
+    transfers do not call for one; no card asking for a movement the muscles cannot make; one handout line for
+    board transfers; one low-start caution and no "first choice" for a tricyclic already tried; the device
+    check in one item; no stronger leg or "your weak foot" when both legs are weak; no grades or home exercises
+    in a plan without weakness; no piriformis item for a pattern that does not reach the sciatic trunk; no TENS
+    for mild pain that is not neuropathic; the DVT alert names positioning only when the plan gives it."""
+    faults: list[str] = []
+    history, pain = assessment["history"], assessment["pain"]
+    function = assessment.get("function") or {}
+    items = {i["id"]: i for s in plan["sections"] for i in s["items"]}
+    alerts = {a["id"]: a for a in plan["alerts"]}
+    exercises = {e["id"]: e for e in plan["exercises"]}
+    found = items | alerts | exercises | {e["id"]: e for e in plan["equipment"]}
+    texts = _patient_texts(plan)
+    swollen = (
+        (assessment.get("lymphedema") or {}).get("side")
+        if (assessment.get("lymphedema") or {}).get("present")
+        else None
+    )
+    if swollen and "mgmt-analgesia-cold" in items and history["affected_side"] in (swollen, "bilateral"):
+        faults.append("cold offered on the painful area of the swollen leg")
+    if swollen == "bilateral" and "mgmt-analgesia-cold" in items:
+        faults.append("cold offered on the painful area of the swollen leg")
+    walks_alone = (
+        function.get("ambulation") == "independent"
+        and function.get("standing_transfer") not in ("unable", "needs_help")
+        and not _at_most(assessment, 2, "hip_extension", "hip_abduction", "knee_extension")
+    )
+    if walks_alone:
+        faults += [
+            f"{i} tells an independent walker to walk with a helper" for i, t in texts if "Walk only with your" in t
+        ]
+    gentle = exercises.get("ex-gentle-movement")
+    if gentle:
+        steps = " ".join(gentle.get("instructions", ()))
+        if "slide your heel" in steps and _at_most(assessment, 1, "hip_flexion", "knee_extension", "knee_flexion"):
+            faults.append("ex-gentle-movement asks for a heel slide the hip or knee cannot make")
+        if "pull your toes" in steps and _at_most(assessment, 1, "ankle_dorsiflexion", "ankle_plantarflexion"):
+            faults.append("ex-gentle-movement asks for an ankle movement the muscles cannot make")
+    routine = exercises.get("ex-lymph-routine")
+    cannot = ("hip_flexion", "knee_extension", "knee_flexion", "ankle_dorsiflexion", "ankle_plantarflexion")
+    if routine and _at_most(assessment, 1, *cannot) and "helper moves it" not in " ".join(routine["instructions"]):
+        faults.append("ex-lymph-routine asks for movements the muscles cannot make, without the helper")
+    if "clinic-ot-transfer-board" in items:
+        faults += [
+            f"{i} repeats the board transfer line"
+            for i, t in texts
+            if i != "clinic-ot-transfer-board" and "Use the method and the equipment your therapist showed you" in t
+        ]
+    adjuvants = items.get("mgmt-analgesia-neuropathic-adjuvants")
+    if adjuvants:
+        detail = adjuvants["detail"]
+        if len(re.findall(r"start low|dose low", detail)) > 1:
+            faults.append("the adjuvant item says start low twice")
+        if "tricyclic" in (pain.get("neuropathic_agents_tried") or []) and "poor first choice" in detail:
+            faults.append("a tricyclic already tried is called a poor first choice")
+    device_check = [i for i, e in found.items() if "that it is MR-conditional" in text_of_entry(e)]
+    if len(device_check) > 1:
+        faults.append(f"the MR-conditional device check written in {device_check}")
+    if _weak_sides(assessment) >= {"left", "right"} or history["affected_side"] == "bilateral":
+        faults += [
+            f"{i} names a stronger leg or 'your weak foot' though both legs are weak"
+            for i, t in texts
+            if i in ("clinic-aid-cane", "eq-cane", "ex-ankle-band-turns")
+            and ("stronger leg" in t or "your weak foot" in t)
+        ]
+    if not _weak_sides(assessment):
+        handouts = [(i, e.get("handout", "")) for i, e in items.items()]
+        faults += [
+            f"{i} speaks of home exercises with no weakness" for i, h in handouts if "home exercises are part" in h
+        ]
+        faults += [f"{i} points to grades with no weakness" for i, e in items.items() if "grades listed" in e["detail"]]
+    weak = {
+        group
+        for group, sides in (assessment.get("strength") or {}).items()
+        if any(g is not None and g <= 4 for g in sides.values())
+    }
+    trunk = "knee_flexion" in weak or (weak & set(FIBULAR) and weak & set(TIBIAL))
+    if history["etiology"] == "entrapment" and not history.get("entrapment_site") and not trunk:
+        piriformis = {"entrap-analgesia-botulinum-piriformis", "ex-piriformis-stretch"} & found.keys()
+        if piriformis and weak:
+            faults.append(f"{sorted(piriformis)} offered with no site and no sciatic trunk pattern")
+    if not pain.get("neuropathic") and (pain.get("nrs") or 0) < 4 and "nlsp-analgesia-tens-anodyne" in items:
+        faults.append("TENS offered for mild pain that is not neuropathic")
+    dvt_alert = alerts.get("clinic-alert-compression-dvt")
+    if dvt_alert and "positioning" in dvt_alert.get("detail", "") and "ex-position-back" not in exercises:
+        faults.append("the DVT alert points to positioning the plan does not give")
     return faults
 
 

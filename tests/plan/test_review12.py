@@ -445,10 +445,13 @@ def test_no_reinnervation_studies_for_tumour_or_radiation_damage(library: Any) -
     [
         (1, "1 day"),
         (13, "13 days"),
-        (14, "2 weeks"),
-        (55, "7 weeks"),
+        (20, "20 days"),  # review12e: "2 weeks" for 20 days misstated the 3-week timings
+        (27, "27 days"),
+        (28, "4 weeks"),
+        (31, "4 weeks"),
+        (32, "5 weeks"),  # to the nearest week, not cut down to it
+        (55, "8 weeks"),
         (56, "1.8 months"),
-        (30, "4 weeks"),
         (365, "12 months"),
     ],
 )
