@@ -109,7 +109,7 @@ def clinical_invariants(assessment: dict[str, Any], plan: dict[str, Any], findin
     ):
         faults.append("heat offered on a limb the screen excludes")
     faults += review12c_invariants(assessment, plan, items)
-    faults += review12e_invariants(assessment, plan, items)
+    faults += safety12e_invariants(assessment, plan, items)
     pregabalin = [i for i in items.values() if "regabalin" in i["title"]]
     if len(pregabalin) > 1:
         faults.append("more than one pregabalin item")
@@ -135,7 +135,7 @@ def clinical_invariants(assessment: dict[str, Any], plan: dict[str, Any], findin
     faults += standing_invariants(assessment, plan)
     faults += link_invariants(assessment, plan, findings)
     faults += unrecorded_invariants(assessment, plan)
-    faults += review12e_invariants(assessment, plan)
+    faults += coherence12e_invariants(assessment, plan)
     return faults
 
 
@@ -212,7 +212,7 @@ def pregabalin_full_trial(assessment: dict[str, Any]) -> bool:
     return "pregabalin" in (pain.get("neuropathic_agents_tried") or ())
 
 
-def review12e_invariants(assessment: dict[str, Any], plan: dict[str, Any], items: dict[str, Any]) -> list[str]:
+def safety12e_invariants(assessment: dict[str, Any], plan: dict[str, Any], items: dict[str, Any]) -> list[str]:
     """Review 12e's unsafe and contradictory findings, read from the assessment (see review12e.md)."""
     faults: list[str] = []
     history, pain = assessment["history"], assessment["pain"]
@@ -524,7 +524,7 @@ FIBULAR = ("ankle_dorsiflexion", "great_toe_extension", "ankle_eversion")
 TIBIAL = ("ankle_plantarflexion", "ankle_inversion")
 
 
-def review12e_invariants(assessment: dict[str, Any], plan: dict[str, Any]) -> list[str]:
+def coherence12e_invariants(assessment: dict[str, Any], plan: dict[str, Any]) -> list[str]:
     """Review 12e's faults that generalise, read from the assessment: no cold on the painful area when the
     painful leg is the swollen one; no "walk only with your helper" for an independent walker whose grades and
     transfers do not call for one; no card asking for a movement the muscles cannot make; one handout line for

@@ -1,7 +1,7 @@
 """Review 12e (/work/team/reports/review12e.md): the unsafe findings R12e-02 to R12e-07 and the contradictions in
 the pain ladder, the safety alert and the work-up (R12e-10, -11, -12, -15, -18), as the reviewer's own cases
 (tests/fixtures/cases-12e) and as rules tested on both sides of their threshold. Each case also passes the plan
-lint and the clinical invariants (tests/plan/test_plan_lint.py, ``review12e_invariants`` among them)."""
+lint and the clinical invariants (tests/plan/test_plan_lint.py, ``safety12e_invariants`` among them)."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """Review 12e: the plan says each thing once and as the record reads (R12e-08, 09, 13, 14, 16, 17, 19, 20, 21,
 23, 24, 25 and the low items). The reviewer's cases are in tests/fixtures/cases12e (as run); each finding is also
 tested on both sides of its threshold with a minimal assessment, and the faults that generalise are invariants
-of the plan lint (tests/plan/test_plan_lint.py, ``review12e_invariants``)."""
+of the plan lint (tests/plan/test_plan_lint.py, ``coherence12e_invariants``)."""
 
 from __future__ import annotations
 
