@@ -1,9 +1,8 @@
 """The first patient opened after start, as a user meets it: ``python -m bench.first_patient DATABASE SETTINGS
 [warm]``.
 
-The app starts as ``planner`` does (the first screen's core imported before Qt): the main window painted, the
-patient list filled and painted, then the warm-up on its worker thread and the rest of start-up (due list,
-daily backup) from the event loop. The
+The app starts as ``planner`` does: the main window painted, the patient list filled and painted, then the
+warm-up on its worker thread and the rest of start-up (due list, daily backup) from the event loop. The
 user's first click on a patient comes :data:`USER_DELAY_MS` after the list is painted (someone who clicks the
 first row as soon as it is there) or, with ``warm``, as soon as the warm-up is done (someone who takes a few
 seconds to find the patient). "opened_ms" runs from that click until the patient's assessment is painted
@@ -20,15 +19,11 @@ import sys
 import time
 from pathlib import Path
 
-from planner.ui.launch import load_core_before_qt
+from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtWidgets import QApplication
 
-load_core_before_qt()  # as ``planner`` starts
-
-from PySide6.QtCore import QSettings, QTimer  # noqa: E402 - after the core, as ``planner`` imports them
-from PySide6.QtWidgets import QApplication  # noqa: E402
-
-from planner.storage.database import open_schema  # noqa: E402
-from planner.ui.app import Startup  # noqa: E402
+from planner.storage.database import open_schema
+from planner.ui.app import Startup
 
 USER_DELAY_MS = 1000
 """From the painted list to the user's first click: quick for a person who has to find the row first."""

@@ -114,26 +114,6 @@ def test_first_screen_needs_only_qt_and_sqlalchemy_core(db_path: Path, tmp_path:
     assert lines == ["[]", "['rule_engine', 'sqlalchemy.orm']"]
 
 
-def test_the_first_screens_core_is_imported_before_qt(db_path: Path, tmp_path: Path) -> None:
-    """The real start imports the core the first screen reads through (SQLAlchemy Core, the storage, the patient
-    list) before PySide6, whose import reads the source of the modules imported after it (see
-    :func:`planner.ui.launch.load_core_before_qt`). The import log lists each module when its import is done."""
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_CONFIG_HOME": str(tmp_path / "config")}
-    done = subprocess.run(
-        [sys.executable, "-X", "importtime", "-m", "planner", "--db", str(db_path), "--smoke"],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    imported = [line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines() if line.startswith("import time:")]
-    qt = next(i for i, name in enumerate(imported) if name.startswith(("shiboken6", "PySide6")))
-    for core in ("sqlalchemy", "planner.storage.queries", "planner.record.patients", "planner.opening"):
-        assert imported.index(core) < qt, f"{core} imported after Qt"
-
-
 def test_first_paint_waits_for_nothing_the_window_does_not_show(db_path: Path, tmp_path: Path) -> None:
     """Up to the first paint, the real start (``planner --db ... --smoke``) loads neither the schedule rules,
     the assessment format, the draft store, the clock nor the message boxes' and file dialogs' classes: they are
