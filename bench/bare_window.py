@@ -1,10 +1,21 @@
-"""The floor for launch and memory: a bare PySide6 window, shown and painted, reporting as ``planner --smoke``
+"""The floors for launch and memory: a bare PySide6 window, shown and painted, reporting as ``planner --smoke``
 does ("painted", "listed", then its resident memory). Run by :mod:`bench.app` as ``python -m bench.bare_window``
-(this package's ``__init__`` holds only a docstring)."""
+(this package's ``__init__`` holds only a docstring).
 
+Given module names (``python -m bench.bare_window sqlalchemy sqlmodel rule_engine``) it imports them first: the
+stack floor, what the fixed-choice libraries cost on their own before any code of ours runs, so that the table
+can show how much of each ratio is theirs and how much ours. They are imported before PySide6, the cheapest way
+(after it, PySide6's import reads and keeps the source of each of their modules), so the floor is one no
+program using them can go below.
+"""
+
+import importlib
 import sys
 
-from PySide6.QtWidgets import QApplication, QLabel, QMainWindow
+for name in sys.argv[1:]:
+    importlib.import_module(name)
+
+from PySide6.QtWidgets import QApplication, QLabel, QMainWindow  # noqa: E402 - after the stack's libraries
 
 app = QApplication(sys.argv[:1])
 window = QMainWindow()

@@ -28,6 +28,9 @@ def test_bench_runs_tiny_and_prints_a_table_and_json(capsys: Any) -> None:
         "clinician PDF, richest example (stock flowables)",
         "print preview, first page shown",
         "memory of the app with a patient open",
+        "of which the libraries: stack floor (the bare window importing sqlalchemy first)",
+        "of which the libraries: stack floor (the bare window importing sqlalchemy, sqlmodel and rule_engine first)",
+        "of which ours",
         "full-text search over 5 documents, median",
         "daily backup, 5 patients",
         "patient filter per keystroke",
@@ -41,6 +44,12 @@ def test_bench_runs_tiny_and_prints_a_table_and_json(capsys: Any) -> None:
     figures = json.loads(capsys.readouterr().out)
     assert all(f["value"] >= 0 and f["unit"] for f in figures)
     assert any(f["ratio"] for f in figures)
+    for whole in ("launch to the window painted", "memory of the app with a patient open"):
+        # the libraries' part and ours, the two rows after the whole, multiply to the whole's ratio
+        at = next(i for i, f in enumerate(figures) if f["what"].startswith(whole))
+        libraries, ours = figures[at + 1], figures[at + 2]
+        assert libraries["what"].startswith("- of which the libraries") and ours["what"].startswith("- of which ours")
+        assert libraries["ratio"] * ours["ratio"] == pytest.approx(figures[at]["ratio"])
 
 
 def test_planner_bench_without_the_benchmarks_says_where_they_are(tmp_path: Path) -> None:

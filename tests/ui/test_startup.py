@@ -379,3 +379,60 @@ def test_fold_by_character_agrees_with_folding_the_whole_text() -> None:
             for _ in range(chance.randint(1, 10))
         )
         assert fold(text) == fold_text(text), ascii(text)
+
+
+RICHEST_EXAMPLE = "neoplastic-after-radiation.json"
+"""The example with the most plan items, exercise cards and alerts (as in the benchmarks)."""
+
+LOADED_ONLY_WHEN_ASKED = (
+    "reportlab",
+    "planner.export.pdf_common",
+    "planner.export.clinician",
+    "planner.ui.printing",
+    "PySide6.QtPdf",
+    "planner.library.search",
+    "planner.ui.library.window",
+    "PySide6.QtCharts",
+    "alembic",
+)
+"""What an open patient does without until the user prints, searches, opens the library or the trends."""
+
+
+def test_an_open_patient_holds_no_printing_search_or_library_window(db: Any, tmp_path: Path) -> None:
+    """The memory of the app with a patient open is what that view needs: after the real start, its warm-up and
+    the richest example opened on the Assessment and then the Plan tab (as ``python -m bench`` measures it),
+    none of :data:`LOADED_ONLY_WHEN_ASKED` is loaded."""
+    patient = store_assessment(db, load_assessment_file(REPO / "resources" / "examples" / RICHEST_EXAMPLE))
+    db_path = db.path
+    code = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from PySide6.QtCore import QSettings, QTimer\n"
+        "from PySide6.QtWidgets import QApplication\n"
+        "from planner.storage.database import open_schema\n"
+        "from planner.ui.app import Startup\n"
+        "app = QApplication(sys.argv[:1])\n"
+        f"settings = QSettings({str(tmp_path / 'settings.ini')!r}, QSettings.Format.IniFormat)\n"
+        "settings.setValue('firstRun/done', True)\n"
+        f"startup = Startup(app, settings, Path({str(db_path)!r}))\n"
+        f"startup.show(open_schema(Path({str(db_path)!r})))\n"
+        "window = startup.window\n"
+        "def open_patient():\n"
+        f"    window.select_patient({patient.patient_id!r})\n"
+        "    for _ in range(3): app.processEvents()\n"
+        "    window.tabs.setCurrentWidget(window.plan_page)\n"
+        "    for _ in range(3): app.processEvents()\n"
+        "    assert window.session is not None and window.session.plan is not None\n"
+        f"    print(sorted(m for m in {LOADED_ONLY_WHEN_ASKED!r} if m in sys.modules), flush=True)\n"
+        "    app.quit()\n"
+        "startup.warming.finished.connect(lambda *_: QTimer.singleShot(0, open_patient))\n"
+        "app.exec()\n"
+        "window.close()\n"
+        "startup.dispose()\n"
+    )
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_CONFIG_HOME": str(tmp_path / "config")}
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO, env=env, capture_output=True, text=True, timeout=120, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert [line for line in done.stdout.splitlines() if line.startswith("[")] == ["[]"]
