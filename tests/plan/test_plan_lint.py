@@ -99,7 +99,7 @@ def clinical_invariants(assessment: dict[str, Any], plan: dict[str, Any], findin
         faults.append("one root offered as the explanation of weakness in both legs")
     injury, operation = injury_days(assessment), operation_days(assessment)
     if "mgmt-analgesia-heat" in items and (
-        assessment.get("lymphedema")
+        lymphedema_on_painful_leg(assessment)
         or history.get("arterial_insufficiency")
         or history.get("infection")
         or (history.get("dvt") and not history.get("dvt_side"))
@@ -136,6 +136,7 @@ def clinical_invariants(assessment: dict[str, Any], plan: dict[str, Any], findin
     faults += link_invariants(assessment, plan, findings)
     faults += unrecorded_invariants(assessment, plan)
     faults += coherence12e_invariants(assessment, plan)
+    faults += coherence12f_invariants(assessment, plan)
     return faults
 
 
@@ -613,6 +614,95 @@ def coherence12e_invariants(assessment: dict[str, Any], plan: dict[str, Any]) ->
     dvt_alert = alerts.get("clinic-alert-compression-dvt")
     if dvt_alert and "positioning" in dvt_alert.get("detail", "") and "ex-position-back" not in exercises:
         faults.append("the DVT alert points to positioning the plan does not give")
+    return faults
+
+
+def lymphedema_on_painful_leg(assessment: dict[str, Any]) -> bool:
+    """The painful leg is the affected one; it is the swollen one when the lymphedema is on that side or on
+    both, or when either side is not recorded (the safe reading)."""
+    lymphedema = assessment.get("lymphedema") or {}
+    if not lymphedema.get("present"):
+        return False
+    swollen, affected = lymphedema.get("side"), assessment["history"].get("affected_side")
+    return swollen in (None, "bilateral") or affected in (None, "bilateral") or swollen == affected
+
+
+JOINT_MOVE = re.compile(
+    r"\bmove (?:each weak joint|your (?:weak |other weak )?joints|the joints|your legs?\b)|\bhave them moved\b",
+    re.IGNORECASE,
+)
+SELF_DRESSING = ("Slip your foot in", "Put your weak leg in", "Slide your heel down", "Put the end of the shoe horn")
+
+
+def coherence12f_invariants(assessment: dict[str, Any], plan: dict[str, Any]) -> list[str]:
+    """Review 12f's faults that generalise, read from the assessment: one handout line about moving the
+    joints; heat held for lymphedema only when the painful leg is the swollen one, and named as kept off the
+    swollen leg otherwise; no helper for every walk or transfer for a device walker who stands to transfer
+    alone with no fall and intact joint position sense, and no helper for every transfer when standing to
+    transfer is recorded independent; no self-dressing step for a patient who cannot dress; passive movement
+    named (DVT alert, contracture item) only when a passive card is given; no "active rehabilitation" without
+    weakness; no "until standing balance practice is safe" for a palliative patient who cannot stand."""
+    faults: list[str] = []
+    history = assessment["history"]
+    function = assessment.get("function") or {}
+    items = {i["id"]: i for s in plan["sections"] for i in s["items"]}
+    alerts = {a["id"]: a for a in plan["alerts"]}
+    held = {e["id"]: e for e in plan["held"]}
+    exercises = {e["id"]: e for e in plan["exercises"]}
+    moving = [i for i, e in items.items() if JOINT_MOVE.search(e.get("handout") or "")]
+    if len(moving) > 1:
+        faults.append(f"more than one handout line about moving the joints: {moving}")
+    lymphedema = (assessment.get("lymphedema") or {}).get("present")
+    heat_held = held.get("mgmt-analgesia-heat")
+    if heat_held and "lymphedema" in heat_held["reason"] and not lymphedema_on_painful_leg(assessment):
+        faults.append("heat held for lymphedema that is not on the painful leg")
+    heat = items.get("mgmt-analgesia-heat")
+    if heat and lymphedema and "keep heat off the swollen leg" not in heat["detail"]:
+        faults.append("heat offered beside lymphedema of the other leg without keeping it off that leg")
+    strength = assessment.get("strength") or {}
+    strong_enough = not any(
+        g is not None and g <= 2
+        for group in ("hip_extension", "hip_abduction", "knee_extension")
+        for g in (strength.get(group) or {}).values()
+    )
+    jps = assessment.get("joint_position_sense") or {}
+    device_alone = (
+        function.get("ambulation") == "device"
+        and function.get("standing_transfer") == "independent"
+        and function.get("falls_past_3_months") == 0
+        and any(jps.values())
+        and not any(v in ("impaired", "absent") for v in jps.values())
+        and strong_enough
+    )
+    texts = _patient_texts(plan)
+    if device_alone:
+        faults += [f"{i} tells a device walker who transfers alone to walk with a helper" for i, t in texts if "Walk only with your" in t]
+    if function.get("standing_transfer") == "independent":
+        faults += [
+            f"{i} asks for a helper at every transfer though standing to transfer is independent"
+            for i, t in texts
+            if "have your helper with you every time" in t
+        ]
+    if function.get("lower_body_dressing") == "unable":
+        faults += [
+            f"{e['id']} asks a patient who cannot dress to do it alone: {step!r}"
+            for e in plan["equipment"]
+            for step in e.get("instructions", ())
+            if step.startswith(SELF_DRESSING)
+        ]
+    passive = any(e.get("category") == "passive" for e in exercises.values())
+    dvt_alert = alerts.get("clinic-alert-compression-dvt")
+    if dvt_alert and "passive movement" in dvt_alert["detail"] and not passive:
+        faults.append("the DVT alert names passive movement the plan does not give")
+    contracture = items.get("nlsp-pt-contracture-prevention")
+    if contracture and "passive only while" in contracture["detail"] and not passive:
+        faults.append("the contracture item names passive movement the plan does not give")
+    reassess = items.get("clinic-reassess")
+    if reassess and "active rehabilitation" in reassess["detail"] and not _weak_sides(assessment):
+        faults.append("clinic-reassess speaks of active rehabilitation with no weakness")
+    falls = items.get("clinic-pt-falls")
+    if falls and history.get("palliative") and cannot_stand(assessment) and "standing balance" in falls["detail"]:
+        faults.append("balance training waits for standing in a palliative patient who cannot stand")
     return faults
 
 

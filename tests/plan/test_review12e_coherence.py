@@ -338,7 +338,8 @@ def test_low_onset_twenty_days_ago_is_not_two_weeks(library: Any) -> None:
 GENDERED = re.compile(
     r"(?<!posición )\b(?:sentad|acostad|tumbad|cansad|maread)[oa]s?\b"  # "cuando esté sentado", "o está cansado"
     r"|\bestá segur[oa]\b|\bhacerlo sol[oa]\b|\bpueda mover por sí mism[oa]\b|\bpor sí mism[oa],"
-    r"|\b(?:siéntese|manténgase|sentarse) derech[oa]\b|\bacuéstese cómod[oa]\b",
+    r"|\b(?:siéntese|manténgase|sentarse) derech[oa]\b|\bacuéstese cómod[oa]\b"
+    r"|\busted mism[oa]s?\b|\bcamine sol[oa]\b",  # review 12f: "hacer usted mismo", "camine solo" (alone)
     re.IGNORECASE,
 )
 
