@@ -676,7 +676,11 @@ def coherence12f_invariants(assessment: dict[str, Any], plan: dict[str, Any]) ->
     )
     texts = _patient_texts(plan)
     if device_alone:
-        faults += [f"{i} tells a device walker who transfers alone to walk with a helper" for i, t in texts if "Walk only with your" in t]
+        faults += [
+            f"{i} tells a device walker who transfers alone to walk with a helper"
+            for i, t in texts
+            if "Walk only with your" in t
+        ]
     if function.get("standing_transfer") == "independent":
         faults += [
             f"{i} asks for a helper at every transfer though standing to transfer is independent"

@@ -61,7 +61,9 @@ def test_r12f_05_a_non_walker_reads_one_line_about_moving_the_joints(library: An
     lines = moving_lines(plan)
     assert len(lines) == 1, lines
     (line,) = lines.values()
-    frequencies = [f for f in ("every day", "Every day", "several times a day", "on the days", "On the days") if f in line]
+    frequencies = [
+        f for f in ("every day", "Every day", "several times a day", "on the days", "On the days") if f in line
+    ]
     assert len(frequencies) == 1, line
 
 
@@ -135,9 +137,7 @@ def test_r12f_05_early_mobilization_still_says_how_often_when_no_other_line_does
 def test_r12f_08_the_unable_dressing_texts_are_gender_neutral_in_spanish() -> None:
     spanish = compile_library(read_shipped_documents(), translations=read_shipped_translations())
     plan = plan_of(spanish, "c01")
-    dressing = next(
-        i for s in plan["sections"] for i in s["items"] if i["id"] == "nlsp-ot-dressing-bathing-equipment"
-    )
+    dressing = next(i for s in plan["sections"] for i in s["items"] if i["id"] == "nlsp-ot-dressing-bathing-equipment")
     assert "hacer por su cuenta lo que pueda" in dressing["translation"]["handout"]
     reacher = next(e for e in plan["equipment"] if e["id"] == "eq-reacher")
     assert "lo que pueda hacer sin ayuda" in reacher["translation"]["instructions"][0]
