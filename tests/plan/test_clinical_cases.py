@@ -160,7 +160,7 @@ EXPECTATIONS: dict[str, Expect] = {
         texts={
             "clinic-afo-positioning": "positioning splint",
             "mgmt-analgesia-heat": "radiotherapy field",  # issue 12 review, A6
-            "nlsp-pt-contracture-prevention": "or have them moved for you",  # F35: grades 0-1
+            "nlsp-pt-contracture-prevention": "or have them stretched for you",  # F35: grades 0-1 (R12f-05)
         },
         not_texts={"nlsp-pt-mobilize-dvt-watch": "non ambulatory"},  # F31: no raw values in sentences
     ),
@@ -222,7 +222,7 @@ EXPECTATIONS: dict[str, Expect] = {
         not_offered={"clinic-lymph-screen"},
         held={
             "nlsp-lymph-reduction-wrap-massage": "arterial insufficiency",
-            "mgmt-analgesia-heat": "lymphedema is recorded; arterial insufficiency is recorded",
+            "mgmt-analgesia-heat": "the painful leg is the swollen one; arterial insufficiency is recorded",
             "mgmt-analgesia-cold": "arterial insufficiency",
             "ex-lymph-routine": "arterial insufficiency",
             "ex-lymph-elevation": "arterial insufficiency",
@@ -295,7 +295,7 @@ EXPECTATIONS: dict[str, Expect] = {
         held={
             "nlsp-lymph-maintenance-garment": "an acute DVT is recorded",
             "nlsp-analgesia-tens-anodyne": "DVT",
-            "mgmt-analgesia-heat": "an acute DVT is recorded; lymphedema is recorded",
+            "mgmt-analgesia-heat": "an acute DVT is recorded",  # R12f-09: the lymphedema is on the other leg
             "ex-calf-stretch": "DVT",
             "ex-ankle-lifts": "DVT",
             "nlsp-pt-arom-progression": "DVT",
@@ -460,7 +460,7 @@ EXPECTATIONS: dict[str, Expect] = {
         held={
             "nlsp-lymph-maintenance-garment": "arterial insufficiency",
             "nlsp-lymph-custom-garment": "arterial insufficiency",
-            "mgmt-analgesia-heat": "lymphedema is recorded; arterial insufficiency is recorded",
+            "mgmt-analgesia-heat": "the painful leg is the swollen one; arterial insufficiency is recorded",
             "ex-lymph-elevation": "arterial insufficiency",
             "eq-leg-wedge": "arterial insufficiency",
         },
@@ -475,7 +475,7 @@ EXPECTATIONS: dict[str, Expect] = {
         texts={
             "nlsp-lymph-reduction-wrap-massage": "lighter compression",
             "nlsp-pt-pressure-protection": "Change your position often",
-            "nlsp-pt-mobilize-dvt-watch": "have them moved for you",
+            "clinic-pt-active-assisted": "Move your weak joints with help, on the days it helps you",  # R12f-05
         },
         not_texts={"nlsp-pt-mobilize-dvt-watch": "Get up and move"},
     ),

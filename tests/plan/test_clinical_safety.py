@@ -101,7 +101,7 @@ HEAT = "mgmt-analgesia-heat"
 @pytest.mark.parametrize(
     ("changes", "reason_words"),
     [
-        ({"lymphedema": {"present": True, "side": "right", "phase": "maintenance"}}, "lymphedema"),
+        ({"lymphedema": {"present": True, "side": "right", "phase": "maintenance"}}, "the swollen one"),
         ({"history": {"arterial_insufficiency": True}}, "arterial insufficiency"),
         ({"history": {"infection": True}}, "infection"),
         ({"history": {"dvt": True}}, "DVT"),

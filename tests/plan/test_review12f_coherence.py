@@ -70,8 +70,8 @@ def test_r12f_05_a_non_walker_reads_one_line_about_moving_the_joints(library: An
 def test_r12f_05_the_palliative_board_user_is_told_once_on_the_days_it_helps(library: Any) -> None:
     plan = plan_of(library, "f06")
     lines = handouts(plan)
-    assert lines["clinic-pt-active-assisted"].startswith("On the days it helps you, move your weak joints with help")
-    assert "the joints you can lift yourself" in lines["clinic-pt-active-assisted"]
+    assert lines["clinic-pt-active-assisted"].startswith("Move your weak joints with help, on the days it helps you")
+    assert "Move the joints you can lift yourself" in lines["clinic-pt-active-assisted"]
     assert "nlsp-pt-arom-progression" not in lines
     assert lines["nlsp-pt-contracture-prevention"].startswith("Rest your leg in the positions")
     assert "nlsp-pt-mobilize-dvt-watch" not in lines
@@ -89,13 +89,18 @@ NON_WALKER = {"ambulation": "non_ambulatory", "sit_to_stand": "unable", "standin
 @pytest.mark.parametrize(
     ("strength", "palliative", "carrier", "words"),
     [
-        ({"ankle_dorsiflexion": {"right": 1}}, False, "clinic-pt-passive", "Every day, your carer"),
-        ({"ankle_dorsiflexion": {"right": 1}}, True, "clinic-pt-passive", "On the days it helps you, your carer"),
+        (
+            {"ankle_dorsiflexion": {"right": 1}},
+            False,
+            "clinic-pt-passive",
+            "cannot move yet, every day, as you were shown",
+        ),
+        ({"ankle_dorsiflexion": {"right": 1}}, True, "clinic-pt-passive", "cannot move yet, on the days it helps you"),
         (
             {"ankle_dorsiflexion": {"right": 1}, "hip_flexion": {"right": 2}},
             False,
             "clinic-pt-passive",
-            "and you move your other weak joints with their help",
+            "Move your other weak joints with their help",
         ),
         ({"hip_flexion": {"right": 2}, "knee_extension": {"right": 3}}, False, "clinic-pt-active-assisted", "lift"),
         ({"knee_extension": {"right": 3}}, False, "nlsp-pt-arom-progression", "Move each weak joint"),
