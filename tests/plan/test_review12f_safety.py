@@ -24,8 +24,8 @@ from tests.plan.test_clinical_safety import held, offered, plan_for
 CASES_DIR = FIXTURES / "cases12f-safety"
 NEUROLYSIS = "plexus dissection with surgical neurolysis"
 AFTER_THE_STEP = "once that step has been tried"
-PAD_CAUTION = "place the pads away from the known or possible tumour site"
-TOPICAL_CAUTION = "the patch or cream goes only on intact skin"
+PAD_CAUTION = "Pelvic pain may overlie the tumour: pads elsewhere unless the cancer team agrees"
+TOPICAL_CAUTION = "(intact skin only: not on tumour or irradiated skin)"
 NO_HOLD = "then lets it go back without holding it"
 EMERGENCY = "Go to emergency now if your legs get weaker"
 
@@ -270,11 +270,13 @@ def test_pads_and_topicals_keep_off_a_possible_tumour_site(
     items = offered(plan)
     tens = items["nlsp-analgesia-tens-anodyne"]
     assert (PAD_CAUTION in tens["detail"]) is pelvic
-    assert ("place the pads away from any known or possible tumour site" in tens["detail"]) is (cancer and not pelvic)
+    assert ("pads off any possible tumour site" in tens["detail"]) is (cancer and not pelvic)
     assert ("away from where the cancer is or may be" in tens["handout"]) is cancer
     assert (TOPICAL_CAUTION in items["mgmt-analgesia-topicals"]["detail"]) is pelvic
-    places = [f"{e['document_id']}: {e['section']}" for e in tens["evidence"]]
-    assert "SAFETY: Pads and topical drugs over a possible tumour" in places
+    passages = {f"{e['document_id']}: {e['section']}": e["text"] for e in tens["evidence"]}
+    assert "kept off a known or possible tumour site" in passages["SAFETY: TENS"]
+    topical_places = [f"{e['document_id']}: {e['section']}" for e in items["mgmt-analgesia-topicals"]["evidence"]]
+    assert "SAFETY: Topical drugs over a possible tumour" in topical_places
 
 
 @pytest.mark.parametrize("cancer", [True, False])
@@ -318,6 +320,27 @@ def test_the_repeat_studies_come_weeks_after_the_first(
     if repeat:
         due = date.fromisoformat(items[repeat]["due_on"])
         assert items[repeat]["due_on"] == due_on and (due - date(2026, 11, 1)).days >= 28
+
+
+@pytest.mark.parametrize(
+    ("onset", "repeat", "due_on"),
+    [
+        ("2026-08-15", "entrap-mon-repeat-edx-after-first", "2027-02-01"),  # onset 71 days before the operation
+        ("2026-10-01", "entrap-mon-repeat-edx", "2027-01-01"),  # 24 days before: the window is 7 weeks after
+    ],
+)
+def test_the_repeat_counts_from_first_studies_that_wait_three_weeks_after_an_operation(
+    library: Any, onset: str, repeat: str, due_on: str
+) -> None:
+    plan = plan_for(
+        library,
+        history={"etiology": "postsurgical", "affected_side": "right", "onset": onset, "surgery_on": "2026-10-25"},
+        strength={"hip_flexion": {"right": 3, "left": 5}},
+    )
+    items = offered(plan)
+    assert items["guide-med-electrodiagnostic"]["due_on"] == "2026-11-15"
+    assert [i for i in items if i.startswith("entrap-mon-repeat-edx")] == [repeat]
+    assert items[repeat]["due_on"] == due_on
 
 
 # --- Lead note: cold on a leg with an acute DVT ----------------------------------------------------------------
