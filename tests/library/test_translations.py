@@ -286,7 +286,7 @@ def test_the_skeleton_keeps_what_is_translated_and_lists_what_is_not(documents: 
     assert len(library.translations.texts["es"]) == len(source_texts(by_id["CLINIC"]))
     assert "walker => andador" in again
     fresh = translation_skeleton(by_id["RED-FLAGS"], "es")
-    assert "title: Call the clinic now or go to emergency if your legs get weaker" in fresh
+    assert "Call the clinic now or go to emergency if your legs get weaker" in fresh
 
 
 def test_every_language_has_every_label() -> None:

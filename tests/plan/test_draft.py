@@ -88,7 +88,7 @@ def test_a_language_the_planner_does_not_know_is_refused(cli: Any, tmp_path: Pat
 def test_docs_translation_and_check(cli: Any) -> None:
     code, out, _ = cli("docs", "translation", "RED-FLAGS", "--language", "es")
     assert code == 0 and "::: translation red-call-bladder-bowel" in out and "source: " in out
-    assert "title: Llame a la clínica ahora" in out  # what is translated and current is kept
+    assert "Llame a la clínica ahora" in out  # what is translated and current is kept
     code, out, _ = cli("docs", "check")
     every_text = sum(len(source_texts(document)) for document in read_shipped_documents())
     assert code == 0 and f"translations (es): {every_text} patient texts" in out

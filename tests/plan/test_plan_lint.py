@@ -110,6 +110,7 @@ def clinical_invariants(assessment: dict[str, Any], plan: dict[str, Any], findin
         faults.append("heat offered on a limb the screen excludes")
     faults += review12c_invariants(assessment, plan, items)
     faults += safety12e_invariants(assessment, plan, items)
+    faults += safety12f_invariants(assessment, plan)
     pregabalin = [i for i in items.values() if "regabalin" in i["title"]]
     if len(pregabalin) > 1:
         faults.append("more than one pregabalin item")
@@ -307,6 +308,92 @@ def safety12e_invariants(assessment: dict[str, Any], plan: dict[str, Any], items
     recent = history.get("infection") or (operation is not None and operation <= 30)
     if ivig and recent and "excluded" not in ivig["detail"]:  # R12e-18
         faults.append("IVIg suggested while a collection or abscess may not be excluded")
+    return faults
+
+
+NEUROABLATIVE = re.compile(r"neurolysis|plexus dissection|cordotomy|rhizotomy|neuroablat", re.IGNORECASE)
+HELD_STRETCH = re.compile(r"holds? it there|count of \d+|(?<!no )sustained \w* ?stretch", re.IGNORECASE)
+TRAINING = re.compile(r"\bPractise\b|\bTrain wheelchair\b")
+
+
+def _on_painful_leg(history: dict[str, Any], side_field: str) -> bool:
+    """A finding recorded for one leg lies on the painful (affected) leg, or may: no side, or both legs."""
+    side = history.get(side_field)
+    return side in (None, "bilateral") or history["affected_side"] in (side, "bilateral")
+
+
+def safety12f_invariants(assessment: dict[str, Any], plan: dict[str, Any]) -> list[str]:
+    """Review 12f's unsafe and safety-relevant faults that generalise, read from the assessment (review12f.md):
+    no neuroablative operation named before the top step of the ladder is on record, and no pain procedure
+    offered for now while the ladder item opens a higher step; before a same-day spinal review no held stretch,
+    no training of transfers or rising, no tick chart, and, with cancer, the emergency line for worse weakness;
+    with cancer, pads and topicals never placed on a possible tumour site without a word; a repeat of the
+    electrodiagnostic studies at least four weeks after the first; no cold on a leg that may hold an acute DVT."""
+    faults: list[str] = []
+    history, pain = assessment["history"], assessment["pain"]
+    items = {i["id"]: i for s in plan["sections"] for i in s["items"]}
+    entries = items | {a["id"]: a for a in plan["alerts"]}
+    clinician = {
+        i: " ".join(str(e.get(k) or "") for k in ("title", "text", "detail", "handout")) for i, e in entries.items()
+    }
+    current = pain.get("current_ladder_step") or 0
+    if current < 3:  # R12f-01
+        faults += [
+            f"{i} names a neuroablative operation below the top step"
+            for i, t in clinician.items()
+            if NEUROABLATIVE.search(t)
+        ]
+    steps = [int(i[-1]) for i in items if i.startswith("who-step-")]
+    if steps and steps[0] > current:
+        faults += [
+            f"{i} offered for now while the ladder opens step {steps[0]}"
+            for i in ("nlsp-analgesia-interventional", "mgmt-analgesia-scs-itb")
+            if i in items and "once that step has been tried" not in items[i]["detail"]
+        ]
+    cancer = history["etiology"] in ("neoplastic", "radiation") or bool(
+        (history.get("malignancy") or "").strip() or history.get("radiation_completed_on")
+    )
+    if urgent_spine_review(assessment):  # R12f-02, R12f-03, R12f-04
+        for card in plan["exercises"]:
+            held_stretch = [
+                t for t in (*card.get("instructions", ()), card.get("detail") or "") if HELD_STRETCH.search(t)
+            ]
+            faults += [f"{card['id']} holds a stretch before the same-day spinal review: {t!r}" for t in held_stretch]
+        faults += [
+            f"{i} asks for training before the same-day spinal review: {t!r}"
+            for i, t in clinician.items()
+            if TRAINING.search(t)
+        ]
+        if (plan.get("findings") or {}).get("handout_tick_chart") is not False:
+            faults.append("an exercise tick chart on the handout before the same-day spinal review")
+        calls = {line["id"]: line["text"] for line in plan["handout"]["call"]}
+        line = calls.get("red-call-cancer-weakness")
+        if cancer and line is not None and not line.startswith("Go to emergency now"):
+            faults.append("a cancer patient awaiting the spinal review is told to call about worse weakness")
+    if cancer:  # R12f-06
+        pelvic = any(PELVIC_SITE.search(site) for site in pain.get("sites") or ())
+        for item_id in ("nlsp-analgesia-tens-anodyne", "nlsp-analgesia-anodyne"):
+            if item_id in items and "tumour" not in items[item_id]["detail"]:
+                faults.append(f"{item_id} with cancer recorded and no tumour-site caution for the pads")
+            if item_id in items and "where the cancer is" not in items[item_id].get("handout", ""):
+                faults.append(f"{item_id} tells a patient with cancer nothing of where the pads go")
+        topicals = items.get("mgmt-analgesia-topicals")
+        if pelvic and topicals and "intact skin" not in topicals["detail"]:
+            faults.append("a topical over a pelvic pain site that may lie over the tumour, with no caution")
+    first = items.get("guide-med-electrodiagnostic")
+    if first:  # R12f-07
+        done = date.fromisoformat(first.get("due_on") or assessment["assessed_on"])
+        for item_id, item in items.items():
+            repeat = item_id.startswith("entrap-mon-repeat-edx") and not item_id.endswith("-surgery")
+            # the 3-month window from onset spans 89 to 92 calendar days: "about four weeks" allows 26
+            if repeat and item.get("due_on") and (date.fromisoformat(item["due_on"]) - done).days < 26:
+                faults.append(f"{item_id} due {item['due_on']}, less than four weeks after the first studies")
+    if history.get("dvt"):  # the lead's note on cold over a DVT
+        if _on_painful_leg(history, "dvt_side") and "mgmt-analgesia-cold" in items:
+            faults.append("cold offered on the painful area of a leg that may hold an acute DVT")
+        alert = entries.get("clinic-alert-compression-dvt")
+        if alert and "cold" not in alert["detail"]:
+            faults.append("the DVT alert lists what is held and leaves cold out")
     return faults
 
 

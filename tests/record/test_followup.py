@@ -130,17 +130,18 @@ def person(patient_id: str, name: str, on: str, **changes: Any) -> dict[str, Any
 
 def test_due_list_across_patients_on_fixed_dates(db: Any) -> None:
     store_assessment(db, person("P-A", "Ada", "2026-10-01"))  # reassess 10-29, EDX 11-01..2027-02-01
-    store_assessment(db, person("P-B", "Bo", "2026-10-25"))  # reassess 11-22, EDX 11-01..2027-02-01
+    # Bo's first studies are asked for on 10-25, a week before the 3-6 month window opens: the repeat is dated about
+    # 3 months after them, not from the window (review 12f, R12f-07)
+    store_assessment(db, person("P-B", "Bo", "2026-10-25"))  # reassess 11-22, EDX 2027-01-25
 
     on = date(2026, 11, 12)
     listed = [(d.patient_id, d.item_id, d.status) for d in due_list(db, on, days_ahead=0)]
     assert listed == [
         ("P-A", "clinic-reassess", OVERDUE),
         ("P-A", "entrap-mon-repeat-edx", DUE),
-        ("P-B", "entrap-mon-repeat-edx", DUE),
     ]
     ahead = [(d.patient_id, d.item_id, d.status) for d in due_list(db, on, days_ahead=30)]
-    assert ("P-B", "clinic-reassess", UPCOMING) in ahead and len(ahead) == 4
+    assert ("P-B", "clinic-reassess", UPCOMING) in ahead and len(ahead) == 3
     assert status_on(date(2027, 2, 2), "2026-11-01", "2027-02-01") == OVERDUE
     assert status_on(date(2027, 2, 1), "2026-11-01", "2027-02-01") == DUE
 
@@ -148,10 +149,11 @@ def test_due_list_across_patients_on_fixed_dates(db: Any) -> None:
 def test_a_new_visit_supersedes_the_old_schedule(db: Any) -> None:
     store_assessment(db, person("P-A", "Ada", "2026-10-01"))
     assert {d.item_id for d in due_list(db, date(2026, 11, 12))} == {"clinic-reassess", "entrap-mon-repeat-edx"}
-    # Onset less than 3 months before the new visit, so the repeat studies still lie ahead (issue 12 review C18)
+    # Onset less than 3 months before the new visit, so the repeat studies still lie ahead (issue 12 review C18),
+    # dated about 3 months after the first studies asked for at this visit (review 12f, R12f-07)
     store_assessment(db, person("P-A", "Ada", "2026-10-20"))
-    due = due_list(db, date(2026, 11, 12))
-    expected = {("clinic-reassess", "2026-11-17"), ("entrap-mon-repeat-edx", "2026-11-01")}
+    due = due_list(db, date(2026, 11, 12), days_ahead=90)
+    expected = {("clinic-reassess", "2026-11-17"), ("entrap-mon-repeat-edx-after-first", "2027-01-20")}
     assert {(d.item_id, d.due_on) for d in due} == expected
 
 

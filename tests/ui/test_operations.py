@@ -151,9 +151,10 @@ def ada_due(window: Any) -> list[str]:
 
 
 def fill(window: Any) -> None:
-    """Two patients with follow-up items, the due list as on a fixed day."""
+    """Two patients with follow-up items, the due list as on a fixed day and 30 days ahead (Bo's next item is his
+    reassessment on 11-22: his repeat studies are dated 3 months after the first, review 12f R12f-07)."""
     window.due.today = lambda: TODAY
-    window.due.days.setValue(0)
+    window.due.days.setValue(30)
     store_assessment(window.database, person("P-A", "Ada", "2026-10-01"))
     store_assessment(window.database, person("P-B", "Bo", "2026-10-25"))
 
