@@ -962,6 +962,12 @@ def test_case(library: Any, path: Path) -> None:
     check_case(library, path, EXPECTATIONS[path.stem])
 
 
+def expected_cases(folder: Path, expectations: dict[str, Expect]) -> list[Any]:
+    """pytest parameters (path, expectation) for a reviewer's case folder: every expectation names a case file
+    there (a folder may hold cases that only the lint reads, tests/plan/test_plan_lint.py)."""
+    return [pytest.param(folder / f"{stem}.json", expect, id=stem) for stem, expect in sorted(expectations.items())]
+
+
 def check_case(library: Any, path: Path, expect: Expect) -> None:
     """The plan of the case at ``path`` has what ``expect`` says, and passes the lint and the clinical invariants."""
     assessment = validate_assessment(json.loads(path.read_text(encoding="utf-8")))

@@ -8,9 +8,11 @@ for every patient, whatever else is recorded.
 
 from __future__ import annotations
 
+import json
 import re
 import textwrap
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -24,17 +26,30 @@ from planner.library.parser import parse_document
 from planner.plan.generate import generate_plan
 from planner.plan.lint import lint_assessment, lint_plan
 from tests.conftest import example_paths, load_example, make_assessment
+from tests.paths import FIXTURES
 from tests.strategies import ASSESSED_ON, assessments
 
 WALK = re.compile(r"\bwalk", re.IGNORECASE)
+
+
+def faults_of(assessment: dict[str, Any], library: Any) -> list[str]:
+    """What the lint and the clinical invariants find in the plan of a validated assessment."""
+    plan = generate_plan(assessment, library)
+    findings = all_findings(assessment, library)
+    return lint_plan(plan, library, findings) + clinical_invariants(assessment, plan, findings)
 
 
 @pytest.mark.parametrize("path", example_paths(), ids=lambda p: p.stem)
 def test_shipped_examples_pass_the_lint(library: Any, path: Any) -> None:
     assessment = validate_assessment(load_example(path.stem))
     assert lint_assessment(assessment, library) == []
-    plan = generate_plan(assessment, library)
-    assert clinical_invariants(assessment, plan, all_findings(assessment, library)) == []
+    assert faults_of(assessment, library) == []
+
+
+@pytest.mark.parametrize("path", sorted(FIXTURES.glob("review*/*.json")), ids=lambda p: f"{p.parent.name}-{p.stem}")
+def test_the_clinical_reviewers_cases_pass_the_lint(library: Any, path: Path) -> None:
+    """Every case a clinical review wrote (tests/fixtures/review*/), whether or not a test expects more of it."""
+    assert faults_of(validate_assessment(json.loads(path.read_text(encoding="utf-8"))), library) == []
 
 
 def clinical_invariants(assessment: dict[str, Any], plan: dict[str, Any], findings: dict[str, Any]) -> list[str]:
@@ -804,11 +819,7 @@ def text_of_entry(entry: dict[str, Any]) -> str:
 @settings(max_examples=400, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 @given(assessments())
 def test_generated_assessments_pass_the_lint_and_the_clinical_invariants(library: Any, data: dict[str, Any]) -> None:
-    assessment = validate_assessment(data, today=ASSESSED_ON)
-    plan = generate_plan(assessment, library)
-    findings = all_findings(assessment, library)
-    assert lint_plan(plan, library, findings) == []
-    assert clinical_invariants(assessment, plan, findings) == []
+    assert faults_of(validate_assessment(data, today=ASSESSED_ON), library) == []
 
 
 # --- The lint finds each fault it is for (hostile libraries and plans) ------------------------------------

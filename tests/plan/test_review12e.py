@@ -1,6 +1,6 @@
 """Review 12e (/work/team/reports/review12e.md): the unsafe findings R12e-02 to R12e-07 and the contradictions in
 the pain ladder, the safety alert and the work-up (R12e-10, -11, -12, -15, -18), as the reviewer's own cases
-(tests/fixtures/cases-12e) and as rules tested on both sides of their threshold. Each case also passes the plan
+(tests/fixtures/review12e) and as rules tested on both sides of their threshold. Each case also passes the plan
 lint and the clinical invariants (tests/plan/test_plan_lint.py, ``safety12e_invariants`` among them)."""
 
 from __future__ import annotations
@@ -17,10 +17,10 @@ from planner.export.handout import render_handout_pdf
 from planner.plan.generate import generate_plan
 from tests.export.test_handout import context, pages_of, squash
 from tests.paths import FIXTURES
-from tests.plan.test_clinical_cases import Expect, check_case
+from tests.plan.test_clinical_cases import Expect, check_case, expected_cases
 from tests.plan.test_clinical_safety import held, offered, plan_for
 
-CASES_DIR = FIXTURES / "cases-12e"
+CASES_DIR = FIXTURES / "review12e"
 SPINE_LINE = "red-check-spine-review"
 NOT_REFRACTORY = "refractory to an adjuvant"
 
@@ -125,17 +125,9 @@ EXPECTATIONS: dict[str, Expect] = {
 }
 
 
-def case_paths() -> list[Path]:
-    return sorted(CASES_DIR.glob("*.json"))
-
-
-def test_every_case_has_expectations() -> None:
-    assert [p.stem for p in case_paths()] == sorted(EXPECTATIONS)
-
-
-@pytest.mark.parametrize("path", case_paths(), ids=lambda p: p.stem)
-def test_case(library: Any, path: Path) -> None:
-    check_case(library, path, EXPECTATIONS[path.stem])
+@pytest.mark.parametrize(("path", "expect"), expected_cases(CASES_DIR, EXPECTATIONS))
+def test_case(library: Any, path: Path, expect: Expect) -> None:
+    check_case(library, path, expect)
 
 
 def case_plan(library: Any, stem: str) -> tuple[dict[str, Any], dict[str, Any]]:

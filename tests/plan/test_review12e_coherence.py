@@ -1,5 +1,5 @@
 """Review 12e: the plan says each thing once and as the record reads (R12e-08, 09, 13, 14, 16, 17, 19, 20, 21,
-23, 24, 25 and the low items). The reviewer's cases are in tests/fixtures/cases12e (as run); each finding is also
+23, 24, 25 and the low items). The reviewer's cases are in tests/fixtures/review12e (as run); each finding is also
 tested on both sides of its threshold with a minimal assessment, and the faults that generalise are invariants
 of the plan lint (tests/plan/test_plan_lint.py, ``coherence12e_invariants``)."""
 
@@ -7,21 +7,17 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from planner.assessment.validate import validate_assessment
-from planner.engine.findings import all_findings
 from planner.library.translations import read_translation_file, translations_dir
 from planner.plan.generate import generate_plan
-from planner.plan.lint import lint_plan
 from tests.paths import FIXTURES
 from tests.plan.test_clinical_safety import held, offered, plan_for
-from tests.plan.test_plan_lint import clinical_invariants
 
-CASES = FIXTURES / "cases12e"
+CASES = FIXTURES / "review12e"
 
 
 def plan_of(library: Any, stem: str) -> dict[str, Any]:
@@ -41,15 +37,6 @@ def text(entry: dict[str, Any]) -> str:
 
 def lines(plan: dict[str, Any]) -> dict[str, str]:
     return {line["id"]: line["text"] for lines_ in plan["handout"].values() for line in lines_}
-
-
-@pytest.mark.parametrize("path", sorted(CASES.glob("*.json")), ids=lambda p: p.stem[:3])
-def test_every_review12e_case_passes_the_lint_and_the_invariants(library: Any, path: Path) -> None:
-    assessment = validate_assessment(json.loads(path.read_text(encoding="utf-8")))
-    plan = generate_plan(assessment, library)
-    findings = all_findings(assessment, library)
-    assert lint_plan(plan, library, findings) == []
-    assert clinical_invariants(assessment, plan, findings) == []
 
 
 # --- R12e-08: no piriformis assumed for a fibular pattern with no site recorded ------------------------------

@@ -1,6 +1,6 @@
 """Review 12f (/work/team/reports/review12f.md): the unsafe and safety-relevant findings R12f-01, 02, 03, 04, 06
 and 07, and the lead's decision on cold over an acute DVT, as the reviewer's own cases
-(tests/fixtures/cases12f-safety, as run) and as rules tested on both sides of their threshold. The faults that
+(tests/fixtures/review12f, as run) and as rules tested on both sides of their threshold. The faults that
 generalise are invariants of the plan lint (tests/plan/test_plan_lint.py, ``safety12f_invariants``)."""
 
 from __future__ import annotations
@@ -18,10 +18,10 @@ from planner.plan.generate import generate_plan
 from tests.conftest import make_assessment
 from tests.export.test_handout import context, pages_of, squash
 from tests.paths import FIXTURES
-from tests.plan.test_clinical_cases import Expect, check_case
+from tests.plan.test_clinical_cases import Expect, check_case, expected_cases
 from tests.plan.test_clinical_safety import held, offered, plan_for
 
-CASES_DIR = FIXTURES / "cases12f-safety"
+CASES_DIR = FIXTURES / "review12f"
 NEUROLYSIS = "plexus dissection with surgical neurolysis"
 AFTER_THE_STEP = "once that step has been tried"
 PAD_CAUTION = "Pelvic pain may overlie the tumour: pads elsewhere unless the cancer team agrees"
@@ -96,17 +96,9 @@ EXPECTATIONS: dict[str, Expect] = {
 }
 
 
-def case_paths() -> list[Path]:
-    return sorted(CASES_DIR.glob("*.json"))
-
-
-def test_every_case_has_expectations() -> None:
-    assert [p.stem for p in case_paths()] == sorted(EXPECTATIONS)
-
-
-@pytest.mark.parametrize("path", case_paths(), ids=lambda p: p.stem)
-def test_case(library: Any, path: Path) -> None:
-    check_case(library, path, EXPECTATIONS[path.stem])
+@pytest.mark.parametrize(("path", "expect"), expected_cases(CASES_DIR, EXPECTATIONS))
+def test_case(library: Any, path: Path, expect: Expect) -> None:
+    check_case(library, path, expect)
 
 
 def case(stem: str) -> dict[str, Any]:
