@@ -207,6 +207,22 @@ def test_sit_to_stand_practice_waits_for_the_spinal_review(library: Any, urgent:
 
 
 @pytest.mark.parametrize("urgent", [True, False])
+def test_the_transfer_items_train_nothing_before_the_spinal_review(library: Any, urgent: bool) -> None:
+    """Review 12g R12g-01: the OT transfer items said "train a safe method" beside the holds of R12f-03."""
+    plan = spine(
+        library,
+        urgent,
+        strength={"hip_flexion": {"right": 3, "left": 5}, "ankle_dorsiflexion": {"right": 1, "left": 5}},
+        function={"ambulation": "device", "sit_to_stand": "needs_help", "standing_transfer": "needs_help"},
+    )
+    items = offered(plan)
+    for item_id in ("nlsp-ot-standing-transfer-safety", "nlsp-ot-sit-to-stand"):
+        detail = items[item_id]["detail"]
+        assert ("train a safe method" in detail) is not urgent, item_id
+        assert ("waits for the review" in detail) is urgent, item_id
+
+
+@pytest.mark.parametrize("urgent", [True, False])
 def test_no_tick_chart_on_the_handout_while_the_spinal_review_is_awaited(library: Any, urgent: bool) -> None:
     assessment = validate_assessment(
         make_assessment(
