@@ -315,3 +315,13 @@ def test_the_coherence12f_invariants_catch_the_old_faults(library: Any) -> None:
     faults = coherence12f_invariants(assessment, plan)
     assert any("more than one handout line about moving the joints" in f for f in faults)
     assert any("balance training waits for standing" in f for f in faults)
+
+
+# --- Review 12g R12g-03: the stretch line invites no forcing, and an entrapment's own line is the one ------------
+
+
+@pytest.mark.parametrize("stem", ["f03", "f09", "f07a"])
+def test_the_stretch_line_stays_within_comfort_and_is_said_once(library: Any, stem: str) -> None:
+    lines = [h for h in handouts(plan_of(library, stem)).values() if "tretch" in h]
+    assert lines and not any("even when they feel stiff" in h for h in lines)
+    assert len(lines) == 1, lines
