@@ -28,7 +28,7 @@ from planner.engine.findings import all_findings
 from planner.export.context import ClinicInfo, ExportContext
 from planner.export.pdf_common import FONT, register_fonts
 from planner.export.pdf_text import escape
-from planner.export.service import render_pdf
+from planner.export.service import render_document
 from planner.library.compiler import compile_library
 from planner.library.files import read_shipped_documents
 from planner.library.parser import parse_document
@@ -165,9 +165,9 @@ def pdf_figures(repeat: int) -> list[Figure]:
         SimpleDocTemplate(buffer, pagesize=A4).build([Paragraph(escape(t), style) for t in texts])
         return buffer.getvalue()
 
-    render_pdf(plan, assessment, context, handout=False)  # fonts registered once, as in a running app
+    render_document(plan, assessment, context, handout=False)  # fonts registered once, as in a running app
     bare()
-    value, floor = alternated(lambda: render_pdf(plan, assessment, context, handout=False), bare, repeat)
+    value, floor = alternated(lambda: render_document(plan, assessment, context, handout=False).pdf, bare, repeat)
     return [Figure("clinician PDF, richest example (stock flowables)", value, floor, "ms", "<= 150 ms")]
 
 

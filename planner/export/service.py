@@ -62,18 +62,6 @@ def render_document(
     return Rendered(render_clinician_pdf(plan, assessment, context))
 
 
-def render_pdf(
-    plan: dict[str, Any],
-    assessment: dict[str, Any],
-    context: ExportContext,
-    *,
-    handout: bool,
-    large_print: bool = False,
-) -> bytes:
-    """The clinician plan or the patient handout of ``plan`` (edits applied) as PDF bytes."""
-    return render_document(plan, assessment, context, handout=handout, large_print=large_print).pdf
-
-
 def record_export(
     database: Database, patient_id: str, target: Path, *, handout: bool, plan_id: int | None = None
 ) -> None:

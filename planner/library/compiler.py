@@ -197,6 +197,8 @@ class CompiledLibrary:
     """(document id, section) where each derived finding is defined: a held item cites its screen's passage."""
     synonyms: tuple[tuple[str, ...], ...] = ()
     findings_by_name: dict[str, CompiledFinding] = field(default_factory=dict)
+    exercises_by_id: dict[str, CompiledEntry] = field(default_factory=dict)
+    """The exercises by id, for the links between cards (built once here, not on every draft)."""
     translations: Translations = field(default_factory=Translations)
     """The patient texts in other languages (planner.library.translations); empty unless compiled with them."""
 
@@ -287,6 +289,7 @@ def compile_library(
         finding_places={d.name: (d.document_id, d.section) for d in derived},
         synonyms=synonyms,
         findings_by_name={d.name: d for d in derived},
+        exercises_by_id={e.id: e for e in entries if e.kind == "exercise"},
         translations=compile_translations(translations, docs, kinds),
     )
 

@@ -223,7 +223,7 @@ def linked_exercises(
     """The harder (or easier) exercises an exercise points to for this patient: never one its link condition
     excludes, nor one the patient's safety screen holds back, so a card never leads to a card the patient may
     not do."""
-    exercises = {e.id: e for e in library.exercises}
+    exercises = library.exercises_by_id
     return [
         target
         for target in entry.links(field_name, findings)

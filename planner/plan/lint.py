@@ -165,7 +165,7 @@ def excluded_for_patient(target: CompiledEntry, library: CompiledLibrary, findin
 
 def _excluded_links(plan: Mapping[str, Any], library: CompiledLibrary, findings: Mapping[str, Any]) -> list[str]:
     """A card's progression or regression never points to a card the patient's screen or tier excludes."""
-    exercises = {e.id: e for e in library.exercises}
+    exercises = library.exercises_by_id
     problems = []
     for entry in plan.get("exercises") or []:
         for field_name in ("progression", "regression"):

@@ -24,7 +24,7 @@ from planner.export.clinician import render_clinician_pdf
 from planner.export.context import ClinicInfo, ExportContext, Signature
 from planner.export.handout import render_handout_pdf
 from planner.export.pdf_text import clean, escape
-from planner.export.service import render_pdf
+from planner.export.service import render_document
 from planner.library.compiler import CompiledLibrary
 from planner.library.store import load_library
 from planner.opening import open_database
@@ -290,7 +290,7 @@ def test_clinician_added_item_is_labelled(cases: dict[str, Any]) -> None:
 @pytest.mark.parametrize("handout", [False, True])
 def test_fonts_are_embedded_dejavu(cases: dict[str, Any], handout: bool) -> None:
     assessment, plan = cases["neoplastic-after-radiation"]
-    reader = PdfReader(io.BytesIO(render_pdf(plan, assessment, context(), handout=handout)))
+    reader = PdfReader(io.BytesIO(render_document(plan, assessment, context(), handout=handout).pdf))
     seen = set()
     for page in reader.pages:
         fonts = page["/Resources"]["/Font"]

@@ -20,7 +20,7 @@ from pypdf import PdfReader
 from planner.assessment.validate import validate_assessment
 from planner.export.context import ClinicInfo, ExportContext
 from planner.export.fallback_font import FALLBACK_FONT
-from planner.export.service import render_pdf
+from planner.export.service import render_document
 from planner.library.compiler import compile_library
 from planner.library.files import read_shipped_documents
 from planner.plan.generate import generate_plan
@@ -43,7 +43,7 @@ def render_both(library: Any, assessment: dict[str, Any], clinic: ClinicInfo) ->
     assessment = validate_assessment(assessment)
     plan = generate_plan(assessment, library)
     context = ExportContext(clinic=clinic, generated_at=GENERATED)
-    return [render_pdf(plan, assessment, context, handout=handout) for handout in (False, True)]
+    return [render_document(plan, assessment, context, handout=handout).pdf for handout in (False, True)]
 
 
 def text_of(pdf: bytes) -> str:
@@ -144,7 +144,7 @@ import json
 from datetime import datetime, UTC
 from reportlab.pdfbase import pdfmetrics
 from planner.export.context import ClinicInfo, ExportContext
-from planner.export.service import render_pdf
+from planner.export.service import render_document
 from planner.library.compiler import compile_library
 from planner.library.files import read_shipped_documents
 from planner.plan.generate import generate_plan
@@ -152,7 +152,7 @@ assessment = json.loads(open({str(EXAMPLES_DIR / "neoplastic-after-radiation.jso
 plan = generate_plan(assessment, compile_library(read_shipped_documents()))
 context = ExportContext(clinic=ClinicInfo(name="Clínica Ñandú"), generated_at=datetime.now(UTC))
 for handout in (False, True):
-    pdf = render_pdf(plan, assessment, context, handout=handout)
+    pdf = render_document(plan, assessment, context, handout=handout).pdf
     assert b"DroidSansFallback" not in pdf
 print({FALLBACK_FONT!r} in pdfmetrics.getRegisteredFontNames())
 """
