@@ -549,13 +549,14 @@ class PlanReview(QWidget):
         edit.setFont(font)
         edit.setStyleSheet(f"QLineEdit {{ {CARRIED_STYLE} }}" if suggested else "")
         self.accept_appointment.setVisible(suggested is not None)
-        if suggested:
-            words = (
-                "Suggested from the follow-up schedule: the next check-up the plan dates. Press Enter or “Use this "
-                "date” to make it the appointment, or type or pick another date."
-            )
-            edit.setToolTip(words)
-            edit.setAccessibleDescription(words)
+        words = (
+            "Suggested from the follow-up schedule: the next check-up the plan dates. Press Enter or “Use this "
+            "date” to make it the appointment, or type or pick another date."
+            if suggested
+            else ""
+        )
+        edit.setToolTip(words)  # a decided date keeps no word of the suggestion
+        edit.setAccessibleDescription(words)
 
     def _show_alerts(self) -> None:
         plan = self.session.plan or {"alerts": []}
