@@ -356,6 +356,12 @@ class HandoutRenderer(PdfRenderer):
             return frame
         return figure_drawing(render_figure(spec), width, height)
 
+    def steps(self, card: dict[str, Any]) -> list[str]:
+        """A card's steps in the patient's language, an empty one (a plan saved before steps were filtered, or
+        a step the clinician cleared) left out so the numbers never skip."""
+        steps, _ = patient_text(card, "instructions", self.language)
+        return [step for step in steps or () if clean(step).strip()]
+
     def exercise_card(self, number: int, card: dict[str, Any]) -> Flowable:
         """Name, purpose, picture beside the numbered steps, dosage, precautions and the therapist's changes, framed.
 
@@ -365,11 +371,10 @@ class HandoutRenderer(PdfRenderer):
             f"{escape(self.words['exercise'].format(number=number))}: {name} {name_note}".strip(), "card_title"
         )
         purpose = self.paragraph(self.text(card, "purpose")[0], "label_body")
-        steps, _ = patient_text(card, "instructions", self.language)
         how: list[Flowable] = [self.paragraph(bold(self.words["how_to"]), "label_body")]
         how += [
             Paragraph(escape(step), self.styles["step"], bulletText=f"{index}.")
-            for index, step in enumerate(steps or (), start=1)
+            for index, step in enumerate(self.steps(card), start=1)
         ]
         dosage = [self.paragraph(self.dosage_line(card), "label_body")]
         if card.get("generated_dosage"):
@@ -444,7 +449,7 @@ class HandoutRenderer(PdfRenderer):
             self.paragraph(styled(status, font="DejaVuSans-Bold", color=ACCENT.hexval()), "body"),
             self.paragraph(self.text(entry, "purpose")[0], "body"),
         ]
-        steps, _ = patient_text(entry, "instructions", self.language)
+        steps = self.steps(entry)
         if steps:
             parts.append(self.paragraph(bold(self.words["use_safely"]), "label_body"))
             parts += [Paragraph(escape(step), self.styles["bullet"], bulletText="•") for step in steps]

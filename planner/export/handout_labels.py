@@ -154,11 +154,11 @@ _COUNTS: dict[str, dict[str, Any]] = {
         "second": ("{n} segundo", "{n} segundos"),
         "minute": ("{n} minuto", "{n} minutos"),
         "hour": ("{n} hora", "{n} horas"),
-        "per": {1: "una vez al {per}", 2: "dos veces al {per}", None: "{n} veces al {per}"},
+        "per": {1: "una vez {per}", 2: "dos veces {per}", None: "{n} veces {per}"},
         "every": "cada {duration}",
         "every_one": {1: "cada minuto", 60: "cada hora"},
-        "day": "día",
-        "week": "semana",
+        "day": "al día",  # the article goes with its noun: "al día", but "a la semana"
+        "week": "a la semana",
     },
 }
 

@@ -7,7 +7,7 @@ regenerated one and item ids stay stable across runs.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from planner.assessment.schema import CAREPLAN_FORMAT, SECTION_KEYS
@@ -22,7 +22,7 @@ from planner.library.compiler import (
     CompiledRecommendation,
 )
 from planner.library.parser import HANDOUT_TARGETS
-from planner.library.templates import has_value
+from planner.library.templates import Template, has_value
 from planner.library.translations import MISSING, PLAN_KEYS, TRANSLATED
 
 SECTION_TITLES = {
@@ -195,6 +195,14 @@ def _due_fields(rec: CompiledRecommendation, assessment: dict[str, Any]) -> dict
     return fields
 
 
+def rendered_steps(
+    steps: Iterable[Template], findings: Mapping[str, Any], shown: Mapping[str, Any] | None = None
+) -> list[str]:
+    """A card's steps for this patient, in any language: a step whose every sentence is conditional and false
+    renders empty and is left out, so the numbered steps never skip a number (1, 2, 4)."""
+    return [text for step in steps if (text := step.render(findings, shown)).strip()]
+
+
 def translation(
     library: CompiledLibrary, language: str | None, block_id: str, findings: Mapping[str, Any]
 ) -> dict[str, Any] | None:
@@ -211,7 +219,7 @@ def translation(
         shown = library.translations.findings_in(language, findings)  # printed values only, never tested
         for key, template in found.fields.items():
             if key == "step":
-                out[PLAN_KEYS[key]] = [step.render(findings, shown) for step in template]
+                out[PLAN_KEYS[key]] = rendered_steps(template, findings, shown)
             else:
                 out[PLAN_KEYS[key]] = template.render(findings, shown)
     return out
@@ -241,7 +249,7 @@ def catalogue_entry(
         "name": entry.name.render(findings),
         "category": entry.category,
         "purpose": entry.purpose.render(findings),
-        "instructions": [text for step in entry.steps if (text := step.render(findings))],
+        "instructions": rendered_steps(entry.steps, findings),
     }
     if entry.kind == "exercise":
         out["dosage"] = entry.dosage.as_dict() if entry.dosage else None
