@@ -59,6 +59,9 @@ WEEKS = 4
 DAYS = 7
 TICK_CHART_FINDING = "handout_tick_chart"
 """The derived finding (CLINIC) that says whether the handout prints the exercise tick chart."""
+WALKING_AIDS_FINDING = "handout_walking_aids"
+"""The derived finding (CLINIC) that says whether the aids-and-braces section is headed for walking aids (false:
+the label ``sections.orthosis_not_walking``, for a patient who does not walk)."""
 
 
 def patient_text(entity: dict[str, Any], key: str, language: str | None) -> tuple[Any, str | None]:
@@ -278,6 +281,13 @@ class HandoutRenderer(PdfRenderer):
     def heading(self, text: str) -> Paragraph:
         return self.paragraph(escape(text), "h1")
 
+    def section_label(self, key: str | None) -> str | None:
+        """The label key of a section's heading: the documents decide (``handout_walking_aids``) whether the aids
+        section speaks of walking; a plan drafted before that finding existed keeps the walking heading."""
+        if key == "orthosis" and (self.plan.get("findings") or {}).get(WALKING_AIDS_FINDING) is False:
+            return "orthosis_not_walking"
+        return key
+
     def plan_sections(self) -> list[Flowable]:
         """Each section's patient texts under a friendly heading, in the clinician's order. Each advice is kept
         whole on one page (one split over a page turn is easily half read), a heading with its first advice."""
@@ -288,7 +298,7 @@ class HandoutRenderer(PdfRenderer):
             ]
             if not lines:
                 continue
-            heading = self.words.get(f"sections.{section.get('key')}") or clean(section.get("title"))
+            heading = self.words.get(f"sections.{self.section_label(section.get('key'))}") or clean(section.get("title"))
             first, *rest = [Paragraph(line, self.styles["bullet"], bulletText="•") for line in lines]
             parts: list[Flowable] = [self.paragraph(escape(heading), "h2"), first]
             if not story:

@@ -48,6 +48,7 @@ _EXTRA_FINDINGS = (
     "pregabalin_min_mg_day",
     "pregabalin_max_mg_day",
     "handout_tick_chart",
+    "handout_walking_aids",
 )
 
 
