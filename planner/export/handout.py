@@ -298,7 +298,9 @@ class HandoutRenderer(PdfRenderer):
             ]
             if not lines:
                 continue
-            heading = self.words.get(f"sections.{self.section_label(section.get('key'))}") or clean(section.get("title"))
+            heading = self.words.get(f"sections.{self.section_label(section.get('key'))}") or clean(
+                section.get("title")
+            )
             first, *rest = [Paragraph(line, self.styles["bullet"], bulletText="•") for line in lines]
             parts: list[Flowable] = [self.paragraph(escape(heading), "h2"), first]
             if not story:
