@@ -153,6 +153,7 @@ def clinical_invariants(assessment: dict[str, Any], plan: dict[str, Any], findin
     faults += unrecorded_invariants(assessment, plan)
     faults += coherence12e_invariants(assessment, plan)
     faults += coherence12f_invariants(assessment, plan)
+    faults += wording12h_invariants(assessment, plan)
     return faults
 
 
@@ -809,6 +810,104 @@ def coherence12f_invariants(assessment: dict[str, Any], plan: dict[str, Any]) ->
     falls = items.get("clinic-pt-falls")
     if falls and history.get("palliative") and cannot_stand(assessment) and "standing balance" in falls["detail"]:
         faults.append("balance training waits for standing in a palliative patient who cannot stand")
+    return faults
+
+
+TEMPLATE_PLURAL = re.compile(r"\w\((?:s|es)\)")
+DAILY_EXERCISE = re.compile(r"[^.]*\b(?:every day|each day)\b[^.]*", re.IGNORECASE)
+EXERCISE_WORDS = re.compile(r"exercis|stretch|\bmove\b|\bmoved\b", re.IGNORECASE)
+RISING_GROUPS = ("hip_extension", "hip_abduction", "knee_extension")
+HIP_KNEE = ("hip_flexion", "hip_extension", "hip_abduction", "hip_adduction", "knee_extension", "knee_flexion")
+
+
+def _texts_of_plan(plan: dict[str, Any]) -> list[tuple[str, str]]:
+    """(id, text) of every text the plan prints, for the clinician and the patient, in every language."""
+    out: list[tuple[str, str]] = []
+    for entry in (*plan["alerts"], *(i for s in plan["sections"] for i in s["items"])):
+        out += [(entry["id"], str(entry.get(k) or "")) for k in ("title", "detail", "handout")]
+    out += [(line["id"], line["text"]) for lines in plan["handout"].values() for line in lines]
+    for entry in (*plan["exercises"], *plan["equipment"]):
+        out += [(entry["id"], str(entry.get(k) or "")) for k in ("name", "purpose", "precautions", "detail")]
+        out += [(entry["id"], step) for step in entry.get("instructions", ())]
+    return out
+
+
+def wording12h_invariants(assessment: dict[str, Any], plan: dict[str, Any]) -> list[str]:
+    """Reviews 12h and 12i's wording faults that generalise, read from the assessment: no empty step in any
+    language; no "grade(s)" template artefact; no daily exercise order in palliative care; bed positioning and
+    hourly ankle pumps only for the immobile, and "the weakness may still progress" only with weakness; the
+    sit-to-stand item only for the groups that make rising hard or rising recorded as needing help, and one
+    transfer line; no walking in a non-walker's cards and no walking-aid heading; the leg slid on the bed only
+    for a hip or knee at grade 2; legs and braces in the plural when both are affected; no bandage in the
+    maintenance phase's exercise card."""
+    faults: list[str] = []
+    history, function = assessment["history"], assessment.get("function") or {}
+    strength = assessment.get("strength") or {}
+    grades = [g for sides in strength.values() for g in (sides or {}).values() if g is not None]
+    items = {i["id"]: i for s in plan["sections"] for i in s["items"]}
+    exercises = {e["id"]: e for e in plan["exercises"]}
+    entries = (*plan["exercises"], *plan["equipment"])
+    for entry in entries:
+        translated = (entry.get("translation") or {}).get("instructions") or ()
+        if any(not step.strip() for step in (*entry.get("instructions", ()), *translated)):
+            faults.append(f"{entry['id']} has an empty step")
+    faults += [f"{i} prints a template plural: {t!r}" for i, t in _texts_of_plan(plan) if TEMPLATE_PLURAL.search(t)]
+    patient = _patient_texts(plan) + [(e["id"], str(e.get(k) or "")) for e in entries for k in ("name", "purpose")]
+    if history.get("palliative"):
+        faults += [
+            f"{i} orders daily exercise in palliative care: {sentence.strip()!r}"
+            for i, text in patient
+            for sentence in DAILY_EXERCISE.findall(text)
+            if EXERCISE_WORDS.search(sentence)
+        ]
+    walks_unaided = function.get("ambulation") in ("independent", "device")
+    if walks_unaided and not any(g <= 2 for g in grades):
+        faults += [
+            f"{i} for a patient who walks with no group at grade 2 or less"
+            for i in ("ex-position-back",)
+            if i in exercises
+        ]
+        if "ex-ankle-pumps" in exercises and not (assessment.get("lymphedema") or {}).get("present"):
+            faults.append("hourly ankle pumps for a patient who walks with no group at grade 2 or less")
+    acute_item = items.get("nlsp-pt-acute-positioning")
+    if acute_item and "may still progress" in acute_item["detail"] and not any(g <= 4 for g in grades):
+        faults.append("the acute-pain item says the weakness may progress, with no weakness recorded")
+    rising_weak = _at_most(assessment, 4, *RISING_GROUPS)
+    if "nlsp-ot-sit-to-stand" in items and function.get("sit_to_stand") == "independent" and not rising_weak:
+        faults.append(
+            "the sit-to-stand item with rising independent and hip extensors, abductors and quadriceps strong"
+        )
+    transfer_lines = [
+        i for i in ("nlsp-ot-sit-to-stand", "nlsp-ot-standing-transfer-safety") if items.get(i, {}).get("handout")
+    ]
+    if len(transfer_lines) > 1:
+        faults.append(f"two transfer lines in the handout: {transfer_lines}")
+    if function.get("ambulation") == "non_ambulatory":
+        faults += [f"{i} speaks of walking to a patient who does not walk: {t!r}" for i, t in patient if WALK.search(t)]
+        if (plan.get("findings") or {}).get("handout_walking_aids") is not False:
+            faults.append("the handout heads the aids section for walking aids for a patient who does not walk")
+    slides = any(
+        "sliding your leg on the bed" in t
+        for i, t in patient
+        if i in ("clinic-pt-active-assisted", "clinic-pt-passive")
+    )
+    if slides and not any(g == 2 for group in HIP_KNEE for g in (strength.get(group) or {}).values()):
+        faults.append("the leg slid on the bed with no hip or knee group at grade 2")
+    if _weak_sides(assessment) >= {"left", "right"}:
+        faults += [f"{i} says 'your leg' to a patient weak in both legs" for i, t in patient if "Rest your leg in" in t]
+    dorsiflexion = strength.get("ankle_dorsiflexion") or {}
+    if all(dorsiflexion.get(side) is not None and dorsiflexion[side] <= 3 for side in ("left", "right")):
+        faults += [f"{i} names one ankle brace when both feet drop" for i, t in patient if "your ankle brace " in t]
+    lymphedema = assessment.get("lymphedema") or {}
+    routine = exercises.get("ex-lymph-routine")
+    if (
+        routine
+        and lymphedema.get("phase") == "maintenance"
+        and "bandage"
+        in text_of_entry(routine)
+        + " ".join([routine["name"], routine["purpose"], routine.get("precautions") or "", *routine["instructions"]])
+    ):
+        faults.append("the exercise card speaks of the bandage in the maintenance phase")
     return faults
 
 
