@@ -154,6 +154,7 @@ def clinical_invariants(assessment: dict[str, Any], plan: dict[str, Any], findin
     faults += coherence12e_invariants(assessment, plan)
     faults += coherence12f_invariants(assessment, plan)
     faults += wording12h_invariants(assessment, plan)
+    faults += holds12h_invariants(assessment, plan)
     return faults
 
 
@@ -908,6 +909,142 @@ def wording12h_invariants(assessment: dict[str, Any], plan: dict[str, Any]) -> l
         + " ".join([routine["name"], routine["purpose"], routine.get("precautions") or "", *routine["instructions"]])
     ):
         faults.append("the exercise card speaks of the bandage in the maintenance phase")
+STRETCH_HELD = re.compile(r"holds? it there|(?<!no )sustained \w* ?stretch|count of \d+ to stretch", re.IGNORECASE)
+RISING_PRACTICE = re.compile(r"Practise the sit-to-stand|train a safe method", re.IGNORECASE)
+FLOOR_START = re.compile(r"\b(?:Sit|Lie|Kneel) on the floor\b")
+ANKLE_GROUPS = {
+    "ankle_dorsiflexion",
+    "ankle_plantarflexion",
+    "ankle_eversion",
+    "ankle_inversion",
+    "great_toe_extension",
+}
+HIP_MOVING = {"positioning", "passive", "assisted", "active", "balance", "walking", "transfer", "wheelchair"}
+"""Exercise categories that move or load the hip and pelvis, unless every group the card works is of the ankle."""
+HIP_EQUIPMENT = {
+    "eq-shower-chair",
+    "eq-tub-bench",
+    "eq-grab-bars",
+    "eq-raised-toilet-seat",
+    "eq-toilet-frame",
+    "eq-commode",
+    "eq-armchair",
+    "eq-raisers",
+    "eq-transfer-board",
+    "eq-bed-lever",
+    "eq-leg-lifter",
+    "eq-walker",
+    "eq-cane",
+    "eq-wheelchair",
+}
+"""Equipment used to move on and off a seat, into and out of bed or the bath, or to walk: it moves the hip."""
+SURGICAL_LIMITS_LINES = re.compile(r"Practise moving your wheelchair|Get up and move about|Use your (?:walker|cane)")
+
+
+def recent_event(assessment: dict[str, Any]) -> bool:
+    """Within six weeks of an injury or operation, or one recorded as the cause with no date (safety.md)."""
+    event = acute_event_days(assessment)
+    undated = assessment["history"]["etiology"] in ("traumatic", "postsurgical") and event is None
+    return undated or (event is not None and event <= 42)
+
+
+def _card_texts(entry: dict[str, Any]) -> str:
+    return " ".join((*entry.get("instructions", ()), entry.get("precautions") or ""))
+
+
+def holds12h_invariants(assessment: dict[str, Any], plan: dict[str, Any]) -> list[str]:
+    """Reviews 12h and 12i on exercise holds, cards and helper safety, read from the assessment: no sustained
+    stretch on any card or line while a screen forbids stretching (an acute DVT in the moved leg, a same-day
+    spinal review, an injury or operation under six weeks old); every card, equipment line and handout line
+    that moves or loads the hip keeps to the surgical limits in those six weeks; no training of rising or of
+    standing transfers while the sit-to-stand card is held; no "get up and move about" before the spinal review;
+    no card started on the floor for a patient who cannot get down and up safely; no resistance for a group
+    below MRC 4, and one card per ankle turning direction; the helper named wherever standing to transfer needs
+    one."""
+    faults: list[str] = []
+    history = assessment["history"]
+    function = assessment.get("function") or {}
+    items = {i["id"]: i for s in plan["sections"] for i in s["items"]}
+    held_ids = {e["id"] for e in plan["held"]}
+    texts = _patient_texts(plan)
+    recent = recent_event(assessment)
+    spine = urgent_spine_review(assessment)
+    clot_leg = bool(history.get("dvt")) and _on_painful_leg(history, "dvt_side")
+    if clot_leg or spine or recent:  # R12h-02
+        for card in plan["exercises"]:
+            if card["category"] == "stretch":
+                faults.append(f"{card['id']} offered while a screen forbids stretching")
+            faults += [
+                f"{card['id']} holds a stretch while a screen forbids stretching: {t!r}"
+                for t in (*card.get("instructions", ()), card.get("detail") or "")
+                if STRETCH_HELD.search(t)
+            ]
+        faults += [
+            f"{i} tells the patient to stretch while a screen forbids it: {t!r}"
+            for i, t in texts
+            if re.search(r"(^|\. )Stretch\b", t)
+        ]
+    if recent:  # R12h-03, R12i-11
+        for card in plan["exercises"]:
+            ankle_only = bool(card.get("groups")) and set(card["groups"]) <= ANKLE_GROUPS
+            if card["category"] in HIP_MOVING and not ankle_only and "surgeon" not in _card_texts(card):
+                faults.append(f"{card['id']} moves the hip within six weeks of an injury or operation, no limits")
+        faults += [
+            f"{e['id']} moves the hip within six weeks of an injury or operation, no limits"
+            for e in plan["equipment"]
+            if e["id"] in HIP_EQUIPMENT and "surgeon" not in _card_texts(e)
+        ]
+        faults += [  # the checklist has its own line on the limits (safety-check-precautions)
+            f"{i} asks for transfers or walking within six weeks of an injury or operation, no limits: {e['handout']!r}"
+            for i, e in items.items()
+            if SURGICAL_LIMITS_LINES.search(e.get("handout") or "") and "surgeon" not in e["handout"]
+        ]
+    if history.get("dvt") or spine or "ex-sit-to-stand" in held_ids:  # R12h-09
+        faults += [
+            f"{i} trains rising while the sit-to-stand card is held: {e['detail']!r}"
+            for i, e in items.items()
+            if RISING_PRACTICE.search(e.get("detail") or "")
+        ]
+    if spine:  # R12h-11
+        faults += [f"{i} asks for moving about before the spinal review" for i, t in texts if "Get up and move" in t]
+    floor_safe = (
+        function.get("sit_to_stand") == "independent"
+        and function.get("standing_transfer") not in ("needs_help", "unable")
+        and function.get("ambulation") in ("independent", "device")
+        and function.get("falls_past_3_months") == 0
+    )
+    if not floor_safe:  # R12h-12
+        faults += [f"{i} starts on the floor: {t!r}" for i, t in texts if FLOOR_START.search(t)]
+    grades = {
+        group: min(g for g in sides.values() if g is not None)
+        for group, sides in (assessment.get("strength") or {}).items()
+        if any(g is not None for g in (sides or {}).values())
+    }
+    for card in plan["exercises"]:  # R12i-05
+        worked = [grades[g] for g in card.get("groups") or () if g in grades]
+        if card["category"] == "resisted" and worked and max(worked) <= 3:
+            faults.append(f"{card['id']} works against resistance groups graded 3 or less")
+    steps = {e["id"]: " ".join(e.get("instructions", ())) for e in plan["exercises"]}
+    band = steps.get("ex-ankle-band-turns")
+    if band is not None:
+        if (grades.get("ankle_eversion") or 0) <= 3 and "out against the" in band:
+            faults.append("ex-ankle-band-turns turns the foot out against the band with eversion graded 3 or less")
+        if (grades.get("ankle_inversion") or 0) <= 3 and "in against it" in band:
+            faults.append("ex-ankle-band-turns turns the foot in against the band with inversion graded 3 or less")
+        turns = steps.get("ex-ankle-turns", "")
+        if "in against it" in band and "Turn the sole of your foot in" in turns:
+            faults.append("ankle inversion worked on two cards")
+        if "out against the" in band and "turn it out" in turns.lower():
+            faults.append("ankle eversion worked on two cards")
+    advance = items.get("nlsp-pt-advance-resistance")  # R12i-01
+    if advance and "add light resistance" in advance.get("handout", "") and not any(g >= 4 for g in grades.values()):
+        faults.append("nlsp-pt-advance-resistance promises resistance with no group graded 4 or more")
+    if function.get("standing_transfer") in ("needs_help", "unable"):  # R12i-02
+        for item_id, text in texts:
+            for sentence in re.split(r"(?<=[.!?])\s+", text):
+                rising = re.search(r"\bstand up\b|\bto stand\b|push up to standing", sentence, re.IGNORECASE)
+                if rising and "helper" not in sentence and "without standing" not in sentence:
+                    faults.append(f"{item_id} tells a patient whose transfers need help to stand alone: {sentence!r}")
     return faults
 
 
