@@ -909,6 +909,9 @@ def wording12h_invariants(assessment: dict[str, Any], plan: dict[str, Any]) -> l
         + " ".join([routine["name"], routine["purpose"], routine.get("precautions") or "", *routine["instructions"]])
     ):
         faults.append("the exercise card speaks of the bandage in the maintenance phase")
+    return faults
+
+
 STRETCH_HELD = re.compile(r"holds? it there|(?<!no )sustained \w* ?stretch|count of \d+ to stretch", re.IGNORECASE)
 RISING_PRACTICE = re.compile(r"Practise the sit-to-stand|train a safe method", re.IGNORECASE)
 FLOOR_START = re.compile(r"\b(?:Sit|Lie|Kneel) on the floor\b")
