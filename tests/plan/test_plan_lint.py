@@ -1106,7 +1106,8 @@ def pain12h_invariants(assessment: dict[str, Any], plan: dict[str, Any], finding
     if acute_rule and steps and steps[0] > max(band, current):
         faults.append(f"acute pain after an injury or operation goes past its band: step {steps[0]} at {nrs}/10")
     if (
-        acute_rule
+        steps
+        and acute_rule
         and pain.get("neuropathic")
         and "adjuvant" not in items.get("mgmt-analgesia-neuropathic-adjuvants", {}).get("detail", "")
     ):
@@ -1125,7 +1126,7 @@ def pain12h_invariants(assessment: dict[str, Any], plan: dict[str, Any], finding
     first_line = tried & {"tricyclic", "ssri", "snri", "gabapentin"}
     if "it is refractory" in adjuvants and not (first_line or pregabalin_full_trial(assessment)):
         faults.append("the adjuvant item calls the pain refractory before a full trial of an adjuvant")
-    texts = " ".join(f"{i['title']} {i.get('detail', '')}" for i in [*items.values(), *alerts.values()])
+    texts = " ".join(text_of_entry(entry) for entry in [*items.values(), *alerts.values()])
     if "counts as refractory" in texts:
         faults.append("pain called refractory at a review, before an adequate trial of the adjuvant")
     topicals = items.get("mgmt-analgesia-topicals")
