@@ -339,8 +339,15 @@ def test_an_orthosis_on_a_poorly_supplied_foot_carries_the_pressure_caution(libr
 
 @pytest.mark.parametrize(
     ("dose", "clearance", "refractory"),
-    [(150, 90, False), (300, 90, True), (150, 45, False), (300, 45, True), (150, 20, True), (100, 20, False)]
-    + [(75, 10, True)],
+    [
+        (150, 90, False),
+        (300, 90, True),
+        (150, 45, False),
+        (300, 45, True),
+        (150, 20, True),
+        (100, 20, False),
+        (75, 10, True),
+    ],
 )
 def test_pregabalin_counts_as_tried_only_at_a_full_trial_dose(
     library: Any, dose: int, clearance: int, refractory: bool
