@@ -155,6 +155,7 @@ def clinical_invariants(assessment: dict[str, Any], plan: dict[str, Any], findin
     faults += coherence12f_invariants(assessment, plan)
     faults += wording12h_invariants(assessment, plan)
     faults += holds12h_invariants(assessment, plan)
+    faults += pain12h_invariants(assessment, plan, findings)
     return faults
 
 
@@ -221,13 +222,14 @@ def urgent_spine_review(assessment: dict[str, Any]) -> bool:
 
 
 def pregabalin_full_trial(assessment: dict[str, Any]) -> bool:
-    """Pregabalin counts as tried at 150 mg/day, or at the top of its labelled band when the kidneys set that lower;
-    a lower recorded dose is not a failed trial, whatever the list of agents tried says."""
+    """Pregabalin counts as tried at 300 mg/day, the usual effective dose, or at the top of its labelled band when
+    the kidneys set that lower; a lower recorded dose (150 mg/day is where treatment starts) is still being
+    titrated, not a failed trial, whatever the list of agents tried says (review 12i R12i-04)."""
     pain, clearance = assessment["pain"], assessment["history"].get("creatinine_clearance_ml_min")
     top = 600 if clearance is None or clearance >= 60 else 300 if clearance >= 30 else 150 if clearance >= 15 else 75
     dose = pain.get("pregabalin_mg_day") or 0
     if dose:
-        return dose >= min(150, top)
+        return dose >= min(300, top)
     return "pregabalin" in (pain.get("neuropathic_agents_tried") or ())
 
 
@@ -1320,3 +1322,75 @@ def test_a_link_condition_that_is_not_true_or_false_is_refused() -> None:
     )
     with pytest.raises(DocumentError, match="the condition after 'if' must be true or false"):
         library_with(body)
+
+
+def pain12h_invariants(assessment: dict[str, Any], plan: dict[str, Any], findings: dict[str, Any]) -> list[str]:
+    """Reviews 12h and 12i on the pain pathway (R12h-04, R12h-06, R12h-07, R12i-03, R12i-04, R12i-12), read from
+    the assessment: acute pain after an injury takes its band's step and no more, an opioid-naive start is low,
+    'refractory' needs a full trial, topicals tried are not offered again and stay off broken, infected or clotted
+    skin, and plexus neurolysis is for radiation fibrosis outside palliative care."""
+    faults: list[str] = []
+    items = {i["id"]: i for s in plan["sections"] for i in s["items"]}
+    alerts = {a["id"]: a for a in plan["alerts"]}
+    history, pain = assessment["history"], assessment["pain"]
+    nrs, current = pain["nrs"], pain.get("current_ladder_step") or 0
+    band = 0 if nrs == 0 else 1 if nrs <= 3 else 2 if nrs <= 6 else 3
+    steps = [int(i[-1]) for i in items if i.startswith("who-step-")]
+    event = acute_event_days(assessment)
+    cancer = history["etiology"] in ("neoplastic", "radiation") or (
+        history["etiology"] == "unknown"
+        and bool((history.get("malignancy") or "").strip() or history.get("radiation_completed_on"))
+    )
+    acute_rule = bool(pain.get("acute")) and event is not None and event <= 30 and not cancer
+    if acute_rule and steps and steps[0] > max(band, current):
+        faults.append(f"acute pain after an injury or operation goes past its band: step {steps[0]} at {nrs}/10")
+    if (
+        steps
+        and acute_rule
+        and pain.get("neuropathic")
+        and "adjuvant" not in items.get("mgmt-analgesia-neuropathic-adjuvants", {}).get("detail", "")
+    ):
+        faults.append("acute neuropathic pain after an injury with no adjuvant alongside the step")
+    for step in steps:
+        title = items[f"who-step-{step}"]["title"]
+        if current < 2 and (step == 3 or (step == 2 and acute_rule)) and "lowest dose" not in title:
+            faults.append(f"who-step-{step} opens an opioid for a patient on none without starting low")
+        if "follows the pain band" in title and step > max(band, current):
+            faults.append(f"who-step-{step} says it follows the pain band, which sets step {band}")
+    step_up = alerts.get("clinic-alert-pain-step-up")
+    if step_up and not (steps and steps[0] > current):
+        faults.append("the step-up alert fires while the ladder item stays on the current step")
+    tried = set(pain.get("neuropathic_agents_tried") or ())
+    adjuvants = items.get("mgmt-analgesia-neuropathic-adjuvants", {}).get("detail", "")
+    first_line = tried & {"tricyclic", "ssri", "snri", "gabapentin"}
+    if "it is refractory" in adjuvants and not (first_line or pregabalin_full_trial(assessment)):
+        faults.append("the adjuvant item calls the pain refractory before a full trial of an adjuvant")
+    texts = " ".join(text_of_entry(entry) for entry in [*items.values(), *alerts.values()])
+    if "counts as refractory" in texts:
+        faults.append("pain called refractory at a review, before an adequate trial of the adjuvant")
+    topicals = items.get("mgmt-analgesia-topicals")
+    if {"lidocaine_patch", "capsaicin"} <= tried and topicals:
+        faults.append("topicals offered with both recorded as tried")
+    if topicals:
+        for agent, word in (("lidocaine_patch", "lidocaine"), ("capsaicin", "capsaicin")):
+            if agent in tried and word in topicals["title"].lower():
+                faults.append(f"{word} offered again although recorded as tried")
+        injury, operation = injury_days(assessment), operation_days(assessment)
+        wound = history.get("trauma_type") in ("open", "penetrating") and injury is not None and injury < 30
+        clot_leg = bool(history.get("dvt")) and (
+            history.get("dvt_side") in (None, "bilateral", history["affected_side"])
+            or history["affected_side"] == "bilateral"
+        )
+        screen = {
+            "an acute infection": bool(history.get("infection")),
+            "a fresh incision": operation is not None and operation < 30,
+            "a fresh wound": wound,
+            "an acute DVT of the painful leg": clot_leg,
+        }
+        if any(screen.values()) and not re.search(
+            r"intact skin only|incision until|near it until|leg with the clot|into that leg", topicals["detail"]
+        ):
+            faults.append(f"topicals offered with {[k for k, v in screen.items() if v]} and no skin caution")
+    if "neurolysis" in texts and (history["etiology"] != "radiation" or history.get("palliative")):
+        faults.append("plexus neurolysis offered outside radiation fibrosis, or in palliative care")
+    return faults

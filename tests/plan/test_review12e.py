@@ -110,8 +110,8 @@ EXPECTATIONS: dict[str, Expect] = {
     "c20-postsurgical-day6-dvt-lymph-assisted": Expect(
         ladder="who-step-3",
         texts={
-            "who-step-3": "acute pain after an injury or operation follows the pain band",
-            "mgmt-analgesia-neuropathic-adjuvants": "below the 150 mg/day of a full trial",
+            "who-step-3": "move up to the step of the pain band, for acute pain after an injury or operation",
+            "mgmt-analgesia-neuropathic-adjuvants": "below the 300 mg/day of a full trial",
             "guide-med-postoperative-ivig": "Once imaging has excluded",
         },
         not_texts={"who-step-3": NOT_REFRACTORY, "mgmt-analgesia-neuropathic-adjuvants": "it is refractory"},
@@ -236,12 +236,12 @@ def test_the_sedation_caution_names_the_risks_that_apply(library: Any) -> None:
         library,
         history={"etiology": "idiopathic", "affected_side": "right", "creatinine_clearance_ml_min": 45},
         strength={"hip_flexion": {"right": 3, "left": 5}},
-        pain={"nrs": 8, "neuropathic": True, "current_ladder_step": 1, "pregabalin_mg_day": 150},
+        pain={"nrs": 8, "neuropathic": True, "current_ladder_step": 1, "pregabalin_mg_day": 300},
         function={"falls_past_3_months": 1},
     )
     detail = offered(plan)["who-step-2"]["detail"]
     assert "(creatinine clearance under 60 mL/min; a fall in the last 3 months)" in detail
-    assert "correct it first" not in detail  # 150 mg/day is inside 75-300
+    assert "correct it first" not in detail  # 300 mg/day is the top of 75-300, a full trial (R12i-04)
 
 
 # --- R12e-05: severe idiopathic plexopathy ------------------------------------------------------------------
@@ -339,7 +339,15 @@ def test_an_orthosis_on_a_poorly_supplied_foot_carries_the_pressure_caution(libr
 
 @pytest.mark.parametrize(
     ("dose", "clearance", "refractory"),
-    [(100, 90, False), (150, 90, True), (100, 45, False), (150, 20, True), (100, 20, False), (75, 10, True)],
+    [
+        (150, 90, False),
+        (300, 90, True),
+        (150, 45, False),
+        (300, 45, True),
+        (150, 20, True),
+        (100, 20, False),
+        (75, 10, True),
+    ],
 )
 def test_pregabalin_counts_as_tried_only_at_a_full_trial_dose(
     library: Any, dose: int, clearance: int, refractory: bool
@@ -359,7 +367,7 @@ def test_pregabalin_counts_as_tried_only_at_a_full_trial_dose(
     items = offered(plan)
     assert ("who-step-2" in items) is refractory
     adjuvants = items["mgmt-analgesia-neuropathic-adjuvants"]["detail"]
-    assert ("does not yet count as tried" in adjuvants) is not refractory
+    assert ("has not yet failed" in adjuvants) is not refractory
 
 
 @pytest.mark.parametrize(("current", "words"), [(0, "the first opioid step"), (1, "one step up")])

@@ -37,11 +37,15 @@ EXPECTATIONS: dict[str, Expect] = {
         not_texts={"nlsp-analgesia-interventional": "neurolysis"},
         held={"mgmt-analgesia-heat": "may lie over the tumour"},
     ),
-    # R12f-01: top step, 7/10: the neurolysis clause and the rhizotomy item, with no deferral
+    # R12f-01: top step, 7/10: the rhizotomy item, with no deferral; no neurolysis for tumour pain (R12h-06)
     "f01b-pain7-neo-step3-pelvic": Expect(
         offered={"nlsp-analgesia-rhizotomy"},
-        texts={"nlsp-analgesia-interventional": NEUROLYSIS, "nlsp-analgesia-tens-anodyne": PAD_CAUTION},
-        not_texts={"nlsp-analgesia-interventional": AFTER_THE_STEP, "mgmt-analgesia-scs-itb": AFTER_THE_STEP},
+        texts={"nlsp-analgesia-tens-anodyne": PAD_CAUTION},
+        not_texts={
+            "nlsp-analgesia-interventional": AFTER_THE_STEP,
+            "mgmt-analgesia-scs-itb": AFTER_THE_STEP,
+            "nlsp-analgesia-rhizotomy": "neurolysis",
+        },
     ),
     # R12f-02 and R12f-03: same-day spinal review, non-walker: no held stretch, no transfer training
     "f02-urgent-spine-nonwalker-es": Expect(
@@ -105,7 +109,7 @@ def case(stem: str) -> dict[str, Any]:
     return validate_assessment(json.loads((CASES_DIR / f"{stem}.json").read_text(encoding="utf-8")))
 
 
-# --- R12f-01: plexus neurolysis waits for the top step ---------------------------------------------------------
+# --- R12f-01: the interventional items wait for the top step -------------------------------------------------
 
 
 def tumour_pain(library: Any, step: int, nrs: int = 8, **history: Any) -> dict[str, Any]:
@@ -118,10 +122,10 @@ def tumour_pain(library: Any, step: int, nrs: int = 8, **history: Any) -> dict[s
 
 
 @pytest.mark.parametrize(("step", "top"), [(2, False), (3, True)])
-def test_plexus_neurolysis_only_once_the_top_step_has_been_tried(library: Any, step: int, top: bool) -> None:
+def test_tumour_procedures_only_once_the_top_step_has_been_tried(library: Any, step: int, top: bool) -> None:
     items = offered(tumour_pain(library, step))
     interventional, stimulator = items["nlsp-analgesia-interventional"], items["mgmt-analgesia-scs-itb"]
-    assert (NEUROLYSIS in interventional["detail"]) is top
+    assert NEUROLYSIS not in interventional["detail"]  # R12h-06: not for pain from a tumour
     assert ("nlsp-analgesia-rhizotomy" in items) is top
     assert (AFTER_THE_STEP in interventional["detail"]) is not top
     assert (AFTER_THE_STEP in stimulator["detail"]) is not top
