@@ -22,10 +22,11 @@ ANCHORS: dict[str, tuple[str, ...]] = {
     "radiotherapy": ("radiation_completed_on",),
     "trauma": ("trauma_on",),
     "surgery": ("surgery_on",),
-    "event": ("trauma_on", "surgery_on"),
+    "event": ("onset", "trauma_on", "surgery_on"),
 }
 """What an interval may be counted from, and the assessment history dates it reads: the latest of them that
-was recorded (``event``, the latest acute event, is the later of the trauma and the surgery); none: the visit."""
+was recorded (``event``, the latest event that could injure a nerve, is the latest of the onset, the trauma and
+the surgery: a study timed from it waits for the nerve lesion to show, whatever its cause); none: the visit."""
 
 UNITS = ("day", "week", "month")
 
