@@ -896,7 +896,7 @@ def medical12h_invariants(assessment: dict[str, Any], plan: dict[str, Any], find
     if edx and studies_from and ("due_on" not in edx or date.fromisoformat(edx["due_on"]) < studies_from):
         faults.append("electrodiagnostic studies dated sooner than three weeks after a recent onset")
     # R12i-15: the short course of corticosteroids only in the early, active phase
-    late = onset_days is not None and onset_days > 3 * 30.44 and not findings.get("strength_worsening")
+    late = onset_days is not None and round(onset_days / 30.44, 1) > 3 and not findings.get("strength_worsening")
     if late and "guide-med-idiopathic-first-line" in items:
         faults.append("a short course of corticosteroids offered past the early, active phase")
     # R12i-16: an item dated weeks ahead does not say "now"
