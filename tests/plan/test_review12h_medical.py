@@ -472,3 +472,16 @@ def test_the_studies_before_surgery_are_booked_by_their_date(library: Any) -> No
     item = offered(plan)["entrap-mon-repeat-edx-surgery"]
     assert item["due_on"] == (VISIT + timedelta(weeks=4)).isoformat()
     assert "within the next 4 weeks (date below)" in item["detail"] and "do them now" not in item["detail"]
+
+
+def test_the_event_anchor_counts_an_onset_only_while_its_interval_lies_ahead() -> None:
+    """planner/engine/schedule.py WHILE_AHEAD: a recent onset dates a study timed from the event; an old one adds
+    no date, so an undated request stays undated (R12i-08)."""
+    from planner.engine.schedule import DueRule
+
+    rule = DueRule.parse("3 weeks after event")
+    recent = make_assessment(history={"onset": _before(10)})
+    assert rule.dates(recent) == (VISIT + timedelta(days=11), None)
+    assert rule.dates(make_assessment(history={"onset": _before(21)})) is None
+    old_injury = make_assessment(history={"trauma_on": _before(90), "onset": _before(30)})
+    assert rule.dates(old_injury) == (VISIT, None)  # due from the visit, as before
