@@ -27,6 +27,11 @@ ANCHORS: dict[str, tuple[str, ...]] = {
 """What an interval may be counted from, and the assessment history dates it reads: the latest of them that
 was recorded (``event``, the latest acute event, is the later of the trauma and the surgery); none: the visit."""
 
+WHILE_AHEAD: dict[str, tuple[str, ...]] = {"event": ("onset",)}
+"""Dates an anchor also counts from, but only while the interval from them still lies ahead of the visit: a
+study timed from the latest ``event`` waits as long for a recent onset, whatever its cause, while an old onset
+adds no date of its own (the study is then simply asked for now, undated, as before)."""
+
 UNITS = ("day", "week", "month")
 
 DAYS_PER_MONTH = 30.44
@@ -88,6 +93,8 @@ class DueRule:
         fields = ANCHORS[self.anchor]
         history = assessment.get("history") or {}
         recorded = [as_date(history[field]) for field in fields if history.get(field)]
+        ahead = [as_date(history[f]) for f in WHILE_AHEAD.get(self.anchor, ()) if history.get(f)]
+        recorded += [day for day in ahead if self._shift(day, self.start) > visit]
         anchor = visit if not fields else max(recorded, default=None)
         if anchor is None:
             return None

@@ -535,7 +535,7 @@ def test_repeat_edx_past_six_months_when_surgery_is_weighed(library: Any) -> Non
     # Inside the 3-6 month window the study asked for now serves the look for reinnervation: no second request
     within = offered(plan("2026-05-15"))  # 5.6 months
     assert not {"entrap-mon-repeat-edx", "entrap-mon-repeat-edx-surgery"} & within.keys()
-    assert "look for reinnervation" in within["guide-med-electrodiagnostic"]["detail"]
+    assert "also looks for reinnervation" in within["guide-med-electrodiagnostic"]["detail"]
     ahead = offered(plan("2026-09-15"))  # 1.5 months: the repeat still lies ahead
     assert "entrap-mon-repeat-edx" in ahead and "guide-med-electrodiagnostic" in ahead
     past = plan("2026-02-01")  # 9 months

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import re
 import textwrap
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -156,6 +156,7 @@ def clinical_invariants(assessment: dict[str, Any], plan: dict[str, Any], findin
     faults += wording12h_invariants(assessment, plan)
     faults += holds12h_invariants(assessment, plan)
     faults += pain12h_invariants(assessment, plan, findings)
+    faults += medical12h_invariants(assessment, plan, findings)
     return faults
 
 
@@ -394,7 +395,8 @@ def safety12f_invariants(assessment: dict[str, Any], plan: dict[str, Any]) -> li
         for item_id in ("nlsp-analgesia-tens-anodyne", "nlsp-analgesia-anodyne"):
             if item_id in items and "tumour" not in items[item_id]["detail"]:
                 faults.append(f"{item_id} with cancer recorded and no tumour-site caution for the pads")
-            if item_id in items and "where the cancer is" not in items[item_id].get("handout", ""):
+            handout = items[item_id].get("handout", "") if item_id in items else ""
+            if item_id in items and not ("where the cancer is" in handout or "skin that had radiotherapy" in handout):
                 faults.append(f"{item_id} tells a patient with cancer nothing of where the pads go")
         topicals = items.get("mgmt-analgesia-topicals")
         if pelvic and topicals and "intact skin" not in topicals["detail"]:
@@ -1050,6 +1052,98 @@ def holds12h_invariants(assessment: dict[str, Any], plan: dict[str, Any]) -> lis
                 rising = re.search(r"\bstand up\b|\bto stand\b|push up to standing", sentence, re.IGNORECASE)
                 if rising and "helper" not in sentence and "without standing" not in sentence:
                     faults.append(f"{item_id} tells a patient whose transfers need help to stand alone: {sentence!r}")
+    return faults
+
+
+STEROID_ITEMS = ("guide-med-idiopathic-first-line", "guide-med-idiopathic-severe", "entrap-analgesia-steroid-injection")
+IMAGING_ITEMS = (
+    "guide-med-mri-plexus",
+    "acr-med-mri-plexus-malignancy",
+    "acr-med-ct-malignancy",
+    "entrap-med-ct-alternative",
+    "red-med-spine-imaging-both-legs",
+)
+SPINE_IMAGING = re.compile(r"(MRI|imaging|CT) of the (lumbar )?spine")
+DONE_NOW = re.compile(r"\b(do|book) (them|it|the studies) now\b", re.IGNORECASE)
+
+
+def medical12h_invariants(assessment: dict[str, Any], plan: dict[str, Any], findings: dict[str, Any]) -> list[str]:
+    """Reviews 12h and 12i: the medical and work-up faults that generalise (review12h.md R12h-01, 05, 08, 10, 13,
+    18, 19; review12i.md R12i-06, 08, 15, 16), read from the assessment."""
+    faults: list[str] = []
+    items = {i["id"]: i for s in plan["sections"] for i in s["items"]}
+    alerts = {a["id"]: a for a in plan["alerts"]}
+    history = assessment["history"]
+    visit = date.fromisoformat(assessment["assessed_on"])
+    onset_days = _days_before_visit(assessment, "onset")
+    # R12h-01: no corticosteroid or immunosuppressant while an infection or the same-day spinal review is open
+    if history.get("infection") or urgent_spine_review(assessment):
+        faults += [f"{i} offered with an infection or a pending spinal review" for i in STEROID_ITEMS if i in items]
+    # R12h-05: diffuse change is read as radiation plexopathy only after radiotherapy
+    irradiated = history["etiology"] == "radiation" or bool(history.get("radiation_completed_on"))
+    for item_id, item in items.items():
+        text = item["detail"].replace("it is not radiation-induced plexopathy", "")
+        if not irradiated and "radiation-induced plexopathy" in text:
+            faults.append(f"{item_id} reads the MRI as radiation plexopathy with no radiotherapy recorded")
+    # R12h-08: in palliative care every imaging request carries the one palliative rule
+    if history.get("palliative"):
+        imaging = [i for i in IMAGING_ITEMS if i in items] + [
+            i for i in ("acr-alert-tumor-infiltration-pain",) if i in alerts
+        ]
+        for item_id in imaging:
+            if "image only where the result would change" not in (items.get(item_id) or alerts[item_id])["detail"]:
+                faults.append(f"{item_id} asks for imaging in palliative care without the palliative rule")
+    # R12h-10: an acute DVT is told first on the handout; the handout never points at an unnamed check
+    if history.get("dvt") and not any("blood clot" in line["text"] for line in plan["handout"]["urgent"]):
+        faults.append("an acute DVT with no line in the handout's urgent box")
+    for entry_id, text in _patient_texts(plan):
+        if "the check you are being sent to" in text:
+            faults.append(f"{entry_id} sends the patient to a check it does not name")
+    # R12h-13: a radiotherapy history with no cancer recorded is not called cancer
+    cancer = history["etiology"] == "neoplastic" or bool((history.get("malignancy") or "").strip())
+    if irradiated and not cancer:
+        faults += [
+            f"{i} says cancer is recorded" for i, item in items.items() if "Cancer is recorded" in item["detail"]
+        ]
+        faults += [
+            f"{i} tells the patient where the cancer is" for i, t in _patient_texts(plan) if "the cancer is" in t
+        ]
+    # R12h-18: the nerve studies name an implanted device
+    edx = items.get("guide-med-electrodiagnostic")
+    if edx and history.get("implanted_devices") and "neurophysiology laboratory" not in edx["detail"]:
+        faults.append("electrodiagnostic studies with an implanted device and no word to the laboratory")
+    # R12h-19: an NSAID named within 6 weeks of an injury or operation carries the bleeding caution
+    event = acute_event_days(assessment)
+    if event is not None and event <= 42:
+        for item_id in ("who-step-1", "who-step-2", "who-step-3"):
+            if item_id in items and "bleeding risk" not in items[item_id]["detail"]:
+                faults.append(f"{item_id} names an NSAID after a recent injury or operation without its bleeding risk")
+    # R12i-06: weakness in both legs: the plan asks for imaging of the spine, and says so when each leg fits one root
+    weak = {side: False for side in ("left", "right")}
+    for sides in (assessment.get("strength") or {}).values():
+        for side, grade in (sides or {}).items():
+            if side in weak and grade is not None and grade <= 4:
+                weak[side] = True
+    if all(weak.values()):
+        texts = [a["detail"] for a in alerts.values()] + [i["detail"] for i in items.values()]
+        if not any(SPINE_IMAGING.search(t) for t in texts):
+            faults.append("weakness in both legs and no imaging of the spine asked for")
+        spine = items.get("red-med-spine-imaging-both-legs")
+        each = findings.get("fits_single_root_left") and findings.get("fits_single_root_right")
+        if spine and each and "Each leg on its own fits a single root" not in spine["detail"]:
+            faults.append("each leg fits one root and the plan does not say so")
+    # R12i-08: the studies are not dated sooner than three weeks after a recent onset
+    studies_from = visit + timedelta(days=21 - onset_days) if onset_days is not None and onset_days < 21 else None
+    if edx and studies_from and ("due_on" not in edx or date.fromisoformat(edx["due_on"]) < studies_from):
+        faults.append("electrodiagnostic studies dated sooner than three weeks after a recent onset")
+    # R12i-15: the short course of corticosteroids only in the early, active phase
+    late = onset_days is not None and round(onset_days / 30.44, 1) > 3 and not findings.get("strength_worsening")
+    if late and "guide-med-idiopathic-first-line" in items:
+        faults.append("a short course of corticosteroids offered past the early, active phase")
+    # R12i-16: an item dated weeks ahead does not say "now"
+    for item_id, item in items.items():
+        if item.get("due_on") and date.fromisoformat(item["due_on"]) > visit and DONE_NOW.search(item["detail"]):
+            faults.append(f"{item_id} says now but falls due on {item['due_on']}")
     return faults
 
 
