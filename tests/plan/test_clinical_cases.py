@@ -658,7 +658,7 @@ EXPECTATIONS: dict[str, Expect] = {
     # none is kept (12b-20, 12b-29)
     "57-neo-bilateral-mrc4-no-redflag": Expect(
         lines={"red-check-spine-review"},
-        texts={"guide-pt-rehabilitation": "wait for the urgent check of your spine"},
+        texts={"guide-pt-rehabilitation": "wait, as the urgent note at the top"},
         not_texts={"guide-pt-rehabilitation": "Keep doing them"},
     ),
     # c09: ruptured nerve, cannot stand: no seated hamstring stretch, balance trained sitting with a helper

@@ -393,7 +393,7 @@ def safety12f_invariants(assessment: dict[str, Any], plan: dict[str, Any]) -> li
     if cancer:  # R12f-06
         pelvic = any(PELVIC_SITE.search(site) for site in pain.get("sites") or ())
         for item_id in ("nlsp-analgesia-tens-anodyne", "nlsp-analgesia-anodyne"):
-            if item_id in items and "tumour" not in items[item_id]["detail"]:
+            if item_id in items and not re.search(r"tumour|recurrence", items[item_id]["detail"]):
                 faults.append(f"{item_id} with cancer recorded and no tumour-site caution for the pads")
             handout = items[item_id].get("handout", "") if item_id in items else ""
             if item_id in items and not ("where the cancer is" in handout or "skin that had radiotherapy" in handout):

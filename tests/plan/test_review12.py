@@ -425,7 +425,7 @@ def test_one_request_for_the_studies_at_a_time(
     history = {"etiology": "idiopathic"} | ({"onset": onset} if onset else {})
     plan = plan_for(library, history=history, strength={"hip_flexion": {"right": 3}})
     assert ("entrap-mon-repeat-edx" in offered(plan)) is repeat
-    assert ("look for reinnervation" in offered(plan)["guide-med-electrodiagnostic"]["detail"]) is window_sentence
+    assert ("for reinnervation" in offered(plan)["guide-med-electrodiagnostic"]["detail"]) is window_sentence
     assert ("clinic-alert-record-onset" in offered(plan)) is (onset is None)
 
 

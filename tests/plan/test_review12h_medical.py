@@ -85,7 +85,7 @@ EXPECTATIONS_12H: dict[str, Expect] = {
     "h12-bilateral-severe-nocancer-infection": Expect(
         held={FIRST_LINE: STEROID_HOLD, "guide-med-idiopathic-severe": SPINE_HOLD},
         lines={"red-check-spine-review"},
-        texts={"guide-pt-rehabilitation": "wait for the urgent check of your spine"},
+        texts={"guide-pt-rehabilitation": "wait, as the urgent note at the top"},
     ),
 }
 
