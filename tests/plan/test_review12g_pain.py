@@ -33,7 +33,7 @@ EXPECTATIONS: dict[str, Expect] = {
     "f09-pgb-over-renal-band-opioid-es": Expect(
         offered={"guide-med-single-root-pattern", "clinic-mon-pain-review"},
         texts={
-            "guide-med-electrodiagnostic": "to tell a plexopathy",
+            "guide-med-electrodiagnostic": "tell a plexopathy (several nerve distributions)",
             "mgmt-analgesia-topicals": "not on a known or possible tumour site, nor on irradiated skin",
             "mgmt-analgesia-cold": "Some of your skin is numb",
             "mgmt-analgesia-neuropathic-adjuvants": CORRECT_FIRST,
@@ -99,7 +99,7 @@ def test_the_studies_are_asked_for_to_tell_plexopathy_from_radiculopathy(
     items = offered(plan)
     assert ("guide-med-single-root-pattern" in items) is single_root
     detail = items["guide-med-electrodiagnostic"]["detail"]
-    assert "to tell a plexopathy" in detail and "from a radiculopathy" in detail
+    assert "The studies tell a plexopathy (several nerve distributions) from a radiculopathy (one root)" in detail
     assert "confirms" not in detail
     assert ("the weakness here fits a single root" in detail) is single_root
 
