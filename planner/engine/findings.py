@@ -234,6 +234,9 @@ def base_findings(assessment: dict[str, Any], library: CompiledLibrary) -> dict[
         "pregabalin_mg_day": pregabalin,
         "on_pregabalin": bool(pregabalin),
         "neuropathic_agents_tried": tuple(pain.get("neuropathic_agents_tried") or ()),
+        "neuropathic_agents_past": tuple(
+            agent for agent in pain.get("neuropathic_agents_tried") or () if not (agent == "pregabalin" and pregabalin)
+        ),
         "ambulation": ambulation,
         "ambulatory": ambulation is not None and ambulation != "non_ambulatory",
         "sit_to_stand": function.get("sit_to_stand"),

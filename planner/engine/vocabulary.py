@@ -154,6 +154,12 @@ _BASE: list[Finding] = [
         "agents for neuropathic pain already tried: tricyclic, ssri, snri, gabapentin, pregabalin, lidocaine_patch,"
         " capsaicin, other",
     ),
+    _f(
+        "neuropathic_agents_past",
+        L,
+        "the agents tried, less pregabalin while a current pregabalin dose is recorded (a text then states that"
+        " dose, so a drug still taken never reads as one tried before)",
+    ),
     # Lymphedema
     _f("lymphedema", F, "lymphedema is present"),
     _f("lymphedema_side", T, "left, right or bilateral", True),

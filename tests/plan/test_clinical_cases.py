@@ -623,16 +623,17 @@ EXPECTATIONS: dict[str, Expect] = {
         # said once, by the walker line, not again by the gait-training line (issue 12, fix 4)
         not_texts={"mgmt-pt-gait-training": "Walk only with your helper"},
     ),
-    # c04: clearance 29, both first-line classes tried: one step-2 caution naming its own drugs, a combination
-    # suggested, and the new opioid step reviewed within 2 weeks (12b-23, 12b-27, 12b-18)
+    # c04: clearance 29, both first-line classes tried: one step-2 caution naming its own drugs, and the new
+    # opioid step reviewed within 2 weeks (12b-23, 12b-27, 12b-18); pregabalin 200 mg/day is above the 25-150 band
+    # of this clearance, so the dose is corrected before a combination is weighed (review 12g, R12g-07)
     "53-diabetic-crcl29-pgb200-tca-refractory": Expect(
         offered={"clinic-mon-pain-review"},
         texts={
             "who-step-2": "codeine is a poor choice",
-            "mgmt-analgesia-neuropathic-adjuvants": "Both first-line classes",
+            "mgmt-analgesia-neuropathic-adjuvants": "correct it first",
             "clinic-mon-pain-review": "new ladder step",
         },
-        not_texts={"who-step-2": "morphine", "mgmt-analgesia-neuropathic-adjuvants": "Consider a second adjuvant"},
+        not_texts={"who-step-2": "morphine", "mgmt-analgesia-neuropathic-adjuvants": "Both first-line classes"},
         ladder="who-step-2",
     ),
     # c05: clearance 30 is not below 30: the anti-inflammatory may be suggested for the entrapment

@@ -157,6 +157,7 @@ def clinical_invariants(assessment: dict[str, Any], plan: dict[str, Any], findin
     faults += holds12h_invariants(assessment, plan)
     faults += pain12h_invariants(assessment, plan, findings)
     faults += medical12h_invariants(assessment, plan, findings)
+    faults += pain12g_invariants(assessment, plan)
     return faults
 
 
@@ -188,13 +189,17 @@ def review12c_invariants(assessment: dict[str, Any], plan: dict[str, Any], items
             for i in PROCEDURES
             if i in items and "anticoagulant timing" not in items[i]["detail"]
         ]
-    birth = (assessment.get("patient") or {}).get("birth_date")
-    if birth:
-        visit, born = date.fromisoformat(assessment["assessed_on"]), date.fromisoformat(birth)
-        age = visit.year - born.year - ((visit.month, visit.day) < (born.month, born.day))
-        if age < 18:
-            faults += [f"{i} offered to a patient under 18" for i in (*DRUG_ITEMS, *PROCEDURES) if i in items]
+    if under_18(assessment):
+        faults += [f"{i} offered to a patient under 18" for i in (*DRUG_ITEMS, *PROCEDURES) if i in items]
     return faults
+
+
+def under_18(assessment: dict[str, Any]) -> bool:
+    birth = (assessment.get("patient") or {}).get("birth_date")
+    if not birth:
+        return False
+    visit, born = date.fromisoformat(assessment["assessed_on"]), date.fromisoformat(birth)
+    return visit.year - born.year - ((visit.month, visit.day) < (born.month, born.day)) < 18
 
 
 PELVIC_SITE = re.compile(r"buttock|bottom|gluteal|groin|perine|genital|saddle|sacr|coccyx|pelvi|hip|back|lumbar", re.I)
@@ -226,12 +231,17 @@ def pregabalin_full_trial(assessment: dict[str, Any]) -> bool:
     """Pregabalin counts as tried at 300 mg/day, the usual effective dose, or at the top of its labelled band when
     the kidneys set that lower; a lower recorded dose (150 mg/day is where treatment starts) is still being
     titrated, not a failed trial, whatever the list of agents tried says (review 12i R12i-04)."""
-    pain, clearance = assessment["pain"], assessment["history"].get("creatinine_clearance_ml_min")
-    top = 600 if clearance is None or clearance >= 60 else 300 if clearance >= 30 else 150 if clearance >= 15 else 75
+    pain = assessment["pain"]
     dose = pain.get("pregabalin_mg_day") or 0
     if dose:
-        return dose >= min(300, top)
+        return dose >= min(300, pregabalin_top(assessment))
     return "pregabalin" in (pain.get("neuropathic_agents_tried") or ())
+
+
+def pregabalin_top(assessment: dict[str, Any]) -> int:
+    """The top of the labelled pregabalin band for the recorded creatinine clearance (clinical-spec.md)."""
+    clearance = assessment["history"].get("creatinine_clearance_ml_min")
+    return 600 if clearance is None or clearance >= 60 else 300 if clearance >= 30 else 150 if clearance >= 15 else 75
 
 
 def safety12e_invariants(assessment: dict[str, Any], plan: dict[str, Any], items: dict[str, Any]) -> list[str]:
@@ -415,6 +425,85 @@ def safety12f_invariants(assessment: dict[str, Any], plan: dict[str, Any]) -> li
         alert = entries.get("clinic-alert-compression-dvt")
         if alert and "cold" not in alert["detail"]:
             faults.append("the DVT alert lists what is held and leaves cold out")
+    return faults
+
+
+ABLATIVE = re.compile(r"sympathectomy|neurolysis|neurolytic|plexus dissection|cordotomy|rhizotomy|ablat", re.I)
+FIBULAR_GROUPS = {"ankle_dorsiflexion", "great_toe_extension", "ankle_eversion"}
+SECOND_ADJUVANT = re.compile(r"Consider a second adjuvant|consider combining", re.IGNORECASE)
+
+
+def _weak_groups(assessment: dict[str, Any]) -> set[str]:
+    return {
+        group
+        for group, sides in (assessment.get("strength") or {}).items()
+        if any(grade is not None and grade <= 4 for grade in (sides or {}).values())
+    }
+
+
+def pain12g_invariants(assessment: dict[str, Any], plan: dict[str, Any]) -> list[str]:
+    """Review 12g's pain and medical faults that form a class, read from the assessment (review12g.md and the
+    lead's notes): no ablative procedure (sympathectomy included) named outside severe cancer-related pain on the
+    top step; no second adjuvant suggested beside a pregabalin dose above its band, and a drug still taken never
+    listed as tried; topicals carry the tumour-skin clause wherever the pads do; a new opioid step beside a
+    gabapentinoid carries the call line on sedation, and a new strong opioid its early review; a repeat of the
+    studies at least six weeks after the first; a piriformis site that the weakness does not point to is
+    questioned; the studies are not described as a result beside a single-root pattern."""
+    faults: list[str] = []
+    history, pain = assessment["history"], assessment["pain"]
+    items = {i["id"]: i for s in plan["sections"] for i in s["items"]}
+    entries = items | {a["id"]: a for a in plan["alerts"]}
+    current, nrs = pain.get("current_ladder_step") or 0, pain["nrs"]
+    cancer_history = bool((history.get("malignancy") or "").strip() or history.get("radiation_completed_on"))
+    cancer_cause = history["etiology"] in ("neoplastic", "radiation") or (
+        history["etiology"] == "unknown" and cancer_history
+    )
+    if not (current == 3 and nrs >= 7 and cancer_cause):
+        faults += [
+            f"{i} names an ablative procedure outside severe cancer-related pain on the top step"
+            for i, e in entries.items()
+            if ABLATIVE.search(text_of_entry(e))
+        ]
+    dose = pain.get("pregabalin_mg_day") or 0
+    adjuvants = items.get("mgmt-analgesia-neuropathic-adjuvants")
+    if adjuvants and dose > pregabalin_top(assessment) and SECOND_ADJUVANT.search(adjuvants["detail"]):
+        faults.append("a second adjuvant suggested beside a pregabalin dose above its band")
+    if adjuvants and dose and re.search(r"Already tried:[^.]*pregabalin", adjuvants["detail"]):
+        faults.append("pregabalin listed as already tried while a current dose is recorded")
+    tens = [items[i] for i in ("nlsp-analgesia-tens-anodyne", "nlsp-analgesia-anodyne") if i in items]
+    topicals = items.get("mgmt-analgesia-topicals")
+    tumour_skin = any("tumour" in t["detail"] for t in tens) or history["etiology"] == "neoplastic" or cancer_history
+    if topicals and tumour_skin and "intact skin" not in topicals["detail"]:
+        faults.append("topicals without the tumour-skin clause that the pads carry")
+    steps = [int(i[-1]) for i in items if i.startswith("who-step-")]
+    step = steps[0] if steps else 0
+    tried = set(pain.get("neuropathic_agents_tried") or ())
+    gabapentinoid = bool(dose) or bool({"pregabalin", "gabapentin"} & tried)
+    calls = {line["id"] for line in plan["handout"]["call"]}
+    sedation = step >= 2 and gabapentinoid and (step > current or dose > pregabalin_top(assessment))
+    if sedation and not under_18(assessment) and "safety-call-opioid-sedation" not in calls:
+        faults.append("an opioid step beside a gabapentinoid with no call line on sedation and breathing")
+    if "safety-call-opioid-sedation" in calls and not sedation:
+        faults.append("the sedation call line without a new opioid step beside a gabapentinoid")
+    if step == 3 and current < 3 and "clinic-mon-pain-review" not in items:
+        faults.append("a new strong opioid without its early review")
+    first = items.get("guide-med-electrodiagnostic")
+    if first:
+        done = date.fromisoformat(first.get("due_on") or assessment["assessed_on"])
+        for item_id, item in items.items():
+            repeat = item_id.startswith("entrap-mon-repeat-edx") and not item_id.endswith("-surgery")
+            if repeat and item.get("due_on") and (date.fromisoformat(item["due_on"]) - done).days < 42:
+                faults.append(f"{item_id} due {item['due_on']}, less than six weeks after the first studies")
+    weak = _weak_groups(assessment)
+    fibular_only = bool(weak) and weak <= FIBULAR_GROUPS
+    femoral_weak = bool(weak & {"hip_flexion", "hip_adduction", "knee_extension"})
+    piriformis = history["etiology"] == "entrapment" and history.get("entrapment_site") == "piriformis"
+    if piriformis and (fibular_only or femoral_weak) and "entrap-med-confirm-site" not in items:
+        faults.append("a piriformis site the weakness does not point to, and no prompt to confirm it")
+    if "entrap-med-confirm-site" in items and not (piriformis and (fibular_only or femoral_weak)):
+        faults.append("a prompt to confirm a site that the weakness fits")
+    if first and "confirms" in first["detail"]:
+        faults.append("the electrodiagnostic item reads as a result already obtained")
     return faults
 
 

@@ -417,7 +417,7 @@ def test_the_renal_alert_says_whether_the_recorded_dose_is_within_the_band(
 
 @pytest.mark.parametrize(
     ("onset", "repeat", "window_sentence"),
-    [("2026-09-01", True, False), ("2026-08-01", False, True), ("2026-05-01", False, True), (None, True, False)],
+    [("2026-09-16", True, False), ("2026-08-01", False, True), ("2026-05-01", False, True), (None, True, False)],
 )
 def test_one_request_for_the_studies_at_a_time(
     library: Any, onset: str | None, repeat: bool, window_sentence: bool

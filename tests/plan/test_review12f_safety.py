@@ -311,8 +311,9 @@ def test_the_anodyne_pads_carry_the_tumour_site_caution_too(library: Any, cancer
 @pytest.mark.parametrize(
     ("onset", "repeat", "due_on"),
     [
-        ("2026-08-30", "entrap-mon-repeat-edx", "2026-11-30"),  # 63 days: window opens 4 weeks after the first
-        ("2026-08-29", "entrap-mon-repeat-edx-after-first", "2027-02-01"),  # 64 days: 3 months after the first
+        # review 12g widened "about four weeks" to "at least about six weeks" (lead's note on f02)
+        ("2026-09-15", "entrap-mon-repeat-edx", "2026-12-15"),  # 47 days: window opens 44 days after the first
+        ("2026-09-14", "entrap-mon-repeat-edx-after-first", "2027-02-01"),  # 48 days: 3 months after the first
         ("2026-08-05", "entrap-mon-repeat-edx-after-first", "2027-02-01"),  # 88 days: 2.9 months
         ("2026-08-02", None, None),  # 91 days, 3.0 months: inside the window, the studies now serve both
     ],
@@ -331,7 +332,7 @@ def test_the_repeat_studies_come_weeks_after_the_first(
     assert repeats == ([repeat] if repeat else [])
     if repeat:
         due = date.fromisoformat(items[repeat]["due_on"])
-        assert items[repeat]["due_on"] == due_on and (due - date(2026, 11, 1)).days >= 28
+        assert items[repeat]["due_on"] == due_on and (due - date(2026, 11, 1)).days >= 42
 
 
 @pytest.mark.parametrize(

@@ -160,8 +160,10 @@ def test_cli_plan_history_due_done(db_path: Path, tmp_path: Path, capsys: Any) -
     assert (reassess["due_on"], reassess["status"]) == ("2026-04-04", "overdue")
 
     due = json.loads(cli(capsys, "--db", db, "due", "--on", "2026-04-10", "--json")[1])
-    # pain rose 3 points at the third visit: the reimaging item is due 2 weeks after it
+    # pain rose 3 points at the third visit: the reimaging item is due 2 weeks after it, and so is the review of the
+    # strong opioid that 8/10 opens (review 12g)
     assert [(d["item_id"], d["due_on"]) for d in due] == [
+        ("clinic-mon-pain-review", "2026-03-21"),
         ("entrap-med-reimage-worsening", "2026-03-21"),
         ("clinic-reassess", "2026-04-04"),
     ]

@@ -129,7 +129,9 @@ def person(patient_id: str, name: str, on: str, **changes: Any) -> dict[str, Any
 
 
 def test_due_list_across_patients_on_fixed_dates(db: Any) -> None:
-    store_assessment(db, person("P-A", "Ada", "2026-10-01"))  # reassess 10-29, EDX 11-01..2027-02-01
+    # Ada's first studies are asked for 45 days after onset, so the 3-6 month window opens more than six weeks
+    # after them and the repeat is dated from it (review 12g: at least about six weeks between the two)
+    store_assessment(db, person("P-A", "Ada", "2026-09-15"))  # reassess 10-13, EDX 11-01..2027-02-01
     # Bo's first studies are asked for on 10-25, a week before the 3-6 month window opens: the repeat is dated about
     # 3 months after them, not from the window (review 12f, R12f-07)
     store_assessment(db, person("P-B", "Bo", "2026-10-25"))  # reassess 11-22, EDX 2027-01-25
@@ -147,7 +149,7 @@ def test_due_list_across_patients_on_fixed_dates(db: Any) -> None:
 
 
 def test_a_new_visit_supersedes_the_old_schedule(db: Any) -> None:
-    store_assessment(db, person("P-A", "Ada", "2026-10-01"))
+    store_assessment(db, person("P-A", "Ada", "2026-09-15"))
     assert {d.item_id for d in due_list(db, date(2026, 11, 12))} == {"clinic-reassess", "entrap-mon-repeat-edx"}
     # Onset less than 3 months before the new visit, so the repeat studies still lie ahead (issue 12 review C18),
     # dated about 3 months after the first studies asked for at this visit (review 12f, R12f-07)
@@ -158,7 +160,7 @@ def test_a_new_visit_supersedes_the_old_schedule(db: Any) -> None:
 
 
 def test_done_survives_a_new_draft_and_exclusion_drops_the_row(db: Any) -> None:
-    stored = store_assessment(db, person("P-A", "Ada", "2026-10-01"))
+    stored = store_assessment(db, person("P-A", "Ada", "2026-09-15"))
     today = date(2026, 11, 12)
     reassess = next(d for d in due_list(db, today) if d.item_id == "clinic-reassess")
     set_done(db, reassess.id, date(2026, 11, 3), by="J. Doe, PT")
@@ -181,6 +183,6 @@ def test_done_survives_a_new_draft_and_exclusion_drops_the_row(db: Any) -> None:
 def test_archived_patients_are_left_out(db: Any) -> None:
     from planner.record.patients import set_patient_archived
 
-    store_assessment(db, person("P-A", "Ada", "2026-10-01"))
+    store_assessment(db, person("P-A", "Ada", "2026-09-15"))
     set_patient_archived(db, "P-A", True)
     assert due_list(db, date(2026, 11, 12)) == []

@@ -14,7 +14,7 @@ from tests.record.test_followup import person
 def fill(window: Any) -> None:
     # Bo's first studies are asked for on 10-25, so his repeat is dated 2027-01-25 (review 12f, R12f-07): on 11-12
     # only his reassessment on 11-22 lies ahead
-    store_assessment(window.database, person("P-A", "Ada Ångström", "2026-10-01"))
+    store_assessment(window.database, person("P-A", "Ada Ångström", "2026-09-15"))
     store_assessment(window.database, person("P-B", "Bo", "2026-10-25"))
     window.due.today = lambda: date(2026, 11, 12)
     window.due.days.setValue(0)
@@ -31,7 +31,7 @@ def test_due_list_shows_every_patient_with_status_text(window: Any, qtmodelteste
     assert rows(window) == [
         (
             "Overdue",
-            "2026-10-29",
+            "2026-10-13",
             "Ada Ångström (P-A)",
             "Reassess strength, pain and function every 4 weeks",
             "Monitoring",

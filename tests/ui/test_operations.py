@@ -33,7 +33,7 @@ TODAY = date(2026, 11, 12)
 
 
 def person(patient_id: str, name: str, on: str) -> dict[str, Any]:
-    """A visit with follow-up items: on 12 Nov 2026 one visit of 1 Oct has a reassessment overdue and a nerve
+    """A visit with follow-up items: on 12 Nov 2026 one visit of 15 Sep has a reassessment overdue and a nerve
     study due."""
     return make_assessment(
         patient={"id": patient_id, "name": name},
@@ -88,7 +88,7 @@ def test_import_returns_what_it_stored_and_a_refused_file_changes_nothing(db: An
 def test_a_follow_up_marked_done_or_reopened_changes_the_follow_up_list(db: Any) -> None:
     from planner.record.followup import due_list
 
-    store_assessment(db, person("P-A", "Ada", "2026-10-01"))
+    store_assessment(db, person("P-A", "Ada", "2026-09-15"))
     (first, *_rest) = due_list(db, TODAY, days_ahead=0)
     assert set_followup_done(db, first, TODAY) == OpChanges(followup=True, patient_id="P-A")
     assert first.id not in {item.id for item in due_list(db, TODAY, days_ahead=0)}
@@ -155,7 +155,7 @@ def fill(window: Any) -> None:
     reassessment on 11-22: his repeat studies are dated 3 months after the first, review 12f R12f-07)."""
     window.due.today = lambda: TODAY
     window.due.days.setValue(30)
-    store_assessment(window.database, person("P-A", "Ada", "2026-10-01"))
+    store_assessment(window.database, person("P-A", "Ada", "2026-09-15"))
     store_assessment(window.database, person("P-B", "Bo", "2026-10-25"))
 
 
