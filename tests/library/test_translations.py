@@ -107,7 +107,7 @@ def test_the_spanish_handout(spanish: Any) -> None:
     plan = apply_edits(generate_plan(assessment, spanish), PlanEdits(equipment={"eq-reacher": "issued"}))
     text = text_of(render_handout_pdf(plan, assessment, CONTEXT))
     for words in (
-        "Su plan de su terapeuta",
+        "El plan de su terapeuta",
         "Cuándo llamarnos",
         "Sus ejercicios",
         "Ejercicio 2: Puente",
