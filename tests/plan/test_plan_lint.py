@@ -813,7 +813,9 @@ def coherence12f_invariants(assessment: dict[str, Any], plan: dict[str, Any]) ->
     return faults
 
 
-GENERIC_EXERCISE_LINE = re.compile(r"\bDo (your|the) exercises\b|Keep doing them as planned|Do the ones that help you")
+GENERIC_EXERCISE_LINE = re.compile(
+    r"\bDo (your|the) (leg )?exercises\b|Keep doing them as planned|Do the ones that help you", re.IGNORECASE
+)
 """A handout sentence that asks, in general words, for the exercises to be done (not a card's own instruction)."""
 NEVER_BOTH = "never both at once"
 EDGE_OF_SEAT = re.compile(r"\bon the edge of (a|the|your) (firm )?(chair|seat)", re.IGNORECASE)
