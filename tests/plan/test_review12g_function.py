@@ -172,6 +172,23 @@ def test_r12g_08_while_the_exercises_are_held_the_wait_is_said_and_no_request(li
     assert "most home exercises wait" in items(plan)["guide-pt-rehabilitation"]["handout"]
 
 
+@pytest.mark.parametrize("spine_review", [False, True])
+def test_r12g_08_the_swelling_line_no_longer_asks_for_the_leg_exercises(library: Any, spine_review: bool) -> None:
+    """The lymphedema item asked for "the leg exercises you were taught every day" beside the checklist's line,
+    and kept asking while the same-day spinal review held the exercises back."""
+    plan = plan_of(
+        library,
+        history={"etiology": "neoplastic", "affected_side": "right"},
+        strength={"knee_extension": {"right": 4}},
+        function={"ambulation": "independent"},
+        lymphedema={"present": True, "phase": "reduction", "side": "right"},
+        symptoms={"saddle_numbness": spine_review, "bowel_bladder_change": spine_review},
+    )
+    elevation = items(plan)["nlsp-lymph-reduction-elevation-education"]["handout"]
+    assert elevation == "Raise your swollen leg when you sit or lie down."
+    assert ("clinic-check-exercises" in lines(plan)) is not spine_review
+
+
 # --- Ankle devices of a non-walker: one splint, never with a heel protector on the same foot ------------------
 
 FOOT_DROP_NON_WALKER = {
