@@ -455,3 +455,16 @@ def test_the_new_function_texts_print_in_gender_neutral_spanish(spanish: Any) ->
     band = card(f05, "ex-hip-back-band")["translation"]["precautions"]
     assert "una vez de pie y sujetándose, puede hacerlo sin su ayuda" in band
     assert not re.search(r"\b(agarrado|sentado|solo)\b", band)
+
+
+def test_the_standing_cards_hold_on_in_gender_neutral_spanish() -> None:
+    """'agarrado' (held on, masculine) read as addressed to a man; 'sujetándose' / 'sujétese' address anyone."""
+    from planner.library.translations import translations_dir
+
+    found = [
+        f"{path.name}:{number}"
+        for path in sorted((translations_dir() / "es").glob("*.md"))
+        for number, text in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if re.search(r"\bagarrad[oa]s?\b", text)
+    ]
+    assert found == []
