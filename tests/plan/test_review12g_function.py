@@ -89,7 +89,7 @@ def test_r12g_02_the_spinal_hold_keeps_the_light_and_clutter_advice_of_f02(libra
         safety["handout"]
         == "Keep a light within reach of your bed. Clear loose rugs, cords and clutter from the floor."
     )
-    assert "now, while balance training is held back" in safety["detail"]
+    assert safety["detail"].startswith("Balance training is held back (see the safety screen); give this advice now.")
     assert lines(plan)["clinic-check-floors"] == "Keep floors clear, and a light within reach of your bed."
 
 
@@ -125,6 +125,9 @@ def test_r12g_02_position_sense_alone_brings_the_home_advice_for_a_walker(
     assert ("clinic-pt-falls" in items(plan)) is advised
     if advised:
         assert "light" not in items(plan)["clinic-pt-falls"]["handout"]  # said once, by the home item
+        assert items(plan)["clinic-pt-home-safety"]["detail"] == (
+            "Night lights, a light within reach of the bed, floors clear of loose rugs, cords and clutter."
+        )
         assert lines(plan)["clinic-check-floors"].endswith("before you walk at night.")
 
 
