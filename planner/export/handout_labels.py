@@ -76,7 +76,7 @@ LABELS: dict[str, dict[str, str]] = {
     },
     "es": {
         "language": "Español",
-        "title": "Su plan de su terapeuta",
+        "title": "El plan de su terapeuta",
         "document": "Su plan",
         "for": "Para",
         "date": "Fecha",

@@ -91,7 +91,6 @@ ISSUE_12_LINES = {
     "clinic-afo-positioning",
     "mgmt-analgesia-heat",
     "mgmt-analgesia-cold",
-    "mgmt-pt-strength-flexibility-gait",
     "nlsp-analgesia-tens-anodyne",
     "clinic-ot-chair",
     "clinic-ot-toilet-seat",

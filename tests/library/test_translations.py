@@ -107,7 +107,7 @@ def test_the_spanish_handout(spanish: Any) -> None:
     plan = apply_edits(generate_plan(assessment, spanish), PlanEdits(equipment={"eq-reacher": "issued"}))
     text = text_of(render_handout_pdf(plan, assessment, CONTEXT))
     for words in (
-        "Su plan de su terapeuta",
+        "El plan de su terapeuta",
         "Cuándo llamarnos",
         "Sus ejercicios",
         "Ejercicio 2: Puente",
@@ -337,7 +337,9 @@ def test_translated_values_print_but_the_segments_test_the_real_finding(spanish:
     plan = generate_plan(c21_like(), spanish)
     texts = spanish_texts(plan)
     clot = " ".join(texts["safety-check-dvt"])
-    assert "Tiene un coágulo de sangre en la pierna izquierda. No frote, apriete ni caliente esa pierna." in clot
+    assert (
+        "Tiene un coágulo de sangre en la pierna izquierda. No frote, apriete, caliente ni enfríe esa pierna." in clot
+    )
     assert "ninguna de las dos" not in clot  # the side is recorded: the unknown-side sentence is not printed
     walks = generate_plan(spanish_assessment(), spanish)  # the same patient without the clot walks at home
     walking = next(e for e in walks["exercises"] if e["id"] == "ex-walking")

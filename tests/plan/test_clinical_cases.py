@@ -691,10 +691,11 @@ EXPECTATIONS: dict[str, Expect] = {
         texts={
             "eq-tub-bench": "helper lift your legs",
             "eq-raised-toilet-seat": "transfer board",
-            "guide-pt-rehabilitation": "Do the ones that help you",
             "clinic-ot-toilet-seat": "Slide on and off",
         },
         not_texts={"eq-raised-toilet-seat": "Stand with the backs", "eq-commode": "stand or slide"},
+        # in palliative care the one exercise line of the handout (the checklist's) asks for what helps (R12g-08)
+        line_texts={"clinic-check-exercises": "Do the exercises that help you, as much as you feel able"},
         max_exercises=9,
     ),
     # c11: infection in a swollen leg with cancer: cellulitis until shown otherwise, same-day treatment, no

@@ -65,7 +65,7 @@ def test_export_of_the_handout_in_spanish_and_large_print(cli: Any, tmp_path: Pa
     assert cli("export", str(source), "-o", str(normal), "--handout", "--language", "es")[0] == 0
     assert cli("export", str(source), "-o", str(large), "--handout", "--language", "es", "--large-print")[0] == 0
     text = pdf_text(normal)
-    assert "Su plan de su terapeuta" in text and "Sus ejercicios" in text and "Puente" in text
+    assert "El plan de su terapeuta" in text and "Sus ejercicios" in text and "Puente" in text
     pages = PdfReader(large).pages
     assert len(pages) > len(PdfReader(normal).pages)
     assert max(len(re.findall(r"Ejercicio \d+:", page.extract_text() or "")) for page in pages) == 1

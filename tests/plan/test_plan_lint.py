@@ -158,6 +158,7 @@ def clinical_invariants(assessment: dict[str, Any], plan: dict[str, Any], findin
     faults += pain12h_invariants(assessment, plan, findings)
     faults += medical12h_invariants(assessment, plan, findings)
     faults += pain12g_invariants(assessment, plan)
+    faults += function12g_invariants(assessment, plan)
     return faults
 
 
@@ -1233,6 +1234,124 @@ def medical12h_invariants(assessment: dict[str, Any], plan: dict[str, Any], find
     for item_id, item in items.items():
         if item.get("due_on") and date.fromisoformat(item["due_on"]) > visit and DONE_NOW.search(item["detail"]):
             faults.append(f"{item_id} says now but falls due on {item['due_on']}")
+    return faults
+
+
+GENERIC_EXERCISE_LINE = re.compile(
+    r"\bDo (your|the) (leg )?exercises\b|Keep doing them as planned|Do the ones that help you", re.IGNORECASE
+)
+"""A handout sentence that asks, in general words, for the exercises to be done (not a card's own instruction)."""
+NEVER_BOTH = "never both at once"
+EDGE_OF_SEAT = re.compile(r"\bon the edge of (a|the|your) (firm )?(chair|seat)", re.IGNORECASE)
+HELPER_THROUGHOUT = "only with your helper standing beside you"
+CHECK_WITH_SURGEON = "check with your surgeon or doctor"
+SURGICAL_CHECK_CARDS = {"resisted", "stretch", "nerve"}
+"""Card categories held for the first six weeks after an injury or operation, then given with a check first."""
+
+
+def function12g_invariants(assessment: dict[str, Any], plan: dict[str, Any]) -> list[str]:
+    """Review 12g's faults on the function side that generalise, read from the assessment: advice on the home
+    for every patient who fell or lost position sense, whatever holds the exercises (R12g-02); one general
+    "do your exercises" line per handout (R12g-08); a resting foot splint and heel protectors never on one foot
+    at once; no stretch leaning forward from the edge of a seat for a patient who fell, whose position sense
+    is reduced or unrecorded, or who rises with help; no helper throughout a standing strength card for a
+    patient who walks and stands to transfer alone and needs the helper only to rise; the surgical team's
+    precautions confirmed before resisted, stretching or nerve work from six to twelve weeks, and no longer;
+    cold named in the clot line as in the DVT alert; the helper named in the first step of the dressing
+    equipment of a patient who cannot dress, and in the first elastic-laces step whenever dressing needs help."""
+    faults: list[str] = []
+    history = assessment["history"]
+    function = assessment.get("function") or {}
+    jps = assessment.get("joint_position_sense") or {}
+    items = {i["id"]: i for s in plan["sections"] for i in s["items"]}
+    lines = {line["id"]: line["text"] for group in plan["handout"].values() for line in group}
+    exercises = {e["id"]: e for e in plan["exercises"]}
+    equipment = {e["id"]: e for e in plan["equipment"]}
+    item_handouts = [i.get("handout") or "" for i in items.values()]
+    fell = (function.get("falls_past_3_months") or 0) >= 1
+    jps_lost = any(v in ("impaired", "absent") for v in jps.values())
+    if fell or jps_lost:
+        if not any("light" in h and ("rugs" in h or "clutter" in h) for h in item_handouts):
+            faults.append("a patient who fell or lost position sense has no lighting and clutter advice")
+        if not any(t.startswith("Keep floors clear") for t in lines.values()):
+            faults.append("a patient who fell or lost position sense has no safe-home checklist line")
+    generic = [h for h in [*item_handouts, *lines.values()] if GENERIC_EXERCISE_LINE.search(h)]
+    if len(generic) > 1:
+        faults.append(f"the handout asks for the exercises in general words more than once: {generic}")
+    protectors = equipment.get("eq-heel-protectors")
+    splint = equipment.get("eq-resting-splint") or items.get("clinic-afo-positioning")
+    if protectors and splint:
+        if not any(NEVER_BOTH in step for step in protectors["instructions"]):
+            faults.append("heel protectors beside a resting foot splint without saying which is worn when")
+        afo = items.get("clinic-afo-positioning")
+        if afo and NEVER_BOTH not in (afo.get("handout") or ""):
+            faults.append("the resting foot splint's handout line does not say it is never worn with a protector")
+    afo = items.get("clinic-afo-positioning")
+    if afo and "resting foot splint" not in (afo.get("handout") or "") + afo["title"].lower():
+        faults.append("the positioning splint is named differently in the plan and on its equipment card")
+    sit_to_stand = function.get("sit_to_stand")
+    rises_with_help = sit_to_stand in ("needs_help", "unable") or (
+        sit_to_stand is None
+        and (
+            function.get("standing_transfer") in ("needs_help", "unable")
+            or function.get("ambulation") in ("assisted", "non_ambulatory")
+        )
+    )
+    if fell or jps_lost or not any(jps.values()) or rises_with_help:
+        faults += [
+            f"{e['id']} asks a patient at risk of falling to lean forward from the edge of a seat"
+            for e in exercises.values()
+            if e.get("category") == "stretch" and any(EDGE_OF_SEAT.search(step) for step in e["instructions"])
+        ]
+    strength = assessment.get("strength") or {}
+    strong_enough = not any(
+        g is not None and g <= 2
+        for group in ("hip_extension", "hip_abduction", "knee_extension")
+        for g in (strength.get(group) or {}).values()
+    )
+    walks_alone = function.get("ambulation") == "independent" or (
+        function.get("ambulation") == "device"
+        and function.get("falls_past_3_months") == 0
+        and any(jps.values())
+        and not jps_lost
+    )
+    if walks_alone and function.get("standing_transfer") == "independent" and strong_enough:
+        faults += [
+            f"{e['id']} keeps the helper beside a patient who needs one only to rise"
+            for e in exercises.values()
+            if e.get("category") == "resisted" and HELPER_THROUGHOUT in (e.get("precautions") or "")
+        ]
+    event = acute_event_days(assessment)
+    checked = [
+        e["id"] for e in exercises.values() if e.get("category") in SURGICAL_CHECK_CARDS or e["id"] == "ex-prone-lying"
+    ]
+    if event is not None and 42 < event <= 84:
+        faults += [
+            f"{i} given {event} days after the injury or operation without asking to check with the surgeon"
+            for i in checked
+            if CHECK_WITH_SURGEON not in (exercises[i].get("precautions") or "")
+        ]
+        alert = next((a for a in plan["alerts"] if a["id"] == "safety-alert-surgical-precautions"), None)
+        if alert is None or "confirm" not in alert["text"]:
+            faults.append(f"{event} days after the injury or operation and no prompt to confirm the precautions")
+    if event is not None and event > 84:
+        faults += [
+            f"{e['id']} still asks to check with the surgeon {event} days after the event"
+            for e in exercises.values()
+            if CHECK_WITH_SURGEON in (e.get("precautions") or "")
+        ]
+    if history.get("dvt") and "cool" not in lines.get("safety-check-dvt", ""):
+        faults.append("the clot line of the checklist does not name cold, as the DVT alert does")
+    dressing = function.get("lower_body_dressing")
+    laces = equipment.get("eq-elastic-laces")
+    if laces and dressing in ("needs_help", "unable") and "helper" not in laces["instructions"][0]:
+        faults.append("the first elastic-laces step does not name the helper though dressing needs help")
+    if dressing == "unable":
+        faults += [
+            f"{e['id']} starts without the helper for a patient who cannot dress"
+            for e in equipment.values()
+            if e.get("category") == "dressing" and "helper" not in e["instructions"][0]
+        ]
     return faults
 
 

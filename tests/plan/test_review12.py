@@ -237,8 +237,10 @@ def test_heat_waits_a_month_after_an_injury(library: Any, days: int, heat_held: 
     assert (HEAT in held(plan)) is heat_held
 
 
-@pytest.mark.parametrize(("days", "precautions"), [(42, True), (43, False)])
+@pytest.mark.parametrize(("days", "precautions"), [(42, True), (84, True), (85, False)])
 def test_the_surgical_teams_precautions_for_six_weeks(library: Any, days: int, precautions: bool) -> None:
+    """Held for six weeks, then confirmed with the team up to twelve (review 12g, N-5): the alert and the
+    checklist line go on to day 84 (tests/plan/test_review12g_function.py tests both thresholds)."""
     plan = plan_for(library, history={"surgery_on": days_before(days)}, strength={"hip_flexion": {"right": 3}})
     assert ("safety-alert-surgical-precautions" in offered(plan)) is precautions
     assert ("safety-check-precautions" in lines(plan)) is precautions

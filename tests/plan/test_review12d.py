@@ -121,7 +121,8 @@ def test_palliative_exercise_line_is_printed_once(library: Any) -> None:
     )
     items = _items(plan)
     assert "mgmt-pt-strength-flexibility-gait" in items
-    assert len(re.findall(r"Do the ones that help you", handout_text(plan))) == 1
+    # the checklist's line is the one exercise line of the handout (review 12g, R12g-08)
+    assert len(re.findall(r"that help you, as much as you feel able", handout_text(plan))) == 1
 
 
 # --- Under 18: "child" only under 12 ------------------------------------------------------------------------------
