@@ -126,7 +126,7 @@ def test_r12g_02_position_sense_alone_brings_the_home_advice_for_a_walker(
     if advised:
         assert "light" not in items(plan)["clinic-pt-falls"]["handout"]  # said once, by the home item
         assert items(plan)["clinic-pt-home-safety"]["detail"] == (
-            "Night lights, a light within reach of the bed, floors clear of loose rugs, cords and clutter."
+            "Night lights, a light by the bed, floors clear of rugs, cords and clutter."
         )
         assert lines(plan)["clinic-check-floors"].endswith("before you walk at night.")
 

@@ -331,12 +331,13 @@ def test_the_lymphedema_card_names_what_the_leg_wears(
 
 
 @pytest.mark.parametrize("palliative", [True, False])
-def test_the_elevation_line_orders_daily_exercise_only_outside_palliative_care(spanish: Any, palliative: bool) -> None:
+def test_the_elevation_line_orders_no_daily_exercise(spanish: Any, palliative: bool) -> None:
+    """The checklist's exercise line says it once (R12g-08); in palliative care no line says "every day" (R12h-17)."""
     assessment = fixture(H_DIR / "h03-tumour-palliative-eol-es.json")
     assessment["history"]["palliative"] = palliative
     line = offered(generate_plan(assessment, spanish))["nlsp-lymph-reduction-elevation-education"]
-    assert ("exercises you were taught every day" in line["handout"]) is not palliative
-    assert ("cada día" in line["translation"]["handout"]) is not palliative
+    assert "every day" not in line["handout"]
+    assert "cada día" not in line["translation"]["handout"]
 
 
 # --- R12h-20: headings and number follow the record ------------------------------------------------------
