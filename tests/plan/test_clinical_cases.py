@@ -444,15 +444,15 @@ EXPECTATIONS: dict[str, Expect] = {
         no_lines={"clinic-check-exercises"},
     ),
     # n20: clearance 25, an SNRI tried, refractory: tramadol's kidney and serotonin cautions, duloxetine (A4)
+    # review 12j R12j-04: the dose above its band is corrected, and the pain reviewed, before an opioid step opens
     "35-diabetic-pregabalin-700-clearance-25": Expect(
-        offered={"pgb-alert-out-of-band", "pgb-alert-renal-reduce"},
+        offered={"pgb-alert-out-of-band", "pgb-alert-renal-reduce", "clinic-mon-pain-review"},
         texts={
-            "who-step-2": "tramadol needs a longer interval",
+            "who-step-1": "stay on this step",
             "mgmt-analgesia-neuropathic-adjuvants": "duloxetine is avoided",
             "mgmt-analgesia-heat": "never apply heat to the feet",
         },
-        evidence={"who-step-2": "SAFETY: Opioids with antidepressants"},
-        ladder="who-step-2",
+        ladder="who-step-1",
     ),
     # n21: a garment held for a poor arterial supply: the reason said once, in the held list (C21)
     "36-lymphedema-maintenance-arterial-insufficiency": Expect(
@@ -629,12 +629,12 @@ EXPECTATIONS: dict[str, Expect] = {
     "53-diabetic-crcl29-pgb200-tca-refractory": Expect(
         offered={"clinic-mon-pain-review"},
         texts={
-            "who-step-2": "codeine is a poor choice",
             "mgmt-analgesia-neuropathic-adjuvants": "correct it first",
-            "clinic-mon-pain-review": "new ladder step",
+            # review 12j R12j-04: no opioid step opens beside a dose above its band
+            "clinic-mon-pain-review": "of the dose correction",
         },
-        not_texts={"who-step-2": "morphine", "mgmt-analgesia-neuropathic-adjuvants": "Both first-line classes"},
-        ladder="who-step-2",
+        not_texts={"mgmt-analgesia-neuropathic-adjuvants": "Both first-line classes"},
+        ladder="who-step-1",
     ),
     # c05: clearance 30 is not below 30: the anti-inflammatory may be suggested for the entrapment
     "54-entrap-femoral-crcl30-pgb300": Expect(
@@ -862,7 +862,8 @@ EXPECTATIONS: dict[str, Expect] = {
         held={"nlsp-analgesia-tens-anodyne": "device team"},
         texts={
             "mgmt-analgesia-scs-itb": "pacemaker or defibrillator is implanted",
-            "mgmt-analgesia-neuropathic-adjuvants": "opens the next step up",  # review12c F-1: already on step 2
+            # review12c F-1, review 12j R12j-04: on step 2 with pregabalin above its band: stays until corrected
+            "mgmt-analgesia-neuropathic-adjuvants": "no opioid step opens",
         },
     ),
     # review12c A-3: refractory pain on the top step with an acute DVT: the anticoagulant timing comes first

@@ -397,10 +397,17 @@ def test_refractory_is_recorded_and_then_opens_the_ladder(library: Any) -> None:
         pain={"nrs": 8, "neuropathic": True, "neuropathic_agents_tried": ["snri"], "current_ladder_step": 2},
     )
     assert ladder(on_step_2) == ["who-step-3"]
+    # review 12j R12j-02: a current full dose is not a trial until pregabalin is listed as tried
     on_pregabalin = plan_for(
         library, history={"etiology": "entrapment"}, pain={"nrs": 5, "neuropathic": True, "pregabalin_mg_day": 300}
     )
-    assert ladder(on_pregabalin) == ["who-step-2"]
+    assert ladder(on_pregabalin) == ["who-step-1"]
+    listed = plan_for(
+        library,
+        history={"etiology": "entrapment"},
+        pain={"nrs": 5, "neuropathic": True, "pregabalin_mg_day": 300, "neuropathic_agents_tried": ["pregabalin"]},
+    )
+    assert ladder(listed) == ["who-step-2"]
     # A topical alone is not an adjuvant that makes pain refractory
     topical = plan_for(
         library,

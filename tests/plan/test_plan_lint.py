@@ -159,6 +159,7 @@ def clinical_invariants(assessment: dict[str, Any], plan: dict[str, Any], findin
     faults += medical12h_invariants(assessment, plan, findings)
     faults += pain12g_invariants(assessment, plan)
     faults += function12g_invariants(assessment, plan)
+    faults += confirm12j_invariants(assessment, plan)
     return faults
 
 
@@ -229,14 +230,14 @@ def urgent_spine_review(assessment: dict[str, Any]) -> bool:
 
 
 def pregabalin_full_trial(assessment: dict[str, Any]) -> bool:
-    """Pregabalin counts as tried at 300 mg/day, the usual effective dose, or at the top of its labelled band when
-    the kidneys set that lower; a lower recorded dose (150 mg/day is where treatment starts) is still being
-    titrated, not a failed trial, whatever the list of agents tried says (review 12i R12i-04)."""
+    """Pregabalin counts as tried only when it is listed as tried (review 12j R12j-02: a current dose says nothing
+    of how long it has been taken) and any dose still taken is at 300 mg/day, the usual effective dose, or at the
+    top of its labelled band when the kidneys set that lower; a lower recorded dose (150 mg/day is where treatment
+    starts) is still being titrated, not a failed trial (review 12i R12i-04)."""
     pain = assessment["pain"]
     dose = pain.get("pregabalin_mg_day") or 0
-    if dose:
-        return dose >= min(300, pregabalin_top(assessment))
-    return "pregabalin" in (pain.get("neuropathic_agents_tried") or ())
+    listed = "pregabalin" in (pain.get("neuropathic_agents_tried") or ())
+    return listed and (not dose or dose >= min(300, pregabalin_top(assessment)))
 
 
 def pregabalin_top(assessment: dict[str, Any]) -> int:
@@ -1678,14 +1679,14 @@ def pain12h_invariants(assessment: dict[str, Any], plan: dict[str, Any], finding
             if agent in tried and word in topicals["title"].lower():
                 faults.append(f"{word} offered again although recorded as tried")
         injury, operation = injury_days(assessment), operation_days(assessment)
-        wound = history.get("trauma_type") in ("open", "penetrating") and injury is not None and injury < 30
+        wound = history.get("trauma_type") in ("open", "penetrating") and injury is not None and injury <= 30
         clot_leg = bool(history.get("dvt")) and (
             history.get("dvt_side") in (None, "bilateral", history["affected_side"])
             or history["affected_side"] == "bilateral"
         )
         screen = {
             "an acute infection": bool(history.get("infection")),
-            "a fresh incision": operation is not None and operation < 30,
+            "a fresh incision": operation is not None and operation <= 30,
             "a fresh wound": wound,
             "an acute DVT of the painful leg": clot_leg,
         }
@@ -1695,4 +1696,52 @@ def pain12h_invariants(assessment: dict[str, Any], plan: dict[str, Any], finding
             faults.append(f"topicals offered with {[k for k, v in screen.items() if v]} and no skin caution")
     if "neurolysis" in texts and (history["etiology"] != "radiation" or history.get("palliative")):
         faults.append("plexus neurolysis offered outside radiation fibrosis, or in palliative care")
+    return faults
+
+
+def confirm12j_invariants(assessment: dict[str, Any], plan: dict[str, Any]) -> list[str]:
+    """Review 12j on the pain and medical side, read from the assessment: no long-term immunosuppression beside
+    'corticosteroids unlikely to help' (R12j-01); no refractory pain, and no opioid step opened for it, beside a
+    pregabalin dose above its band (R12j-02, R12j-04); the top-step alert's pain-service pointer leads to an item
+    (R12j-03); no procedure offered now while the ladder still opens a step (R12j-05); one first month after an
+    operation (R12j-06); the pregabalin dose said once (R12j-07); 'cancer is recorded' only with a recorded cancer
+    (R12j-08); the radiotherapy item names no topical recorded as tried (R12j-09)."""
+    faults: list[str] = []
+    items = {i["id"]: i for s in plan["sections"] for i in s["items"]}
+    alerts = {a["id"]: a for a in plan["alerts"]}
+    held = {e["id"]: e for e in plan["held"]}
+    history, pain = assessment["history"], assessment["pain"]
+    current = pain.get("current_ladder_step") or 0
+    steps = [int(i[-1]) for i in items if i.startswith("who-step-")]
+    texts = [text_of_entry(e) for e in (*items.values(), *alerts.values(), *plan["exercises"], *plan["equipment"])]
+    texts += [e["reason"] for e in held.values()]
+    texts += [line["text"] for lines in plan["handout"].values() for line in lines]
+    cancer = bool((history.get("malignancy") or "").strip()) or history["etiology"] == "neoplastic"
+    if not cancer and any(re.search(r"\bcancer is recorded", t, re.IGNORECASE) for t in texts):
+        faults.append("a text says cancer is recorded, but no cancer is")
+    if "guide-med-idiopathic-late" in items and "guide-med-idiopathic-severe" in items | held:
+        faults.append("long-term immunosuppression beside 'corticosteroids unlikely to help'")
+    dose = pain.get("pregabalin_mg_day") or 0
+    adjuvants = items.get("mgmt-analgesia-neuropathic-adjuvants", {}).get("detail", "")
+    refractory_step = any("as the pain is refractory" in items[f"who-step-{s}"]["title"] for s in steps)
+    if dose > pregabalin_top(assessment) and ("it is refractory" in adjuvants or refractory_step):
+        faults.append("pain called refractory beside a pregabalin dose above its band")
+    if dose and adjuvants.count(f"{dose} mg/day") > 1:
+        faults.append("the adjuvant item states the pregabalin dose twice")
+    top = alerts.get("clinic-alert-pain-top-step")
+    pointer = bool(top) and "analgesia section" in text_of_entry(top)
+    if pointer and not any("pain service" in i["title"].lower() for i in items.values()):
+        faults.append("the top-step alert points to a pain-service item the plan does not offer")
+    if steps and steps[0] > current:
+        now = [i for i, e in items.items() if "as the pain is refractory, blocks" in text_of_entry(e)]
+        faults += [f"{i} offers blocks now while the ladder still opens step {steps[0]}" for i in now]
+    operation = operation_days(assessment)
+    topicals = items.get("mgmt-analgesia-topicals", {}).get("detail", "")
+    if operation is not None and operation > 30 and "The operation was less than a month ago" in topicals:
+        faults.append(f"topicals call day {operation} after the operation the first month")
+    radiation = items.get("mgmt-analgesia-post-radiation-multimodal", {}).get("detail", "")
+    tried = set(pain.get("neuropathic_agents_tried") or ())
+    for agent, word in (("lidocaine_patch", "lidocaine"), ("capsaicin", "capsaicin")):
+        if agent in tried and word in radiation.lower():
+            faults.append(f"the radiotherapy item names {word}, recorded as tried")
     return faults

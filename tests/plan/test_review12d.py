@@ -60,13 +60,15 @@ def test_review_of_a_new_opioid_step_is_made_with_the_pain_service_when_the_plan
 
 
 def test_review_still_refers_to_the_pain_service_when_the_procedures_are_held_back(library: Any) -> None:
-    """An acute infection holds every procedure: the plan refers nobody now, so the review is where it refers."""
+    """An acute infection holds every procedure, not the referral (review 12j R12j-03): the analgesia section
+    refers now, so the review is made with the pain service, not a second, later referral."""
     history = REFRACTORY_IDIOPATHIC["history"] | {"infection": True}
     plan = plan_for(library, **REFRACTORY_IDIOPATHIC | {"history": history})
     assert "nlsp-analgesia-interventional" in held(plan)
+    assert "nlsp-analgesia-refer-during-hold" in _items(plan)
     review = _items(plan)["clinic-mon-pain-review"]["detail"]
-    assert "if the pain is still not controlled then, refer to the pain service" in review
-    assert "together with the pain service" not in review
+    assert "if the pain is still not controlled then, refer to the pain service" not in review
+    assert "together with the pain service" in review
 
 
 # --- N-3: the older-adult NSAID caution once --------------------------------------------------------------------

@@ -26,13 +26,15 @@ NOT_REFRACTORY = "refractory to an adjuvant"
 
 EXPECTATIONS: dict[str, Expect] = {
     # R12e-04: pregabalin above its kidney band, aged 70, two falls: correct the dose first; sedation caution
+    # review 12j R12j-04: and no opioid step opens until the dose is corrected and the pain reviewed
     "c04-diabetic-crcl28-pgb300-falls2": Expect(
-        ladder="who-step-2",
+        ladder="who-step-1",
         texts={
-            "who-step-2": "correct it first, before an opioid is started or raised",
-            "guide-analgesia-pregabalin": "see its caution",
+            "who-step-1": "stay on this step",
+            "mgmt-analgesia-neuropathic-adjuvants": "correct it first",
+            "clinic-mon-pain-review": "of the dose correction",
+            "pgb-alert-out-of-band": "dizziness and falls",
         },
-        evidence={"who-step-2": "SAFETY: Opioids with gabapentinoids"},
     ),
     # R12e-15: five days after an injury: the alert claims no held list, the contracture item holds stretching
     "c07-trauma-day5-blunt-acute": Expect(
@@ -236,7 +238,13 @@ def test_the_sedation_caution_names_the_risks_that_apply(library: Any) -> None:
         library,
         history={"etiology": "idiopathic", "affected_side": "right", "creatinine_clearance_ml_min": 45},
         strength={"hip_flexion": {"right": 3, "left": 5}},
-        pain={"nrs": 8, "neuropathic": True, "current_ladder_step": 1, "pregabalin_mg_day": 300},
+        pain={
+            "nrs": 8,
+            "neuropathic": True,
+            "current_ladder_step": 1,
+            "pregabalin_mg_day": 300,
+            "neuropathic_agents_tried": ["pregabalin"],  # review 12j R12j-02: listed, so a completed trial
+        },
         function={"falls_past_3_months": 1},
     )
     detail = offered(plan)["who-step-2"]["detail"]
