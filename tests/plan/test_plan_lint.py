@@ -1724,6 +1724,7 @@ LEG_SINGULAR = (
 FOOT_SINGULAR = ("Wear your resting foot splint in", "on that foot", "Keeps your ankle at a right angle")
 """Patient wording that names one resting splint or one foot where both feet drop (R12k-07)."""
 SURGEON_CHECK_CARDS = {"stretch", "nerve", "resisted"}
+TRANSFER_LINES = ("nlsp-ot-standing-transfer-safety", "nlsp-ot-sit-to-stand")
 """Card categories the 6-12 week alert says ask the patient to check the surgical limits first."""
 
 
@@ -1738,7 +1739,7 @@ def confirm12k_invariants(assessment: dict[str, Any], plan: dict[str, Any], find
     positioning programme only for a hip or knee at 0-1 or a patient who does not walk unaided (R12k-08); no stop
     rule met by the patient's own tingling, and no card named that the handout does not give (R12k-09)."""
     faults: list[str] = []
-    history, function = assessment["history"], assessment.get("function") or {}
+    function = assessment.get("function") or {}
     symptoms = assessment.get("symptoms") or {}
     items = {i["id"]: i for s in plan["sections"] for i in s["items"]}
     exercises = {e["id"]: e for e in plan["exercises"]}
@@ -1760,9 +1761,10 @@ def confirm12k_invariants(assessment: dict[str, Any], plan: dict[str, Any], find
             ]
     positions = {"ex-position-back", "ex-position-side"} & exercises.keys()
     if not positions:  # R12k-02
-        faults += [f"{i} names positions the handout does not give" for i, t in texts if re.search(r"Rest your legs? in", t)]
+        faults += [f"{i} names positions not given" for i, t in texts if re.search(r"Rest your legs? in", t)]
     event = acute_event_days(assessment)
-    if event is not None and 42 < event <= 84 and "safety-alert-surgical-precautions" in {a["id"] for a in plan["alerts"]}:
+    alerted = "safety-alert-surgical-precautions" in {a["id"] for a in plan["alerts"]}
+    if event is not None and 42 < event <= 84 and alerted:
         for card in plan["exercises"]:  # R12k-03
             held_stretch = any(STRETCH_HELD.search(t) for t in card.get("instructions", ()))
             if (card["category"] in SURGEON_CHECK_CARDS or held_stretch) and "surgeon" not in _card_texts(card):
@@ -1772,29 +1774,29 @@ def confirm12k_invariants(assessment: dict[str, Any], plan: dict[str, Any], find
         faults.append("the nerve-studies item says twice what the studies tell apart")
     spine = urgent_spine_review(assessment)
     if spine:  # R12k-05
-        faults += [f"{i} asks for gentle movement under the spinal hold" for i, t in texts if "gently, only as far" in t]
+        faults += [f"{i} asks for gentle movement under the spinal hold" for i, t in texts if "gently, only as" in t]
     acute = items.get("nlsp-pt-acute-positioning")
     if acute and not any(g <= 4 for g in grades.values()) and "positioning" in acute["title"] + acute["detail"]:
         faults.append("the acute-pain item gives a positioning programme to a patient with no weakness")
     walks = function.get("ambulation") not in (None, "non_ambulatory")
     if spine and walks:  # R12k-06
-        for item_id in ("clinic-aid-walker", "clinic-aid-cane", "nlsp-ot-standing-transfer-safety", "nlsp-ot-sit-to-stand"):
+        for item_id in ("clinic-aid-walker", "clinic-aid-cane", *TRANSFER_LINES):
             handout = items.get(item_id, {}).get("handout") or ""
             if handout and "helper" not in handout:
                 faults.append(f"{item_id} gives no helper under the spinal hold: {handout!r}")
     if _weak_sides(assessment) >= {"left", "right"}:  # R12k-07
-        faults += [f"{i} names one leg to a patient weak in both: {t!r}" for i, t in texts for w in LEG_SINGULAR if w in t]
+        faults += [f"{i} names one leg, both are weak: {t!r}" for i, t in texts for w in LEG_SINGULAR if w in t]
     dorsiflexion = (assessment.get("strength") or {}).get("ankle_dorsiflexion") or {}
     if all(dorsiflexion.get(side) is not None and dorsiflexion[side] <= 3 for side in ("left", "right")):
-        faults += [f"{i} names one splint or foot when both drop: {t!r}" for i, t in texts for w in FOOT_SINGULAR if w in t]
+        faults += [f"{i} names one splint or foot, both drop: {t!r}" for i, t in texts for w in FOOT_SINGULAR if w in t]
     if function.get("ambulation") == "non_ambulatory":
-        faults += [f"{i} speaks of a leg giving way to a patient who does not walk" for i, t in texts if "gives way" in t]
+        faults += [f"{i} speaks of a leg giving way to a non-walker" for i, t in texts if "gives way" in t]
     hip_knee_paralysed = any(grades.get(g, 5) <= 1 for g in HIP_KNEE)
-    if function.get("ambulation") in ("independent", "device") and not hip_knee_paralysed:  # R12k-08
-        if not assessment["pain"].get("acute"):
-            faults += [f"{i} for a walker with no hip or knee group at 0-1" for i in sorted(positions)]
-            if "ex-ankle-pumps" in exercises and not (assessment.get("lymphedema") or {}).get("present"):
-                faults.append("hourly ankle pumps for a walker with no hip or knee group at 0-1")
+    walker = function.get("ambulation") in ("independent", "device")
+    if walker and not hip_knee_paralysed and not assessment["pain"].get("acute"):  # R12k-08
+        faults += [f"{i} for a walker with no hip or knee group at 0-1" for i in sorted(positions)]
+        if "ex-ankle-pumps" in exercises and not (assessment.get("lymphedema") or {}).get("present"):
+            faults.append("hourly ankle pumps for a walker with no hip or knee group at 0-1")
     if symptoms.get("paresthesia"):  # R12k-09
         faults += [
             f"{i} stops on tingling the patient already has: {t!r}"
