@@ -160,6 +160,7 @@ def clinical_invariants(assessment: dict[str, Any], plan: dict[str, Any], findin
     faults += pain12g_invariants(assessment, plan)
     faults += function12g_invariants(assessment, plan)
     faults += confirm12j_invariants(assessment, plan)
+    faults += confirm12k_invariants(assessment, plan, findings)
     return faults
 
 
@@ -323,7 +324,7 @@ def safety12e_invariants(assessment: dict[str, Any], plan: dict[str, Any], items
             f"{e['id']} on a poorly supplied foot without the caution"
             for e in plan["equipment"]
             if (e["category"] == "orthosis" or e["id"] == "eq-heel-protectors")
-            and "blood supply" not in (e.get("precautions") or "")
+            and not re.search("blood supply|circulation is poor", e.get("precautions") or "")
         ]
     event = acute_event_days(assessment)
     if event is not None and event <= 42:  # R12e-15
@@ -753,6 +754,7 @@ def coherence12e_invariants(assessment: dict[str, Any], plan: dict[str, Any]) ->
         function.get("ambulation") == "independent"
         and function.get("standing_transfer") not in ("unable", "needs_help")
         and not _at_most(assessment, 2, "hip_extension", "hip_abduction", "knee_extension")
+        and not urgent_spine_review(assessment)  # R12k-06: the helper while the spinal review is pending
     )
     if walks_alone:
         faults += [
@@ -1744,4 +1746,112 @@ def confirm12j_invariants(assessment: dict[str, Any], plan: dict[str, Any]) -> l
     for agent, word in (("lidocaine_patch", "lidocaine"), ("capsaicin", "capsaicin")):
         if agent in tried and word in radiation.lower():
             faults.append(f"the radiotherapy item names {word}, recorded as tried")
+    return faults
+
+
+RESISTANCE_WORDS = re.compile(
+    r"\bpress (?:down|gently|against)|\bagainst (?:the|a|your) (?:band|hand|pillow|weight)|\bagainst it\b"
+    r"|\b(?:ankle|light|a) weight\b|\bband (?:around|to|over)|\bloop of (?:exercise )?band|\bpush \w+ \w+ against",
+    re.IGNORECASE,
+)
+"""Wording that sets a card against resistance (a band, a weight, a hand or a finger pressing): MRC 4 and above."""
+
+
+LEG_SINGULAR = (
+    "Rest your leg in",
+    "Move your leg gently",
+    "where your leg rests",
+    "where your leg presses",
+    "to lift your weak leg ",
+    "Keeps your leg joints",
+    "Keeps the joints of your leg ",
+    "under your knee for long",
+    "your leg becomes red",
+    "blood supply to your leg",
+)
+"""Patient wording that names one leg where both are affected (R12h-20, R12k-07)."""
+FOOT_SINGULAR = ("Wear your resting foot splint in", "on that foot", "Keeps your ankle at a right angle")
+"""Patient wording that names one resting splint or one foot where both feet drop (R12k-07)."""
+SURGEON_CHECK_CARDS = {"stretch", "nerve", "resisted"}
+TRANSFER_LINES = ("nlsp-ot-standing-transfer-safety", "nlsp-ot-sit-to-stand")
+"""Card categories the 6-12 week alert says ask the patient to check the surgical limits first."""
+
+
+def confirm12k_invariants(assessment: dict[str, Any], plan: dict[str, Any], findings: dict[str, Any]) -> list[str]:
+    """Review 12k (/work/team/reports/review12k.md), read from the assessment: no card of any category speaks of
+    resistance for movements graded 3 or less (R12k-01); the positions are named only with a position card
+    (R12k-02); 6 to 12 weeks after an injury or operation every stretch, glide, resisted or held-stretch card asks
+    for the surgical limits, as the alert says (R12k-03); the nerve studies' purpose once (R12k-04); no gentle
+    movement line under the spinal hold and no positioning programme in words for a patient with no weakness
+    (R12k-05); the helper on the transfer and walking-aid lines under the spinal hold (R12k-06); both legs and
+    both feet in the plural, and no knee giving way under a patient who does not walk (R12k-07); the bed
+    positioning programme only for a hip or knee at 0-1 or a patient who does not walk unaided (R12k-08); no stop
+    rule met by the patient's own tingling, and no card named that the handout does not give (R12k-09)."""
+    faults: list[str] = []
+    function = assessment.get("function") or {}
+    symptoms = assessment.get("symptoms") or {}
+    items = {i["id"]: i for s in plan["sections"] for i in s["items"]}
+    exercises = {e["id"]: e for e in plan["exercises"]}
+    texts = _patient_texts(plan) + [
+        (e["id"], str(e.get(k) or "")) for e in (*plan["exercises"], *plan["equipment"]) for k in ("name", "purpose")
+    ]
+    grades = {
+        group: min(g for g in sides.values() if g is not None)
+        for group, sides in (assessment.get("strength") or {}).items()
+        if any(g is not None for g in (sides or {}).values())
+    }
+    for card in plan["exercises"]:  # R12k-01
+        worked = [grades[g] for g in card.get("groups") or () if g in grades]
+        if worked and max(worked) <= 3:
+            faults += [
+                f"{card['id']} speaks of resistance for movements graded 3 or less: {t!r}"
+                for t in (*card.get("instructions", ()), card.get("precautions") or "")
+                if RESISTANCE_WORDS.search(t)
+            ]
+    positions = {"ex-position-back", "ex-position-side"} & exercises.keys()
+    if not positions:  # R12k-02
+        faults += [f"{i} names positions not given" for i, t in texts if re.search(r"Rest your legs? in", t)]
+    event = acute_event_days(assessment)
+    alerted = "safety-alert-surgical-precautions" in {a["id"] for a in plan["alerts"]}
+    if event is not None and 42 < event <= 84 and alerted:
+        for card in plan["exercises"]:  # R12k-03
+            held_stretch = any(STRETCH_HELD.search(t) for t in card.get("instructions", ()))
+            if (card["category"] in SURGEON_CHECK_CARDS or held_stretch) and "surgeon" not in _card_texts(card):
+                faults.append(f"{card['id']} does not ask for the surgical limits 6-12 weeks after the event")
+    studies = items.get("guide-med-electrodiagnostic")
+    if studies and studies["detail"].count("from a radiculopathy") > 1:  # R12k-04
+        faults.append("the nerve-studies item says twice what the studies tell apart")
+    spine = urgent_spine_review(assessment)
+    if spine:  # R12k-05
+        faults += [f"{i} asks for gentle movement under the spinal hold" for i, t in texts if "gently, only as" in t]
+    acute = items.get("nlsp-pt-acute-positioning")
+    if acute and not any(g <= 4 for g in grades.values()) and "positioning" in acute["title"] + acute["detail"]:
+        faults.append("the acute-pain item gives a positioning programme to a patient with no weakness")
+    walks = function.get("ambulation") not in (None, "non_ambulatory")
+    if spine and walks:  # R12k-06
+        for item_id in ("clinic-aid-walker", "clinic-aid-cane", *TRANSFER_LINES):
+            handout = items.get(item_id, {}).get("handout") or ""
+            if handout and "helper" not in handout:
+                faults.append(f"{item_id} gives no helper under the spinal hold: {handout!r}")
+    if _weak_sides(assessment) >= {"left", "right"}:  # R12k-07
+        faults += [f"{i} names one leg, both are weak: {t!r}" for i, t in texts for w in LEG_SINGULAR if w in t]
+    dorsiflexion = (assessment.get("strength") or {}).get("ankle_dorsiflexion") or {}
+    if all(dorsiflexion.get(side) is not None and dorsiflexion[side] <= 3 for side in ("left", "right")):
+        faults += [f"{i} names one splint or foot, both drop: {t!r}" for i, t in texts for w in FOOT_SINGULAR if w in t]
+    if function.get("ambulation") == "non_ambulatory":
+        faults += [f"{i} speaks of a leg giving way to a non-walker" for i, t in texts if "gives way" in t]
+    hip_knee_paralysed = any(grades.get(g, 5) <= 1 for g in HIP_KNEE)
+    walker = function.get("ambulation") in ("independent", "device")
+    if walker and not hip_knee_paralysed and not assessment["pain"].get("acute"):  # R12k-08
+        faults += [f"{i} for a walker with no hip or knee group at 0-1" for i in sorted(positions)]
+        if "ex-ankle-pumps" in exercises and not (assessment.get("lymphedema") or {}).get("present"):
+            faults.append("hourly ankle pumps for a walker with no hip or knee group at 0-1")
+    if symptoms.get("paresthesia"):  # R12k-09
+        faults += [
+            f"{i} stops on tingling the patient already has: {t!r}"
+            for i, t in texts
+            if re.search(r"\btingles\b", t) and "more than usual" not in t
+        ]
+    if "ex-ankle-pumps" not in exercises:
+        faults += [f"{i} names ankle pumps, a card not given: {t!r}" for i, t in texts if "ankle pumps" in t.lower()]
     return faults

@@ -61,7 +61,7 @@ EXPECTATIONS: dict[str, Expect] = {
     "c12-entrapment-ischaemic-numb-age82": Expect(
         texts={
             "clinic-afo": "vascular team's agreement",
-            "eq-afo": "The blood supply to your leg is poor",
+            "eq-afo": "Your circulation is poor",
         },
         evidence={"clinic-afo": "SAFETY: Orthoses and splints on a poorly supplied foot"},
     ),
