@@ -874,6 +874,7 @@ def coherence12f_invariants(assessment: dict[str, Any], plan: dict[str, Any]) ->
         and any(jps.values())
         and not any(v in ("impaired", "absent") for v in jps.values())
         and strong_enough
+        and not urgent_spine_review(assessment)  # until the spinal review, walking is with a helper (R12k-06)
     )
     texts = _patient_texts(plan)
     if device_alone:
