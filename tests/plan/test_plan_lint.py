@@ -212,7 +212,8 @@ ORTHOSES = ("clinic-afo", "clinic-afo-positioning", "clinic-kafo")
 
 def urgent_spine_review(assessment: dict[str, Any]) -> bool:
     """The same-day spinal review of clinical-spec.md, read from the assessment: red-flag symptoms, or weakness in
-    both legs that is severe (MRC 2 or less on each side) or comes with cancer or a radiotherapy history."""
+    both legs that is severe (MRC 2 or less on each side) or comes with cancer or a radiotherapy history (a
+    plexopathy recorded as bilateral counts as both legs, as red-flags.md reads it)."""
     history, symptoms = assessment["history"], assessment.get("symptoms") or {}
     if symptoms.get("bowel_bladder_change") or symptoms.get("saddle_numbness"):
         return True
@@ -222,12 +223,15 @@ def urgent_spine_review(assessment: dict[str, Any]) -> bool:
             if grade is not None and side in grades:
                 grades[side].append(grade)
     weak = {side: [g for g in values if g <= 4] for side, values in grades.items()}
-    if not (weak["left"] and weak["right"]):
-        return False
+    both_weak = bool(weak["left"] and weak["right"])
+    # a plexopathy recorded as bilateral, with weakness graded on one side only, counts as both legs weak
+    recorded_both = history.get("affected_side") == "bilateral" and bool(weak["left"] or weak["right"])
     cancer = history["etiology"] in ("neoplastic", "radiation") or bool(
         (history.get("malignancy") or "").strip() or history.get("radiation_completed_on")
     )
-    return cancer or (min(grades["left"]) <= 2 and min(grades["right"]) <= 2)
+    if cancer:
+        return both_weak or recorded_both
+    return both_weak and min(grades["left"]) <= 2 and min(grades["right"]) <= 2
 
 
 def pregabalin_full_trial(assessment: dict[str, Any]) -> bool:
