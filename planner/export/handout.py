@@ -11,11 +11,13 @@ week-by-week tick chart when the documents call for one (see :meth:`HandoutRende
 Only texts written for patients are printed: the documents' (or their translations'), or the clinician's own.
 When a text has no up-to-date translation in the patient's language, the English prints with a visible note
 saying why. Fixed words (headings, labels, dates, dosages) come from planner.export.handout_labels. Body text is
-14 pt; large print is 18 pt with one exercise per page.
+14 pt; large print is 18 pt with one exercise per page. A card's precautions never leave its page (a card too tall
+for one gets a smaller picture, else its precautions under its purpose: see :meth:`HandoutRenderer.fitted`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -57,6 +59,11 @@ URGENT_FILL = colors.HexColor("#fdecea")
 DOSAGE_FILL = colors.HexColor("#f3f6f9")
 WEEKS = 4
 DAYS = 7
+PICTURE_HEIGHT = 46 * mm
+"""An exercise card's picture beside its steps (normal print): a smaller one would not make the card shorter."""
+LARGE_PRINT_PICTURE = (85 * mm, 50 * mm)
+"""An exercise card's picture above its steps in large print: its height, and the least it may shrink to so
+that its card fits one page (see :meth:`HandoutRenderer.fitted`)."""
 TICK_CHART_FINDING = "handout_tick_chart"
 """The derived finding (CLINIC) that says whether the handout prints the exercise tick chart."""
 WALKING_AIDS_FINDING = "handout_walking_aids"
@@ -340,18 +347,56 @@ class HandoutRenderer(PdfRenderer):
 
     # --- exercise cards -----------------------------------------------------------------------------
     def exercises(self) -> list[Flowable]:
+        """The cards, each whole on one page (one exercise a page in large print), see :meth:`fitted`."""
         cards = self.plan.get("exercises") or []
         if not cards:
             return []
         story: list[Flowable] = [PageBreak() if self.large_print else CondPageBreak(90 * mm)]
         for number, card in enumerate(cards, start=1):
-            parts: list[Flowable] = [self.exercise_card(number, card), Spacer(1, 5 * mm)]
+            lead: list[Flowable] = []
             if number == 1:
-                parts.insert(0, self.heading(self.words["exercises"]))  # never a heading alone at a page foot
+                lead.append(self.heading(self.words["exercises"]))  # never a heading alone at a page foot
             elif self.large_print:
                 story.append(PageBreak())
-            story.append(KeepTogether(parts))
+            picture, smallest = LARGE_PRINT_PICTURE if self.large_print else (PICTURE_HEIGHT, None)
+            card_table = self.fitted(
+                lambda height, first, number=number, card=card: self.exercise_card(number, card, height, first),
+                self.room_after(lead),
+                picture,
+                smallest,
+            )
+            story.append(KeepTogether([*lead, card_table]))
         return story
+
+    def room_after(self, lead: list[Flowable]) -> float:
+        """The height a card has on a fresh page below ``lead`` (a section heading printed above it)."""
+        room = self.frame_height
+        for flowable in lead:
+            room -= flowable.wrap(self.width, self.frame_height)[1] + flowable.getSpaceAfter()
+        return room
+
+    def fitted(
+        self, build: Callable[[float, bool], Table], room: float, picture: float = 0, smallest: float | None = None
+    ) -> Table:
+        """A card laid out so that its precautions ("Take care") are never parted from its heading and steps.
+
+        A card that fits in ``room`` (a fresh page) is printed whole, precautions last, on one page (the caller
+        keeps it together). One that is too tall (large print puts an 85 mm picture above the steps) gets a
+        smaller picture, down to ``smallest`` (None: the picture keeps its size), as a smaller picture reads
+        better than a page turn inside a card. A card still too tall (many or long steps, a long note) cannot be
+        on one page whatever is done, so its precautions move up under its purpose: read before the steps, on
+        the page of the card's name, never at the top of the next page on their own.
+        ``build(picture height, precautions first)`` makes the card.
+        """
+        card = build(picture, False)
+        height = card.wrap(self.width, room)[1]
+        if height <= room:
+            return card
+        if smallest is not None and picture - (height - room) >= smallest:
+            smaller = build(picture - (height - room), False)
+            if smaller.wrap(self.width, room)[1] <= room:
+                return smaller
+        return build(picture, True)
 
     def picture(self, figure_id: str | None, width: float, height: float) -> Flowable:
         from planner.export.figure_pdf import figure_drawing
@@ -374,8 +419,9 @@ class HandoutRenderer(PdfRenderer):
         steps, _ = patient_text(card, "instructions", self.language)
         return [step for step in steps or () if clean(step).strip()]
 
-    def exercise_card(self, number: int, card: dict[str, Any]) -> Flowable:
-        """Name, purpose, picture beside the numbered steps, dosage, precautions and the therapist's changes, framed.
+    def exercise_card(self, number: int, card: dict[str, Any], picture_height: float, care_first: bool) -> Table:
+        """Name, purpose, picture beside the numbered steps, dosage, precautions and the therapist's changes, framed;
+        the precautions right under the purpose when ``care_first`` (see :meth:`fitted`).
 
         In large print the picture stands above the steps, full width."""
         name, name_note = self.text(card, "name")
@@ -391,28 +437,30 @@ class HandoutRenderer(PdfRenderer):
         dosage = [self.paragraph(self.dosage_line(card), "label_body")]
         if card.get("generated_dosage"):
             dosage.append(self.paragraph(styled(self.words["changed"], color=ACCENT.hexval()), "label_body"))
-        extras: list[Flowable] = []
-        if clean(card.get("precautions")):
-            precautions = self.text(card, "precautions")[0]
-            extras.append(self.paragraph(f"{bold(self.words['take_care'] + ':')} {precautions}", "label_body"))
-        if clean(card.get("note")):
-            extras.append(self.paragraph(f"{bold(self.words['note'] + ':')} {escape(card['note'])}", "label_body"))
+        care = self.take_care(card, "label_body")
+        note = (
+            [self.paragraph(f"{bold(self.words['note'] + ':')} {escape(card['note'])}", "label_body")]
+            if clean(card.get("note"))
+            else []
+        )
         if self.large_print:
-            picture = self.picture(card.get("illustration"), self.width - 16, 85 * mm)
+            picture = self.picture(card.get("illustration"), self.width - 16, picture_height)
             rows: list[list[Any]] = [[title], [purpose], [picture], [how], [dosage]]
             widths = [self.width]
-            spans: list[tuple[Any, ...]] = []
         else:
             picture_width = 54 * mm
-            picture = self.picture(card.get("illustration"), picture_width - 8, 46 * mm)
+            picture = self.picture(card.get("illustration"), picture_width - 8, picture_height)
             rows = [[title, ""], [purpose, ""], [picture, how], [dosage, ""]]
             widths = [picture_width, self.width - picture_width]
-            spans = [("SPAN", (0, row), (1, row)) for row in (0, 1, 3)]
-        dosage_row = len(rows) - 1
+        blank = [""] * (len(widths) - 1)
+        if care and care_first:
+            rows.insert(2, [care, *blank])
+        dosage_row = next(index for index, row in enumerate(rows) if row[0] is dosage)
+        extras = [*([] if care_first else care), *note]
         if extras:
-            rows.append([extras] + [""] * (len(widths) - 1))
-            spans += [("SPAN", (0, len(rows) - 1), (-1, len(rows) - 1))] if len(widths) > 1 else []
-        table = page_table(rows, colWidths=widths)
+            rows.append([extras, *blank])
+        spans = [("SPAN", (0, row), (-1, row)) for row, cells in enumerate(rows) if blank and cells[1:] == blank]
+        table = page_table(rows, colWidths=widths, spaceAfter=5 * mm)
         table.setStyle(
             table_style(
                 [
@@ -433,6 +481,12 @@ class HandoutRenderer(PdfRenderer):
         )
         return table
 
+    def take_care(self, card: dict[str, Any], style: str) -> list[Flowable]:
+        """A card's precautions under their label ("Take care"), or nothing when it has none."""
+        if not clean(card.get("precautions")):
+            return []
+        return [self.paragraph(f"{bold(self.words['take_care'] + ':')} {self.text(card, 'precautions')[0]}", style)]
+
     def dosage_line(self, card: dict[str, Any]) -> str:
         """How much and how often, as labelled parts on one line that wraps where it must."""
         rows = dosage_rows(card.get("dosage"), self.language)
@@ -448,12 +502,18 @@ class HandoutRenderer(PdfRenderer):
         if not chosen:
             return []
         story: list[Flowable] = [PageBreak() if self.large_print else CondPageBreak(70 * mm)]
-        story.append(self.heading(self.words["equipment"]))
-        for entry in chosen:
-            story.append(KeepTogether([self.equipment_card(entry), Spacer(1, 4 * mm)]))
+        for number, entry in enumerate(chosen):
+            lead = [] if number else [self.heading(self.words["equipment"])]
+            # The icon stands beside the text: a smaller one would not make the card shorter, so it keeps its size
+            card = self.fitted(
+                lambda _picture, first, entry=entry: self.equipment_card(entry, first), self.room_after(lead)
+            )
+            story.append(KeepTogether([*lead, card]))
         return story
 
-    def equipment_card(self, entry: dict[str, Any]) -> Flowable:
+    def equipment_card(self, entry: dict[str, Any], care_first: bool) -> Table:
+        """The icon beside the name, what the clinician decided, the purpose, how to use it safely and the
+        precautions (right under the purpose when ``care_first``, see :meth:`fitted`)."""
         name, note = self.text(entry, "name")
         status = self.words[f"status_{entry['status']}"]
         parts: list[Flowable] = [
@@ -461,17 +521,18 @@ class HandoutRenderer(PdfRenderer):
             self.paragraph(styled(status, font="DejaVuSans-Bold", color=ACCENT.hexval()), "body"),
             self.paragraph(self.text(entry, "purpose")[0], "body"),
         ]
+        care = self.take_care(entry, "body")
+        if care_first:
+            parts += care
         steps = self.steps(entry)
         if steps:
             parts.append(self.paragraph(bold(self.words["use_safely"]), "label_body"))
             parts += [Paragraph(escape(step), self.styles["bullet"], bulletText="•") for step in steps]
-        if clean(entry.get("precautions")):
-            parts.append(
-                self.paragraph(f"{bold(self.words['take_care'] + ':')} {self.text(entry, 'precautions')[0]}", "body")
-            )
+        if not care_first:
+            parts += care
         icon_width = (50 if self.large_print else 38) * mm
         icon = self.picture(entry.get("illustration"), icon_width - 8, icon_width - 8)
-        table = page_table([[icon, parts]], colWidths=[icon_width, self.width - icon_width])
+        table = page_table([[icon, parts]], colWidths=[icon_width, self.width - icon_width], spaceAfter=4 * mm)
         table.setStyle(
             table_style(
                 [

@@ -267,6 +267,11 @@ class PdfRenderer:
     def bottom(self) -> float:
         return self.margin + self.footer_space - 6 * mm
 
+    @property
+    def frame_height(self) -> float:
+        """The height of the body frame: all a page has for a flowable that must not split."""
+        return self.pagesize[1] - self.margin - self.bottom
+
     def paragraph(self, markup: str, style: str | ParagraphStyle = "body") -> Paragraph:
         """A stock Paragraph of markup the renderer wrote (user text inside it escaped by pdf_text)."""
         return Paragraph(markup, self.styles[style] if isinstance(style, str) else style)
@@ -293,7 +298,7 @@ class PdfRenderer:
             self.margin,
             self.bottom,
             self.width,
-            self.pagesize[1] - self.margin - self.bottom,
+            self.frame_height,
             id="body",
             leftPadding=0,
             rightPadding=0,
