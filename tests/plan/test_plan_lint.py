@@ -161,6 +161,7 @@ def clinical_invariants(assessment: dict[str, Any], plan: dict[str, Any], findin
     faults += function12g_invariants(assessment, plan)
     faults += confirm12j_invariants(assessment, plan)
     faults += confirm12k_invariants(assessment, plan, findings)
+    faults += final12m_invariants(assessment, plan)
     return faults
 
 
@@ -1859,4 +1860,120 @@ def confirm12k_invariants(assessment: dict[str, Any], plan: dict[str, Any], find
         ]
     if "ex-ankle-pumps" not in exercises:
         faults += [f"{i} names ankle pumps, a card not given: {t!r}" for i, t in texts if "ankle pumps" in t.lower()]
+    return faults
+
+
+ACTIVE_STEP = re.compile(
+    r"(?<!helper )(?:bend and straighten your knee|sliding your heel|slide your heel (?:up|towards))"
+)
+"""An active leg movement done by the patient, which the same-day spinal review holds on every card (R12m-01)."""
+CARD_NAMES = {
+    "leg lifter": "eq-leg-lifter",
+    "sock aid": "eq-sock-aid",
+    "reacher": "eq-reacher",
+    "long sponge": "eq-long-sponge",
+    "hand-held shower": "eq-hand-shower",
+    "transfer board": "eq-transfer-board",
+    "commode": "eq-commode",
+}
+"""Equipment a patient text names by name, and the card that gives it (R12m-03)."""
+BATHING_CARDS = ("eq-shower-chair", "eq-tub-bench", "eq-grab-bars")
+PARENT_LINES = ("nlsp-analgesia-tens-anodyne", "mgmt-analgesia-heat", "mgmt-analgesia-cold")
+ONE_LEG_WORDS = (
+    "Put your weak leg in",
+    "Your leg may not feel hot water",
+    "your weak leg on top",
+    "your weak leg underneath",
+)
+"""Patient wording that names one weak leg where both are weak (R12m, the R12k-07 leftovers)."""
+
+
+def final12m_invariants(assessment: dict[str, Any], plan: dict[str, Any]) -> list[str]:
+    """Review 12m (/work/team/reports/review12m.md), read from the assessment: no card gives an active leg
+    movement, and no item adds range-of-motion exercise, while the same-day spinal review holds exercise
+    (R12m-01); a patient who needs help to bathe, or cannot bathe, washes with the helper on every bathing line
+    (R12m-02); no text names a piece of equipment the plan does not give (R12m-03); the knee that gives way at
+    baseline is no call trigger as such (R12m-06); a patient under 18 has a line for the parent or carer, and the
+    pain measures are used with them (R12m-07); no wheelchair called a walking aid, and gait training names no
+    aid the plan lacks (R12m-09); every standing balance card carries the recent-fall clause (R12m-10); under
+    the spinal hold the sit-to-stand item has its helper line (R12k-06); the line that rising is harder only for
+    a patient not recorded as rising alone (R12i-09); both weak legs named in the plural."""
+    faults: list[str] = []
+    function = assessment.get("function") or {}
+    items = {i["id"]: i for s in plan["sections"] for i in s["items"]}
+    equipment = {e["id"]: e for e in plan["equipment"]}
+    texts = _patient_texts(plan)
+    spine = urgent_spine_review(assessment)
+    if spine:  # R12m-01
+        cards = (*plan["exercises"], *plan["equipment"])
+        faults += [
+            f"{c['id']} gives an active movement under the spinal hold"
+            for c in cards
+            if ACTIVE_STEP.search(_card_texts(c))
+        ]
+        faults += [
+            f"{i} adds range-of-motion exercise under the spinal hold"
+            for i, item in items.items()
+            if "Add range-of-motion" in item["detail"]
+        ]
+    if function.get("bathing") in ("needs_help", "unable"):  # R12m-02
+        faults += [
+            f"{i} gives no helper to a patient who needs help to bathe"
+            for i in BATHING_CARDS
+            if i in equipment and "helper" not in _card_texts(equipment[i])
+        ]
+        bathing = items.get("nlsp-ot-dressing-bathing-equipment")
+        if bathing and "wash only with your helper" not in bathing.get("handout", "").lower():
+            faults.append("the bathing line gives no helper to a patient who needs help to bathe")
+    for i, text in texts:  # R12m-03
+        faults += [
+            f"{i} names the {name}, which the plan does not give"
+            for name, card in CARD_NAMES.items()
+            if name in text.lower() and card not in equipment and card != i
+        ]
+    knee = [g for g in ((assessment.get("strength") or {}).get("knee_extension") or {}).values() if g is not None]
+    if knee and min(knee) <= 2:  # R12m-06
+        faults += [
+            f"{line['id']} makes the knee giving way a call trigger at baseline"
+            for line in plan["handout"].get("call", ())
+            if "gives way under you" in line["text"]
+        ]
+    if under_18(assessment):  # R12m-07
+        if not any("parent or carer" in line["text"] for line in plan["handout"].get("checklist", ())):
+            faults.append("a patient under 18 has no line for the parent or carer")
+        faults += [
+            f"{i} is not with a parent or carer under 18"
+            for i in PARENT_LINES
+            if i in items and "parent or carer" not in items[i]["handout"]
+        ]
+    faults += [
+        f"{e['id']} calls the wheelchair a walking aid"
+        for e in plan["equipment"]
+        if "Walking aid: wheelchair" in str(e.get("detail") or "")
+    ]
+    gait = items.get("mgmt-pt-gait-training")
+    if (
+        gait
+        and not {"clinic-aid-cane", "clinic-aid-walker"} & items.keys()
+        and "walking aid and orthosis" in gait["detail"]
+    ):  # R12m-09
+        faults.append("gait training names a walking aid the plan does not give")
+    if (function.get("falls_past_3_months") or 0) >= 1:  # R12m-10
+        for card in plan["exercises"]:
+            standing_balance = card["category"] == "balance" and card["id"] != "ex-sitting-balance"
+            if standing_balance and not re.search(r"helper|someone nearby", card.get("precautions") or ""):
+                faults.append(f"{card['id']} has no fall clause after a recent fall")
+    rising = items.get("nlsp-ot-sit-to-stand")
+    walks = function.get("ambulation") not in (None, "non_ambulatory")
+    rising_lines = [items.get(i, {}).get("handout") or "" for i in TRANSFER_LINES]
+    helper_to_rise = any("get up" in line and "helper" in line for line in rising_lines)
+    stands = any(rising_lines)  # a patient who slides across on a board has neither line
+    if spine and walks and stands and rising and "with help" in rising["detail"] and not helper_to_rise:  # R12k-06
+        faults.append("rising is with help under the spinal hold, and no handout line says to get up with the helper")
+    if (
+        rising and function.get("sit_to_stand") == "independent" and "may be harder" in rising.get("handout", "")
+    ):  # R12i-09
+        faults.append("rising is called harder for a patient recorded as rising alone")
+    if _weak_sides(assessment) >= {"left", "right"}:
+        faults += [f"{i} names one weak leg, both are weak: {t!r}" for i, t in texts for w in ONE_LEG_WORDS if w in t]
     return faults

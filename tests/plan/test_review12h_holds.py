@@ -318,7 +318,8 @@ def test_holds_transfer_needing_help_brings_the_helper(library: Any, transfer: s
     plan = generate_plan(assessment, library)
     assert holds12h_invariants(assessment, plan) == []
     assert all_findings(assessment, library)["standing_mode"] == ("helper" if helper else "alone")
-    assert ("with your helper beside you" in card_text(cards(plan)["eq-shower-chair"])) is helper
+    # bathing needs help here, so the shower chair names the helper whatever the transfer (R12m-02)
+    assert "with your helper beside you" in card_text(cards(plan)["eq-shower-chair"])
 
 
 # --- R12i-05: one card per ankle turning direction, the band only for a direction graded 4 ----------------------

@@ -269,7 +269,8 @@ def test_one_transfer_line_when_weakness_is_distal_and_proximal(library: Any, di
     items = offered(plan)
     lines = [i for i in ("nlsp-ot-sit-to-stand", "nlsp-ot-standing-transfer-safety") if items.get(i, {}).get("handout")]
     assert len(lines) == 1
-    assert (SIT_TO_STAND_LINE in items["nlsp-ot-sit-to-stand"].get("handout", "")) is not distal
+    # rising is recorded independent here, so the line names the method without calling it harder (R12m, R12i-09)
+    assert bool(items["nlsp-ot-sit-to-stand"].get("handout")) is not distal
 
 
 # --- R12i-10: the improved groups once, and the grades in words -----------------------------------------------
