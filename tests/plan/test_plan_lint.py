@@ -557,6 +557,21 @@ EXERTION_WORDS = re.compile(
     r"|Move your leg gently|Move your weak joints|Keep doing them as planned|Get up and move"
 )
 
+BOTH_LEGS = {"balance", "walking", "circulation"}
+BOTH_LEGS_EXERCISES = {"ex-bridge", "ex-ankle-band-turns"}
+BOTH_LEGS_ITEMS = {"mgmt-pt-gait-training", "clinic-pt-falls"}
+BOTH_LEGS_WORDS = re.compile(r"Practise walking|balance exercises|Get up and move")
+"""What still waits when the acute DVT is recorded in the other leg than a one-sided plexopathy: standing, balance
+and walking practice and the exercises that work both legs at once (SAFETY: Deep venous thrombosis; R12l-04)."""
+
+
+def dvt_in_other_leg_only(assessment: dict[str, Any]) -> bool:
+    """The clot is recorded in one leg and the plexopathy in the other only, so the weak leg's exercises done
+    sitting or lying go on (the documents' ``dvt_affected_leg`` is false)."""
+    history = assessment["history"]
+    side, affected = history.get("dvt_side"), history.get("affected_side")
+    return side in ("left", "right") and affected in ("left", "right") and side != affected
+
 
 def _patient_texts(plan: dict[str, Any]) -> list[tuple[str, str]]:
     """(id, text) of every instruction the patient reads: item handouts, checklist and call lines, and the
@@ -593,7 +608,19 @@ def programme_invariants(assessment: dict[str, Any], plan: dict[str, Any]) -> li
         faults += [
             f"{i} offered to a patient who does not walk" for i in ("eq-afo", "eq-kafo", "eq-cane") if i in equipment
         ]
-    if history.get("dvt"):
+    if history.get("dvt") and dvt_in_other_leg_only(assessment):
+        faults += [
+            f"{i} offered with an acute DVT in the other leg, which it loads or works"
+            for i, e in exercises.items()
+            if e["category"] in BOTH_LEGS or i in STANDING_EXERCISES or i in BOTH_LEGS_EXERCISES
+        ]
+        faults += [f"{i} offered with an acute DVT" for i in sorted(BOTH_LEGS_ITEMS & items)]
+        faults += [
+            f"{i} tells a patient with an acute DVT to walk or train balance: {t!r}"
+            for i, t in _patient_texts(plan)
+            if BOTH_LEGS_WORDS.search(t)
+        ]
+    elif history.get("dvt"):
         faults += [
             f"{i} offered with an acute DVT"
             for i, e in exercises.items()
