@@ -161,6 +161,7 @@ def clinical_invariants(assessment: dict[str, Any], plan: dict[str, Any], findin
     faults += function12g_invariants(assessment, plan)
     faults += confirm12j_invariants(assessment, plan)
     faults += confirm12k_invariants(assessment, plan, findings)
+    faults += final12l_invariants(assessment, plan, findings)
     return faults
 
 
@@ -1882,4 +1883,111 @@ def confirm12k_invariants(assessment: dict[str, Any], plan: dict[str, Any], find
         ]
     if "ex-ankle-pumps" not in exercises:
         faults += [f"{i} names ankle pumps, a card not given: {t!r}" for i, t in texts if "ankle pumps" in t.lower()]
+    return faults
+
+
+TRAUMA_PLEXUS_ITEMS = (
+    "guide-med-trauma-imaging-delay",
+    "guide-med-trauma-blunt",
+    "guide-med-trauma-exploration",
+    "guide-med-trauma-rupture",
+    "guide-alert-trauma-surgical-review",
+)
+PROCEDURE_ITEMS = ("nlsp-analgesia-interventional", "nlsp-analgesia-rhizotomy", "mgmt-analgesia-scs-itb")
+ADJUVANT_CLASSES = {"tricyclic", "ssri", "snri", "gabapentin", "pregabalin"}
+
+
+def final12l_invariants(assessment: dict[str, Any], plan: dict[str, Any], findings: dict[str, Any]) -> list[str]:
+    """Review 12l (/work/team/reports/review12l.md) and R12m-05/08, read from the assessment: an injury recorded
+    beside a cancer or radiotherapy history neither defers the plexus MRI nor brings the plexus-injury items, and
+    cancer pain is not planned to be stepped down (R12l-01); cold keeps off an infected or fresh wound (R12l-02);
+    an infected open injury heads the handout and has no tick chart (R12l-03); a clot in the other leg is named
+    with the exercise it stops, and a deep injection's hold names anticoagulation (R12l-04); both swollen legs
+    in the plural (R12l-06); no call for a swollen calf to a patient whose calf is already swollen (R12l-07); the
+    needle study keeps off infected skin (R12l-08); one surgical review alert (R12l-10); no request to record an
+    agent already recorded as tried, and no procedure weighed beside an adjuvant still being raised without
+    saying that it comes after (R12m-05, R12m-08)."""
+    faults: list[str] = []
+    history, pain = assessment["history"], assessment["pain"]
+    items = {i["id"]: i for s in plan["sections"] for i in s["items"]}
+    alerts = {a["id"]: a for a in plan["alerts"]}
+    held = {e["id"]: e for e in plan["held"]}
+    lines = {line["id"]: line["text"] for group in plan["handout"].values() for line in group}
+    cancer = history["etiology"] in ("neoplastic", "radiation") or bool(
+        (history.get("malignancy") or "").strip() or history.get("radiation_completed_on")
+    )
+    injury_cause = history["etiology"] == "traumatic" or (history["etiology"] == "unknown" and not cancer)
+    if cancer and "guide-med-trauma-imaging-delay" in items:  # R12l-01
+        faults.append("the plexus MRI deferred for an injury beside a cancer or radiotherapy history")
+    if not injury_cause:
+        faults += [
+            f"{i} offered although the injury is not the cause of the plexopathy"
+            for i in TRAUMA_PLEXUS_ITEMS
+            if i in items or i in alerts
+        ]
+    if findings.get("cancer_related") and any("stepped down" in i.get("detail", "") for i in items.values()):
+        faults.append("cancer pain planned to be stepped down as if it were injury pain")
+    infection = bool(history.get("infection"))
+    wound = (history.get("trauma_type") in ("open", "penetrating") and (injury_days(assessment) or 99) <= 30) or (
+        (operation_days(assessment) or 99) <= 30
+    )
+    cold = items.get("mgmt-analgesia-cold")
+    if cold and (infection or wound):  # R12l-02
+        if "not on or near" not in cold["detail"] and "never on infected" not in cold["detail"]:
+            faults.append("cold offered with an infection or a fresh wound, without keeping it off the skin")
+        if "Keep the cold pack off" not in cold.get("handout", ""):
+            faults.append("the cold handout does not keep the pack off the wound")
+    infected_open = (
+        infection
+        and history.get("trauma_type") in ("open", "penetrating")
+        and (acute_event_days(assessment) is None or acute_event_days(assessment) <= 42)
+    )
+    if infected_open:  # R12l-03
+        if "safety-urgent-infected-wound" not in lines:
+            faults.append("the surgical team today is not in the handout's urgent box")
+        if plan["findings"].get("handout_tick_chart"):
+            faults.append("a tick chart while the surgical review of an infected wound is pending")
+        if "guide-alert-trauma-surgical-review" in alerts:  # R12l-10
+            faults.append("two alerts for one surgical review")
+    dvt_alert = alerts.get("clinic-alert-compression-dvt")
+    other_leg = dvt_alert is not None and dvt_in_other_leg_only(assessment)
+    if other_leg and "no exercise that works the leg," in dvt_alert["detail"]:  # R12l-04
+        faults.append("the DVT alert says 'the leg' for a clot in the other leg")
+    if history.get("dvt") and not infection:
+        faults += [
+            f"{e['id']} held for a DVT without naming anticoagulation"
+            for e in held.values()
+            if "injection_hold" in e.get("screen", ()) and "anticoagulation" not in e.get("reason", "")
+        ]
+    lymphedema = assessment.get("lymphedema") or {}
+    if lymphedema.get("present") and lymphedema.get("side") == "bilateral":  # R12l-06
+        texts = _patient_texts(plan) + [
+            (e["id"], str(e.get(k) or ""))
+            for e in (*plan["exercises"], *plan["equipment"])
+            for k in ("name", "purpose")
+        ]
+        faults += [
+            f"{i} speaks of one swollen leg or stocking with both legs swollen: {t!r}"
+            for i, t in texts
+            if re.search(r"your swollen leg\b|compression stocking\b(?!s)|your stocking\b(?!s)", t)
+        ]
+    calf = lines.get("clinic-call-calf", "")
+    if (lymphedema.get("present") or history.get("dvt")) and calf.startswith("Your calf becomes swollen"):  # R12l-07
+        faults.append("the call line for a swollen calf goes to a patient whose calf is already swollen or clotted")
+    edx = items.get("guide-med-electrodiagnostic")
+    if edx and infection and "infected skin" not in edx["detail"]:  # R12l-08
+        faults.append("needle EMG planned with an infection, without keeping off infected skin")
+    listed = ADJUVANT_CLASSES & set(pain.get("neuropathic_agents_tried") or ())
+    adjuvants = items.get("mgmt-analgesia-neuropathic-adjuvants")
+    if adjuvants and listed and "record an agent as tried" in adjuvants["detail"]:  # R12m-05
+        faults.append("the adjuvant item asks to record as tried an agent already recorded")
+    below_trial = "has not yet failed" in (adjuvants or {}).get("detail", "")
+    if below_trial:  # R12m-08
+        faults += [
+            f"{i} weighs a procedure beside an adjuvant still being raised, without putting it after"
+            for i in PROCEDURE_ITEMS
+            if i in items and "after its titration" not in items[i]["detail"]
+        ]
+        if findings.get("cancer_related") and "before the pain is called refractory" in adjuvants["detail"]:
+            faults.append("cancer pain called refractory or not in the adjuvant item")
     return faults
