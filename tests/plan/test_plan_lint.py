@@ -1928,8 +1928,9 @@ def final12l_invariants(assessment: dict[str, Any], plan: dict[str, Any], findin
     if findings.get("cancer_related") and any("stepped down" in i.get("detail", "") for i in items.values()):
         faults.append("cancer pain planned to be stepped down as if it were injury pain")
     infection = bool(history.get("infection"))
-    wound = (history.get("trauma_type") in ("open", "penetrating") and (injury_days(assessment) or 99) <= 30) or (
-        (operation_days(assessment) or 99) <= 30
+    injury, operation = injury_days(assessment), operation_days(assessment)
+    wound = (history.get("trauma_type") in ("open", "penetrating") and injury is not None and injury <= 30) or (
+        operation is not None and operation <= 30
     )
     cold = items.get("mgmt-analgesia-cold")
     if cold and (infection or wound):  # R12l-02
@@ -1940,7 +1941,8 @@ def final12l_invariants(assessment: dict[str, Any], plan: dict[str, Any], findin
     infected_open = (
         infection
         and history.get("trauma_type") in ("open", "penetrating")
-        and (acute_event_days(assessment) is None or acute_event_days(assessment) <= 42)
+        and (acute_event_days(assessment) or 0) <= 42
+        and acute_event_days(assessment) is not None
     )
     if infected_open:  # R12l-03
         if "safety-urgent-infected-wound" not in lines:
