@@ -210,11 +210,12 @@ def block(source: str | None = None, **fields: str | list[str]) -> str:
     from planner.library.translations import source_hash
 
     lines = ["::: translation ex-lymph-elevation", f"source: {source or source_hash(english)}"]
+    one_or_both = "[[{?not lymph_both_legs}a]][[{?lymph_both_legs}b]]"  # the card speaks of one leg or of both
     values = {
-        "name": "Elevar la pierna hinchada",
-        "purpose": "Deja salir el líquido de su pierna hinchada.",
-        "step": ["Uno.", "Dos.", "Tres.[[ {?not dvt}Cuatro.]]"],
-        "precautions": "Cómoda.",
+        "name": f"Elevar {one_or_both}",
+        "purpose": f"Deja salir el líquido {one_or_both}.",
+        "step": ["Uno.", f"Dos {one_or_both}.", f"Tres {one_or_both}.[[ {{?not dvt}}Cuatro.]]"],
+        "precautions": f"Cómoda {one_or_both}.",
     }
     values.update(fields)
     for key, value in values.items():
@@ -232,12 +233,15 @@ def test_a_good_block_passes_the_checks() -> None:
     [
         (block(step=["Uno.", "Dos.", "Tres. Cuatro."]), "line 12: step: inserts nothing where the English inserts"),
         (block(step=["Uno.", "Dos.", "Tres.[[ {?dvt}Y.]]"]), "line 12: step: inserts [[{?dvt}]] where the"),
-        (block(precautions="Cómoda.[[ {?elevation_caution}Sí.]]"), "line 13: precautions: inserts [["),
+        (block(precautions="Cómoda.[[ {?elevation_caution}Sí.]]"), "line 13: precautions: inserts"),
         (block(purpose="Deja salir {pain_nrs} el líquido."), "line 9: purpose: inserts {pain_nrs} where the English"),
         (block(purpose="Deja salir {nothing_here}."), "line 9: purpose: unknown finding '{nothing_here}'"),
         (block(step=["Uno.", "Dos."]), "line 6: ex-lymph-elevation: 2 steps, the English has 3"),
         (block(detail="Para el clínico."), "line 14: ex-lymph-elevation: unknown field 'detail'"),
-        (block().replace("name: Elevar la pierna hinchada\n", ""), "field 'name' is not translated"),
+        (
+            block().replace("name: Elevar [[{?not lymph_both_legs}a]][[{?lymph_both_legs}b]]\n", ""),
+            "field 'name' is not translated",
+        ),
         (block(source="12345"), "line 7: ex-lymph-elevation: 'source:' is required"),
         (block().replace("ex-lymph-elevation\n", "ex-nothing\n", 1), "line 6: 'ex-nothing' is not a patient text of"),
         (block() + "\n" + block(), "line 16: 'ex-lymph-elevation' is translated twice"),

@@ -162,6 +162,7 @@ def clinical_invariants(assessment: dict[str, Any], plan: dict[str, Any], findin
     faults += confirm12j_invariants(assessment, plan)
     faults += confirm12k_invariants(assessment, plan, findings)
     faults += final12m_invariants(assessment, plan)
+    faults += final12l_invariants(assessment, plan, findings)
     return faults
 
 
@@ -562,6 +563,21 @@ EXERTION_WORDS = re.compile(
     r"|Move your leg gently|Move your weak joints|Keep doing them as planned|Get up and move"
 )
 
+BOTH_LEGS = {"balance", "walking", "circulation"}
+BOTH_LEGS_EXERCISES = {"ex-bridge", "ex-ankle-band-turns"}
+BOTH_LEGS_ITEMS = {"mgmt-pt-gait-training", "clinic-pt-falls"}
+BOTH_LEGS_WORDS = re.compile(r"Practise walking|balance exercises|Get up and move")
+"""What still waits when the acute DVT is recorded in the other leg than a one-sided plexopathy: standing, balance
+and walking practice and the exercises that work both legs at once (SAFETY: Deep venous thrombosis; R12l-04)."""
+
+
+def dvt_in_other_leg_only(assessment: dict[str, Any]) -> bool:
+    """The clot is recorded in one leg and the plexopathy in the other only, so the weak leg's exercises done
+    sitting or lying go on (the documents' ``dvt_affected_leg`` is false)."""
+    history = assessment["history"]
+    side, affected = history.get("dvt_side"), history.get("affected_side")
+    return side in ("left", "right") and affected in ("left", "right") and side != affected
+
 
 def _patient_texts(plan: dict[str, Any]) -> list[tuple[str, str]]:
     """(id, text) of every instruction the patient reads: item handouts, checklist and call lines, and the
@@ -598,7 +614,19 @@ def programme_invariants(assessment: dict[str, Any], plan: dict[str, Any]) -> li
         faults += [
             f"{i} offered to a patient who does not walk" for i in ("eq-afo", "eq-kafo", "eq-cane") if i in equipment
         ]
-    if history.get("dvt"):
+    if history.get("dvt") and dvt_in_other_leg_only(assessment):
+        faults += [
+            f"{i} offered with an acute DVT in the other leg, which it loads or works"
+            for i, e in exercises.items()
+            if e["category"] in BOTH_LEGS or i in STANDING_EXERCISES or i in BOTH_LEGS_EXERCISES
+        ]
+        faults += [f"{i} offered with an acute DVT" for i in sorted(BOTH_LEGS_ITEMS & items)]
+        faults += [
+            f"{i} tells a patient with an acute DVT to walk or train balance: {t!r}"
+            for i, t in _patient_texts(plan)
+            if BOTH_LEGS_WORDS.search(t)
+        ]
+    elif history.get("dvt"):
         faults += [
             f"{i} offered with an acute DVT"
             for i, e in exercises.items()
@@ -1976,4 +2004,113 @@ def final12m_invariants(assessment: dict[str, Any], plan: dict[str, Any]) -> lis
         faults.append("rising is called harder for a patient recorded as rising alone")
     if _weak_sides(assessment) >= {"left", "right"}:
         faults += [f"{i} names one weak leg, both are weak: {t!r}" for i, t in texts for w in ONE_LEG_WORDS if w in t]
+    return faults
+
+
+TRAUMA_PLEXUS_ITEMS = (
+    "guide-med-trauma-imaging-delay",
+    "guide-med-trauma-blunt",
+    "guide-med-trauma-exploration",
+    "guide-med-trauma-rupture",
+    "guide-alert-trauma-surgical-review",
+)
+PROCEDURE_ITEMS = ("nlsp-analgesia-interventional", "nlsp-analgesia-rhizotomy", "mgmt-analgesia-scs-itb")
+ADJUVANT_CLASSES = {"tricyclic", "ssri", "snri", "gabapentin", "pregabalin"}
+
+
+def final12l_invariants(assessment: dict[str, Any], plan: dict[str, Any], findings: dict[str, Any]) -> list[str]:
+    """Review 12l (/work/team/reports/review12l.md) and R12m-05/08, read from the assessment: an injury recorded
+    beside a cancer or radiotherapy history neither defers the plexus MRI nor brings the plexus-injury items, and
+    cancer pain is not planned to be stepped down (R12l-01); cold keeps off an infected or fresh wound (R12l-02);
+    an infected open injury heads the handout and has no tick chart (R12l-03); a clot in the other leg is named
+    with the exercise it stops, and a deep injection's hold names anticoagulation (R12l-04); both swollen legs
+    in the plural (R12l-06); no call for a swollen calf to a patient whose calf is already swollen (R12l-07); the
+    needle study keeps off infected skin (R12l-08); one surgical review alert (R12l-10); no request to record an
+    agent already recorded as tried, and no procedure weighed beside an adjuvant still being raised without
+    saying that it comes after (R12m-05, R12m-08)."""
+    faults: list[str] = []
+    history, pain = assessment["history"], assessment["pain"]
+    items = {i["id"]: i for s in plan["sections"] for i in s["items"]}
+    alerts = {a["id"]: a for a in plan["alerts"]}
+    held = {e["id"]: e for e in plan["held"]}
+    lines = {line["id"]: line["text"] for group in plan["handout"].values() for line in group}
+    cancer = history["etiology"] in ("neoplastic", "radiation") or bool(
+        (history.get("malignancy") or "").strip() or history.get("radiation_completed_on")
+    )
+    injury_cause = history["etiology"] == "traumatic" or (history["etiology"] == "unknown" and not cancer)
+    if cancer and "guide-med-trauma-imaging-delay" in items:  # R12l-01
+        faults.append("the plexus MRI deferred for an injury beside a cancer or radiotherapy history")
+    if not injury_cause:
+        faults += [
+            f"{i} offered although the injury is not the cause of the plexopathy"
+            for i in TRAUMA_PLEXUS_ITEMS
+            if i in items or i in alerts
+        ]
+    if findings.get("cancer_related") and any("stepped down" in i.get("detail", "") for i in items.values()):
+        faults.append("cancer pain planned to be stepped down as if it were injury pain")
+    infection = bool(history.get("infection"))
+    injury, operation = injury_days(assessment), operation_days(assessment)
+    wound = (history.get("trauma_type") in ("open", "penetrating") and injury is not None and injury <= 30) or (
+        operation is not None and operation <= 30
+    )
+    cold = items.get("mgmt-analgesia-cold")
+    if cold and (infection or wound):  # R12l-02
+        if "not on or near" not in cold["detail"] and "never on infected" not in cold["detail"]:
+            faults.append("cold offered with an infection or a fresh wound, without keeping it off the skin")
+        if "Keep the cold pack off" not in cold.get("handout", ""):
+            faults.append("the cold handout does not keep the pack off the wound")
+    infected_open = (
+        infection
+        and history.get("trauma_type") in ("open", "penetrating")
+        and (acute_event_days(assessment) or 0) <= 42
+        and acute_event_days(assessment) is not None
+    )
+    if infected_open:  # R12l-03
+        if "safety-urgent-infected-wound" not in lines:
+            faults.append("the surgical team today is not in the handout's urgent box")
+        if plan["findings"].get("handout_tick_chart"):
+            faults.append("a tick chart while the surgical review of an infected wound is pending")
+        if "guide-alert-trauma-surgical-review" in alerts:  # R12l-10
+            faults.append("two alerts for one surgical review")
+    dvt_alert = alerts.get("clinic-alert-compression-dvt")
+    other_leg = dvt_alert is not None and dvt_in_other_leg_only(assessment)
+    if other_leg and "no exercise that works the leg," in dvt_alert["detail"]:  # R12l-04
+        faults.append("the DVT alert says 'the leg' for a clot in the other leg")
+    if history.get("dvt") and not infection:
+        faults += [
+            f"{e['id']} held for a DVT without naming anticoagulation"
+            for e in held.values()
+            if "injection_hold" in e.get("screen", ()) and "anticoagulation" not in e.get("reason", "")
+        ]
+    lymphedema = assessment.get("lymphedema") or {}
+    if lymphedema.get("present") and lymphedema.get("side") == "bilateral":  # R12l-06
+        texts = _patient_texts(plan) + [
+            (e["id"], str(e.get(k) or ""))
+            for e in (*plan["exercises"], *plan["equipment"])
+            for k in ("name", "purpose")
+        ]
+        faults += [
+            f"{i} speaks of one swollen leg or stocking with both legs swollen: {t!r}"
+            for i, t in texts
+            if re.search(r"your swollen leg\b|compression stocking\b(?!s)|your stocking\b(?!s)", t)
+        ]
+    calf = lines.get("clinic-call-calf", "")
+    if (lymphedema.get("present") or history.get("dvt")) and calf.startswith("Your calf becomes swollen"):  # R12l-07
+        faults.append("the call line for a swollen calf goes to a patient whose calf is already swollen or clotted")
+    edx = items.get("guide-med-electrodiagnostic")
+    if edx and infection and "infected skin" not in edx["detail"]:  # R12l-08
+        faults.append("needle EMG planned with an infection, without keeping off infected skin")
+    listed = ADJUVANT_CLASSES & set(pain.get("neuropathic_agents_tried") or ())
+    adjuvants = items.get("mgmt-analgesia-neuropathic-adjuvants")
+    if adjuvants and listed and "record an agent as tried" in adjuvants["detail"]:  # R12m-05
+        faults.append("the adjuvant item asks to record as tried an agent already recorded")
+    below_trial = "has not yet failed" in (adjuvants or {}).get("detail", "")
+    if below_trial:  # R12m-08
+        faults += [
+            f"{i} weighs a procedure beside an adjuvant still being raised, without putting it after"
+            for i in PROCEDURE_ITEMS
+            if i in items and "after its titration" not in items[i]["detail"]
+        ]
+        if findings.get("cancer_related") and "before the pain is called refractory" in adjuvants["detail"]:
+            faults.append("cancer pain called refractory or not in the adjuvant item")
     return faults
