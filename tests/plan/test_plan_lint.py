@@ -576,7 +576,13 @@ def dvt_in_other_leg_only(assessment: dict[str, Any]) -> bool:
     sitting or lying go on (the documents' ``dvt_affected_leg`` is false)."""
     history = assessment["history"]
     side, affected = history.get("dvt_side"), history.get("affected_side")
-    return side in ("left", "right") and affected in ("left", "right") and side != affected
+    weak_on_clot_side = any(
+        grade is not None and grade < 5
+        for sides in (assessment.get("strength") or {}).values()
+        for leg, grade in (sides or {}).items()
+        if leg == side
+    )
+    return side in ("left", "right") and affected in ("left", "right") and side != affected and not weak_on_clot_side
 
 
 def _patient_texts(plan: dict[str, Any]) -> list[tuple[str, str]]:
