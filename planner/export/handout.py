@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from functools import partial
 from typing import Any
 
 from reportlab.lib import colors
@@ -360,7 +361,7 @@ class HandoutRenderer(PdfRenderer):
                 story.append(PageBreak())
             picture, smallest = LARGE_PRINT_PICTURE if self.large_print else (PICTURE_HEIGHT, None)
             card_table = self.fitted(
-                lambda height, first, number=number, card=card: self.exercise_card(number, card, height, first),
+                partial(self.exercise_card, number, card),
                 self.room_after(lead),
                 picture,
                 smallest,
@@ -505,11 +506,13 @@ class HandoutRenderer(PdfRenderer):
         for number, entry in enumerate(chosen):
             lead = [] if number else [self.heading(self.words["equipment"])]
             # The icon stands beside the text: a smaller one would not make the card shorter, so it keeps its size
-            card = self.fitted(
-                lambda _picture, first, entry=entry: self.equipment_card(entry, first), self.room_after(lead)
-            )
+            card = self.fitted(partial(self.equipment_card_sized, entry), self.room_after(lead))
             story.append(KeepTogether([*lead, card]))
         return story
+
+    def equipment_card_sized(self, entry: dict[str, Any], _picture: float, care_first: bool) -> Table:
+        """The card as ``fitted`` builds it: the icon stands beside the text, so the picture height is not used."""
+        return self.equipment_card(entry, care_first)
 
     def equipment_card(self, entry: dict[str, Any], care_first: bool) -> Table:
         """The icon beside the name, what the clinician decided, the purpose, how to use it safely and the
