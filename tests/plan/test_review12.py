@@ -14,6 +14,7 @@ from planner.engine.findings import all_findings, duration_words
 from planner.errors import AssessmentError
 from planner.plan.generate import generate_plan
 from tests.conftest import make_assessment
+from tests.plan.views import handout_lines as lines
 
 VISIT = date(2026, 11, 1)
 
@@ -37,10 +38,6 @@ def offered(plan: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 def held(plan: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return {entry["id"]: entry for entry in plan["held"]}
-
-
-def lines(plan: dict[str, Any]) -> dict[str, str]:
-    return {line["id"]: line["text"] for group in plan["handout"].values() for line in group}
 
 
 HEAT, TENS = "mgmt-analgesia-heat", "nlsp-analgesia-tens-anodyne"

@@ -24,6 +24,7 @@ from planner.plan.generate import generate_plan
 from tests.conftest import load_example, make_assessment
 from tests.paths import FIXTURES
 from tests.plan.test_plan_lint import GENERIC_EXERCISE_LINE, function12g_invariants
+from tests.plan.views import handout_lines as lines
 
 VISIT = date(2026, 11, 1)
 CASES = FIXTURES / "review12f"
@@ -52,10 +53,6 @@ def items(plan: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 def held(plan: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return {e["id"]: e for e in plan["held"]}
-
-
-def lines(plan: dict[str, Any]) -> dict[str, str]:
-    return {line["id"]: line["text"] for group in plan["handout"].values() for line in group}
 
 
 def card(plan: dict[str, Any], entry_id: str) -> dict[str, Any]:

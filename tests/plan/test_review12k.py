@@ -18,12 +18,13 @@ from typing import Any
 import pytest
 
 from planner.assessment.validate import validate_assessment
-from planner.engine.findings import all_findings
-from planner.plan.generate import generate_plan
 from tests.conftest import make_assessment
 from tests.paths import FIXTURES
 from tests.plan.test_clinical_cases import Expect, check_case, expected_cases
-from tests.plan.test_plan_lint import clinical_invariants, confirm12k_invariants
+from tests.plan.test_plan_lint import confirm12k_invariants
+from tests.plan.views import checked_plan as plan_of
+from tests.plan.views import entry_text as text
+from tests.plan.views import offered_entries as entries
 
 TOE_PRESS = "press down on the toe with a finger"
 TOE_HELP = "Use a finger to help"
@@ -98,23 +99,6 @@ def test_confirm12k_case(library: Any, path: Any, expect: Expect) -> None:
 
 def fixture(folder: str, name: str) -> dict[str, Any]:
     return validate_assessment(json.loads((FIXTURES / folder / f"{name}.json").read_text(encoding="utf-8")))
-
-
-def plan_of(library: Any, assessment: dict[str, Any], earlier: list[dict[str, Any]] | None = None) -> dict[str, Any]:
-    """The plan (after the ``earlier`` visits), checked by the lint's clinical invariants."""
-    plan = generate_plan(assessment, library, earlier or [])
-    assert clinical_invariants(assessment, plan, all_findings(assessment, library)) == []
-    return plan
-
-
-def entries(plan: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    found = {a["id"]: a for a in plan["alerts"]} | {i["id"]: i for s in plan["sections"] for i in s["items"]}
-    return found | {e["id"]: e for e in (*plan["exercises"], *plan["equipment"])}
-
-
-def text(entry: dict[str, Any]) -> str:
-    keys = ("title", "detail", "handout", "name", "purpose", "precautions")
-    return " ".join([*(str(entry.get(k) or "") for k in keys), *entry.get("instructions", ())])
 
 
 def made(library: Any, earlier: list[dict[str, Any]] | None = None, **changes: Any) -> dict[str, Any]:

@@ -22,7 +22,11 @@ from planner.plan.generate import generate_plan
 from tests.conftest import make_assessment
 from tests.paths import FIXTURES
 from tests.plan.test_clinical_cases import Expect, check_case, expected_cases
-from tests.plan.test_plan_lint import clinical_invariants, final12l_invariants
+from tests.plan.test_plan_lint import final12l_invariants
+from tests.plan.views import checked_plan as plan_of
+from tests.plan.views import entry_text as text
+from tests.plan.views import handout_lines as lines
+from tests.plan.views import offered_entries as entries
 
 OTHER_LEG = "in the other leg"
 EXPECTATIONS_12L: dict[str, Expect] = {
@@ -80,27 +84,6 @@ EXPECTATIONS_12L: dict[str, Expect] = {
 @pytest.mark.parametrize(("path", "expect"), expected_cases(FIXTURES / "review12l", EXPECTATIONS_12L))
 def test_final12l_case(library: Any, path: Any, expect: Expect) -> None:
     check_case(library, path, expect)
-
-
-def plan_of(library: Any, assessment: dict[str, Any]) -> dict[str, Any]:
-    """The plan, checked by the lint's clinical invariants."""
-    plan = generate_plan(assessment, library)
-    assert clinical_invariants(assessment, plan, all_findings(assessment, library)) == []
-    return plan
-
-
-def entries(plan: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    found = {a["id"]: a for a in plan["alerts"]} | {i["id"]: i for s in plan["sections"] for i in s["items"]}
-    return found | {e["id"]: e for e in (*plan["exercises"], *plan["equipment"])}
-
-
-def text(entry: dict[str, Any]) -> str:
-    keys = ("title", "detail", "handout", "name", "purpose", "precautions")
-    return " ".join([*(str(entry.get(k) or "") for k in keys), *entry.get("instructions", ())])
-
-
-def lines(plan: dict[str, Any]) -> dict[str, str]:
-    return {line["id"]: line["text"] for group in plan["handout"].values() for line in group}
 
 
 def made(library: Any, **changes: Any) -> dict[str, Any]:

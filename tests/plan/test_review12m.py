@@ -24,6 +24,9 @@ from tests.conftest import make_assessment
 from tests.paths import FIXTURES
 from tests.plan.test_clinical_cases import Expect, check_case, expected_cases
 from tests.plan.test_plan_lint import clinical_invariants, final12m_invariants
+from tests.plan.views import entry_text as text
+from tests.plan.views import handout_lines as lines
+from tests.plan.views import offered_entries as entries
 
 HEEL_SLIDE = "sliding your heel"
 ROM_WAITS = "Range-of-motion exercises wait for the same-day spinal review"
@@ -104,20 +107,6 @@ def made(library: Any, **changes: Any) -> dict[str, Any]:
     plan = generate_plan(assessment, library)
     assert clinical_invariants(assessment, plan, all_findings(assessment, library)) == []
     return plan
-
-
-def entries(plan: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    found = {i["id"]: i for s in plan["sections"] for i in s["items"]}
-    return found | {e["id"]: e for e in (*plan["exercises"], *plan["equipment"])}
-
-
-def text(entry: dict[str, Any]) -> str:
-    keys = ("title", "detail", "handout", "name", "purpose", "precautions")
-    return " ".join([*(str(entry.get(k) or "") for k in keys), *entry.get("instructions", ())])
-
-
-def lines(plan: dict[str, Any]) -> dict[str, str]:
-    return {line["id"]: line["text"] for found in plan["handout"].values() for line in found}
 
 
 LYMPH = {"present": True, "side": "left", "phase": "reduction"}
