@@ -342,6 +342,7 @@ CAREPLAN_SCHEMA: dict[str, Any] = {
             "type": "object",
             "properties": {
                 "urgent": {"type": "array"},
+                "preface": {"type": "array"},
                 "checklist": {"type": "array"},
                 "call": {"type": "array"},
             },

@@ -260,7 +260,20 @@ class HandoutRenderer(PdfRenderer):
             if self.words["draft_note"]:
                 draft.append(self.paragraph(escape(self.words["draft_note"]), "body"))
             story += [Spacer(1, 3 * mm), draft_box(draft, self.width)]
-        return story
+        return story + self.preface()
+
+    def preface(self) -> list[Flowable]:
+        """The documents' ``preface`` lines (for whoever reads the sheet with the patient, such as a child's parent),
+        on the first page under the patient's details: a line on page two is found after the advice it is about."""
+        lines = [
+            self.text_line(entry, "text")
+            for entry in (self.plan.get("handout") or {}).get("preface") or ()
+            if clean(entry.get("text"))
+        ]
+        if not lines:
+            return []
+        paragraphs = [self.paragraph(line, "body") for line in lines]
+        return [Spacer(1, 3 * mm), boxed(paragraphs, self.width, border=ACCENT, fill=colors.white, line=0.8)]
 
     def therapist(self) -> str:
         signature = self.context.signature

@@ -22,9 +22,10 @@ HEADER_KEYS = {"id", "title", "source", "version", "kind", "publisher", "date"}
 REQUIRED_HEADER = ("id", "title", "source", "version", "kind")
 DOCUMENT_KINDS = ("evidence", "convention")
 SECTION_TARGETS = ("pt", "ot", "orthosis", "lymphedema", "analgesia", "medical", "monitoring")
-HANDOUT_TARGETS = ("urgent", "checklist", "call")
+HANDOUT_TARGETS = ("urgent", "preface", "checklist", "call")
 """Patient handout lines: ``urgent`` (what the patient must act on today, printed first in a box of its own),
-``checklist`` (a daily checklist line) and ``call`` (when to call the clinic)."""
+``preface`` (a note on the first page, under the patient's details, for whoever reads the sheet with the
+patient), ``checklist`` (a daily checklist line) and ``call`` (when to call the clinic)."""
 TARGETS = (*SECTION_TARGETS, "alert", *HANDOUT_TARGETS)
 ALERT_LEVELS = ("urgent", "caution", "info")
 GATE_FIELDS = frozenset({"when", "screen", "exclusive", "cites"})

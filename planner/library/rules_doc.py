@@ -32,6 +32,7 @@ TARGET_HEADINGS = {
     "medical": "Medical considerations, imaging and referral",
     "monitoring": "Monitoring and follow-up",
     "urgent": "Patient handout: urgent, printed first",
+    "preface": "Patient handout: a note on the first page",
     "checklist": "Patient handout: daily checklist",
     "call": "Patient handout: when to call the clinic",
 }

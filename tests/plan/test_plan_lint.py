@@ -1973,7 +1973,7 @@ def final12m_invariants(assessment: dict[str, Any], plan: dict[str, Any]) -> lis
             if "gives way under you" in line["text"]
         ]
     if under_18(assessment):  # R12m-07
-        if not any("parent or carer" in line["text"] for line in plan["handout"].get("checklist", ())):
+        if not any("parent or carer" in line["text"] for line in plan["handout"].get("preface", ())):
             faults.append("a patient under 18 has no line for the parent or carer")
         faults += [
             f"{i} is not with a parent or carer under 18"
