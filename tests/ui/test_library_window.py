@@ -317,7 +317,7 @@ def test_import_shows_every_problem_of_a_file_in_line_order(
         "bad.md: line 7: unknown header key 'colour' (known: date, id, kind, publisher, source, title, version)",
         "bad.md: line 16, column 21: when: '&&' is not part of this language: write 'and'",
         "bad.md: line 21: target must be one of: pt, ot, orthosis, lymphedema, analgesia, medical, monitoring, "
-        "alert, urgent, checklist, call",
+        "alert, urgent, preface, checklist, call",
     ]
 
 
