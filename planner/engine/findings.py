@@ -12,7 +12,7 @@ from datetime import date
 from typing import Any
 
 from planner.engine.limbvolume import affected_excess_percent, limb_volumes
-from planner.engine.progress import Visit, ordered_visits, progress_findings
+from planner.engine.progress import Label, Visit, ordered_visits, plain_label, progress_findings
 from planner.engine.schedule import DAYS_PER_MONTH
 from planner.engine.vocabulary import MUSCLE_GROUPS, SIDES
 from planner.library.compiler import ROOT_ORDER, CompiledLibrary, MuscleGroup
@@ -53,7 +53,7 @@ def duration_words(days: int | None) -> str | None:
     return f"{text} month{'' if text == '1' else 's'}"
 
 
-def weak_group_entries(assessment: dict[str, Any], library: CompiledLibrary) -> list[dict[str, Any]]:
+def weak_group_entries(assessment: Mapping[str, Any], library: CompiledLibrary) -> list[dict[str, Any]]:
     """The weak groups in anatomy-table order, each side on its own, as lsp-careplan/1 lists them."""
     threshold = library.document_settings.get("weak_mrc_at_most")
     strength = assessment.get("strength") or {}
@@ -95,10 +95,9 @@ def _strength_findings(assessment: dict[str, Any], library: CompiledLibrary) -> 
     tested = 0
     by_grade: dict[int, list[str]] = {grade: [] for grade in range(6)}
     lowest: dict[str, int | None] = dict.fromkeys(SIDES)
+    label = movement_label(library)
     for group in MUSCLE_GROUPS:
         grades = strength.get(group) or {}
-        anatomy_row = library.muscle_groups.get(group)
-        movement = anatomy_row.movement if anatomy_row else group.replace("_", " ")
         values = []
         for side in SIDES:
             grade = grades.get(side)
@@ -106,7 +105,7 @@ def _strength_findings(assessment: dict[str, Any], library: CompiledLibrary) -> 
             if grade is not None:
                 values.append(grade)
                 tested += 1
-                by_grade[grade].append(f"{side} {movement}")
+                by_grade[grade].append(label(group, side))
                 current = lowest[side]
                 lowest[side] = grade if current is None else min(current, grade)
         out[f"mrc_{group}"] = min(values) if values else None
@@ -114,22 +113,15 @@ def _strength_findings(assessment: dict[str, Any], library: CompiledLibrary) -> 
     anatomy: list[MuscleGroup] = [
         library.muscle_groups[e["group"]] for e in weak if e["group"] in library.muscle_groups
     ]
-    keys = list(dict.fromkeys(e["group"] for e in weak))
     proximal = any(e["region"] == "proximal" for e in weak)
     distal = any(e["region"] == "distal" for e in weak)
-    root_sets = _roots_of(weak, library)
-    union = set().union(*root_sets) if root_sets else set()
     per_side = {side: [e for e in weak if e["side"] == side] for side in SIDES}
-    common_by_side = {side: _common(_roots_of(per_side[side], library)) for side in SIDES}
-    single_by_side = {side: bool(per_side[side]) and bool(common_by_side[side]) for side in SIDES}
-    both_legs = all(per_side[side] for side in SIDES)
     grades = [g for g in lowest.values() if g is not None]
+    out.update(_pattern_findings(weak, library))
     out.update(
         {
-            "weak_groups": tuple(keys),
             "weak_groups_left": tuple(e["group"] for e in per_side["left"]),
             "weak_groups_right": tuple(e["group"] for e in per_side["right"]),
-            "weak_count": len(weak),
             "weak_summary": "; ".join(_describe_weak(e, library) for e in weak) or "none",
             "lowest_mrc": min(grades) if grades else None,
             "lowest_mrc_left": lowest["left"],
@@ -143,22 +135,83 @@ def _strength_findings(assessment: dict[str, Any], library: CompiledLibrary) -> 
             else "distal"
             if distal
             else "none",
-            "nerves_involved": tuple(dict.fromkeys(a.nerve for a in anatomy)),
             "nerve_count": len({a.nerve for a in anatomy}),
-            "roots_involved": tuple(r for r in ROOT_ORDER if r in union),
-            "common_roots": _common(root_sets),
-            "common_roots_left": common_by_side["left"],
-            "common_roots_right": common_by_side["right"],
-            # One root cannot explain weakness in both legs: the test is made for each leg on its own.
-            "fits_single_root": not both_legs and any(single_by_side.values()),
-            "fits_single_root_left": single_by_side["left"],
-            "fits_single_root_right": single_by_side["right"],
-            "weak_both_legs": both_legs,
             "strength_tested_count": tested,
             **{f"groups_at_mrc_{grade}": tuple(labels) for grade, labels in by_grade.items()},
         }
     )
     return out
+
+
+def _pattern_findings(weak: list[dict[str, Any]], library: CompiledLibrary, suffix: str = "") -> dict[str, Any]:
+    """What the distribution of ``weak`` (weak group entries) says of the lesion: the nerves and roots it spans
+    and whether one root could explain it. Made for today's grades and, with ``_ever``, for every group weak at
+    any visit, since a group that has recovered still showed how far the lesion reached."""
+    anatomy = [library.muscle_groups[e["group"]] for e in weak if e["group"] in library.muscle_groups]
+    root_sets = _roots_of(weak, library)
+    union = set().union(*root_sets) if root_sets else set()
+    per_side = {side: [e for e in weak if e["side"] == side] for side in SIDES}
+    common_by_side = {side: _common(_roots_of(per_side[side], library)) for side in SIDES}
+    single_by_side = {side: bool(per_side[side]) and bool(common_by_side[side]) for side in SIDES}
+    both_legs = all(per_side[side] for side in SIDES)
+    pattern: dict[str, Any] = {
+        "weak_groups": tuple(dict.fromkeys(e["group"] for e in weak)),
+        "weak_count": len(weak),
+        "nerves_involved": tuple(dict.fromkeys(a.nerve for a in anatomy)),
+        "roots_involved": tuple(r for r in ROOT_ORDER if r in union),
+        "common_roots": _common(root_sets),
+        # One root cannot explain weakness in both legs: the test is made for each leg on its own.
+        "fits_single_root": not both_legs and any(single_by_side.values()),
+        "weak_both_legs": both_legs,
+    }
+    if not suffix:
+        pattern.update(
+            {
+                "common_roots_left": common_by_side["left"],
+                "common_roots_right": common_by_side["right"],
+                "fits_single_root_left": single_by_side["left"],
+                "fits_single_root_right": single_by_side["right"],
+            }
+        )
+    return {f"{name}{suffix}": value for name, value in pattern.items()}
+
+
+def _lowest_grades(assessments: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    """A strength record holding, for each group and side, its lowest grade over ``assessments``."""
+    strength: dict[str, dict[str, int]] = {}
+    for assessment in assessments:
+        for group, grades in (assessment.get("strength") or {}).items():
+            for side, grade in (grades or {}).items():
+                if grade is not None:
+                    kept = strength.setdefault(group, {})
+                    kept[side] = min(grade, kept.get(side, grade))
+    return {"strength": strength}
+
+
+def _history_findings(
+    assessment: dict[str, Any], library: CompiledLibrary, history: Sequence[Mapping[str, Any]]
+) -> dict[str, Any]:
+    """The weakness pattern over every visit, and the first visit's weakness and time from onset (the same as
+    today's on a first visit)."""
+    visits = sorted(history, key=lambda a: str(a["assessed_on"]))
+    first = visits[0] if visits else assessment
+    onset = assessment["history"].get("onset")
+    first_days = _days_between(onset, date.fromisoformat(str(first["assessed_on"])))
+    return {
+        **_pattern_findings(weak_group_entries(_lowest_grades([*visits, assessment]), library), library, "_ever"),
+        "weak_count_first": len(weak_group_entries(first, library)),
+        "months_since_onset_first": _one_decimal(first_days / DAYS_PER_MONTH) if first_days is not None else None,
+    }
+
+
+def movement_label(library: CompiledLibrary) -> Label:
+    """'right hip flexion': a group and side in the anatomy table's words for the movement."""
+
+    def label(group: str, side: str) -> str:
+        anatomy = library.muscle_groups.get(group)
+        return f"{side} {anatomy.movement}" if anatomy else plain_label(group, side)
+
+    return label
 
 
 def _describe_weak(entry: dict[str, Any], library: CompiledLibrary) -> str:
@@ -264,7 +317,8 @@ def all_findings(
     ``history`` holds the patient's earlier assessments (any order); without it this is a first visit.
     """
     findings = base_findings(assessment, library)
-    findings.update(progress_findings(Visit.of(assessment), ordered_visits(history)))
+    findings.update(progress_findings(Visit.of(assessment), ordered_visits(history), movement_label(library)))
+    findings.update(_history_findings(assessment, library, history))
     for derived in library.derived:
         findings[derived.name] = derived.evaluate(findings)
     return findings

@@ -12,7 +12,7 @@ null (or false, or empty) for a first assessment, so a rule over them never fire
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -26,6 +26,9 @@ AMBULATION_SCALE: tuple[str, ...] = ("independent", "device", "assisted", "non_a
 
 Pair = tuple[str, str]
 """A muscle group and a side."""
+
+Label = Callable[[str, str], str]
+"""Words a muscle group and a side ('right hip flexion')."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,8 +98,22 @@ def _groups_where(changes: Mapping[Pair, int], test: Any) -> tuple[str, ...]:
     return tuple(g for g in MUSCLE_GROUPS if any(test(changes[(g, s)]) for s in SIDES if (g, s) in changes))
 
 
-def progress_findings(current: Visit, earlier_visits: Sequence[Visit]) -> dict[str, Any]:
-    """The progress findings of the vocabulary for ``current`` given the visits before it, oldest first."""
+def plain_label(group: str, side: str) -> str:
+    """'right hip flexion': a group and side as a sentence reads it, when no anatomy table names the movement."""
+    return f"{side} {group.replace('_', ' ')}"
+
+
+def _pairs_changed_by(changes: Mapping[Pair, int], change: int | None, label: Label) -> tuple[str, ...]:
+    """Each group and side (as ``label`` words it) whose grade changed by exactly ``change``, in table order:
+    the groups a sentence about the largest gain or loss names, and no others."""
+    if not change:
+        return ()
+    return tuple(label(g, s) for g in MUSCLE_GROUPS for s in SIDES if changes.get((g, s)) == change)
+
+
+def progress_findings(current: Visit, earlier_visits: Sequence[Visit], label: Label = plain_label) -> dict[str, Any]:
+    """The progress findings of the vocabulary for ``current`` given the visits before it, oldest first;
+    ``label`` words a group and side for the findings that list them."""
     previous = earlier_visits[-1] if earlier_visits else None
     first = earlier_visits[0] if earlier_visits else None
     since_previous = grade_changes(current, previous) if previous else {}
@@ -108,6 +125,8 @@ def progress_findings(current: Visit, earlier_visits: Sequence[Visit]) -> dict[s
         "days_since_first": (current.assessed_on - first.assessed_on).days if first else None,
         "worsened_groups": _groups_where(since_previous, lambda change: change < 0),
         "improved_groups": _groups_where(since_previous, lambda change: change > 0),
+        "max_gain_groups": _pairs_changed_by(since_previous, max([0, *since_previous.values()]), label),
+        "max_drop_groups": _pairs_changed_by(since_previous, min([0, *since_previous.values()]), label),
         "pain_nrs_previous": previous.pain_nrs if previous else None,
         "pain_nrs_change": _difference(current.pain_nrs, previous.pain_nrs) if previous else None,
         "pain_nrs_change_since_first": _difference(current.pain_nrs, first.pain_nrs) if first else None,

@@ -122,23 +122,38 @@ def window_text(due_on: str, due_until: str | None) -> str:
     return due_on + (f" to {due_until}" if due_until else "")
 
 
-def next_check_up(plan: Mapping[str, Any], today: date) -> tuple[str, str | None] | None:
-    """(date, end of window or None) of the plan's next check-up on ``today``: the earliest dated monitoring item
-    still open: the earliest date still ahead, or else the earliest window still open (a window that opened
-    before the visit, such as 3-6 months after onset). None when no dated item is still open.
+@dataclass(frozen=True, slots=True)
+class CheckUp:
+    """The plan's next check-up: its date, the end of its window (None for one day), and whether it is overdue
+    (its last day passed before the day asked about)."""
+
+    due_on: str
+    due_until: str | None = None
+    overdue: bool = False
+
+
+def next_check_up(plan: Mapping[str, Any], today: date) -> CheckUp | None:
+    """The plan's next check-up on ``today``, from its dated monitoring items: the earliest item overdue (its
+    last day has passed, so the patient is due now and must not be shown a later date as the next one); else
+    the earliest date still ahead; else the earliest window still open (a window that opened before the visit,
+    such as 3-6 months after onset). None when no item is dated.
 
     What the handout prints when the clinician set no appointment, and what the Plan tab suggests as one."""
     monitoring = next((s for s in plan.get("sections") or () if s.get("key") == "monitoring"), None)
-    candidates = []
+    overdue, ahead, open_windows = [], [], []
     for item in (monitoring or {}).get("items") or ():
         if not item.get("due_on"):
             continue
         start, end = date.fromisoformat(item["due_on"]), item.get("due_until")
         last = date.fromisoformat(end) if end else start
-        if last >= today:
-            candidates.append((start, last, end))
-    if not candidates:
-        return None
-    upcoming = [candidate for candidate in candidates if candidate[0] >= today]  # a date ahead beats an open window
-    start, _last, end = min(upcoming or candidates)
-    return start.isoformat(), end
+        if last < today:
+            overdue.append((last, start, end))
+        elif start >= today:
+            ahead.append((start, end))
+        else:
+            open_windows.append((start, end))
+    if overdue:
+        _last, start, end = min(overdue)
+        return CheckUp(start.isoformat(), end, overdue=True)
+    chosen = min(ahead or open_windows, default=None)  # a date ahead beats an open window
+    return CheckUp(chosen[0].isoformat(), chosen[1]) if chosen else None

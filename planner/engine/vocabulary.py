@@ -212,6 +212,38 @@ _BASE += [
     _f("mrc_change_total_since_first", N, "sum of the grade changes since the first assessment", True),
     _f("worsened_groups", L, "muscle-group keys whose grade fell on either side since the previous assessment"),
     _f("improved_groups", L, "muscle-group keys whose grade rose on either side since the previous assessment"),
+    _f(
+        "max_gain_groups",
+        L,
+        "each group and side whose grade rose by mrc_gain_max since the previous assessment, as side and movement"
+        " ('right hip flexion'); empty when none rose",
+    ),
+    _f(
+        "max_drop_groups",
+        L,
+        "each group and side whose grade fell by mrc_drop_max since the previous assessment, as side and movement;"
+        " empty when none fell",
+    ),
+    _f("weak_count_first", N, "number of weak group-and-side pairs at the first assessment (today's on a first visit)"),
+    _f(
+        "months_since_onset_first",
+        N,
+        "months (30.44 days) from onset to the first assessment, one decimal (today's on a first visit)",
+        True,
+    ),
+    # The weakness pattern over every stored visit: a group weak at any visit counts, so a group that has
+    # recovered still shows how far the lesion reached (equal to today's pattern on a first visit).
+    _f("weak_groups_ever", L, "muscle-group keys weak on either side at any visit"),
+    _f("weak_count_ever", N, "number of group-and-side pairs weak at any visit"),
+    _f("nerves_involved_ever", L, "peripheral nerves of the groups weak at any visit"),
+    _f("roots_involved_ever", L, "roots spanned by the groups weak at any visit (union)"),
+    _f("common_roots_ever", L, "roots shared by every group weak at any visit (intersection)"),
+    _f(
+        "fits_single_root_ever",
+        F,
+        "the groups weak at any visit lie in one leg only, and a single root could explain every one of them",
+    ),
+    _f("weak_both_legs_ever", F, "at least one group has been weak on each side, at this visit or an earlier one"),
     _f("pain_nrs_previous", N, "pain score at the previous assessment", True),
     _f("pain_nrs_change", N, "change in pain score since the previous assessment", True),
     _f("pain_nrs_change_since_first", N, "change in pain score since the first assessment", True),

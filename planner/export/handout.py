@@ -88,13 +88,22 @@ def patient_text(entity: dict[str, Any], key: str, language: str | None) -> tupl
     return english, translation.get("status") or "missing"
 
 
+OVERDUE_CHECKUP = "checkup_overdue"
+"""The key :func:`next_date` gives a check-up whose last day has passed: the handout asks the patient to book."""
+
+
 def next_date(plan: dict[str, Any], today: date) -> tuple[str, str, str | None] | None:
-    """(label key, date, end of window) of the next appointment: the clinician's, else the plan's next check-up
-    (:func:`planner.engine.schedule.next_check_up`)."""
+    """(key, date, end of window) of the next appointment: the clinician's, else the plan's next check-up
+    (:func:`planner.engine.schedule.next_check_up`); for an overdue check-up, ``OVERDUE_CHECKUP`` and the day it
+    fell due by (the end of its window)."""
     if plan.get("next_appointment"):
         return "next_appointment", plan["next_appointment"], None
     check_up = next_check_up(plan, today)
-    return ("next_checkup", *check_up) if check_up else None
+    if check_up is None:
+        return None
+    if check_up.overdue:
+        return OVERDUE_CHECKUP, check_up.due_until or check_up.due_on, None
+    return "next_checkup", check_up.due_on, check_up.due_until
 
 
 class HandoutRenderer(PdfRenderer):
@@ -225,12 +234,14 @@ class HandoutRenderer(PdfRenderer):
         if therapist:
             rows.append((self.words["therapist"], escape(therapist)))
         upcoming = next_date(self.plan, self.context.generated_at.date())
-        if upcoming is not None and upcoming[0] == "next_checkup" and urgent:
-            upcoming = None  # a routine check-up weeks away must not read as the next step beside the urgent box
+        if upcoming is not None and upcoming[0] != "next_appointment" and urgent:
+            upcoming = None  # a routine check-up must not read as the next step beside the urgent box
         if upcoming is not None:
             key, start, end = upcoming
             when = long_date(start, self.language)
-            if end:
+            if key == OVERDUE_CHECKUP:
+                key, when = "next_checkup", self.words["overdue_since"].format(date=when)
+            elif end:
                 when = self.words["between"].format(start=when, end=long_date(end, self.language))
             rows.append((self.words[key], bold(when)))
         if clean(clinic.phone):

@@ -324,7 +324,7 @@ def _parse_body(lines: list[str], start: int, doc: ParsedDocument, problems: lis
         line = lines[index]
         number = index + 1
         if line.startswith("## "):
-            _close_passage(doc, current, prose)
+            _close_passage(doc, current, prose, problems)
             heading = line[3:].strip()
             if not heading:
                 problems.append(Problem(number, "a section heading cannot be empty"))
@@ -344,19 +344,34 @@ def _parse_body(lines: list[str], start: int, doc: ParsedDocument, problems: lis
             continue
         prose.append(line)
         index += 1
-    _close_passage(doc, current, prose)
+    _close_passage(doc, current, prose, problems)
 
 
-def _close_passage(doc: ParsedDocument, passage: Passage, prose: list[str]) -> None:
+def _close_passage(doc: ParsedDocument, passage: Passage, prose: list[str], problems: list[Problem]) -> None:
     passage.text = _tidy_prose(prose)
+    if "`" in passage.text:
+        problems.append(
+            Problem(
+                passage.line,
+                f"section '{passage.heading}': a finding name in backticks inside a sentence prints as code in"
+                " the evidence; write it in words, or give the names alone in brackets, such as (`name`)",
+            )
+        )
     if passage.text or passage.heading != doc.title or doc.passages:
         doc.passages.append(passage)
 
 
+_AUTHOR_NOTE = re.compile(r"[ \t]*\((?:\s*`[A-Za-z0-9_]+`\s*(?:,|;|and)?)+\s*\)")
+"""A bracket that holds only finding names in backticks, such as ``(`under_18`)``: a cross-reference for the
+document's authors from a sentence to the rule that carries it out. It is dropped from the passage, which a
+clinician reads as evidence and where a code name means nothing."""
+
+
 def _tidy_prose(prose: list[str]) -> str:
-    """Join prose lines, dropping the document's H1 title and collapsing runs of blank lines."""
+    """Join prose lines, dropping the document's H1 title and the authors' bracketed finding names, and
+    collapsing runs of blank lines."""
     kept = [line.rstrip() for line in prose if not line.startswith("# ")]
-    text = "\n".join(kept).strip("\n")
+    text = _AUTHOR_NOTE.sub("", "\n".join(kept)).strip("\n")
     return re.sub(r"\n{3,}", "\n\n", text)
 
 

@@ -536,8 +536,8 @@ class PlanReview(QWidget):
         suggested = None
         if plan and not chosen and not self.session.read_only:
             check_up = next_check_up(plan, self.today())
-            if check_up and date.fromisoformat(check_up[0]) >= self.today():  # an open window has no one date
-                suggested = check_up[0]
+            if check_up and date.fromisoformat(check_up.due_on) >= self.today():  # an open window has no one date
+                suggested = check_up.due_on
         self.next_appointment.set_value(chosen or suggested)
         self._show_suggestion(suggested)
 

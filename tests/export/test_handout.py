@@ -188,8 +188,11 @@ def test_the_next_appointment_is_the_clinicians_else_the_next_check_up(library: 
     }
     assert next_date(windowed, today) == ("next_checkup", "2026-12-18", None)  # a date ahead beats an open window
     later = datetime(2027, 1, 10, tzinfo=UTC).date()
-    assert next_date(windowed, later) == ("next_checkup", "2026-11-20", "2027-02-15")  # only the window is open
-    assert next_date(windowed, datetime(2028, 1, 1, tzinfo=UTC).date()) is None
+    # R12n-17: a check-up whose day has passed is due now; a later window must not read as the next check-up
+    assert next_date(windowed, later) == ("checkup_overdue", "2026-12-18", None)
+    assert next_date(windowed, datetime(2028, 1, 1, tzinfo=UTC).date()) == ("checkup_overdue", "2026-12-18", None)
+    only_window = {"sections": [{"key": "monitoring", "items": [windowed["sections"][0]["items"][1]]}]}
+    assert next_date(only_window, later) == ("next_checkup", "2026-11-20", "2027-02-15")  # only the window is open
     chosen = apply_edits(
         generate_plan(load_example("neoplastic-after-radiation"), library), set_next_appointment(edits, "2026-12-09")
     )

@@ -163,6 +163,7 @@ def clinical_invariants(assessment: dict[str, Any], plan: dict[str, Any], findin
     faults += confirm12k_invariants(assessment, plan, findings)
     faults += final12m_invariants(assessment, plan)
     faults += final12l_invariants(assessment, plan, findings)
+    faults += round12pb_invariants(assessment, plan, findings)
     return faults
 
 
@@ -2119,4 +2120,40 @@ def final12l_invariants(assessment: dict[str, Any], plan: dict[str, Any], findin
         ]
         if findings.get("cancer_related") and "before the pain is called refractory" in adjuvants["detail"]:
             faults.append("cancer pain called refractory or not in the adjuvant item")
+    return faults
+
+
+def evidence_texts(node: Any) -> list[str]:
+    """Every evidence passage anywhere in a plan (items, alerts, held entries, exercises, equipment)."""
+    if isinstance(node, dict):
+        found = [e["text"] for e in node.get("evidence") or () if isinstance(e, dict) and "text" in e]
+        return found + [t for key, value in node.items() if key != "evidence" for t in evidence_texts(value)]
+    if isinstance(node, list):
+        return [t for value in node for t in evidence_texts(value)]
+    return []
+
+
+def round12pb_invariants(assessment: dict[str, Any], plan: dict[str, Any], findings: dict[str, Any]) -> list[str]:
+    """Review 12n/12p: one weak group never reads as a single root (it fits a root, one nerve or the plexus
+    alike), a single root is offered only for two or more weak groups in one leg, and the evidence a clinician
+    reads never shows a finding's code name."""
+    faults: list[str] = []
+    items = {i["id"] for s in plan["sections"] for i in s["items"]}
+    weak = {
+        (group, side)
+        for group, grades in (assessment.get("strength") or {}).items()
+        for side, grade in (grades or {}).items()
+        if grade is not None and grade <= 4
+    }
+    # At a follow-up the pattern is that of every group weak at any visit (the plan's trends list them).
+    ever = weak | {
+        (row["group"], row["side"])
+        for row in (plan.get("progress") or {}).get("strength") or ()
+        if any(grade is not None and grade <= 4 for grade in row["mrc"])
+    }
+    if "guide-med-single-root-pattern" in items and (len(ever) < 2 or len({side for _g, side in ever}) > 1):
+        faults.append(f"single-root item offered for the groups weak at any visit {sorted(ever)}")
+    if len(weak) == 1 and len(ever) == 1 and "guide-med-one-group-pattern" not in items:
+        faults.append("one weak group without the item saying its pattern cannot tell root, nerve or plexus apart")
+    faults += [f"evidence prints a code name: {t[:80]!r}" for t in evidence_texts(plan) if "`" in t]
     return faults

@@ -300,7 +300,9 @@ def test_the_progress_item_says_grade_or_grades_in_words(library: Any, gain: int
 def test_the_visit2_plan_lists_the_improved_groups_once(library: Any) -> None:
     plan = generate_plan(fixture(I_DIR / "i12.json"), library, history=[fixture(I_DIR / "i12a.json")])
     items = offered(plan)
-    assert "hip abduction, ankle dorsiflexion" in items["clinic-mon-progress-summary"]["detail"]
+    assert (
+        "left hip abduction, left ankle dorsiflexion" in items["clinic-mon-progress-summary"]["detail"]
+    )  # R12p-01: sides
     assert "1 grade," in items["clinic-mon-progress-summary"]["detail"]
     advance = items["nlsp-pt-advance-resistance"]["detail"]
     assert "hip abduction" not in advance and "listed in the progress item" in advance
