@@ -1734,7 +1734,8 @@ def pain12h_invariants(assessment: dict[str, Any], plan: dict[str, Any], finding
             "an acute DVT of the painful leg": clot_leg,
         }
         if any(screen.values()) and not re.search(
-            r"intact skin only|incision until|near it until|leg with the clot|into that leg", topicals["detail"]
+            r"intact skin only|incision until|near it until|leg with the clot|into that leg|into either leg",
+            topicals["detail"],
         ):
             faults.append(f"topicals offered with {[k for k, v in screen.items() if v]} and no skin caution")
     if "neurolysis" in texts and (history["etiology"] != "radiation" or history.get("palliative")):
