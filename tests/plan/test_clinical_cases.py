@@ -277,10 +277,11 @@ EXPECTATIONS: dict[str, Expect] = {
         lines={"red-check-spine-review"},
         no_lines={"clinic-check-exercises"},
     ),
-    # Acute infection: injections, TENS and heat held
+    # Acute infection: injections, TENS and heat held; the piriformis stretch waits for the abscess work-up (R12n-01)
     "20-entrapment-infection": Expect(
-        offered={"entrap-pt-nerve-mobilization", "mgmt-analgesia-cold", "ex-sciatic-glide", "ex-piriformis-stretch"},
+        offered={"entrap-pt-nerve-mobilization", "mgmt-analgesia-cold", "ex-sciatic-glide"},
         held={
+            "ex-piriformis-stretch": "gluteal abscess",
             "entrap-analgesia-steroid-injection": "infection",
             "entrap-analgesia-botulinum-piriformis": "infection",
             "nlsp-analgesia-tens-anodyne": "infection",

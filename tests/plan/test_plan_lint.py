@@ -164,6 +164,7 @@ def clinical_invariants(assessment: dict[str, Any], plan: dict[str, Any], findin
     faults += final12m_invariants(assessment, plan)
     faults += final12l_invariants(assessment, plan, findings)
     faults += round12pb_invariants(assessment, plan, findings)
+    faults += round12pd_invariants(assessment, plan)
     return faults
 
 
@@ -1734,7 +1735,8 @@ def pain12h_invariants(assessment: dict[str, Any], plan: dict[str, Any], finding
             "an acute DVT of the painful leg": clot_leg,
         }
         if any(screen.values()) and not re.search(
-            r"intact skin only|incision until|near it until|leg with the clot|into that leg", topicals["detail"]
+            r"intact skin only|incision until|near it until|leg with the clot|into that leg|into either leg",
+            topicals["detail"],
         ):
             faults.append(f"topicals offered with {[k for k, v in screen.items() if v]} and no skin caution")
     if "neurolysis" in texts and (history["etiology"] != "radiation" or history.get("palliative")):
@@ -2157,3 +2159,75 @@ def round12pb_invariants(assessment: dict[str, Any], plan: dict[str, Any], findi
         faults.append("one weak group without the item saying its pattern cannot tell root, nerve or plexus apart")
     faults += [f"evidence prints a code name: {t[:80]!r}" for t in evidence_texts(plan) if "`" in t]
     return faults
+
+
+EDX_ORDERS = (
+    "guide-med-electrodiagnostic",
+    "entrap-mon-repeat-edx",
+    "entrap-mon-repeat-edx-after-first",
+    "entrap-mon-repeat-edx-surgery",
+)
+
+
+def round12pd_invariants(assessment: dict[str, Any], plan: dict[str, Any]) -> list[str]:
+    """Reviews 12n and 12o (medical, imaging and work-up), read from the assessment: an acute infection holds the
+    piriformis stretch while a gluteal abscess is not excluded, and says so where the plan speaks of it (R12n-01);
+    a palliative plan weighs treatment of the cancer by the goals of care, not "first" (R12n-04); the cancer or
+    radiotherapy pathway always says how the first study's result is acted on, whichever study replaces MRI
+    (R12n-05); diffuse change after radiotherapy is not closed as radiation plexopathy before recurrence is
+    excluded (R12n-06); a clot whose side is not recorded is not placed in "the painful leg", nor left to the
+    doctor to name (R12n-14); a palliative plan that orders no nerve studies does not point to them (R12o-07)."""
+    faults: list[str] = []
+    history = assessment["history"]
+    items = {i["id"]: i for s in plan["sections"] for i in s["items"]}
+    alerts = {a["id"]: a for a in plan["alerts"]}
+    exercises = {e["id"] for e in plan["exercises"]}
+    lines = {line["id"]: line["text"] for group in plan["handout"].values() for line in group}
+    if history.get("infection"):  # R12n-01
+        if "ex-piriformis-stretch" in exercises:
+            faults.append("the piriformis stretch given while a gluteal abscess is not excluded")
+        mobilisation = items.get("entrap-pt-nerve-mobilization")
+        detail = mobilisation["detail"] if mobilisation else ""
+        if "including the piriformis" in detail and "piriformis stretch waits" not in detail:
+            faults.append("piriformis stretching named with an infection recorded, without saying it waits")
+        if "You have a fever" in lines.get("clinic-call-infection", ""):
+            faults.append("the call line asks about a fever as if no infection were recorded")
+    palliative = bool(history.get("palliative"))
+    if palliative and "first where possible" in items.get("nlsp-med-treat-cancer-first", {}).get("detail", ""):
+        faults.append("treating the cancer 'comes first' in a palliative plan")  # R12n-04
+    cancer_pathway = history["etiology"] in ("neoplastic", "radiation") or bool(
+        (history.get("malignancy") or "").strip() or history.get("radiation_completed_on")
+    )
+    result = items.get("acr-med-mri-result-pathway")
+    if cancer_pathway and result is None:  # R12n-05
+        faults.append("the cancer or radiotherapy pathway without the item on acting on the imaging result")
+    radiotherapy = history["etiology"] == "radiation" or bool(history.get("radiation_completed_on"))
+    if result and radiotherapy:  # R12n-06
+        detail = result["detail"]
+        if "radiation" in detail and "exclude perineural tumour spread" not in detail:
+            faults.append(
+                "diffuse change after radiotherapy read as radiation plexopathy before recurrence is excluded"
+            )
+        if history.get("mri_contraindicated") and "plexus MRI" in result["title"]:
+            faults.append("the result item speaks of an MRI that is contraindicated")
+    if history.get("dvt") and not history.get("dvt_side"):  # R12n-14
+        texts = [e["reason"] or "" for e in plan["held"]] + [text_of_entry(i) for i in items.values()]
+        texts += list(lines.values())
+        faults += [
+            f"a clot of unrecorded side placed in the painful leg: {t!r}" for t in texts if "in the painful leg" in t
+        ]
+        faults += [
+            f"the patient left to be told the clot's side: {t!r}" for t in texts if "doctor tells you which," in t
+        ]
+    if palliative and not orders_nerve_studies(items):  # R12o-07
+        texts = {i: text_of_entry(e) for i, e in (items | alerts).items()}
+        faults += [
+            f"{i} points to nerve studies the palliative plan leaves out"
+            for i, t in texts.items()
+            if "electrodiagnostic" in t.lower()
+        ]
+    return faults
+
+
+def orders_nerve_studies(items: dict[str, Any]) -> bool:
+    return any(i in items for i in EDX_ORDERS)
