@@ -90,7 +90,7 @@ def test_the_handout_carries_what_the_clinician_left(library: Any, case: Any) ->
     assert squash("Gentle self-massage") not in text  # the excluded card
     assert squash("Clinic phone: 555 0142") in text and squash("Call us on 555 0142") in text
     assert squash("Your therapist: J. Rivera, PT") in text
-    assert squash("Your next check-up: 18 December 2026") in text
+    assert squash("Your next check-up: 4 December 2026") in text  # the review of the first opioid (R12n-02)
     for name, status in (
         ("Reacher", "We gave you this"),
         ("Shower chair", "We recommend you get this"),
@@ -174,7 +174,8 @@ def test_large_print_has_one_exercise_a_page(library: Any, case: Any) -> None:
 def test_the_next_appointment_is_the_clinicians_else_the_next_check_up(library: Any, case: Any) -> None:
     _assessment, plan, edits = case
     today = PRINTED.date()
-    assert next_date(plan, today) == ("next_checkup", "2026-12-18", None)  # 4 weeks after, not the open window
+    # the 2-week review of the first opioid (R12n-02), not the open window
+    assert next_date(plan, today) == ("next_checkup", "2026-12-04", None)
     windowed = {  # a check-up ahead, and a window that opened before the visit (3-6 months after onset)
         "sections": [
             {

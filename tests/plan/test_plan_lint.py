@@ -165,6 +165,7 @@ def clinical_invariants(assessment: dict[str, Any], plan: dict[str, Any], findin
     faults += final12l_invariants(assessment, plan, findings)
     faults += round12pb_invariants(assessment, plan, findings)
     faults += round12pd_invariants(assessment, plan)
+    faults += round12pc_invariants(assessment, plan, findings)
     return faults
 
 
@@ -2231,3 +2232,60 @@ def round12pd_invariants(assessment: dict[str, Any], plan: dict[str, Any]) -> li
 
 def orders_nerve_studies(items: dict[str, Any]) -> bool:
     return any(i in items for i in EDX_ORDERS)
+
+
+TITLE_LIMIT = 120  # characters: a title says what to do; its detail says why (R12n-11)
+TOPICAL_NAMED = re.compile(r"topical agent[^.]*\((?:lidocaine|capsaicin)")
+KEEP_OFF = re.compile(r"Keep (?:cold|warmth) off (your (?:left|right) leg|your swollen leg)")
+
+
+def round12pc_invariants(assessment: dict[str, Any], plan: dict[str, Any], findings: dict[str, Any]) -> list[str]:
+    """Reviews 12n and 12o on the pain documents (/work/team/reports/review12n.md, review12o.md), read from the
+    assessment: a first opioid, by whatever path the ladder opens it, starts at its lowest dose and gets the
+    review of the new step (R12n-02); an opioid is held back for a pregabalin correction only where the ladder
+    itself stays on its step (R12n-03); the anti-inflammatory item points to the ladder for cautions only where
+    the ladder names one (R12n-09); item titles stay short (R12n-11); the topical agents are named by the topical
+    item alone (R12n-12); the pain call line is worded for pain already not controlled (R12o-06); one leg is
+    kept off cold or warmth in one sentence (R12o-08)."""
+    faults: list[str] = []
+    history, pain = assessment["history"], assessment["pain"]
+    items = {i["id"]: i for s in plan["sections"] for i in s["items"]}
+    lines = {line["id"]: line["text"] for group in plan["handout"].values() for line in group}
+    ladder = [item for item_id, item in items.items() if item_id.startswith("who-step-")]
+    current = pain.get("current_ladder_step") or 0
+    uncontrolled = (pain.get("nrs") or 0) >= 4
+    for item in ladder:
+        step, text = int(item["id"][-1]), f"{item['title']} {item['detail']}"
+        if step >= 2 and current < 2:  # R12n-02: no opioid recorded, and this plan opens one
+            if "lowest dose" not in item["title"] or "lowest dose of this step" not in item["detail"]:
+                faults.append(f"{item['id']} opens a first opioid without its lowest dose")
+            if "clinic-mon-pain-review" not in items:
+                faults.append(f"{item['id']} opens a first opioid with no review of the new step")
+        if uncontrolled and "before an opioid is started or raised" in text and "stay on this step" not in text:
+            faults.append(f"{item['id']} holds the opioid back for uncontrolled pain while the ladder moves")  # R12n-03
+    adjuvants = items.get("mgmt-analgesia-neuropathic-adjuvants")
+    if adjuvants and "mgmt-analgesia-topicals" in items and TOPICAL_NAMED.search(adjuvants["detail"]):
+        faults.append("the adjuvant item names the topical agents again beside the topical item")  # R12n-12
+    conservative = items.get("entrap-analgesia-conservative-drugs")
+    named = any("NSAID" in item["detail"] for item in ladder)
+    if conservative and "ladder item names" in conservative["detail"] and not named:  # R12n-09
+        faults.append("the anti-inflammatory item points to cautions the ladder item does not name")
+    faults += [
+        f"{i['id']} title is {len(i['title'])} characters long"
+        for i in items.values()
+        if len(i["title"]) > TITLE_LIMIT  # R12n-11
+    ]
+    if uncontrolled and "do not control it" in lines.get("clinic-call-pain", ""):  # R12o-06
+        faults.append("the pain call line is met on the day the handout is printed")
+    lymphedema = assessment.get("lymphedema") or {}
+    same_leg = (
+        bool(history.get("dvt"))
+        and history.get("dvt_side") in ("left", "right")
+        and bool(lymphedema.get("present"))
+        and lymphedema.get("side") == history.get("dvt_side")
+    )
+    for item_id in ("mgmt-analgesia-cold", "mgmt-analgesia-heat"):  # R12o-08
+        kept_off = KEEP_OFF.findall(items.get(item_id, {}).get("handout", ""))
+        if same_leg and len(kept_off) > 1:
+            faults.append(f"{item_id} keeps the one swollen clot leg off twice: {kept_off}")
+    return faults

@@ -112,7 +112,7 @@ EXPECTATIONS: dict[str, Expect] = {
     "c20-postsurgical-day6-dvt-lymph-assisted": Expect(
         ladder="who-step-3",
         texts={
-            "who-step-3": "move up to the step of the pain band, for acute pain after an injury or operation",
+            "who-step-3": "move up to the step of the pain band, for the acute pain",
             "mgmt-analgesia-neuropathic-adjuvants": "below the 300 mg/day of a full trial",
             "guide-med-postoperative-ivig": "Once imaging has excluded",
         },

@@ -18,6 +18,7 @@ import pytest
 from tests.paths import FIXTURES
 from tests.plan.test_clinical_cases import Expect, check_case, expected_cases
 from tests.plan.test_clinical_safety import offered, plan_for
+from tests.plan.views import entry_text
 
 NEUROLYSIS = "neurolysis"
 START_LOW = "lowest dose of this step"
@@ -72,11 +73,12 @@ I_EXPECTATIONS: dict[str, Expect] = {
         texts={"clinic-mon-pain-review": "for two to four weeks"},
         not_texts={"clinic-mon-pain-review": "counts as refractory"},
     ),
-    # R12i-12: the lidocaine patch is recorded as tried: capsaicin only, and the adjuvant item names it
+    # R12i-12: the lidocaine patch is recorded as tried: capsaicin only; the adjuvant item points to the topical
+    # item rather than naming the agent a second time (R12n-12)
     "i06": Expect(
         texts={
             "mgmt-analgesia-topicals": "A lidocaine patch is recorded as tried",
-            "mgmt-analgesia-neuropathic-adjuvants": "a topical agent not yet tried (capsaicin cream)",
+            "mgmt-analgesia-neuropathic-adjuvants": "a topical agent not yet tried (see the topical item)",
         },
         not_texts={"mgmt-analgesia-topicals": "A lidocaine patch or"},
     ),
@@ -137,11 +139,13 @@ def test_pain12h_after_the_first_month_the_adjuvant_comes_first(library: Any) ->
 @pytest.mark.parametrize(("nrs", "step", "start_low"), [(8, 0, True), (8, 1, True), (8, 2, False), (5, 0, True)])
 def test_pain12h_an_opioid_naive_patient_starts_low(library: Any, nrs: int, step: int, start_low: bool) -> None:
     plan = after_event(library, 14, nrs, step, etiology="traumatic", trauma_on="2026-10-18", surgery_on=None)
-    title = ladder(plan)["title"]
-    assert (START_LOW in title) is start_low
-    assert ("no opioid is recorded" in title) is start_low
+    # the title says it in a few words, the detail says why (R12n-11)
+    title, text = ladder(plan)["title"], entry_text(ladder(plan))
+    assert ("lowest dose" in title) is start_low
+    assert (START_LOW in text) is start_low
+    assert ("no opioid is recorded" in text.lower()) is start_low
     # the step-skipping rule is stated only where a step is skipped (0 -> 2 or 3, 1 -> 3)
-    assert ("rather than climb to it" in title) is (start_low and int(ladder(plan)["id"][-1]) > step + 1)
+    assert ("rather than climb to it" in text) is (start_low and int(ladder(plan)["id"][-1]) > step + 1)
 
 
 def test_pain12h_a_strong_opioid_for_an_opioid_naive_cancer_patient_starts_low(library: Any) -> None:
@@ -150,7 +154,8 @@ def test_pain12h_a_strong_opioid_for_an_opioid_naive_cancer_patient_starts_low(l
         history={"etiology": "neoplastic", "affected_side": "right", "malignancy": "rectal"},
         pain={"nrs": 8, "neuropathic": True, "current_ladder_step": 0},
     )
-    assert ladder(plan)["id"] == "who-step-3" and START_LOW in ladder(plan)["title"]
+    assert ladder(plan)["id"] == "who-step-3" and START_LOW in entry_text(ladder(plan))
+    assert "lowest dose" in ladder(plan)["title"]
 
 
 # --- R12i-04: tried means an adequate trial; a pregabalin dose below it is titrated first ----------------------

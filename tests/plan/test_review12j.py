@@ -21,7 +21,7 @@ from tests.plan.test_clinical_safety import held, offered, plan_for
 LONG_TERM_GATE = "does not bring back long-term corticosteroids"
 NOT_LISTED = "is not listed as tried"
 REFRACTORY = "it is refractory"
-STAY = "stay on this step: the adjuvant dose above its range"
+STAY = "stay on this step until the adjuvant dose is corrected"  # short title, reason in the detail (R12n-11)
 REFER_NOW = "refers to the pain service now"
 BLOCKS_NOW = "as the pain is refractory, blocks of the sympathetic ganglia"
 BLOCKS_LATER = "blocks of the sympathetic ganglia if the pain is still not controlled once step 3"

@@ -20,9 +20,10 @@ from tests.conftest import load_example
 from tests.ui.clinician import PdfText, exported, sign_through_dialog
 
 
-def open_patient(window: Any, **history: Any) -> Any:
+def open_patient(window: Any, pain: dict[str, Any] | None = None, **history: Any) -> Any:
     assessment = load_example("neoplastic-after-radiation")
     assessment["history"] |= history
+    assessment["pain"] |= pain or {}
     stored = store_assessment(window.database, assessment)
     window.patient_model.reload()
     assert window.select_patient(stored.patient_id)
@@ -366,9 +367,10 @@ def test_the_next_appointment_is_set_undone_and_printed(
 def test_the_next_appointment_is_prefilled_from_the_follow_up_schedule_as_a_suggestion(
     window: Any, restart: Any, monkeypatch: Any, tmp_path: Path
 ) -> None:
-    """The plan's next dated check-up (reassess 4 weeks after the visit of 20 Nov 2026) fills the field as a
-    suggestion: tinted, in italics, with "Use this date". Passing through the field or saving decides nothing;
-    accepting it (the button, or Enter) or typing another date makes it the clinician's appointment."""
+    """The plan's next dated check-up (the 2-week review of the first opioid, after the visit of 20 Nov 2026)
+    fills the field as a suggestion: tinted, in italics, with "Use this date". Passing through the field or
+    saving decides nothing; accepting it (the button, or Enter) or typing another date makes it the clinician's
+    appointment."""
     from PySide6.QtTest import QTest
 
     from planner.ui.plan_review import PlanReview
@@ -376,7 +378,7 @@ def test_the_next_appointment_is_prefilled_from_the_follow_up_schedule_as_a_sugg
     monkeypatch.setattr(PlanReview, "today", staticmethod(lambda: date(2026, 11, 20)))
     review = open_patient(window)
     field, accept = review.next_appointment, review.accept_appointment
-    assert field.edit.text() == "18 Dec 2026" and field.edit.font().italic()
+    assert field.edit.text() == "4 Dec 2026" and field.edit.font().italic()
     assert accept.isVisible() and "Suggested from the follow-up schedule" in field.edit.toolTip()
     assert "next_appointment" not in review.session.plan and not review.session.edits.next_appointment
     commands = review.session.undo_stack.count()
@@ -386,16 +388,16 @@ def test_the_next_appointment_is_prefilled_from_the_follow_up_schedule_as_a_sugg
     window = save_and_restart(window, restart)  # an untouched suggestion is not stored
     review = window.plan_review
     field, accept = review.next_appointment, review.accept_appointment
-    assert "next_appointment" not in review.session.plan and field.edit.text() == "18 Dec 2026" and accept.isVisible()
+    assert "next_appointment" not in review.session.plan and field.edit.text() == "4 Dec 2026" and accept.isVisible()
     accept.click()
-    assert review.session.plan["next_appointment"] == "2026-12-18"
+    assert review.session.plan["next_appointment"] == "2026-12-04"
     assert review.session.undo_stack.undoText() == "Set the next appointment"
     assert not accept.isVisible() and not field.edit.font().italic()
     window.undo()
     assert "next_appointment" not in review.session.plan and accept.isVisible()  # a suggestion again
     field.edit.setFocus()
     QTest.keyClick(field.edit, Qt.Key.Key_Return)  # Enter accepts it as well
-    assert review.session.plan["next_appointment"] == "2026-12-18" and not accept.isVisible()
+    assert review.session.plan["next_appointment"] == "2026-12-04" and not accept.isVisible()
     window.undo()
     field.edit.setFocus()
     field.edit.selectAll()
@@ -410,11 +412,12 @@ def test_the_next_appointment_is_prefilled_from_the_follow_up_schedule_as_a_sugg
 
 def test_no_suggestion_without_a_dated_check_up_ahead(window: Any, monkeypatch: Any) -> None:
     """In palliative care the review is agreed with the patient (no date): nothing is suggested; nor, on a later
-    day, once every dated check-up has passed."""
+    day, once every dated check-up has passed. (The pain is controlled here: a first opioid would bring its dated
+    2-week review, palliative care or not, R12n-02.)"""
     from planner.ui.plan_review import PlanReview
 
     monkeypatch.setattr(PlanReview, "today", staticmethod(lambda: date(2026, 11, 20)))
-    review = open_patient(window, palliative=True)
+    review = open_patient(window, pain={"nrs": 3}, palliative=True)
     assert review.next_appointment.edit.text() == "" and not review.accept_appointment.isVisible()
     monkeypatch.setattr(PlanReview, "today", staticmethod(lambda: date(2028, 1, 1)))
     review = open_patient(window)
