@@ -868,7 +868,7 @@ def lymphedema_on_painful_leg(assessment: dict[str, Any]) -> bool:
 
 
 JOINT_MOVE = re.compile(
-    r"\bmove (?:each weak joint|your (?:weak |other weak )?joints|the joints|your legs?\b)|\bhave them moved\b",
+    r"\bmove (?:each weak joint|your (?:weak |other weak )?joints|the joints|your legs?\b)|\bhave (?:them|your legs) moved\b|\bbend your big toe\b",
     re.IGNORECASE,
 )
 SELF_DRESSING = ("Slip your foot in", "Put your weak leg in", "Slide your heel down", "Put the end of the shoe horn")
