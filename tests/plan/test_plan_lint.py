@@ -2217,7 +2217,12 @@ def round12pa_invariants(assessment: dict[str, Any], plan: dict[str, Any], findi
         faults += [
             f"{i} goes beyond the spinal hold: {t!r}"
             for i, t in texts
-            if re.search(r"\bmove your legs\b|until your therapist says you can do it alone", t, re.IGNORECASE)
+            if re.search(
+                r"\bmove your legs\b(?! and exercise only as much as your doctor says)"
+                r"|until your therapist says you can do it alone",
+                t,
+                re.IGNORECASE,
+            )
         ]
     if walking_in_doubt(assessment):  # R12o-05
         if "clinic-alert-walking-rising-mismatch" not in alerts:
