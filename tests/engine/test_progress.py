@@ -228,10 +228,10 @@ PROGRESS_CASES: list[tuple[str, tuple[dict[str, Any], dict[str, Any]], set[str],
         {"entrap-med-decompression-severe"},
     ),
     (
-        "a grade gained, none lost, pain settled: advance to resistance",
+        "a grade gained to 4, none lost, pain settled: resistance, said in the active-range item",
         pair({"strength": {"knee_extension": {"right": 3}}}, {"strength": {"knee_extension": {"right": 4}}}),
-        {"nlsp-pt-advance-resistance"},
-        {"entrap-med-reimage-worsening"},
+        {"nlsp-pt-arom-progression"},
+        {"entrap-med-reimage-worsening", "nlsp-pt-advance-resistance"},
     ),
     (
         "a grade gained but another lost: no advance",

@@ -524,10 +524,12 @@ EXPECTATIONS: dict[str, Expect] = {
         not_texts={"clinic-kafo": "lock the knee"},
     ),
     # n28: walks with help but cannot rise alone: every instruction to stand names the helper (A2)
+    # review12o R12o-05: walking with help recorded beside rising unable even with help: the record is checked,
+    # and until then the plan reads the patient as not walking (no chair for standing up; transfers by board)
     "43-idiopathic-walks-with-help-cannot-rise": Expect(
-        offered={"clinic-ot-chair", "clinic-ot-toilet-seat", "eq-armchair", "eq-raised-toilet-seat"},
-        texts={"clinic-ot-chair": "helper", "clinic-ot-toilet-seat": "helper", "eq-armchair": "helper"},
-        not_texts={"clinic-ot-chair": "push up from the armrests"},
+        offered={"clinic-alert-walking-rising-mismatch", "clinic-ot-toilet-seat", "eq-raised-toilet-seat"},
+        not_offered={"clinic-ot-chair", "eq-armchair", "mgmt-pt-gait-training"},
+        texts={"clinic-ot-toilet-seat": "helper"},
     ),
     # n29: clearance 20 on step 1: tramadol's caution (A4), cited (D22)
     "44-neoplastic-clearance-20-step-1": Expect(

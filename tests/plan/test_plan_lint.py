@@ -166,6 +166,7 @@ def clinical_invariants(assessment: dict[str, Any], plan: dict[str, Any], findin
     faults += round12pb_invariants(assessment, plan, findings)
     faults += round12pd_invariants(assessment, plan)
     faults += round12pc_invariants(assessment, plan, findings)
+    faults += round12pa_invariants(assessment, plan, findings)
     return faults
 
 
@@ -567,7 +568,13 @@ EXERTION_WORDS = re.compile(
 )
 
 BOTH_LEGS = {"balance", "walking", "circulation"}
-BOTH_LEGS_EXERCISES = {"ex-bridge", "ex-ankle-band-turns"}
+BOTH_LEGS_EXERCISES = {
+    "ex-bridge",
+    "ex-ankle-band-turns",
+    "ex-knees-apart-band",
+    "ex-pillow-squeeze",
+    "ex-piriformis-stretch",
+}
 BOTH_LEGS_ITEMS = {"mgmt-pt-gait-training", "clinic-pt-falls"}
 BOTH_LEGS_WORDS = re.compile(r"Practise walking|balance exercises|Get up and move")
 """What still waits when the acute DVT is recorded in the other leg than a one-sided plexopathy: standing, balance
@@ -681,6 +688,8 @@ def cannot_stand(assessment: dict[str, Any]) -> bool:
     walks = function.get("ambulation") not in (None, "non_ambulatory")
     can = ("independent", "needs_help")
     if function.get("standing_transfer") == "unable" and not walks:
+        return True
+    if walking_in_doubt(assessment):
         return True
     return function.get("ambulation") == "non_ambulatory" and not (
         function.get("standing_transfer") in can or function.get("sit_to_stand") in can
@@ -871,7 +880,8 @@ def lymphedema_on_painful_leg(assessment: dict[str, Any]) -> bool:
 
 
 JOINT_MOVE = re.compile(
-    r"\bmove (?:each weak joint|your (?:weak |other weak )?joints|the joints|your legs?\b)|\bhave them moved\b",
+    r"\bmove (?:each weak joint|your (?:weak |other weak )?joints|the joints|your legs?\b)"
+    r"|\bhave (?:them|your legs) moved\b|\bbend your big toe\b",
     re.IGNORECASE,
 )
 SELF_DRESSING = ("Slip your foot in", "Put your weak leg in", "Slide your heel down", "Put the end of the shoe horn")
@@ -2288,4 +2298,128 @@ def round12pc_invariants(assessment: dict[str, Any], plan: dict[str, Any], findi
         kept_off = KEEP_OFF.findall(items.get(item_id, {}).get("handout", ""))
         if same_leg and len(kept_off) > 1:
             faults.append(f"{item_id} keeps the one swollen clot leg off twice: {kept_off}")
+
+
+def walking_in_doubt(assessment: dict[str, Any]) -> bool:
+    """Walking recorded (alone, with an aid or with help) beside rising from a seat or standing to transfer recorded
+    as unable even with help: a record that disagrees with itself, read as not walking until it is checked (R12o-05)."""
+    function = assessment.get("function") or {}
+    walks = function.get("ambulation") not in (None, "non_ambulatory")
+    return walks and "unable" in (function.get("sit_to_stand"), function.get("standing_transfer"))
+
+
+ROUND12PA_PAIN_MEASURES = ("mgmt-analgesia-heat", "mgmt-analgesia-cold", "nlsp-analgesia-tens-anodyne")
+ANKLE_AND_ABOVE = (*HIP_KNEE, "ankle_dorsiflexion", "ankle_plantarflexion", "ankle_inversion", "ankle_eversion")
+
+
+def round12pa_invariants(assessment: dict[str, Any], plan: dict[str, Any], findings: dict[str, Any]) -> list[str]:
+    """Reviews 12n, 12o and 12p (function, exercise and equipment cards), read from the assessment: a grade-1 big
+    toe alone starts no carer programme (R12p-03); no walker reason or frame step for weakness the patient does not
+    have (R12p-04, R12n-10); a new walking aid comes with gait training, and a balance or walking card with the
+    checklist line (R12p-05); the move to resistance said once (R12p-06); the carer line names only what the plan
+    gives (R12o-03); no leg movement beyond the spinal hold's list (R12o-04); walking beside rising or standing
+    to transfer recorded unable is checked and read as not walking (R12o-05); no lifting the legs over the bath
+    alone beside a leg lifter (R12o-09); no training to rise while transfers are by board (R12n-07); no card
+    forbidding itself for a painful leg (R12n-08); stretching named only with a stretch card (R12n-13); the cane
+    asks for position sense that is not recorded (R12n-15)."""
+    faults: list[str] = []
+    items = {i["id"]: i for s in plan["sections"] for i in s["items"]}
+    alerts = {a["id"]: a for a in plan["alerts"]}
+    held = {e["id"] for e in plan["held"]}
+    exercises = {e["id"]: e for e in plan["exercises"]}
+    equipment = {e["id"]: e for e in plan["equipment"]}
+    lines = {line["id"]: line["text"] for entries in plan["handout"].values() for line in entries}
+    texts = _patient_texts(plan)
+    strength = assessment.get("strength") or {}
+    weak = {group for group, sides in strength.items() for g in (sides or {}).values() if g is not None and g <= 4}
+    toe_only = _at_most(assessment, 1, "great_toe_extension") and not _at_most(assessment, 1, *ANKLE_AND_ABOVE)
+    if toe_only:  # R12p-03
+        faults += [
+            f"{i}: a carer-moved card for a grade-1 big toe alone"
+            for i, e in exercises.items()
+            if e["category"] == "passive"
+        ]
+        faults += [
+            f"{i}: a carer programme for a grade-1 big toe alone"
+            for i, t in texts
+            if "Your carer or your therapist will" in t
+        ]
+    if not weak:  # R12p-04
+        faults += [f"{i} names a weaker leg the patient does not have" for i, t in texts if "weaker leg" in t]
+    proximal = [g for g in (_grade(assessment, x) for x in RISING_GROUPS) if g is not None]
+    walker = items.get("clinic-aid-walker")
+    if walker and proximal and min(proximal) >= 4 and "quadriceps: MRC" in walker["detail"]:  # R12p-04, R12n-10
+        faults.append("the walker's reasons list a grade that calls for a cane or for no aid")
+    if walker and proximal and min(proximal) == 4 and "would alone call for a cane" not in walker["detail"]:
+        faults.append("the walker's reasons do not say that MRC 4 alone calls for a cane")
+    pain_acute = bool(assessment["pain"].get("acute"))
+    gait = "mgmt-pt-gait-training" in items or "mgmt-pt-gait-training" in held
+    if (walker or "clinic-aid-cane" in items) and not pain_acute and not gait:  # R12p-05
+        faults.append("a walking aid given with no gait training")
+    if (
+        any(e["category"] in ("balance", "walking") for e in exercises.values())
+        and "clinic-check-exercises" not in lines
+    ):
+        faults.append("balance or walking cards with no checklist line to do the exercises")
+    advance = items.get("nlsp-pt-advance-resistance")
+    if advance and "nlsp-pt-arom-progression" in items and "low resistance" in advance["title"]:  # R12p-06
+        faults.append("the move to low resistance said in two items")
+    carer = lines.get("safety-check-carer", "")
+    if carer:  # R12o-03
+        standing = any(
+            i in STANDING_EXERCISES or (e["category"] in ("walking", "balance") and STAND.search(_card_texts(e)))
+            for i, e in exercises.items()
+        )
+        checks = (
+            ("done standing", standing),
+            ("pain treatments", any(i in items for i in ROUND12PA_PAIN_MEASURES)),
+            ("cards done for them", any(e["category"] == "passive" for e in exercises.values())),
+            ("transfer board", "clinic-ot-transfer-board" in items),
+        )
+        faults += [
+            f"the carer line speaks of {words!r} the plan does not give"
+            for words, given in checks
+            if words in carer and not given
+        ]
+    if urgent_spine_review(assessment):  # R12o-04
+        faults += [
+            f"{i} goes beyond the spinal hold: {t!r}"
+            for i, t in texts
+            if re.search(
+                r"\bmove your legs\b(?! and exercise only as much as your doctor says)"
+                r"|until your therapist says you can do it alone",
+                t,
+                re.IGNORECASE,
+            )
+        ]
+    if walking_in_doubt(assessment):  # R12o-05
+        if "clinic-alert-walking-rising-mismatch" not in alerts:
+            faults.append(
+                "walking recorded beside rising or standing to transfer unable, and no alert asks to check it"
+            )
+        faults += [f"{i} speaks of walking to a patient read as not walking: {t!r}" for i, t in texts if WALK.search(t)]
+    bench = equipment.get("eq-tub-bench")
+    if bench and "eq-leg-lifter" in equipment and "then lift your legs over the side" in _card_texts(bench):  # R12o-09
+        faults.append("the bath bench has the patient lift the legs over alone beside a leg lifter")
+    if "clinic-ot-transfer-board" in items and "train a safe method" in items.get("nlsp-ot-sit-to-stand", {}).get(
+        "detail", ""
+    ):
+        faults.append("rising from sitting trained while transfers are by board")  # R12n-07
+    if (assessment["pain"].get("nrs") or 0) > 0:  # R12n-08
+        faults += [
+            f"{i} forbids itself for a painful leg: {t!r}"
+            for i, t in texts
+            if re.search(r"\bor painful\b|becomes painful", t)
+        ]
+    nerve = items.get("entrap-pt-nerve-mobilization")
+    if (
+        nerve
+        and "stretching" in nerve.get("handout", "")
+        and not any(e["category"] == "stretch" for e in exercises.values())
+    ):
+        faults.append("the nerve mobilization handout names stretching with no stretch card")  # R12n-13
+    cane = items.get("clinic-aid-cane")
+    jps = assessment.get("joint_position_sense") or {}
+    if cane and jps.get("left") is None and jps.get("right") is None and "not recorded" not in cane["detail"]:
+        faults.append("the cane reads unrecorded joint position sense as intact")  # R12n-15
     return faults

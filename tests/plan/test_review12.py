@@ -129,7 +129,10 @@ def test_chair_and_board_follow_what_the_patient_can_do(
 
 def test_a_patient_who_cannot_rise_alone_is_told_to_stand_only_with_a_helper(library: Any) -> None:
     weak = {"knee_extension": {"right": 3}}
-    helped = offered(plan_for(library, strength=weak, function={"ambulation": "assisted", "sit_to_stand": "unable"}))
+    # rising needs help (rising "unable" beside walking is a record to check, read as not walking: R12o-05)
+    helped = offered(
+        plan_for(library, strength=weak, function={"ambulation": "assisted", "sit_to_stand": "needs_help"})
+    )
     assert "Get on and off it only with your helper" in helped["clinic-ot-toilet-seat"]["handout"]
     assert "stand up only with your helper" in helped["clinic-ot-chair"]["handout"]
     assert "push up from the armrests" not in helped["clinic-ot-chair"]["handout"]

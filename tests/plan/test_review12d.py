@@ -405,13 +405,13 @@ def test_a_non_walker_is_told_to_change_position_once_in_both_languages() -> Non
 
 
 def test_a_board_user_without_pressure_care_is_still_told_to_change_position(library: Any) -> None:
-    """Walks with a frame but cannot stand safely to transfer: no pressure-care item, so the mobilization line
-    keeps the instruction."""
+    """Walks with a frame but cannot stand to transfer: since R12o-05 the record is checked and read as not
+    walking, so the wheelchair's pressure-care item carries the instruction to change position, once."""
     plan = plan_for(
         library,
         strength={"knee_extension": {"right": 3, "left": 5}},
         function={"ambulation": "assisted", "standing_transfer": "unable"},
     )
     items = _items(plan)
-    assert "nlsp-pt-pressure-protection" not in items
-    assert "Change your position often" in items["nlsp-pt-mobilize-dvt-watch"]["handout"]
+    assert "Change your position often" in items["nlsp-pt-pressure-protection"]["handout"]
+    assert "Change your position" not in (items["nlsp-pt-mobilize-dvt-watch"].get("handout") or "")

@@ -88,7 +88,7 @@ NON_WALKER = {"ambulation": "non_ambulatory", "sit_to_stand": "unable", "standin
             {"ankle_dorsiflexion": {"right": 1}, "hip_flexion": {"right": 2}},
             False,
             "clinic-pt-passive",
-            "Move your other weak joints with their help",
+            "Move your other weak joints with help",
         ),
         ({"hip_flexion": {"right": 2}, "knee_extension": {"right": 3}}, False, "clinic-pt-active-assisted", "lift"),
         ({"knee_extension": {"right": 3}}, False, "nlsp-pt-arom-progression", "Move each weak joint"),

@@ -109,11 +109,13 @@ def fixture(name: str) -> dict[str, Any]:
 
 
 def test_holds_review12i_follow_up_moves_on_to_resistance_only_for_groups_now_at_4(library: Any) -> None:
-    """i12 after i12a: eversion and inversion reached 4, dorsiflexion only 3; resistance for the groups at 4."""
+    """i12 after i12a: eversion and inversion reached 4, dorsiflexion only 3; resistance for the groups at 4, said
+    once, in the active-range item (R12p-06)."""
     plan = generate_plan(fixture("i12"), library, [fixture("i12a")])
-    item = offered(plan)["nlsp-pt-advance-resistance"]
-    assert "groups now graded 4 or more" in item["detail"]
-    assert "muscles that hold against it" in item["handout"]
+    item = offered(plan)["nlsp-pt-arom-progression"]
+    assert "those now graded 4 move on from active movement to low resistance" in item["detail"]
+    assert "Your strength is getting better" in item["handout"]
+    assert "nlsp-pt-advance-resistance" not in offered(plan)
 
 
 def plan_and_faults(library: Any, earlier: list[dict[str, Any]] | None = None, **changes: Any) -> dict[str, Any]:
@@ -291,10 +293,14 @@ def test_holds_a_gained_grade_moves_on_to_resistance_only_at_4(
     plan = plan_and_faults(
         library, [validate_assessment(earlier)], strength={"knee_extension": {"right": now, "left": 5}}
     )
-    item = offered(plan)["nlsp-pt-advance-resistance"]
-    assert ("add light resistance" in item["handout"]) is resistance
-    assert ("move your exercises on a step" in item["handout"]) is not resistance
-    assert ("low resistance" in item["title"]) is resistance
+    items = offered(plan)
+    if resistance:  # said once, in the active-range item (R12p-06)
+        assert "nlsp-pt-advance-resistance" not in items
+        assert "move on from active movement to low resistance" in items["nlsp-pt-arom-progression"]["detail"]
+    else:
+        item = items["nlsp-pt-advance-resistance"]
+        assert "move your exercises on a step" in item["handout"]
+        assert "low resistance" not in item["title"]
 
 
 # --- R12i-02: a standing transfer that needs help brings the helper ----------------------------------------------

@@ -304,8 +304,8 @@ def test_the_visit2_plan_lists_the_improved_groups_once(library: Any) -> None:
         "left hip abduction, left ankle dorsiflexion" in items["clinic-mon-progress-summary"]["detail"]
     )  # R12p-01: sides
     assert "1 grade," in items["clinic-mon-progress-summary"]["detail"]
-    advance = items["nlsp-pt-advance-resistance"]["detail"]
-    assert "hip abduction" not in advance and "listed in the progress item" in advance
+    assert "nlsp-pt-advance-resistance" not in items  # the gain to grade 4 is said in the active-range item (R12p-06)
+    assert "listed in the progress item" in items["nlsp-pt-arom-progression"]["detail"]
 
 
 # --- R12h-16: the garment or the bandage, as the phase says ---------------------------------------------------

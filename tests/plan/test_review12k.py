@@ -51,11 +51,12 @@ EXPECTATIONS_12K: dict[str, Expect] = {
         not_texts={"clinic-afo-positioning": "on that foot", "nlsp-pt-pressure-protection": "where your leg rests"},
         line_texts={"clinic-call-infection": "a leg becomes red"},
     ),
-    # R12k-03, R12k-08: 77 days after the operation; a walker whose only grade-1 group is the great toe
+    # R12k-03, R12k-08: 77 days after the operation; a walker whose only grade-1 group is the great toe, which the
+    # patient bends by hand: no carer ankle card beside the towel card (R12p-03)
     "k04a": Expect(
-        offered={"ex-prom-ankle", "ex-ankle-assisted", "safety-alert-surgical-precautions"},
-        not_offered={"ex-position-back", "ex-position-side", "ex-ankle-pumps"},
-        texts={"ex-prom-ankle": SURGEON_CHECK, "ex-ankle-assisted": SURGEON_CHECK},
+        offered={"ex-toe-lifts", "ex-ankle-assisted", "safety-alert-surgical-precautions"},
+        not_offered={"ex-position-back", "ex-position-side", "ex-ankle-pumps", "ex-prom-ankle"},
+        texts={"ex-ankle-assisted": SURGEON_CHECK},
     ),
     # R12k-01: great toe extension 2: the finger helps, it does not press
     "k04": Expect(

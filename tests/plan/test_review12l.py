@@ -71,7 +71,8 @@ EXPECTATIONS_12L: dict[str, Expect] = {
             "safety-alert-infected-open-injury": "The same visit gives the surgical opinion",
         },
         lines={"safety-urgent-infected-wound", "safety-check-infected-wound"},
-        line_texts={"safety-check-infected-wound": "may still move it gently"},
+        # the only grade-1 group is the big toe, whose card waits with the other exercises: no passive card (R12p-03)
+        line_texts={"safety-check-infected-wound": "do no exercises of your own with the injured leg"},
     ),
     # R12l-11: the follow-up measures once
     "l02-diabetic-crcl50-duloxetine-tried": Expect(

@@ -40,11 +40,13 @@ FALL_CLAUSE = "Have someone nearby, since you have fallen"
 HARDER = "Getting up from a chair may be harder"
 
 EXPECTATIONS_12M: dict[str, Expect] = {
-    # R12m-09: walks with a helper, the plan's aid is the wheelchair
+    # R12m-09: walks with a helper, the plan's aid is the wheelchair; standing to transfer is recorded unable, so
+    # the record is checked and the plan reads the patient as not walking: no gait training (R12o-05)
     "m01": Expect(
-        offered={"clinic-aid-wheelchair", "mgmt-pt-gait-training", "eq-cushion"},
-        texts={"mgmt-pt-gait-training": "mobility aid is a wheelchair", "eq-cushion": "Mobility aid: wheelchair"},
-        not_texts={"mgmt-pt-gait-training": "walking aid and orthosis", "eq-cushion": "Walking aid"},
+        offered={"clinic-aid-wheelchair", "eq-cushion", "clinic-alert-walking-rising-mismatch"},
+        not_offered={"mgmt-pt-gait-training"},
+        texts={"eq-cushion": "Mobility aid: wheelchair"},
+        not_texts={"eq-cushion": "Walking aid"},
     ),
     # R12m-07: a 12-year-old: the parent or carer line, TENS and cold with them
     "m02": Expect(
