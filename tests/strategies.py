@@ -18,6 +18,7 @@ from planner.assessment.schema import (
     IMPLANTED_DEVICES,
     JPS_VALUES,
     NEUROPATHIC_AGENTS,
+    PREGNANCY,
     SIDES_AFFECTED,
     SYMPTOMS,
     TRAUMA_TYPES,
@@ -78,6 +79,7 @@ def assessments(draw: Any) -> dict[str, Any]:
         "creatinine_clearance_ml_min": draw(_optional(st.one_of(st.floats(0, 200), st.sampled_from([15, 29, 30, 60])))),
         "implanted_devices": draw(_subset(IMPLANTED_DEVICES)),
         "entrapment_site": draw(_optional(st.sampled_from(ENTRAPMENT_SITES))),
+        "pregnancy": draw(_optional(st.sampled_from(PREGNANCY))),
         **{flag: draw(st.booleans()) for flag in HISTORY_FLAGS},
     }
     if history["dvt"]:

@@ -28,6 +28,8 @@ IMPLANTED_DEVICES = ("pacemaker", "defibrillator", "neurostimulator", "other")
 """Implanted electronic devices (history.implanted_devices): TENS and MRI both ask about them."""
 DVT_SIDES = ("left", "right", "bilateral")
 """Leg of a recorded acute DVT (history.dvt_side): compression of the other leg need not wait for it."""
+PREGNANCY = ("no", "pregnant", "breastfeeding")
+"""Pregnancy or breastfeeding (history.pregnancy): the drug and procedure guidance is written for neither."""
 ENTRAPMENT_SITES = ("piriformis", "other")
 """Suspected entrapment site (history.entrapment_site): piriformis (the sciatic nerve at the piriformis) or other."""
 NEUROPATHIC_AGENTS = ("tricyclic", "ssri", "snri", "gabapentin", "pregabalin", "lidocaine_patch", "capsaicin", "other")
@@ -92,6 +94,7 @@ ASSESSMENT_SCHEMA: dict[str, Any] = {
                     "implanted_devices": _nullable(_set_of(IMPLANTED_DEVICES)),
                     "entrapment_site": _nullable({"enum": list(ENTRAPMENT_SITES)}),
                     "dvt_side": _nullable({"enum": list(DVT_SIDES)}),
+                    "pregnancy": _nullable({"enum": list(PREGNANCY)}),
                 },
                 ("etiology", "affected_side"),
             ),

@@ -196,6 +196,9 @@ def _cross_field_issues(data: dict[str, Any], today: date) -> list[FieldIssue]:
     if history.get("dvt_side") and not history.get("dvt"):
         rule = "is recorded only with an acute DVT (history.dvt true)"
         issues.append(FieldIssue("history.dvt_side", rule, "only_with", (("other", "history.dvt"),)))
+    if history.get("pregnancy") in ("pregnant", "breastfeeding") and data["patient"].get("sex") == "male":
+        rule = f"is '{history['pregnancy']}' while patient.sex is 'male': check which of the two is wrong"
+        issues.append(FieldIssue("history.pregnancy", rule, "conflict", (("other", "patient.sex"),)))
     lymphedema = data.get("lymphedema") or {}
     if lymphedema.get("present"):
         for name in ("side", "phase"):

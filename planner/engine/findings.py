@@ -274,6 +274,7 @@ def base_findings(assessment: dict[str, Any], library: CompiledLibrary) -> dict[
         "creatinine_clearance": history.get("creatinine_clearance_ml_min"),
         "implanted_devices": tuple(history.get("implanted_devices") or ()),
         "entrapment_site": history.get("entrapment_site"),
+        "pregnancy": history.get("pregnancy"),
         "jps_left": jps.get("left"),
         "jps_right": jps.get("right"),
         "jps_impaired": any(jps.get(s) in ("impaired", "absent") for s in SIDES),

@@ -95,6 +95,7 @@ _BASE: list[Finding] = [
     _f("creatinine_clearance", N, "creatinine clearance in mL/min", True),
     _f("implanted_devices", L, "implanted electronic devices: pacemaker, defibrillator, neurostimulator, other"),
     _f("entrapment_site", T, "suspected entrapment site: piriformis or other", True),
+    _f("pregnancy", T, "pregnancy or breastfeeding: no, pregnant or breastfeeding (null when not recorded)", True),
     # Strength
     _f("weak_groups", L, "muscle-group keys weak on either side"),
     _f("weak_groups_left", L, "muscle-group keys weak on the left"),

@@ -413,9 +413,13 @@ class ClinicianRenderer(PdfRenderer):
         ]
         flags = [(label, history.get(name)) for name, label in HISTORY_FLAGS]
         devices = ", ".join(humanize(d) for d in history.get("implanted_devices") or [])
+        pregnancy = history.get("pregnancy")
+        flags_line = _flags_line(flags) + f" · Implanted devices {bold(devices) if devices else 'none'}"
+        if pregnancy is not None:
+            flags_line += f" · Pregnancy {bold(humanize(pregnancy)) if pregnancy != 'no' else 'no'}"
         wide = [
             ("Dates", " · ".join(f"{escape(label)} {escape(value)}" for label, value in dates)),
-            ("History flags", _flags_line(flags) + f" · Implanted devices {bold(devices) if devices else 'none'}"),
+            ("History flags", flags_line),
         ]
         lymphedema = self._lymphedema(findings)
         if lymphedema:

@@ -26,6 +26,7 @@ from planner.assessment.schema import (
     JPS_VALUES,
     NEUROPATHIC_AGENTS,
     PATIENT_LANGUAGES,
+    PREGNANCY,
     SEXES,
     SIDES_AFFECTED,
     SYMPTOMS,
@@ -161,6 +162,13 @@ FLAGS = (
         IMPLANTED_DEVICES,
         tuple(DEVICE_LABELS[name] for name in IMPLANTED_DEVICES),
         item="device",
+    ),
+    Field(
+        ("history", "pregnancy"),
+        "Pregnant or breastfeeding",
+        CHOICE,
+        PREGNANCY,
+        ("No", "Pregnant", "Breastfeeding"),
     ),
 )
 PAIN = (

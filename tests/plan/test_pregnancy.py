@@ -1,0 +1,106 @@
+"""Pregnancy and breastfeeding (history.pregnancy; SAFETY "Pregnancy and breastfeeding"): review 12i found a
+post-partum patient offered codeine and tramadol, because nothing recorded that she was breastfeeding. While either
+is recorded, every drug and procedure item is held with that reason and one alert says why; the therapy items stand;
+in pregnancy the imaging items and TENS carry their cautions. Written from the SAFETY section, each rule on both
+sides; the clinician PDF read back; a male patient recorded as pregnant is refused with the field named."""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from pypdf import PdfReader
+
+from planner.assessment.validate import AssessmentError, validate_assessment
+from planner.export.clinician import render_clinician_pdf
+from planner.export.context import ClinicInfo, ExportContext
+from tests.conftest import make_assessment
+from tests.plan.views import checked_plan, entry_text, handout_lines, offered_entries
+
+DRUG_ITEMS = ("who-step-1", "who-step-2", "who-step-3", "mgmt-analgesia-neuropathic-adjuvants")
+"""Items that name a drug of the ladder or the neuropathic pathway (any of them offered proves the hold failed)."""
+
+
+def case(pregnancy: str | None, **changes: Any) -> dict[str, Any]:
+    """Pain 7/10, neuropathic, a known cancer on step 1: without a hold the plan opens a step and names drugs."""
+    base: dict[str, Any] = {
+        "patient": {"sex": "female", "birth_date": "1992-03-04"},
+        "history": {"etiology": "neoplastic", "malignancy": "cervical cancer", "pregnancy": pregnancy},
+        "pain": {"nrs": 7, "neuropathic": True, "current_ladder_step": 1},
+        "strength": {"knee_extension": {"right": 4}},
+        "function": {"ambulation": "independent"},
+    }
+    for key, value in changes.items():
+        base[key] = {**base.get(key, {}), **value}
+    return validate_assessment(make_assessment(**base))
+
+
+def held_ids(plan: dict[str, Any], words: str) -> set[str]:
+    return {entry["id"] for entry in plan["held"] if words in entry["reason"]}
+
+
+def analgesia(plan: dict[str, Any]) -> list[dict[str, Any]]:
+    return next(section["items"] for section in plan["sections"] if section["key"] == "analgesia")
+
+
+@pytest.mark.parametrize("state", ["pregnant", "breastfeeding"])
+def test_drugs_and_procedures_are_held_in_pregnancy_and_breastfeeding(library: Any, state: str) -> None:
+    plan = checked_plan(library, case(state))
+    found = offered_entries(plan)
+    assert "safety-alert-pregnancy" in found
+    assert not [i for i in DRUG_ITEMS if i in found]
+    words = {"pregnant": "pregnancy", "breastfeeding": "breastfeeding"}[state]
+    service = found["nlsp-analgesia-pain-service"]["detail"]  # a referral, not a prescription: it stands
+    assert f"{words.capitalize()} is recorded: the pain service plans" in service
+    text = " ".join(entry_text(item) for item in analgesia(plan) if item["id"] != "nlsp-analgesia-pain-service")
+    assert not re.search(r"codeine|tramadol|morphine|pregabalin|gabapentin|NSAID|opioid", text, re.IGNORECASE), text
+    held = held_ids(plan, f"{words} is recorded")
+    assert held and held >= {i for i in DRUG_ITEMS if i in {entry["id"] for entry in plan["held"]}}
+    assert "who-step-3" in held and "mgmt-analgesia-neuropathic-adjuvants" in held  # 7/10 cancer pain: step 3
+    assert "nlsp-analgesia-tens-anodyne" in found  # a therapy item stands
+    alert = found["safety-alert-pregnancy"]["detail"]
+    assert ("Codeine and tramadol are avoided while breastfeeding" in alert) is (state == "breastfeeding")
+    assert ("exercises lying on the back are done tilted" in alert) is (state == "pregnant")
+    # no sedation call line for an opioid the plan does not open
+    assert "safety-call-opioid-sedation" not in handout_lines(plan)
+
+
+@pytest.mark.parametrize("state", [None, "no"])
+def test_nothing_is_held_when_not_pregnant_or_not_recorded(library: Any, state: str | None) -> None:
+    plan = checked_plan(library, case(state))
+    found = offered_entries(plan)
+    assert "safety-alert-pregnancy" not in found
+    assert not held_ids(plan, "pregnancy is recorded") and not held_ids(plan, "breastfeeding is recorded")
+    assert [i for i in DRUG_ITEMS if i in found]
+
+
+@pytest.mark.parametrize(("state", "caution"), [("pregnant", True), ("breastfeeding", False), ("no", False)])
+def test_imaging_and_tens_cautions_in_pregnancy(library: Any, state: str, caution: bool) -> None:
+    plan = checked_plan(library, case(state))
+    found = offered_entries(plan)
+    mri = found["acr-med-mri-plexus-malignancy"]["detail"]
+    assert ("MRI without contrast is preferred" in mri) is caution
+    tens = found["nlsp-analgesia-tens-anodyne"]
+    assert ("the pads stay off the belly" in tens["detail"]) is caution
+    assert ("While you are pregnant, keep the pads off your belly" in tens["handout"]) is caution
+
+
+def test_a_male_patient_recorded_as_pregnant_is_refused_with_the_field_named() -> None:
+    data = make_assessment(patient={"sex": "male"}, history={"pregnancy": "pregnant"})
+    with pytest.raises(AssessmentError) as caught:
+        validate_assessment(data)
+    assert [issue.field for issue in caught.value.issues] == ["history.pregnancy"]
+    assert "patient.sex" in str(caught.value)
+    validate_assessment(make_assessment(patient={"sex": "male"}, history={"pregnancy": "no"}))
+
+
+def test_the_clinician_pdf_shows_pregnancy_with_the_history_flags(library: Any) -> None:
+    assessment = case("breastfeeding")
+    plan = checked_plan(library, assessment)
+    context = ExportContext(clinic=ClinicInfo(name="Clinic"), generated_at=datetime(2026, 11, 1, tzinfo=UTC))
+    pdf = render_clinician_pdf(plan, assessment, context)
+    first = " ".join((PdfReader(io.BytesIO(pdf)).pages[0].extract_text() or "").split())
+    assert "Breastfeeding" in first
