@@ -322,4 +322,5 @@ def all_findings(
     findings.update(_history_findings(assessment, library, history))
     for derived in library.derived:
         findings[derived.name] = derived.evaluate(findings)
+    findings["exercise_cards"] = sum(1 for entry in library.exercises if entry.offered(findings))
     return findings

@@ -55,6 +55,10 @@ def _f(name: str, kind: Kind, description: str, nullable: bool = False) -> Findi
 
 N, T, F, L = Kind.NUMBER, Kind.TEXT, Kind.FLAG, Kind.LIST
 
+AFTER_DERIVED = frozenset({"exercise_cards"})
+"""Base findings computed after the derived ones (they count what the plan offers): plan items and handout lines
+may use them, a derived finding may not."""
+
 _BASE: list[Finding] = [
     # Patient and history
     _f("age_years", N, "whole years at the assessment date", True),
@@ -265,6 +269,12 @@ _BASE += [
         True,
     ),
     _f("falls_change", N, "change in falls in the past 3 months since the previous assessment", True),
+    _f(
+        "exercise_cards",
+        N,
+        "exercise cards the plan offers (their condition holds and no screen holds them); known only once every "
+        "finding is, so plan items and handout lines may use it, derived findings may not",
+    ),
 ]
 for _group in MUSCLE_GROUPS:
     label = _group.replace("_", " ")

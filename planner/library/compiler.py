@@ -17,7 +17,7 @@ from typing import Any
 from planner.engine.conditions import Compiled, ExpressionError, compile_expression, expression_context, screen
 from planner.engine.dosage import Dosage
 from planner.engine.schedule import DueRule
-from planner.engine.vocabulary import BASE_FINDINGS, MUSCLE_GROUPS, Kind
+from planner.engine.vocabulary import AFTER_DERIVED, BASE_FINDINGS, MUSCLE_GROUPS, Kind
 from planner.errors import DocumentError, EvaluationError, Problem
 from planner.figures.spec import FigureError, FigureSpec, parse_figure
 from planner.library.parser import CatalogueEntry, ParsedDocument, Place, Recommendation
@@ -78,6 +78,14 @@ class _Offered:
             return bool(self.condition.evaluate(findings))
         except Exception as exc:  # the compiler's closures do not raise; if one ever did, say where
             raise EvaluationError(self.document_id, self.label, exc) from exc
+
+    def holding_screens(self, findings: Mapping[str, Any]) -> list[str]:
+        """The screens named by this block that hold it back for ``findings`` (a screen holds when it has a value)."""
+        return [name for name in self.screen if has_value(findings.get(name))]
+
+    def offered(self, findings: Mapping[str, Any]) -> bool:
+        """Whether the plan offers this block: its condition holds and no screen holds it back."""
+        return self.fires(findings) and not self.holding_screens(findings)
 
 
 @dataclass(frozen=True, slots=True)
@@ -425,12 +433,14 @@ def _derived_findings(
             else:
                 owners[finding.name] = (doc, finding)
     dependencies: dict[str, set[str]] = {}
-    for name, (_doc, finding) in owners.items():
+    for name, (owner, finding) in owners.items():
         used: set[str] = set()
         for case in finding.cases:
             for text in (case.condition, case.value):
                 symbols = _symbols_of(text) if text else set()
                 used |= (symbols or set()) & owners.keys()
+                for late in sorted((symbols or set()) & AFTER_DERIVED):
+                    problems.add(owner.id, case.line, f"finding '{name}': '{late}' is known only after the findings")
         dependencies[name] = used
     order = _topological(dependencies, owners, problems)
     compiled: list[CompiledFinding] = []

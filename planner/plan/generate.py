@@ -131,9 +131,7 @@ def hold_reasons(
     """(screen finding, reason) for every reason each of the item's screens gives to hold it (a ``::: reasons``
     screen gives one per case that holds); empty when the item may be offered."""
     reasons = []
-    for name in rec.screen:
-        if not has_value(findings.get(name)):
-            continue
+    for name in rec.holding_screens(findings):
         finding = library.findings_by_name.get(name)
         texts = finding.reasons(findings) if finding is not None else [str(findings[name])]
         reasons += [(name, text) for text in texts]

@@ -2267,7 +2267,7 @@ def round12pc_invariants(assessment: dict[str, Any], plan: dict[str, Any], findi
     for item in ladder:
         step, text = int(item["id"][-1]), f"{item['title']} {item['detail']}"
         if step >= 2 and current < 2:  # R12n-02: no opioid recorded, and this plan opens one
-            if "lowest dose" not in item["title"] or "lowest dose of this step" not in item["detail"]:
+            if "lowest dose" not in item["title"]:
                 faults.append(f"{item['id']} opens a first opioid without its lowest dose")
             if "clinic-mon-pain-review" not in items:
                 faults.append(f"{item['id']} opens a first opioid with no review of the new step")
@@ -2298,6 +2298,7 @@ def round12pc_invariants(assessment: dict[str, Any], plan: dict[str, Any], findi
         kept_off = KEEP_OFF.findall(items.get(item_id, {}).get("handout", ""))
         if same_leg and len(kept_off) > 1:
             faults.append(f"{item_id} keeps the one swollen clot leg off twice: {kept_off}")
+    return faults
 
 
 def walking_in_doubt(assessment: dict[str, Any]) -> bool:

@@ -138,3 +138,39 @@ def test_the_orthosis_prompt_names_the_threshold_not_met(library: Any, dorsiflex
     if prompt:
         detail = found["mgmt-orthosis-ambulation"]["detail"]
         assert "orthosis threshold (foot drop) is not met (ankle dorsiflexion MRC 4)" in detail
+
+
+# --- the exercise line of the checklist follows the cards the plan gives ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("changes", "line"),
+    [
+        ({"history": {"etiology": "entrapment", "surgery_on": "2026-11-01"}}, False),  # its only cards are held
+        ({"history": {"etiology": "neoplastic"}, "function": {"ambulation": "device"}}, True),  # a balance card
+        ({"strength": {"knee_extension": {"right": 3}}}, True),
+        ({}, False),
+    ],
+)
+def test_the_exercise_checklist_line_comes_with_exercise_cards(
+    library: Any, changes: dict[str, Any], line: bool
+) -> None:
+    """Generated cases found the line without a card (an entrapment whose glides wait after an operation) and a
+    card without the line (balance training for a walker with a device): the line now counts the cards offered."""
+    _, plan = made(library, **changes)
+    assert ("clinic-check-exercises" in [x["id"] for x in plan["handout"]["checklist"]]) is line
+    assert bool(plan["exercises"]) is line
+
+
+def test_a_derived_finding_may_not_use_a_count_made_after_the_findings() -> None:
+    from planner.errors import DocumentError
+    from planner.library.compiler import compile_library
+    from planner.library.files import read_shipped_documents
+    from planner.library.parser import parse_document
+
+    head = "---\nid: T-DOC\ntitle: T\nsource: T\nversion: 1\nkind: convention\n---\n\n# T\n\n## Part\n\nText.\n\n"
+    body = "::: finding t_has_cards\nexercise_cards > 0 => true\notherwise => false\n:::\n"
+    documents = [*read_shipped_documents(), parse_document(head + body, "t.md")]
+    with pytest.raises(DocumentError) as caught:
+        compile_library(documents)
+    assert "'exercise_cards' is known only after the findings" in str(caught.value)

@@ -21,7 +21,7 @@ from tests.plan.test_clinical_safety import offered, plan_for
 from tests.plan.views import entry_text
 
 NEUROLYSIS = "neurolysis"
-START_LOW = "lowest dose of this step"
+START_LOW = "lowest dose"
 ADJUVANT_ALONGSIDE = "the neuropathic part is treated alongside that step with an adjuvant"
 INTACT_SKIN = "intact skin only, never on infected or broken skin"
 INCISION = "not on or near the incision until it has healed"

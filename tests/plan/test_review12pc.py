@@ -31,7 +31,7 @@ from tests.plan.test_plan_lint import TITLE_LIMIT
 from tests.plan.views import checked_plan, entry_text, handout_lines, offered_entries
 
 CASES = FIXTURES / "cases"
-LOWEST = "lowest dose of this step"
+LOWEST = "lowest dose"
 REVIEW = "clinic-mon-pain-review"
 HOLD_BACK = "before an opioid is started or raised"
 ALONGSIDE = "review the opioid at the same time"

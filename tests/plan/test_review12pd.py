@@ -172,7 +172,7 @@ def test_diffuse_change_after_radiotherapy_excludes_recurrence_first(library: An
     found = entries(_plan(library, history=history, strength={"hip_flexion": {"right": 3}}, pain={"nrs": nrs}))
     detail = found["acr-med-mri-result-pathway"]["detail"]
     assert "diagnosis of exclusion" in detail and PERINEURAL in detail
-    assert detail.index(PERINEURAL) < detail.index("no curative treatment")
+    assert detail.index(PERINEURAL) < detail.index("before treating it as radiation plexopathy")
     assert (PAIN_WEIGHS in detail) is weighs
 
 
