@@ -633,8 +633,9 @@ class HandoutRenderer(PdfRenderer):
         """One chart for every exercise: a box per exercise (a column, numbered as the cards are) and day (a row),
         four weeks long, on a page of its own.
 
-        Its weeks run on by whole weeks under the heading marked "(continued)" (large print: two weeks a page), so
-        one day of every exercise is ticked on one page and never in a second chart. Only more exercises than fit
+        Its weeks run on by whole weeks under the heading marked "(continued)", on as few pages as hold them and as
+        evenly shared as those allow (large print: two weeks a page), so one day of every exercise is ticked on one
+        page and never in a second chart. Only more exercises than fit
         across a page at :data:`CHART_BOX_LEAST` wide go on in further columns, under that same heading.
 
         Whether the handout has one is the documents' decision, carried by the plan as the finding
@@ -649,26 +650,43 @@ class HandoutRenderer(PdfRenderer):
         across = max(1, int((self.width - week_width - day_width) // CHART_BOX_LEAST))
         bands = -(-len(numbered) // across)  # as few column bands as fit, of even size
         size = -(-len(numbered) // bands)
-        weeks_a_page = 2 if self.large_print else WEEKS
-        continued = f"{self.words['chart']} {self.words['continued']}"
         story: list[Flowable] = []
-        intro: list[Flowable] = [
+        for first_column in range(0, len(numbered), size):
+            numbers = [number for number, _card in numbered[first_column : first_column + size]]
+            leads = self.chart_leads(numbered, first=not story)
+            # the fewest pages, and of those the most even: at most ``most`` weeks a page, as few as will do
+            spans = min((self.chart_spans(numbers, leads, most) for most in range(1, WEEKS + 1)), key=len)
+            for lead, (week, last) in zip(leads, spans, strict=False):
+                story += [PageBreak(), *lead, self.chart_table(numbers, week, last)]
+        return story
+
+    def chart_leads(self, numbered: list[tuple[int, dict[str, Any]]], *, first: bool) -> list[list[Flowable]]:
+        """What stands above the chart on each of its pages (one list a page, at most a page a week): the heading,
+        the help and the legend on its first page, the heading marked "(continued)" on the others."""
+        continued = f"{self.words['chart']} {self.words['continued']}"
+        opening = [
+            self.heading(self.words["chart"]),
             self.paragraph(escape(self.words["chart_help"]), "body"),
             self.chart_legend(numbered),
             Spacer(1, 3 * mm),
         ]
-        for first_column in range(0, len(numbered), size):
-            numbers = [number for number, _card in numbered[first_column : first_column + size]]
-            week = 1
-            while week <= WEEKS:
-                lead = [self.heading(continued)] if story else [self.heading(self.words["chart"]), *intro]
-                room = self.room_after(lead)
-                last = min(WEEKS, week + weeks_a_page - 1)
-                while last > week and self.chart_table(numbers, week, last).wrap(self.width, room)[1] > room:
-                    last -= 1
-                story += [PageBreak(), *lead, self.chart_table(numbers, week, last)]
-                week = last + 1
-        return story
+        leads = [[self.heading(continued)] for _week in range(WEEKS)]
+        if first:
+            leads[0] = opening
+        return leads
+
+    def chart_spans(self, numbers: list[int], leads: list[list[Flowable]], most: int) -> list[tuple[int, int]]:
+        """(first week, last week) of the chart on each page, whole weeks, at most ``most`` a page."""
+        spans: list[tuple[int, int]] = []
+        week = 1
+        while week <= WEEKS:
+            room = self.room_after(leads[len(spans)])
+            last = min(WEEKS, week + most - 1)
+            while last > week and self.chart_table(numbers, week, last).wrap(self.width, room)[1] > room:
+                last -= 1
+            spans.append((week, last))
+            week = last + 1
+        return spans
 
     def chart_label_widths(self) -> tuple[float, float]:
         """The widths of the chart's week and day columns."""
@@ -727,6 +745,8 @@ class HandoutRenderer(PdfRenderer):
             ("BACKGROUND", (0, 0), (-1, 0), SHADE),
             ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
             ("LEFTPADDING", (0, 0), (-1, -1), 4),
+            ("LEFTPADDING", (2, 0), (-1, 0), 1),  # an exercise's number on one line in the narrowest box
+            ("RIGHTPADDING", (2, 0), (-1, 0), 1),
         ]
         for week in range(len(weeks)):
             top = 1 + week * DAYS
