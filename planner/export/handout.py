@@ -11,8 +11,10 @@ week-by-week tick chart when the documents call for one (see :meth:`HandoutRende
 Only texts written for patients are printed: the documents' (or their translations'), or the clinician's own.
 When a text has no up-to-date translation in the patient's language, the English prints with a visible note
 saying why. Fixed words (headings, labels, dates, dosages) come from planner.export.handout_labels. Body text is
-14 pt; large print is 18 pt with one exercise per page. A card's precautions never leave its page (a card too tall
-for one gets a smaller picture, else its precautions under its purpose: see :meth:`HandoutRenderer.fitted`).
+14 pt; large print is 18 pt with one exercise per page. The call box stands whole on page one under the urgent
+box (see :meth:`HandoutRenderer.first_page`), the checklist is kept whole on a page, and the tick chart is one
+chart however many exercises there are. A card's precautions never leave its page (a card too tall for one gets
+a smaller picture, else its precautions under its purpose: see :meth:`HandoutRenderer.fitted`).
 """
 
 from __future__ import annotations
