@@ -11,8 +11,10 @@ week-by-week tick chart when the documents call for one (see :meth:`HandoutRende
 Only texts written for patients are printed: the documents' (or their translations'), or the clinician's own.
 When a text has no up-to-date translation in the patient's language, the English prints with a visible note
 saying why. Fixed words (headings, labels, dates, dosages) come from planner.export.handout_labels. Body text is
-14 pt; large print is 18 pt with one exercise per page. A card's precautions never leave its page (a card too tall
-for one gets a smaller picture, else its precautions under its purpose: see :meth:`HandoutRenderer.fitted`).
+14 pt; large print is 18 pt with one exercise per page. The call box stands whole on page one under the urgent
+box (see :meth:`HandoutRenderer.first_page`), the checklist is kept whole on a page, and the tick chart is one
+chart however many exercises there are. A card's precautions never leave its page (a card too tall for one gets
+a smaller picture, else its precautions under its purpose: see :meth:`HandoutRenderer.fitted`).
 """
 
 from __future__ import annotations
@@ -65,6 +67,9 @@ PICTURE_HEIGHT = 46 * mm
 LARGE_PRINT_PICTURE = (85 * mm, 50 * mm)
 """An exercise card's picture above its steps in large print: its height, and the least it may shrink to so
 that its card fits one page (see :meth:`HandoutRenderer.fitted`)."""
+CHART_BOX_LEAST = 9 * mm
+"""The narrowest tick box of the exercise chart: more exercises than fit across a page at this width go on in a
+further band of columns (see :meth:`HandoutRenderer.chart`)."""
 TICK_CHART_FINDING = "handout_tick_chart"
 """The derived finding (CLINIC) that says whether the handout prints the exercise tick chart."""
 WALKING_AIDS_FINDING = "handout_walking_aids"
@@ -155,6 +160,10 @@ class HandoutRenderer(PdfRenderer):
             bulletFontSize=size,
         )
         styles["bullet"].bulletFontSize = size
+        # The call box's lines sit closer in large print, so that the box fits page one under an urgent box.
+        styles["call_bullet"] = ParagraphStyle(
+            "call_bullet", parent=styles["bullet"], spaceAfter=size * (0.25 if self.large_print else 0.45)
+        )
         styles["card_title"] = ParagraphStyle(
             "card_title",
             parent=styles["h2"],
@@ -164,6 +173,10 @@ class HandoutRenderer(PdfRenderer):
             spaceBefore=0,
             spaceAfter=0,
         )
+        if self.large_print:  # the title on one line, leaving page one to the urgent box and the call box
+            styles["title"] = ParagraphStyle(
+                "title_large", parent=styles["title"], fontSize=size * 1.4, leading=size * 1.75
+            )
         styles["label_body"] = ParagraphStyle("label_body", parent=styles["body"], spaceAfter=0)
         styles["centered"] = ParagraphStyle("centered", parent=styles["small"], alignment=TA_CENTER)
         styles["phone"] = ParagraphStyle(
@@ -195,9 +208,36 @@ class HandoutRenderer(PdfRenderer):
         body += self.chart()
         body += self.clinic_box()
         body.append(KeepTogether([self.paragraph(escape(self.words["notes"]), "h1"), RuledLines(5, 11 * mm)]))
+        return [*self.first_page(), *body]  # after the rest, so the fallback note counts every English text
+
+    def first_page(self) -> list[Flowable]:
+        """The title, what to do today and when to call, each whole on page one, before the patient's details.
+
+        The call box is never split (a warning line cut from its heading is read without it). The details
+        (name, date, therapist, next date, draft mark, preface) stand above it while all fits on page one; when
+        it does not (large print, or a long urgent box), they move below the call box, kept together, as a
+        patient who pins up page one needs what to do and when to call more than the date. A call box that
+        cannot fit under the urgent box at all starts whole on page two, and page one says so.
+        """
         urgent = self.urgent_box()
-        call = self.call_box()  # after the rest, so its fallback notes are counted with the others
-        return [*self.header(urgent), *call, *body]
+        top = [*self.masthead(), *urgent]
+        call = self.call_box()
+        details = [*self.details(bool(urgent)), *self.fallback_note()]  # after every patient text is counted
+        kept = [KeepTogether([space, box]) for space, box in zip(call[::2], call[1::2], strict=True)]
+        if self.stack_height([*top, *details, *call]) <= self.frame_height:
+            return [*top, *details, *kept]
+        if self.stack_height([*top, *call]) <= self.frame_height:
+            return [*top, *kept, Spacer(1, 4 * mm), KeepTogether(details)]  # whole, on page one or two
+        pointer = self.paragraph(bold(self.words["call_overleaf"]), "body")
+        return [*top, boxed(pointer, self.width, border=ACCENT, fill=SHADE), *details, *kept]
+
+    def stack_height(self, flowables: list[Flowable]) -> float:
+        """The height ``flowables`` take one under the other, spaces included (a little more than the frame
+        gives them, which merges a space after with the next one's space before)."""
+        return sum(
+            flowable.wrap(self.width, self.frame_height)[1] + flowable.getSpaceBefore() + flowable.getSpaceAfter()
+            for flowable in flowables
+        )
 
     def urgent_lines(self) -> list[dict[str, Any]]:
         return [entry for entry in (self.plan.get("handout") or {}).get("urgent") or () if clean(entry.get("text"))]
@@ -214,7 +254,8 @@ class HandoutRenderer(PdfRenderer):
         box = boxed(content, self.width, border=URGENT, fill=URGENT_FILL, line=2.5, padding=10)
         return [Spacer(1, 2 * mm), box, Spacer(1, 4 * mm)]
 
-    def header(self, urgent: list[Flowable]) -> list[Flowable]:
+    def masthead(self) -> list[Flowable]:
+        """The clinic's letterhead (logo, name, phone) and the title."""
         clinic = self.context.clinic
         story: list[Flowable] = []
         logo = load_logo(clinic.logo_path, 45 * mm, 20 * mm)
@@ -227,7 +268,13 @@ class HandoutRenderer(PdfRenderer):
                 lines.append(self.paragraph(f"{escape(self.words['clinic_phone'])}: {bold(clinic.phone)}", "body"))
             story += letterhead(logo, lines, self.width, rule=1, padding=5, space_after=3 * mm)
         story.append(self.paragraph(escape(self.words["title"]), "title"))
-        story += urgent
+        return story
+
+    def details(self, urgent: bool) -> list[Flowable]:
+        """The patient's name, the date, the therapist, the next date and the clinic phone, the draft mark and
+        the preface (see :meth:`first_page` for where they stand)."""
+        clinic = self.context.clinic
+        story: list[Flowable] = []
         rows = [(self.words["for"], bold(self.patient.get("name")))]
         rows.append((self.words["date"], escape(long_date(self.context.generated_at.date(), self.language))))
         therapist = self.therapist()
@@ -293,22 +340,41 @@ class HandoutRenderer(PdfRenderer):
         return clean(self.assessment.get("assessor"))
 
     def call_box(self) -> list[Flowable]:
-        """When to call, boxed near the top of the first page with the phone number, so it is found in a hurry."""
+        """When to call, boxed near the top of the first page with the phone number, so it is found in a hurry.
+
+        One box, kept whole on a page. Only a list longer than a page (large print, many warning lines) goes on
+        in a second box under the same heading marked "(continued)", so no line is ever read without it."""
         lines = [self.text_line(entry, "text") for entry in (self.plan.get("handout") or {}).get("call") or ()]
-        content: list[Flowable] = [self.paragraph(escape(self.words["call_heading"]), "h1")]
-        content[0].style = ParagraphStyle("call_h", parent=self.styles["h1"], spaceBefore=0)
-        content += [Paragraph(line, self.styles["bullet"], bulletText="•") for line in lines if line]  # in a box
+        bullets = [Paragraph(line, self.styles["call_bullet"], bulletText="•") for line in lines if line]
         phone = clean(self.context.clinic.phone)
-        if phone:
-            content.append(self.paragraph(f"{escape(self.words['call_us'])} {bold(phone)}", "phone"))
+        tail = [self.paragraph(f"{escape(self.words['call_us'])} {bold(phone)}", "phone")] if phone else []
+        heading = self.words["call_heading"]
+        room = self.frame_height - 4 * mm
         story: list[Flowable] = []
-        if self.fallbacks and self.words["fallback_note"]:
-            story.append(Spacer(1, 3 * mm))
-            story.append(
-                boxed(self.paragraph(escape(self.words["fallback_note"]), "body"), self.width, border=RULE, fill=SHADE)
-            )
-        story += [Spacer(1, 4 * mm), boxed(content, self.width, border=ACCENT, fill=colors.white, line=1.5, padding=10)]
-        return story
+        while True:
+            take = len(bullets)
+            box = self.call_frame(heading, bullets, tail)
+            while take > 1 and box.wrap(self.width, room)[1] > room:
+                take -= 1
+                box = self.call_frame(heading, bullets[:take], [])
+            story += [Spacer(1, 4 * mm), box]
+            bullets = bullets[take:]
+            if not bullets:
+                return story
+            heading = f"{self.words['call_heading']} {self.words['continued']}"
+
+    def call_frame(self, heading: str, bullets: list[Flowable], tail: list[Flowable]) -> Table:
+        """The call box's frame around ``heading``, ``bullets`` and ``tail`` (the phone line)."""
+        title = ParagraphStyle("call_h", parent=self.styles["h1"], spaceBefore=0)
+        content = [Paragraph(escape(heading), title), *bullets, *tail]
+        return boxed(content, self.width, border=ACCENT, fill=colors.white, line=1.5, padding=10)
+
+    def fallback_note(self) -> list[Flowable]:
+        """Why some texts print in English (only when some do, and the language has the note)."""
+        if not (self.fallbacks and self.words["fallback_note"]):
+            return []
+        note = self.paragraph(escape(self.words["fallback_note"]), "body")
+        return [Spacer(1, 3 * mm), boxed(note, self.width, border=RULE, fill=SHADE)]
 
     def heading(self, text: str) -> Paragraph:
         return self.paragraph(escape(text), "h1")
@@ -367,8 +433,9 @@ class HandoutRenderer(PdfRenderer):
                 )
             )
             lines.append(row)
-        # One table per line, so the list may run over a page turn; the heading stays with its first line.
-        return [KeepTogether([self.heading(self.words["checklist"]), lines[0]]), *lines[1:]]
+        # Kept whole on one page (a list cut at a page turn reads as finished): one table per line, so a list
+        # longer than a page still runs over, at a line.
+        return [KeepTogether([self.heading(self.words["checklist"]), *lines])]
 
     # --- exercise cards -----------------------------------------------------------------------------
     def exercises(self) -> list[Flowable]:
@@ -576,7 +643,13 @@ class HandoutRenderer(PdfRenderer):
 
     # --- the tick chart -----------------------------------------------------------------------------
     def chart(self) -> list[Flowable]:
-        """A box per exercise and day, four weeks long; the columns are numbered as the cards are.
+        """One chart for every exercise: a box per exercise (a column, numbered as the cards are) and day (a row),
+        four weeks long, on a page of its own.
+
+        Its weeks run on by whole weeks under the heading marked "(continued)", on as few pages as hold them and as
+        evenly shared as those allow (large print: two weeks a page), so one day of every exercise is ticked on one
+        page and never in a second chart. Only more exercises than fit
+        across a page at :data:`CHART_BOX_LEAST` wide go on in further columns, under that same heading.
 
         Whether the handout has one is the documents' decision, carried by the plan as the finding
         ``handout_tick_chart`` (CLINIC: none in palliative care, where the patient does only what helps); a plan
@@ -585,20 +658,52 @@ class HandoutRenderer(PdfRenderer):
         cards = self.plan.get("exercises") or []
         if not cards or (self.plan.get("findings") or {}).get(TICK_CHART_FINDING) is False:
             return []
-        per_chart = 7 if self.large_print else 12
+        numbered = list(enumerate(cards, start=1))
+        week_width, day_width = self.chart_label_widths()
+        across = max(1, int((self.width - week_width - day_width) // CHART_BOX_LEAST))
+        bands = -(-len(numbered) // across)  # as few column bands as fit, of even size
+        size = -(-len(numbered) // bands)
         story: list[Flowable] = []
-        for first in range(0, len(cards), per_chart):
-            chunk = list(enumerate(cards, start=1))[first : first + per_chart]
-            story += [PageBreak(), self.heading(self.words["chart"])]
-            story.append(self.paragraph(escape(self.words["chart_help"]), "body"))
-            story.append(self.chart_legend(chunk))
-            story.append(Spacer(1, 3 * mm))
-            numbers = [number for number, _card in chunk]
-            if self.large_print:  # two weeks a page, each half whole on its page
-                story += [self.chart_table(numbers, 1, 2), PageBreak(), self.chart_table(numbers, 3, 4)]
-            else:
-                story.append(self.chart_table(numbers, 1, WEEKS))
+        for first_column in range(0, len(numbered), size):
+            numbers = [number for number, _card in numbered[first_column : first_column + size]]
+            leads = self.chart_leads(numbered, first=not story)
+            # the fewest pages, and of those the most even: at most ``most`` weeks a page, as few as will do
+            spans = min((self.chart_spans(numbers, leads, most) for most in range(1, WEEKS + 1)), key=len)
+            for lead, (week, last) in zip(leads, spans, strict=False):
+                story += [PageBreak(), *lead, self.chart_table(numbers, week, last)]
         return story
+
+    def chart_leads(self, numbered: list[tuple[int, dict[str, Any]]], *, first: bool) -> list[list[Flowable]]:
+        """What stands above the chart on each of its pages (one list a page, at most a page a week): the heading,
+        the help and the legend on its first page, the heading marked "(continued)" on the others."""
+        continued = f"{self.words['chart']} {self.words['continued']}"
+        opening = [
+            self.heading(self.words["chart"]),
+            self.paragraph(escape(self.words["chart_help"]), "body"),
+            self.chart_legend(numbered),
+            Spacer(1, 3 * mm),
+        ]
+        leads = [[self.heading(continued)] for _week in range(WEEKS)]
+        if first:
+            leads[0] = opening
+        return leads
+
+    def chart_spans(self, numbers: list[int], leads: list[list[Flowable]], most: int) -> list[tuple[int, int]]:
+        """(first week, last week) of the chart on each page, whole weeks, at most ``most`` a page."""
+        spans: list[tuple[int, int]] = []
+        week = 1
+        while week <= WEEKS:
+            room = self.room_after(leads[len(spans)])
+            last = min(WEEKS, week + most - 1)
+            while last > week and self.chart_table(numbers, week, last).wrap(self.width, room)[1] > room:
+                last -= 1
+            spans.append((week, last))
+            week = last + 1
+        return spans
+
+    def chart_label_widths(self) -> tuple[float, float]:
+        """The widths of the chart's week and day columns."""
+        return (31 if self.large_print else 24) * mm, 16 * mm
 
     def chart_legend(self, chunk: list[tuple[int, dict[str, Any]]]) -> Table:
         """Which exercise each column is, numbered as the cards are, in two columns of body-size text."""
@@ -635,7 +740,7 @@ class HandoutRenderer(PdfRenderer):
             for day in range(1, DAYS + 1):
                 label = Paragraph(bold(str(week)), self.styles["label_body"]) if day == 1 else ""  # no span: see below
                 rows.append([label, Paragraph(str(day), self.styles["label_body"]), *([""] * len(numbers))])
-        week_width, day_width = (31 if self.large_print else 24) * mm, 16 * mm
+        week_width, day_width = self.chart_label_widths()
         box = min(16 * mm, (self.width - week_width - day_width) / len(numbers))
         row_height = self.body_size * 1.15
         # A plain Table (its rows are one line each, so none needs splitting), and the week written in its first
@@ -653,6 +758,8 @@ class HandoutRenderer(PdfRenderer):
             ("BACKGROUND", (0, 0), (-1, 0), SHADE),
             ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
             ("LEFTPADDING", (0, 0), (-1, -1), 4),
+            ("LEFTPADDING", (2, 0), (-1, 0), 1),  # an exercise's number on one line in the narrowest box
+            ("RIGHTPADDING", (2, 0), (-1, 0), 1),
         ]
         for week in range(len(weeks)):
             top = 1 + week * DAYS
