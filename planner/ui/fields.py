@@ -390,6 +390,10 @@ def describe(issue: FieldIssue, *, day_first: bool = True) -> str:
         other = field_for(str(issue.param("other")))
         other_words = other.label if other else str(issue.param("other"))
         return f"{label}: leave it empty unless “{other_words}” is ticked"
+    if code == "conflict":
+        other = field_for(str(issue.param("other")))
+        other_words = other.label if other else str(issue.param("other"))
+        return f"{label}: does not fit “{other_words}”; check which of the two is wrong"
     if code == "unique":
         return f"{label}: the same {field.item if field else 'value'} is listed twice; keep it once"
     if code == "same_count":

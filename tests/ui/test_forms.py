@@ -391,3 +391,15 @@ def test_a_dvt_side_without_a_dvt_is_worded_with_both_labels() -> None:
         "history.dvt_side", "is recorded only with an acute DVT", "only_with", (("other", "history.dvt"),)
     )
     assert describe(issue) == "Leg of the DVT: leave it empty unless “Deep venous thrombosis” is ticked"
+
+
+def test_pregnancy_for_a_male_patient_is_worded_with_both_labels() -> None:
+    from planner.assessment.validate import validate_assessment
+    from planner.errors import AssessmentError
+    from planner.ui.fields import describe
+    from tests.conftest import make_assessment
+
+    with pytest.raises(AssessmentError) as caught:
+        validate_assessment(make_assessment(patient={"sex": "male"}, history={"pregnancy": "pregnant"}))
+    (issue,) = caught.value.issues
+    assert describe(issue) == "Pregnant or breastfeeding: does not fit “Sex”; check which of the two is wrong"
