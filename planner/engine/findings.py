@@ -259,6 +259,7 @@ def base_findings(assessment: dict[str, Any], library: CompiledLibrary) -> dict[
         "time_since_onset": duration_words(onset_days),
         "known_malignancy": bool(malignancy),
         "malignancy": malignancy or None,
+        "malignancy_text": malignancy.lower(),
         "radiotherapy": radiation_days is not None or history["etiology"] == "radiation",
         "months_since_radiotherapy": _one_decimal(radiation_days / DAYS_PER_MONTH)
         if radiation_days is not None

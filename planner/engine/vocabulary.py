@@ -77,6 +77,12 @@ _BASE: list[Finding] = [
     ),
     _f("known_malignancy", F, "a malignancy is recorded"),
     _f("malignancy", T, "the recorded malignancy", True),
+    _f(
+        "malignancy_text",
+        T,
+        "the recorded malignancy in lower case, so that a condition can look for a word in it"
+        " ('prostate' in malignancy_text); empty when none is recorded",
+    ),
     _f("radiotherapy", F, "a radiotherapy completion date is recorded, or the etiology is radiation"),
     _f("months_since_radiotherapy", N, "months from radiotherapy completion to the assessment", True),
     _f("years_since_radiotherapy", N, "years from radiotherapy completion to the assessment, one decimal", True),

@@ -167,6 +167,7 @@ def clinical_invariants(assessment: dict[str, Any], plan: dict[str, Any], findin
     faults += round12pd_invariants(assessment, plan)
     faults += round12pc_invariants(assessment, plan, findings)
     faults += round12pa_invariants(assessment, plan, findings)
+    faults += round12qa_invariants(assessment, plan, findings)
     return faults
 
 
@@ -2423,4 +2424,50 @@ def round12pa_invariants(assessment: dict[str, Any], plan: dict[str, Any], findi
     jps = assessment.get("joint_position_sense") or {}
     if cane and jps.get("left") is None and jps.get("right") is None and "not recorded" not in cane["detail"]:
         faults.append("the cane reads unrecorded joint position sense as intact")  # R12n-15
+    return faults
+
+
+TOO_TIGHT_BY_FEEL = re.compile(r"feels? too tight|nota[ns]? demasiado apretad", re.IGNORECASE)
+
+
+def round12qa_invariants(assessment: dict[str, Any], plan: dict[str, Any], findings: dict[str, Any]) -> list[str]:
+    """Review 12q (R12q-01, R12q-06, R12q-07), read from the assessment: no heat in the first month after an
+    operation, while the prompt imaging for a haematoma or collection stands (SAFETY "Heat and cold"); no bandage
+    check that rests on feeling tightness in a numb leg, and the bandaging item then asks for the toes to be checked
+    (CLINIC "Compression safety"); with a prostate cancer recorded no FDG-PET is named and the PSMA tracer note is
+    given, and never without one (ACR-MALIG, general knowledge)."""
+    faults: list[str] = []
+    history = assessment["history"]
+    items = {i["id"]: i for s in plan["sections"] for i in s["items"]}
+    surgery = history["etiology"] == "postsurgical" or bool(history.get("surgery_on"))
+    operation = operation_days(assessment)
+    if surgery and operation is not None and operation <= 30 and "mgmt-analgesia-heat" in items:  # R12q-01
+        faults.append(f"heat offered {operation} days after an operation, before a haematoma or collection is excluded")
+    if "mgmt-analgesia-heat" in items and any(a["id"].startswith("acr-alert-postsurgical") for a in plan["alerts"]):
+        faults.append("heat offered beside the alert that asks for imaging of a postoperative collection")
+    numb = bool((assessment.get("symptoms") or {}).get("numbness"))
+    if numb:  # R12q-06
+        faults += [
+            f"{i} rests a numb leg's bandage check on feeling: {t!r}"
+            for i, t in _patient_texts(plan)
+            if TOO_TIGHT_BY_FEEL.search(t)
+        ]
+        wrap = items.get("nlsp-lymph-reduction-wrap-massage")
+        if wrap and "toes" not in wrap["detail"]:
+            faults.append("bandaging a numb leg without a check of the skin and toes at each change")
+        if wrap and "toes" not in wrap.get("handout", ""):
+            faults.append("the patient with a numb leg is not told to look at the toes under the bandage")
+    prostate = "prostate" in (history.get("malignancy") or "").lower()
+    clinician = [
+        (e["id"], str(e.get(k) or ""))
+        for e in (*plan["alerts"], *(i for s in plan["sections"] for i in s["items"]))
+        for k in ("title", "detail")
+    ]
+    names_pet = any("PET" in t for _, t in clinician)
+    if prostate:  # R12q-07
+        faults += [f"{i} names FDG-PET for a prostate cancer" for i, t in clinician if "FDG" in t]
+        if names_pet and not any("PSMA" in t for _, t in clinician):
+            faults.append("a PET study is named for a prostate cancer without the PSMA tracer note")
+    else:
+        faults += [f"{i} names a PSMA tracer with no prostate cancer recorded" for i, t in clinician if "PSMA" in t]
     return faults
