@@ -432,7 +432,7 @@ EXPECTATIONS: dict[str, Expect] = {
         offered={"acr-alert-postsurgical-abscess", "acr-med-postsurgical-imaging", "safety-alert-surgical-precautions"},
         not_offered={"acr-alert-postsurgical-collection"},
         held={
-            "mgmt-analgesia-heat": "an acute infection is recorded; the operation was less than 8 days ago",
+            "mgmt-analgesia-heat": "an acute infection is recorded; the operation was less than a month ago",
             "nlsp-analgesia-tens-anodyne": "infection",
         },
         texts={"entrap-mon-repeat-edx": "Onset 4 days ago"},
