@@ -168,6 +168,7 @@ def clinical_invariants(assessment: dict[str, Any], plan: dict[str, Any], findin
     faults += round12pc_invariants(assessment, plan, findings)
     faults += round12pa_invariants(assessment, plan, findings)
     faults += round12qa_invariants(assessment, plan, findings)
+    faults += round12qb_invariants(assessment, plan, findings)
     return faults
 
 
@@ -2470,4 +2471,44 @@ def round12qa_invariants(assessment: dict[str, Any], plan: dict[str, Any], findi
             faults.append("a PET study is named for a prostate cancer without the PSMA tracer note")
     else:
         faults += [f"{i} names a PSMA tracer with no prostate cancer recorded" for i, t in clinician if "PSMA" in t]
+    return faults
+
+
+WALKER_WORDS = re.compile(r"\bpatient walks\b|\bpatient who walks\b|\b(aids|helps) walking\b", re.IGNORECASE)
+ASK_FOR_HELP = "Ask for help whenever a transfer feels unsafe"
+RECORD_CHECKS = ("clinic-alert-walking-rising-mismatch", "clinic-alert-function-grade-mismatch")  # quote the record
+DECIDES_BETWEEN = re.compile(r"\bdecides? between\b")
+
+
+def round12qb_invariants(assessment: dict[str, Any], plan: dict[str, Any], findings: dict[str, Any]) -> list[str]:
+    """Review 12q (transfers, walking in doubt, the weakness pattern), read from the assessment: a patient whose
+    transfers need help, or who is given a transfer board, is told once and only to transfer with the helper, never
+    to ask for help when it feels unsafe (R12q-02); a walking record that disagrees with rising or standing
+    recorded unable is read as not walking in every clinician text too: no item calls the patient a walker or
+    offers an orthosis for walking, and the handout's aids section is not headed for walking aids (R12q-03); that
+    the studies decide between root, nerve and plexus is said by one item (R12q-04); the weakness is not said to
+    fit the sciatic trunk when a gluteal group is weak (R12q-05)."""
+    faults: list[str] = []
+    items = {i["id"]: i for s in plan["sections"] for i in s["items"]}
+    function = assessment.get("function") or {}
+    texts = _texts_of_plan(plan)
+    transfers_helped = function.get("standing_transfer") in ("needs_help", "unable")
+    if transfers_helped or "clinic-ot-transfer-board" in items:  # R12q-02
+        faults += [f"{i}: transfers need a helper, yet: {ASK_FOR_HELP!r}" for i, t in texts if ASK_FOR_HELP in t]
+    if walking_in_doubt(assessment):  # R12q-03
+        faults += [
+            f"{i} calls a patient read as not walking a walker: {t!r}"
+            for i, t in texts
+            if i not in RECORD_CHECKS and WALKER_WORDS.search(t)
+        ]
+        if "mgmt-orthosis-ambulation" in items:
+            faults.append("an orthosis for walking is assessed for a patient read as not walking")
+        if (plan.get("findings") or {}).get("handout_walking_aids"):
+            faults.append("the handout heads its aids section for walking aids for a patient read as not walking")
+    deciders = sorted({i for i, t in texts if DECIDES_BETWEEN.search(t)})
+    if len(deciders) > 1:  # R12q-04
+        faults.append(f"that the studies decide between the lesions is said by {len(deciders)} items: {deciders}")
+    weak = _weak_groups(assessment)
+    if weak & {"hip_extension", "hip_abduction"}:  # R12q-05
+        faults += [f"{i} says the sciatic trunk beside a weak gluteal group" for i, t in texts if "sciatic trunk" in t]
     return faults
