@@ -215,7 +215,7 @@ def block(source: str | None = None, **fields: str | list[str]) -> str:
         "name": f"Elevar {one_or_both}",
         "purpose": f"Deja salir el líquido {one_or_both}.",
         "step": ["Uno.", f"Dos {one_or_both}.", f"Tres {one_or_both}.[[ {{?not dvt}}Cuatro.]]"],
-        "precautions": f"Cómoda {one_or_both}.",
+        "precautions": f"Cómoda {one_or_both}.[[ {{?pregnant}}De lado.]]",
     }
     values.update(fields)
     for key, value in values.items():

@@ -104,3 +104,81 @@ def test_the_clinician_pdf_shows_pregnancy_with_the_history_flags(library: Any) 
     pdf = render_clinician_pdf(plan, assessment, context)
     first = " ".join((PdfReader(io.BytesIO(pdf)).pages[0].extract_text() or "").split())
     assert "Breastfeeding" in first
+
+
+# --- review 12r: the cancer treatment, the cards lying on the back, the drugs taken now, the pain review -------------
+
+
+@pytest.mark.parametrize("state", ["pregnant", "no"])
+def test_the_cancer_treatment_items_name_the_obstetric_team_in_pregnancy(library: Any, state: str) -> None:
+    """R12r-01: the cancer is still treated, but pelvic radiotherapy is not given while the pregnancy continues."""
+    found = offered_entries(checked_plan(library, case(state)))
+    for item in ("mgmt-med-radiotherapy-response", "nlsp-med-treat-cancer-first"):
+        assert ("decided by the oncology and obstetric teams together" in " ".join(found[item]["detail"].split())) is (
+            state == "pregnant"
+        ), item
+
+
+@pytest.mark.parametrize("state", ["pregnant", "breastfeeding", "no"])
+def test_every_card_lying_on_the_back_says_how_to_lie_in_pregnancy(library: Any, state: str) -> None:
+    """R12r-02: the tilt after about 20 weeks is on the card the patient reads, not only in the clinician's alert."""
+    plan = checked_plan(library, case(state, strength={"hip_extension": {"right": 3}, "knee_extension": {"right": 3}}))
+    supine = [e for e in plan["exercises"] if any("on your back" in step.lower() for step in e["instructions"])]
+    assert supine, "the case must give a card done lying on the back"
+    for card in supine:
+        assert ("While you are pregnant: from about 20 weeks" in card["precautions"]) is (state == "pregnant"), card[
+            "id"
+        ]
+
+
+@pytest.mark.parametrize(
+    ("state", "step", "baby_line"), [("breastfeeding", 2, True), ("breastfeeding", 1, False), ("pregnant", 2, False)]
+)
+def test_drugs_taken_now_are_reviewed_now(library: Any, state: str, step: int, baby_line: bool) -> None:
+    """R12r-03: a drug recorded as taken now is reviewed now; a breastfeeding mother on an opioid step is told the
+    signs in the baby that need help at once."""
+    plan = checked_plan(library, case(state, pain={"current_ladder_step": step, "pregabalin_mg_day": 150}))
+    alert = offered_entries(plan)["safety-alert-pregnancy"]["detail"]
+    assert ("of the ladder is recorded as taken now: the prescriber reviews that opioid now" in alert) is (step >= 2)
+    assert "Pregabalin is recorded: the prescriber reviews it now" in alert
+    assert ("safety-call-baby-opioid" in handout_lines(plan)) is baby_line
+
+
+@pytest.mark.parametrize(
+    ("changes", "review"),
+    [
+        ({"pain": {"nrs": 7}}, True),
+        ({"pain": {"nrs": 5}}, False),
+        ({"history": {"pregnancy": None}, "pain": {"nrs": 8}}, False),  # no hold: the ladder's own review
+    ],
+)
+def test_severe_pain_keeps_a_dated_review_while_the_drugs_are_held(
+    library: Any, changes: dict[str, Any], review: bool
+) -> None:
+    """R12r-04: holding the drug items does not hold the review of the pain."""
+    pregnancy = changes.get("history", {}).get("pregnancy", "breastfeeding")
+    plan = checked_plan(library, case(pregnancy, **{k: v for k, v in changes.items() if k != "history"}))
+    found = offered_entries(plan)
+    assert ("safety-mon-pain-review-held" in found) is review
+    if review:
+        assert found["safety-mon-pain-review-held"]["due_on"]
+        assert "obstetric and pharmacy advice" in found["safety-mon-pain-review-held"]["detail"]
+
+
+def test_a_child_in_severe_pain_keeps_a_dated_review(library: Any) -> None:
+    assessment = validate_assessment(
+        make_assessment(patient={"birth_date": "2014-04-10"}, pain={"nrs": 8, "neuropathic": True})
+    )
+    detail = offered_entries(checked_plan(library, assessment))["safety-mon-pain-review-held"]["detail"]
+    assert "a paediatric specialist" in detail
+
+
+@pytest.mark.parametrize("state", ["pregnant", "no"])
+def test_the_plexus_mri_asks_for_contrast_only_if_essential_in_pregnancy(library: Any, state: str) -> None:
+    """R12r-05: the request is not for a contrast study that the caution then advises against."""
+    found = offered_entries(checked_plan(library, case(state)))
+    mri = found["acr-med-mri-plexus-malignancy"]
+    pregnant = state == "pregnant"
+    assert ("without and with IV contrast" in mri["title"]) is not pregnant
+    assert ("contrast only if the radiologist judges it essential" in " ".join(mri["title"].split())) is pregnant
+    assert ("MRI without contrast is preferred" in found["acr-med-mri-result-pathway"]["detail"]) is pregnant

@@ -207,13 +207,14 @@ GATES: list[tuple[str, str]] = [
 
 def _gated_texts(rule: Any) -> tuple[list[Any], str]:
     """A rule's templates and their literal text (segments included): a recommendation's title, detail and
-    handout; an exercise's or equipment item's name, purpose, steps, precautions and detail."""
+    handout; an exercise's or equipment item's name, purpose, steps, precautions and detail. Only the words: a finding's
+    name (``contrast_pregnancy_caution``) offers nothing."""
     if isinstance(rule, CompiledEntry):
         templates = [rule.name, rule.purpose, *rule.steps, rule.precautions, rule.detail]
     else:
         templates = [rule.title, rule.detail, rule.handout]
     text = " ".join(part for template in templates for part in template.parts[0::2] if part)
-    text += " " + " ".join(p for t in templates for s in t.segments for p in s.parts)
+    text += " " + " ".join(p for t in templates for s in t.segments for p in s.parts[0::2])  # words, not names
     return templates, text
 
 
