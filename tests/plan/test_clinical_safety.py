@@ -128,10 +128,15 @@ def test_heat_is_offered_with_the_screen_named_for_clinician_and_patient(library
     assert "tumour" not in item["detail"]
 
 
-def test_heat_boundary_first_days_after_an_event(library: Any) -> None:
-    seven = plan_for(library, pain={"nrs": 5}, history={"surgery_on": days_before(7)})
-    eight = plan_for(library, pain={"nrs": 5}, history={"surgery_on": days_before(8)})
-    assert HEAT in held(seven) and HEAT in offered(eight)
+def test_heat_boundary_first_month_after_an_operation(library: Any) -> None:
+    """The first month (day 30 included) while the collection imaging stands (R12q-01), then offered with the
+    incision caution, which runs to twelve weeks."""
+    thirty = plan_for(library, pain={"nrs": 5}, history={"surgery_on": days_before(30)})
+    thirty_one = plan_for(library, pain={"nrs": 5}, history={"surgery_on": days_before(31)})
+    assert HEAT in held(thirty) and HEAT in offered(thirty_one)
+    assert "never apply heat over the incision" in offered(thirty_one)[HEAT]["detail"]
+    later = plan_for(library, pain={"nrs": 5}, history={"surgery_on": days_before(85)})
+    assert "incision" not in offered(later)[HEAT]["detail"]
 
 
 def test_heat_near_a_known_tumour_and_with_position_sense_loss_carries_its_cautions(library: Any) -> None:

@@ -222,7 +222,7 @@ def test_heat_says_sensation_was_not_tested_rather_than_asserting_it_is_normal(l
         ({"etiology": "diabetic"}, "never apply heat to the feet"),
         ({"radiation_completed_on": "2020-01-01"}, "radiotherapy field"),
         ({"etiology": "neoplastic"}, "tumour site"),
-        ({"surgery_on": days_before(10)}, "incision"),
+        ({"surgery_on": days_before(40)}, "incision"),
     ],
 )
 def test_heat_carries_the_caution_of_each_risk(library: Any, history: dict[str, Any], words: str) -> None:

@@ -190,7 +190,7 @@ def test_segment_mistakes_are_named(template: str, expected: str) -> None:
 
 GATES: list[tuple[str, str]] = [
     (r"\bheat\b|warmth", "heat_hold"),
-    (r"\bcold\b", "cold_hold"),
+    (r"(?<!blue or )\bcold\b", "cold_hold"),  # toes that turn "pale, blue or cold" are a sign, not a treatment
     (r"\bTENS\b", "tens_hold|tens_caution"),
     (r"massage", "massage_hold"),
     (
