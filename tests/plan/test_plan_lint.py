@@ -169,6 +169,7 @@ def clinical_invariants(assessment: dict[str, Any], plan: dict[str, Any], findin
     faults += round12pa_invariants(assessment, plan, findings)
     faults += round12qa_invariants(assessment, plan, findings)
     faults += round12qb_invariants(assessment, plan, findings)
+    faults += round12sc_invariants(assessment, plan, findings)
     return faults
 
 
@@ -2511,4 +2512,76 @@ def round12qb_invariants(assessment: dict[str, Any], plan: dict[str, Any], findi
     weak = _weak_groups(assessment)
     if weak & {"hip_extension", "hip_abduction"}:  # R12q-05
         faults += [f"{i} says the sciatic trunk beside a weak gluteal group" for i, t in texts if "sciatic trunk" in t]
+    return faults
+
+
+FULL_IMAGING_CAUTION = "MRI without contrast is preferred"
+IMAGING_POINTER = "as the first imaging item above says"
+PROCEDURES_HERE = "the procedures to weigh are in the items of this section"
+PREGNANCY_SENTENCE = re.compile(r"(?:Pregnancy|Breastfeeding) is recorded: [^.]*\.")
+PELVIC_SITE = re.compile(r"buttock|bottom|gluteal|groin|hip|sacr|pelvi", re.IGNORECASE)
+
+
+def round12sc_invariants(assessment: dict[str, Any], plan: dict[str, Any], findings: dict[str, Any]) -> list[str]:
+    """Review 12s (B: pregnancy, /work/team/reports/review12s-B.md), read from the assessment: no card lying on the
+    front while pregnant (R12s-B01); a decompression opinion in pregnancy says the timing is the obstetric team's
+    (R12s-B03); no pregnancy sentence of 20 words or more is said twice (R12s-B04), and the full imaging caution
+    once, on the first imaging item, later ones pointing back to it (R12s-B05); the pain-service item points to
+    procedure items only when one is offered (R12s-B06); the infection call line names the wound within 12 weeks
+    of an operation or an open injury (R12s-B07); in pregnancy TENS with a pelvic pain site keeps the pads to the
+    thigh or lower leg (R12s-B08), heat stays off the belly (R12s-B09), no card pairs the wedge under one hip with
+    lifting the bottom off the bed (R12s-B10), and the clot watch of a patient who does not walk asks the
+    obstetric team for a VTE risk assessment, which it never does outside pregnancy (R12s-B11)."""
+    faults: list[str] = []
+    history = assessment["history"]
+    pregnant = history.get("pregnancy") == "pregnant"
+    sections = {s["key"]: s["items"] for s in plan["sections"]}
+    items = {i["id"]: i for s in plan["sections"] for i in s["items"]}
+    cards = {e["id"]: e for e in (*plan["exercises"], *plan["equipment"])}
+    lines = {line["id"]: line["text"] for group in plan["handout"].values() for line in group}
+    if pregnant:  # R12s-B01, R12s-B10
+        for card_id, card in cards.items():
+            text = " ".join([*card.get("instructions", ()), str(card.get("precautions") or "")])
+            if re.search(r"(lie|lying) on your front", text, re.IGNORECASE):
+                faults.append(f"{card_id}: a card lying on the front offered in pregnancy")
+            if "wedge under one hip" in text and "bottom off the bed" in text:
+                faults.append(f"{card_id}: the wedge under one hip beside lifting the bottom off the bed")
+    for item_id in ("entrap-med-decompression-after-conservative", "entrap-med-decompression-severe"):  # R12s-B03
+        if item_id in items and pregnant and "obstetric" not in items[item_id]["detail"]:
+            faults.append(f"{item_id}: an operation in pregnancy without the obstetric team's timing")
+    seen: dict[str, str] = {}  # R12s-B04
+    for entry in (*plan["alerts"], *items.values()):
+        for sentence in PREGNANCY_SENTENCE.findall(str(entry.get("detail") or "")):
+            if len(sentence.split()) >= 20 and seen.setdefault(sentence, entry["id"]) != entry["id"]:
+                faults.append(f"{entry['id']} repeats {seen[sentence]}: {sentence!r}")
+    medical = [
+        i for i in sections.get("medical", ()) if FULL_IMAGING_CAUTION in i["detail"] or IMAGING_POINTER in i["detail"]
+    ]
+    full = [i["id"] for i in medical if FULL_IMAGING_CAUTION in i["detail"]]  # R12s-B05
+    if len(full) > 1:
+        faults.append(f"the full imaging caution of pregnancy is given by {len(full)} items: {full}")
+    if medical and FULL_IMAGING_CAUTION not in medical[0]["detail"]:
+        faults.append(f"the first imaging item {medical[0]['id']} points to an imaging item above it")
+    if pregnant and not full:
+        faults.append("pregnancy without the imaging caution in any item")
+    service = items.get("nlsp-analgesia-pain-service")  # R12s-B06
+    if service and PROCEDURES_HERE in service["detail"]:
+        here = [i["id"] for i in sections.get("analgesia", ()) if i["id"] in PROCEDURES]
+        if not here:
+            faults.append("the pain-service item points to procedure items of its section that are not offered")
+    operation, injury = operation_days(assessment), injury_days(assessment)  # R12s-B07
+    open_injury = history.get("trauma_type") in ("open", "penetrating")
+    wound = (operation is not None and operation <= 84) or (open_injury and injury is not None and injury <= 84)
+    if history.get("infection") and wound and "wound" not in lines.get("clinic-call-infection", ""):
+        faults.append("an infection after a recent operation or open injury: the call line does not name the wound")
+    tens = items.get("nlsp-analgesia-tens-anodyne")  # R12s-B08
+    sites = " ".join((assessment.get("pain") or {}).get("sites") or ())
+    if pregnant and tens and PELVIC_SITE.search(sites) and "thigh or lower leg" not in tens["handout"]:
+        faults.append("TENS in pregnancy with a pelvic pain site: the handout does not keep the pads to the leg")
+    heat = items.get("mgmt-analgesia-heat")  # R12s-B09
+    if pregnant and heat and not ("belly" in heat["detail"] and "belly" in heat["handout"]):
+        faults.append("heat in pregnancy without keeping it off the belly")
+    watch = items.get("nlsp-pt-mobilize-dvt-watch")  # R12s-B11
+    if watch and ("VTE risk assessment" in watch["detail"]) is not pregnant:
+        faults.append(f"the clot watch {'omits' if pregnant else 'adds'} the obstetric VTE risk assessment")
     return faults

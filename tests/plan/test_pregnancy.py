@@ -113,10 +113,15 @@ def test_the_clinician_pdf_shows_pregnancy_with_the_history_flags(library: Any) 
 def test_the_cancer_treatment_items_name_the_obstetric_team_in_pregnancy(library: Any, state: str) -> None:
     """R12r-01: the cancer is still treated, but pelvic radiotherapy is not given while the pregnancy continues."""
     found = offered_entries(checked_plan(library, case(state)))
-    for item in ("mgmt-med-radiotherapy-response", "nlsp-med-treat-cancer-first"):
-        assert ("decided by the oncology and obstetric teams together" in " ".join(found[item]["detail"].split())) is (
-            state == "pregnant"
-        ), item
+    pregnant = state == "pregnant"
+    first = " ".join(found["nlsp-med-treat-cancer-first"]["detail"].split())
+    assert ("decided by the oncology and obstetric teams together" in first) is pregnant
+    # R12s-B04: said once; the radiotherapy item points to the cancer-treatment item
+    radiotherapy = " ".join(found["mgmt-med-radiotherapy-response"]["detail"].split())
+    assert "decided by the oncology and obstetric teams together" not in radiotherapy
+    assert ("no pelvic radiotherapy while the pregnancy continues (see the cancer-treatment item)" in radiotherapy) is (
+        pregnant
+    )
 
 
 @pytest.mark.parametrize("state", ["pregnant", "breastfeeding", "no"])
@@ -181,4 +186,7 @@ def test_the_plexus_mri_asks_for_contrast_only_if_essential_in_pregnancy(library
     pregnant = state == "pregnant"
     assert ("without and with IV contrast" in mri["title"]) is not pregnant
     assert ("contrast only if the radiologist judges it essential" in " ".join(mri["title"].split())) is pregnant
-    assert ("MRI without contrast is preferred" in found["acr-med-mri-result-pathway"]["detail"]) is pregnant
+    # R12s-B05: the full caution on the first imaging item only, a pointer on the later ones
+    assert ("MRI without contrast is preferred" in mri["detail"]) is pregnant
+    assert "MRI without contrast is preferred" not in found["acr-med-mri-result-pathway"]["detail"]
+    assert ("as the first imaging item above says" in found["acr-med-mri-result-pathway"]["detail"]) is pregnant
