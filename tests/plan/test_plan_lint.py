@@ -170,6 +170,7 @@ def clinical_invariants(assessment: dict[str, Any], plan: dict[str, Any], findin
     faults += round12qa_invariants(assessment, plan, findings)
     faults += round12qb_invariants(assessment, plan, findings)
     faults += round12sc_invariants(assessment, plan, findings)
+    faults += round12sd_invariants(plan, findings)
     return faults
 
 
@@ -2584,4 +2585,22 @@ def round12sc_invariants(assessment: dict[str, Any], plan: dict[str, Any], findi
     watch = items.get("nlsp-pt-mobilize-dvt-watch")  # R12s-B11
     if watch and ("VTE risk assessment" in watch["detail"]) is not pregnant:
         faults.append(f"the clot watch {'omits' if pregnant else 'adds'} the obstetric VTE risk assessment")
+    return faults
+
+
+RESISTANCE_ADDED = ("resistance may be added", "Progressive low resistance")
+
+
+def round12sd_invariants(plan: dict[str, Any], findings: dict[str, Any]) -> list[str]:
+    """Review 12s (R12s-B02): within six weeks of an operation or an injury, or while its date is unknown, the plan
+    gives no resisted exercise, so no clinician text tells the therapist to add resistance."""
+    if findings.get("recent_event_hold") is None:
+        return []
+    faults: list[str] = []
+    for entry in (i for s in plan["sections"] for i in s["items"]):
+        faults += [
+            f"{entry['id']} adds resistance within six weeks of the event: {words!r}"
+            for words in RESISTANCE_ADDED
+            if words in str(entry.get("detail") or "")
+        ]
     return faults
