@@ -358,7 +358,9 @@ def test_the_spanish_keeps_the_helper_and_clot_guards_of_the_english(spanish: An
     texts = {key: " ".join(value) for key, value in spanish_texts(plan).items()}
     every = " ".join(texts.values())
     if "clinic-ot-chair" in texts:
-        assert "Siéntese y póngase de pie únicamente con su ayudante a su lado" in texts["clinic-ot-chair"]
+        # the clot holds rising practice: no taught method, the helper kept (review 12s-A03)
+        assert "levántese de ella solo cuando lo necesite, con su ayudante a su lado" in texts["clinic-ot-chair"]
+        assert "le enseñó su terapeuta" not in texts["clinic-ot-chair"]
     if "clinic-ot-toilet-seat" in texts:
         assert "levántese de él únicamente con su ayudante a su lado" in texts["clinic-ot-toilet-seat"]
     if "nlsp-analgesia-tens-anodyne" in texts:

@@ -772,7 +772,7 @@ EXPECTATIONS: dict[str, Expect] = {
     ),
     # c22: quadriceps MRC 2 in both legs, rising not recorded: stand up only with a helper (12b-4)
     "71-unknown-bilateral-mrc2-walker": Expect(
-        texts={"clinic-ot-chair": "only with your helper", "clinic-ot-toilet-seat": "only with your helper"},
+        texts={"clinic-ot-chair": "with your helper beside you", "clinic-ot-toilet-seat": "only with your helper"},
         not_texts={"clinic-ot-chair": "push up from the armrests", "clinic-ot-toilet-seat": "Push up"},
     ),
     # c23: clearance 20, severe cancer pain on step 2: step 3, one caution naming the step-3 drugs (12b-23)
@@ -879,7 +879,9 @@ EXPECTATIONS: dict[str, Expect] = {
     # review12c B-5 (d02): 6/10 on step 2 after radiotherapy: the procedures wait for refractory pain in every item
     "84-neo-wheelchair-lymph-dvt-same-leg": Expect(
         texts={
-            "mgmt-analgesia-post-radiation-multimodal": "only if the pain becomes refractory",
+            # review 12s-A06: the blocks for refractory pain are the pain-service item's, pointed to here
+            "mgmt-analgesia-post-radiation-multimodal": "procedures: see the pain-service item",
+            "nlsp-analgesia-pain-service": "if the pain becomes refractory",
             # review12c B-4: the carer's ankle stretch on the clot leg is not held at the end
             "ex-prom-ankle": "without holding it",
         },

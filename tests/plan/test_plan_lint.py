@@ -171,6 +171,7 @@ def clinical_invariants(assessment: dict[str, Any], plan: dict[str, Any], findin
     faults += round12qb_invariants(assessment, plan, findings)
     faults += round12sc_invariants(assessment, plan, findings)
     faults += round12sd_invariants(plan, findings)
+    faults += round12sa_invariants(assessment, plan, findings)
     return faults
 
 
@@ -2603,4 +2604,58 @@ def round12sd_invariants(plan: dict[str, Any], findings: dict[str, Any]) -> list
             for words in RESISTANCE_ADDED
             if words in str(entry.get("detail") or "")
         ]
+    return faults
+
+
+WALKING_AIDS = ("clinic-aid-walker", "clinic-aid-cane")
+HELPER_WALK = "Walk only with your helper beside you"
+RISING_LINES = ("nlsp-ot-sit-to-stand", "nlsp-ot-standing-transfer-safety", "clinic-ot-chair")
+WALKER_REASONS = ("Lowest grade of", "Joint position sense is", "Falls in the last", "walks only with another person")
+UNRECORDED_HELPER = {
+    "standing transfer not recorded": lambda a: (a.get("function") or {}).get("standing_transfer") is None,
+    "falls not recorded": lambda a: (a.get("function") or {}).get("falls_past_3_months") is None,
+    "position sense not recorded": lambda a: not any((a.get("joint_position_sense") or {}).values()),
+}
+
+
+def round12sa_invariants(assessment: dict[str, Any], plan: dict[str, Any], findings: dict[str, Any]) -> list[str]:
+    """Review 12s, reviewer A: a handout that tells the patient to walk only with a helper is stated, with its
+    reason, in the walking-aid item the clinician signs, and a reason resting on a field that was not recorded names
+    a field that is truly missing and asks for it (R12s-A01); a rising or transfer item whose training waits gives
+    the patient no taught method (R12s-A03); the chair line, when offered, is the one line on standing up from a
+    chair, and it keeps the helper (R12s-A05); the post-radiation multimodal item does not restate the topical or
+    the pain-service item (R12s-A06); "any one of these" stands before more than one reason (R12s-A09)."""
+    faults: list[str] = []
+    items = {i["id"]: i for s in plan["sections"] for i in s["items"]}
+    function = assessment.get("function") or {}
+    for aid in (items[i] for i in WALKING_AIDS if i in items):  # R12s-A01
+        detail = aid.get("detail") or ""
+        told = "walk only with a helper" in detail or "walks only with another person's help" in detail
+        if HELPER_WALK in (aid.get("handout") or "") and not told:
+            faults.append(f"{aid['id']}: the handout asks for a helper at every walk; the clinician is not told")
+        missing = [words for words in UNRECORDED_HELPER if words in detail]
+        faults += [
+            f"{aid['id']} says {w!r} of a recorded field" for w in missing if not UNRECORDED_HELPER[w](assessment)
+        ]
+        if missing and "Record what is missing" not in detail:
+            faults.append(f"{aid['id']}: the helper rests on unrecorded fields, and they are not asked for")
+    for item in (items[i] for i in RISING_LINES if i in items):  # R12s-A03
+        if "waits" in (item.get("detail") or "") and "therapist showed you" in (item.get("handout") or ""):
+            faults.append(f"{item['id']}: training waits, yet the handout gives a method the therapist showed")
+    chair = items.get("clinic-ot-chair")
+    if chair and (items.get("nlsp-ot-sit-to-stand") or {}).get("handout"):  # R12s-A05
+        faults.append("the handout says how to stand up from a chair twice: the sit-to-stand and the chair lines")
+    helped = function.get("sit_to_stand") == "needs_help" or function.get("standing_transfer") == "needs_help"
+    if chair and helped and "helper" not in (chair.get("handout") or ""):
+        faults.append("rising needs help, yet the chair line, the one line on standing up, names no helper")
+    multimodal = (items.get("mgmt-analgesia-post-radiation-multimodal") or {}).get("detail") or ""
+    if "mgmt-analgesia-topicals" in items and re.search(r"lidocaine|capsaicin", multimodal):  # R12s-A06
+        faults.append("the multimodal item restates the topical item's agents")
+    service = (items.get("nlsp-analgesia-pain-service") or {}).get("detail") or ""
+    if "sympathetic ganglia" in service and "sympathetic ganglia" in multimodal:
+        faults.append("the multimodal item restates the pain-service item's sympathetic blocks")
+    walker = (items.get("clinic-aid-walker") or {}).get("detail") or ""
+    reasons = sum(reason in walker for reason in WALKER_REASONS)
+    if ("Any one of these" in walker) != (reasons > 1):  # R12s-A09
+        faults.append(f"the walker item gives {reasons} reason(s) and says {walker!r}")
     return faults

@@ -261,10 +261,16 @@ def test_final12m_every_standing_balance_card_has_the_fall_clause(library: Any, 
 # --- R12k-06 residue and R12i-09 remainder: the sit-to-stand lines -------------------------------------------------
 
 
-@pytest.mark.parametrize(("rising", "harder"), [("independent", False), ("needs_help", True)])
-def test_final12m_rising_called_harder_only_when_not_recorded_alone(library: Any, rising: str, harder: bool) -> None:
+@pytest.mark.parametrize(("rising", "harder"), [("independent", False), (None, True)])
+def test_final12m_rising_called_harder_only_when_not_recorded_alone(
+    library: Any, rising: str | None, harder: bool
+) -> None:
+    """Rising recorded as needing help brings the chair, whose line alone says how to stand up (review 12s-A05):
+    the harder line is tested with rising not recorded, at grades that do not bring the chair."""
     strength = {"hip_extension": {"right": 4, "left": 5}, "knee_extension": {"right": 4, "left": 5}}
-    plan = made(library, strength=strength, function={"ambulation": "independent", "sit_to_stand": rising})
+    function = {"ambulation": "independent"} | ({"sit_to_stand": rising} if rising else {})
+    plan = made(library, strength=strength, function=function)
+    assert "clinic-ot-chair" not in entries(plan)
     handout = entries(plan)["nlsp-ot-sit-to-stand"]["handout"]
     assert (HARDER in handout) is harder
     assert "the method" in handout
