@@ -172,6 +172,7 @@ def clinical_invariants(assessment: dict[str, Any], plan: dict[str, Any], findin
     faults += round12sc_invariants(assessment, plan, findings)
     faults += round12sd_invariants(plan, findings)
     faults += round12sa_invariants(assessment, plan, findings)
+    faults += round12sb_invariants(assessment, plan, findings)
     return faults
 
 
@@ -2658,4 +2659,71 @@ def round12sa_invariants(assessment: dict[str, Any], plan: dict[str, Any], findi
     reasons = sum(reason in walker for reason in WALKER_REASONS)
     if ("Any one of these" in walker) != (reasons > 1):  # R12s-A09
         faults.append(f"the walker item gives {reasons} reason(s) and says {walker!r}")
+    return faults
+
+
+HIP_PAST_RIGHT_ANGLE = ("Lift one knee up towards the ceiling", "bends your hip and knee up towards your chest")
+LIES_ON_WEAK_SIDE_OR_FRONT = re.compile(r"Lie on your (front|side with (your|one) weak leg underneath)")
+FULL_RANGE = re.compile(r"through (its|their) full range")
+SHORT_OF_RIGHT_ANGLE = "Stop well before your thigh points straight up"
+NOT_ON_OPERATED_SIDE = "Do not lie on the side of your injury or operation"
+ITEMS_BELOW = "the items below set its content"
+HELD_FOR_NOW = "the items that would set its content are held back for now"
+REHABILITATION = "guide-pt-rehabilitation"
+
+
+def round12sb_invariants(assessment: dict[str, Any], plan: dict[str, Any], findings: dict[str, Any]) -> list[str]:
+    """Review 12s (reviewer A), read from the assessment: while an injury or an operation is recent (12 weeks, or
+    its date unknown) no card bends the hip past a right angle, brings the leg across the midline lying on the
+    weak side, or lies on the front unless the surgical team is asked first, and from six weeks only after it;
+    heel slides stop short of a right angle, side-lying keeps off the operated side, and no handout line moves a
+    joint "through its full range" (R12s-A02). "Most home exercises" only when the plan gives exercise cards, and
+    the rehabilitation line does not repeat the clot's wait (R12s-A04). An entrapment NSAID beside the ladder says
+    it is the step-1 drug (R12s-A07). The programme item points to the items below only when one is offered
+    (R12s-A08)."""
+    faults: list[str] = []
+    items = {i["id"]: i for s in plan["sections"] for i in s["items"]}
+    history = assessment["history"]
+    event = acute_event_days(assessment)
+    undated = event is None and history["etiology"] in ("traumatic", "postsurgical")
+    recent = undated or (event is not None and event <= 42)
+    window = recent or (event is not None and event <= 84)
+    for card in plan["exercises"]:  # R12s-A02
+        steps = " ".join(card["instructions"])
+        risky = any(p in steps for p in HIP_PAST_RIGHT_ANGLE) or LIES_ON_WEAK_SIDE_OR_FRONT.search(steps)
+        if risky and recent:
+            faults.append(f"{card['id']} bends the hip past a right angle or lies on the weak side or front early")
+        elif risky and window and CHECK_WITH_SURGEON not in (card.get("precautions") or ""):
+            faults.append(f"{card['id']} given within 12 weeks of the event without asking the surgeon first")
+        for step in card["instructions"]:
+            if window and "slide your heel" in step.lower() and SHORT_OF_RIGHT_ANGLE not in step:
+                faults.append(f"{card['id']} slides the heel up with no stop short of a right angle")
+            if window and step.startswith("Roll onto your side") and NOT_ON_OPERATED_SIDE not in step:
+                faults.append(f"{card['id']} turns the patient on the side without naming the side to avoid")
+            if not window and (SHORT_OF_RIGHT_ANGLE in step or NOT_ON_OPERATED_SIDE in step):
+                faults.append(f"{card['id']} keeps a hip precaution with no recent injury or operation")
+    if window:
+        faults += [
+            f"{i} moves a joint through its full range within 12 weeks of the event"
+            for i, item in items.items()
+            if FULL_RANGE.search(item.get("handout") or "")
+        ]
+    handouts = [(i, item.get("handout") or "") for i, item in items.items()]  # R12s-A04
+    if not plan["exercises"]:
+        faults += [f"{i} speaks of most home exercises with no card given" for i, h in handouts if "most home" in h]
+    rehabilitation = items.get(REHABILITATION)
+    if rehabilitation and "doctor treating your blood clot" in (rehabilitation.get("handout") or ""):
+        faults.append("the rehabilitation line repeats the clot's wait for the doctor")
+    entrap = items.get("entrap-analgesia-conservative-drugs")  # R12s-A07
+    ladder = any(i.startswith("who-step-") for i in items)
+    nsaid_named = entrap and "an anti-inflammatory for the compressed nerve" in entrap["title"]
+    if nsaid_named and ladder and "step-1 drug of the ladder item" not in entrap["detail"]:
+        faults.append("the entrapment anti-inflammatory does not say it is the ladder's step-1 drug")
+    if rehabilitation:  # R12s-A08
+        others = [i for s in plan["sections"] if s["key"] == "pt" for i in s["items"] if i["id"] != REHABILITATION]
+        held_pt = [h for h in plan["held"] if h["section"] == "pt"]
+        if (ITEMS_BELOW in rehabilitation["detail"]) is not bool(others):
+            faults.append(f"the programme item's pointer to the items below, with {len(others)} other items")
+        if HELD_FOR_NOW in rehabilitation["detail"] and not held_pt:
+            faults.append("the programme item says its items are held, but none is")
     return faults

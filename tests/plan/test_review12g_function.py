@@ -169,7 +169,9 @@ def test_r12g_08_while_the_exercises_are_held_the_wait_is_said_and_no_request(li
         function={"ambulation": "independent"},
     )
     assert "clinic-check-exercises" not in lines(plan)
-    assert "most home exercises wait" in items(plan)["guide-pt-rehabilitation"]["handout"]
+    # R12s-A04: no card is given, so the wait is the urgent line's alone, not "most home exercises" again
+    assert "only when that doctor says they are safe" in lines(plan)["safety-urgent-dvt"]
+    assert "most home exercises" not in items(plan)["guide-pt-rehabilitation"]["handout"]
 
 
 @pytest.mark.parametrize("spine_review", [False, True])

@@ -73,8 +73,7 @@ EXPECTATIONS_12H: dict[str, Expect] = {
         line_texts={"safety-urgent-dvt": "The blood clot in your left leg needs treatment from a doctor"},
         texts={
             "guide-med-electrodiagnostic": "A pacemaker or defibrillator is recorded: " + LAB,
-            "guide-pt-rehabilitation": "until the doctor treating your blood clot says they are safe",
-        },
+        },  # R12s-A04: the clot's wait is the urgent line's alone
         not_texts={"guide-pt-rehabilitation": "the check you are being sent to"},
     ),
     # R12h-18: a spinal cord stimulator is switched off for the study
@@ -265,7 +264,9 @@ def test_an_acute_dvt_has_its_urgent_handout_line(library: Any, dvt: bool, side:
     if words:
         assert urgent["safety-urgent-dvt"].startswith(words)
     handout = offered(plan)["guide-pt-rehabilitation"]["handout"]
-    assert ("until the doctor treating your blood clot says they are safe" in handout) is dvt
+    # R12s-A04: the urgent line alone tells the wait for the clot's doctor; the rehabilitation line does not repeat it
+    assert ("only when that doctor says they are safe" in urgent.get("safety-urgent-dvt", "")) is dvt
+    assert "doctor treating your blood clot" not in handout and "most home exercises" not in handout
 
 
 def test_the_handout_pdf_puts_the_clot_first_and_names_the_check(library: Any) -> None:
