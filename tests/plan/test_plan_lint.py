@@ -1153,10 +1153,14 @@ def holds12h_invariants(assessment: dict[str, Any], plan: dict[str, Any]) -> lis
             for e in plan["equipment"]
             if e["id"] in HIP_EQUIPMENT and "surgeon" not in _card_texts(e)
         ]
+        aids = (items.get(aid) or {} for aid in ("clinic-aid-walker", "clinic-aid-cane"))
+        aid_says_limits = any("surgeon" in (aid.get("handout") or "") for aid in aids)  # R12t-A02: said there
         faults += [  # the checklist has its own line on the limits (safety-check-precautions)
             f"{i} asks for transfers or walking within six weeks of an injury or operation, no limits: {e['handout']!r}"
             for i, e in items.items()
-            if SURGICAL_LIMITS_LINES.search(e.get("handout") or "") and "surgeon" not in e["handout"]
+            if SURGICAL_LIMITS_LINES.search(e.get("handout") or "")
+            and "surgeon" not in e["handout"]
+            and not (i == "nlsp-pt-mobilize-dvt-watch" and aid_says_limits)
         ]
     if history.get("dvt") or spine or "ex-sit-to-stand" in held_ids:  # R12h-09
         faults += [
