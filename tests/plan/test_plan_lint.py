@@ -2535,10 +2535,11 @@ def round12sc_invariants(assessment: dict[str, Any], plan: dict[str, Any], findi
     (R12s-B03); no pregnancy sentence of 20 words or more is said twice (R12s-B04), and the full imaging caution
     once, on the first imaging item, later ones pointing back to it (R12s-B05); the pain-service item points to
     procedure items only when one is offered (R12s-B06); the infection call line names the wound within 12 weeks
-    of an operation or an open injury (R12s-B07); in pregnancy TENS with a pelvic pain site keeps the pads to the
-    thigh or lower leg (R12s-B08), heat stays off the belly (R12s-B09), no card pairs the wedge under one hip with
-    lifting the bottom off the bed (R12s-B10), and the clot watch of a patient who does not walk asks the
-    obstetric team for a VTE risk assessment, which it never does outside pregnancy (R12s-B11)."""
+    of an operation or an open injury, an infection recorded or not (R12s-B07, R12t-B06); in pregnancy TENS with a
+    pelvic pain site keeps the pads to the thigh or lower leg (R12s-B08), heat stays off the belly (R12s-B09), no
+    card pairs the wedge under one hip with lifting the bottom off the bed (R12s-B10), and the clot watch of a
+    patient who does not walk asks the obstetric team for a VTE risk assessment, which it never does outside
+    pregnancy (R12s-B11)."""
     faults: list[str] = []
     history = assessment["history"]
     pregnant = history.get("pregnancy") == "pregnant"
@@ -2579,8 +2580,8 @@ def round12sc_invariants(assessment: dict[str, Any], plan: dict[str, Any], findi
     operation, injury = operation_days(assessment), injury_days(assessment)  # R12s-B07
     open_injury = history.get("trauma_type") in ("open", "penetrating")
     wound = (operation is not None and operation <= 84) or (open_injury and injury is not None and injury <= 84)
-    if history.get("infection") and wound and "wound" not in lines.get("clinic-call-infection", ""):
-        faults.append("an infection after a recent operation or open injury: the call line does not name the wound")
+    if wound and "wound" not in lines.get("clinic-call-infection", ""):  # with or without an infection (R12t-B06)
+        faults.append("a recent operation or open injury: the call line does not name the wound")
     tens = items.get("nlsp-analgesia-tens-anodyne")  # R12s-B08
     sites = " ".join((assessment.get("pain") or {}).get("sites") or ())
     if pregnant and tens and PELVIC_SITE.search(sites) and "thigh or lower leg" not in tens["handout"]:

@@ -27,6 +27,8 @@ from tests.plan.views import offered_entries as entries
 
 Q_DIR = FIXTURES / "review12q"
 ASK_FOR_HELP = "Ask for help whenever a transfer feels unsafe"
+BOARD_LINE = "get in and out of it on your transfer board"
+BOARD_HELPER = "Have your helper with you until your therapist says you can do it alone"
 ONLY_WITH_HELPER = "Get in and out of it only with your helper, until your therapist says you can do it alone"
 NON_WALKER, EDX, ONE_GROUP = "clinic-pt-non-ambulatory", "guide-med-electrodiagnostic", "guide-med-one-group-pattern"
 WALK_ORTHOSIS, MISMATCH = "mgmt-orthosis-ambulation", "clinic-alert-walking-rising-mismatch"
@@ -42,8 +44,8 @@ POINTER = "see the item on the one weak group"
 EXPECTATIONS: dict[str, Expect] = {
     # R12q-02: a non-walker at MRC 0-1 transfers by board: one helper rule, the strict one
     "qb-10-radiation-non-walker-grades-0-1": Expect(
-        offered={NON_WALKER, "clinic-ot-transfer-board"},
-        texts={NON_WALKER: ONLY_WITH_HELPER},
+        offered={NON_WALKER, "clinic-ot-transfer-board"},  # the board's line says the helper (R12t-B03)
+        texts={NON_WALKER: BOARD_LINE, "clinic-ot-transfer-board": BOARD_HELPER},
         not_texts={NON_WALKER: ASK_FOR_HELP},
     ),
     # R12q-04: one weak group: the one-group item decides, the studies item points to it
@@ -94,15 +96,23 @@ def test_the_wheelchair_line_asks_for_the_helper_at_every_transfer_when_transfer
     function = {"ambulation": "non_ambulatory", "standing_transfer": standing_transfer}
     if sit_to_stand:
         function["sit_to_stand"] = sit_to_stand
-    plan = plan_of(library, assess(strength={"hip_flexion": {"right": 3}}, function=function))
-    handout = entries(plan)[NON_WALKER]["handout"]
-    assert (ONLY_WITH_HELPER in handout) is helper
+    found = entries(plan_of(library, assess(strength={"hip_flexion": {"right": 3}}, function=function)))
+    handout = found[NON_WALKER]["handout"]
+    board = "clinic-ot-transfer-board" in found  # its line says the helper, once (R12t-B03)
+    assert (
+        ONLY_WITH_HELPER in handout or (board and BOARD_HELPER in found["clinic-ot-transfer-board"]["handout"])
+    ) is helper
     assert (ASK_FOR_HELP in handout) is not helper
 
 
 def test_the_idiopathic_example_gives_the_strict_transfer_rule_once(library: Any) -> None:
     found = entries(plan_of(library, idiopathic()))
-    assert ONLY_WITH_HELPER in found[NON_WALKER]["handout"]
+    helper_lines = [
+        i
+        for i, e in found.items()
+        if BOARD_HELPER in (e.get("handout") or "") or ONLY_WITH_HELPER in (e.get("handout") or "")
+    ]
+    assert len(helper_lines) == 1
     assert not any(ASK_FOR_HELP in entry_text(e) for e in found.values())
 
 

@@ -38,9 +38,7 @@ HANDOUT_SAYS = "The handout says to walk only with a helper: "
 ASK_RECORD = "Record what is missing to confirm or lift it."
 TAUGHT = "your therapist showed you"
 CLOT_HOLD = "Until the doctor treating your blood clot says practising is safe"
-SHOWN_METHOD = (
-    "Getting up from a chair may be harder for you. Use the method and the equipment your therapist showed you"
-)
+SHOWN_METHOD = "Getting up from a chair may be harder for you. Use the method your therapist showed you"
 
 
 def case(stem: str) -> dict[str, Any]:

@@ -88,7 +88,7 @@ EXPECTATIONS: dict[str, Expect] = {
             "ex-position-back": TILT,
             WATCH: CLOT,
             HEAT: HEAT_BELLY_HANDOUT,
-            "safety-alert-pregnancy": "none lying on the front",
+            "safety-alert-pregnancy": "No exercise is done lying on the front",
         },
         not_texts={"ex-bridge": TILT, TENS: TENS_LEG_HANDOUT},
     ),
@@ -114,9 +114,11 @@ def test_review12sc_case(library: Any, path: Any, expect: Expect) -> None:
     check_case(library, path, expect)
 
 
-def test_the_other_cases_keep_the_wound_out_of_the_call_line(library: Any) -> None:
+def test_a_recent_operation_names_the_wound_without_an_infection_too(library: Any) -> None:
+    """R12t-B06: the wound is where a collection shows, infection or not."""
     plan = checked_plan(library, validate_assessment(make_assessment(**V2())))
-    assert WOUND not in handout_lines(plan)["clinic-call-infection"]
+    line = handout_lines(plan)["clinic-call-infection"]
+    assert WOUND in line and "fever or infection gets worse" not in line
 
 
 def V2() -> dict[str, Any]:  # named after the reviewer's case
@@ -307,10 +309,10 @@ def test_the_pain_service_points_to_the_procedures_where_they_are(
             {"etiology": "idiopathic", "onset": "2026-10-12", "surgery_on": "2026-08-08", "infection": True},
             False,
         ),  # 85 d
-        ({"etiology": "postsurgical", "onset": "2026-10-12", "surgery_on": "2026-10-11", "infection": False}, False),
+        ({"etiology": "postsurgical", "onset": "2026-10-12", "surgery_on": "2026-10-11", "infection": False}, True),
         (
             {"etiology": "traumatic", "onset": "2026-10-20", "trauma_on": "2026-10-20", "trauma_type": "open"},
-            False,
+            True,
         ),
         (
             {
@@ -440,12 +442,12 @@ def test_the_spanish_texts_say_the_same(spanish: Any, state: str) -> None:
     ) is pregnant
 
 
-@pytest.mark.parametrize("infection", [False, True])
-def test_the_spanish_call_line_names_the_wound(spanish: Any, infection: bool) -> None:
-    history = {"etiology": "postsurgical", "onset": "2026-10-12", "surgery_on": "2026-10-11", "infection": infection}
+@pytest.mark.parametrize(("surgery_on", "wound"), [("2026-10-11", True), ("2026-07-01", False)])
+def test_the_spanish_call_line_names_the_wound(spanish: Any, surgery_on: str, wound: bool) -> None:
+    history = {"etiology": "postsurgical", "onset": "2026-10-12", "surgery_on": surgery_on}
     plan = generate_plan(validate_assessment(make_assessment(history=history)), spanish, language="es")
     line = next(line for group in plan["handout"].values() for line in group if line["id"] == "clinic-call-infection")
-    assert ("sale líquido de la herida" in line["translation"]["text"]) is infection
+    assert ("sale líquido de la herida" in line["translation"]["text"]) is wound
 
 
 # --- the invariants catch the faults ------------------------------------------------------------------------------

@@ -23,7 +23,7 @@ from planner.assessment.validate import validate_assessment
 from tests.conftest import make_assessment
 from tests.paths import FIXTURES
 from tests.plan.test_clinical_safety import days_before
-from tests.plan.views import checked_plan, offered_entries
+from tests.plan.views import checked_plan, entry_text, handout_lines, offered_entries
 
 AROM = "nlsp-pt-arom-progression"
 WAITS = "resistance waits until the surgical or orthopaedic team has set its precautions"
@@ -122,3 +122,112 @@ def test_the_stretching_line_waits_for_the_surgeon_from_six_to_twelve_weeks(
     handout = found["nlsp-pt-contracture-prevention"]["handout"]
     assert (STRETCH_CHECK in handout) is check
     assert ("Stretch your joints every day" in handout) is (days > 42)
+
+
+# --- review 12t, reviewer B ------------------------------------------------------------------------------------------
+
+RIGHT_ANGLE = "never bending at the hip past a right angle"
+
+
+@pytest.mark.parametrize(("days", "limited"), [(20, True), (84, True), (85, False)])
+def test_standing_up_from_a_chair_keeps_the_hip_short_of_a_right_angle_after_an_operation(
+    library: Any, days: int, limited: bool
+) -> None:
+    """R12t-B01: the card that rises from a chair says where the hip stops through the twelve weeks."""
+    found = plan_with(
+        library,
+        history={"etiology": "postsurgical", "surgery_on": days_before(days)},
+        strength={"knee_extension": {"right": 4}},
+        function={"ambulation": "independent", "sit_to_stand": "needs_help"},
+    )
+    card = entry_text(found["ex-sit-to-stand"])
+    assert (RIGHT_ANGLE in card) is limited
+    assert ("hips higher than your knees" in card) is limited
+
+
+@pytest.mark.parametrize("pregnancy", ["pregnant", "no"])
+def test_knee_lifts_in_pregnancy_stop_before_the_belly(library: Any, pregnancy: str) -> None:
+    """R12t-B02."""
+    found = plan_with(
+        library,
+        patient={"id": "T-1", "name": "Test Patient", "sex": "female"},
+        history={"pregnancy": pregnancy},
+        strength={"hip_flexion": {"right": 3}},
+        function={"ambulation": "independent"},
+    )
+    assert ("without pressing on it" in entry_text(found["ex-seated-march"])) is (pregnancy == "pregnant")
+
+
+ONLY_WITH_HELPER = "Get in and out of it only with your helper"
+
+
+@pytest.mark.parametrize(("standing_transfer", "board"), [("unable", True), ("needs_help", False)])
+def test_the_wheelchair_line_leaves_the_helper_to_the_transfer_board_line(
+    library: Any, standing_transfer: str, board: bool
+) -> None:
+    """R12t-B03: the helper rule of a board transfer is said by the board's line (and card), not again."""
+    found = plan_with(
+        library,
+        strength={"hip_flexion": {"right": 2}},
+        function={"ambulation": "non_ambulatory", "standing_transfer": standing_transfer},
+    )
+    wheelchair = found["clinic-pt-non-ambulatory"]["handout"]
+    assert ("clinic-ot-transfer-board" in found) is board
+    assert (ONLY_WITH_HELPER in wheelchair) is not board
+    assert ("on your transfer board" in wheelchair) is board
+    if board:
+        assert "Have your helper with you" in found["clinic-ot-transfer-board"]["handout"]
+
+
+@pytest.mark.parametrize(("grade", "added"), [(3, False), (4, True)])
+def test_resistance_is_mentioned_only_beside_a_group_at_grade_4(library: Any, grade: int, added: bool) -> None:
+    """R12t-B04, with severe pain: the load clause goes with the resistance clause."""
+    found = plan_with(library, strength={"hip_flexion": {"right": grade}}, pain={"nrs": 8})
+    detail = found["nlsp-pt-arom-progression"]["detail"]
+    assert ("resistance may be added" in detail) is added
+    assert ("keep the load within pain tolerance" in detail) is added
+    assert "Advance each group as its grade rises" in detail
+
+
+@pytest.mark.parametrize("case", ["P1-preg-neoplastic-step2-severe", "P4-preg-piriformis-tens"])
+def test_tens_in_pregnancy_names_no_site_that_was_not_recorded_and_no_cancer_team_exception(
+    library: Any, case: str
+) -> None:
+    """R12t-B05, on the reviewer's cases (a buttock pain site; P1 with a cancer)."""
+    path = FIXTURES / "review12s" / f"{case}.json"
+    plan = checked_plan(library, validate_assessment(json.loads(path.read_text(encoding="utf-8"))))
+    detail = offered_entries(plan)["nlsp-analgesia-tens-anodyne"]["detail"]
+    assert "the recorded pain site there is not padded" in detail and "groin, hip or sacrum" not in detail
+    assert "unless the cancer team agrees" not in detail
+
+
+WOUND = "your wound leaks, or your wound or leg becomes red, hot or swollen"
+
+
+@pytest.mark.parametrize(("days", "wound"), [(21, True), (84, True), (85, False)])
+def test_the_call_line_names_the_wound_after_an_operation_without_an_infection(
+    library: Any, days: int, wound: bool
+) -> None:
+    """R12t-B06: within twelve weeks of an operation the wound is where a collection or infection shows."""
+    plan = checked_plan(
+        library,
+        validate_assessment(
+            make_assessment(
+                history={"etiology": "postsurgical", "surgery_on": days_before(days)},
+                strength={"hip_flexion": {"right": 4}},
+            )
+        ),
+    )
+    assert (WOUND in handout_lines(plan)["clinic-call-infection"]) is wound
+
+
+def test_the_pregnancy_alert_holds_lying_on_the_front_at_any_stage(library: Any) -> None:
+    """R12t-B07."""
+    found = plan_with(
+        library,
+        patient={"id": "T-1", "name": "Test Patient", "sex": "female"},
+        history={"pregnancy": "pregnant"},
+        strength={"hip_flexion": {"right": 3}},
+    )
+    text = entry_text(found["safety-alert-pregnancy"])
+    assert "No exercise is done lying on the front while pregnant" in text
