@@ -2598,12 +2598,23 @@ def round12sc_invariants(assessment: dict[str, Any], plan: dict[str, Any], findi
 RESISTANCE_ADDED = ("resistance may be added", "Progressive low resistance")
 
 
+DEEP_HIP_BEND = re.compile(r"\blean forward and push|\bLean forward, push|\bSit on a firm chair")
+
+
 def round12sd_invariants(plan: dict[str, Any], findings: dict[str, Any]) -> list[str]:
     """Review 12s (R12s-B02): within six weeks of an operation or an injury, or while its date is unknown, the plan
-    gives no resisted exercise, so no clinician text tells the therapist to add resistance."""
-    if findings.get("recent_event_hold") is None:
-        return []
+    gives no resisted exercise, so no clinician text tells the therapist to add resistance. Reviews 12t/12u: through
+    the twelve weeks of the surgical limits, no line or card teaches a full forward lean to rise or a seat that puts
+    the hip at a right angle (R12t-B01, R12u-01/02)."""
     faults: list[str] = []
+    if findings.get("surgical_limits_reminder"):
+        faults += [
+            f"{i} bends the hip to a right angle within twelve weeks of the event: {t!r}"
+            for i, t in _texts_of_plan(plan)
+            if DEEP_HIP_BEND.search(t)
+        ]
+    if findings.get("recent_event_hold") is None:
+        return faults
     for entry in (i for s in plan["sections"] for i in s["items"]):
         faults += [
             f"{entry['id']} adds resistance within six weeks of the event: {words!r}"

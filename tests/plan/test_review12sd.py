@@ -231,3 +231,48 @@ def test_the_pregnancy_alert_holds_lying_on_the_front_at_any_stage(library: Any)
     )
     text = entry_text(found["safety-alert-pregnancy"])
     assert "No exercise is done lying on the front while pregnant" in text
+
+
+# --- review 12u ------------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("days", "limited"), [(30, True), (84, True), (85, False)])
+def test_every_line_on_rising_keeps_the_hip_short_of_a_right_angle_after_an_operation(
+    library: Any, days: int, limited: bool
+) -> None:
+    """R12u-01/02: the chair line, the armchair card and the seated cards agree with the sit-to-stand card."""
+    found = plan_with(
+        library,
+        history={"etiology": "postsurgical", "surgery_on": days_before(days)},
+        strength={"knee_extension": {"right": 3}},
+        function={"ambulation": "device", "falls_past_3_months": 0, "standing_transfer": "independent"},
+        joint_position_sense={"right": "normal"},
+    )
+    rising = [entry_text(found[i]) for i in ("clinic-ot-chair", "eq-armchair", "eq-raised-toilet-seat") if i in found]
+    assert rising
+    assert all((RIGHT_ANGLE in text) is limited for text in rising)
+    assert all(("lean forward and push" in text) is not limited for text in rising)
+    seated = entry_text(found["ex-knee-straighten-seated"])
+    assert ("hips higher than your knees" in seated) is limited
+
+
+def test_the_wheelchair_line_names_the_board_without_pointing_to_another_line(library: Any) -> None:
+    """R12u-03."""
+    found = plan_with(
+        library,
+        strength={"hip_flexion": {"right": 2}},
+        function={"ambulation": "non_ambulatory", "standing_transfer": "unable"},
+    )
+    handout = found["clinic-pt-non-ambulatory"]["handout"]
+    assert handout.endswith("get in and out of it on your transfer board.") and "its line" not in handout
+
+
+def test_the_six_to_twelve_week_alert_title_covers_every_exercise_that_waits(library: Any) -> None:
+    """R12u-04."""
+    found = plan_with(
+        library,
+        history={"etiology": "postsurgical", "surgery_on": days_before(60)},
+        strength={"hip_flexion": {"right": 4}},
+    )
+    text = found["safety-alert-surgical-precautions"]["text"]
+    assert "before the exercises that wait for them" in text and "resisted or loaded work" not in text
