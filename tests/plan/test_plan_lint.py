@@ -2598,7 +2598,9 @@ def round12sc_invariants(assessment: dict[str, Any], plan: dict[str, Any], findi
 RESISTANCE_ADDED = ("resistance may be added", "Progressive low resistance")
 
 
-DEEP_HIP_BEND = re.compile(r"\blean forward and push|\bLean forward, push|\bSit on a firm chair")
+DEEP_HIP_BEND = re.compile(
+    r"\blean forward and push|\bLean forward, push|\bSit on a (firm )?chair|lean forward over your knees"
+)
 
 
 def round12sd_invariants(plan: dict[str, Any], findings: dict[str, Any]) -> list[str]:

@@ -276,3 +276,25 @@ def test_the_six_to_twelve_week_alert_title_covers_every_exercise_that_waits(lib
     )
     text = found["safety-alert-surgical-precautions"]["text"]
     assert "before the exercises that wait for them" in text and "resisted or loaded work" not in text
+
+
+# --- review 12v ------------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("days", "limited"), [(5, True), (84, True), (85, False)])
+def test_seated_cards_and_pressure_relief_keep_the_hip_short_of_a_right_angle(
+    library: Any, days: int, limited: bool
+) -> None:
+    """R12v-01/02: the pillow squeeze and the ankle cards sit on a high chair, and the wheelchair lift-off offers no
+    lean over the knees, through the twelve weeks after an operation."""
+    found = plan_with(
+        library,
+        history={"etiology": "postsurgical", "surgery_on": days_before(days)},
+        strength={"hip_adduction": {"right": 4}, "ankle_dorsiflexion": {"right": 3}, "hip_flexion": {"right": 2}},
+        function={"ambulation": "non_ambulatory"},
+    )
+    seated = [entry_text(found[i]) for i in ("ex-pillow-squeeze", "ex-ankle-lifts") if i in found]
+    assert seated
+    assert all(("hips higher than your knees" in text) is limited for text in seated)
+    relief = entry_text(found["ex-wheelchair-pressure-relief"])
+    assert ("lean forward over your knees" in relief) is not limited
