@@ -143,6 +143,7 @@ def test_standing_up_from_a_chair_keeps_the_hip_short_of_a_right_angle_after_an_
     card = entry_text(found["ex-sit-to-stand"])
     assert (RIGHT_ANGLE in card) is limited
     assert ("hips higher than your knees" in card) is limited
+    assert ("Keep your operated or injured leg a little forward as you sit" in card) is limited  # sitting down too
 
 
 @pytest.mark.parametrize("pregnancy", ["pregnant", "no"])
