@@ -4,7 +4,9 @@ A size taken from ``stat`` says nothing about a FIFO, a character device or stan
 has size 0 and never ends, and ``yes | planner plan -`` floods. So a file is opened without blocking,
 refused when it is a folder, a device or a socket, and read up to one byte past the limit: past it is "too
 large", before anything is parsed. A pipe (``planner plan <(...)``, standard input) is read the same way; a
-named pipe is opened again to wait for its writer, as ``cat`` does.
+named pipe is read from the descriptor already open, once a writer has come: opening it a second time to wait
+would let a quick writer meet the first descriptor, write and leave, and the second open then waits for a writer
+that never comes again (the bytes stay unread in the pipe).
 """
 
 from __future__ import annotations
@@ -55,11 +57,22 @@ def read_limited(path: Path, limit: int) -> bytes:
         if stat.S_ISREG(mode) and os.fstat(descriptor).st_size > limit:
             raise InputFileError(f"is larger than {_size_words(limit)}")
         if stat.S_ISFIFO(mode):
-            with open(path, "rb") as handle:  # blocks until a writer opens the pipe, then reads to its end
-                return read_stream(handle, limit)
+            _wait_for_writer(descriptor)
+            os.set_blocking(descriptor, True)  # a writer has come: reads now wait for bytes or its hang-up
         with os.fdopen(descriptor, "rb", closefd=False) as handle:
             return read_stream(handle, limit)
     except OSError as exc:
         raise InputFileError(f"cannot be read: {exc.strerror or exc}") from None
     finally:
         os.close(descriptor)
+
+
+def _wait_for_writer(descriptor: int) -> None:
+    """Until a writer has opened the named pipe: bytes to read, or a writer that came and went. Before any writer
+    a non-blocking read would take the empty pipe for its end; poll does not (Linux reports the hang-up only
+    after a writer has been there)."""
+    import select  # named pipes only: not on every platform
+
+    poller = select.poll()
+    poller.register(descriptor, select.POLLIN)
+    poller.poll()
