@@ -348,6 +348,13 @@ def _range(field: Field | None, issue: FieldIssue, whole: bool) -> str:
     return f"enter {noun}"
 
 
+def _other_label(issue: FieldIssue) -> str:
+    """The label of the field an issue names beside its own (its path when the form has no such field)."""
+    name = str(issue.param("other"))
+    other = field_for(name)
+    return other.label if other else name
+
+
 def describe(issue: FieldIssue, *, day_first: bool = True) -> str:
     """The issue in words, starting with the field's label: what the clinician should do about it."""
     label = label_for(issue.field) if issue.field else "The assessment"
@@ -387,13 +394,9 @@ def describe(issue: FieldIssue, *, day_first: bool = True) -> str:
         todo = "choose one" if field and field.kind == CHOICE else "enter it"
         return f"{label}: {todo}, since {condition}"
     if code == "only_with":
-        other = field_for(str(issue.param("other")))
-        other_words = other.label if other else str(issue.param("other"))
-        return f"{label}: leave it empty unless “{other_words}” is ticked"
+        return f"{label}: leave it empty unless “{_other_label(issue)}” is ticked"
     if code == "conflict":
-        other = field_for(str(issue.param("other")))
-        other_words = other.label if other else str(issue.param("other"))
-        return f"{label}: does not fit “{other_words}”; check which of the two is wrong"
+        return f"{label}: does not fit “{_other_label(issue)}”; check which of the two is wrong"
     if code == "unique":
         return f"{label}: the same {field.item if field else 'value'} is listed twice; keep it once"
     if code == "same_count":
